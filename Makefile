@@ -1,0 +1,53 @@
+# One entry point for everything: install, build, lint, test, run the stack.
+# Every Node command runs on the pinned Node 24 binary (DESIGN.md: the machine's Node is too old).
+
+SHELL := /bin/bash
+NODE_BIN := $(CURDIR)/node_modules/node/bin/node
+export NODE_BIN
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+APT_PACKAGES := caddy supervisor pebble chromium
+DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: all deps apt npm build lint typecheck test test-only up down logs status bench soak clean
+
+all: build
+
+## deps: install what is missing (Debian packages as root, npm packages from the lock file).
+deps: apt npm
+
+apt:
+	@missing=""; \
+	for bin in caddy:caddy supervisord:supervisor pebble:pebble chromium:chromium; do \
+	  command -v $${bin%%:*} >/dev/null 2>&1 || missing="$$missing $${bin##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# npm ci only when the lock file changed since the last install (a stamp in node_modules).
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: npm
+	@rm -rf dist
+	tsc -p tsconfig.json
+
+lint: npm
+	$(NODE_BIN) node_modules/eslint/bin/eslint.js --max-warnings=0 .
+
+typecheck: build
+
+## test: everything CI runs: install, type check + build, lint, all tests.
+test: deps build lint test-only
+
+test-only:
+	$(NODE_BIN) --import ./dist/test/helpers/loopback-guard.js --test --test-concurrency=2 \
+	  --test-reporter=spec --test-timeout=120000 $$(find dist/test -name '*.test.js' | sort)
+
+clean:
+	rm -rf dist

@@ -1,0 +1,230 @@
+/**
+ * The one JSON Schema for config.json. ajv validates against it (with defaults), TypeScript types
+ * are derived from it with TypeBox, and the admin UI fetches it. It accepts the original project's
+ * format unchanged (test/fixtures/seed-sample-config.json) and extends it with optional fields.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Route keys a client can call and a model can be mapped between. */
+export const ROUTE_KEYS = ['chat/completions', 'responses', 'images/generations', 'embeddings'] as const;
+export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+const Ms = (def: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum: 86_400_000, default: def, description });
+
+/** A hostname (no port, no scheme): letters, digits, dots and dashes; `*.` wildcard allowed. */
+export const HOSTNAME_PATTERN = '^(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+/** Paths sent upstream: printable URL characters only, so nothing can break out of a template. */
+export const UPSTREAM_PATH_PATTERN = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*$";
+const RouteTarget = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  pattern: "^(chat/completions|responses|images/generations|embeddings|/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*)$",
+  description: 'Another route key, or an explicit upstream path starting with / (may contain {deployment})',
+});
+const RouteMap = Type.Record(
+  Type.String({ pattern: '^(\\*|chat/completions|responses|images/generations|embeddings)$' }),
+  RouteTarget,
+  { default: {} },
+);
+
+/** How the proxy authenticates to an upstream (the original's global `auth` block, or per upstream). */
+export const UpstreamAuthSchema = Type.Object(
+  {
+    mode: Type.Union(
+      [
+        Type.Literal('defaultAzureCredential'),
+        Type.Literal('managedIdentity'),
+        Type.Literal('servicePrincipal'),
+        Type.Literal('apiKey'),
+        Type.Literal('none'),
+      ],
+      { default: 'defaultAzureCredential' },
+    ),
+    tenantId: Type.Optional(Type.String({ maxLength: 128 })),
+    clientId: Type.Optional(Type.String({ maxLength: 128 })),
+    clientSecret: Type.Optional(Type.String({ maxLength: 1024 })),
+    managedIdentityClientId: Type.Optional(Type.String({ maxLength: 128 })),
+    scope: Type.String({ maxLength: 512, default: 'https://cognitiveservices.azure.com/.default' }),
+    apiKey: Type.Optional(Type.String({ maxLength: 1024 })),
+    authorityHost: Type.Optional(Type.String({ maxLength: 512, description: 'Entra authority (sovereign clouds)' })),
+  },
+  { additionalProperties: false },
+);
+
+const ApiKeySchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Plaintext (original format); replaced by keyHash on save' })),
+    keyHash: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')], { default: 'active' }),
+    label: Type.Optional(Type.String({ maxLength: 256 })),
+    models: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { description: 'Allow-list of model ids; absent = all' })),
+    createdAt: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const UpstreamSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
+    baseUrl: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s{}"\'<>\\\\]+$' }),
+    routes: Type.Record(Type.String({ pattern: '^(chat/completions|responses|images/generations|embeddings)$' }), Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }), { default: {} }),
+    auth: Type.Optional(UpstreamAuthSchema),
+  },
+  { additionalProperties: false },
+);
+
+const TargetSchema = Type.Object(
+  {
+    upstream: Type.String({ minLength: 1, maxLength: 128 }),
+    targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    priority: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
+    weight: Type.Integer({ minimum: 0, maximum: 1000, default: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const ModelSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' }),
+    upstream: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    routes: RouteMap,
+    targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
+    streamUsage: Type.Boolean({ default: true, description: 'Ask the upstream for stream usage (stream_options.include_usage)' }),
+    ownedBy: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+const AdminAuthSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    username: Type.String({ minLength: 1, maxLength: 128, default: 'admin' }),
+    password: Type.Optional(Type.String({ maxLength: 512, description: 'Plaintext (original format); replaced by passwordHash on save' })),
+    passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[A-Za-z0-9+/=$:.-]+$' })),
+  },
+  { additionalProperties: false },
+);
+
+const CaddySchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'Original format; Caddy always runs in this project' })),
+    domain: Type.Optional(Type.String({ maxLength: 253, pattern: `(${HOSTNAME_PATTERN})|^$` })),
+    domains: Type.Optional(Type.Array(Type.String({ maxLength: 253, pattern: HOSTNAME_PATTERN }), { maxItems: 50 })),
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: '^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,63})?$' })),
+    httpsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    httpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    upstreamHost: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy always listens on 127.0.0.1' })),
+    upstreamPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Ignored: PROXY_PORT decides' })),
+    transport: Type.Object(
+      {
+        dialTimeoutMs: Ms(5_000, 'Caddy → proxy TCP connect'),
+        responseHeaderTimeoutMs: Ms(45_000, 'Raised to at least the proxy headers timeout + 10 s'),
+        keepAliveTimeoutMs: Ms(120_000, 'Caddy → proxy idle keep-alive'),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    acme: Type.Optional(
+      Type.Object(
+        {
+          ca: Type.Optional(Type.String({ maxLength: 2048, pattern: '^(production|staging|https://[^\\s{}"\'<>\\\\]+)$' })),
+          caRoot: Type.Optional(Type.String({ maxLength: 1024, pattern: '^/[A-Za-z0-9._/-]+$', description: 'PEM file of a custom CA root' })),
+          dns: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('azure')])),
+          azure: Type.Optional(
+            Type.Object(
+              {
+                subscriptionId: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' }),
+                resourceGroupName: Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9._()-]*$' }),
+                tenantId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' })),
+                clientId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' })),
+                clientSecret: Type.Optional(Type.String({ maxLength: 1024 })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const ImageCompressionSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    maxSize: Type.Integer({ minimum: 16, maximum: 16_384, default: 1600, description: 'Longest side in pixels' }),
+    quality: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.85 }),
+    format: Type.Union([Type.Literal('jpeg'), Type.Literal('webp'), Type.Literal('png'), Type.Literal('auto')], { default: 'jpeg' }),
+    thresholdBytes: Type.Integer({ minimum: 0, default: 262_144, description: 'Images smaller than this are left alone' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const PoolSchema = Type.Object(
+  {
+    connections: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
+    keepAliveTimeoutMs: Ms(60_000, 'Idle upstream socket kept for'),
+    keepAliveMaxTimeoutMs: Ms(300_000, 'Upper bound of a server-advertised keep-alive'),
+    headersTimeoutMs: Ms(300_000, 'Legacy alias of firstByteTimeoutMs, used when that is absent'),
+    bodyTimeoutMs: Ms(0, 'Legacy alias of idleTimeoutMs, used when that is absent'),
+    pipelining: Type.Integer({ minimum: 0, maximum: 1, default: 1 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const UpstreamSettingsSchema = Type.Object(
+  {
+    connectTimeoutMs: Ms(10_000, 'TCP (and TLS) connect only'),
+    requestTimeoutMs: Ms(900_000, 'Whole request, stream included; 0 = none'),
+    firstByteTimeoutMs: Type.Optional(Ms(300_000, 'Until response headers; Azure sends non-stream headers only after generation')),
+    idleTimeoutMs: Type.Optional(Ms(900_000, 'Longest gap between two body chunks; 0 = none')),
+    maxRetries: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
+    retryBaseMs: Ms(800, 'Backoff base'),
+    retryMaxMs: Ms(8_000, 'Backoff cap'),
+    retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { default: [408, 409, 425, 429, 500, 502, 503, 504] }),
+    pool: PoolSchema,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const ServerSchema = Type.Object(
+  {
+    host: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy listens on 127.0.0.1' })),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Ignored: PROXY_PORT decides' })),
+    adminPath: Type.String({ default: '/admin', pattern: '^/admin$', description: 'Fixed at /admin' }),
+    adminAuth: Type.Object(AdminAuthSchema.properties, { additionalProperties: false, default: {} }),
+    caddy: CaddySchema,
+    imageCompression: ImageCompressionSchema,
+    upstream: UpstreamSettingsSchema,
+    healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
+    bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    version: Type.Integer({ minimum: 1, maximum: 1, default: 1 }),
+    server: ServerSchema,
+    auth: Type.Object(UpstreamAuthSchema.properties, { additionalProperties: false, default: {} }),
+    apiKeys: Type.Array(ApiKeySchema, { default: [] }),
+    upstreams: Type.Array(UpstreamSchema, { default: [] }),
+    models: Type.Array(ModelSchema, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+/** config.json after validation with defaults applied. */
+export type Config = Static<typeof ConfigSchema>;
+export type UpstreamAuth = Static<typeof UpstreamAuthSchema>;
+export type ApiKeyEntry = Static<typeof ApiKeySchema>;
+export type UpstreamEntry = Static<typeof UpstreamSchema>;
+export type ModelEntry = Static<typeof ModelSchema>;
+export type ModelTarget = Static<typeof TargetSchema>;
+export type ImageCompressionSettings = Static<typeof ImageCompressionSchema>;
+export type UpstreamSettings = Static<typeof UpstreamSettingsSchema>;
+export type CaddySettings = Static<typeof CaddySchema>;

@@ -1,0 +1,44 @@
+/**
+ * The runtime contract of DESIGN.md: directories and loopback ports from the environment,
+ * with the documented defaults. Read once at start by each process's main.ts.
+ */
+import path from 'node:path';
+
+/** Directories and ports every process agrees on. */
+export interface RuntimeEnv {
+  dataDir: string;
+  runDir: string;
+  proxyPort: number;
+  internalPort: number;
+  adminPort: number;
+  caddyAdmin: string;
+  bodyLimitBytes: number | undefined;
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+  return n;
+}
+
+/** Reads the runtime contract from `env` (process.env by default). */
+export function readRuntimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  const bodyLimit = env.BODY_LIMIT ? Number(env.BODY_LIMIT) : undefined;
+  if (bodyLimit !== undefined && (!Number.isInteger(bodyLimit) || bodyLimit < 1024)) {
+    throw new Error(`BODY_LIMIT must be a whole number of bytes >= 1024, got "${env.BODY_LIMIT}"`);
+  }
+  return {
+    dataDir,
+    runDir: path.resolve(env.RUN_DIR ?? path.join(dataDir, '..', 'run')),
+    proxyPort: port(env.PROXY_PORT, 3000, 'PROXY_PORT'),
+    internalPort: port(env.INTERNAL_PORT, 3002, 'INTERNAL_PORT'),
+    adminPort: port(env.ADMIN_PORT, 3001, 'ADMIN_PORT'),
+    caddyAdmin: env.CADDY_ADMIN ?? 'localhost:2019',
+    bodyLimitBytes: bodyLimit,
+  };
+}
+
+/** Default request body limit (50 MiB), as in the original project. */
+export const DEFAULT_BODY_LIMIT_BYTES = 52_428_800;
