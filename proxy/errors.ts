@@ -1,0 +1,63 @@
+/**
+ * Every error the proxy makes, in one registry: a code, OpenAI's message, an HTTP status and
+ * OpenAI's `type`/`code` fields. Handlers only throw these; `error-handler.ts` writes them.
+ */
+import createError from '@fastify/error';
+
+/** Extra fields the error handler turns into OpenAI's `{error:{type,code,param}}`. */
+export interface OpenAIErrorFields {
+  openaiType?: string;
+  openaiCode?: string | null;
+  param?: string | null;
+  headers?: Record<string, string>;
+}
+
+type Arg = [string?, string?, string?];
+const E = (code: string, message: string, status: number) => createError<string, Arg>(code, message, status);
+
+export const MissingKeyError = E('GW_MISSING_KEY', 'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>", "api-key" or "x-api-key".', 401);
+export const InvalidKeyError = E('GW_INVALID_KEY', 'Incorrect API key provided.', 401);
+export const KeyDisabledError = E('GW_KEY_DISABLED', 'This API key has been disabled.', 401);
+export const HealthKeyOnlyError = E('GW_HEALTH_KEY_ONLY', 'The health-check key may only call /healthz and /readyz.', 403);
+export const ModelNotAllowedError = E('GW_MODEL_NOT_ALLOWED', 'This API key is not allowed to use the model "%s".', 403);
+export const MissingModelError = E('GW_MISSING_MODEL', 'You must provide a model parameter.', 400);
+export const ModelNotFoundError = E('GW_MODEL_NOT_FOUND', 'The model "%s" does not exist or you do not have access to it.', 404);
+export const RouteNotSupportedError = E('GW_ROUTE_NOT_SUPPORTED', 'The model "%s" is not available on %s.', 400);
+export const InvalidBodyError = E('GW_INVALID_BODY', '%s', 400);
+export const BodyTooLargeError = E('GW_BODY_TOO_LARGE', 'Request body is larger than the limit of %s bytes.', 413);
+export const UnsupportedMediaTypeError = E('GW_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "%s": send application/json.', 415);
+export const NotFoundError = E('GW_NOT_FOUND', 'Unknown endpoint: %s %s.', 404);
+export const UpstreamConfigError = E('GW_UPSTREAM_CONFIG', 'Upstream "%s" is misconfigured: %s', 500);
+export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not get a credential for upstream "%s": %s', 502);
+export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
+export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
+export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
+
+/** OpenAI `code` values for the registry above (OpenAI's own where one exists). */
+export const OPENAI_CODES: Record<string, string> = {
+  GW_MISSING_KEY: 'missing_api_key',
+  GW_INVALID_KEY: 'invalid_api_key',
+  GW_KEY_DISABLED: 'api_key_disabled',
+  GW_HEALTH_KEY_ONLY: 'health_key_only',
+  GW_MODEL_NOT_ALLOWED: 'model_not_allowed',
+  GW_MISSING_MODEL: 'missing_model',
+  GW_MODEL_NOT_FOUND: 'model_not_found',
+  GW_ROUTE_NOT_SUPPORTED: 'route_not_supported',
+  GW_INVALID_BODY: 'invalid_request_body',
+  GW_BODY_TOO_LARGE: 'request_too_large',
+  GW_UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  GW_NOT_FOUND: 'not_found',
+  GW_UPSTREAM_CONFIG: 'upstream_misconfigured',
+  GW_UPSTREAM_CREDENTIAL: 'upstream_credential_error',
+  GW_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
+  GW_UPSTREAM_TIMEOUT: 'upstream_timeout',
+  GW_NOT_READY: 'not_ready',
+};
+
+/** OpenAI `param` for errors that concern one request field. */
+export const OPENAI_PARAMS: Record<string, string> = {
+  GW_MODEL_NOT_ALLOWED: 'model',
+  GW_MISSING_MODEL: 'model',
+  GW_MODEL_NOT_FOUND: 'model',
+  GW_ROUTE_NOT_SUPPORTED: 'model',
+};

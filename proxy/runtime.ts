@@ -1,0 +1,145 @@
+/**
+ * The proxy's long-lived state: the current config snapshot, the upstream connection pool,
+ * credentials and usage counters. `reload()` is the only way the snapshot changes: it reads
+ * the file, keeps the old snapshot on any problem, and swaps the whole thing on success.
+ */
+import path from 'node:path';
+import type { Agent } from 'undici';
+import type { FastifyBaseLogger } from 'fastify';
+import { loadConfigFile } from '../common/config-load.js';
+import { ConfigInvalidError, type ConfigIssue } from '../common/config-errors.js';
+import type { Config } from '../common/config-schema.js';
+import { buildSnapshot, type ConfigSnapshot } from './snapshot.js';
+import { CredentialRegistry } from './upstream-credentials.js';
+import { createUpstreamAgent } from './upstream-call.js';
+import { UsageStats } from './usage-stats.js';
+
+/** During an apply Caddy may still send the previous health key for a while (DESIGN.md). */
+export const HEALTH_KEY_GRACE_MS = 120_000;
+/** How often usage counters are written to DATA_DIR. */
+export const USAGE_PERSIST_INTERVAL_MS = 30_000;
+
+/** What a reload did. */
+export type ReloadResult = { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
+
+export interface RuntimeOptions {
+  configFile: string;
+  usageFile: string;
+  log: FastifyBaseLogger;
+  /** Persist usage periodically (off in unit tests that inspect the file themselves). */
+  autoPersist?: boolean;
+}
+
+function agentSettingsKey(config: Readonly<Config>): string {
+  const { pool, connectTimeoutMs } = config.server.upstream;
+  return JSON.stringify({ pool, connectTimeoutMs });
+}
+
+/** The proxy's state across requests and reloads. */
+export class ProxyRuntime {
+  readonly credentials: CredentialRegistry;
+  readonly noStreamOptions = new Set<string>();
+  private current: ConfigSnapshot;
+  private agent: Agent;
+  private agentKey: string;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<ReloadResult> | undefined;
+
+  private constructor(
+    private readonly opts: RuntimeOptions,
+    snapshot: ConfigSnapshot,
+    readonly usage: UsageStats,
+  ) {
+    this.current = snapshot;
+    this.credentials = new CredentialRegistry(opts.log);
+    this.credentials.update(snapshot.config);
+    this.agent = createUpstreamAgent(snapshot.config.server.upstream);
+    this.agentKey = agentSettingsKey(snapshot.config);
+  }
+
+  /** Loads the config (throws ConfigInvalidError listing every problem) and restores usage. */
+  static async start(opts: RuntimeOptions): Promise<ProxyRuntime> {
+    const loaded = await loadConfigFile(opts.configFile);
+    for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
+    const usage = await UsageStats.load(opts.usageFile, { logger: opts.log });
+    const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), usage);
+    if (opts.autoPersist !== false) usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
+    runtime.credentials.warmUp();
+    return runtime;
+  }
+
+  /** The snapshot requests use now. */
+  snapshot(): ConfigSnapshot {
+    return this.current;
+  }
+
+  /** The upstream connection pool. */
+  dispatcher(): Agent {
+    return this.agent;
+  }
+
+  /** Re-reads the config file; concurrent calls share one reload. */
+  reload(): Promise<ReloadResult> {
+    this.reloading ??= this.reloadOnce().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<ReloadResult> {
+    let loaded;
+    try {
+      loaded = await loadConfigFile(this.opts.configFile);
+    } catch (err) {
+      if (!(err instanceof ConfigInvalidError)) throw err;
+      this.opts.log.error({ issues: err.issues }, 'config reload rejected; still serving the previous config');
+      return { status: 'invalid', issues: err.issues };
+    }
+    if (loaded.text === this.current.text) return { status: 'unchanged', warnings: loaded.warnings };
+    const previousHealthKey = this.current.config.server.healthKey;
+    const nextHealthKey = loaded.config.server.healthKey;
+    const keepOldHealthKey = previousHealthKey && previousHealthKey !== nextHealthKey ? [previousHealthKey] : [];
+    this.current = buildSnapshot(loaded.config, loaded.text, keepOldHealthKey);
+    if (keepOldHealthKey.length) this.scheduleHealthKeyExpiry(loaded.config, loaded.text);
+    this.credentials.update(loaded.config);
+    this.credentials.warmUp();
+    this.swapAgentIfNeeded(loaded.config);
+    for (const w of loaded.warnings) this.opts.log.warn({ path: w.path }, w.message);
+    this.opts.log.info({ models: loaded.config.models.length, upstreams: loaded.config.upstreams.length, keys: loaded.config.apiKeys.length }, 'config reloaded');
+    return { status: 'reloaded', warnings: loaded.warnings };
+  }
+
+  private scheduleHealthKeyExpiry(config: Readonly<Config>, text: string): void {
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      if (this.current.text === text) this.current = buildSnapshot(config, text);
+    }, HEALTH_KEY_GRACE_MS).unref();
+  }
+
+  private swapAgentIfNeeded(config: Readonly<Config>): void {
+    const key = agentSettingsKey(config);
+    if (key === this.agentKey) return;
+    const old = this.agent;
+    this.agent = createUpstreamAgent(config.server.upstream);
+    this.agentKey = key;
+    // In-flight requests finish on the old pool; close() waits for them.
+    old.close().catch((err: unknown) => this.opts.log.warn({ err }, 'closing the previous upstream pool failed'));
+  }
+
+  /** Flushes usage and closes upstream connections (after in-flight requests finish). */
+  async close(): Promise<void> {
+    clearTimeout(this.graceTimer);
+    await this.usage.stopAutoPersist();
+    await this.usage.persist(this.opts.usageFile);
+    await this.agent.close();
+  }
+}
+
+/** Where the proxy keeps its files inside DATA_DIR. */
+export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string } {
+  return {
+    configFile: path.join(dataDir, 'config.json'),
+    usageFile: path.join(dataDir, 'usage.json'),
+    affinityFile: path.join(dataDir, 'response-affinity.json'),
+  };
+}

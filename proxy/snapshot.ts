@@ -1,0 +1,36 @@
+/**
+ * Everything the request path derives from one config: keys, models, timeouts. Built whole on
+ * every (re)load and swapped in one assignment, so a request never sees half a config.
+ */
+import type { Config } from '../common/config-schema.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
+import { KeyRing } from './client-auth.js';
+import { ModelCatalog } from './model-catalog.js';
+import { requestTimeouts, type RequestTimeouts } from './upstream-call.js';
+
+/** A config and what the request path derives from it. */
+export interface ConfigSnapshot {
+  readonly config: Readonly<Config>;
+  readonly text: string;
+  readonly keys: KeyRing;
+  readonly catalog: ModelCatalog;
+  readonly timeouts: RequestTimeouts;
+  readonly loadedAt: Date;
+}
+
+/** Builds a snapshot; `extraHealthKeys` are previous health keys still accepted during an apply. */
+export function buildSnapshot(config: Readonly<Config>, text: string, extraHealthKeys: readonly string[] = []): ConfigSnapshot {
+  return {
+    config,
+    text,
+    keys: new KeyRing(config, extraHealthKeys),
+    catalog: new ModelCatalog(config),
+    timeouts: requestTimeouts(config.server.upstream),
+    loadedAt: new Date(),
+  };
+}
+
+/** The body limit in force: config, then BODY_LIMIT, then 50 MiB. */
+export function bodyLimitOf(config: Readonly<Config>, envLimit: number | undefined): number {
+  return config.server.bodyLimitBytes ?? envLimit ?? DEFAULT_BODY_LIMIT_BYTES;
+}

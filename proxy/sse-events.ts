@@ -1,0 +1,216 @@
+/**
+ * A Transform that sits between the upstream streaming body and the client and parses
+ * server-sent events on the side, following the WHATWG event-stream interpretation rules
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ * It works on bytes and decodes UTF-8 only on complete lines, so a character split across
+ * chunks is never corrupted, and it never scans a byte twice.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+
+/** One dispatched server-sent event. */
+export interface SseEvent {
+  /** The `event:` field, or undefined when absent or empty (the spec's default type "message"). */
+  event: string | undefined;
+  /** The data lines joined with "\n". */
+  data: string;
+  /** The spec's last-event-ID: the latest `id:` field seen in the stream, which persists across events. */
+  id: string | undefined;
+  /** The exact bytes of the event as received, terminating blank line included; may share memory with the chunks, so read-only. */
+  raw: Buffer;
+}
+
+/** Options for {@link SseTap}. */
+export interface SseTapOptions {
+  /** Called for each complete event; a throw is swallowed so a bug here never breaks the client's stream. */
+  onEvent?: (e: SseEvent) => void;
+  /** When given, the tap frames its output by event and removes the bytes of events for which this returns true. */
+  drop?: (e: SseEvent) => boolean;
+  /** Largest pending event kept for parsing; past it the tap stops parsing and only passes bytes on. */
+  maxEventBytes?: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+/** 16 MiB: far above any real completion chunk, low enough that a runaway upstream cannot exhaust memory. */
+const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+/** Parses an upstream SSE body for events; passes bytes on unchanged, or with `drop`, minus the dropped events. */
+export class SseTap extends Transform {
+  readonly #onEvent: ((e: SseEvent) => void) | undefined;
+  readonly #drop: ((e: SseEvent) => boolean) | undefined;
+  readonly #max: number;
+  /** False when nobody listens, or after the size limit was hit: then chunks just flow through. */
+  #parsing: boolean;
+  /** Raw bytes of the pending event (slices of the received chunks, not copies) and their total length. */
+  #segs: Buffer[] = [];
+  #segBytes = 0;
+  /** Bytes of a line that started in an earlier chunk and has not ended yet. */
+  #lineParts: Buffer[] = [];
+  /** The last chunk ended in CR: whether an LF follows (CRLF is one line ending) is known only from the next chunk. */
+  #cr = false;
+  #firstLine = true;
+  #type = '';
+  #data: string[] = [];
+  #lastId: string | undefined;
+
+  constructor(opts: SseTapOptions = {}) {
+    super();
+    this.#onEvent = opts.onEvent;
+    this.#drop = opts.drop;
+    this.#max = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.#parsing = opts.onEvent !== undefined || opts.drop !== undefined;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (chunk.length === 0) return cb();
+    // Tap mode: the client gets the very same Buffer at once; parsing only watches.
+    if (this.#drop === undefined || !this.#parsing) this.push(chunk);
+    if (this.#parsing) this.#parse(chunk);
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.#parsing) {
+      // A CR as the stream's last byte is a complete line ending after all.
+      if (this.#cr) {
+        this.#cr = false;
+        if (this.#line(this.#takeLine(Buffer.alloc(0)))) this.#finish(Buffer.alloc(0));
+      }
+      // The spec discards an event that lacks its blank line at EOF; framing still hands its bytes on.
+      if (this.#drop !== undefined) for (const s of this.#segs) this.push(s);
+      this.#segs = [];
+    }
+    cb();
+  }
+
+  #parse(chunk: Buffer): void {
+    let evStart = 0; // where the pending event's bytes begin in this chunk
+    let lineStart = 0;
+    let pos = 0;
+    let lf = -2; // cached next LF / CR positions (-2 unknown, -1 none left), so each byte is scanned once
+    let cr = -2;
+    for (;;) {
+      let end: number; // end of line content
+      let next: number; // start of the next line, after the line ending
+      if (this.#cr) {
+        this.#cr = false;
+        end = 0;
+        next = chunk[0] === LF ? 1 : 0;
+      } else {
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf(LF, pos);
+        if (cr !== -1 && cr < pos) cr = chunk.indexOf(CR, pos);
+        if (lf === -1 && cr === -1) break;
+        end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+        next = end + 1;
+        if (end === cr) {
+          if (next === chunk.length) {
+            // Defer: dispatching now would make `raw` depend on where chunks happen to split.
+            this.#cr = true;
+            break;
+          }
+          if (chunk[next] === LF) next++;
+        }
+      }
+      if (this.#segBytes + next - evStart > this.#max) return this.#giveUp(chunk.subarray(evStart));
+      const line = this.#takeLine(chunk.subarray(lineStart, end));
+      pos = lineStart = next;
+      if (this.#line(line)) {
+        this.#finish(chunk.subarray(evStart, next));
+        evStart = next;
+      }
+    }
+    const lineEnd = this.#cr ? chunk.length - 1 : chunk.length;
+    if (lineStart < lineEnd) this.#lineParts.push(chunk.subarray(lineStart, lineEnd));
+    if (evStart < chunk.length) {
+      this.#segs.push(chunk.subarray(evStart));
+      this.#segBytes += chunk.length - evStart;
+    }
+    if (this.#segBytes > this.#max) this.#giveUp(Buffer.alloc(0));
+  }
+
+  /** Joins a line's pieces; copies only when the line spans chunks. */
+  #takeLine(last: Buffer): Buffer {
+    if (this.#lineParts.length === 0) return last;
+    this.#lineParts.push(last);
+    const line = Buffer.concat(this.#lineParts);
+    this.#lineParts = [];
+    return line;
+  }
+
+  /** Applies one line to the pending event; returns true for a blank line, which ends the event. */
+  #line(line: Buffer): boolean {
+    let start = 0;
+    if (this.#firstLine) {
+      this.#firstLine = false;
+      // The spec's decoder strips one BOM at the start of the stream.
+      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) start = 3;
+    }
+    if (line.length === start) return true;
+    if (line[start] === COLON) return false; // comment, e.g. a keepalive
+    const colon = line.indexOf(COLON, start);
+    const field = line.toString('latin1', start, colon === -1 ? line.length : colon);
+    let vStart = colon === -1 ? line.length : colon + 1;
+    if (line[vStart] === SPACE) vStart++;
+    const value = line.toString('utf8', vStart);
+    if (field === 'data') this.#data.push(value);
+    else if (field === 'event') this.#type = value;
+    else if (field === 'id' && !value.includes('\0')) this.#lastId = value;
+    return false; // `retry` and unknown fields are ignored
+  }
+
+  /** Ends the pending event at a blank line: dispatch it if it has data, then keep or drop its bytes. */
+  #finish(tail: Buffer): void {
+    if (tail.length > 0) this.#segs.push(tail);
+    const segs = this.#segs;
+    const data = this.#data;
+    const type = this.#type;
+    this.#segs = [];
+    this.#segBytes = 0;
+    this.#type = '';
+    this.#data = [];
+    const framing = this.#drop !== undefined;
+    if (data.length === 0 && !framing) return;
+    // One copy at most, and none for an event that arrived inside a single chunk.
+    const raw = segs.length === 1 && segs[0] !== undefined ? segs[0] : Buffer.concat(segs);
+    let keep = true;
+    if (data.length > 0) {
+      const e: SseEvent = { event: type || undefined, data: data.join('\n'), id: this.#lastId, raw };
+      try {
+        this.#onEvent?.(e);
+      } catch {
+        // A faulty observer must not cost the client its response.
+      }
+      try {
+        keep = this.#drop?.(e) !== true;
+      } catch {
+        keep = true;
+      }
+    }
+    // Events without data (comments, keepalives) are never dispatched but always passed on.
+    if (keep && framing) this.push(raw);
+  }
+
+  /** Over the limit: stop parsing, hand held bytes on unchanged, and pass through from now on. */
+  #giveUp(rest: Buffer): void {
+    this.#parsing = false;
+    if (this.#drop !== undefined) {
+      for (const s of this.#segs) this.push(s);
+      if (rest.length > 0) this.push(rest);
+    }
+    this.#segs = [];
+    this.#lineParts = [];
+    this.#data = [];
+  }
+}
+
+/** The event's data parsed as JSON, or undefined for the `[DONE]` sentinel and for invalid JSON. */
+export function parseJsonData(e: SseEvent): unknown | undefined {
+  if (e.data === '[DONE]') return undefined;
+  try {
+    return JSON.parse(e.data) as unknown;
+  } catch {
+    return undefined;
+  }
+}
