@@ -6,7 +6,7 @@
 // saves upload time and request-size limits without changing what the model sees. Anything we
 // cannot handle safely (corrupt, SVG, animated, too many pixels) is forwarded byte-for-byte.
 import { availableParallelism } from 'node:os';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ImageCompressionSettings } from '../common/config-schema.js';
 import { findImageSites, replaceAtPaths, type ImageSite, type PathEdit } from './image-parts.js';
 
@@ -111,11 +111,10 @@ export function bodyMayContainImages(body: unknown): boolean {
 }
 
 type OutFormat = 'jpeg' | 'webp' | 'png' | 'gif';
-type Sniffed = OutFormat;
 
 // Magic numbers decide what we decode; the data URL's declared type is only a first filter.
 // These four are what OpenAI vision accepts; others (SVG, TIFF, HEIF, …) pass through untouched.
-function sniff(buf: Buffer): Sniffed | undefined {
+function sniff(buf: Buffer): OutFormat | undefined {
   if (buf.length >= 8 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
   if (buf.length >= 6 && (buf.toString('latin1', 0, 6) === 'GIF87a' || buf.toString('latin1', 0, 6) === 'GIF89a')) return 'gif';
@@ -150,35 +149,54 @@ function chooseFormat(wanted: ImageCompressionSettings['format'] | OutFormat, tr
   return 'webp';
 }
 
+/** True if any alpha sample (the last channel of interleaved 8-bit pixels) is below opaque. */
+function hasTransparency(pixels: Buffer, channels: number): boolean {
+  for (let i = channels - 1; i < pixels.length; i += channels) if ((pixels[i] as number) < 255) return true;
+  return false;
+}
+
+function encode(pipeline: Sharp, format: OutFormat, quality: number): Sharp {
+  switch (format) {
+    case 'jpeg': return pipeline.jpeg({ quality });
+    case 'webp': return pipeline.webp({ quality });
+    // PNG stays lossless: sharp's PNG `quality` means 256-colour quantisation, which smears the
+    // text in screenshots the model has to read. The resize is where PNG saves bytes.
+    case 'png': return pipeline.png({ compressionLevel: 9 });
+    case 'gif': return pipeline.gif();
+  }
+}
+
 /**
  * Re-encodes one image, or returns undefined when it must be forwarded as is.
  * `keep` forces the output container (for raw base64, which has no MIME type to update).
  */
 async function recompress(input: Buffer, settings: ImageCompressionSettings, keep?: OutFormat): Promise<{ data: Buffer; format: OutFormat } | undefined> {
   if (!sniff(input)) return undefined;
-  const open = () => sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true });
-  const meta = await open().metadata();
+  // limitInputPixels makes the pipeline throw on a bomb before allocating its pixels; the catch
+  // in processSite then forwards the image unchanged.
+  const meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   // Re-encoding an animation keeps only its first frame; that changes the content, so skip.
   if ((meta.pages ?? 1) > 1) return undefined;
-  // metadata() reads the header only; check the bomb limit before any pixel is decoded.
-  if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_INPUT_PIXELS) return undefined;
-  // An alpha channel that is fully opaque (common in screenshots) need not block JPEG.
-  const transparent = meta.hasAlpha && !(await open().stats()).isOpaque;
-  const format = chooseFormat(keep ?? settings.format, transparent);
   const quality = Math.min(100, Math.max(1, Math.round(settings.quality * 100)));
-  let pipeline = open()
+  const resized = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true })
     .autoOrient() // apply EXIF orientation: the output carries no EXIF to rotate it later
     .resize({ width: settings.maxSize, height: settings.maxSize, fit: 'inside', withoutEnlargement: true });
-  if (meta.hasAlpha && !transparent) pipeline = pipeline.removeAlpha();
-  switch (format) {
-    case 'jpeg': pipeline = pipeline.jpeg({ quality }); break;
-    case 'webp': pipeline = pipeline.webp({ quality }); break;
-    // PNG stays lossless: sharp's PNG `quality` means 256-colour quantisation, which smears the
-    // text in screenshots the model has to read. The resize is where PNG saves bytes.
-    case 'png': pipeline = pipeline.png({ compressionLevel: 9 }); break;
-    case 'gif': pipeline = pipeline.gif(); break;
+  let pipeline: Sharp;
+  let format: OutFormat;
+  if (!meta.hasAlpha) {
+    format = chooseFormat(keep ?? settings.format, false);
+    pipeline = resized;
+  } else {
+    // Screenshots are often RGBA with every pixel opaque; those may still become JPEG. Deciding
+    // needs the alpha samples. stats() would decode the full-size image a second time (~4x the
+    // cost of the resize here), so decode once to resized raw pixels, scan alpha, encode those.
+    const { data, info } = await resized.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const transparent = (info.channels === 2 || info.channels === 4) && hasTransparency(data, info.channels);
+    format = chooseFormat(keep ?? settings.format, transparent);
+    pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    if (!transparent) pipeline = pipeline.removeAlpha();
   }
-  const data = await pipeline.toBuffer();
+  const data = await encode(pipeline, format, quality).toBuffer();
   // Never forward a bigger image than the client sent.
   return data.length < input.length ? { data, format } : undefined;
 }

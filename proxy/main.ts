@@ -61,7 +61,11 @@ async function shutdown(signal: string): Promise<void> {
     app.server.closeAllConnections();
   }, SHUTDOWN_GRACE_MS);
   force.unref();
+  // A stream that ends leaves its keep-alive connection idle; close those as they appear so
+  // exit follows the last stream instead of the keep-alive timeout.
+  const reap = setInterval(() => app.server.closeIdleConnections(), 200);
   await Promise.allSettled([app.close(), internal.close()]);
+  clearInterval(reap);
   clearTimeout(force);
   await runtime.close().catch((err: unknown) => log.error({ err }, 'flushing usage failed'));
   log.info('proxy stopped');

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from './runtime.js';
 import type { LogRing } from './log-ring.js';
 import { readiness } from './routes-health.js';
-import { renderPrometheus } from './metrics-text.js';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics-text.js';
 
 interface StatsQuery {
   from?: string;
@@ -33,7 +33,7 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
   app.get<{ Querystring: StatsQuery }>('/internal/stats', async (req) => {
     const q = req.query;
     const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-    return runtime.usage.snapshot({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target || undefined, resolution });
+    return runtime.usage.snapshot({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution });
   });
   app.get('/internal/targets', async () => ({
     ...readiness(runtime),
@@ -50,6 +50,6 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
       labels: { upstream },
       value: s.state === 'error' ? 0 : 1,
     }));
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderPrometheus(runtime.usage, { gauges }));
+    return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(runtime.usage, { gauges }));
   });
 }

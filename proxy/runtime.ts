@@ -129,8 +129,9 @@ export class ProxyRuntime {
   /** Flushes usage and closes upstream connections (after in-flight requests finish). */
   async close(): Promise<void> {
     clearTimeout(this.graceTimer);
-    await this.usage.stopAutoPersist();
-    await this.usage.persist(this.opts.usageFile);
+    // stopAutoPersist() ends with a final write; without auto-persist, write once here.
+    if (this.opts.autoPersist !== false) await this.usage.stopAutoPersist();
+    else await this.usage.persist(this.opts.usageFile);
     await this.agent.close();
   }
 }

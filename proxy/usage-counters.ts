@@ -1,6 +1,7 @@
 /**
- * The counter set behind every usage bucket: a fixed layout in one Float64Array (cheap to add on
- * the hot path, to merge and to serialise), its JSON view for reports, and the on-disk codec.
+ * The counter set behind every usage bucket: a fixed layout in one array of numbers (cheap to add
+ * to on the hot path, to merge and to serialise) and its JSON view for reports. A plain array of
+ * doubles costs ~300 B with its Map entry; a Counters measured ~450 B (off-heap store).
  */
 import type { TokenUsage } from './usage-extract.js';
 
@@ -23,9 +24,8 @@ const PROMPT = 6, COMPLETION = 7, TOTAL = 8, CACHED = 9, REASONING = 10, IMAGE_S
 export const MAX_MS = 13;
 export const HIST = SCALARS.length;
 export const FIELD_COUNT = HIST + LATENCY_BOUNDS_MS.length + 1;
-/** Field names in layout order; written into the file so a later layout can still read it. */
+/** Field names in layout order; written into the stats file so a later layout can still read it. */
 export const FIELD_NAMES: readonly string[] = [...SCALARS, ...LATENCY_BOUNDS_MS.map((b) => `le${b}`), 'leInf'];
-export const FILE_VERSION = 1;
 
 /** JSON view of a counter set; statuses are disjoint classes (s4xx excludes 429). */
 export interface UsageCounters {
@@ -49,18 +49,16 @@ export interface UsageCounters {
   latencyP95Ms: number | null;
 }
 
-/** The decoded stats file: one entry per series, buckets as [start, counters]. */
-export type UsageFile = Array<{
-  model: string;
-  keyId: string;
-  target: string;
-  lifetime: Float64Array;
-  minutes: Array<[number, Float64Array]>;
-  hours: Array<[number, Float64Array]>;
-}>;
+/** One counter set in the FIELD_NAMES layout. */
+export type Counters = number[];
 
-/** Adds `v` to field `i` (typed-array reads are `number | undefined` under noUncheckedIndexedAccess). */
-export function bump(a: Float64Array, i: number, v: number): void {
+/** A zeroed counter set. */
+export function newCounters(): Counters {
+  return new Array<number>(FIELD_COUNT).fill(0);
+}
+
+/** Adds `v` to field `i` (indexed reads are `number | undefined` under noUncheckedIndexedAccess). */
+export function bump(a: Counters, i: number, v: number): void {
   a[i] = (a[i] ?? 0) + v;
 }
 
@@ -80,7 +78,7 @@ export function histIndex(ms: number): number {
 }
 
 /** Counts one request into `a`; indices come from statusIndex/histIndex, computed once per event. */
-export function add(a: Float64Array, status: number, hist: number, ms: number, usage: TokenUsage | undefined, saved: number): void {
+export function add(a: Counters, status: number, hist: number, ms: number, usage: TokenUsage | undefined, saved: number): void {
   bump(a, REQUESTS, 1);
   bump(a, status, 1);
   if (usage !== undefined) {
@@ -97,7 +95,7 @@ export function add(a: Float64Array, status: number, hist: number, ms: number, u
 }
 
 /** Adds `from` into `into` (the maximum latency takes the larger of the two). */
-export function merge(into: Float64Array, from: Float64Array): void {
+export function merge(into: Counters, from: Counters): void {
   for (let i = 0; i < FIELD_COUNT; i++) {
     if (i === MAX_MS) into[i] = Math.max(into[i] ?? 0, from[i] ?? 0);
     else bump(into, i, from[i] ?? 0);
@@ -127,9 +125,9 @@ export function estimatePercentile(histogram: readonly number[], maxMs: number, 
 }
 
 /** The JSON view of a counter set, with p50/p95 estimated from its histogram. */
-export function toCounters(a: Float64Array): UsageCounters {
+export function toCounters(a: Counters): UsageCounters {
   const v = (i: number): number => a[i] ?? 0;
-  const latencyHistogram = Array.from(a.subarray(HIST));
+  const latencyHistogram = a.slice(HIST);
   return {
     requests: v(REQUESTS), s2xx: v(S2XX), s4xx: v(S4XX), s429: v(S429), s5xx: v(S5XX), sOther: v(SOTHER),
     promptTokens: v(PROMPT), completionTokens: v(COMPLETION), totalTokens: v(TOTAL), cachedTokens: v(CACHED),
@@ -138,61 +136,4 @@ export function toCounters(a: Float64Array): UsageCounters {
     latencyP50Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.5),
     latencyP95Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.95),
   };
-}
-
-/** The values of a counter set for the file, trailing zeros trimmed (most buckets are sparse). */
-export function encodeCounters(a: Float64Array): number[] {
-  let end = a.length;
-  while (end > 0 && a[end - 1] === 0) end--;
-  return Array.from(a.subarray(0, end));
-}
-
-type JsonObject = Record<string, unknown>;
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-// Array.isArray narrows to any[]; this keeps the elements unknown.
-const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
-
-/** Validates the parsed stats file and decodes it; throws an Error naming the first problem. */
-export function decodeUsageFile(json: unknown): UsageFile {
-  if (!isObject(json)) throw new Error('not a JSON object');
-  if (json.version !== FILE_VERSION) throw new Error(`unsupported version ${String(json.version)}`);
-  const fields = json.fields;
-  if (!isArray(fields) || !fields.every((f) => typeof f === 'string')) throw new Error('fields: not a list of names');
-  // Unknown names (a newer layout) are skipped; known names missing from the file stay zero.
-  const layout = fields.map((f) => FIELD_NAMES.indexOf(f as string));
-  if (!isArray(json.series)) throw new Error('series: not a list');
-  return json.series.map((s, i) => {
-    const where = `series[${i}]`;
-    if (!isObject(s)) throw new Error(`${where}: not an object`);
-    const { model, keyId, target } = s;
-    if (typeof model !== 'string' || typeof keyId !== 'string' || typeof target !== 'string') throw new Error(`${where}: labels`);
-    if (!isArray(s.lifetime)) throw new Error(`${where}.lifetime: not a list`);
-    return {
-      model, keyId, target,
-      lifetime: decodeValues(s.lifetime, 0, layout, `${where}.lifetime`),
-      minutes: decodeBuckets(s.minutes, MINUTE_MS, layout, `${where}.minutes`),
-      hours: decodeBuckets(s.hours, HOUR_MS, layout, `${where}.hours`),
-    };
-  });
-}
-
-function decodeValues(row: unknown[], offset: number, layout: number[], where: string): Float64Array {
-  if (row.length - offset > layout.length) throw new Error(`${where}: more values than fields`);
-  const a = new Float64Array(FIELD_COUNT);
-  for (let i = offset; i < row.length; i++) {
-    const x = row[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new Error(`${where}: bad value at ${i}`);
-    const field = layout[i - offset] ?? -1;
-    if (field >= 0) a[field] = x;
-  }
-  return a;
-}
-
-function decodeBuckets(v: unknown, step: number, layout: number[], where: string): Array<[number, Float64Array]> {
-  if (!isArray(v)) throw new Error(`${where}: not a list`);
-  return v.map((row, j): [number, Float64Array] => {
-    const t = isArray(row) ? row[0] : undefined;
-    if (!isArray(row) || typeof t !== 'number' || !Number.isSafeInteger(t) || t % step !== 0) throw new Error(`${where}[${j}]: bad bucket`);
-    return [t, decodeValues(row, 1, layout, `${where}[${j}]`)];
-  });
 }

@@ -4,24 +4,21 @@
  * persisted to one JSON file in DATA_DIR (DESIGN.md, "Usage buckets").
  *
  * Memory bound: each series holds at most 48 h / 1 min = 2,880 minute buckets and
- * 90 d / 1 h = 2,160 hour buckets, so buckets <= series x 5,040, and never more than the number
- * of events seen in the retention window. A bucket is one Float64Array of FIELD_COUNT = 25
- * numbers (200 B + ~100 B of object and Map entry), so a series busy every minute for 90 days
- * costs ~1.5 MB, and 100 such series ~150 MB; series beyond `maxSeries` fold into one overflow
- * series so hostile model names cannot grow the map (or the Prometheus output) without bound.
- * The file holds the same buckets with trailing zeros trimmed, so it is bounded the same way.
+ * 90 d / 1 h = 2,160 hour buckets, so buckets <= series x 5,040, and never more than the events
+ * seen in the retention window. A bucket is 25 numbers, ~300 B with its Map entry (measured), so
+ * a series busy every minute costs at most ~1.5 MB and 100 such series ~150 MB. Series beyond
+ * `maxSeries` (default 10,000) fold into one overflow series, so hostile model names cannot grow
+ * the map (or the Prometheus output) without bound. The file holds the same buckets.
  */
-import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../common/atomic-write.js';
 import type { TokenUsage } from './usage-extract.js';
 import {
-  FIELD_COUNT, FIELD_NAMES, FILE_VERSION, REQUESTS, add, decodeUsageFile, encodeCounters, histIndex, merge, statusIndex, toCounters,
-  type UsageCounters, type UsageFile,
+  HOUR_MS, MINUTE_MS, REQUESTS, add, histIndex, merge, newCounters, statusIndex, toCounters, type Counters, type UsageCounters,
 } from './usage-counters.js';
-
-import { HOUR_MS, MINUTE_MS } from './usage-counters.js';
+import { encodeUsageFile, readUsageFile, type FileSeries, type RestoreResult, type UsageLogger } from './usage-file.js';
 
 export { HOUR_MS, LATENCY_BOUNDS_MS, MINUTE_MS, estimatePercentile, type UsageCounters } from './usage-counters.js';
+export type { RestoreResult, UsageLogger } from './usage-file.js';
 /** How long minute buckets are kept. */
 export const MINUTE_RETENTION_MS = 48 * HOUR_MS;
 /** How long hour buckets are kept. */
@@ -43,13 +40,8 @@ export interface UsageEvent {
   latencyMs: number;
   usage?: TokenUsage;
   imageBytesSaved?: number;
-  /** Epoch ms; defaults to now. */
+  /** Epoch ms; defaults to now (and is capped at now). */
   at?: number;
-}
-
-/** A pino-compatible logger, used only for warnings about the stats file. */
-export interface UsageLogger {
-  warn(obj: Record<string, unknown>, msg: string): void;
 }
 
 /** Construction options; `now` exists so tests can move time without waiting. */
@@ -105,39 +97,36 @@ export interface LifetimeSeries {
   counters: UsageCounters;
 }
 
-/** What `restore` found: a file it merged, no file, or a corrupt file it moved aside. */
-export type RestoreResult = 'loaded' | 'missing' | 'corrupt' | 'unreadable';
-
 interface Series {
   model: string;
   keyId: string;
   target: string;
-  lifetime: Float64Array;
+  lifetime: Counters;
   // Map insertion order is time order (events arrive at about `now`; restore re-sorts), which
   // lets prune stop at the first bucket it keeps. A late event can sit behind a newer bucket
   // until that one expires; snapshot and persist filter by time, so it is never reported.
-  minutes: Map<number, Float64Array>;
-  hours: Map<number, Float64Array>;
+  minutes: Map<number, Counters>;
+  hours: Map<number, Counters>;
 }
 
-function bucketFor<K>(map: Map<K, Float64Array>, k: K): Float64Array {
+function bucketFor<K>(map: Map<K, Counters>, k: K): Counters {
   let b = map.get(k);
   if (b === undefined) {
-    b = new Float64Array(FIELD_COUNT);
+    b = newCounters();
     map.set(k, b);
   }
   return b;
 }
 
 // Drops buckets that end at or before `cutoff` (bucket [t, t+step) is kept while t+step > cutoff).
-function dropBefore(map: Map<number, Float64Array>, cutoff: number, step: number): void {
+function dropBefore(map: Map<number, Counters>, cutoff: number, step: number): void {
   for (const t of map.keys()) {
     if (t + step > cutoff) break;
     map.delete(t);
   }
 }
 
-function sortedMap(map: Map<number, Float64Array>): Map<number, Float64Array> {
+function sortedMap(map: Map<number, Counters>): Map<number, Counters> {
   return new Map([...map].sort((a, b) => a[0] - b[0]));
 }
 
@@ -180,7 +169,8 @@ export class UsageStats {
   /** Counts one finished request. Hot path: a few Map lookups and three counter updates. */
   record(e: UsageEvent): void {
     const now = this.now();
-    const at = e.at ?? now;
+    // A future (clock skew) or NaN timestamp counts as now, so no bucket is created ahead of time.
+    const at = e.at !== undefined && e.at < now ? e.at : now;
     const s = this.seriesFor(e.model, e.keyId, e.target ?? '');
     const ms = Number.isFinite(e.latencyMs) && e.latencyMs > 0 ? e.latencyMs : 0;
     const status = statusIndex(e.status);
@@ -221,22 +211,22 @@ export class UsageStats {
     const now = this.now();
     this.prune(now);
     // Default end: the end of the current minute, so an event recorded at `now` is included.
-    const to = q.to ?? floorTo(now, MINUTE_MS) + MINUTE_MS;
-    const from = q.from ?? to - DEFAULT_SPAN_MS;
+    const to = q.to !== undefined && Number.isFinite(q.to) ? q.to : floorTo(now, MINUTE_MS) + MINUTE_MS;
+    const from = q.from !== undefined && Number.isFinite(q.from) ? q.from : to - DEFAULT_SPAN_MS;
     const resolution =
       q.resolution === 'minute' || q.resolution === 'hour'
         ? q.resolution
         : to - from <= AUTO_MINUTE_SPAN_MS && from >= now - MINUTE_RETENTION_MS ? 'minute' : 'hour';
     const step = resolution === 'minute' ? MINUTE_MS : HOUR_MS;
-    const points = new Map<number, Float64Array>();
-    const totals = new Float64Array(FIELD_COUNT);
-    const byModel = new Map<string, Float64Array>();
-    const byKey = new Map<string, Float64Array>();
-    const byTarget = new Map<string, Float64Array>();
+    const points = new Map<number, Counters>();
+    const totals = newCounters();
+    const byModel = new Map<string, Counters>();
+    const byKey = new Map<string, Counters>();
+    const byTarget = new Map<string, Counters>();
     for (const s of this.all) {
       if ((q.model !== undefined && s.model !== q.model) || (q.keyId !== undefined && s.keyId !== q.keyId)) continue;
       if (q.target !== undefined && s.target !== q.target) continue;
-      const sum = new Float64Array(FIELD_COUNT);
+      const sum = newCounters();
       for (const [t, b] of resolution === 'minute' ? s.minutes : s.hours) {
         if (t + step <= from || t >= to) continue;
         merge(bucketFor(points, t), b);
@@ -249,7 +239,7 @@ export class UsageStats {
       merge(bucketFor(byTarget, s.target), sum);
     }
     // Object.fromEntries defines own properties, so a model named "__proto__" stays a plain key.
-    const asRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map(([k, v]) => [k, toCounters(v)]));
+    const asRecord = (m: Map<string, Counters>) => Object.fromEntries([...m].map(([k, v]) => [k, toCounters(v)]));
     return {
       generatedAt: now,
       resolution,
@@ -293,27 +283,9 @@ export class UsageStats {
    * A missing file starts empty; a corrupt one is renamed to `<file>.corrupt-<ts>` and logged.
    */
   async restore(file: string): Promise<RestoreResult> {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      this.logger?.warn({ err, file }, 'usage stats file unreadable; starting empty');
-      return 'unreadable';
-    }
-    let decoded: UsageFile;
-    try {
-      decoded = decodeUsageFile(JSON.parse(text));
-    } catch (err) {
-      const movedTo = `${file}.corrupt-${Date.now()}`;
-      await fs.rename(file, movedTo).catch((renameErr: unknown) => {
-        this.logger?.warn({ err: renameErr, file }, 'could not move corrupt usage stats file aside');
-      });
-      this.logger?.warn({ file, movedTo, reason: err instanceof Error ? err.message : String(err) }, 'usage stats file corrupt; starting empty');
-      return 'corrupt';
-    }
+    const { result, series } = await readUsageFile(file, this.logger);
     const now = this.now();
-    for (const d of decoded) {
+    for (const d of series) {
       const s = this.seriesFor(d.model, d.keyId, d.target);
       merge(s.lifetime, d.lifetime);
       for (const [t, b] of d.minutes) if (t + MINUTE_MS > now - MINUTE_RETENTION_MS) merge(bucketFor(s.minutes, t), b);
@@ -321,7 +293,7 @@ export class UsageStats {
       s.minutes = sortedMap(s.minutes);
       s.hours = sortedMap(s.hours);
     }
-    return 'loaded';
+    return result;
   }
 
   /** Persists to `file` every `intervalMs`; the timer is unref'ed and skips a tick while a write runs. */
@@ -346,20 +318,19 @@ export class UsageStats {
   private async writeNow(file: string): Promise<void> {
     const now = this.now();
     this.prune(now);
-    const body: Record<string, unknown> = {
-      version: FILE_VERSION,
-      savedAt: now,
-      fields: FIELD_NAMES,
-      series: this.all.map((s) => ({
+    // Built and serialised before the first await, so the file is one consistent instant.
+    const series = this.all.map(
+      (s): FileSeries => ({
         model: s.model,
         keyId: s.keyId,
         target: s.target,
-        lifetime: encodeCounters(s.lifetime),
-        minutes: [...s.minutes].filter(([t]) => t + MINUTE_MS > now - MINUTE_RETENTION_MS).map(([t, b]) => [t, ...encodeCounters(b)]),
-        hours: [...s.hours].filter(([t]) => t + HOUR_MS > now - HOUR_RETENTION_MS).map(([t, b]) => [t, ...encodeCounters(b)]),
-      })),
-    };
-    await this.write(file, JSON.stringify(body));
+        lifetime: s.lifetime,
+        // prune may leave a late event's bucket behind a newer one; the filter drops it here.
+        minutes: [...s.minutes].filter(([t]) => t + MINUTE_MS > now - MINUTE_RETENTION_MS),
+        hours: [...s.hours].filter(([t]) => t + HOUR_MS > now - HOUR_RETENTION_MS),
+      }),
+    );
+    await this.write(file, encodeUsageFile(series, now));
   }
 
   private seriesFor(model: string, keyId: string, target: string): Series {
@@ -374,7 +345,7 @@ export class UsageStats {
     }
     if (byKey === undefined) this.index.set(model, (byKey = new Map()));
     if (byTarget === undefined) byKey.set(keyId, (byTarget = new Map()));
-    const s: Series = { model, keyId, target, lifetime: new Float64Array(FIELD_COUNT), minutes: new Map(), hours: new Map() };
+    const s: Series = { model, keyId, target, lifetime: newCounters(), minutes: new Map(), hours: new Map() };
     byTarget.set(target, s);
     this.all.push(s);
     return s;

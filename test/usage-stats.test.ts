@@ -95,6 +95,14 @@ test('minute buckets roll up into hour buckets, and each is pruned at its retent
   assert.equal(life?.counters.totalTokens, 32);
 });
 
+test('a future or NaN timestamp counts as now', () => {
+  const { stats } = clocked(T0 + 30 * MINUTE_MS);
+  stats.record(ev({ at: T0 + 5 * HOUR_MS }));
+  stats.record(ev({ at: Number.NaN }));
+  const r = stats.snapshot({ from: T0, to: T0 + DAY_MS, resolution: 'minute' });
+  assert.deepEqual(r.series.map((p) => [p.t, p.requests]), [[T0 + 30 * MINUTE_MS, 2]]);
+});
+
 test('an event older than retention counts only in lifetime totals', () => {
   const { stats } = clocked(T0 + 100 * DAY_MS);
   stats.record(ev({ at: T0 }));

@@ -3,6 +3,7 @@
  * loopback, a temp DATA_DIR with a config pointing at them, and the real proxy app listening on
  * a free port. Callers get URLs, keys and a close() for t.after.
  */
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,9 @@ export function defaultConfig(simUrl: string): Record<string, unknown> {
       imageCompression: { enabled: true, thresholdBytes: 1024 },
       upstream: { connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, requestTimeoutMs: 30000 },
     },
-    auth: { mode: 'managedIdentity' },
+    // MSAL caches managed-identity tokens process-wide by client id: a fresh id per harness keeps
+    // each test's tokens (and fetch counts) its own.
+    auth: { mode: 'managedIdentity', managedIdentityClientId: randomUUID() },
     apiKeys: [
       { id: 'main', key: CLIENT_KEY, status: 'active' },
       { id: 'limited', key: LIMITED_KEY, status: 'active', models: ['gpt-4o-mini'] },
@@ -77,7 +80,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const sim = await startFoundrySimulator({ apiKey: SIM_API_KEY, acceptToken: (t) => identity.isValid(t) });
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-proxy-'));
   const files = proxyFiles(dataDir);
-  const writeConfig = (config: unknown) => fs.writeFile(files.configFile, JSON.stringify(config, null, 2));
+  const writeConfig = (config: unknown) => fs.writeFile(files.configFile, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   const config = defaultConfig(sim.url);
   opts.configure?.(config, sim);
   await writeConfig(config);
