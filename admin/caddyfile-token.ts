@@ -68,7 +68,8 @@ const KIND_PATTERNS = {
   httpsUrl: /^https:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9._~%/:@&=+,?!-]*)?$/u,
   absolutePath: /^\/[A-Za-z0-9._/@+-]*$/u,
   healthKey: /^[A-Za-z0-9._~-]{16,256}$/u,
-  azureId: /^[A-Za-z0-9-]{1,64}$/u,
+  // GUIDs, or a tenant's domain name (contoso.onmicrosoft.com), which azidentity also accepts.
+  azureId: /^[A-Za-z0-9.-]{1,64}$/u,
   // Azure allows parentheses in resource group names; "(name)" as a whole reads as a snippet key
   // in Caddyfile syntax, so a name must start with a plain character.
   azureResourceGroup: /^[A-Za-z0-9._-][A-Za-z0-9._()-]{0,89}$/u,
@@ -83,7 +84,7 @@ const KIND_WORDS: Record<keyof typeof KIND_PATTERNS, string> = {
   httpsUrl: 'an https:// URL of plain URL characters',
   absolutePath: 'an absolute path of letters, digits and . _ / @ + -',
   healthKey: '16 to 256 of A-Z a-z 0-9 . _ ~ -',
-  azureId: 'an Azure id (letters, digits and dashes)',
+  azureId: 'an Azure id (letters, digits, dots and dashes)',
   azureResourceGroup: 'an Azure resource group name (letters, digits, . _ - and parentheses, not first)',
   azureSecret: 'a client secret of letters, digits and . _ ~ + / = : @ ? * ! -',
   adminAddress: 'a loopback host:port (localhost, 127.x.x.x, [::1]) or unix//absolute/path',

@@ -128,3 +128,16 @@ test('a token from the identity simulator is accepted by the Foundry simulator; 
   assert.equal(sim.requests[0]?.headers.authorization, `Bearer ${token}`);
   await assert.rejects(call('sim-mi-not-issued'), OpenAI.AuthenticationError);
 });
+
+test('a second simulator in the same process is still reached (MSAL fixed the endpoint at the first fetch)', async (t) => {
+  const first = await start(t);
+  const early = await new ManagedIdentityCredential({ clientId: randomUUID() }).getToken(SCOPE);
+  await first.close();
+  const second = await start(t);
+  assert.deepEqual(second.env, first.env);
+  const late = await new ManagedIdentityCredential({ clientId: randomUUID() }).getToken(SCOPE);
+  assert.equal(second.requests.length, 1);
+  assert.deepEqual(second.tokensIssued, [late.token]);
+  // A token MSAL cached from an earlier handle stays valid, as a real token would.
+  assert.equal(second.isValid(early.token), true);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import sharp from 'sharp';
+import { randomBytes } from 'node:crypto';
 import { CLIENT_KEY, HEALTH_KEY, LIMITED_KEY, startProxyHarness } from './helpers/proxy-harness.js';
 
 function sdk(url: string, key = CLIENT_KEY) {
@@ -54,8 +55,7 @@ test('images and embeddings reach their own routes', async (t) => {
 test('an inline image in a chat request is compressed before it goes upstream, and the saving is counted', async (t) => {
   const h = await startProxyHarness();
   t.after(() => h.close());
-  const noise = Buffer.alloc(2400 * 1600 * 3);
-  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const noise = randomBytes(2400 * 1600 * 3);
   const png = await sharp(noise, { raw: { width: 2400, height: 1600, channels: 3 } }).png().toBuffer();
   const url = `data:image/png;base64,${png.toString('base64')}`;
   await sdk(h.url).chat.completions.create({

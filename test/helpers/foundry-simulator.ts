@@ -19,6 +19,7 @@ import {
 import { imagesReply } from './foundry-sim-images.js';
 import { errorReply, pause, writeReply, type SimCall, type SimReply } from './foundry-sim-reply.js';
 import { responsesReply } from './foundry-sim-responses.js';
+import { routeOf } from './foundry-sim-routes.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './foundry-sim-scenarios.js';
 
 export type { Scenario, ScenarioName, ScenarioSpec } from './foundry-sim-scenarios.js';
@@ -78,13 +79,6 @@ export interface FoundrySimulator {
   close(): Promise<void>;
 }
 
-const OPERATIONS: Record<string, SimOperation> = {
-  'chat/completions': 'chat',
-  responses: 'responses',
-  'images/generations': 'images',
-  embeddings: 'embeddings',
-};
-
 const HANDLERS: Record<SimOperation, (call: SimCall) => SimReply> = {
   chat: chatReply,
   responses: responsesReply,
@@ -98,33 +92,6 @@ export const MISSING_DEPLOYMENT = 'missing-deployment';
 const RATE_LIMIT_REQUESTS = 1000;
 const RATE_LIMIT_TOKENS = 1_000_000;
 const DEFAULT_WAIT_MS = 5000;
-
-interface Route {
-  operation: SimOperation;
-  /** From the path on classic routes; from body.model on v1. */
-  deployment?: string;
-  apiVersion: string;
-}
-
-/**
- * Maps a path to an operation: v1 `/openai/v1/<op>`, classic
- * `/openai/deployments/<deployment>/<op>?api-version=…`, and `/openai/responses?api-version=…`.
- * A classic path without api-version is a 404 on Azure, and so here.
- */
-function routeOf(method: string, rawUrl: string): Route | undefined {
-  if (method !== 'POST') return undefined;
-  const url = new URL(rawUrl, 'http://sim.invalid');
-  const apiVersion = url.searchParams.get('api-version');
-  const v1 = /^\/openai\/v1\/(chat\/completions|responses|images\/generations|embeddings)$/.exec(url.pathname);
-  if (v1?.[1]) return { operation: OPERATIONS[v1[1]] ?? 'chat', apiVersion: apiVersion ?? 'v1' };
-  if (apiVersion === null) return undefined;
-  const classic = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|images\/generations|embeddings)$/.exec(url.pathname);
-  if (classic?.[1] && classic[2]) {
-    return { operation: OPERATIONS[classic[2]] ?? 'chat', deployment: decodeURIComponent(classic[1]), apiVersion };
-  }
-  if (url.pathname === '/openai/responses') return { operation: 'responses', apiVersion };
-  return undefined;
-}
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
