@@ -118,3 +118,18 @@ test('Entra tokens are cached: many requests, concurrent ones included, share on
   assert.equal(h.sim.requests.length, 9);
   assert.equal(h.identity.requests.length, 1);
 });
+
+test('internal endpoints are not on the public listener; metrics and stats are on the internal one', async (t) => {
+  const h = await startProxyHarness();
+  t.after(() => h.close());
+  await sdk(h.url).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'count' }] });
+  for (const p of ['/internal/reload', '/internal/stats', '/metrics']) {
+    const res = await fetch(`${h.url}${p}`, { method: p.endsWith('reload') ? 'POST' : 'GET', headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    assert.equal(res.status, 404, p);
+  }
+  const metrics = await (await fetch(`${h.internalUrl}/metrics`)).text();
+  assert.match(metrics, /^gateway_requests_total\{model="gpt-4o-mini",key="main",target="foundry",status_class="2xx"\} 1$/m);
+  assert.match(metrics, /^gateway_upstream_credential_ok\{upstream="foundry"\} 1$/m);
+  const logs = (await (await fetch(`${h.internalUrl}/internal/logs`)).json()) as { lines: unknown[] };
+  assert.ok(Array.isArray(logs.lines));
+});

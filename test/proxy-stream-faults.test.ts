@@ -111,3 +111,37 @@ test('content-filter chunks and finish_reason content_filter are relayed untouch
   for await (const c of stream) chunks.push(c);
   assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'content_filter');
 });
+
+test('events reach the client while the upstream is still generating (no buffering)', async (t) => {
+  const h = await startProxyHarness();
+  t.after(() => h.close());
+  h.sim.enqueue({ kind: 'slowChunks', intervalMs: 150, chunks: 10 });
+  const stream = await sdk(h.url).chat.completions.create(streamReq);
+  let sawContentWhileUpstreamBusy = false;
+  for await (const chunk of stream) {
+    if (chunk.choices[0]?.delta?.content && h.sim.requests[0]?.completed === false) sawContentWhileUpstreamBusy = true;
+  }
+  assert.ok(sawContentWhileUpstreamBusy, 'a content chunk arrived before the upstream finished its response');
+  assert.equal(h.sim.requests[0]?.completed, true);
+});
+
+test('requestTimeoutMs bounds the whole exchange: 504 before headers, a timeout error event mid-stream', async (t) => {
+  const h = await startProxyHarness({
+    configure: (c) => {
+      (c.server as Record<string, unknown>).upstream = { connectTimeoutMs: 1000, firstByteTimeoutMs: 10000, idleTimeoutMs: 10000, requestTimeoutMs: 600 };
+    },
+  });
+  t.after(() => h.close());
+  h.sim.enqueue({ kind: 'slowHeaders', delayMs: 3000 });
+  const before = await sdk(h.url).chat.completions.create({ ...streamReq, stream: false }).catch((e: unknown) => e);
+  assert.ok(before instanceof OpenAI.APIError);
+  assert.equal(before.status, 504);
+  assert.match(before.message, /requestTimeoutMs/);
+  h.sim.enqueue({ kind: 'slowChunks', intervalMs: 250, chunks: 10 });
+  const stream = await sdk(h.url).chat.completions.create(streamReq);
+  const mid = await (async () => {
+    for await (const _ of stream) void _;
+  })().catch((e: unknown) => e);
+  assert.ok(mid instanceof OpenAI.APIError);
+  assert.match(mid.message, /requestTimeoutMs/);
+});

@@ -67,7 +67,10 @@ export interface FoundrySimulator {
   port: number;
   /** Every request received, oldest first (the same array for the simulator's life). */
   requests: SimRequest[];
-  /** Gives the next requests these scenarios, one each, first in first out. */
+  /**
+   * Gives the next requests these scenarios, one each, first in first out. Only requests that
+   * pass routing, auth and the deployment check take one; `x-sim-scenario` bypasses the queue.
+   */
   enqueue(...scenarios: Scenario[]): void;
   /** Sets the scenario used when the queue is empty. */
   setDefault(scenario: Scenario): void;
