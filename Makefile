@@ -49,5 +49,18 @@ test-only:
 	$(NODE_BIN) --import ./dist/test/helpers/loopback-guard.js --test --test-concurrency=2 \
 	  --test-reporter=spec --test-timeout=120000 $$(find dist/test -name '*.test.js' | sort)
 
+## up: the whole stack on loopback (HTTPS 8443, tls internal, Foundry simulator as upstream).
+up: deps build
+	@deploy/up.sh
+
+down:
+	@deploy/down.sh
+
+logs:
+	@source deploy/stack-env.sh && tail -n 100 -f "$$RUN_DIR/stack.log"
+
+status:
+	@source deploy/stack-env.sh && supervisorctl -c supervisord.conf status
+
 clean:
 	rm -rf dist

@@ -90,10 +90,11 @@ export interface CaddyfileModel {
 }
 
 const STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
-/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape (field guide item 9). */
+/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape; Caddy would answer 502 (field guide item 9). */
 const CADDY_BODY_HEADROOM_BYTES = 1_048_576;
 /** Caddy waits at least this much longer for response headers than the proxy does (DESIGN.md). */
 const HEADER_TIMEOUT_HEADROOM_MS = 10_000;
+/** Idle keep-alive sockets Caddy keeps to the proxy (one upstream, so per host = total). */
 const IDLE_CONNS = 64;
 const AZURE_DNS_MODULE = 'dns.providers.azure';
 
@@ -112,13 +113,15 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   // DESIGN.md precedence: the config's ports win over HTTPS_PORT / HTTP_PORT.
   const httpsPortValue = caddy?.httpsPort ?? env.httpsPort;
   const httpPortValue = caddy?.httpPort ?? env.httpPort;
-  const httpsPort = t.port(httpsPortValue, caddy?.httpsPort !== undefined ? '/server/caddy/httpsPort' : 'env:HTTPS_PORT');
-  const httpPort = t.port(httpPortValue, caddy?.httpPort !== undefined ? '/server/caddy/httpPort' : 'env:HTTP_PORT');
+  const httpsPortPath = caddy?.httpsPort !== undefined ? '/server/caddy/httpsPort' : 'env:HTTPS_PORT';
+  const httpPortPath = caddy?.httpPort !== undefined ? '/server/caddy/httpPort' : 'env:HTTP_PORT';
+  const httpsPort = t.port(httpsPortValue, httpsPortPath);
+  const httpPort = t.port(httpPortValue, httpPortPath);
   const proxyPort = t.port(env.proxyPort, 'env:PROXY_PORT');
   const adminPort = t.port(env.adminPort, 'env:ADMIN_PORT');
   checkPortsDistinct(t, [
-    [httpsPortValue, caddy?.httpsPort !== undefined ? '/server/caddy/httpsPort' : 'env:HTTPS_PORT'],
-    [httpPortValue, caddy?.httpPort !== undefined ? '/server/caddy/httpPort' : 'env:HTTP_PORT'],
+    [httpsPortValue, httpsPortPath],
+    [httpPortValue, httpPortPath],
     [env.proxyPort, 'env:PROXY_PORT'],
     [env.adminPort, 'env:ADMIN_PORT'],
   ]);
@@ -129,7 +132,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
 
   const dnsAzure = buildAzureDns(t, acme, env.dnsModules);
   for (const h of publicHosts) {
-    // A wildcard can be proven only with the DNS-01 challenge (RFC 8555 §7.1.3).
+    // ACME CAs validate a wildcard name only through DNS-01 (letsencrypt.org/docs/challenge-types).
     if (h.text.startsWith('*.') && acme?.dns !== 'azure') t.fail('/server/caddy/domains', `"${h.text}" is a wildcard: it needs server.caddy.acme.dns "azure"`);
   }
 
@@ -147,7 +150,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
 
   const model: CaddyfileModel = {
     global: {
-      admin: t.string('adminAddress', env.adminAddress, 'env:CADDY_ADMIN'),
+      admin: buildAdminAddress(t, env.adminAddress),
       storageRoot: t.string('absolutePath', env.storageRoot, 'env:storageRoot'),
       logFile: t.string('absolutePath', env.logFile, 'env:logFile'),
       httpPort,
@@ -180,6 +183,13 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   return model;
 }
 
+/** CADDY_ADMIN: loopback host:port or a unix socket; the API is never exposed (DESIGN.md). */
+function buildAdminAddress(t: TokenChecker, address: unknown): CaddyToken {
+  const token = t.string('adminAddress', address, 'env:CADDY_ADMIN');
+  const port = token.valid && !token.text.startsWith('unix/') ? Number(token.text.slice(token.text.lastIndexOf(':') + 1)) : 1;
+  return port >= 1 && port <= 65535 ? token : t.refuse('env:CADDY_ADMIN', 'has a port outside 1-65535');
+}
+
 function checkPortsDistinct(t: TokenChecker, ports: [unknown, string][]): void {
   const seen = new Map<unknown, string>();
   for (const [value, path] of ports) {
@@ -189,12 +199,12 @@ function checkPortsDistinct(t: TokenChecker, ports: [unknown, string][]): void {
   }
 }
 
-/** `domains` ∪ `domain`, lower-cased, deduplicated, empty strings dropped; IPv4-like names must be IPv4. */
+/** `domain` ∪ `domains`, lower-cased, deduplicated, empty strings dropped; IPv4-like names must be IPv4. */
 function collectHosts(t: TokenChecker, domain: unknown, domains: unknown): CaddyToken[] {
   const raw: { value: unknown; path: string }[] = [];
+  if (domain !== undefined && domain !== '') raw.push({ value: domain, path: '/server/caddy/domain' });
   if (Array.isArray(domains)) domains.forEach((d: unknown, i) => raw.push({ value: d, path: `/server/caddy/domains/${i}` }));
   else if (domains !== undefined) t.fail('/server/caddy/domains', 'must be a list of host names');
-  if (domain !== undefined && domain !== '') raw.push({ value: domain, path: '/server/caddy/domain' });
   const seen = new Set<string>();
   const hosts: CaddyToken[] = [];
   for (const { value, path } of raw) {
@@ -262,7 +272,7 @@ function buildAzureDns(t: TokenChecker, acme: AcmeSettings | undefined, dnsModul
 
 function buildHealthKey(t: TokenChecker, healthKey: unknown): CaddyToken {
   if (healthKey === undefined || healthKey === '') {
-    t.fail('/server/healthKey', 'is required to render the Caddyfile (Caddy sends it with its health checks)');
+    return t.refuse('/server/healthKey', 'is required to render the Caddyfile (Caddy sends it with its health checks)');
   }
   return t.string('healthKey', healthKey, '/server/healthKey');
 }

@@ -73,7 +73,8 @@ const KIND_PATTERNS = {
   // Azure allows parentheses in resource group names; "(name)" as a whole reads as a snippet key
   // in Caddyfile syntax, so a name must start with a plain character.
   azureResourceGroup: /^[A-Za-z0-9._-][A-Za-z0-9._()-]{0,89}$/u,
-  azureSecret: /^[A-Za-z0-9._~+/=:@?*!-]{1,1024}$/u,
+  // Entra client secrets: today's are [A-Za-z0-9~._-]; older ones also used + / = : @ ? * [ ].
+  azureSecret: /^[A-Za-z0-9._~+/=:@?*![\]-]{1,1024}$/u,
   adminAddress: /^((localhost|127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|\[::1\]):[0-9]{1,5}|unix\/\/[A-Za-z0-9._/@+-]+)$/u,
 } as const;
 
@@ -86,7 +87,7 @@ const KIND_WORDS: Record<keyof typeof KIND_PATTERNS, string> = {
   healthKey: '16 to 256 of A-Z a-z 0-9 . _ ~ -',
   azureId: 'an Azure id (letters, digits, dots and dashes)',
   azureResourceGroup: 'an Azure resource group name (letters, digits, . _ - and parentheses, not first)',
-  azureSecret: 'a client secret of letters, digits and . _ ~ + / = : @ ? * ! -',
+  azureSecret: 'a client secret of letters, digits and . _ ~ + / = : @ ? * ! [ ] -',
   adminAddress: 'a loopback host:port (localhost, 127.x.x.x, [::1]) or unix//absolute/path',
 };
 
@@ -109,29 +110,30 @@ export class TokenChecker {
     this.issues.push({ path, message });
   }
 
-  #invalid(path: string, message: string): CaddyToken {
+  /** Records a problem and returns the invalid token that stands for the missing value. */
+  refuse(path: string, message: string): CaddyToken {
     this.fail(path, message);
     return new CaddyToken(MINT, '', false);
   }
 
   /** A string of `kind`; `transform` (e.g. lower-casing) runs after the syntax check. */
   string(kind: StringKind, value: unknown, path: string, transform: (s: string) => string = (s) => s): CaddyToken {
-    if (typeof value !== 'string' || value === '') return this.#invalid(path, 'must be a non-empty string');
+    if (typeof value !== 'string' || value === '') return this.refuse(path, 'must be a non-empty string');
     if (SYNTAX_CHARS.test(value)) {
-      return this.#invalid(path, 'contains whitespace, a quote, a brace, "#", ";" or a backslash, which cannot be written into a Caddyfile');
+      return this.refuse(path, 'contains whitespace, a quote, a brace, "#", ";" or a backslash, which cannot be written into a Caddyfile');
     }
     const text = transform(value);
     if (/^import$/iu.test(text) || (text.startsWith('(') && text.endsWith(')'))) {
-      return this.#invalid(path, 'reads as a Caddyfile keyword or snippet');
+      return this.refuse(path, 'reads as a Caddyfile keyword or snippet');
     }
-    if (!KIND_PATTERNS[kind].test(text)) return this.#invalid(path, `must be ${KIND_WORDS[kind]}`);
+    if (!KIND_PATTERNS[kind].test(text)) return this.refuse(path, `must be ${KIND_WORDS[kind]}`);
     return new CaddyToken(MINT, text);
   }
 
   /** A whole number in [min, max]. */
   integer(value: unknown, path: string, min: number, max: number): CaddyToken {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      return this.#invalid(path, `must be a whole number from ${min} to ${max}`);
+      return this.refuse(path, `must be a whole number from ${min} to ${max}`);
     }
     return new CaddyToken(MINT, String(value));
   }
@@ -144,14 +146,14 @@ export class TokenChecker {
   /** A duration given in milliseconds, written as Caddy reads it (`5s`, `1500ms`). */
   durationMs(value: unknown, path: string): CaddyToken {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_DURATION_MS) {
-      return this.#invalid(path, `must be a whole number of milliseconds from 0 to ${MAX_DURATION_MS}`);
+      return this.refuse(path, `must be a whole number of milliseconds from 0 to ${MAX_DURATION_MS}`);
     }
     return new CaddyToken(MINT, value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`);
   }
 
   /** An IPv4 address literal (a bind address). */
   ipv4(value: unknown, path: string): CaddyToken {
-    if (typeof value !== 'string' || !net.isIPv4(value)) return this.#invalid(path, 'must be an IPv4 address');
+    if (typeof value !== 'string' || !net.isIPv4(value)) return this.refuse(path, 'must be an IPv4 address');
     return new CaddyToken(MINT, value);
   }
 

@@ -199,7 +199,7 @@ for (const e of ENV_FIELDS) {
 }
 
 test('the admin API address must stay on loopback', () => {
-  for (const admin of ['0.0.0.0:2019', '10.0.0.5:2019', 'example.com:2019', ':2019']) {
+  for (const admin of ['0.0.0.0:2019', '10.0.0.5:2019', 'example.com:2019', ':2019', 'localhost:99999', 'localhost:0']) {
     assertRenderRefuses(baseConfig(), { ...BASE_ENV, adminAddress: admin }, 'env:CADDY_ADMIN', admin);
   }
 });

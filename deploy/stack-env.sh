@@ -1,0 +1,11 @@
+# Sourced by the make targets: the local stack's environment (DESIGN.md runtime contract),
+# every value overridable from the caller's environment.
+APP_DIR="${APP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export APP_DIR
+export NODE_BIN="${NODE_BIN:-$APP_DIR/node_modules/node/bin/node}"
+export CADDY_BIN="${CADDY_BIN:-$(command -v caddy || echo caddy)}"
+export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
+export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
+export HTTPS_PORT="${HTTPS_PORT:-8443}" HTTP_PORT="${HTTP_PORT:-8080}"
+export BIND_ADDRESS="${BIND_ADDRESS:-127.0.0.1}" DOMAIN="${DOMAIN:-localhost}"
+export SIMULATOR="${SIMULATOR:-1}" SIMULATOR_AUTOSTART="${SIMULATOR_AUTOSTART:-true}"
