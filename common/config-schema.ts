@@ -13,7 +13,7 @@ const Ms = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 86_400_000, default: def, description });
 
 /** A hostname (no port, no scheme): letters, digits, dots and dashes; `*.` wildcard allowed. */
-export const HOSTNAME_PATTERN = '^(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+export const HOSTNAME_PATTERN = '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 /** Paths sent upstream: printable URL characters only, so nothing can break out of a template. */
 export const UPSTREAM_PATH_PATTERN = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*$";
 const RouteTarget = Type.String({
@@ -129,17 +129,18 @@ const CaddySchema = Type.Object(
     acme: Type.Optional(
       Type.Object(
         {
-          ca: Type.Optional(Type.String({ maxLength: 2048, pattern: '^(production|staging|https://[^\\s{}"\'<>\\\\]+)$' })),
+          ca: Type.Optional(Type.String({ maxLength: 2048, pattern: '^(production|staging|https://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%/:@&=+,?!-]*)?)$' })),
           caRoot: Type.Optional(Type.String({ maxLength: 1024, pattern: '^/[A-Za-z0-9._/-]+$', description: 'PEM file of a custom CA root' })),
           dns: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('azure')])),
           azure: Type.Optional(
             Type.Object(
               {
-                subscriptionId: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' }),
-                resourceGroupName: Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9._()-]*$' }),
-                tenantId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' })),
-                clientId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9-]*$' })),
-                clientSecret: Type.Optional(Type.String({ maxLength: 1024 })),
+                subscriptionId: Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$' }),
+                resourceGroupName: Type.String({ maxLength: 128, pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)([A-Za-z0-9._-][A-Za-z0-9._()-]{0,89})?$' }),
+                tenantId: Type.Optional(Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)?$' })),
+                clientId: Type.Optional(Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$' })),
+                // Rendered into the Caddyfile: no braces, quotes, spaces or newlines.
+                clientSecret: Type.Optional(Type.String({ maxLength: 1024, pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)[A-Za-z0-9._~+/=:@?*!\\[\\]-]*$' })),
               },
               { additionalProperties: false },
             ),
