@@ -39,6 +39,8 @@ build: npm
 
 lint: npm
 	$(NODE_BIN) node_modules/eslint/bin/eslint.js --max-warnings=0 .
+	$(NODE_BIN) node_modules/dockerfilelint/bin/dockerfilelint Dockerfile
+	bash -n deploy/*.sh
 
 typecheck: build
 
