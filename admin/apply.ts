@@ -20,6 +20,7 @@ import { etagOf } from './config-store.js';
 import { secretValues } from './config-secrets.js';
 import { ApplyFailedError, WriteFailedError, withBody } from './errors.js';
 import { invalidConfig } from './config-edit.js';
+import { scrub } from './redact.js';
 
 /** Steps of an apply, in order, then the rollback steps. */
 export type StepName = 'validate' | 'render' | 'caddy_adapt' | 'write_files' | 'proxy_reload' | 'caddy_load' | 'restore_files' | 'caddy_restore' | 'proxy_restore';
@@ -72,13 +73,6 @@ class StepFailed extends Error {
   }
 }
 
-/** Replaces every secret value in `text` (error messages may quote config values). */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 /** Runs applies one at a time and performs each as one transaction. */
 export class Applier {
   private tail: Promise<unknown> = Promise.resolve();
@@ -129,7 +123,7 @@ export class Applier {
 
     const snap = await store.snapshot();
     let reached: 'write' | 'proxy' | 'load' = 'write';
-    let warnings: ConfigIssue[] = [];
+    let warnings: ConfigIssue[];
     try {
       await step('write_files', () => store.write(plan.configText, caddyfile));
       reached = 'proxy';

@@ -1,20 +1,21 @@
 /**
- * The Caddyfile render environment from the runtime contract (DESIGN.md): where Caddy's admin
- * API, storage and log live, which ports the proxy and admin use, and the public ports.
- * Shared by the admin service and the `init` step so both render the same file.
+ * The Caddyfile render environment from the runtime contract (DESIGN.md): the admin service and
+ * `init` build it the same way, so both render the same file.
  */
 import path from 'node:path';
-import type { RuntimeEnv } from '../common/runtime-env.js';
 import type { CaddyRenderEnv } from './caddyfile-render.js';
+import { dnsProviders } from './caddy-modules.js';
+import { readRuntimeEnv, type RuntimeEnv } from '../common/runtime-env.js';
 
-function portFrom(value: string | undefined, fallback: number, name: string): number {
+function portVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
   return n;
 }
 
-/** The render environment for `runtime`, reading HTTPS_PORT, HTTP_PORT and BIND_ADDRESS from `env`. */
+/** The render environment for `runtime` (readRuntimeEnv) plus HTTPS_PORT, HTTP_PORT and BIND_ADDRESS from `env`. */
 export function caddyRenderEnv(runtime: RuntimeEnv, dnsModules: string[], env: NodeJS.ProcessEnv = process.env): CaddyRenderEnv {
   const bind = env.BIND_ADDRESS?.trim();
   return {
@@ -23,10 +24,20 @@ export function caddyRenderEnv(runtime: RuntimeEnv, dnsModules: string[], env: N
     logFile: path.join(runtime.runDir, 'caddy.log'),
     proxyPort: runtime.proxyPort,
     adminPort: runtime.adminPort,
-    httpsPort: portFrom(env.HTTPS_PORT, 443, 'HTTPS_PORT'),
-    httpPort: portFrom(env.HTTP_PORT, 80, 'HTTP_PORT'),
+    httpsPort: portVar(env, 'HTTPS_PORT', 443),
+    httpPort: portVar(env, 'HTTP_PORT', 80),
     ...(bind ? { bindAddress: bind } : {}),
     dnsModules,
     ...(runtime.bodyLimitBytes !== undefined ? { bodyLimitBytes: runtime.bodyLimitBytes } : {}),
   };
+}
+
+/**
+ * Reads the environment and asks the installed Caddy (CADDY_BIN, else `caddy` on PATH) for its DNS
+ * provider modules; a Caddy that cannot be asked counts as having none (DNS-01 is then refused
+ * with a clear message at render time).
+ */
+export async function loadRenderEnv(env: NodeJS.ProcessEnv = process.env): Promise<CaddyRenderEnv> {
+  const dnsModules = await dnsProviders(env.CADDY_BIN || 'caddy').catch(() => []);
+  return caddyRenderEnv(readRuntimeEnv(env), dnsModules, env);
 }

@@ -1,0 +1,116 @@
+/**
+ * `buildAdmin()` returns the admin service's Fastify app, not listening: the JSON API under
+ * /admin/api (Caddy routes /admin* here unchanged), behind the forwarded-request check (auth
+ * disabled), the same-origin check for browsers, and HTTP Basic login.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Applier } from './apply.js';
+import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './admin-auth.js';
+import type { CaddyClient } from './caddy-client.js';
+import type { CaddyRenderEnv } from './caddyfile-render.js';
+import { dnsProviders } from './caddy-modules.js';
+import type { ConfigStore } from './config-store.js';
+import type { AdminContext } from './context.js';
+import { crossOriginReason } from './csrf.js';
+import { adminErrorHandler } from './error-handler.js';
+import { CrossOriginError, NotFoundError } from './errors.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { ProxyClient } from './proxy-client.js';
+import { registerCaddyRoutes } from './routes-caddy.js';
+import { registerConfigRoutes } from './routes-config.js';
+import { registerKeyRoutes } from './routes-keys.js';
+import { registerObserveRoutes } from './routes-observe.js';
+
+/** Inputs of `buildAdmin`. */
+export interface AdminAppOptions {
+  store: ConfigStore;
+  caddy: CaddyClient;
+  proxy: ProxyClient;
+  renderEnv: CaddyRenderEnv;
+  logger: FastifyBaseLogger;
+  /** Failed-login bookkeeping (tests pass their own clock or limits). */
+  throttle?: LoginThrottle;
+  /** The Caddy binary asked for its DNS modules (CADDY_BIN). */
+  caddyBin?: string;
+}
+
+/** A whole config is a few KB; this leaves room for hundreds of keys and models. */
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated admin user (undefined with admin auth disabled). */
+    adminUser: string | undefined;
+  }
+}
+
+/** The admin app (not listening). */
+export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Caddy connects from loopback; its X-Forwarded-For then gives the real client address, which
+    // login throttling is keyed on (DESIGN.md, "Runtime files and internal endpoints").
+    trustProxy: '127.0.0.1',
+  });
+  app.setErrorHandler(adminErrorHandler);
+  app.setNotFoundHandler((req) => {
+    throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
+  });
+  // `curl -X POST -H 'content-type: application/json'` with no body is a normal way to call the
+  // action endpoints (reload, revoke): an empty JSON body means "no body", not an error.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }));
+    }
+  });
+
+  let lastSettings: AdminAuthSettings | undefined;
+  const settings = async (): Promise<AdminAuthSettings> => {
+    try {
+      const stored = await opts.store.read();
+      if (stored.raw !== undefined) lastSettings = adminAuthOf(stored.raw);
+    } catch (err) {
+      opts.logger.error({ err: (err as Error).message }, 'cannot read config.json for admin login settings');
+    }
+    // Unreadable or broken config.json: keep the last settings seen; with none, fail closed
+    // (enabled, no password: everything is refused).
+    return lastSettings ?? { enabled: true, username: 'admin' };
+  };
+  const auth = new AdminAuthenticator(settings, opts.throttle ?? new LoginThrottle(), opts.logger);
+
+  app.decorateRequest('adminUser', undefined);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    // Cross-origin browser requests are refused before the login is checked, so a hostile page
+    // cannot even spend the victim's login attempts; then the login (or, with auth disabled, the
+    // refusal of anything Caddy forwarded).
+    const reason = crossOriginReason(req);
+    if (reason) throw new CrossOriginError(reason);
+    req.adminUser = await auth.check(req);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip, user: req.adminUser }, 'admin request');
+  });
+
+  const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
+  const ctx: AdminContext = {
+    store: opts.store,
+    applier,
+    caddy: opts.caddy,
+    proxy: opts.proxy,
+    renderEnv: opts.renderEnv,
+    log: opts.logger,
+    dnsProviders: () => dnsProviders(opts.caddyBin ?? 'caddy'),
+  };
+  registerConfigRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
+  registerObserveRoutes(app, ctx);
+  registerCaddyRoutes(app, ctx);
+  return app;
+}

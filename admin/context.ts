@@ -1,0 +1,19 @@
+/** What every admin route needs, built once in `buildAdmin`. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Applier } from './apply.js';
+import type { CaddyClient } from './caddy-client.js';
+import type { CaddyRenderEnv } from './caddyfile-render.js';
+import type { ConfigStore } from './config-store.js';
+import type { ProxyClient } from './proxy-client.js';
+
+/** Shared services of the admin routes. */
+export interface AdminContext {
+  store: ConfigStore;
+  applier: Applier;
+  caddy: CaddyClient;
+  proxy: ProxyClient;
+  renderEnv: CaddyRenderEnv;
+  log: FastifyBaseLogger;
+  /** DNS provider modules of the installed Caddy (`caddy list-modules`). */
+  dnsProviders: () => Promise<string[]>;
+}

@@ -1,0 +1,151 @@
+/**
+ * The whole stack under real supervisord, started through the same entry script as `make up`
+ * and the image, in a temp DATA_DIR on free loopback ports. Clients reach it over HTTPS through
+ * Caddy, trusting Caddy's local CA.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import OpenAI from 'openai';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { freePort, waitUntil } from './ports.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** A running stack. */
+export interface Stack {
+  env: Record<string, string>;
+  dataDir: string;
+  runDir: string;
+  url: string;
+  logFile: string;
+  child: ChildProcess;
+  exit: Promise<number | null>;
+  /** fetch that trusts Caddy's local CA. */
+  fetch: typeof undiciFetch;
+  healthKey(): Promise<string>;
+  clientKey(): Promise<string>;
+  sdk(key: string): OpenAI;
+  supervisorctl(...args: string[]): Promise<string>;
+  log(): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+export interface StackOptions {
+  /** Reuse a data dir (to test restarts); a fresh temp dir otherwise. */
+  baseDir?: string;
+  env?: Record<string, string>;
+}
+
+/** Starts the stack and waits until /readyz answers 200 through Caddy. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const base = opts.baseDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gw-stack-')));
+  const dataDir = path.join(base, 'data');
+  const runDir = path.join(base, 'run');
+  await fs.mkdir(runDir, { recursive: true });
+  const ports = { HTTPS_PORT: await freePort(), HTTP_PORT: await freePort(), PROXY_PORT: await freePort(), ADMIN_PORT: await freePort(), INTERNAL_PORT: await freePort(), SIM_PORT: await freePort(), CADDY: await freePort() };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: base,
+    APP_DIR: ROOT,
+    NODE_BIN: process.execPath,
+    DATA_DIR: dataDir,
+    RUN_DIR: runDir,
+    HTTPS_PORT: String(ports.HTTPS_PORT),
+    HTTP_PORT: String(ports.HTTP_PORT),
+    PROXY_PORT: String(ports.PROXY_PORT),
+    ADMIN_PORT: String(ports.ADMIN_PORT),
+    INTERNAL_PORT: String(ports.INTERNAL_PORT),
+    SIM_PORT: String(ports.SIM_PORT),
+    CADDY_ADMIN: `localhost:${ports.CADDY}`,
+    BIND_ADDRESS: '127.0.0.1',
+    DOMAIN: 'localhost',
+    SIMULATOR: '1',
+    SHUTDOWN_GRACE_MS: '15000',
+    ...opts.env,
+  };
+  const logFile = path.join(runDir, 'stack.log');
+  // supervisord's children need real file descriptors, not pipes (field guide item 13).
+  const fd = openSync(logFile, 'a');
+  const child = spawn(path.join(ROOT, 'deploy/entrypoint.sh'), [], { env, stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `https://localhost:${env.HTTPS_PORT}`;
+  const rootCert = path.join(dataDir, 'caddy/pki/authorities/local/root.crt');
+  let agent: Agent | undefined;
+  const trustedFetch = (async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => {
+    agent ??= new Agent({ connect: { ca: await fs.readFile(rootCert, 'utf8') } });
+    return undiciFetch(input, { ...init, dispatcher: agent });
+  }) as typeof undiciFetch;
+  const configValue = async (pick: (c: { server?: { healthKey?: string } }) => string | undefined) => {
+    const c = JSON.parse(await fs.readFile(path.join(dataDir, 'config.json'), 'utf8')) as { server?: { healthKey?: string } };
+    return pick(c) ?? '';
+  };
+  const stack: Stack = {
+    env,
+    dataDir,
+    runDir,
+    url,
+    logFile,
+    child,
+    exit,
+    fetch: trustedFetch,
+    healthKey: () => configValue((c) => c.server?.healthKey),
+    async clientKey() {
+      const text = await fs.readFile(path.join(dataDir, 'first-run.txt'), 'utf8');
+      const m = /client API key: (\S+)/.exec(text);
+      if (!m?.[1]) throw new Error('no client key in first-run.txt');
+      return m[1];
+    },
+    sdk: (key) => new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetch: trustedFetch as unknown as typeof globalThis.fetch }),
+    async supervisorctl(...args) {
+      const { stdout } = await run('supervisorctl', ['-c', path.join(ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true', CADDY_BIN: 'caddy' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      return stdout;
+    },
+    log: () => fs.readFile(logFile, 'utf8'),
+    async stop() {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
+      const code = await exit;
+      await agent?.close();
+      return code;
+    },
+  };
+  try {
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the stack exited with ${child.exitCode}:\n${(await stack.log()).slice(-3000)}`);
+        const hk = await stack.healthKey().catch(() => '');
+        if (!hk) return false;
+        const res = await trustedFetch(`${url}/readyz`, { headers: { authorization: `Bearer ${hk}` } });
+        return res.status === 200;
+      },
+      60_000,
+      'the stack to answer /readyz through Caddy',
+    );
+  } catch (err) {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`);
+  }
+  return stack;
+}
+
+/** Kills a stack that a test left running (t.after), whole process group included. */
+export async function killStack(stack: Stack): Promise<void> {
+  if (stack.child.exitCode === null && stack.child.pid) {
+    try {
+      process.kill(-stack.child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The pid of a supervisord program, or 0. */
+export async function programPid(stack: Stack, name: string): Promise<number> {
+  const out = await stack.supervisorctl('pid', name);
+  const pid = Number(out.trim());
+  return Number.isInteger(pid) ? pid : 0;
+}
