@@ -127,7 +127,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     );
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`);
+    throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`, { cause: err });
   }
   return stack;
 }
