@@ -9,6 +9,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.js';
 import { validateConfig } from '../common/config-validate.js';
 import { ConfigInvalidError } from '../common/config-errors.js';
+import { jsonErrorPosition } from '../common/config-load.js';
 import type { RuntimeEnv } from '../common/runtime-env.js';
 import { randomSecret } from '../common/password-hash.js';
 import { hashPlaintextSecrets } from './config-secrets.js';
@@ -116,7 +117,7 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
   try {
     raw = JSON.parse(text) as Json;
   } catch (err) {
-    throw new ConfigInvalidError([{ path: '', message: `is not valid JSON: ${(err as Error).message}` }]);
+    throw new ConfigInvalidError([{ path: '', message: `is not valid JSON (${jsonErrorPosition(text, err)})` }]);
   }
   const generated: Record<string, string> = {};
   completeConfig(raw, env, generated, log);

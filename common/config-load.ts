@@ -22,7 +22,7 @@ export function parseConfigText(text: string): LoadedConfig {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigInvalidError([{ path: '', message: `is not valid JSON: ${(err as Error).message}` }]);
+    throw new ConfigInvalidError([{ path: '', message: `is not valid JSON (${jsonErrorPosition(text, err)})` }]);
   }
   const result = validateConfig(raw);
   if (!result.ok) throw new ConfigInvalidError(result.issues);
@@ -58,4 +58,18 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * Where a JSON syntax error is, without its text: Node quotes a slice of the source in these
+ * messages, and that slice may contain a secret.
+ */
+export function jsonErrorPosition(text: string, err: unknown): string {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  if (!m) return /end of JSON/i.test(err instanceof Error ? err.message : '') ? 'it ends too early' : 'unexpected token';
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `syntax error at line ${line}, column ${column}`;
 }

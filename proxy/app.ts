@@ -4,11 +4,12 @@
  * metrics, which Caddy never routes (DESIGN.md: "loopback-only" is no protection behind Caddy).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { RouteKey } from '../common/config-schema.js';
 import { openAIErrorHandler } from './error-handler.js';
-import { BodyTooLargeError, InvalidKeyError, KeyDisabledError, MissingKeyError, NotFoundError } from './errors.js';
-import { presentedKey } from './client-auth.js';
+import { BodyTooLargeError, NotFoundError } from './errors.js';
+import { registerRequestGuard } from './request-guard.js';
+import { registerUsageAccounting } from './usage-accounting.js';
 import { relay } from './relay.js';
 import { bodyLimitOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
@@ -28,7 +29,7 @@ export interface ProxyAppOptions {
 }
 
 // The parser reads at most this much whatever the config says; the config's own limit is
-// checked while reading, so it can change on reload without a restart.
+// enforced while reading by request-guard.ts, so it can change on reload without a restart.
 const PARSER_HARD_LIMIT = 1_073_741_824;
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -49,7 +50,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   const { runtime } = opts;
   const app = Fastify({
     loggerInstance: opts.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: PARSER_HARD_LIMIT,
@@ -66,10 +67,13 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   });
 
   app.removeAllContentTypeParsers();
-  const parseJson = (body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const parseJson = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const limit = bodyLimitOf(runtime.snapshot().config, opts.envBodyLimit);
     if (body.length > limit) return done(new BodyTooLargeError(String(limit)));
+    req.rawBody = body;
     try {
+      // JSON.parse keeps a "__proto__" key as a plain own property; nothing here merges bodies
+      // into other objects by assignment, so it cannot reach a prototype.
       done(null, JSON.parse(body.toString('utf8')));
     } catch (err) {
       const e = err as Error & { statusCode?: number };
@@ -78,26 +82,11 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     }
   };
   for (const type of ['application/json', /^application\/[a-z0-9.+-]+\+json$/]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (_req, body, done) => parseJson(body as Buffer, done));
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) => parseJson(req, body as Buffer, done));
   }
 
-  app.decorateRequest('caller', undefined);
-  // Reject an oversized body by its declared length before reading a byte of it.
-  app.addHook('onRequest', async (req: FastifyRequest, reply) => {
-    void reply.header('x-request-id', req.id);
-    const declared = Number(req.headers['content-length'] ?? 0);
-    const limit = bodyLimitOf(runtime.snapshot().config, opts.envBodyLimit);
-    if (declared > limit) {
-      void reply.header('connection', 'close');
-      throw new BodyTooLargeError(String(limit));
-    }
-    const key = presentedKey(req.headers);
-    if (!key) throw new MissingKeyError();
-    const caller = runtime.snapshot().keys.identify(key);
-    if (!caller) throw new InvalidKeyError();
-    if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
-    req.caller = caller;
-  });
+  registerRequestGuard(app, runtime, opts.envBodyLimit);
+  registerUsageAccounting(app, runtime.usage);
 
   for (const [url, route] of Object.entries(POST_ROUTES)) {
     app.post(url, (req, reply) => relay(runtime, route, req, reply));
@@ -116,7 +105,7 @@ export interface InternalAppOptions {
 
 /** The loopback-only internal app: reload, stats, targets, logs, Prometheus metrics. */
 export function buildInternal(opts: InternalAppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
   app.setErrorHandler(openAIErrorHandler);
   registerInternalRoutes(app, opts.runtime, opts.logs);
   return app;

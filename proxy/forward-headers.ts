@@ -1,34 +1,20 @@
 /**
- * Which headers cross the proxy. Towards the upstream: the client's headers minus hop-by-hop
- * ones (RFC 9110 §7.6.1, including those named in `Connection`), minus everything that carries
- * the client's credentials or identity; the upstream credential is added by the caller.
+ * Which headers cross the proxy. Towards the upstream: an allow-list of the client's headers,
+ * never hop-by-hop ones (RFC 9110 §7.6.1, including those named in `Connection`) and never the
+ * client's credentials; the upstream credential is added by the caller.
  * Towards the client: the upstream's headers minus hop-by-hop and framing ones.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-// Never forwarded upstream: client credentials, cookies, and what the proxy sets itself.
-const NOT_UPSTREAM = new Set([
-  'authorization',
-  'api-key',
-  'x-api-key',
-  'cookie',
-  'host',
-  'content-length',
-  'content-type',
-  'accept-encoding',
-  'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-real-ip',
-  'via',
-  'x-request-id',
-  'x-ms-client-request-id',
-  'ocp-apim-subscription-key',
-  'expect',
-]);
+// Forwarded upstream: only headers known to be harmless and useful. An allow-list, because
+// Azure reads credentials and routing from headers a deny-list would miss
+// (x-ms-authorization-auxiliary, azureml-model-deployment, ocp-apim-subscription-key, …).
+const TO_UPSTREAM = new Set(['accept', 'accept-language', 'user-agent', 'openai-beta', 'openai-organization', 'traceparent', 'tracestate', 'extra-parameters']);
+// x-stainless-*: the OpenAI SDKs' client telemetry; x-sim-*: the Foundry simulator's scenario
+// selector, used by tests and benchmarks, meaningless to Azure.
+const TO_UPSTREAM_PREFIXES = ['x-stainless-', 'x-sim-'];
 
 // Never passed back: framing the proxy redoes, and what would leak upstream session state.
 const NOT_DOWNSTREAM = new Set(['content-length', 'set-cookie', 'x-request-id', 'date', 'server', 'strict-transport-security']);
@@ -43,7 +29,8 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders): Record<stri
   const named = connectionTokens(client.connection);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || named.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    if (!TO_UPSTREAM.has(name) && !TO_UPSTREAM_PREFIXES.some((p) => name.startsWith(p))) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;

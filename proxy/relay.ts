@@ -12,11 +12,13 @@ import { HealthKeyOnlyError, InvalidBodyError, MissingModelError, ModelNotAllowe
 import type { ConfigSnapshot } from './snapshot.js';
 import type { ResolvedTarget } from './model-catalog.js';
 import { callUpstream, type UpstreamExchange } from './upstream-call.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { upstreamRequestHeaders } from './forward-headers.js';
 import { planStreamUsage, rejectsStreamOptions, withoutStreamOptions } from './stream-usage.js';
 import { bodyMayContainImages, compressImagesInBody } from './image-compression.js';
 import type { UsageStats } from './usage-stats.js';
-import { relayJson, relayStream, readBody, type RelayOutcome } from './response-relay.js';
+import { relayJson, relayStream, readBody, upstreamAuthFailure } from './response-relay.js';
+import { accountingOf, recordRequest } from './usage-accounting.js';
+import { withDeadline } from './deadline.js';
 
 /** What the relay needs from the running proxy. */
 export interface RelayServices {
@@ -31,8 +33,13 @@ export interface RelayServices {
 declare module 'fastify' {
   interface FastifyRequest {
     caller?: Caller;
+    /** The request body exactly as received, so an unchanged body is forwarded without re-encoding. */
+    rawBody?: Buffer;
   }
 }
+
+/** How long a credential may take before the request fails with 502 (token endpoints can hang). */
+export const CREDENTIAL_TIMEOUT_MS = 30_000;
 
 function requireObject(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidBodyError('The request body must be a JSON object.');
@@ -41,8 +48,14 @@ function requireObject(body: unknown): Record<string, unknown> {
 
 /** Handles one client request on `route`; resolves once the response has been sent. */
 export async function relay(services: RelayServices, route: RouteKey, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // First thing: a client that leaves at any point from here on cancels the work for it.
+  const clientGone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) clientGone.abort(new Error('client disconnected'));
+  });
   const started = performance.now();
   const snap = services.snapshot();
+  const acc = accountingOf(request);
   const caller = request.caller;
   if (!caller || caller.kind !== 'client') throw new HealthKeyOnlyError();
   const body = requireObject(request.body);
@@ -50,73 +63,79 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   if (typeof modelId !== 'string' || modelId === '') throw new MissingModelError();
   const model = snap.catalog.get(modelId);
   if (!model) throw new ModelNotFoundError(modelId);
+  acc.model = modelId;
   if (caller.entry.models && !caller.entry.models.includes(modelId)) throw new ModelNotAllowedError(modelId);
   const resolved = snap.catalog.resolve(model, route);
   if (!Array.isArray(resolved)) throw new UpstreamConfigError(resolved.upstream, 'it is not defined');
   const target = resolved[0];
   if (!target) throw new UpstreamConfigError(modelId, 'the model has no targets');
+  acc.target = target.upstream.name;
 
-  let imageBytesSaved = 0;
-  let outgoing: Record<string, unknown> = { ...body, model: target.deployment };
+  let outgoing: Record<string, unknown> = target.deployment === modelId ? body : { ...body, model: target.deployment };
   const compression = snap.config.server.imageCompression;
-  if (compression.enabled && bodyMayContainImages(outgoing)) {
+  if (compression.enabled && bodyMayContainImages(request.rawBody ?? outgoing)) {
     const result = await compressImagesInBody(outgoing, compression);
     outgoing = result.body as Record<string, unknown>;
-    imageBytesSaved = result.bytesSaved;
+    acc.imageBytesSaved = result.bytesSaved;
   }
+  if (clientGone.signal.aborted) return abandon(services, request, started);
 
   const usageKey = `${target.upstream.name}|${target.deployment}`;
-  const wantUsage = route === 'chat/completions' && model.entry.streamUsage && !services.noStreamOptions.has(usageKey);
+  // Only a real chat route is asked for stream usage; a chat call mapped to /responses is not.
+  const wantUsage = route === 'chat/completions' && target.upstreamRoute === 'chat/completions' && model.entry.streamUsage && !services.noStreamOptions.has(usageKey);
   const plan = planStreamUsage(outgoing, wantUsage);
+  // Unchanged bodies go upstream byte for byte: no re-encoding of large (image) requests.
+  const encoded = plan.body === body && request.rawBody ? request.rawBody : JSON.stringify(plan.body);
 
-  const clientGone = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) clientGone.abort(new Error('client disconnected'));
-  });
-
-  let exchange = await send(services, snap, target, plan.body, request, clientGone.signal);
+  let exchange = await send(services, snap, target, encoded, request, clientGone.signal);
   let alreadyRead: Buffer | undefined;
-  if (plan.askedForUsage && exchange.statusCode === 400) {
-    alreadyRead = await readBody(exchange);
+  if (plan.dropUsageChunk && exchange.statusCode === 400) {
+    alreadyRead = await readBody(exchange, target.upstream.name);
     if (rejectsStreamOptions(400, alreadyRead.toString('utf8'))) {
+      exchange.finish();
       services.noStreamOptions.add(usageKey);
       request.log.warn({ upstream: target.upstream.name, deployment: target.deployment }, 'upstream rejects stream_options; retrying without it and not asking again');
-      exchange = await send(services, snap, target, withoutStreamOptions(plan.body), request, clientGone.signal);
+      exchange = await send(services, snap, target, JSON.stringify(withoutStreamOptions(plan.body)), request, clientGone.signal);
       plan.dropUsageChunk = false;
       alreadyRead = undefined;
     }
   }
+  // The upstream refusing the gateway's own credential is not the client's auth failure.
+  if (exchange.statusCode === 401 || exchange.statusCode === 403) {
+    const text = (alreadyRead ?? (await readBody(exchange, target.upstream.name))).toString('utf8');
+    exchange.finish();
+    throw upstreamAuthFailure(target.upstream.name, exchange.statusCode, text);
+  }
 
   const contentType = String(exchange.headers['content-type'] ?? '');
-  void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
-  let outcome: RelayOutcome;
-  if (exchange.statusCode < 300 && contentType.startsWith('text/event-stream')) {
-    void reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-    outcome = await relayStream(exchange, reply, { route, dropUsageChunk: plan.dropUsageChunk, log: request.log });
-  } else {
-    outcome = await relayJson(exchange, reply, alreadyRead);
+  const outcome =
+    exchange.statusCode < 300 && contentType.startsWith('text/event-stream')
+      ? await relayStream(exchange, reply, { route, dropUsageChunk: plan.dropUsageChunk, log: request.log })
+      : await relayJson(exchange, reply, target.upstream.name, alreadyRead);
+  acc.tokens = outcome.usage;
+  if (outcome.end === 'upstream_error') acc.status = 502;
+  if (outcome.end === 'client_aborted') {
+    acc.status = 0;
+    recordRequest(services.usage, request, 0, performance.now() - started);
   }
-  services.usage.record({
-    model: modelId,
-    keyId: caller.entry.id,
-    target: target.upstream.name,
-    status: outcome.end === 'upstream_error' ? 502 : exchange.statusCode,
-    latencyMs: performance.now() - started,
-    usage: outcome.usage,
-    imageBytesSaved,
-  });
   request.log.info(
     { keyId: caller.entry.id, model: modelId, upstream: target.upstream.name, deployment: target.deployment, status: exchange.statusCode, ms: Math.round(performance.now() - started), streamed: outcome.streamed, outcome: outcome.end },
     'relayed',
   );
 }
 
-async function send(services: RelayServices, snap: ConfigSnapshot, target: ResolvedTarget, body: Record<string, unknown>, request: FastifyRequest, signal: AbortSignal): Promise<UpstreamExchange> {
+// The client left before anything was sent upstream: count it and stop.
+function abandon(services: RelayServices, request: FastifyRequest, started: number): void {
+  accountingOf(request).status = 0;
+  recordRequest(services.usage, request, 0, performance.now() - started);
+}
+
+async function send(services: RelayServices, snap: ConfigSnapshot, target: ResolvedTarget, body: string | Buffer, request: FastifyRequest, signal: AbortSignal): Promise<UpstreamExchange> {
   const credential = services.credentials.get(target.upstream.name);
   if (!credential) throw new UpstreamConfigError(target.upstream.name, 'no credential is configured');
   let authHeaders: Record<string, string>;
   try {
-    authHeaders = await credential.headers();
+    authHeaders = await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, signal, 'the token request did not finish in time');
   } catch (err) {
     throw new UpstreamCredentialError(target.upstream.name, err instanceof Error ? err.message : String(err));
   }
@@ -130,5 +149,5 @@ async function send(services: RelayServices, snap: ConfigSnapshot, target: Resol
     'x-ms-client-request-id': request.id,
   };
   const url = target.upstream.baseUrl.replace(/\/+$/, '') + target.path;
-  return callUpstream(target.upstream.name, { dispatcher: services.dispatcher(), url, headers, body: JSON.stringify(body), timeouts: snap.timeouts, clientSignal: signal });
+  return callUpstream(target.upstream.name, { dispatcher: services.dispatcher(), url, headers, body, timeouts: snap.timeouts, clientSignal: signal });
 }

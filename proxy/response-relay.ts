@@ -11,6 +11,8 @@ import { SseTap, parseJsonData, type SseEvent } from './sse-events.js';
 import { extractUsage, type TokenUsage } from './usage-extract.js';
 import { isUsageOnlyChunk } from './stream-usage.js';
 import { describeTransportError, isTimeout, toGatewayError, type UpstreamExchange } from './upstream-call.js';
+import { clientResponseHeaders } from './forward-headers.js';
+import { UpstreamCredentialError } from './errors.js';
 
 /** How a relayed response ended. */
 export interface RelayOutcome {
@@ -43,11 +45,13 @@ export async function readBody(exchange: UpstreamExchange, upstreamName = 'upstr
 }
 
 /** Relays a non-stream answer (success or upstream error) with its status and body unchanged. */
-export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, alreadyRead?: Buffer): Promise<RelayOutcome> {
-  const body = alreadyRead ?? (await readBody(exchange));
+export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, alreadyRead?: Buffer): Promise<RelayOutcome> {
+  const body = alreadyRead ?? (await readBody(exchange, upstreamName));
   exchange.finish();
+  // Headers only once the body is in hand: a failed read answers 502 without Azure's headers.
+  void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
   let usage: TokenUsage | undefined;
-  if (exchange.statusCode < 300 && CARRIES_USAGE.test(body.subarray(Math.max(0, body.length - 4096)).toString('latin1'))) {
+  if (exchange.statusCode < 300 && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))) {
     try {
       usage = extractUsage(JSON.parse(body.toString('utf8')));
     } catch {
@@ -74,12 +78,14 @@ export function streamErrorEvent(route: RouteKey, message: string, code: string)
 
 /** Relays an event stream; resolves when it has ended one way or another. */
 export function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opts: StreamOptions): Promise<RelayOutcome> {
+  void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers)).header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
   let usage: TokenUsage | undefined;
   const tap = new SseTap({
     // Framing mode always: on an upstream failure only whole events have reached the client,
     // so the error event that follows can never be glued to half an event.
     drop: (e: SseEvent) => {
-      if (!CARRIES_USAGE.test(e.data)) return false;
+      // A cheap substring test first: most events are content deltas without usage.
+      if (!e.data.includes('"usage"') || !CARRIES_USAGE.test(e.data)) return false;
       const parsed = parseJsonData(e);
       const found = extractUsage(parsed);
       if (found) usage = found;
@@ -125,4 +131,16 @@ export function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opt
     });
     void reply.send(out);
   });
+}
+
+/** The 502 for an upstream that refused the gateway's credential (401/403), with Azure's reason. */
+export function upstreamAuthFailure(upstreamName: string, status: number, bodyText: string): Error {
+  let reason = bodyText.slice(0, 300);
+  try {
+    const parsed = JSON.parse(bodyText) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === 'string') reason = parsed.error.message;
+  } catch {
+    // Not JSON: keep the start of the text.
+  }
+  return new UpstreamCredentialError(upstreamName, `the upstream answered ${status}: ${reason}`);
 }

@@ -22,8 +22,11 @@ export function readiness(runtime: ProxyRuntime) {
 /** Registers the health routes. */
 export function registerHealthRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/readyz', async (req, reply) => {
     const body = readiness(runtime);
-    return reply.code(body.status === 'ready' ? 200 : 503).send(body);
+    // Client keys learn only whether the gateway is ready; identities, expiries and Azure's
+    // error texts are for operators (the health key, or the internal listener).
+    const visible = req.caller?.kind === 'health' ? body : { status: body.status };
+    return reply.code(body.status === 'ready' ? 200 : 503).send(visible);
   });
 }

@@ -44,6 +44,9 @@ export class ProxyRuntime {
   private agentKey: string;
   private graceTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<ReloadResult> | undefined;
+  private queued: Promise<ReloadResult> | undefined;
+  /** Previous health keys still accepted, with when they stop being accepted. */
+  private retiredHealthKeys = new Map<string, number>();
 
   private constructor(
     private readonly opts: RuntimeOptions,
@@ -78,12 +81,27 @@ export class ProxyRuntime {
     return this.agent;
   }
 
-  /** Re-reads the config file; concurrent calls share one reload. */
+  /**
+   * Re-reads the config file. A call made while a reload runs gets the one follow-up reload
+   * queued after it (the file may have changed after the running one read it); further calls
+   * share that follow-up.
+   */
   reload(): Promise<ReloadResult> {
-    this.reloading ??= this.reloadOnce().finally(() => {
-      this.reloading = undefined;
-    });
-    return this.reloading;
+    if (this.queued) return this.queued;
+    const waitFor = this.reloading;
+    const run: Promise<ReloadResult> = (waitFor ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        // Running now: a later call must queue behind this one, not join it.
+        if (this.queued === run) this.queued = undefined;
+        return this.reloadOnce();
+      });
+    if (waitFor) this.queued = run;
+    this.reloading = run;
+    run.finally(() => {
+      if (this.reloading === run) this.reloading = undefined;
+    }).catch(() => undefined);
+    return run;
   }
 
   private async reloadOnce(): Promise<ReloadResult> {
@@ -97,10 +115,11 @@ export class ProxyRuntime {
     }
     if (loaded.text === this.current.text) return { status: 'unchanged', warnings: loaded.warnings };
     const previousHealthKey = this.current.config.server.healthKey;
-    const nextHealthKey = loaded.config.server.healthKey;
-    const keepOldHealthKey = previousHealthKey && previousHealthKey !== nextHealthKey ? [previousHealthKey] : [];
-    this.current = buildSnapshot(loaded.config, loaded.text, keepOldHealthKey);
-    if (keepOldHealthKey.length) this.scheduleHealthKeyExpiry(loaded.config, loaded.text);
+    if (previousHealthKey && previousHealthKey !== loaded.config.server.healthKey) {
+      this.retiredHealthKeys.set(previousHealthKey, Date.now() + HEALTH_KEY_GRACE_MS);
+    }
+    this.current = buildSnapshot(loaded.config, loaded.text, this.graceHealthKeys(loaded.config));
+    this.scheduleHealthKeyExpiry();
     this.credentials.update(loaded.config);
     this.credentials.warmUp();
     this.swapAgentIfNeeded(loaded.config);
@@ -109,11 +128,23 @@ export class ProxyRuntime {
     return { status: 'reloaded', warnings: loaded.warnings };
   }
 
-  private scheduleHealthKeyExpiry(config: Readonly<Config>, text: string): void {
+  // Keys rotated out within the grace period, minus the current one.
+  private graceHealthKeys(config: Readonly<Config>): string[] {
+    const now = Date.now();
+    for (const [key, until] of this.retiredHealthKeys) if (until <= now || key === config.server.healthKey) this.retiredHealthKeys.delete(key);
+    return [...this.retiredHealthKeys.keys()];
+  }
+
+  // When the oldest retired key expires, rebuild the snapshot without it.
+  private scheduleHealthKeyExpiry(): void {
     clearTimeout(this.graceTimer);
+    if (this.retiredHealthKeys.size === 0) return;
+    const next = Math.min(...this.retiredHealthKeys.values());
     this.graceTimer = setTimeout(() => {
-      if (this.current.text === text) this.current = buildSnapshot(config, text);
-    }, HEALTH_KEY_GRACE_MS).unref();
+      const { config, text } = this.current;
+      this.current = buildSnapshot(config, text, this.graceHealthKeys(config));
+      this.scheduleHealthKeyExpiry();
+    }, Math.max(0, next - Date.now()) + 10).unref();
   }
 
   private swapAgentIfNeeded(config: Readonly<Config>): void {

@@ -6,6 +6,7 @@
  * fetch is shared by every concurrent request.
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { withDeadline } from './deadline.js';
 
 /** Refresh this long before expiry (the Azure SDK's own default window is 2 minutes). */
 export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
@@ -40,14 +41,17 @@ export class TokenCache {
     const now = this.now();
     if (t && now < t.expiresOnTimestamp - 10_000) {
       const refreshAt = t.refreshAfterTimestamp ?? t.expiresOnTimestamp - REFRESH_BEFORE_EXPIRY_MS;
-      // Still valid but due: refresh in the background, keep serving the current token.
-      if (now >= refreshAt) this.fetch().catch(() => undefined);
+      // Still valid but due: refresh in the background, keep serving the current token. After a
+      // failed refresh wait out the back-off, or every request would hit the token endpoint.
+      if (now >= refreshAt && !this.inBackoff(now)) this.fetch().catch(() => undefined);
       return t.token;
     }
-    if (this.lastError && !this.inFlight && now - this.lastError.at < FAILURE_BACKOFF_MS) {
-      throw new Error(this.lastError.message);
-    }
+    if (this.lastError && !this.inFlight && this.inBackoff(now)) throw new Error(this.lastError.message);
     return (await this.fetch()).token;
+  }
+
+  private inBackoff(now: number): boolean {
+    return !!this.lastError && now - this.lastError.at < FAILURE_BACKOFF_MS;
   }
 
   /** Starts a fetch unless one is running; every caller shares it. */
@@ -60,9 +64,11 @@ export class TokenCache {
 
   private async fetchOnce(): Promise<AccessToken> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), TOKEN_FETCH_TIMEOUT_MS);
+    const timer = setTimeout(() => abort.abort(new Error(`no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`)), TOKEN_FETCH_TIMEOUT_MS);
     try {
-      const token = await this.credential.getToken(this.scope, { abortSignal: abort.signal });
+      // Some credentials (managed identity through MSAL) ignore the abort signal, so the
+      // deadline is enforced here as well.
+      const token = await withDeadline(this.credential.getToken(this.scope, { abortSignal: abort.signal }), TOKEN_FETCH_TIMEOUT_MS, undefined, `no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`);
       if (!token) throw new Error('the credential returned no token');
       this.token = token;
       this.lastError = undefined;
@@ -83,7 +89,8 @@ export class TokenCache {
       s.state = this.token.expiresOnTimestamp > this.now() ? 'ok' : 'error';
     }
     if (this.lastError) {
-      s.state = 'error';
+      // A failed background refresh while the cached token is still valid is not an outage.
+      if (!(this.token && this.token.expiresOnTimestamp > this.now())) s.state = 'error';
       s.lastError = this.lastError.message;
       s.lastErrorAt = new Date(this.lastError.at).toISOString();
     }

@@ -97,7 +97,10 @@ test('healthz and readyz need a key, accept the health key, and never call the u
   assert.deepEqual(await health.json(), { status: 'ok' });
   // Let the start-up token warm-up finish, then readiness reports each upstream from memory.
   await new Promise((r) => setTimeout(r, 300));
-  const ready = await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+  const clientView = await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+  assert.equal(clientView.status, 200);
+  assert.deepEqual(await clientView.json(), { status: 'ready' }, 'client keys see no identities or error texts');
+  const ready = await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } });
   assert.equal(ready.status, 200);
   const body = (await ready.json()) as { status: string; upstreams: Record<string, { state: string; mode: string }> };
   assert.equal(body.status, 'ready');
