@@ -14,7 +14,10 @@ export interface CertificateInfo {
   /** The storage folder of the issuer, e.g. `acme-v02.api.letsencrypt.org-directory` or `local`. */
   issuerDir?: string;
   issuer?: string;
+  /** Empty for Caddy's local-CA leaves, which carry their names only in subjectAltName. */
   subject?: string;
+  /** The DNS names and IP addresses of subjectAltName. */
+  names?: string[];
   notBefore?: string;
   notAfter?: string;
   daysLeft?: number;
@@ -37,12 +40,14 @@ async function dirs(dir: string): Promise<string[]> {
 function describe(domain: string, issuerDir: string, pem: string, now: number): CertificateInfo {
   const cert = new X509Certificate(pem); // the leaf: the first certificate of the chain
   const notAfter = Date.parse(cert.validTo);
+  // @types/node says string, but Node returns undefined for an empty subject (Caddy's local leaves).
   return {
     domain,
     found: true,
     issuerDir,
-    issuer: cert.issuer.replaceAll('\n', ', '),
-    subject: cert.subject.replaceAll('\n', ', '),
+    issuer: (cert.issuer ?? '').replaceAll('\n', ', '),
+    subject: (cert.subject ?? '').replaceAll('\n', ', '),
+    names: (cert.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')),
     notBefore: new Date(Date.parse(cert.validFrom)).toISOString(),
     notAfter: new Date(notAfter).toISOString(),
     daysLeft: Math.floor((notAfter - now) / 86_400_000),
