@@ -179,13 +179,27 @@ const PoolSchema = Type.Object(
 const UpstreamSettingsSchema = Type.Object(
   {
     connectTimeoutMs: Ms(10_000, 'TCP (and TLS) connect only'),
-    requestTimeoutMs: Ms(900_000, 'Whole request, stream included; 0 = none'),
+    requestTimeoutMs: Ms(900_000, 'Whole request, stream, retries and failover included; 0 = none'),
     firstByteTimeoutMs: Type.Optional(Ms(300_000, 'Until response headers; Azure sends non-stream headers only after generation')),
     idleTimeoutMs: Type.Optional(Ms(900_000, 'Longest gap between two body chunks; 0 = none')),
     maxRetries: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
     retryBaseMs: Ms(800, 'Backoff base'),
     retryMaxMs: Ms(8_000, 'Backoff cap'),
     retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { default: [408, 409, 425, 429, 500, 502, 503, 504] }),
+    circuitBreaker: Type.Object(
+      {
+        failureThreshold: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Consecutive failures that open a target\'s circuit' }),
+        openMs: Ms(30_000, 'How long an open circuit keeps a target out before one request may test it'),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    rateLimitHeadroom: Type.Object(
+      {
+        requests: Type.Integer({ minimum: 0, default: 1, description: 'x-ratelimit-remaining-requests at or below this counts as nearly exhausted' }),
+        tokens: Type.Integer({ minimum: 0, default: 1000, description: 'x-ratelimit-remaining-tokens at or below this counts as nearly exhausted' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     pool: PoolSchema,
   },
   { additionalProperties: false, default: {} },

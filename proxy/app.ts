@@ -14,6 +14,7 @@ import { relay } from './relay.js';
 import { bodyLimitOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
 import { registerModelRoutes } from './routes-models.js';
+import { registerResponseFollowUps } from './routes-responses.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInternalRoutes } from './routes-internal.js';
 import type { LogRing } from './log-ring.js';
@@ -71,6 +72,8 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     const limit = bodyLimitOf(runtime.snapshot().config, opts.envBodyLimit);
     if (body.length > limit) return done(new BodyTooLargeError(String(limit)));
     req.rawBody = body;
+    // An empty JSON body (e.g. POST …/cancel from some SDKs) is no body, not a syntax error.
+    if (body.length === 0) return done(null, undefined);
     try {
       // JSON.parse keeps a "__proto__" key as a plain own property; nothing here merges bodies
       // into other objects by assignment, so it cannot reach a prototype.
@@ -92,6 +95,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     app.post(url, (req, reply) => relay(runtime, route, req, reply));
   }
   registerModelRoutes(app, runtime);
+  registerResponseFollowUps(app, runtime);
   registerHealthRoutes(app, runtime);
   return app;
 }

@@ -31,7 +31,25 @@ export const UpstreamConfigError = E('GW_UPSTREAM_CONFIG', 'Upstream "%s" is mis
 export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not get a credential for upstream "%s": %s', 502);
 export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
 export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
+export const UnknownResponseError = E('GW_UNKNOWN_RESPONSE', 'No response with id "%s" is known to this gateway.', 404);
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
+const RateLimitedError = E('GW_RATE_LIMITED', 'Every deployment of this model is rate-limited right now; retry after %s seconds.', 429);
+const TargetsUnavailableError = E('GW_TARGETS_UNAVAILABLE', 'No deployment of this model is available right now (circuit open); retry after %s seconds.', 503);
+
+function withRetryAfter(err: Error, ms: number): Error {
+  (err as Error & { headers?: Record<string, string> }).headers = { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))), 'retry-after-ms': String(Math.ceil(ms)) };
+  return err;
+}
+
+/** 429 when every target is cooling down, with retry-after = the shortest remaining cool-down. */
+export function rateLimitedEverywhere(ms: number): Error {
+  return withRetryAfter(new RateLimitedError(String(Math.max(1, Math.ceil(ms / 1000)))), ms);
+}
+
+/** 503 when every target's circuit is open, with retry-after = when the first may be tried. */
+export function allTargetsUnavailable(ms: number): Error {
+  return withRetryAfter(new TargetsUnavailableError(String(Math.max(1, Math.ceil(ms / 1000)))), ms);
+}
 
 /** OpenAI `code` values for the registry above (OpenAI's own where one exists). */
 export const OPENAI_CODES: Record<string, string> = {
@@ -52,6 +70,9 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
   GW_UPSTREAM_TIMEOUT: 'upstream_timeout',
   GW_NOT_READY: 'not_ready',
+  GW_RATE_LIMITED: 'rate_limit_exceeded',
+  GW_TARGETS_UNAVAILABLE: 'targets_unavailable',
+  GW_UNKNOWN_RESPONSE: 'response_not_found',
 };
 
 /** OpenAI `param` for errors that concern one request field. */

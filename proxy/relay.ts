@@ -11,12 +11,16 @@ import { CredentialRegistry } from './upstream-credentials.js';
 import { HealthKeyOnlyError, InvalidBodyError, MissingModelError, ModelNotAllowedError, ModelNotFoundError, UpstreamConfigError, UpstreamCredentialError } from './errors.js';
 import type { ConfigSnapshot } from './snapshot.js';
 import type { ResolvedTarget } from './model-catalog.js';
-import { callUpstream, type UpstreamExchange } from './upstream-call.js';
+import { bufferedExchange, callUpstream, RequestDeadline, type UpstreamExchange } from './upstream-call.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { planStreamUsage, rejectsStreamOptions, withoutStreamOptions } from './stream-usage.js';
 import { bodyMayContainImages, compressImagesInBody } from './image-compression.js';
 import type { UsageStats } from './usage-stats.js';
-import { relayJson, relayStream, readBody, upstreamAuthFailure } from './response-relay.js';
+import { relayJson, relayStream, readBody } from './response-relay.js';
+import { sendWithFailover } from './failover.js';
+import { orderTargets, targetKey } from './target-order.js';
+import type { TargetStates } from './target-state.js';
+import type { ResponseAffinity } from './response-affinity.js';
 import { accountingOf, recordRequest } from './usage-accounting.js';
 import { withDeadline } from './deadline.js';
 
@@ -28,6 +32,8 @@ export interface RelayServices {
   usage: UsageStats;
   /** `upstream|deployment` pairs known to reject `stream_options`. */
   noStreamOptions: Set<string>;
+  targets: TargetStates;
+  affinity: ResponseAffinity;
 }
 
 declare module 'fastify' {
@@ -67,61 +73,79 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   if (caller.entry.models && !caller.entry.models.includes(modelId)) throw new ModelNotAllowedError(modelId);
   const resolved = snap.catalog.resolve(model, route);
   if (!Array.isArray(resolved)) throw new UpstreamConfigError(resolved.upstream, 'it is not defined');
-  const target = resolved[0];
-  if (!target) throw new UpstreamConfigError(modelId, 'the model has no targets');
-  acc.target = target.upstream.name;
+  const pool = pinToResponseOrigin(services, route, body, resolved);
+  if (pool.length === 0) throw new UpstreamConfigError(modelId, 'the model has no targets');
 
-  let outgoing: Record<string, unknown> = target.deployment === modelId ? body : { ...body, model: target.deployment };
+  // Images are compressed once, before the first attempt; each target then gets its own copy
+  // with its deployment name.
+  let compressed: Record<string, unknown> = body;
   const compression = snap.config.server.imageCompression;
-  if (compression.enabled && bodyMayContainImages(request.rawBody ?? outgoing)) {
-    const result = await compressImagesInBody(outgoing, compression);
-    outgoing = result.body as Record<string, unknown>;
+  if (compression.enabled && bodyMayContainImages(request.rawBody ?? body)) {
+    const result = await compressImagesInBody(body, compression);
+    compressed = result.body as Record<string, unknown>;
     acc.imageBytesSaved = result.bytesSaved;
   }
   if (clientGone.signal.aborted) return abandon(services, request, started);
 
-  const usageKey = `${target.upstream.name}|${target.deployment}`;
-  // Only a real chat route is asked for stream usage; a chat call mapped to /responses is not.
-  const wantUsage = route === 'chat/completions' && target.upstreamRoute === 'chat/completions' && model.entry.streamUsage && !services.noStreamOptions.has(usageKey);
-  const plan = planStreamUsage(outgoing, wantUsage);
-  // Unchanged bodies go upstream byte for byte: no re-encoding of large (image) requests.
-  const encoded = plan.body === body && request.rawBody ? request.rawBody : JSON.stringify(plan.body);
-
-  let exchange = await send(services, snap, target, encoded, request, clientGone.signal);
-  let alreadyRead: Buffer | undefined;
-  if (plan.dropUsageChunk && exchange.statusCode === 400) {
-    alreadyRead = await readBody(exchange, target.upstream.name);
-    if (rejectsStreamOptions(400, alreadyRead.toString('utf8'))) {
-      exchange.finish();
-      services.noStreamOptions.add(usageKey);
-      request.log.warn({ upstream: target.upstream.name, deployment: target.deployment }, 'upstream rejects stream_options; retrying without it and not asking again');
-      exchange = await send(services, snap, target, JSON.stringify(withoutStreamOptions(plan.body)), request, clientGone.signal);
-      plan.dropUsageChunk = false;
-      alreadyRead = undefined;
+  const deadline = new RequestDeadline(snap.timeouts.totalMs);
+  const signal = AbortSignal.any([clientGone.signal, deadline.signal]);
+  let dropUsageChunk = false;
+  try {
+    const attempt = async (target: ResolvedTarget): Promise<UpstreamExchange> => {
+      const outgoing = target.deployment === modelId ? compressed : { ...compressed, model: target.deployment };
+      const usageKey = `${target.upstream.name}|${target.deployment}`;
+      // Only a real chat route is asked for stream usage; a chat call mapped to /responses is not.
+      const wantUsage = route === 'chat/completions' && target.upstreamRoute === 'chat/completions' && model.entry.streamUsage && !services.noStreamOptions.has(usageKey);
+      const plan = planStreamUsage(outgoing, wantUsage);
+      // Unchanged bodies go upstream byte for byte: no re-encoding of large (image) requests.
+      const encoded = plan.body === body && request.rawBody ? request.rawBody : JSON.stringify(plan.body);
+      let exchange = await send(services, snap, target, encoded, request, signal);
+      dropUsageChunk = plan.dropUsageChunk;
+      if (plan.dropUsageChunk && exchange.statusCode === 400) {
+        const text = await readBody(exchange, target.upstream.name);
+        if (!rejectsStreamOptions(400, text.toString('utf8'))) return bufferedExchange(exchange, text);
+        services.noStreamOptions.add(usageKey);
+        request.log.warn({ upstream: target.upstream.name, deployment: target.deployment }, 'upstream rejects stream_options; retrying without it and not asking again');
+        exchange = await send(services, snap, target, JSON.stringify(withoutStreamOptions(plan.body)), request, signal);
+        dropUsageChunk = false;
+      }
+      return exchange;
+    };
+    const chosen = await sendWithFailover({ states: services.targets, settings: snap.config.server.upstream, request, signal, deadlineAt: deadline.at, attempt }, orderTargets(pool, services.targets));
+    const { exchange, target } = chosen;
+    acc.target = targetKey(target);
+    const contentType = String(exchange.headers['content-type'] ?? '');
+    const remember = route === 'responses' ? (id: string) => services.affinity.remember(id, { upstream: target.upstream.name, deployment: target.deployment, model: modelId }) : undefined;
+    const outcome =
+      exchange.statusCode < 300 && contentType.startsWith('text/event-stream')
+        ? await relayStream(exchange, reply, { route, dropUsageChunk, log: request.log, onResponseId: remember })
+        : await relayJson(exchange, reply, target.upstream.name, chosen.alreadyRead ?? exchange.buffered, remember);
+    acc.tokens = outcome.usage;
+    if (outcome.end === 'upstream_error') acc.status = 502;
+    if (outcome.end === 'client_aborted') {
+      acc.status = 0;
+      recordRequest(services.usage, request, 0, performance.now() - started);
     }
+    request.log.info(
+      { keyId: caller.entry.id, model: modelId, target: targetKey(target), status: exchange.statusCode, ms: Math.round(performance.now() - started), streamed: outcome.streamed, outcome: outcome.end },
+      'relayed',
+    );
+  } finally {
+    deadline.clear();
   }
-  // The upstream refusing the gateway's own credential is not the client's auth failure.
-  if (exchange.statusCode === 401 || exchange.statusCode === 403) {
-    const text = (alreadyRead ?? (await readBody(exchange, target.upstream.name))).toString('utf8');
-    exchange.finish();
-    throw upstreamAuthFailure(target.upstream.name, exchange.statusCode, text);
-  }
+}
 
-  const contentType = String(exchange.headers['content-type'] ?? '');
-  const outcome =
-    exchange.statusCode < 300 && contentType.startsWith('text/event-stream')
-      ? await relayStream(exchange, reply, { route, dropUsageChunk: plan.dropUsageChunk, log: request.log })
-      : await relayJson(exchange, reply, target.upstream.name, alreadyRead);
-  acc.tokens = outcome.usage;
-  if (outcome.end === 'upstream_error') acc.status = 502;
-  if (outcome.end === 'client_aborted') {
-    acc.status = 0;
-    recordRequest(services.usage, request, 0, performance.now() - started);
-  }
-  request.log.info(
-    { keyId: caller.entry.id, model: modelId, upstream: target.upstream.name, deployment: target.deployment, status: exchange.statusCode, ms: Math.round(performance.now() - started), streamed: outcome.streamed, outcome: outcome.end },
-    'relayed',
-  );
+/**
+ * A Responses call that continues an earlier response (previous_response_id) can only be served
+ * by the resource that made it: keep the targets on that upstream.
+ */
+function pinToResponseOrigin(services: RelayServices, route: RouteKey, body: Record<string, unknown>, targets: ResolvedTarget[]): ResolvedTarget[] {
+  const previous = body.previous_response_id;
+  if (route !== 'responses' || typeof previous !== 'string') return targets;
+  const origin = services.affinity.lookup(previous);
+  if (!origin) return targets;
+  const pinned = targets.filter((t) => t.upstream.name === origin.upstream);
+  return pinned.length > 0 ? pinned : targets;
 }
 
 // The client left before anything was sent upstream: count it and stop.
@@ -130,7 +154,8 @@ function abandon(services: RelayServices, request: FastifyRequest, started: numb
   recordRequest(services.usage, request, 0, performance.now() - started);
 }
 
-async function send(services: RelayServices, snap: ConfigSnapshot, target: ResolvedTarget, body: string | Buffer, request: FastifyRequest, signal: AbortSignal): Promise<UpstreamExchange> {
+/** Sends one request to `target` (its path, with its credential). */
+export async function send(services: RelayServices, snap: ConfigSnapshot, target: ResolvedTarget, body: string | Buffer | undefined, request: FastifyRequest, signal: AbortSignal, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<UpstreamExchange> {
   const credential = services.credentials.get(target.upstream.name);
   if (!credential) throw new UpstreamConfigError(target.upstream.name, 'no credential is configured');
   let authHeaders: Record<string, string>;
@@ -139,15 +164,15 @@ async function send(services: RelayServices, snap: ConfigSnapshot, target: Resol
   } catch (err) {
     throw new UpstreamCredentialError(target.upstream.name, err instanceof Error ? err.message : String(err));
   }
-  const headers = {
+  const headers: Record<string, string> = {
     ...upstreamRequestHeaders(request.headers),
     ...authHeaders,
-    'content-type': 'application/json',
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     // Identity encoding keeps the SSE tap able to read the stream (and loopback needs no gzip).
     'accept-encoding': 'identity',
     'x-request-id': request.id,
     'x-ms-client-request-id': request.id,
   };
   const url = target.upstream.baseUrl.replace(/\/+$/, '') + target.path;
-  return callUpstream(target.upstream.name, { dispatcher: services.dispatcher(), url, headers, body, timeouts: snap.timeouts, clientSignal: signal });
+  return callUpstream(target.upstream.name, { dispatcher: services.dispatcher(), url, headers, body, method, timeouts: snap.timeouts, signal });
 }

@@ -38,22 +38,23 @@ export async function readBody(exchange: UpstreamExchange, upstreamName = 'upstr
       chunks.push(buf);
     }
   } catch (err) {
-    exchange.finish();
-    throw toGatewayError(upstreamName, err);
+    throw toGatewayError(upstreamName, exchange.signal.aborted ? (exchange.signal.reason ?? err) : err);
   }
   return Buffer.concat(chunks, size);
 }
 
 /** Relays a non-stream answer (success or upstream error) with its status and body unchanged. */
-export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, alreadyRead?: Buffer): Promise<RelayOutcome> {
+export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, alreadyRead?: Buffer, onResponseId?: (id: string) => void): Promise<RelayOutcome> {
   const body = alreadyRead ?? (await readBody(exchange, upstreamName));
-  exchange.finish();
   // Headers only once the body is in hand: a failed read answers 502 without Azure's headers.
   void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
   let usage: TokenUsage | undefined;
-  if (exchange.statusCode < 300 && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))) {
+  if (exchange.statusCode < 300 && (onResponseId || CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096))))) {
     try {
-      usage = extractUsage(JSON.parse(body.toString('utf8')));
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      usage = extractUsage(parsed);
+      const id = (parsed as { id?: unknown } | null)?.id;
+      if (onResponseId && typeof id === 'string') onResponseId(id);
     } catch {
       // Not JSON after all: relay as is, count no tokens.
     }
@@ -66,6 +67,8 @@ interface StreamOptions {
   route: RouteKey;
   dropUsageChunk: boolean;
   log: FastifyBaseLogger;
+  /** Called with the response id of a Responses API stream (from `response.created`). */
+  onResponseId?: (id: string) => void;
 }
 
 /** The event that tells an OpenAI SDK the stream failed (each API has its own form). */
@@ -84,6 +87,10 @@ export function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opt
     // Framing mode always: on an upstream failure only whole events have reached the client,
     // so the error event that follows can never be glued to half an event.
     drop: (e: SseEvent) => {
+      if (opts.onResponseId && e.event === 'response.created') {
+        const id = (parseJsonData(e) as { response?: { id?: unknown } } | undefined)?.response?.id;
+        if (typeof id === 'string') opts.onResponseId(id);
+      }
       // A cheap substring test first: most events are content deltas without usage.
       if (!e.data.includes('"usage"') || !CARRIES_USAGE.test(e.data)) return false;
       const parsed = parseJsonData(e);
@@ -99,7 +106,6 @@ export function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opt
     const resolve = (outcome: RelayOutcome) => {
       if (settled) return;
       settled = true;
-      exchange.finish();
       resolvePromise(outcome);
     };
     async function* events(): AsyncGenerator<Buffer | string> {

@@ -15,6 +15,7 @@ export function readiness(runtime: ProxyRuntime) {
     status: failing.length ? 'not_ready' : 'ready',
     config: { loadedAt: snap.loadedAt.toISOString(), models: snap.config.models.length, upstreams: snap.config.upstreams.length },
     upstreams,
+    targets: runtime.targets.view(),
     ...(failing.length ? { reason: `credential failing for upstream(s): ${failing.join(', ')}` } : {}),
   };
 }

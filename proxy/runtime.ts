@@ -13,6 +13,8 @@ import { buildSnapshot, type ConfigSnapshot } from './snapshot.js';
 import { CredentialRegistry } from './upstream-credentials.js';
 import { createUpstreamAgent } from './upstream-call.js';
 import { UsageStats } from './usage-stats.js';
+import { TargetStates, type TargetPolicy } from './target-state.js';
+import { ResponseAffinity } from './response-affinity.js';
 
 /** During an apply Caddy may still send the previous health key for a while (DESIGN.md). */
 export const HEALTH_KEY_GRACE_MS = 120_000;
@@ -25,9 +27,16 @@ export type ReloadResult = { status: 'unchanged' | 'reloaded'; warnings: ConfigI
 export interface RuntimeOptions {
   configFile: string;
   usageFile: string;
+  /** Where response ids and their targets are kept (Responses API affinity). */
+  affinityFile?: string;
   log: FastifyBaseLogger;
   /** Persist usage periodically (off in unit tests that inspect the file themselves). */
   autoPersist?: boolean;
+}
+
+function targetPolicy(config: Readonly<Config>): TargetPolicy {
+  const u = config.server.upstream;
+  return { failureThreshold: u.circuitBreaker.failureThreshold, openMs: u.circuitBreaker.openMs, minRemainingRequests: u.rateLimitHeadroom.requests, minRemainingTokens: u.rateLimitHeadroom.tokens };
 }
 
 function agentSettingsKey(config: Readonly<Config>): string {
@@ -39,6 +48,8 @@ function agentSettingsKey(config: Readonly<Config>): string {
 export class ProxyRuntime {
   readonly credentials: CredentialRegistry;
   readonly noStreamOptions = new Set<string>();
+  readonly targets: TargetStates;
+  readonly affinity = new ResponseAffinity();
   private current: ConfigSnapshot;
   private agent: Agent;
   private agentKey: string;
@@ -54,6 +65,7 @@ export class ProxyRuntime {
     readonly usage: UsageStats,
   ) {
     this.current = snapshot;
+    this.targets = new TargetStates(targetPolicy(snapshot.config), opts.log);
     this.credentials = new CredentialRegistry(opts.log);
     this.credentials.update(snapshot.config);
     this.agent = createUpstreamAgent(snapshot.config.server.upstream);
@@ -66,7 +78,11 @@ export class ProxyRuntime {
     for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
     const usage = await UsageStats.load(opts.usageFile, { logger: opts.log });
     const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), usage);
-    if (opts.autoPersist !== false) usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
+    if (opts.affinityFile) await runtime.affinity.load(opts.affinityFile, opts.log);
+    if (opts.autoPersist !== false) {
+      usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
+      if (opts.affinityFile) runtime.affinity.startAutoPersist(opts.affinityFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
+    }
     runtime.credentials.warmUp();
     return runtime;
   }
@@ -120,6 +136,7 @@ export class ProxyRuntime {
     }
     this.current = buildSnapshot(loaded.config, loaded.text, this.graceHealthKeys(loaded.config));
     this.scheduleHealthKeyExpiry();
+    this.targets.setPolicy(targetPolicy(loaded.config));
     this.credentials.update(loaded.config);
     this.credentials.warmUp();
     this.swapAgentIfNeeded(loaded.config);
@@ -163,6 +180,7 @@ export class ProxyRuntime {
     // stopAutoPersist() ends with a final write; without auto-persist, write once here.
     if (this.opts.autoPersist !== false) await this.usage.stopAutoPersist();
     else await this.usage.persist(this.opts.usageFile);
+    if (this.opts.affinityFile) await this.affinity.stop(this.opts.affinityFile);
     await this.agent.close();
   }
 }

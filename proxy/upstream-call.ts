@@ -49,46 +49,75 @@ export class TotalTimeoutError extends Error {
   }
 }
 
-/** An upstream call in progress; `finish()` must be called once the body is done with. */
+/**
+ * The request's overall deadline (`requestTimeoutMs`): one timer for every attempt, retry and
+ * the stream itself, so failover can never stretch a request past it.
+ */
+export class RequestDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+  /** Epoch ms of the deadline (Infinity when there is none). */
+  readonly at: number;
+
+  constructor(totalMs: number) {
+    this.at = totalMs > 0 ? Date.now() + totalMs : Infinity;
+    if (totalMs > 0) this.timer = setTimeout(() => this.controller.abort(new TotalTimeoutError(totalMs)), totalMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Stops the timer once the response is complete. */
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** An upstream response whose body is still to be read (or, for `buffered`, already read). */
 export interface UpstreamExchange {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
   signal: AbortSignal;
-  finish(): void;
+  /** The body, when it was read to inspect it (e.g. a 400 checked for `unknown_parameter`). */
+  buffered?: Buffer;
 }
 
 export interface UpstreamCallOptions {
   dispatcher: Dispatcher;
   url: string;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** POST by default; follow-ups on a stored response use GET and DELETE. */
+  method?: 'POST' | 'GET' | 'DELETE';
+  body?: string | Buffer;
   timeouts: RequestTimeouts;
-  /** Aborted when the client goes away. */
-  clientSignal: AbortSignal;
+  /** Aborted when the client goes away or the request's deadline passes. */
+  signal: AbortSignal;
 }
 
 /** Sends the request; resolves at response headers. Throws a gateway error on transport failure. */
 export async function callUpstream(upstreamName: string, opts: UpstreamCallOptions): Promise<UpstreamExchange> {
-  const total = new AbortController();
-  const timer = opts.timeouts.totalMs > 0 ? setTimeout(() => total.abort(new TotalTimeoutError(opts.timeouts.totalMs)), opts.timeouts.totalMs) : undefined;
-  const signal = AbortSignal.any([opts.clientSignal, total.signal]);
-  const finish = () => clearTimeout(timer);
+  const { signal } = opts;
   try {
     const res = await request(opts.url, {
       dispatcher: opts.dispatcher,
-      method: 'POST',
+      method: opts.method ?? 'POST',
       headers: opts.headers,
       body: opts.body,
       headersTimeout: opts.timeouts.headersMs,
       bodyTimeout: opts.timeouts.idleMs,
       signal,
     });
-    return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, finish };
+    return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
   } catch (err) {
-    finish();
     throw toGatewayError(upstreamName, signal.aborted ? (signal.reason ?? err) : err);
   }
+}
+
+/** The same exchange with its body already read into memory. */
+export function bufferedExchange(exchange: UpstreamExchange, body: Buffer): UpstreamExchange {
+  return { ...exchange, buffered: body };
 }
 
 /** Error codes of undici and Node's net stack, mapped to "timed out" or "unreachable". */

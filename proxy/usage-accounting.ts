@@ -51,7 +51,8 @@ export function recordRequest(usage: UsageStats, req: FastifyRequest, httpStatus
 /** Counts every response under /v1/ (health checks and listings of models are not usage). */
 export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats): void {
   app.addHook('onResponse', async (req, reply) => {
-    if (req.method !== 'POST' || !req.url.startsWith('/v1/')) return;
+    // Model listings are not usage; everything else under /v1/ is (follow-ups on responses too).
+    if (!req.url.startsWith('/v1/') || req.url.startsWith('/v1/models')) return;
     recordRequest(usage, req, reply.statusCode, reply.elapsedTime);
   });
 }

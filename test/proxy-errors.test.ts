@@ -78,11 +78,15 @@ test('upstream errors pass through with their status, body and retry headers', a
   assert.equal(err.headers?.get('retry-after'), '7');
   assert.equal(err.headers?.get('retry-after-ms'), '7000');
   assert.match(err.message, /rate limit/i);
+  // During the cool-down Azure asked for, the gateway answers 429 itself without calling it.
+  const cooling = await expectApiError(sdk(h.url).chat.completions.create(hello), 429, 'rate_limit_exceeded', OpenAI.RateLimitError);
+  assert.ok(Number(cooling.headers?.get('retry-after')) <= 7);
+  assert.equal(h.sim.requests.length, 1, 'the cooling target was not called again');
   // A 429 before the first byte of a stream is still a 429, not a 200 stream.
   h.sim.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '3' } });
-  await expectApiError(sdk(h.url).chat.completions.create({ ...hello, stream: true }), 429, '429', OpenAI.RateLimitError);
+  await expectApiError(sdk(h.url).chat.completions.create({ ...hello, model: 'gpt-5-mini', stream: true }), 429, '429', OpenAI.RateLimitError);
   h.sim.enqueue({ kind: 'status', status: 500 });
-  const e500 = await sdk(h.url).chat.completions.create(hello).catch((e: unknown) => e);
+  const e500 = await sdk(h.url).chat.completions.create({ ...hello, model: 'embed' }).catch((e: unknown) => e);
   assert.ok(e500 instanceof OpenAI.InternalServerError);
   assert.equal(e500.status, 500);
 });

@@ -131,7 +131,7 @@ test('internal endpoints are not on the public listener; metrics and stats are o
     assert.equal(res.status, 404, p);
   }
   const metrics = await (await fetch(`${h.internalUrl}/metrics`)).text();
-  assert.match(metrics, /^gateway_requests_total\{model="gpt-4o-mini",key="main",target="foundry",status_class="2xx"\} 1$/m);
+  assert.match(metrics, /^gateway_requests_total\{model="gpt-4o-mini",key="main",target="foundry\/dep-4o-mini",status_class="2xx"\} 1$/m);
   assert.match(metrics, /^gateway_upstream_credential_ok\{upstream="foundry"\} 1$/m);
   const logs = (await (await fetch(`${h.internalUrl}/internal/logs`)).json()) as { lines: unknown[] };
   assert.ok(Array.isArray(logs.lines));

@@ -122,6 +122,9 @@ export function chatMessagesToInput(messages: unknown, dropped: string[]): ChatI
   messages.forEach((msg: unknown, i) => {
     const param = `messages[${i}]`;
     if (!isRecord(msg)) throw invalid(param, 'a message object');
+    if (msg.role === 'function') {
+      throw unsupportedValue(`${param}.role`, "'function'", 'Responses', "takes 'tool' messages instead of the deprecated 'function' role");
+    }
     // Responses has no participant names: dropping one could change how the model reads the turn.
     if (!isAbsent(msg.name) && msg.name !== '') throw unsupported(`${param}.name`, 'Responses', 'has no participant names');
     for (const [key, value] of Object.entries(msg)) {
@@ -144,8 +147,6 @@ export function chatMessagesToInput(messages: unknown, dropped: string[]): ChatI
         input.push({ type: 'function_call_output', call_id: callId, output: toolOutput(msg.content, `${param}.content`) });
         break;
       }
-      case 'function':
-        throw unsupportedValue(`${param}.role`, "'function'", 'Responses', "takes 'tool' messages instead of the deprecated 'function' role");
       default:
         throw invalid(`${param}.role`, "one of 'system', 'developer', 'user', 'assistant' or 'tool'");
     }

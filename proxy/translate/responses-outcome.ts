@@ -30,6 +30,11 @@ export function finishReasonOf(response: Record<string, unknown>, hasToolCalls: 
 /** HTTP statuses for the `response.error.code` values that are not a server fault. */
 const STATUS_BY_CODE: Record<string, number> = { rate_limit_exceeded: 429, invalid_prompt: 400 };
 
+/** The HTTP status an upstream error `code` stands for (OpenAI's `type` follows from it). */
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? (code.startsWith('invalid_') || code.startsWith('image_') ? 400 : 500);
+}
+
 /** Builds the error for a response that failed or never finished; undefined when it did finish. */
 export function failureOf(response: Record<string, unknown>): TranslatedFailure | undefined {
   const status = response.status;
@@ -37,7 +42,7 @@ export function failureOf(response: Record<string, unknown>): TranslatedFailure 
   if (status === 'failed') {
     const err = isRecord(response.error) ? response.error : {};
     const code = str(err.code) ?? 'server_error';
-    const http = STATUS_BY_CODE[code] ?? (code.startsWith('invalid_') || code.startsWith('image_') ? 400 : 500);
+    const http = statusForCode(code);
     return { status: http, body: openAIError(str(err.message) ?? 'The upstream response failed.', errorTypeForStatus(http), code) };
   }
   // cancelled, queued, in_progress: background runs are rejected up front, so this is an upstream fault.

@@ -61,7 +61,7 @@ function checkIncludes(include: unknown, dropped: string[]): void {
   if (!Array.isArray(include)) throw invalid('include', 'an array');
   include.forEach((value: unknown, k) => {
     if (typeof value === 'string' && MOOT_INCLUDES.has(value)) dropped.push(`include[${k}]`);
-    else throw unsupportedValue(`include[${k}]`, JSON.stringify(value), API);
+    else throw unsupportedValue(`include[${k}]`, `'${String(value)}'`, API);
   });
 }
 

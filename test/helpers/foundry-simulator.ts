@@ -20,6 +20,7 @@ import { imagesReply } from './foundry-sim-images.js';
 import { errorReply, pause, writeReply, type SimCall, type SimReply } from './foundry-sim-reply.js';
 import { responsesReply } from './foundry-sim-responses.js';
 import { routeOf } from './foundry-sim-routes.js';
+import { StoredResponses } from './foundry-sim-stored.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './foundry-sim-scenarios.js';
 
 export type { Scenario, ScenarioName, ScenarioSpec } from './foundry-sim-scenarios.js';
@@ -147,6 +148,7 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
   });
 
   const plain = behaviourOf('ok');
+  const stored = new StoredResponses();
 
   async function respond(req: IncomingMessage, res: ServerResponse, entry: SimRequest, hooks: { beforeSelfDestroy(): void }): Promise<void> {
     const send = (reply: SimReply, behaviour: Behaviour = plain): Promise<void> => {
@@ -154,6 +156,10 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
       entry.status = reply.kind === 'json' ? reply.status : 200;
       return writeReply(res, reply, behaviour, azureHeaders(entry), hooks);
     };
+    if (stored.matches(entry.method, entry.path)) {
+      const denied = authError(entry.headers);
+      return send(denied ? errorReply(denied) : stored.handle(entry.method, entry.path));
+    }
     const route = routeOf(entry.method, entry.path);
     if (!route) return send(errorReply(resourceNotFoundError()));
     entry.operation = route.operation;
@@ -199,7 +205,9 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     }
     if (behaviour.promptFilter) return send(errorReply(promptFilteredError()));
     const model = opts.models?.[deployment] ?? deployment;
-    return send(HANDLERS[route.operation]({ deployment, model, body, behaviour }), behaviour);
+    const reply = HANDLERS[route.operation]({ deployment, model, body, behaviour });
+    if (route.operation === 'responses') stored.remember(reply, body);
+    return send(reply, behaviour);
   }
 
   const server = createServer((req, res) => {

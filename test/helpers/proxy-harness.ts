@@ -32,6 +32,8 @@ export interface ProxyHarness {
   app: FastifyInstance;
   logs: LogRing;
   writeConfig(config: unknown): Promise<void>;
+  /** Stops the proxy (flushing its state to DATA_DIR) and starts a new one on the same data dir. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,28 +89,41 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
 
   const logs = new LogRing();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, logs);
-  const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, log, autoPersist: false });
-  const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit });
-  const internal = buildInternal({ runtime, logger: log, logs });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const internalUrl = await internal.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    internalUrl,
+  const startProxy = async () => {
+    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, log, autoPersist: false });
+    const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit });
+    const internal = buildInternal({ runtime, logger: log, logs });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const internalUrl = await internal.listen({ host: '127.0.0.1', port: 0 });
+    return { runtime, app, internal, url, internalUrl };
+  };
+  let proxy = await startProxy();
+  const stopProxy = async () => {
+    await proxy.app.close();
+    await proxy.internal.close();
+    await proxy.runtime.close();
+  };
+  const harness: ProxyHarness = {
+    url: proxy.url,
+    internalUrl: proxy.internalUrl,
     dataDir,
     sim,
     identity,
-    runtime,
-    app,
+    runtime: proxy.runtime,
+    app: proxy.app,
     logs,
     writeConfig,
+    async restart() {
+      await stopProxy();
+      proxy = await startProxy();
+      Object.assign(harness, { url: proxy.url, internalUrl: proxy.internalUrl, runtime: proxy.runtime, app: proxy.app });
+    },
     async close() {
-      await app.close();
-      await internal.close();
-      await runtime.close();
+      await stopProxy();
       await sim.close();
       await identity.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
