@@ -44,7 +44,8 @@ function userPart(part: unknown, param: string): JsonObject {
       return withBreakpoint({ type: 'input_text', text: part.text }, part);
     case 'image_url': {
       const image = isRecord(part.image_url) ? part.image_url : {};
-      const url = str(image.url);
+      // Some clients send the URL itself as `image_url`; Azure accepts that form too.
+      const url = str(part.image_url) ?? str(image.url);
       if (url === undefined) throw invalid(`${param}.image_url.url`, 'a string');
       // Chat defaults detail to auto; Responses requires the field.
       return withBreakpoint({ type: 'input_image', image_url: url, detail: str(image.detail) ?? 'auto' }, part);

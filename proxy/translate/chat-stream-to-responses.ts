@@ -89,7 +89,8 @@ export class ChatToResponsesStream {
     const choices = Array.isArray(chunk.choices) ? chunk.choices.filter(isRecord) : [];
     // Only n=1 is translated, so only choice 0 exists.
     const choice = choices.find((c) => (num(c.index) ?? 0) === 0);
-    if (!choice) return;
+    // After the finish chunk the items are closed; only the usage chunk may still follow.
+    if (!choice || this.#finish !== undefined) return;
     const items = this.#start();
     const delta = isRecord(choice.delta) ? choice.delta : {};
     const reasoning = str(delta.reasoning_content);
@@ -103,7 +104,7 @@ export class ChatToResponsesStream {
       const fn = isRecord(call.function) ? call.function : {};
       items.toolCall(num(call.index) ?? 0, str(call.id), str(fn.name), str(fn.arguments) ?? '');
     }
-    if (choice.finish_reason !== null && choice.finish_reason !== undefined && this.#finish === undefined) {
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
       this.#finish = choice.finish_reason;
       // The finish chunk is the last one with content; the usage chunk and [DONE] follow.
       items.closeAll(incompleteReasonOf(this.#finish) ? 'incomplete' : 'completed');

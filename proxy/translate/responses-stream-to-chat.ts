@@ -74,9 +74,9 @@ export class ResponsesToChatStream {
       case 'response.output_item.done':
         return this.#item(data.item, num(data.output_index));
       case 'response.output_text.delta':
-        return this.#delta({ content: str(data.delta) ?? '' }, str(data.delta));
+        return this.#delta('content', data.delta);
       case 'response.refusal.delta':
-        return this.#delta({ refusal: str(data.delta) ?? '' }, str(data.delta));
+        return this.#delta('refusal', data.delta);
       case 'response.function_call_arguments.delta':
         return this.#args(this.#callKey(data), str(data.delta) ?? '', false);
       case 'response.function_call_arguments.done':
@@ -129,9 +129,10 @@ export class ResponsesToChatStream {
     return [dataFrame(this.#chunk({ role: 'assistant', content: '' }))];
   }
 
-  #delta(delta: JsonObject, text: string | undefined): string[] {
-    if (!text) return [];
-    return [...this.#role(), dataFrame(this.#chunk(delta))];
+  /** A content or refusal delta; empty deltas are not worth a chunk. */
+  #delta(field: 'content' | 'refusal', text: unknown): string[] {
+    if (typeof text !== 'string' || text === '') return [];
+    return [...this.#role(), dataFrame(this.#chunk({ [field]: text }))];
   }
 
   /** Keys a call by item id; events that lack one are matched by output index. */

@@ -18,7 +18,7 @@ export function responsesUsageToChat(usage: unknown): JsonObject | null {
   const out: JsonObject = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: num(usage.total_tokens) ?? prompt + completion };
   const cached = detail(usage.input_tokens_details, 'cached_tokens');
   const reasoning = detail(usage.output_tokens_details, 'reasoning_tokens');
-  if (cached === -1) out.prompt_tokens_details = { cached_tokens: cached };
+  if (cached !== undefined) out.prompt_tokens_details = { cached_tokens: cached };
   if (reasoning !== undefined) out.completion_tokens_details = { reasoning_tokens: reasoning };
   return out;
 }
