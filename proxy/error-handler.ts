@@ -34,7 +34,9 @@ export function openAIErrorHandler(error: FastifyError, request: FastifyRequest,
     message = 'The gateway had an internal error while processing your request.';
     code = 'internal_error';
   }
-  const headers = (error as { headers?: Record<string, string> }).headers;
+  const extra = error as { headers?: Record<string, string>; param?: string | null; openaiCode?: string };
+  if (extra.openaiCode) code = extra.openaiCode;
+  const headers = extra.headers;
   if (headers) void reply.headers(headers);
-  void reply.code(status).type('application/json').send(openAIError(message, errorTypeForStatus(status), code, OPENAI_PARAMS[error.code] ?? null));
+  void reply.code(status).type('application/json').send(openAIError(message, errorTypeForStatus(status), code, extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null)));
 }

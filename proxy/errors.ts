@@ -32,6 +32,10 @@ export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not ge
 export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
 export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
 export const UnknownResponseError = E('GW_UNKNOWN_RESPONSE', 'No response with id "%s" is known to this gateway.', 404);
+/** A 400 about one request parameter, with OpenAI's `param` and `code` (e.g. from translation). */
+export function InvalidParameterError(message: string, param: string | null, code: string): Error {
+  return Object.assign(new InvalidBodyError(message), { param, openaiCode: code });
+}
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
 const RateLimitedError = E('GW_RATE_LIMITED', 'Every deployment of this model is rate-limited right now; retry after %s seconds.', 429);
 const TargetsUnavailableError = E('GW_TARGETS_UNAVAILABLE', 'No deployment of this model is available right now (circuit open); retry after %s seconds.', 503);

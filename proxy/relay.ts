@@ -23,6 +23,7 @@ import type { TargetStates } from './target-state.js';
 import type { ResponseAffinity } from './response-affinity.js';
 import { accountingOf, recordRequest } from './usage-accounting.js';
 import { withDeadline } from './deadline.js';
+import { relayTranslated, translateRequest, translationFor } from './translated-relay.js';
 
 /** What the relay needs from the running proxy. */
 export interface RelayServices {
@@ -76,12 +77,16 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   const pool = pinToResponseOrigin(services, route, body, resolved);
   if (pool.length === 0) throw new UpstreamConfigError(modelId, 'the model has no targets');
 
+  // A chat call mapped to a Responses deployment (or the reverse) is translated both ways.
+  const translation = translationFor(route, pool[0]?.upstreamRoute);
+  const base = translation ? translateRequest(translation, body) : body;
+
   // Images are compressed once, before the first attempt; each target then gets its own copy
   // with its deployment name.
-  let compressed: Record<string, unknown> = body;
+  let compressed: Record<string, unknown> = base;
   const compression = snap.config.server.imageCompression;
-  if (compression.enabled && bodyMayContainImages(request.rawBody ?? body)) {
-    const result = await compressImagesInBody(body, compression);
+  if (compression.enabled && bodyMayContainImages(request.rawBody ?? base)) {
+    const result = await compressImagesInBody(base, compression);
     compressed = result.body as Record<string, unknown>;
     acc.imageBytesSaved = result.bytesSaved;
   }
@@ -115,9 +120,10 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
     const { exchange, target } = chosen;
     acc.target = targetKey(target);
     const contentType = String(exchange.headers['content-type'] ?? '');
-    const remember = route === 'responses' ? (id: string) => services.affinity.remember(id, { upstream: target.upstream.name, deployment: target.deployment, model: modelId }) : undefined;
-    const outcome =
-      exchange.statusCode < 300 && contentType.startsWith('text/event-stream')
+    const remember = route === 'responses' && !translation ? (id: string) => services.affinity.remember(id, { upstream: target.upstream.name, deployment: target.deployment, model: modelId }) : undefined;
+    const outcome = translation
+      ? await relayTranslated(translation, exchange, reply, target.upstream.name, body, request.log, chosen.alreadyRead ?? exchange.buffered)
+      : exchange.statusCode < 300 && contentType.startsWith('text/event-stream')
         ? await relayStream(exchange, reply, { route, dropUsageChunk, log: request.log, onResponseId: remember })
         : await relayJson(exchange, reply, target.upstream.name, chosen.alreadyRead ?? exchange.buffered, remember);
     acc.tokens = outcome.usage;
