@@ -5,6 +5,7 @@
  * with no password set refuses everyone. With auth disabled, only requests that did not come
  * through Caddy are answered.
  */
+import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../common/password-hash.js';
@@ -72,6 +73,8 @@ export class AdminAuthenticator {
     const s = await this.settings();
     if (!s.enabled) {
       if (FORWARDED_HEADERS.some((h) => req.headers[h] !== undefined)) throw new ForwardedRefusedError();
+      // Without a password, only loopback callers under a loopback name (DNS rebinding).
+      if (!isLoopbackHostHeader(req.headers.host)) throw new ForwardedRefusedError();
       return undefined;
     }
     const retryMs = this.throttle.retryAfterMs(req.ip);

@@ -9,6 +9,7 @@ import type { RouteKey } from '../common/config-schema.js';
 import { openAIErrorHandler } from './error-handler.js';
 import { BodyTooLargeError, NotFoundError } from './errors.js';
 import { registerRequestGuard } from './request-guard.js';
+import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage-accounting.js';
 import { relay } from './relay.js';
 import { bodyLimitOf } from './snapshot.js';
@@ -111,6 +112,10 @@ export interface InternalAppOptions {
 export function buildInternal(opts: InternalAppOptions): FastifyInstance {
   const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
   app.setErrorHandler(openAIErrorHandler);
+  // Loopback is this listener's only protection: refuse browsers steered here by DNS rebinding.
+  app.addHook('onRequest', async (req) => {
+    if (!isLoopbackHostHeader(req.headers.host)) throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
+  });
   registerInternalRoutes(app, opts.runtime, opts.logs);
   return app;
 }

@@ -150,3 +150,21 @@ test('withDeadline: resolves, times out, and gives up when the caller aborts', a
   ctl.abort(new Error('client left'));
   await assert.rejects(p, /client left/);
 });
+
+test('the internal listener refuses requests under a non-loopback host name (DNS rebinding)', async (t) => {
+  const h = await startProxyHarness();
+  t.after(() => h.close());
+  const { port } = new URL(h.internalUrl);
+  const status = (host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/internal/targets', headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  assert.equal(await status('rebind.attacker.example'), 404);
+  assert.equal(await status(`127.0.0.1:${port}`), 200);
+  assert.equal(await status(`localhost:${port}`), 200);
+});
