@@ -1,7 +1,8 @@
 /**
  * `make up` runs with SIMULATOR=1: the built-in Foundry simulator becomes an upstream with a
  * few demo models, so the first OpenAI SDK call works without an Azure account. Only added
- * when missing, so changes made in the admin UI survive restarts. The image never sets it.
+ * when missing, so changes made in the admin UI survive restarts; only its loopback port follows
+ * SIM_PORT. The image never sets it.
  */
 type Json = Record<string, unknown>;
 
@@ -13,8 +14,15 @@ export function addSimulator(config: Json, env: NodeJS.ProcessEnv): void {
   const port = env.SIM_PORT ?? '3003';
   const upstreams = Array.isArray(config.upstreams) ? (config.upstreams as Json[]) : [];
   config.upstreams = upstreams;
-  if (!upstreams.some((u) => u.name === 'simulator')) {
-    upstreams.push({ name: 'simulator', baseUrl: `http://127.0.0.1:${port}`, auth: { mode: 'apiKey', apiKey: env.SIM_API_KEY ?? 'simulator-key' } });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const existing = upstreams.find((u) => u.name === 'simulator');
+  if (!existing) {
+    upstreams.push({ name: 'simulator', baseUrl, auth: { mode: 'apiKey', apiKey: env.SIM_API_KEY ?? 'simulator-key' } });
+  } else if (typeof existing.baseUrl === 'string' && /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(existing.baseUrl)) {
+    // The simulator listens on SIM_PORT of this start: a data dir from a run with another SIM_PORT
+    // would otherwise send every demo request to a closed port (502). A baseUrl pointing anywhere
+    // else was set by hand and is kept.
+    existing.baseUrl = baseUrl;
   }
   const models = Array.isArray(config.models) ? (config.models as Json[]) : [];
   config.models = models;

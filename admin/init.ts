@@ -127,13 +127,18 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
   if (!result.ok) throw new ConfigInvalidError(result.issues);
   const nextText = `${JSON.stringify(hashed, null, 2)}\n`;
   const configChanged = nextText !== text;
-  if (configChanged) await writeFileAtomic(configFile, nextText, { mode: 0o600, backup: true });
+  // Render before writing anything: a config that cannot be rendered stops init with the files
+  // untouched (CaddyfileRenderError lists the problems like a schema error).
+  const rendered = renderCaddyfile(result.config, caddyRenderEnv(runtime, opts.dnsModules, env));
 
+  // first-run.txt before config.json: a crash in between must never leave a stored password
+  // hash whose clear value was shown nowhere.
   let firstRunFile: string | undefined;
   if (generated.adminPassword || generated.clientKey) {
     firstRunFile = path.join(runtime.dataDir, 'first-run.txt');
     await writeFirstRun(firstRunFile, generated);
   }
+  if (configChanged) await writeFileAtomic(configFile, nextText, { mode: 0o600, backup: true });
 
   // DESIGN.md: always re-render. A Caddyfile we did not write (the original project's, with
   // flush_interval -1 and no health_headers) is kept aside, not silently lost.
@@ -145,7 +150,6 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
     await fs.rename(caddyfile, legacyCaddyfile);
     log.warn({ file: legacyCaddyfile }, 'a Caddyfile not written by this gateway was moved aside');
   }
-  const rendered = renderCaddyfile(result.config, caddyRenderEnv(runtime, opts.dnsModules, env));
   if (rendered !== current) await writeFileAtomic(caddyfile, rendered, { mode: 0o600 });
   log.info({ seeded, configChanged, generated: Object.keys(generated) }, 'init done');
   return { seeded, generated, firstRunFile, configChanged, legacyCaddyfile };

@@ -12,18 +12,35 @@ export CADDY_BIN="${CADDY_BIN:-$(command -v caddy)}"
 export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
 export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
 if [ "${SIMULATOR:-0}" = 1 ]; then export SIMULATOR_AUTOSTART=true; else export SIMULATOR_AUTOSTART=false; fi
+# The user the programs run as. The image starts as root (Azure Files mounts on ACI require it)
+# and runs every program as PROGRAM_USER=node; a local `make up` runs them as the caller.
+export PROGRAM_USER="${PROGRAM_USER:-$(id -un)}"
+
+# A stop request during init ends the start cleanly (this script may be PID 1).
+trap 'echo "entrypoint: stopped during init" >&2; exit 143' TERM INT
 
 mkdir -p "$DATA_DIR" "$RUN_DIR"
 rm -f "$RUN_DIR/fatal"
-"$NODE_BIN" "$APP_DIR/dist/admin/init-main.js"
+as_program_user() {
+  if [ "$(id -u)" = 0 ] && [ "$PROGRAM_USER" != root ]; then runuser -u "$PROGRAM_USER" -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" = 0 ] && [ "$PROGRAM_USER" != root ]; then
+  # Ignored where ownership cannot change (an SMB share is mounted with its own owner and modes).
+  chown -R "$PROGRAM_USER" "$DATA_DIR" "$RUN_DIR" 2>/dev/null || true
+fi
+as_program_user "$NODE_BIN" "$APP_DIR/dist/admin/init-main.js"
 
 supervisord -c "$APP_DIR/supervisord.conf" &
 sup=$!
 trap 'kill -TERM "$sup" 2>/dev/null || true' TERM INT
 set +e
 wait "$sup"; status=$?
-# A trapped signal interrupts the first wait; wait again for the real exit.
+# A trapped signal interrupts the first wait; wait again for the real exit status.
 while kill -0 "$sup" 2>/dev/null; do wait "$sup"; status=$?; done
+# If it exited right after the interrupted wait, one more wait returns its real status
+# (127 means it was already reaped and `status` holds it).
+wait "$sup" 2>/dev/null; last=$?
+if [ "$last" -ne 127 ]; then status=$last; fi
 set -e
 if [ -f "$RUN_DIR/fatal" ]; then
   echo "entrypoint: $(cat "$RUN_DIR/fatal")" >&2

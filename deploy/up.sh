@@ -10,7 +10,9 @@ if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   exit 0
 fi
 log="$RUN_DIR/stack.log"
-: > "$log"
+# The log holds the first-run secrets (printed once by init): readable by this user only.
+( umask 077; : > "$log" )
+chmod 600 "$log"
 setsid "$APP_DIR/deploy/entrypoint.sh" >>"$log" 2>&1 < /dev/null &
 echo $! > "$pidfile"
 
@@ -21,11 +23,14 @@ ready=0
 while [ $SECONDS -lt $deadline ]; do
   if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then break; fi
   hk=$("$NODE_BIN" -e 'try{const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(c.server?.healthKey??"")}catch{}' "$DATA_DIR/config.json")
-  if [ -n "$hk" ] && [ -f "$root" ] && curl -fsS --max-time 2 --cacert "$root" -H "authorization: Bearer $hk" "$url/readyz" >/dev/null 2>&1; then
+  # The health key goes to curl in a 0600 file, not on its command line (visible in ps).
+  if [ -n "$hk" ] && [ -f "$root" ] && ( umask 077; printf 'authorization: Bearer %s\n' "$hk" > "$RUN_DIR/.readyz-header" ) \
+     && curl -fsS --max-time 2 --cacert "$root" -H "@$RUN_DIR/.readyz-header" "$url/readyz" >/dev/null 2>&1; then
     ready=1; break
   fi
   sleep 0.5
 done
+rm -f "$RUN_DIR/.readyz-header"
 if [ "$ready" != 1 ]; then
   echo "The stack did not become ready within 60 s. Last 50 log lines ($log):" >&2
   tail -n 50 "$log" >&2

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort, waitUntil } from './ports.js';
+import { loopbackTlsAgent } from './loopback-tls.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -38,6 +39,13 @@ export interface StackOptions {
   /** Reuse a data dir (to test restarts); a fresh temp dir otherwise. */
   baseDir?: string;
   env?: Record<string, string>;
+  /**
+   * Reach the stack as `https://<host>:<HTTPS_PORT>` (connected to 127.0.0.1) trusting `ca` (PEM),
+   * e.g. a name with a certificate from pebble; default: localhost and Caddy's local root.
+   */
+  site?: { host: string; ca: string };
+  /** The path polled with the health key until it answers 200; default /readyz. */
+  readyPath?: '/readyz' | '/healthz';
 }
 
 /** Starts the stack and waits until /readyz answers 200 through Caddy. */
@@ -73,11 +81,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const child = spawn(path.join(ROOT, 'deploy/entrypoint.sh'), [], { env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `https://localhost:${env.HTTPS_PORT}`;
+  const url = `https://${opts.site?.host ?? 'localhost'}:${env.HTTPS_PORT}`;
   const rootCert = path.join(dataDir, 'caddy/pki/authorities/local/root.crt');
   let agent: Agent | undefined;
   const trustedFetch = (async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => {
-    agent ??= new Agent({ connect: { ca: await fs.readFile(rootCert, 'utf8') } });
+    agent ??= opts.site ? loopbackTlsAgent(opts.site.ca) : new Agent({ connect: { ca: await fs.readFile(rootCert, 'utf8') } });
     return undiciFetch(input, { ...init, dispatcher: agent });
   }) as typeof undiciFetch;
   const configValue = async (pick: (c: { server?: { healthKey?: string } }) => string | undefined) => {
@@ -119,11 +127,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         if (child.exitCode !== null) throw new Error(`the stack exited with ${child.exitCode}:\n${(await stack.log()).slice(-3000)}`);
         const hk = await stack.healthKey().catch(() => '');
         if (!hk) return false;
-        const res = await trustedFetch(`${url}/readyz`, { headers: { authorization: `Bearer ${hk}` } });
+        const res = await trustedFetch(`${url}${opts.readyPath ?? '/readyz'}`, { headers: { authorization: `Bearer ${hk}` } });
         return res.status === 200;
       },
       60_000,
-      'the stack to answer /readyz through Caddy',
+      `the stack to answer ${opts.readyPath ?? '/readyz'} through Caddy`,
     );
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
