@@ -14,7 +14,7 @@ COPY common ./common
 COPY proxy ./proxy
 COPY admin ./admin
 COPY test ./test
-RUN npx tsc -p tsconfig.json
+RUN npm run build
 
 # ---- production dependencies only --------------------------------------------------------
 FROM node:24-bookworm-slim AS deps
@@ -29,7 +29,7 @@ RUN xcaddy build --with github.com/caddy-dns/azure --output /usr/bin/caddy
 # ---- everything but Caddy -------------------------------------------------------------------
 FROM node:24-bookworm-slim AS base
 RUN apt-get update \
- && apt-get install -y --no-install-recommends supervisor libcap2-bin curl ca-certificates \
+ && apt-get install -y --no-install-recommends supervisor libcap2-bin curl ca-certificates util-linux \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -43,34 +43,32 @@ COPY deploy/entrypoint.sh ./deploy/entrypoint.sh
 
 # DESIGN.md runtime contract: state on the data share, sockets and pid files in RUN_DIR.
 # No port variables: the config (admin UI) decides the public ports, default 443/80.
+# supervisord starts as root because ACI mounts Azure Files shares only for root containers;
+# every program (caddy, proxy, admin) and the init step run as the unprivileged `node` user.
 ENV DATA_DIR=/app/data \
     RUN_DIR=/run/aoai \
     NODE_BIN=/usr/local/bin/node \
     CADDY_BIN=/usr/bin/caddy \
+    PROGRAM_USER=node \
     NODE_ENV=production
 RUN mkdir -p /app/data /run/aoai \
  && chown -R node:node /app/data /run/aoai
-USER node
 
 # Only Caddy's ports are published; the proxy (3000), admin (3001) and internal (3002)
 # listeners are on 127.0.0.1 inside the container.
 EXPOSE 80 443
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=5 \
-  CMD curl -fsS http://127.0.0.1:3002/internal/targets >/dev/null && curl -fsS http://localhost:2019/config/ >/dev/null || exit 1
+  CMD curl -fsS "http://127.0.0.1:${INTERNAL_PORT:-3002}/internal/targets" >/dev/null && curl -fsS "http://${CADDY_ADMIN:-localhost:2019}/config/" >/dev/null || exit 1
 ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 
 # ---- runtime with Caddy + Azure DNS (docker build --target runtime-azure-dns) ----------------
 FROM base AS runtime-azure-dns
-USER root
 COPY --from=caddy-azure-dns-build /usr/bin/caddy /usr/bin/caddy
-# Caddy binds 80/443 as the non-root user.
+# Caddy binds 80/443 as the non-root program user.
 RUN setcap cap_net_bind_service=+ep /usr/bin/caddy
-USER node
 
 # ---- runtime with the official Caddy binary (the default target: last stage) ----------------
 FROM base AS runtime
-USER root
 COPY --from=caddy:2.10 /usr/bin/caddy /usr/bin/caddy
 RUN setcap cap_net_bind_service=+ep /usr/bin/caddy
-USER node

@@ -24,10 +24,15 @@ test('every external base image has a tag; stage references name earlier stages'
   }
 });
 
-test('the default target runs as a non-root user, publishes only 80/443, and keeps state in a volume', () => {
+test('the default target runs its programs as a non-root user, publishes only 80/443, and keeps state in a volume', () => {
   const lastStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
   assert.match(lastStage, /^FROM base AS runtime$/m, 'the official-Caddy runtime is the last (default) stage');
-  assert.match(lastStage, /^USER node$/m);
+  // supervisord is root (ACI's Azure Files mounts need it); the programs are not.
+  assert.match(dockerfile, /PROGRAM_USER=node/);
+  const conf = readFileSync(path.join(ROOT, 'supervisord.conf'), 'utf8');
+  for (const program of ['caddy', 'proxy', 'admin']) {
+    assert.match(conf, new RegExp(`\\[program:${program}\\]\\nuser=%\\(ENV_PROGRAM_USER\\)s`), program);
+  }
   const exposes = lines.filter((l) => l.startsWith('EXPOSE')).join(' ');
   assert.equal(exposes, 'EXPOSE 80 443');
   assert.match(dockerfile, /^VOLUME \["\/app\/data"\]$/m);
