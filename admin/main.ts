@@ -12,15 +12,17 @@ import { CaddyClient } from './caddy-client.js';
 import { ConfigStore } from './config-store.js';
 import { ProxyClient } from './proxy-client.js';
 import { loadRenderEnv } from './render-env.js';
+import { startReconciler } from './reconcile.js';
 
 assertNodeVersion();
 const env = readRuntimeEnv();
 const log = pino(loggerOptions('admin'));
 const renderEnv = await loadRenderEnv();
 const store = new ConfigStore(env.dataDir);
+const caddy = new CaddyClient(env.caddyAdmin);
 const app = buildAdmin({
   store,
-  caddy: new CaddyClient(env.caddyAdmin),
+  caddy,
   proxy: new ProxyClient(`http://127.0.0.1:${env.internalPort}`),
   renderEnv,
   logger: log,
@@ -33,12 +35,14 @@ if (auth?.enabled && !auth.password && !auth.passwordHash) {
   log.warn({ firstRun: `${env.dataDir}/first-run.txt` }, 'admin login is enabled but no password is set: every request is refused until init sets one');
 }
 log.info({ port: env.adminPort, dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, dnsModules: renderEnv.dnsModules }, 'admin listening');
+const stopReconciler = startReconciler({ store, applier: app.applier, caddy, renderEnv, log });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'admin stopping');
+  stopReconciler();
   // An apply in progress finishes first: close() waits for in-flight requests.
   await app.close();
   process.exit(0);

@@ -69,6 +69,22 @@ test('the full stack under supervisord: SDK over HTTPS, kill -9 of the proxy, SI
     assert.equal(after.object, 'chat.completion');
   });
 
+  await t.test('a hand edit of config.json (a new health key) is carried to Caddy by the admin', async () => {
+    const file = path.join(stack.dataDir, 'config.json');
+    const config = JSON.parse(await fs.readFile(file, 'utf8')) as { server: { healthKey: string } };
+    config.server.healthKey = 'hand-edited-health-key-000000';
+    await fs.writeFile(file, JSON.stringify(config, null, 2));
+    await waitUntil(async () => (await fs.readFile(path.join(stack.dataDir, 'Caddyfile'), 'utf8')).includes('hand-edited-health-key-000000'), 30_000, 'the Caddyfile to follow config.json');
+    await waitUntil(async () => {
+      const running = await (await fetch(`http://${stack.env.CADDY_ADMIN}/config/`)).text();
+      return running.includes('hand-edited-health-key-000000');
+    }, 30_000, 'Caddy to load the new health key');
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'after the edit' }] });
+    assert.equal(res.object, 'chat.completion');
+    const ready = await stack.fetch(`${stack.url}/readyz`, { headers: { authorization: 'Bearer hand-edited-health-key-000000' } });
+    assert.equal(ready.status, 200);
+  });
+
   await t.test('SIGTERM during a stream longer than any short grace (7 s): the stream completes, then everything exits 0', async () => {
     const hk = await stack.healthKey();
     assert.ok(hk);
