@@ -1,7 +1,8 @@
 /**
  * `buildAdmin()` returns the admin service's Fastify app, not listening: the JSON API under
  * /admin/api (Caddy routes /admin* here unchanged), behind the forwarded-request check (auth
- * disabled), the same-origin check for browsers, and HTTP Basic login.
+ * disabled), the same-origin check for browsers, and HTTP Basic login; and the web UI that uses it
+ * (`/admin`, `/admin/assets/*`).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Applier } from './apply.js';
@@ -20,6 +21,7 @@ import { registerCaddyRoutes } from './routes-caddy.js';
 import { registerConfigRoutes } from './routes-config.js';
 import { registerKeyRoutes } from './routes-keys.js';
 import { registerObserveRoutes } from './routes-observe.js';
+import { registerUiRoutes } from './routes-ui.js';
 
 /** Inputs of `buildAdmin`. */
 export interface AdminAppOptions {
@@ -32,6 +34,8 @@ export interface AdminAppOptions {
   throttle?: LoginThrottle;
   /** The Caddy binary asked for its DNS modules (CADDY_BIN). */
   caddyBin?: string;
+  /** The built admin UI folder (default dist/admin/ui, or ADMIN_UI_DIR). */
+  uiDir?: string;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -41,6 +45,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated admin user (undefined with admin auth disabled). */
     adminUser: string | undefined;
+  }
+  interface FastifyInstance {
+    /** The one applier of this admin (its mutex serialises every apply). */
+    applier: Applier;
   }
 }
 
@@ -100,6 +108,8 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   });
 
   const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
+  // The reconciler (admin/reconcile.ts) applies through the same applier, so applies never overlap.
+  app.decorate('applier', applier);
   const ctx: AdminContext = {
     store: opts.store,
     applier,
@@ -113,5 +123,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerKeyRoutes(app, ctx);
   registerObserveRoutes(app, ctx);
   registerCaddyRoutes(app, ctx);
+  // The web UI: behind the same login and same-origin checks as the API (the hooks above).
+  registerUiRoutes(app, { dir: opts.uiDir });
   return app;
 }
