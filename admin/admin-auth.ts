@@ -6,6 +6,7 @@
  * through Caddy are answered.
  */
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
+import { Semaphore } from '../common/semaphore.js';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../common/password-hash.js';
@@ -55,12 +56,18 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
+/** At most this many password verifications run at once, process-wide. */
+export const MAX_CONCURRENT_SCRYPT = 2;
+
 /** Checks requests against the current adminAuth settings. */
 export class AdminAuthenticator {
   // Remembered successes are keyed by an HMAC under a per-process key: the cache never holds a password.
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, number>();
   private lastNotConfiguredLog = 0;
+  // scrypt costs ~50 ms of CPU and 16 MiB: many addresses guessing at once (each under its own
+  // throttle) must not starve the machine, so verifications take turns.
+  private readonly scryptGate = new Semaphore(MAX_CONCURRENT_SCRYPT);
 
   constructor(
     private readonly settings: () => Promise<AdminAuthSettings>,
@@ -98,7 +105,8 @@ export class AdminAuthenticator {
       return creds.user;
     }
     this.throttle.recordFailure(req.ip);
-    this.log.warn({ ip: req.ip, user: creds.user.slice(0, 64) }, 'failed admin login');
+    // The user name is not logged: a mistyped login often puts the password there.
+    this.log.warn({ ip: req.ip }, 'failed admin login');
     throw withBody(new AuthRequiredError(), {}, challenge);
   }
 
@@ -109,7 +117,7 @@ export class AdminAuthenticator {
     if (until !== undefined && until > Date.now()) return true;
     // Both checks always run, so timing does not tell a wrong user from a wrong password.
     const userOk = timingSafeEqual(digest(user), digest(s.username));
-    const passOk = s.passwordHash ? await verifyPassword(pass, s.passwordHash) : timingSafeEqual(digest(pass), digest(s.password ?? ''));
+    const passOk = s.passwordHash ? await this.scryptGate.run(() => verifyPassword(pass, s.passwordHash ?? '')) : timingSafeEqual(digest(pass), digest(s.password ?? ''));
     if (!userOk || !passOk) return false;
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
     this.verified.set(key, Date.now() + VERIFIED_TTL_MS);

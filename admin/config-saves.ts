@@ -63,7 +63,7 @@ export function saveEdited(applier: Applier, store: ConfigStore, edit: (storedRa
 export function reapplyStored(applier: Applier, store: ConfigStore): Promise<Applied> {
   return applier.exclusive(async () => {
     const stored = await readStored(store);
-    if (stored.raw === undefined) invalidConfig([{ path: '', message: `is not valid JSON: ${stored.parseError ?? ''}` }]);
+    if (stored.raw === undefined) invalidConfig([{ path: '', message: `is not valid JSON (${stored.parseError ?? 'unexpected token'})` }]);
     const started = performance.now();
     const result = validateConfig(stored.raw);
     if (!result.ok) invalidConfig(result.issues, 'The config on disk is invalid; see issues.');

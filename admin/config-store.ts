@@ -3,6 +3,7 @@
  * the file text), writing both files atomically with the previous version kept as `.bak`, and
  * putting back exactly what was there before when an apply fails.
  */
+import { jsonErrorPosition } from '../common/config-load.js';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +72,8 @@ export class ConfigStore {
     try {
       return { text, etag: etagOf(text), raw: JSON.parse(text) as unknown };
     } catch (err) {
-      return { text, etag: etagOf(text), raw: undefined, parseError: (err as Error).message };
+      // Only where the mistake is: V8's message quotes the text around it, which may be a secret.
+      return { text, etag: etagOf(text), raw: undefined, parseError: jsonErrorPosition(text, err) };
     }
   }
 

@@ -5,6 +5,7 @@
 // https://platform.openai.com/docs/guides/images-vision#calculating-costs), so shrinking them here
 // saves upload time and request-size limits without changing what the model sees. Anything we
 // cannot handle safely (corrupt, SVG, animated, too many pixels) is forwarded byte-for-byte.
+import { Semaphore } from '../common/semaphore.js';
 import { availableParallelism } from 'node:os';
 import sharp, { type Sharp } from 'sharp';
 import type { ImageCompressionSettings } from '../common/config-schema.js';
@@ -36,59 +37,6 @@ const MAX_INPUT_PIXELS = 100_000_000;
 // memory; sharp's own jobs also queue on the libuv pool (UV_THREADPOOL_SIZE, default 4).
 sharp.cache(false);
 
-/** FIFO counting semaphore; `peak` records the most holders seen at once. */
-export class Semaphore {
-  #limit: number;
-  #active = 0;
-  #peak = 0;
-  readonly #waiters: (() => void)[] = [];
-
-  constructor(limit: number) {
-    this.#limit = Semaphore.#check(limit);
-  }
-
-  static #check(limit: number): number {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
-    return limit;
-  }
-
-  /** Holders right now. */
-  get active(): number { return this.#active; }
-  /** Most holders at once since construction. */
-  get peak(): number { return this.#peak; }
-  /** Callers waiting for a slot. */
-  get waiting(): number { return this.#waiters.length; }
-
-  /** Changes the limit; raising it admits waiters at once, lowering it lets holders drain. */
-  setLimit(limit: number): void {
-    this.#limit = Semaphore.#check(limit);
-    this.#admit();
-  }
-
-  /** Runs `fn` once a slot is free and releases the slot however `fn` ends. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.#limit) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    else this.#take();
-    try {
-      return await fn();
-    } finally {
-      this.#active--;
-      this.#admit();
-    }
-  }
-
-  #take(): void {
-    this.#active++;
-    if (this.#active > this.#peak) this.#peak = this.#active;
-  }
-
-  #admit(): void {
-    while (this.#active < this.#limit && this.#waiters.length > 0) {
-      this.#take();
-      (this.#waiters.shift() as () => void)();
-    }
-  }
-}
 
 // One gate per process: a burst of requests carrying large images queues here instead of
 // decoding dozens of images at once.
@@ -265,3 +213,5 @@ export async function compressImagesInBody(body: unknown, settings: ImageCompres
     bytesSaved: bytesBefore - bytesAfter,
   };
 }
+
+export { Semaphore };
