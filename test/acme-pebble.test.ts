@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { fetch as undiciFetch } from 'undici';
-import { havePebble, startPebble } from './helpers/pebble.js';
+import { startPebble } from './helpers/pebble.js';
 import { killStack, startStack, type Stack } from './helpers/stack.js';
 import { stackAdminApi, type StackAdminApi } from './helpers/stack-admin-api.js';
 import { loopbackTlsAgent, servedFingerprint } from './helpers/loopback-tls.js';
@@ -52,7 +52,7 @@ function sdkFor(host: string, stack: Stack, key: string, ca: string): OpenAI {
   return new OpenAI({ baseURL: `https://${host}:${stack.env.HTTPS_PORT}/v1`, apiKey: key, maxRetries: 0, fetch });
 }
 
-test('ACME with pebble: issued for proxy.test, SDK over HTTPS, reused after a restart, re-issued for a new domain', { skip: !havePebble && 'pebble or openssl not installed', timeout: 150_000 }, async (t) => {
+test('ACME with pebble: issued for proxy.test, SDK over HTTPS, reused after a restart, re-issued for a new domain', { timeout: 150_000 }, async (t) => {
   const pebble = await startPebble(t);
   const issuingRoot = await pebble.issuingRoot();
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-acme-'));

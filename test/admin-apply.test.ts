@@ -13,7 +13,6 @@ import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { MASK } from '../admin/config-secrets.js';
 import { ADMIN_PASSWORD, startAdminStack, type AdminStack } from './helpers/admin-stack.js';
-import { haveCaddy } from './helpers/caddy-process.js';
 import { CLIENT_KEY, DISABLED_KEY, HEALTH_KEY, LIMITED_KEY, SIM_API_KEY } from './helpers/proxy-harness.js';
 import { waitUntil } from './helpers/ports.js';
 
@@ -44,7 +43,7 @@ function withModel(config: Json, id: string): Json {
   return next;
 }
 
-test('the apply transaction with a real Caddy and proxy', { skip: haveCaddy ? false : 'no caddy binary', timeout: 120_000 }, async (t) => {
+test('the apply transaction with a real Caddy and proxy', { timeout: 120_000 }, async (t) => {
   // Reload failures are injected by a stub in front of the proxy's internal listener.
   let failNextReload = false;
   let realInternal = '';

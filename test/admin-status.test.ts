@@ -12,7 +12,6 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { filterLines, lastAcmeError, tailJsonLines } from '../admin/caddy-log.js';
 import { basic, startAdminStack } from './helpers/admin-stack.js';
-import { haveCaddy } from './helpers/caddy-process.js';
 import { CLIENT_KEY, HEALTH_KEY, SIM_API_KEY } from './helpers/proxy-harness.js';
 import { waitUntil } from './helpers/ports.js';
 
@@ -39,7 +38,7 @@ test('caddy.log is read from its tail only, and ACME errors are found per domain
   assert.deepEqual(await tailJsonLines(path.join(dir, 'missing.log')), []);
 });
 
-test('status, logs, usage and credential checks with a real Caddy and proxy', { skip: haveCaddy ? false : 'no caddy binary', timeout: 60_000 }, async (t) => {
+test('status, logs, usage and credential checks with a real Caddy and proxy', { timeout: 60_000 }, async (t) => {
   const stack = await startAdminStack(t, { caddy: true });
 
   await t.test('Caddy status: reachable, secrets masked, certificate from storage, upstream health', async () => {

@@ -142,9 +142,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
 /** Kills a stack that a test left running (t.after), whole process group included. */
 export async function killStack(stack: Stack): Promise<void> {
-  if (stack.child.exitCode === null && stack.child.pid) {
+  if (stack.child.exitCode !== null || !stack.child.pid) return;
+  // supervisord's programs run in process groups of their own: stop them through supervisord
+  // (SIGTERM), and only kill what is left, program by program, if that does not end in time.
+  const pids = (await stack.supervisorctl('pid', 'all')).split(/\s+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  try {
+    process.kill(stack.child.pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+  const exited = await Promise.race([stack.exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 45_000))]);
+  if (exited) return;
+  for (const pid of [-stack.child.pid, ...pids]) {
     try {
-      process.kill(-stack.child.pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
