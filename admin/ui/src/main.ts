@@ -142,6 +142,10 @@ document.addEventListener('click', (e) => {
   void show(page);
 });
 window.addEventListener('popstate', () => void show(pageOf(location.pathname)));
+// Pages share one draft, so moving between them keeps it; leaving the console asks first.
+window.addEventListener('beforeunload', (e) => {
+  if (config.dirty()) e.preventDefault();
+});
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && navOpen) {
     setNavOpen(false);

@@ -140,6 +140,11 @@ export function segmented<T extends string>(label: string, options: { value: T; 
   );
 }
 
+/** Whether an automatic refresh of `box` would disturb the user (focus inside, a section opened). */
+export function busyWith(box: Element): boolean {
+  return box.contains(document.activeElement) || box.querySelector('details[open]') !== null || document.visibilityState !== 'visible';
+}
+
 /** A labelled control that is not bound to the config (filters, playground). */
 export function control(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, help?: Child): HTMLElement {
   const id = input.id || `c-${Math.random().toString(36).slice(2, 9)}`;

@@ -8,7 +8,7 @@ import { h, icon, mount } from '../dom.js';
 import { num, timeOfDay } from '../format.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';
-import { control, empty, errorBox, loading, pageHeader, segmented } from '../ui.js';
+import { busyWith, control, empty, errorBox, loading, pageHeader, segmented } from '../ui.js';
 
 type Json = Record<string, unknown>;
 const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
@@ -138,7 +138,7 @@ export const logsPage: Page = {
     );
     await load();
     const timer = setInterval(() => {
-      if (filters.follow && document.visibilityState === 'visible') void load();
+      if (filters.follow && !busyWith(out)) void load();
     }, FOLLOW_MS);
     signal.addEventListener('abort', () => clearInterval(timer));
   },

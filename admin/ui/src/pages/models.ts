@@ -76,7 +76,9 @@ function upstreamCard(i: number, redraw: () => void): HTMLElement {
   const storedNames = Array.isArray(config.original?.upstreams) ? config.original.upstreams.filter(isRecord).map((x) => String(x.name)) : [];
   const saved = storedNames.includes(name);
   const hasOwnAuth = isRecord(u.auth);
+  // One result area per action, so a credential check and a test request can be read side by side.
   const result = h('div', { class: 'upstream-result', 'aria-live': 'polite' });
+  const testResult = h('div', { class: 'upstream-result', 'aria-live': 'polite' });
 
   const authSelect = h(
     'select',
@@ -118,14 +120,14 @@ function upstreamCard(i: number, redraw: () => void): HTMLElement {
   const testRequest = async () => {
     const key = clientKey();
     if (!key) {
-      mount(result, alertBox('info', h('p', null, t('models.testNeedsKey')), h('a', { href: '/admin/playground', 'data-nav': 'playground' }, t('models.openPlayground'))));
+      mount(testResult, alertBox('info', h('p', null, t('models.testNeedsKey')), h('a', { href: '/admin/playground', 'data-nav': 'playground' }, t('models.openPlayground'))));
       return;
     }
     if (!chatModel) {
-      mount(result, alertBox('warn', h('p', null, t('models.testNoModel'))));
+      mount(testResult, alertBox('warn', h('p', null, t('models.testNoModel'))));
       return;
     }
-    mount(result, h('p', { class: 'busy' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('models.testing', { model: chatModel })));
+    mount(testResult, h('p', { class: 'busy' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('models.testing', { model: chatModel })));
     const started = performance.now();
     try {
       const res = await fetch('/v1/chat/completions', {
@@ -142,16 +144,16 @@ function upstreamCard(i: number, redraw: () => void): HTMLElement {
         // Not JSON: shown as text.
       }
       if (!res.ok) {
-        mount(result, alertBox('error', h('strong', null, t('models.testFailed')), h('p', null, gatewayError(res.status, body))));
+        mount(testResult, alertBox('error', h('strong', null, t('models.testFailed')), h('p', null, gatewayError(res.status, body))));
         return;
       }
       const choice = isRecord(body) && Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? String(body.choices[0].message.content ?? '') : '';
       mount(
-        result,
+        testResult,
         alertBox('ok', h('strong', null, t('models.testOk', { model: chatModel, ms: ms(elapsed) })), h('p', { class: 'reply' }, choice.slice(0, 300)), h('p', { class: 'muted small' }, `x-request-id: ${res.headers.get('x-request-id') ?? '—'}`)),
       );
     } catch (err) {
-      mount(result, errorBox(err, t('models.testFailed')));
+      mount(testResult, errorBox(err, t('models.testFailed')));
     }
   };
 
@@ -183,6 +185,7 @@ function upstreamCard(i: number, redraw: () => void): HTMLElement {
         saved ? null : h('span', { class: 'muted small' }, t('models.applyFirst')),
       ),
       result,
+      testResult,
     ),
     {
       path: base,

@@ -8,7 +8,7 @@ import { h, icon, mount } from '../dom.js';
 import { dateTime, daysLeft, ms, num, percent, relative } from '../format.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';
-import { badge, card, copyButton, empty, errorBox, facts, loading, pageHeader, state, table } from '../ui.js';
+import { badge, busyWith, card, copyButton, empty, errorBox, facts, loading, pageHeader, state, table } from '../ui.js';
 
 type Json = Record<string, unknown>;
 const REFRESH_MS = 30_000;
@@ -222,7 +222,9 @@ export const overviewPage: Page = {
     const refresh = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => void draw(body, signal) }, icon('refresh', 16), t('action.refresh'));
     mount(root, pageHeader(t('nav.overview'), t('overview.lead'), refresh), body);
     await draw(body, signal);
-    const timer = setInterval(() => void draw(body, signal), REFRESH_MS);
+    const timer = setInterval(() => {
+      if (!busyWith(body)) void draw(body, signal);
+    }, REFRESH_MS);
     signal.addEventListener('abort', () => clearInterval(timer));
   },
 };

@@ -9,7 +9,7 @@ import { download, h, icon, mount } from '../dom.js';
 import { bytes, compact, ms, num } from '../format.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';
-import { card, control, empty, errorBox, loading, pageHeader, segmented, table } from '../ui.js';
+import { busyWith, card, control, empty, errorBox, loading, pageHeader, segmented, table } from '../ui.js';
 
 type Json = Record<string, unknown>;
 type Counters = Record<string, number | null>;
@@ -263,7 +263,7 @@ export const usagePage: Page = {
     if (keyList.status === 'fulfilled' && Array.isArray(keyList.value.data)) keys = keyList.value.data.filter(isRecord);
     await load();
     const timer = setInterval(() => {
-      if (filters.auto && document.visibilityState === 'visible') void load();
+      if (filters.auto && !busyWith(body)) void load();
     }, REFRESH_MS);
     signal.addEventListener('abort', () => clearInterval(timer));
   },
