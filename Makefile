@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/node_modules/node/bin/node
 export NODE_BIN
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
-APT_PACKAGES := caddy supervisor pebble chromium
+APT_PACKAGES := caddy supervisor pebble chromium fonts-wqy-microhei
 DATA_DIR ?= $(CURDIR)/data
 
 .PHONY: all deps apt npm build lint typecheck test test-only up down logs status bench soak clean
@@ -15,10 +15,12 @@ all: build
 ## deps: install what is missing (Debian packages as root, npm packages from the lock file).
 deps: apt npm
 
+# Debian packages: Caddy, supervisord, pebble (ACME tests), Chromium (UI tests) and a CJK font
+# (so the Chinese UI renders in the browser tests' screenshots). Installed only when missing.
 apt:
 	@missing=""; \
-	for bin in caddy:caddy supervisord:supervisor pebble:pebble chromium:chromium; do \
-	  command -v $${bin%%:*} >/dev/null 2>&1 || missing="$$missing $${bin##*:}"; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -71,6 +73,13 @@ status:
 bench: deps
 	tsc -p bench/tsconfig.json
 	$(NODE_BIN) dist/bench/main.js
+
+## soak: the reliability suite on the real stack: load held, faults under load, a fuzzer on every
+## endpoint, data lost; writes docs/reliability.md (about 7 minutes on 2 CPUs; SOAK_SECONDS,
+## SOAK_FUZZ_RUNS shorten it). Compiles in place like bench; the disk-full fault needs root (tmpfs).
+soak: deps
+	tsc -p soak/tsconfig.json
+	$(NODE_BIN) dist/soak/main.js
 
 clean:
 	rm -rf dist
