@@ -5,27 +5,19 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorTypeForStatus, openAIError } from '../common/openai-error.js';
+import { FASTIFY_CLIENT_ERRORS, invalidJsonMessage } from '../common/fastify-client-errors.js';
 import { OPENAI_CODES, OPENAI_PARAMS } from './errors.js';
 
-// Fastify's own client errors, with OpenAI-style codes and messages a user can act on.
-const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; message?: (e: FastifyError) => string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'request_too_large', message: () => 'Request body is larger than the limit.' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: (e) => `We could not parse the JSON body of your request: ${e.message}` },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: () => 'The request body is empty; send a JSON object.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: () => 'Unsupported Content-Type: send application/json.' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: () => 'Content-Length does not match the body.' },
-  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', message: () => 'The request URL is malformed.' },
-};
 
 /** Fastify error handler writing OpenAI-shaped errors. */
 export function openAIErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known = FASTIFY_CLIENT_ERRORS[error.code];
   let status = known?.status ?? error.statusCode ?? 500;
-  let message = known?.message?.(error) ?? error.message;
+  let message = known?.message(error) ?? error.message;
   let code: string | null = known?.code ?? OPENAI_CODES[error.code] ?? null;
   // JSON syntax errors from the parser carry statusCode 400 without a FST code.
   if (!known && !OPENAI_CODES[error.code] && status === 400 && error instanceof SyntaxError) {
-    message = `We could not parse the JSON body of your request: ${error.message}`;
+    message = invalidJsonMessage(error);
     code = 'invalid_json';
   }
   if (status >= 500 && !OPENAI_CODES[error.code]) {
