@@ -3,7 +3,7 @@
  * SHA-256 digests with `timingSafeEqual` against every entry, so neither the key nor which entry
  * matched can be learned from response timing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyEntry, Config } from '../common/config-schema.js';
 
@@ -16,7 +16,8 @@ interface StoredKey {
 }
 
 function digestOf(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  // crypto.hash: one call, no Hash object per request (this runs on every request).
+  return hash('sha256', key, 'buffer');
 }
 
 function digestOfEntry(entry: ApiKeyEntry): Buffer {

@@ -92,8 +92,9 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   }
   if (clientGone.signal.aborted) return abandon(services, request, started);
 
-  const deadline = new RequestDeadline(snap.timeouts.totalMs);
-  const signal = AbortSignal.any([clientGone.signal, deadline.signal]);
+  // One controller stops the request whether the client leaves or the deadline passes.
+  const deadline = new RequestDeadline(snap.timeouts.totalMs, clientGone);
+  const signal = clientGone.signal;
   let dropUsageChunk = false;
   try {
     const attempt = async (target: ResolvedTarget): Promise<UpstreamExchange> => {

@@ -38,9 +38,9 @@ async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { i
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) clientGone.abort(new Error('client disconnected'));
   });
-  const deadline = new RequestDeadline(snap.timeouts.totalMs);
+  const deadline = new RequestDeadline(snap.timeouts.totalMs, clientGone);
   try {
-    const exchange = await send(runtime, snap, target, method === 'POST' ? '{}' : undefined, req, AbortSignal.any([clientGone.signal, deadline.signal]), method);
+    const exchange = await send(runtime, snap, target, method === 'POST' ? '{}' : undefined, req, clientGone.signal, method);
     const streamed = String(exchange.headers['content-type'] ?? '').startsWith('text/event-stream') && exchange.statusCode < 300;
     const outcome = streamed ? await relayStream(exchange, reply, { route: 'responses', dropUsageChunk: false, log: req.log }) : await relayJson(exchange, reply, upstream.name);
     if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);

@@ -54,12 +54,17 @@ export class TotalTimeoutError extends Error {
  * the stream itself, so failover can never stretch a request past it.
  */
 export class RequestDeadline {
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController;
   private readonly timer: NodeJS.Timeout | undefined;
   /** Epoch ms of the deadline (Infinity when there is none). */
   readonly at: number;
 
-  constructor(totalMs: number) {
+  /**
+   * `controller` may be shared with the client-disconnect handler: one signal for both reasons
+   * to stop, instead of an AbortSignal.any() per request (measurably costly on the hot path).
+   */
+  constructor(totalMs: number, controller: AbortController = new AbortController()) {
+    this.controller = controller;
     this.at = totalMs > 0 ? Date.now() + totalMs : Infinity;
     if (totalMs > 0) this.timer = setTimeout(() => this.controller.abort(new TotalTimeoutError(totalMs)), totalMs);
   }
