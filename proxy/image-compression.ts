@@ -7,7 +7,7 @@
 // cannot handle safely (corrupt, SVG, animated, too many pixels) is forwarded byte-for-byte.
 import { Semaphore } from '../common/semaphore.js';
 import { availableParallelism } from 'node:os';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { ImageCompressionSettings } from '../common/config-schema.js';
 import { findImageSites, replaceAtPaths, type ImageSite, type PathEdit } from './image-parts.js';
 
@@ -35,7 +35,16 @@ const MAX_INPUT_PIXELS = 100_000_000;
 // We leave sharp.concurrency() (libvips threads per image) at its default: it is process-global,
 // and the gate below already caps how many images are processed at once, which is what bounds
 // memory; sharp's own jobs also queue on the libuv pool (UV_THREADPOOL_SIZE, default 4).
-sharp.cache(false);
+// sharp (libvips, ~20 MB resident) is loaded on the first image, not at start: many gateways
+// never see one.
+let sharpLoading: Promise<typeof import('sharp')> | undefined;
+function loadSharp(): Promise<typeof import('sharp')> {
+  sharpLoading ??= import('sharp').then((m) => {
+    m.default.cache(false);
+    return m;
+  });
+  return sharpLoading;
+}
 
 
 // One gate per process: a burst of requests carrying large images queues here instead of
@@ -120,6 +129,7 @@ function encode(pipeline: Sharp, format: OutFormat, quality: number): Sharp {
  */
 async function recompress(input: Buffer, settings: ImageCompressionSettings, keep?: OutFormat): Promise<{ data: Buffer; format: OutFormat } | undefined> {
   if (!sniff(input)) return undefined;
+  const sharp = (await loadSharp()).default;
   // limitInputPixels makes the pipeline throw on a bomb before allocating its pixels; the catch
   // in processSite then forwards the image unchanged.
   const meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
