@@ -4,6 +4,7 @@
  * compared by canonical JSON so an identical save is a no-op. Also the edits behind the
  * convenience endpoints (create a client key, revoke one).
  */
+import { MAX_CONFIG_DEPTH, nestedDeeperThan } from '../common/json-depth.js';
 import { randomBytes } from 'node:crypto';
 import type { ConfigIssue } from '../common/config-errors.js';
 import type { Config } from '../common/config-schema.js';
@@ -37,6 +38,8 @@ function pointerOf(identity: string, incoming: unknown): string {
 /** `incoming` with every MASK replaced by the stored secret it stands for; an unknown MASK is a 400 issue. */
 export function unmaskIncoming(incoming: unknown, storedRaw: unknown): unknown {
   if (!isRecord(incoming)) invalidConfig([{ path: '', message: 'must be a JSON object (the whole config)' }]);
+  // Cloning and validating recurse: refuse absurd nesting as the client mistake it is.
+  if (nestedDeeperThan(incoming, MAX_CONFIG_DEPTH)) invalidConfig([{ path: '', message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; no setting is that deep` }]);
   const { config, unknownMasks } = unmaskSecrets(incoming, storedRaw);
   if (unknownMasks.length) {
     invalidConfig(

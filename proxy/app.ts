@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { RouteKey } from '../common/config-schema.js';
 import { openAIErrorHandler } from './error-handler.js';
-import { BodyTooLargeError, NotFoundError } from './errors.js';
+import { BodyTooLargeError, NotFoundError, UnsupportedMediaTypeError } from './errors.js';
 import { registerRequestGuard } from './request-guard.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage-accounting.js';
@@ -85,6 +85,8 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
       done(e);
     }
   };
+  // Any other type: read the body (so the connection stays usable), then answer 415.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) => done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))));
   for (const type of ['application/json', /^application\/[a-z0-9.+-]+\+json$/]) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) => parseJson(req, body as Buffer, done));
   }

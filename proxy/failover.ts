@@ -94,7 +94,10 @@ export async function sendWithFailover(ctx: FailoverContext, targets: readonly R
         throw err;
       }
       failure = { kind: 'transport', error: err, target };
-      states.failed(key, describeTransportError((err as { cause?: unknown }).cause ?? err));
+      // A credential we could not get is our problem, not the target's: fail over, but do not
+      // count it against the target's circuit (recovery would then wait for the breaker).
+      if ((err as { code?: unknown }).code === 'GW_UPSTREAM_CREDENTIAL') states.released(key);
+      else states.failed(key, describeTransportError((err as { cause?: unknown }).cause ?? err));
       // The request's own deadline passed: no further attempt can help.
       if (ctx.signal.aborted) throw err;
     }

@@ -41,6 +41,13 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
     req.caller = caller;
   });
+  // An answer sent before the body was read (415, 413, an auth error…) must not leave the rest of
+  // the upload in the connection: Caddy would reuse it for another client's request, which
+  // would then wait for an answer that never comes. Close such connections.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.raw.complete) void reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('preParsing', async (_req, reply, payload) => {
     const counter = new BodyLimitCounter(bodyLimitOf(runtime.snapshot().config, envBodyLimit));
     counter.once('error', () => void reply.header('connection', 'close'));

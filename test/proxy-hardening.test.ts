@@ -168,3 +168,41 @@ test('the internal listener refuses requests under a non-loopback host name (DNS
   assert.equal(await status(`127.0.0.1:${port}`), 200);
   assert.equal(await status(`localhost:${port}`), 200);
 });
+
+test('a 415 with a large body leaves the connection usable (the upload is read, not parked)', async (t) => {
+  const h = await startProxyHarness();
+  t.after(() => h.close());
+  const { port } = new URL(h.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const call = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${CLIENT_KEY}`, ...headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  assert.equal(await call('POST', '/v1/chat/completions', { 'content-type': 'text/plain' }, Buffer.alloc(1_000_000, 0x61)), 415);
+  assert.equal(await call('GET', '/v1/models', {}), 200, 'the next request on the same keep-alive pool is answered');
+});
+
+test('credential failures fail over but do not open the target\'s circuit', async (t) => {
+  const h = await startProxyHarness({
+    configure: (c) => {
+      (c.server as Record<string, unknown>).upstream = { circuitBreaker: { failureThreshold: 2, openMs: 60_000 } };
+    },
+  });
+  t.after(() => h.close());
+  h.identity.fail('500');
+  for (let i = 0; i < 3; i++) {
+    const err = await sdk(h.url).chat.completions.create(hello).catch((e: unknown) => e);
+    assert.ok(err instanceof OpenAI.APIError && err.status === 502, `attempt ${i}: ${String(err)}`);
+  }
+  h.identity.fail('none');
+  await new Promise((r) => setTimeout(r, 1100)); // the token cache's failure back-off
+  const ok = await sdk(h.url).chat.completions.create(hello);
+  assert.equal(ok.object, 'chat.completion', 'served at once: the circuit never opened');
+});
