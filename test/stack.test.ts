@@ -32,8 +32,12 @@ test('the full stack under supervisord: SDK over HTTPS, kill -9 of the proxy, SI
 
   await t.test('the data dir holds only regular files (Azure Files cannot hold sockets)', async () => {
     assert.deepEqual(await listNonRegular(stack.dataDir), []);
-    const status = await stack.supervisorctl('status');
-    for (const name of ['caddy', 'proxy', 'admin', 'simulator']) assert.match(status, new RegExp(`^${name}\\s+RUNNING`, 'm'));
+    // supervisord says RUNNING once a program has stayed up for its startsecs (5 s for the proxy).
+    const names = ['caddy', 'proxy', 'admin', 'simulator'];
+    await waitUntil(async () => {
+      const status = await stack.supervisorctl('status');
+      return names.every((name) => new RegExp(`^${name}\\s+RUNNING`, 'm').test(status));
+    }, 20_000, 'every program RUNNING');
   });
 
   await t.test('kill -9 of the proxy under load: supervisord restarts it and requests succeed again', async () => {
