@@ -2,6 +2,8 @@
  * Faults of the stack's own processes: kill -9 of the proxy (supervisord restarts it; Caddy holds
  * new requests for lb_try_duration meanwhile) and a Caddy config reload through the admin API.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { request } from 'undici';
 import { processInfo } from '../test/helpers/supervisor-rpc.js';
 import { ops, runOp, type RunningLoad } from './load.js';
@@ -10,6 +12,12 @@ import { programPids } from './rss.js';
 import { backgroundIn, result, sleep, type FaultResult } from './fault-types.js';
 
 const SETTLE_MS = 2_000;
+
+/** `health_interval` of the Caddyfile in force (e.g. `2s`), or `?`. */
+export async function caddyHealthInterval(soak: Soak): Promise<string> {
+  const text = await fs.readFile(path.join(soak.stack.dataDir, 'Caddyfile'), 'utf8').catch(() => '');
+  return /^\s*health_interval\s+(\S+)/m.exec(text)?.[1] ?? '?';
+}
 
 /** True when the proxy's own listener answers /healthz with the health key. */
 async function healthz(soak: Soak): Promise<boolean> {
@@ -52,9 +60,10 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
   const to = Date.now();
   const unpersisted = inMemory ? Math.max(0, inMemory.totals.requests - onDisk.total) : undefined;
   const bgIn = backgroundIn(bg, from, to);
+  const interval = await caddyHealthInterval(soak);
   const notes = [
     bgIn.errors
-      ? `clients saw failures for ${bgIn.errorSpanS.toFixed(1)} s: ${Object.entries(bgIn.errorStatuses).map(([st, n]) => `${n} × ${st === '0' ? 'no answer' : st === '200' ? 'stream cut after 200' : st}`).join(', ')}${bgIn.errorStatuses['503'] ? ' (503 = Caddy\'s "no upstreams available": its active health check, every 5 s, had marked the proxy down, and Caddy retries only dial errors for POSTs, so lb_try_duration does not hold these; they last until the next passing check)' : ''}`
+      ? `clients saw failures for ${bgIn.errorSpanS.toFixed(1)} s: ${Object.entries(bgIn.errorStatuses).map(([st, n]) => `${n} × ${st === '0' ? 'no answer' : st === '200' ? 'stream cut after 200' : st}`).join(', ')}${bgIn.errorStatuses['503'] ? ` (503 = Caddy's "no upstreams available": its active health check, every ${interval}, had marked the proxy down, and Caddy retries only dial errors for POSTs, so lb_try_duration does not hold these; they last until the next passing check)` : ''}`
       : 'no client saw a failure',
     restarted ? `the new proxy answered /healthz ${((answeringAt - from) / 1000).toFixed(1)} s after the kill (supervisord called it RUNNING after ${((runningAt - from) / 1000).toFixed(1)} s, its startsecs included)` : 'the proxy did not come back within 60 s',
     serving ? `first successful request through Caddy ${((servedAt - from) / 1000).toFixed(1)} s after the kill` : 'no request succeeded through Caddy within 60 s',

@@ -56,11 +56,14 @@ export function findingsMarkdown(r: SoakResults): string[] {
   const caddy502 = z?.findings.filter((f) => f.kind === 'status_5xx' && f.status === 502 && f.request.startsWith('caddy ')) ?? [];
   const bigHeader502 = caddy502.filter((f) => (f.headerBytes ?? 0) > 16_000);
   const early502 = caddy502.filter((f) => (f.headerBytes ?? 0) <= 16_000 && / body\(\d+ B\)/.test(f.request));
-  if (early502.length) {
+  const probe502 = z?.bodyLimitStatus.caddy === 502;
+  if (early502.length || probe502) {
+    const sizes = early502.map((f) => Number(/ body\((\d+) B\)/.exec(f.request)?.[1] ?? 0));
+    const small = sizes.filter((b) => b < 65_536);
     out.push({
-      title: 'Minor: an early refusal of a large upload can reach the client as an empty 502',
+      title: 'Minor: an early refusal can reach the client as an empty 502',
       body: [
-        `${early502.length} request(s) through Caddy with a body and an ordinary header size got 502 with an empty body (Caddy logs \`write: broken pipe\`): the proxy refused them before reading the body (no or a wrong key, an oversized declared length) and, since the proxy closes a connection whose upload it has not read (so that Caddy cannot reuse it), closed the socket while Caddy was still writing the body. The client should have seen the 401 or 413. It happens for uploads larger than the socket buffers, now and then (1 in 5 tries with 1 MB in a test, never with 60 KB). Reading (and discarding) a bounded amount of the body before closing — for example up to a few MiB — would let Caddy finish writing and pass the real answer on; Node already discards the body of requests refused before the preParsing hook, so \`Connection: close\` is only needed once that hook has started reading.`,
+        `${early502.length} request(s) with a body and ordinary headers got 502 with an empty body from Caddy (bodies of ${sizes.map((b) => `${b} B`).join(', ') || '—'})${probe502 ? '; the declared-length probe (limit + 1 KiB, 1 MiB sent) got 502 from Caddy too, where the proxy straight answers 413' : ''}. The proxy closes a connection after any answer sent before the request body was read (401 for a missing or wrong key, 413, 415…), so that Caddy cannot reuse a connection with an unread upload in it. When Caddy is still writing that upload it sees the close (\`write: broken pipe\` in its log) and answers 502 instead of passing the 401 or 413 on: 1 in 5 tries with a 1 MB body and a wrong key in a test, never with 60 KB.${small.length ? ` ${small.length} of them had a small body: most likely a connection the proxy had just closed this way was reused by Caddy at that moment (Go's transport does not retry a POST); not reproduced alone in 800 tries.` : ''} Reading and discarding a bounded part of the body before closing (a few MiB) would let Caddy finish writing and pass the real answer on; Node already discards the body of a request refused before the preParsing hook starts reading it, so \`Connection: close\` is only needed once that hook has begun.`,
         `Reproduce — ${SETUP}`,
         '```\npython3 -c "print(\'{\\"model\\":\\"gpt-4o-mini\\",\\"input\\":\\"\' + \'x\'*1000000 + \'\\"}\')" > /tmp/big.json\nfor i in 1 2 3 4 5 6 7 8 9 10; do curl -s --http1.1 --cacert $CA -o /dev/null -w \'%{http_code} \' -H \'Authorization: Bearer sk-wrong\' -H \'Content-Type: application/json\' --data-binary @/tmp/big.json https://localhost:8443/v1/responses; done; echo   # mostly 401, now and then 502\n```',
       ],
@@ -76,14 +79,26 @@ export function findingsMarkdown(r: SoakResults): string[] {
       ],
     });
   }
+  const shapes = Object.entries(z?.nonOpenAIErrors ?? {}).filter(([k]) => k !== '431 other JSON' && !k.startsWith('502 ') && !k.startsWith('503 '));
+  if (z && shapes.length) {
+    out.push({
+      title: 'Minor: some client errors are not in OpenAI\'s error shape',
+      body: [
+        'STYLE.md wants one error shape; these answers to malformed requests carry another (one example each, from this run):',
+        shapes.map(([k, n]) => `- ${n} × ${k}: \`${(z.nonOpenAIExamples[k]?.body ?? '').replace(/\s+/g, ' ').slice(0, 160)}\` ← \`${(z.nonOpenAIExamples[k]?.request ?? '').slice(0, 200)}\``).join('\n'),
+        'Fastify\'s own client errors (a malformed request line, a URI over the limit, oversized headers) are written by its `clientError` handler, which neither service overrides; plain-text ones come from Caddy or Node before any handler runs.',
+      ],
+    });
+  }
 
   const kills = faults(r, 'kill -9');
+  const hi = r.healthInterval ?? '?';
   if (kills.length) {
     const with503 = kills.filter((k) => (k.background.errorStatuses['503'] ?? 0) > 0);
     out.push({
       title: 'kill -9 of the proxy: what clients see',
       body: [
-        `supervisord restarts the proxy within a few seconds (times in section 2). Requests in flight at the kill fail (Caddy answers 502 with an empty body, streams are cut without an error event: the process that would have written one is gone), and so does about one more request per client, which Caddy sends on a pooled connection to the dead proxy (Go's transport does not retry a POST once written). ${with503.length ? `In ${with503.length} of ${kills.length} kill(s) Caddy's active health check (every 5 s) ran while the proxy was down, marked it unhealthy and then answered every request 503 "no upstreams available" at once, with an empty body, until the next passing check — \`lb_try_duration\` holds only requests that fail to dial, and a POST failing on "no upstreams" is not retried. That is the larger error count.` : `In this run no health check fell in the ~2 s the proxy was down; when one does, Caddy marks it unhealthy and answers every request 503 "no upstreams available" at once (empty body) until the next passing check, up to 5 s later — earlier runs of the suite saw about 2,000 such 503s over 5 s with 16 clients.`} Suggestions: a shorter \`health_interval\` (or none: with one upstream, active checks cannot fail over, only refuse), and \`handle_errors\` in the Caddyfile so Caddy's own 502/503 carry OpenAI's error shape.`,
+        `supervisord restarts the proxy within a few seconds (times in section 2). Requests in flight at the kill fail (Caddy answers 502 with an empty body, streams are cut without an error event: the process that would have written one is gone), and so does about one more request per client, which Caddy sends on a pooled connection to the dead proxy (Go's transport does not retry a POST once written). ${with503.length ? `In ${with503.length} of ${kills.length} kill(s) Caddy's active health check (\`health_interval ${hi}\`) ran while the proxy was down, marked it unhealthy and then answered every request 503 "no upstreams available" at once, with an empty body, until the next passing check — \`lb_try_duration\` holds only requests that fail to dial, and a POST failing on "no upstreams" is not retried. That is the larger error count.` : `In this run no active health check (\`health_interval ${hi}\`) fell in the time the proxy was down; when one does, Caddy marks the proxy unhealthy and answers every request 503 "no upstreams available" at once (empty body) until the next passing check, since \`lb_try_duration\` holds only requests that fail to dial.`} Suggestions: with a single upstream an active check can only refuse, never fail over, so it could go (or stay short); and \`handle_errors\` in the Caddyfile so that Caddy's own 502/503 carry OpenAI's error shape.`,
       ],
     });
   }

@@ -71,8 +71,9 @@ export interface FuzzReport {
   pidsAfter: Record<Watched, number>;
   findings: Finding[];
   keysCreated: number;
-  /** Error answers (4xx/5xx) not in OpenAI's `{"error":{…}}` shape, by `status kind`. */
+  /** Error answers (4xx/5xx) not in OpenAI's `{"error":{…}}` shape, by `status kind`, and one example each (request and body). */
   nonOpenAIErrors: Record<string, number>;
+  nonOpenAIExamples: Record<string, { request: string; body: string }>;
   /** Over-limit uploads cut off by the server while the client was still sending. */
   refusedWhileUploading: number;
   /** What each door answers to a request declaring a body over the limit (status line only; no body sent). */
@@ -136,7 +137,7 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
   const cases = [...fixed, ...generated];
   const report: FuzzReport = {
     seed, runs: cases.length, fixed: fixed.length, sent: 0, notSent: 0, byDoor: {}, byStatusClass: {}, byFamily: {}, status500: 0, status5xx: 0, upstream5xx: 0, timeouts: 0, stackTraces: 0, leaks: 0, transportErrors: 0, crashes: 0,
-    pidsBefore: await programPids(t.runDir), pidsAfter: { caddy: 0, proxy: 0, admin: 0 }, findings: [], keysCreated: 0, refusedWhileUploading: 0, bodyLimitStatus: {}, nonOpenAIErrors: {}, seconds: 0,
+    pidsBefore: await programPids(t.runDir), pidsAfter: { caddy: 0, proxy: 0, admin: 0 }, findings: [], keysCreated: 0, refusedWhileUploading: 0, bodyLimitStatus: {}, nonOpenAIErrors: {}, nonOpenAIExamples: {}, seconds: 0,
   };
   const used = { keyCreates: 0, reloads: 0, dnsProviders: 0 };
   const add = (f: Finding) => {
@@ -216,6 +217,7 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
       const kind = text.trim() === '' ? 'empty body' : /^\s*[{[]/.test(text) ? 'other JSON' : 'text';
       const k = `${answer.status} ${kind}`;
       report.nonOpenAIErrors[k] = (report.nonOpenAIErrors[k] ?? 0) + 1;
+      report.nonOpenAIExamples[k] ??= { request: summary(c).slice(0, 300), body: text.slice(0, 200) };
     }
     // Azure's (and the simulator's) own answers carry apim-request-id, which the proxy passes on;
     // the gateway's and Caddy's never do. The simulator's last-resort 500 ("simulator bug: …",

@@ -18,7 +18,7 @@ import { checkData } from './data-check.js';
 import { unmountTinyDisk } from './disk.js';
 import { diskFull } from './fault-disk.js';
 import { count, sleep, startBackground, type Counted, type FaultResult } from './fault-types.js';
-import { killProxy, reloadCaddy } from './faults-process.js';
+import { caddyHealthInterval, killProxy, reloadCaddy } from './faults-process.js';
 import { credentialOutage, dropMidStream, stormOnOneTarget } from './faults-upstream.js';
 import { runFuzz } from './fuzz.js';
 import { closeDoors, describe } from './http.js';
@@ -97,11 +97,12 @@ function failed(r: typeof results): string[] {
 /** Phase 2: each fault in turn under one background load. */
 async function faultsPhase(s: Soak): Promise<void> {
   log('phase 2: faults under load');
+  results.healthInterval = await caddyHealthInterval(s);
   const bg = startBackground(s, Date.now() + 20 * 60_000);
   await sleep(3_000);
   const faults: Array<(s: Soak, b: RunningLoad) => Promise<FaultResult>> = [
-    // Twice: what clients see depends on whether Caddy's active health check (every 5 s) falls in
-    // the ~2 s the proxy is down, so one kill can look better or worse than the next.
+    // Twice: what clients see depends on whether Caddy's active health check falls in the ~2 s
+    // the proxy is down, so one kill can look better or worse than the next.
     async (x, b) => {
       const r = await killProxy(x, b, 1);
       results.unpersistedAtKill = r.unpersistedUsage;

@@ -41,6 +41,8 @@ export interface SoakResults {
   unpersistedAtKill?: number;
   fuzz?: FuzzReport;
   data?: DataReport;
+  /** Caddy's active health-check interval in the rendered Caddyfile (e.g. `2s`). */
+  healthInterval?: string;
   /** A phase that could not finish, and why. */
   aborted?: string;
 }
