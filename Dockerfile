@@ -13,8 +13,10 @@ COPY tsconfig.json ./
 COPY common ./common
 COPY proxy ./proxy
 COPY admin ./admin
-COPY test ./test
-RUN npm run build
+COPY stack ./stack
+COPY simulator ./simulator
+# The product only: tests are compiled apart (test/tsconfig.json) and never enter the image.
+RUN npm run build:product
 
 # ---- production dependencies only --------------------------------------------------------
 FROM node:24-bookworm-slim AS deps
@@ -36,6 +38,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist/common ./dist/common
 COPY --from=build /src/dist/proxy ./dist/proxy
 COPY --from=build /src/dist/admin ./dist/admin
+COPY --from=build /src/dist/stack ./dist/stack
+COPY --from=build /src/dist/simulator ./dist/simulator
 COPY package.json supervisord.conf ./
 COPY caddy ./caddy
 COPY data-skel ./data-skel

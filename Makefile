@@ -50,7 +50,7 @@ typecheck: build
 test: deps build lint test-only
 
 test-only:
-	$(NODE_BIN) --import ./dist/test/helpers/loopback-guard.js --test --test-concurrency=2 \
+	$(NODE_BIN) --import ./dist/test/harness/loopback-guard.js --test --test-concurrency=2 \
 	  --test-reporter=spec --test-timeout=120000 $$(find dist/test -name '*.test.js' | sort)
 
 ## up: the whole stack on loopback (HTTPS 8443, tls internal, Foundry simulator as upstream).

@@ -5,23 +5,23 @@
  * (`/admin`, `/admin/assets/*`).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { Applier } from './apply.js';
-import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './admin-auth.js';
-import type { CaddyClient } from './caddy-client.js';
-import type { CaddyRenderEnv } from './caddyfile-render.js';
-import { dnsProviders } from './caddy-modules.js';
-import type { ConfigStore } from './config-store.js';
+import { Applier } from './apply/transaction.js';
+import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './auth/admin-auth.js';
+import type { CaddyClient } from './caddy/client.js';
+import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
+import { dnsProviders } from './caddy/modules.js';
+import type { ConfigStore } from './config/store.js';
 import type { AdminContext } from './context.js';
-import { crossOriginReason } from './csrf.js';
+import { crossOriginReason } from './auth/csrf.js';
 import { adminErrorHandler } from './error-handler.js';
 import { CrossOriginError, NotFoundError } from './errors.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import type { ProxyClient } from './proxy-client.js';
-import { registerCaddyRoutes } from './routes-caddy.js';
-import { registerConfigRoutes } from './routes-config.js';
-import { registerKeyRoutes } from './routes-keys.js';
-import { registerObserveRoutes } from './routes-observe.js';
-import { registerUiRoutes } from './routes-ui.js';
+import { registerCaddyRoutes } from './routes/caddy.js';
+import { registerConfigRoutes } from './routes/config.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import { registerObserveRoutes } from './routes/observe.js';
+import { registerUiRoutes } from './routes/ui.js';
 
 /** Inputs of `buildAdmin`. */
 export interface AdminAppOptions {

@@ -1,9 +1,9 @@
 /** What every admin route needs, built once in `buildAdmin`. */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Applier } from './apply.js';
-import type { CaddyClient } from './caddy-client.js';
-import type { CaddyRenderEnv } from './caddyfile-render.js';
-import type { ConfigStore } from './config-store.js';
+import type { Applier } from './apply/transaction.js';
+import type { CaddyClient } from './caddy/client.js';
+import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
+import type { ConfigStore } from './config/store.js';
 import type { ProxyClient } from './proxy-client.js';
 
 /** Shared services of the admin routes. */

@@ -7,12 +7,12 @@ import { assertNodeVersion } from '../common/node-version.js';
 import { readRuntimeEnv } from '../common/runtime-env.js';
 import { loggerOptions } from '../common/logger.js';
 import { buildAdmin } from './app.js';
-import { adminAuthOf } from './admin-auth.js';
-import { CaddyClient } from './caddy-client.js';
-import { ConfigStore } from './config-store.js';
+import { adminAuthOf } from './auth/admin-auth.js';
+import { CaddyClient } from './caddy/client.js';
+import { ConfigStore } from './config/store.js';
 import { ProxyClient } from './proxy-client.js';
-import { loadRenderEnv } from './render-env.js';
-import { startReconciler } from './reconcile.js';
+import { loadRenderEnv } from './caddy/render-env.js';
+import { startReconciler } from './apply/reconcile.js';
 
 assertNodeVersion();
 const env = readRuntimeEnv();

@@ -2,7 +2,7 @@
  * The proxy's internal listener (127.0.0.1:INTERNAL_PORT, never routed by Caddy) as the admin
  * service uses it: reload after a config write, usage statistics, targets and recent logs.
  */
-import type { ConfigIssue } from '../common/config-errors.js';
+import type { ConfigIssue } from '../common/config/errors.js';
 import { httpCall, isRecord, parseJson, type HttpTarget } from './http-call.js';
 
 const RELOAD_TIMEOUT_MS = 15_000;

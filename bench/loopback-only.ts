@@ -5,7 +5,7 @@
  * any outgoing connection that would leave the machine.
  */
 import net from 'node:net';
-import '../test/helpers/loopback-guard.js';
+import '../test/harness/loopback-guard.js';
 
 type ListenFn = (this: net.Server, ...args: unknown[]) => net.Server;
 const original = net.Server.prototype.listen as unknown as ListenFn;

@@ -7,7 +7,7 @@
  * BENCH_MAX_MINUTES (15: the whole run is killed past it), BENCH_OUT (docs/benchmarks.md),
  * BENCH_PORTKEY_PORT (a free port), BENCH_KEEP (keep the temp dir).
  */
-import '../test/helpers/loopback-guard.js';
+import '../test/harness/loopback-guard.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -210,7 +210,7 @@ The load generator runs on the same ${m.cpus} CPUs as every server it measures, 
 
 ## Targets
 
-1. **simulator direct**: the Foundry simulator (\`test/helpers/foundry-simulator.ts\`, one process, no credential check) — the limit.
+1. **simulator direct**: the Foundry simulator (\`simulator/foundry/simulator.ts\`, one process, no credential check) — the limit.
 2. **Caddy alone**: Caddy ${m.caddy}, \`tls internal\` on localhost, \`reverse_proxy\` to the simulator with the transport settings of our rendered Caddyfile — the best single hop.
 3. **stack**: this project as shipped — \`deploy/entrypoint.sh\` (init, then supervisord running Caddy, the proxy and the admin service), over HTTPS through Caddy.
 4. **proxy alone**: \`dist/proxy/main.js\`, plain HTTP on 127.0.0.1.

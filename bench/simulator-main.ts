@@ -6,7 +6,7 @@
  * compression sent upstream) and empties the request log, which would otherwise grow per request.
  */
 import http from 'node:http';
-import { startFoundrySimulator } from '../test/helpers/foundry-simulator.js';
+import { startFoundrySimulator } from '../simulator/foundry/simulator.js';
 
 /** Bodies at least this large count as image uploads in the stats. */
 const LARGE_BODY_BYTES = 10_000;

@@ -28,7 +28,7 @@ if [ "$(id -u)" = 0 ] && [ "$PROGRAM_USER" != root ]; then
   # Ignored where ownership cannot change (an SMB share is mounted with its own owner and modes).
   chown -R "$PROGRAM_USER" "$DATA_DIR" "$RUN_DIR" 2>/dev/null || true
 fi
-as_program_user "$NODE_BIN" "$APP_DIR/dist/admin/init-main.js"
+as_program_user "$NODE_BIN" "$APP_DIR/dist/stack/init-main.js"
 
 supervisord -c "$APP_DIR/supervisord.conf" &
 sup=$!

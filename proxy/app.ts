@@ -5,20 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { RouteKey } from '../common/config-schema.js';
+import type { RouteKey } from '../common/config/schema.js';
 import { openAIErrorHandler } from './error-handler.js';
 import { BodyTooLargeError, NotFoundError, UnsupportedMediaTypeError } from './errors.js';
-import { registerRequestGuard } from './request-guard.js';
+import { registerRequestGuard } from './access/request-guard.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
-import { registerUsageAccounting } from './usage-accounting.js';
-import { relay } from './relay.js';
+import { registerUsageAccounting } from './usage/accounting.js';
+import { relay } from './relay/relay.js';
 import { bodyLimitOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
-import { registerModelRoutes } from './routes-models.js';
-import { registerResponseFollowUps } from './routes-responses.js';
-import { registerHealthRoutes } from './routes-health.js';
-import { registerInternalRoutes } from './routes-internal.js';
-import type { LogRing } from './log-ring.js';
+import { registerModelRoutes } from './routes/models.js';
+import { registerResponseFollowUps } from './routes/response-follow-ups.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerInternalRoutes } from './routes/internal.js';
+import type { LogRing } from './observe/log-ring.js';
 
 /** Inputs of `buildProxy`. */
 export interface ProxyAppOptions {

@@ -7,10 +7,10 @@ import pino from 'pino';
 import { assertNodeVersion } from '../common/node-version.js';
 import { readRuntimeEnv } from '../common/runtime-env.js';
 import { loggerOptions } from '../common/logger.js';
-import { ConfigInvalidError } from '../common/config-errors.js';
+import { ConfigInvalidError } from '../common/config/errors.js';
 import { buildInternal, buildProxy } from './app.js';
 import { ProxyRuntime, proxyFiles } from './runtime.js';
-import { LogRing } from './log-ring.js';
+import { LogRing } from './observe/log-ring.js';
 import { pollFileChanges } from './config-poll.js';
 
 /** How long in-flight streams may run on after SIGTERM (below supervisord's stopwaitsecs). */

@@ -6,15 +6,15 @@
 import path from 'node:path';
 import type { Agent } from 'undici';
 import type { FastifyBaseLogger } from 'fastify';
-import { loadConfigFile } from '../common/config-load.js';
-import { ConfigInvalidError, type ConfigIssue } from '../common/config-errors.js';
-import type { Config } from '../common/config-schema.js';
+import { loadConfigFile } from '../common/config/load.js';
+import { ConfigInvalidError, type ConfigIssue } from '../common/config/errors.js';
+import type { Config } from '../common/config/schema.js';
 import { buildSnapshot, type ConfigSnapshot } from './snapshot.js';
-import { CredentialRegistry } from './upstream-credentials.js';
-import { createUpstreamAgent } from './upstream-call.js';
-import { UsageStats } from './usage-stats.js';
-import { TargetStates, type TargetPolicy } from './target-state.js';
-import { ResponseAffinity } from './response-affinity.js';
+import { CredentialRegistry } from '../common/credentials/upstream-credentials.js';
+import { createUpstreamAgent } from './upstream/call.js';
+import { UsageStats } from './usage/stats.js';
+import { TargetStates, type TargetPolicy } from './targets/target-state.js';
+import { ResponseAffinity } from './targets/response-affinity.js';
 
 /** During an apply Caddy may still send the previous health key for a while (DESIGN.md). */
 export const HEALTH_KEY_GRACE_MS = 120_000;

@@ -2,11 +2,11 @@
  * Everything the request path derives from one config: keys, models, timeouts. Built whole on
  * every (re)load and swapped in one assignment, so a request never sees half a config.
  */
-import type { Config } from '../common/config-schema.js';
+import type { Config } from '../common/config/schema.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
-import { KeyRing } from './client-auth.js';
-import { ModelCatalog } from './model-catalog.js';
-import { requestTimeouts, type RequestTimeouts } from './upstream-call.js';
+import { KeyRing } from './access/client-auth.js';
+import { ModelCatalog } from './targets/model-catalog.js';
+import { requestTimeouts, type RequestTimeouts } from './upstream/call.js';
 
 /** A config and what the request path derives from it. */
 export interface ConfigSnapshot {

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Agent, buildConnector, request } from 'undici';
-import { validateConfig } from '../common/config-validate.js';
-import { startStack, killStack, type Stack } from '../test/helpers/stack.js';
+import { validateConfig } from '../common/config/validate.js';
+import { startStack, killStack, type Stack } from '../test/harness/stack.js';
 import { INVALID_MARKER } from './fuzz-inputs.js';
 import { internalStats, persistedUsage, type Soak } from './setup.js';
 

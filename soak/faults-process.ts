@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
-import { processInfo } from '../test/helpers/supervisor-rpc.js';
+import { processInfo } from '../test/harness/supervisor-rpc.js';
 import { ops, runOp, type RunningLoad } from './load.js';
 import { internalStats, persistedUsage, waitFor, type Soak } from './setup.js';
 import { programPids } from './rss.js';

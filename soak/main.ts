@@ -5,15 +5,15 @@
  * could not finish. Every loop is bounded; SOAK_MAX_SECONDS is a hard ceiling for the whole run.
  */
 // First: every connection this process opens must stay on loopback.
-import '../test/helpers/loopback-guard.js';
+import '../test/harness/loopback-guard.js';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
-import { SIMULATOR_MODELS } from '../admin/init-simulator.js';
-import { killStack } from '../test/helpers/stack.js';
+import { SIMULATOR_MODELS } from '../stack/init-simulator.js';
+import { killStack } from '../test/harness/stack.js';
 import { checkData } from './data-check.js';
 import { unmountTinyDisk } from './disk.js';
 import { diskFull } from './fault-disk.js';

@@ -4,7 +4,7 @@
  * the first third of the samples against the median of the last third.
  */
 import { promises as fs } from 'node:fs';
-import { processInfo } from '../test/helpers/supervisor-rpc.js';
+import { processInfo } from '../test/harness/supervisor-rpc.js';
 
 /** The programs whose memory is watched. */
 export const WATCHED = ['caddy', 'proxy', 'admin'] as const;

@@ -1,0 +1,110 @@
+/**
+ * config.json and the rendered Caddyfile in DATA_DIR: reading the config with its ETag (sha256 of
+ * the file text), writing both files atomically with the previous version kept as `.bak`, and
+ * putting back exactly what was there before when an apply fails.
+ */
+import { jsonErrorPosition } from '../../common/config/load.js';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../../common/atomic-write.js';
+
+/** Both files carry secrets (upstream api-keys; the health key in `health_headers`): owner only. */
+const FILE_MODE = 0o600;
+
+/** config.json as read: its text, ETag and parsed JSON (undefined when it is not JSON). */
+export interface StoredConfig {
+  text: string;
+  etag: string;
+  raw: unknown;
+  /** Why `raw` is undefined. */
+  parseError?: string;
+}
+
+/** The four files an apply may change, as they were (null = absent), for a rollback. */
+export interface FilesSnapshot {
+  config: string | null;
+  configBak: string | null;
+  caddyfile: string | null;
+  caddyfileBak: string | null;
+}
+
+/** The ETag of a config text: a strong validator, quoted as RFC 9110 §8.8.3 requires. */
+export function etagOf(text: string): string {
+  return `"${createHash('sha256').update(text, 'utf8').digest('hex')}"`;
+}
+
+/** True when an `If-Match` header value names `etag` (or is `*`); weak tags never match (RFC 9110 §13.1.1). */
+export function ifMatchAccepts(header: string, etag: string): boolean {
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .some((t) => t === '*' || t === etag || (!t.startsWith('"') && !t.startsWith('W/') && `"${t}"` === etag));
+}
+
+async function readOrNull(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function putBack(file: string, text: string | null): Promise<void> {
+  if (text === null) await fs.rm(file, { force: true });
+  else await writeFileAtomic(file, text, { mode: FILE_MODE });
+}
+
+/** The admin service's view of DATA_DIR's config files. */
+export class ConfigStore {
+  readonly configFile: string;
+  readonly caddyfile: string;
+
+  constructor(readonly dataDir: string) {
+    this.configFile = path.join(dataDir, 'config.json');
+    this.caddyfile = path.join(dataDir, 'Caddyfile');
+  }
+
+  /** Reads config.json; throws when it cannot be read (a missing file is an init problem). */
+  async read(): Promise<StoredConfig> {
+    const text = await fs.readFile(this.configFile, 'utf8');
+    try {
+      return { text, etag: etagOf(text), raw: JSON.parse(text) as unknown };
+    } catch (err) {
+      // Only where the mistake is: V8's message quotes the text around it, which may be a secret.
+      return { text, etag: etagOf(text), raw: undefined, parseError: jsonErrorPosition(text, err) };
+    }
+  }
+
+  /** The current Caddyfile text, or null when there is none yet. */
+  readCaddyfile(): Promise<string | null> {
+    return readOrNull(this.caddyfile);
+  }
+
+  /** What `write` may change, so `restore` can put it back. */
+  async snapshot(): Promise<FilesSnapshot> {
+    const [config, configBak, caddyfile, caddyfileBak] = await Promise.all(
+      [this.configFile, `${this.configFile}.bak`, this.caddyfile, `${this.caddyfile}.bak`].map(readOrNull),
+    );
+    return { config: config ?? null, configBak: configBak ?? null, caddyfile: caddyfile ?? null, caddyfileBak: caddyfileBak ?? null };
+  }
+
+  /** Writes the Caddyfile and (unless null) config.json atomically, each keeping its previous version as `.bak`. */
+  async write(configText: string | null, caddyfileText: string): Promise<void> {
+    // The Caddyfile first: supervisord restarts Caddy from the file (field guide item 13), and a
+    // config.json without its Caddyfile is the worse half-state if the second write fails.
+    await writeFileAtomic(this.caddyfile, caddyfileText, { mode: FILE_MODE, backup: true });
+    if (configText !== null) await writeFileAtomic(this.configFile, configText, { mode: FILE_MODE, backup: true });
+  }
+
+  /** Puts the files of `snap` back as they were (absent ones are removed again); config.json only if `withConfig`. */
+  async restore(snap: FilesSnapshot, withConfig: boolean): Promise<void> {
+    if (withConfig) {
+      await putBack(this.configFile, snap.config);
+      await putBack(`${this.configFile}.bak`, snap.configBak);
+    }
+    await putBack(this.caddyfile, snap.caddyfile);
+    await putBack(`${this.caddyfile}.bak`, snap.caddyfileBak);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The config itself: `GET/PUT /admin/api/config` (secrets masked; ETag and If-Match),
+ * `GET /admin/api/schema`, and `POST /admin/api/reload` (re-apply the file as it is on disk).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ConfigSchema } from '../../common/config/schema.js';
+import { maskSecrets } from '../config/secrets.js';
+import { unmaskIncoming } from '../config/edit.js';
+import { readStored, reapplyStored, saveEdited, type SaveResult } from '../config/saves.js';
+import type { AdminContext } from '../context.js';
+import { ConfigUnreadableError, withBody } from '../errors.js';
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** Sends a save's result with the new ETag. */
+export function sendSaved(reply: FastifyReply, result: SaveResult, extra: Record<string, unknown> = {}, status = 200): FastifyReply {
+  return reply.code(status).header('etag', result.etag).send({ ...extra, ...result });
+}
+
+/** Registers the config routes. */
+export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): void {
+  app.get('/admin/api/config', async (_req, reply) => {
+    const stored = await readStored(ctx.store);
+    if (stored.raw === undefined) {
+      throw withBody(new ConfigUnreadableError(`config.json is not valid JSON (${stored.parseError ?? ''}); fix the file, or PUT a whole config with this ETag.`), {}, { etag: stored.etag });
+    }
+    return reply.header('etag', stored.etag).header('cache-control', 'no-store').send(maskSecrets(stored.raw));
+  });
+
+  app.put('/admin/api/config', async (req, reply) => {
+    const body: unknown = req.body;
+    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => unmaskIncoming(body, storedRaw), {
+      ifMatch: header(req.headers['if-match']),
+      requireIfMatch: true,
+    });
+    return sendSaved(reply, result);
+  });
+
+  app.get('/admin/api/schema', async (_req, reply) => reply.header('cache-control', 'no-cache').send(ConfigSchema));
+
+  app.post('/admin/api/reload', async (_req, reply) => sendSaved(reply, await reapplyStored(ctx.applier, ctx.store)));
+}

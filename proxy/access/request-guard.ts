@@ -1,0 +1,56 @@
+/**
+ * What every public request passes before a handler runs: the body limit (by declared length
+ * up front, and by counting bytes as a chunked body arrives, so an oversized upload is cut off
+ * early rather than read whole) and client authentication.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BodyTooLargeError, InvalidKeyError, KeyDisabledError, MissingKeyError } from '../errors.js';
+import { presentedKey } from './client-auth.js';
+import { bodyLimitOf } from '../snapshot.js';
+import type { ProxyRuntime } from '../runtime.js';
+
+/** Counts body bytes and fails the stream as soon as `limit` is passed. */
+class BodyLimitCounter extends Transform {
+  receivedEncodedLength = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.receivedEncodedLength += chunk.length;
+    if (this.receivedEncodedLength > this.limit) return done(new BodyTooLargeError(String(this.limit)));
+    done(null, chunk);
+  }
+}
+
+/** Registers the body-limit and authentication hooks on the public app. */
+export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime, envBodyLimit: number | undefined): void {
+  app.decorateRequest('caller', undefined);
+  app.addHook('onRequest', async (req: FastifyRequest, reply) => {
+    void reply.header('x-request-id', req.id);
+    const limit = bodyLimitOf(runtime.snapshot().config, envBodyLimit);
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      // The rest of the upload is not read: close the connection after answering.
+      void reply.header('connection', 'close');
+      throw new BodyTooLargeError(String(limit));
+    }
+    const key = presentedKey(req.headers);
+    if (!key) throw new MissingKeyError();
+    const caller = runtime.snapshot().keys.identify(key);
+    if (!caller) throw new InvalidKeyError();
+    if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
+    req.caller = caller;
+  });
+  // An answer sent before the body was read (415, 413, an auth error…) must not leave the rest of
+  // the upload in the connection: Caddy would reuse it for another client's request, which
+  // would then wait for an answer that never comes. Close such connections.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.raw.complete) void reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('preParsing', async (_req, reply, payload) => {
+    const counter = new BodyLimitCounter(bodyLimitOf(runtime.snapshot().config, envBodyLimit));
+    counter.once('error', () => void reply.header('connection', 'close'));
+    return payload.pipe(counter);
+  });
+}

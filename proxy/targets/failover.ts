@@ -1,0 +1,148 @@
+/**
+ * Sending a request to a pool of targets before any byte reaches the client. A 429, a 5xx, a
+ * refused credential, a connection error or a headers timeout moves the request to the next
+ * eligible target (failover, always). `maxRetries`/`retryStatuses` govern only retries against
+ * the same target, which happen once no other target is available, after Azure's Retry-After or
+ * a jittered backoff, and only within the request's deadline.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { UpstreamSettings } from '../../common/config/schema.js';
+import type { ResolvedTarget } from './model-catalog.js';
+import { readBody, upstreamAuthFailure } from '../relay/response-relay.js';
+import { retryAfterMs, backoffMs } from './retry-after.js';
+import { targetKey } from './target-order.js';
+import type { TargetStates } from './target-state.js';
+import type { UpstreamExchange } from '../upstream/call.js';
+import { describeTransportError, isTimeout } from '../upstream/call.js';
+import { allTargetsUnavailable, rateLimitedEverywhere } from '../errors.js';
+
+/** One attempt's request, built per target (each has its own deployment name). */
+export interface PreparedAttempt {
+  send(): Promise<UpstreamExchange>;
+}
+
+/** The exchange that will be relayed to the client. */
+export interface ChosenExchange {
+  exchange: UpstreamExchange;
+  target: ResolvedTarget;
+  /** The body, when it had to be read already (an upstream error being passed through). */
+  alreadyRead?: Buffer;
+}
+
+export interface FailoverContext {
+  states: TargetStates;
+  settings: UpstreamSettings;
+  request: FastifyRequest;
+  /** Client gone or deadline passed: stop trying. */
+  signal: AbortSignal;
+  /** Epoch ms by which everything must be done (Infinity = no deadline). */
+  deadlineAt: number;
+  attempt(target: ResolvedTarget): Promise<UpstreamExchange>;
+}
+
+type Failure = { kind: 'response'; status: number; exchange: UpstreamExchange; body: Buffer; target: ResolvedTarget } | { kind: 'transport'; error: unknown; target: ResolvedTarget };
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Statuses that mean "this target, not this request": fail over. */
+function isTargetFailure(status: number): boolean {
+  return status === 429 || status === 408 || status === 401 || status === 403 || status >= 500;
+}
+
+/** Tries `targets` in order (see target-order.ts) until one gives an answer worth relaying. */
+export async function sendWithFailover(ctx: FailoverContext, targets: readonly ResolvedTarget[]): Promise<ChosenExchange> {
+  const { states, settings } = ctx;
+  let retriesLeft = settings.maxRetries;
+  let retryNumber = 0;
+  let last: Failure | undefined;
+  const queue = [...targets];
+  while (queue.length > 0) {
+    const target = queue.shift()!;
+    const key = targetKey(target);
+    if (!states.tryAcquire(key)) continue;
+    let failure: Failure;
+    try {
+      const exchange = await ctx.attempt(target);
+      if (exchange.statusCode !== 429) states.observeHeaders(key, exchange.headers);
+      if (!isTargetFailure(exchange.statusCode)) {
+        states.succeeded(key);
+        return { exchange, target };
+      }
+      const body = await readBody(exchange, target.upstream.name);
+      failure = { kind: 'response', status: exchange.statusCode, exchange, body, target };
+      if (exchange.statusCode === 429) {
+        const wait = retryAfterMs(exchange.headers) ?? backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs);
+        states.rateLimited(key, wait, `429 from ${key}`);
+      } else {
+        states.failed(key, `${exchange.statusCode} from ${key}`);
+      }
+    } catch (err) {
+      if (ctx.signal.aborted && !isTimeout(ctx.signal.reason)) {
+        states.released(key);
+        throw err;
+      }
+      failure = { kind: 'transport', error: err, target };
+      // A credential we could not get is our problem, not the target's: fail over, but do not
+      // count it against the target's circuit (recovery would then wait for the breaker).
+      if ((err as { code?: unknown }).code === 'GW_UPSTREAM_CREDENTIAL') states.released(key);
+      else states.failed(key, describeTransportError((err as { cause?: unknown }).cause ?? err));
+      // The request's own deadline passed: no further attempt can help.
+      if (ctx.signal.aborted) throw err;
+    }
+    last = failure;
+    ctx.request.log.warn({ target: key, status: failure.kind === 'response' ? failure.status : undefined, error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined }, 'target failed before the first byte; trying the next');
+
+    // Same-target retry: only when no other target can take the request right now.
+    const othersAvailable = queue.some((t) => states.waitMs(targetKey(t)) === 0);
+    const retryable = failure.kind === 'transport' || settings.retryStatuses.includes(failure.status);
+    if (!othersAvailable && retryable && retriesLeft > 0) {
+      const hinted = failure.kind === 'response' ? retryAfterMs(failure.exchange.headers) : undefined;
+      const wait = Math.max(hinted ?? 0, states.waitMs(key), backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs));
+      if (Date.now() + wait < ctx.deadlineAt) {
+        retriesLeft--;
+        retryNumber++;
+        await sleep(wait, ctx.signal);
+        queue.unshift(target);
+      }
+    }
+  }
+  return finish(ctx, targets, last);
+}
+
+// Nothing could be relayed as a success: say why, in the most useful form.
+function finish(ctx: FailoverContext, targets: readonly ResolvedTarget[], last: Failure | undefined): ChosenExchange {
+  const waits = targets.map((t) => ctx.states.waitMs(targetKey(t)));
+  const shortest = Math.min(...waits);
+  if (waits.every((w) => w > 0)) {
+    if (last?.kind === 'response' && last.status === 429) {
+      // Azure's own 429 (its message and headers), with retry-after set to when the first
+      // target of the pool may be tried again.
+      // Untouched when the target that answered it is the first to come back.
+      if (ctx.states.waitMs(targetKey(last.target)) <= shortest) return { exchange: last.exchange, target: last.target, alreadyRead: last.body };
+      const headers = { ...last.exchange.headers, 'retry-after': String(Math.max(1, Math.ceil(shortest / 1000))), 'retry-after-ms': String(Math.ceil(shortest)) };
+      return { exchange: { ...last.exchange, headers }, target: last.target, alreadyRead: last.body };
+    }
+    if (!last) {
+      const views = ctx.states.view();
+      const anyCooling = targets.some((t) => views[targetKey(t)]?.state === 'cooling_down');
+      throw anyCooling ? rateLimitedEverywhere(shortest) : allTargetsUnavailable(shortest);
+    }
+  }
+  if (!last) throw allTargetsUnavailable(Math.min(...waits));
+  if (last.kind === 'transport') throw last.error;
+  if (last.status === 401 || last.status === 403) throw upstreamAuthFailure(last.target.upstream.name, last.status, last.body.toString('utf8'));
+  // Pass the last upstream error through with its status, body and headers.
+  return { exchange: last.exchange, target: last.target, alreadyRead: last.body };
+}

@@ -1,0 +1,108 @@
+/**
+ * Model resolution: a client's model id and route → the upstream targets that serve it, each
+ * with the deployment name and the exact upstream path. Built once per config snapshot.
+ */
+import { ROUTE_KEYS, type Config, type ModelEntry, type RouteKey, type UpstreamEntry } from '../../common/config/schema.js';
+
+/** One place a request can be sent: an upstream, a deployment and a path on it. */
+export interface ResolvedTarget {
+  upstream: UpstreamEntry;
+  deployment: string;
+  /** Path (and query) relative to the upstream's baseUrl, `{deployment}` already filled in. */
+  path: string;
+  /** The upstream route key the path came from, or undefined for an explicit path. */
+  upstreamRoute: RouteKey | undefined;
+  priority: number;
+  weight: number;
+}
+
+/** A model as clients see it, with every target that can serve it. */
+export interface CatalogModel {
+  entry: ModelEntry;
+  /** Stable `created` for /v1/models: derived from the id, so it never changes between restarts. */
+  created: number;
+  ownedBy: string;
+}
+
+// Foundry v1 data plane paths (DESIGN.md), used when an upstream does not list a route.
+const DEFAULT_UPSTREAM_PATHS: Record<RouteKey, string> = {
+  'chat/completions': '/openai/v1/chat/completions',
+  responses: '/openai/v1/responses',
+  'images/generations': '/openai/v1/images/generations',
+  embeddings: '/openai/v1/embeddings',
+};
+
+// "*" covers the two text-generation routes only (DESIGN.md): mapping images or embeddings of a
+// codex model to responses would send them somewhere that cannot answer them.
+const WILDCARD_ROUTES: ReadonlySet<RouteKey> = new Set(['chat/completions', 'responses']);
+
+const CREATED_EPOCH = 1_700_000_000;
+
+function stableCreated(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  return CREATED_EPOCH + (h % 31_536_000);
+}
+
+function isRouteKey(value: string): value is RouteKey {
+  return (ROUTE_KEYS as readonly string[]).includes(value);
+}
+
+/** Why a model cannot serve a route (the error handler turns it into a 4xx/5xx). */
+export interface ResolveFailure {
+  reason: 'upstream_missing';
+  upstream: string;
+}
+
+/** The models of one config snapshot. */
+export class ModelCatalog {
+  private readonly models = new Map<string, CatalogModel>();
+  private readonly upstreams = new Map<string, UpstreamEntry>();
+
+  constructor(config: Readonly<Config>) {
+    for (const u of config.upstreams) this.upstreams.set(u.name, u);
+    for (const m of config.models) {
+      this.models.set(m.id, { entry: m, created: stableCreated(m.id), ownedBy: m.ownedBy ?? m.upstream ?? m.targets?.[0]?.upstream ?? 'azure' });
+    }
+  }
+
+  /** Every model, in config order. */
+  list(): CatalogModel[] {
+    return [...this.models.values()];
+  }
+
+  /** The model with this id, if configured. */
+  get(id: string): CatalogModel | undefined {
+    return this.models.get(id);
+  }
+
+  /** The targets for `model` on the client route `route`, sorted by priority (lowest first). */
+  resolve(model: CatalogModel, route: RouteKey): ResolvedTarget[] | ResolveFailure {
+    const override = model.entry.routes[route] ?? (WILDCARD_ROUTES.has(route) ? model.entry.routes['*'] : undefined);
+    const targets = model.entry.targets ?? [{ upstream: model.entry.upstream ?? '', targetModel: model.entry.targetModel, priority: 0, weight: 1 }];
+    const resolved: ResolvedTarget[] = [];
+    for (const t of targets) {
+      const upstream = this.upstreams.get(t.upstream);
+      if (!upstream) return { reason: 'upstream_missing', upstream: t.upstream };
+      const deployment = t.targetModel ?? model.entry.targetModel ?? model.entry.id;
+      let upstreamRoute: RouteKey | undefined = route;
+      let template: string;
+      if (override?.startsWith('/')) {
+        upstreamRoute = undefined;
+        template = override;
+      } else {
+        if (override && isRouteKey(override)) upstreamRoute = override;
+        template = upstream.routes[upstreamRoute as string] ?? DEFAULT_UPSTREAM_PATHS[upstreamRoute];
+      }
+      resolved.push({
+        upstream,
+        deployment,
+        path: template.replaceAll('{deployment}', encodeURIComponent(deployment)),
+        upstreamRoute,
+        priority: t.priority,
+        weight: t.weight,
+      });
+    }
+    return resolved.sort((a, b) => a.priority - b.priority);
+  }
+}

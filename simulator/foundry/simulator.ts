@@ -1,0 +1,295 @@
+// A Foundry / Azure OpenAI data-plane simulator on a real loopback HTTP server.
+//
+// Azure cannot be reached from our machines, so tests point the gateway (or the official
+// `openai` SDK) at this server instead. It speaks Azure's wire formats — paths, auth headers,
+// error bodies, response headers, JSON and SSE shapes — and lets a test script failures per
+// request (see foundry-sim-scenarios.ts). This file is the HTTP layer: routing, auth, the
+// request log and the scenario queue; the endpoint bodies live in foundry-sim-*.ts.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chatReply } from './chat.js';
+import { isRecord } from './content.js';
+import { embeddingsReply } from './embeddings.js';
+import {
+  deploymentNotFoundError, invalidKeyError, invalidRequestError, invalidTokenError, missingKeyError,
+  promptFilteredError, resourceNotFoundError, statusError, streamOptionsError, type SimError, type SimOperation,
+} from './errors.js';
+import { imagesReply } from './images.js';
+import { errorReply, pause, writeReply, type SimCall, type SimReply } from './reply.js';
+import { responsesReply } from './responses.js';
+import { routeOf } from './routes.js';
+import { StoredResponses } from './stored.js';
+import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './scenarios.js';
+
+export type { Scenario, ScenarioName, ScenarioSpec } from './scenarios.js';
+
+/** Options for `startFoundrySimulator`. With neither `apiKey` nor `acceptToken`, every request is accepted. */
+export interface SimulatorOptions {
+  /** Accept `api-key: <apiKey>`. */
+  apiKey?: string;
+  /** Accept `Authorization: Bearer <token>` when this returns true. */
+  acceptToken?: (token: string) => boolean;
+  /** Port to listen on (default 0: any free port); the host is always 127.0.0.1. */
+  port?: number;
+  /** Value of the `x-ms-region` header (default "Sweden Central"). */
+  region?: string;
+  /** Deployment → model name reported in replies; a deployment not listed reports its own name. */
+  models?: Record<string, string>;
+  /** Scenario used when the queue is empty (default 'ok'); `reset()` returns to it. */
+  defaultScenario?: Scenario;
+}
+
+/** One request as the simulator received it, updated as its response progresses. */
+export interface SimRequest {
+  method: string;
+  /** Path including the query string. */
+  path: string;
+  /** Request headers, names lowercased. */
+  headers: Record<string, string>;
+  /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
+  body: unknown;
+  operation?: SimOperation;
+  deployment?: string;
+  scenario?: Scenario;
+  /** Status code sent, once headers went out. */
+  status?: number;
+  /** The client closed the connection before the simulator finished responding. */
+  aborted: boolean;
+  /** The simulator wrote the whole response. */
+  completed: boolean;
+}
+
+/** A running simulator. */
+export interface FoundrySimulator {
+  /** Base URL, e.g. `http://127.0.0.1:PORT` (append `/openai/v1` for the SDK). */
+  url: string;
+  port: number;
+  /** Every request received, oldest first (the same array for the simulator's life). */
+  requests: SimRequest[];
+  /**
+   * Gives the next requests these scenarios, one each, first in first out. Only requests that
+   * pass routing, auth and the deployment check take one; `x-sim-scenario` bypasses the queue.
+   */
+  enqueue(...scenarios: Scenario[]): void;
+  /** Sets the scenario used when the queue is empty. */
+  setDefault(scenario: Scenario): void;
+  /** Resolves with the first logged request matching `predicate` (now or later); rejects after `timeoutMs`. */
+  waitFor(predicate: (request: SimRequest) => boolean, timeoutMs?: number): Promise<SimRequest>;
+  /** Clears the log and the queue and restores the default scenario. */
+  reset(): void;
+  /** Stops listening and destroys open connections. */
+  close(): Promise<void>;
+}
+
+const HANDLERS: Record<SimOperation, (call: SimCall) => SimReply> = {
+  chat: chatReply,
+  responses: responsesReply,
+  images: imagesReply,
+  embeddings: embeddingsReply,
+};
+
+/** The deployment name that answers DeploymentNotFound. */
+export const MISSING_DEPLOYMENT = 'missing-deployment';
+
+const RATE_LIMIT_REQUESTS = 1000;
+const RATE_LIMIT_TOKENS = 1_000_000;
+const DEFAULT_WAIT_MS = 5000;
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Starts a simulator on 127.0.0.1 and resolves once it listens. */
+export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promise<FoundrySimulator> {
+  const requests: SimRequest[] = [];
+  const changes = new EventEmitter();
+  let queue: Scenario[] = [];
+  let fallback: Scenario = opts.defaultScenario ?? 'ok';
+  let served = 0;
+  let tokensUsed = 0;
+  let closing = false;
+
+  /** Returns the credential error, or undefined when the request may pass. */
+  const authError = (headers: Record<string, string>): SimError | undefined => {
+    if (opts.apiKey === undefined && opts.acceptToken === undefined) return undefined;
+    const key = headers['api-key'];
+    // Azure uses api-key when present, whatever else the request carries.
+    if (key !== undefined) return opts.apiKey !== undefined && key === opts.apiKey ? undefined : invalidKeyError();
+    const bearer = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) return opts.acceptToken?.(bearer) ? undefined : invalidTokenError();
+    return missingKeyError();
+  };
+
+  const azureHeaders = (entry: SimRequest): Record<string, string> => ({
+    'apim-request-id': randomUUID(),
+    'x-request-id': entry.headers['x-request-id'] ?? randomUUID(),
+    'x-ms-region': opts.region ?? 'Sweden Central',
+    'x-ratelimit-remaining-requests': String(Math.max(0, RATE_LIMIT_REQUESTS - served)),
+    'x-ratelimit-remaining-tokens': String(Math.max(0, RATE_LIMIT_TOKENS - tokensUsed)),
+    'x-content-type-options': 'nosniff',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains; preload',
+    ...(entry.deployment !== undefined ? { 'x-ms-deployment-name': entry.deployment } : {}),
+  });
+
+  const plain = behaviourOf('ok');
+  const stored = new StoredResponses();
+
+  async function respond(req: IncomingMessage, res: ServerResponse, entry: SimRequest, hooks: { beforeSelfDestroy(): void }): Promise<void> {
+    const send = (reply: SimReply, behaviour: Behaviour = plain): Promise<void> => {
+      tokensUsed += reply.tokens;
+      entry.status = reply.kind === 'json' ? reply.status : 200;
+      return writeReply(res, reply, behaviour, azureHeaders(entry), hooks);
+    };
+    if (stored.matches(entry.method, entry.path)) {
+      const denied = authError(entry.headers);
+      return send(denied ? errorReply(denied) : stored.handle(entry.method, entry.path));
+    }
+    const route = routeOf(entry.method, entry.path);
+    if (!route) return send(errorReply(resourceNotFoundError()));
+    entry.operation = route.operation;
+    const denied = authError(entry.headers);
+    if (denied) return send(errorReply(denied));
+    if (!isRecord(entry.body)) return send(errorReply(invalidRequestError('The request body must be a JSON object.')));
+    const body = entry.body;
+    const deployment = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
+    if (deployment === undefined) return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
+    entry.deployment = deployment;
+    if (deployment === MISSING_DEPLOYMENT) return send(errorReply(deploymentNotFoundError()));
+
+    let scenario: Scenario;
+    const header = entry.headers['x-sim-scenario'];
+    try {
+      scenario = header !== undefined ? parseScenarioHeader(header) : queue.shift() ?? fallback;
+    } catch (err) {
+      return send(errorReply(invalidRequestError(`x-sim-scenario: ${(err as Error).message}`, 'x-sim-scenario')));
+    }
+    entry.scenario = scenario;
+    served += 1;
+    const behaviour = behaviourOf(scenario);
+
+    if (behaviour.transport === 'reset') {
+      hooks.beforeSelfDestroy();
+      req.socket.destroy();
+      return;
+    }
+    // 'hang' never answers; the close listener records the client giving up.
+    if (behaviour.transport === 'hang') return;
+    if (!(await pause(res, behaviour.headerDelayMs))) return;
+
+    if (behaviour.status) {
+      const canned = statusError(behaviour.status.status, route.operation, route.apiVersion);
+      return send(errorReply({
+        status: behaviour.status.status,
+        body: behaviour.status.body ?? canned.body,
+        headers: { ...canned.headers, ...behaviour.status.headers },
+      }));
+    }
+    if (behaviour.rejectStreamOptions && 'stream_options' in body) {
+      return send(errorReply(streamOptionsError(behaviour.rejectStreamOptions)));
+    }
+    if (behaviour.promptFilter) return send(errorReply(promptFilteredError()));
+    const model = opts.models?.[deployment] ?? deployment;
+    const reply = HANDLERS[route.operation]({ deployment, model, body, behaviour });
+    if (route.operation === 'responses') stored.remember(reply, body);
+    return send(reply, behaviour);
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const entry: SimRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: flatHeaders(req),
+        body: parseBody(Buffer.concat(chunks)),
+        aborted: false,
+        completed: false,
+      };
+      let selfDestroyed = false;
+      res.on('close', () => {
+        entry.completed = res.writableFinished;
+        // Our own hang-ups (reset, dropMidStream, close()) are not the client leaving.
+        if (!res.writableFinished && !selfDestroyed && !closing) entry.aborted = true;
+        changes.emit('change');
+      });
+      requests.push(entry);
+      changes.emit('change');
+      respond(req, res, entry, { beforeSelfDestroy: () => { selfDestroyed = true; } }).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null } }));
+        } else {
+          res.destroy();
+        }
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    enqueue: (...scenarios) => { queue.push(...scenarios); },
+    setDefault: (scenario) => { fallback = scenario; },
+    waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const hit = requests.find(predicate);
+          if (!hit) return;
+          clearTimeout(timer);
+          changes.off('change', check);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          changes.off('change', check);
+          const seen = requests.map((r) => `${r.method} ${r.path} status=${r.status ?? '-'} aborted=${r.aborted} completed=${r.completed}`);
+          reject(new Error(`waitFor: no matching request within ${timeoutMs} ms; seen: [${seen.join('; ')}]`));
+        }, timeoutMs);
+        changes.on('change', check);
+        check();
+      });
+    },
+    reset() {
+      requests.length = 0;
+      queue = [];
+      fallback = opts.defaultScenario ?? 'ok';
+      served = 0;
+      tokensUsed = 0;
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
