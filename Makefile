@@ -67,7 +67,7 @@ status:
 	@source deploy/stack-env.sh && supervisorctl -c supervisord.conf status
 
 ## bench: the simulator direct, Caddy alone, the stack, the proxy alone and Portkey, interleaved;
-## writes docs/benchmarks.md (about 8 minutes on 2 CPUs; BENCH_ROUNDS / BENCH_SCALE shorten it).
+## writes docs/reports/benchmarks.md (about 8 minutes on 2 CPUs; BENCH_ROUNDS / BENCH_SCALE shorten it).
 ## Compiles in place (no rm -rf dist) only what it runs (bench/tsconfig.json), so tests running
 ## alongside keep their files and a test that does not compile yet cannot block it.
 bench: deps
@@ -75,7 +75,7 @@ bench: deps
 	$(NODE_BIN) dist/bench/main.js
 
 ## soak: the reliability suite on the real stack: load held, faults under load, a fuzzer on every
-## endpoint, data lost; writes docs/reliability.md (about 7 minutes on 2 CPUs; SOAK_SECONDS,
+## endpoint, data lost; writes docs/reports/reliability.md (about 7 minutes on 2 CPUs; SOAK_SECONDS,
 ## SOAK_FUZZ_RUNS shorten it). Compiles in place like bench; the disk-full fault needs root (tmpfs).
 soak: deps
 	tsc -p soak/tsconfig.json

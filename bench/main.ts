@@ -1,10 +1,10 @@
 /**
  * `make bench`: starts the five targets on loopback, checks each answers correctly, then runs
  * every scenario on every target in interleaved rounds (target order rotated per round, so
- * machine noise hits all alike), profiles the proxy under load, and writes docs/benchmarks.md.
+ * machine noise hits all alike), profiles the proxy under load, and writes docs/reports/benchmarks.md.
  *
  * Environment: BENCH_ROUNDS (5), BENCH_OPEN_ROUNDS (2), BENCH_SCALE (1: request counts),
- * BENCH_MAX_MINUTES (15: the whole run is killed past it), BENCH_OUT (docs/benchmarks.md),
+ * BENCH_MAX_MINUTES (15: the whole run is killed past it), BENCH_OUT (docs/reports/benchmarks.md),
  * BENCH_PORTKEY_PORT (a free port), BENCH_KEEP (keep the temp dir).
  */
 import '../test/harness/loopback-guard.js';
@@ -28,7 +28,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MAX_MINUTES = Number(process.env.BENCH_MAX_MINUTES ?? 15);
-const OUT = path.resolve(ROOT, process.env.BENCH_OUT ?? 'docs/benchmarks.md');
+const OUT = path.resolve(ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');
 
 const began = performance.now();
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));

@@ -1,4 +1,4 @@
-/** The "how it was measured" part of docs/benchmarks.md. */
+/** The "how it was measured" part of docs/reports/benchmarks.md. */
 import v8 from 'node:v8';
 import type { ImageCase } from './images.js';
 

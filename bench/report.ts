@@ -1,5 +1,5 @@
 /**
- * Turns the rounds into docs/benchmarks.md: medians of rounds per figure, ratios against the
+ * Turns the rounds into docs/reports/benchmarks.md: medians of rounds per figure, ratios against the
  * simulator called directly (1) and against Caddy alone (2), the issue's aims met or not, and
  * the proxy's CPU profile.
  */
@@ -195,7 +195,7 @@ function profileSection(p: ProfileResult): string {
   ].join('\n');
 }
 
-/** The whole of docs/benchmarks.md. */
+/** The whole of docs/reports/benchmarks.md. */
 export function renderReport(b: BenchResults, aims: Aim[], notes: string): string {
   const m = b.machine;
   const sections = b.results.map((r) => `### ${r.scenario.title}\n\n${absoluteTable(r)}`);

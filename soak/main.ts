@@ -1,7 +1,7 @@
 /**
  * `make soak`: the reliability suite. Starts the real stack, holds a load (phase 1), injects
  * faults under load (phase 2), fuzzes every endpoint (phase 3), checks nothing was lost (phase 4),
- * prints a summary and writes docs/reliability.md. Exits 1 when a check fails, 2 when the run
+ * prints a summary and writes docs/reports/reliability.md. Exits 1 when a check fails, 2 when the run
  * could not finish. Every loop is bounded; SOAK_MAX_SECONDS is a hard ceiling for the whole run.
  */
 // First: every connection this process opens must stay on loopback.

@@ -1,5 +1,5 @@
 /**
- * The suite's output: a summary table on the console and docs/reliability.md with the machine,
+ * The suite's output: a summary table on the console and docs/reports/reliability.md with the machine,
  * the date, every figure, and each problem found with the request that shows it.
  */
 import { execFile } from 'node:child_process';

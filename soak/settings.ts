@@ -48,7 +48,7 @@ function int(name: string, def: number, min: number, max: number): number {
 
 /** Reads the settings; `root` is the repository root (for the default report path). */
 export function readSettings(root: string): SoakSettings {
-  const report = process.env.SOAK_REPORT || 'docs/reliability.md';
+  const report = process.env.SOAK_REPORT || 'docs/reports/reliability.md';
   return {
     loadSeconds: int('SOAK_SECONDS', 120, 5, 3600),
     nonStreamClients: int('SOAK_NONSTREAM', 32, 1, 512),
