@@ -45,7 +45,7 @@ COPY caddy ./caddy
 COPY data-skel ./data-skel
 COPY deploy/entrypoint.sh ./deploy/entrypoint.sh
 
-# DESIGN.md runtime contract: state on the data share, sockets and pid files in RUN_DIR.
+# Runtime contract (docs/architecture.md): state on the data share, sockets and pid files in RUN_DIR.
 # No port variables: the config (admin UI) decides the public ports, default 443/80.
 # supervisord starts as root because ACI mounts Azure Files shares only for root containers;
 # every program (caddy, proxy, admin) and the init step run as the unprivileged `node` user.

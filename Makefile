@@ -1,5 +1,5 @@
 # One entry point for everything: install, build, lint, test, run the stack.
-# Every Node command runs on the pinned Node 24 binary (DESIGN.md: the machine's Node is too old).
+# Every Node command runs on the pinned Node 24 binary (the machine's Node is too old: docs/architecture.md, "Node version").
 
 SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/node_modules/node/bin/node

@@ -60,7 +60,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Caddy connects from loopback; its X-Forwarded-For then gives the real client address, which
-    // login throttling is keyed on (DESIGN.md, "Runtime files and internal endpoints").
+    // login throttling is keyed on (docs/architecture.md, "The proxy and its two listeners").
     trustProxy: '127.0.0.1',
   });
   app.setErrorHandler(adminErrorHandler);

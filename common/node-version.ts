@@ -1,4 +1,4 @@
-/** Every service refuses to run on a Node older than the pinned 24 (DESIGN.md: Node version). */
+/** Every service refuses to run on a Node older than the pinned 24 (docs/architecture.md, "Node version"). */
 export function assertNodeVersion(minMajor = 24): void {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < minMajor) {

@@ -1,5 +1,5 @@
 /**
- * The runtime contract of DESIGN.md: directories and loopback ports from the environment,
+ * The runtime contract (docs/architecture.md, "Runtime contract"): directories and loopback ports from the environment,
  * with the documented defaults. Read once at start by each process's main.ts.
  */
 import path from 'node:path';

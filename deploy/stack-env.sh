@@ -1,4 +1,4 @@
-# Sourced by the make targets: the local stack's environment (DESIGN.md runtime contract),
+# Sourced by the make targets: the local stack's environment (docs/architecture.md, "Runtime contract"),
 # every value overridable from the caller's environment.
 APP_DIR="${APP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export APP_DIR

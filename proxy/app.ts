@@ -1,7 +1,7 @@
 /**
  * `buildProxy()` returns the public, not-yet-listening Fastify app (what Caddy routes /v1/*,
  * /healthz and /readyz to); `buildInternal()` the loopback-only one for reload, stats and
- * metrics, which Caddy never routes (DESIGN.md: "loopback-only" is no protection behind Caddy).
+ * metrics, which Caddy never routes ("loopback-only" is no protection behind Caddy: docs/architecture.md, "The proxy and its two listeners").
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -26,7 +26,7 @@ export interface ProxyAppOptions {
   logger: FastifyBaseLogger;
   /** BODY_LIMIT from the environment (config wins over it). */
   envBodyLimit?: number;
-  /** Caddy's upstream keep-alive; the proxy keeps idle connections 5 s longer (DESIGN.md). */
+  /** Caddy's upstream keep-alive; the proxy keeps idle connections 5 s longer (docs/architecture.md, "The proxy's keep-alive outlasts Caddy's"). */
   keepAliveTimeoutMs?: number;
 }
 

@@ -16,7 +16,7 @@ import { UsageStats } from './usage/stats.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
 import { ResponseAffinity } from './targets/response-affinity.js';
 
-/** During an apply Caddy may still send the previous health key for a while (DESIGN.md). */
+/** During an apply Caddy may still send the previous health key for a while (docs/architecture.md, "Why the proxy reloads before Caddy loads"). */
 export const HEALTH_KEY_GRACE_MS = 120_000;
 /** How often usage counters are written to DATA_DIR. */
 export const USAGE_PERSIST_INTERVAL_MS = 30_000;

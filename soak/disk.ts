@@ -1,6 +1,6 @@
 /**
  * A small tmpfs under DATA_DIR so that "disk full" is real (ENOSPC from the kernel), not a
- * read-only directory, which root ignores (DESIGN.md, "Toolchain and test-safety notes"). The
+ * read-only directory, which root ignores (docs/development.md, "Fault tests"). The
  * filler file takes all but a chosen number of bytes; removing it frees the space again.
  */
 import { execFile } from 'node:child_process';

@@ -84,7 +84,7 @@ export function findingsMarkdown(r: SoakResults): string[] {
     out.push({
       title: 'Minor: some client errors are not in OpenAI\'s error shape',
       body: [
-        'STYLE.md wants one error shape; these answers to malformed requests carry another (one example each, from this run):',
+        'Every client error should be in OpenAI\'s shape (docs/client-api.md, "Errors"); these answers to malformed requests carry another (one example each, from this run):',
         shapes.map(([k, n]) => `- ${n} × ${k}: \`${(z.nonOpenAIExamples[k]?.body ?? '').replace(/\s+/g, ' ').slice(0, 160)}\` ← \`${(z.nonOpenAIExamples[k]?.request ?? '').slice(0, 200)}\``).join('\n'),
         'Fastify\'s own client errors (a malformed request line, a URI over the limit, oversized headers) are written by its `clientError` handler, which neither service overrides; plain-text ones come from Caddy or Node before any handler runs.',
       ],
@@ -107,7 +107,7 @@ export function findingsMarkdown(r: SoakResults): string[] {
   if (reload && reload.clientErrors > 0) {
     out.push({
       title: 'Caddy reload: keep-alive race for HTTP/1.1 clients',
-      body: [`${reload.clientErrors} request(s) failed during the reloads (${Object.entries(reload.background.byResult).filter(([k]) => k !== 'ok').map(([k, v]) => `${v} × ${k}`).join(', ')}): Caddy's graceful reload closes idle keep-alive connections, and a request the client sends on one at that moment is lost ("other side closed"). Streams and requests in progress survive (no \`flush_interval -1\`, field guide item 1). The OpenAI SDKs retry such connection errors by default; the suite's clients do not, so they are counted.`],
+      body: [`${reload.clientErrors} request(s) failed during the reloads (${Object.entries(reload.background.byResult).filter(([k]) => k !== 'ok').map(([k, v]) => `${v} × ${k}`).join(', ')}): Caddy's graceful reload closes idle keep-alive connections, and a request the client sends on one at that moment is lost ("other side closed"). Streams and requests in progress survive (no \`flush_interval -1\`: docs/architecture.md, "No flush_interval -1"). The OpenAI SDKs retry such connection errors by default; the suite's clients do not, so they are counted.`],
     });
   }
 
@@ -143,7 +143,7 @@ export function findingsMarkdown(r: SoakResults): string[] {
       title: 'Streams through Caddy 2.6.2 (caddyserver/caddy#5431)',
       body: [cut
         ? `${cut} of ${l.streamsViaCaddy.streams} streams through Caddy ended without \`[DONE]\` while ${l.streamsDirect.cut} of ${l.streamsDirect.streams} straight to the proxy did: the known Caddy 2.6.2 cut-short (the image ships a newer Caddy).`
-        : `No stream was cut in this run (${l.streamsViaCaddy.streams} through Caddy, ${l.streamsDirect.streams} straight to the proxy) at ${l.clients.stream} concurrent streams through Caddy; the field guide saw about 0.1 % cut at 200 concurrent streams. The count stays in the report so a regression shows.`],
+        : `No stream was cut in this run (${l.streamsViaCaddy.streams} through Caddy, ${l.streamsDirect.streams} straight to the proxy) at ${l.clients.stream} concurrent streams through Caddy; Caddy 2.6.2 was seen to cut about 0.1 % at 200 concurrent streams (docs/architecture.md, "Count complete streams through Caddy"). The count stays in the report so a regression shows.`],
     });
     const growing = l.rss.filter((v) => !v.flat);
     if (growing.length) {

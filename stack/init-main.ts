@@ -21,7 +21,7 @@ try {
   const dnsModules = await dnsProviders(process.env.CADDY_BIN || 'caddy').catch(() => []);
   const result = await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
   if (result.firstRunFile) {
-    // Printed once, to the container log, as DESIGN.md asks; also in first-run.txt (0600).
+    // Printed once, to the container log (docs/architecture.md, "The init step"); also in first-run.txt (0600).
     const lines = ['', '==== first run: save these, they are not shown again ===='];
     if (result.generated.adminPassword) lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);
     if (result.generated.clientKey) lines.push(`client API key: ${result.generated.clientKey}`);

@@ -1,5 +1,5 @@
 /**
- * The first-run / upgrade step (DESIGN.md "The `init` step"), run by the entry script before
+ * The first-run / upgrade step (docs/architecture.md, "The init step"), run by the entry script before
  * supervisord: seed DATA_DIR from data-skel without overwriting, migrate an original-format
  * config (hash keys, replace well-known admin passwords), generate missing secrets and write
  * them once to first-run.txt, and always re-render the Caddyfile.
@@ -140,7 +140,7 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
   }
   if (configChanged) await writeFileAtomic(configFile, nextText, { mode: 0o600, backup: true });
 
-  // DESIGN.md: always re-render. A Caddyfile we did not write (the original project's, with
+  // Always re-render (docs/architecture.md, "The init step"). A Caddyfile we did not write (the original project's, with
   // flush_interval -1 and no health_headers) is kept aside, not silently lost.
   const caddyfile = path.join(runtime.dataDir, 'Caddyfile');
   let legacyCaddyfile: string | undefined;

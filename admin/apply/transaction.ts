@@ -4,9 +4,9 @@
  * files are put back, Caddy gets the previous Caddyfile again (if `/load` was tried) and the proxy
  * reloads, and the error names the failed step with Caddy's (or the proxy's) own message.
  *
- * The proxy reloads before Caddy loads: DESIGN.md says the proxy accepts the old and the new health
+ * The proxy reloads before Caddy loads (docs/architecture.md, "Why the proxy reloads before Caddy loads"): the proxy accepts the old and the new health
  * key "until Caddy has loaded the new file, so a rotation never causes a 503". Caddy runs its first
- * active health check as soon as a config loads (field guide, "Health checks"), so the proxy must
+ * active health check as soon as a config loads (docs/architecture.md, "Health checks carry the health key"), so the proxy must
  * already know the new key at that moment.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -59,7 +59,7 @@ export interface ApplyPlan {
   forceLoad?: boolean;
 }
 
-// caddyserver/caddy#7175 (field guide item 6): after a /load refused for a port conflict, 2.6.2 can
+// caddyserver/caddy#7175 (docs/architecture.md, "A failed load may leave listeners behind"): after a /load refused for a port conflict, 2.6.2 can
 // keep the rejected config's other listeners open; only a restart of Caddy clears them.
 const BIND_CONFLICT = /address already in use|bind:/i;
 const BIND_HINT = 'Caddy 2.6.2 can keep listeners of a config it rejected for a port conflict (caddyserver/caddy#7175). The previous config was re-loaded; if a port still misbehaves, restart Caddy (supervisorctl restart caddy): it starts from the restored Caddyfile.';
@@ -113,7 +113,7 @@ export class Applier {
     }
     const adapted = await step('caddy_adapt', async () => {
       const result = await caddy.adapt(caddyfile);
-      // Field guide item 16: our template is `caddy fmt`-clean, so any warning is a rendering bug,
+      // Our template is `caddy fmt`-clean, so any warning is a rendering bug (docs/architecture.md, "Adapt, then load JSON, refusing warnings"),
       // and a warned-about file is exactly what makes /load answer 200 for a failed load.
       if (result.warnings.length) {
         throw new Error(`Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`);
@@ -165,7 +165,7 @@ export class Applier {
         if (snap.caddyfile === null) throw new Error('there was no previous Caddyfile to re-load');
         const previous = await caddy.adapt(snap.caddyfile);
         // Forced: Caddy compares configs and would skip an identical one, but a failed /load may
-        // have left state behind (field guide item 6); a forced load rebuilds the servers.
+        // have left state behind (docs/architecture.md, "A failed load may leave listeners behind"); a forced load rebuilds the servers.
         await caddy.load(previous.result, true);
       });
     }

@@ -1,5 +1,5 @@
 /**
- * CSRF defence without tokens (DESIGN.md: scripts use `curl -u` with JSON): a state-changing
+ * CSRF defence without tokens (scripts use `curl -u` with JSON: docs/admin-api.md, "Login and safety"): a state-changing
  * request that carries `Origin` or `Sec-Fetch-Site` comes from a browser, and must then be
  * same-origin. Requests without either header (curl, scripts) pass; browsers always send Origin
  * on POST/PUT/DELETE (Fetch standard, "append a request Origin header").

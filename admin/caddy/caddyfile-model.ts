@@ -8,7 +8,7 @@ import type { Config } from '../../common/config/schema.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../common/runtime-env.js';
 import { CaddyToken, TokenChecker, literalToken } from './caddyfile-token.js';
 
-/** What the renderer needs from the environment (the runtime contract of DESIGN.md). */
+/** What the renderer needs from the environment (docs/architecture.md, "Runtime contract"). */
 export interface CaddyRenderEnv {
   /** CADDY_ADMIN, e.g. localhost:2019. */
   adminAddress: string;
@@ -84,15 +84,15 @@ export interface CaddyfileModel {
     onDemandAskHost: CaddyToken | null;
   };
   sites: SiteModel[];
-  /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (field guide item 11). */
+  /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
   redirect: { httpsPortSuffix: CaddyToken | null };
   routes: RoutesModel;
 }
 
 const STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
-/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape; Caddy would answer 502 (field guide item 9). */
+/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape; Caddy would answer 502 (docs/architecture.md, "Body limit is the proxy's plus 1 MiB"). */
 const CADDY_BODY_HEADROOM_BYTES = 1_048_576;
-/** Caddy waits at least this much longer for response headers than the proxy does (DESIGN.md). */
+/** Caddy waits at least this much longer for response headers than the proxy does (docs/architecture.md, "response_header_timeout outlasts the proxy's"). */
 const HEADER_TIMEOUT_HEADROOM_MS = 10_000;
 /** Idle keep-alive sockets Caddy keeps to the proxy (one upstream, so per host = total). */
 const IDLE_CONNS = 64;
@@ -110,7 +110,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   const caddy = server?.caddy;
   const acme = caddy?.acme;
 
-  // DESIGN.md precedence: the config's ports win over HTTPS_PORT / HTTP_PORT.
+  // The config's ports win over HTTPS_PORT / HTTP_PORT (docs/architecture.md, "Public ports").
   const httpsPortValue = caddy?.httpsPort ?? env.httpsPort;
   const httpPortValue = caddy?.httpPort ?? env.httpPort;
   const httpsPortPath = caddy?.httpsPort !== undefined ? '/server/caddy/httpsPort' : 'env:HTTPS_PORT';
@@ -139,7 +139,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   const sites: SiteModel[] = [];
   if (publicHosts.length) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure });
   if (internalHosts.length) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null });
-  // No name at all (DESIGN.md: "Caddy serves tls internal on the IP"): one catch-all site on the
+  // No name at all (docs/architecture.md, "Names without a public certificate use the local CA"): one catch-all site on the
   // HTTPS port whose certificates the local CA issues during the handshake (on-demand). A client
   // that connects to a bare IP sends no SNI; certmagic then issues for the local address.
   const catchAll = hosts.length === 0;
@@ -159,7 +159,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       email: caddy?.email === undefined || caddy.email === '' ? null : t.string('email', caddy.email, '/server/caddy/email'),
       acmeCa,
       acmeCaRoot,
-      // OCSP stapling of local-CA and test-CA certificates only draws warnings (field guide item 12).
+      // OCSP stapling of local-CA and test-CA certificates only draws warnings (docs/architecture.md, "HTTP/1.1 and HTTP/2 only").
       ocspStaplingOff: customCa || internalHosts.length > 0 || catchAll,
       // With the catch-all, the global `local_certs` (not a site `tls internal`) picks the local CA:
       // Caddy 2.6.2 rejects a global `ocsp_stapling off` beside a host-less `tls internal` site as
@@ -183,7 +183,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   return model;
 }
 
-/** CADDY_ADMIN: loopback host:port or a unix socket; the API is never exposed (DESIGN.md). */
+/** CADDY_ADMIN: loopback host:port or a unix socket; the API is never exposed (docs/architecture.md, "The admin API stays on loopback"). */
 function buildAdminAddress(t: TokenChecker, address: unknown): CaddyToken {
   const token = t.string('adminAddress', address, 'env:CADDY_ADMIN');
   const port = token.valid && !token.text.startsWith('unix/') ? Number(token.text.slice(token.text.lastIndexOf(':') + 1)) : 1;
@@ -243,7 +243,7 @@ function buildAzureDns(t: TokenChecker, acme: AcmeSettings | undefined, dnsModul
     return null;
   }
   // Debian's Caddy has no DNS provider modules; a Caddyfile naming one fails to adapt with
-  // "module not registered" (field guide item 18), so say what is missing instead.
+  // "module not registered" (docs/architecture.md, "DNS-01 only with the DNS module"), so say what is missing instead.
   if (!dnsModules.includes(AZURE_DNS_MODULE)) {
     t.fail('/server/caddy/acme/dns', `DNS-01 needs a Caddy built with the Azure DNS module (${AZURE_DNS_MODULE})`);
   }
@@ -292,7 +292,7 @@ function buildTransport(t: TokenChecker, config: Config): TransportModel {
   const base = '/server/caddy/transport';
   // Caddy must not give up on response headers before the proxy does: Azure sends the headers of a
   // non-streamed completion only after generation, and the proxy answers its own headers timeout in
-  // OpenAI's shape (DESIGN.md "Original fields with new meaning"). 0 means "no timeout" on both
+  // OpenAI's shape (docs/architecture.md, "response_header_timeout outlasts the proxy's"). 0 means "no timeout" on both
   // sides, and no timeout is the longest one.
   const proxyHeadersMs: unknown = upstream?.firstByteTimeoutMs ?? upstream?.pool?.headersTimeoutMs;
   const configuredMs: unknown = transport?.responseHeaderTimeoutMs;

@@ -1,7 +1,7 @@
 /**
  * Certificates in Caddy's storage (DATA_DIR/caddy/certificates/<issuer>/<name>/<name>.crt): the
  * certificate a domain is served with, read from disk because a 200 from /load says nothing about
- * issuance (field guide item 7).
+ * issuance (docs/architecture.md, "Certificate state comes from storage").
  */
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';

@@ -89,7 +89,7 @@ export class CaddyClient {
   }
 
   /**
-   * Loads adapted JSON. Field guide item 16: /load can answer 200 for a failed load, so the body is
+   * Loads adapted JSON. /load can answer 200 for a failed load (docs/architecture.md, "Adapt, then load JSON, refusing warnings"), so the body is
    * checked for `"error"` whatever the status. `force` sends `Cache-Control: must-revalidate`, which
    * makes Caddy rebuild its servers even when the config equals the running one.
    */
@@ -107,7 +107,7 @@ export class CaddyClient {
     return parseJson(answer.text);
   }
 
-  /** Prometheus text of the admin API's `/metrics` (field guide item 8: active health lives here). */
+  /** Prometheus text of the admin API's `/metrics` (active health lives here: docs/architecture.md, "Upstream health comes from /metrics"). */
   async metrics(): Promise<string> {
     const answer = await this.call('/metrics', { timeoutMs: READ_TIMEOUT_MS, maxBytes: 4 * 1024 * 1024 });
     if (answer.status !== 200) throw new CaddyError(errorMessage(answer), answer.status);

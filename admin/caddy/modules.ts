@@ -1,7 +1,7 @@
 /**
  * Which modules the installed Caddy was built with, from `caddy list-modules`. The renderer needs
  * it to know whether DNS-01 can be offered: Debian's Caddy has no DNS provider modules, and a
- * Caddyfile naming one fails to adapt with "module not registered" (field guide item 18).
+ * Caddyfile naming one fails to adapt with "module not registered" (docs/architecture.md, "DNS-01 only with the DNS module").
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,5 +1,5 @@
 /**
- * The Caddyfile render environment from the runtime contract (DESIGN.md): the admin service and
+ * The Caddyfile render environment from the runtime contract (docs/architecture.md, "Runtime contract"): the admin service and
  * `init` build it the same way, so both render the same file.
  */
 import path from 'node:path';

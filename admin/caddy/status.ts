@@ -1,7 +1,7 @@
 /**
  * What the admin UI shows about Caddy: whether its admin API answers and the config it runs
  * (secrets masked), each configured domain's certificate from storage and last ACME error from
- * caddy.log, upstream health from `/metrics` (field guide item 8: `/reverse_proxy/upstreams` has
+ * caddy.log, upstream health from `/metrics` (docs/architecture.md, "Upstream health comes from /metrics": `/reverse_proxy/upstreams` has
  * only passive counters in 2.6.2), and the recent certificate-management log lines.
  */
 import type { CaddyClient } from './client.js';

@@ -81,7 +81,7 @@ export function unmaskSecrets(incoming: unknown, stored: unknown): { config: unk
 
 /**
  * Replaces plaintext client keys with `keyHash` and a plaintext admin password with
- * `passwordHash` (DESIGN.md: `init` and every admin save do this). Returns a new object.
+ * `passwordHash` (`init` and every admin save do this: docs/architecture.md, "Config contract"). Returns a new object.
  */
 export async function hashPlaintextSecrets<T>(config: T): Promise<T> {
   const copy = structuredClone(config) as unknown;

@@ -92,7 +92,7 @@ export class ConfigStore {
 
   /** Writes the Caddyfile and (unless null) config.json atomically, each keeping its previous version as `.bak`. */
   async write(configText: string | null, caddyfileText: string): Promise<void> {
-    // The Caddyfile first: supervisord restarts Caddy from the file (field guide item 13), and a
+    // The Caddyfile first: supervisord restarts Caddy from the file (docs/architecture.md, "Write the Caddyfile before loading it"), and a
     // config.json without its Caddyfile is the worse half-state if the second write fails.
     await writeFileAtomic(this.caddyfile, caddyfileText, { mode: FILE_MODE, backup: true });
     if (configText !== null) await writeFileAtomic(this.configFile, configText, { mode: FILE_MODE, backup: true });

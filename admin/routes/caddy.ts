@@ -28,7 +28,7 @@ export function registerCaddyRoutes(app: FastifyInstance, ctx: AdminContext): vo
       error = `could not run caddy list-modules: ${(err as Error).message}`;
     }
     const azure = providers.includes(AZURE_DNS_MODULE);
-    // Field guide item 18: Debian's Caddy has no DNS provider modules.
+    // Debian's Caddy has no DNS provider modules (docs/architecture.md, "DNS-01 only with the DNS module").
     const message = azure
       ? 'DNS-01 with Azure DNS is available (wildcard certificates, no inbound port 80 needed).'
       : `DNS-01 needs a Caddy built with the Azure DNS module (${AZURE_DNS_MODULE}, e.g. xcaddy build --with github.com/caddy-dns/azure); this Caddy has ${providers.length ? providers.join(', ') : 'no DNS provider modules'}. HTTP-01/TLS-ALPN-01 still work for names that reach this host.`;

@@ -40,7 +40,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   return parseConfigText(text);
 }
 
-// DESIGN.md: these original fields are accepted so an old file loads, but ports and hosts now
+// These original fields are accepted so an old file loads (docs/architecture.md, "Config contract"), but ports and hosts now
 // come from the runtime contract; say so instead of silently ignoring them.
 function ignoredSettings(config: Config): ConfigIssue[] {
   const warnings: ConfigIssue[] = [];

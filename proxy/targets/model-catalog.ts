@@ -24,7 +24,7 @@ export interface CatalogModel {
   ownedBy: string;
 }
 
-// Foundry v1 data plane paths (DESIGN.md), used when an upstream does not list a route.
+// Foundry v1 data plane paths (docs/configuration.md, "Models and routes"), used when an upstream does not list a route.
 const DEFAULT_UPSTREAM_PATHS: Record<RouteKey, string> = {
   'chat/completions': '/openai/v1/chat/completions',
   responses: '/openai/v1/responses',
@@ -32,7 +32,7 @@ const DEFAULT_UPSTREAM_PATHS: Record<RouteKey, string> = {
   embeddings: '/openai/v1/embeddings',
 };
 
-// "*" covers the two text-generation routes only (DESIGN.md): mapping images or embeddings of a
+// "*" covers the two text-generation routes only (docs/configuration.md, "Models and routes"): mapping images or embeddings of a
 // codex model to responses would send them somewhere that cannot answer them.
 const WILDCARD_ROUTES: ReadonlySet<RouteKey> = new Set(['chat/completions', 'responses']);
 

@@ -33,7 +33,7 @@ export function createUpstreamAgent(s: UpstreamSettings): Agent {
     pipelining: s.pool.pipelining,
     keepAliveTimeout: s.pool.keepAliveTimeoutMs,
     keepAliveMaxTimeout: Math.max(s.pool.keepAliveMaxTimeoutMs, s.pool.keepAliveTimeoutMs),
-    // connectTimeoutMs means TCP (+TLS) connect only (DESIGN.md).
+    // connectTimeoutMs means TCP (+TLS) connect only (docs/architecture.md, "Config contract").
     connect: { timeout: s.connectTimeoutMs || undefined },
     // Per-request values below override these; 0 here would disable them for good.
     headersTimeout: 0,

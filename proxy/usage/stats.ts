@@ -1,7 +1,7 @@
 /**
  * In-memory usage store of the proxy: per (model, keyId, target) counters in per-minute buckets
  * (48 h), per-hour buckets (90 days) and lifetime totals (never dropped, for Prometheus counters),
- * persisted to one JSON file in DATA_DIR (DESIGN.md, "Usage buckets").
+ * persisted to one JSON file in DATA_DIR (docs/usage-and-metrics.md, "Usage statistics").
  *
  * Memory bound: each series holds at most 48 h / 1 min = 2,880 minute buckets and
  * 90 d / 1 h = 2,160 hour buckets, so buckets <= series x 5,040, and never more than the events

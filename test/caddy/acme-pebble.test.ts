@@ -14,7 +14,7 @@ import { waitUntil } from '../harness/ports.js';
 
 // Issue 3, "Tests with real parts": real Caddy under the real stack gets certificates from Debian's
 // pebble on loopback. One pebble serves the whole test, because certificates chain to the root of
-// the pebble run that issued them (field guide item 14).
+// the pebble run that issued them (docs/development.md, "ACME with pebble on loopback").
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 

@@ -3,7 +3,7 @@
  * render environment and the exact expected Caddyfile (the pattern of Caddy's own
  * caddytest/integration/caddyfile_adapt_test.go). `UPDATE_GOLDEN=1` rewrites the expected files.
  * Each expected file must then be what `caddy fmt` writes and adapt with the real Caddy without a
- * single warning (field guide item 16), in a temporary storage root (item 17).
+ * single warning, in a temporary storage root (docs/development.md, "Golden Caddyfiles").
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -23,7 +23,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const PLACEHOLDER_STORAGE = '/var/lib/gateway-golden/caddy';
 const PLACEHOLDER_LOG = '/run/gateway-golden/caddy.log';
 const PLACEHOLDER_CA_ROOT = '/etc/gateway-golden/pebble-root.pem';
-/** Debian's Caddy lacks DNS provider modules (field guide item 18): these cases must fail to adapt. */
+/** Debian's Caddy lacks DNS provider modules (docs/architecture.md, "DNS-01 only with the DNS module"): these cases must fail to adapt. */
 const NEEDS_DNS_MODULE = new Set(['dns-azure-module-present']);
 
 interface RunResult {

@@ -1,6 +1,6 @@
 /**
  * Module detection runs the real `caddy list-modules`: Debian's Caddy 2.6.2 has reverse_proxy and
- * no DNS provider (field guide item 18), so DNS-01 must not be offered on it.
+ * no DNS provider (docs/architecture.md, "DNS-01 only with the DNS module"), so DNS-01 must not be offered on it.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -80,7 +80,7 @@ function post(port: number, urlPath: string, contentType: string, body: string):
   });
 }
 
-/** Dry-runs the Caddyfile through /adapt (no warnings allowed), then loads its JSON (field guide item 16). */
+/** Dry-runs the Caddyfile through /adapt (no warnings allowed), then loads its JSON (docs/architecture.md, "Adapt, then load JSON, refusing warnings"). */
 async function load(adminPort: number, caddyfile: string): Promise<void> {
   const adapted = await post(adminPort, '/adapt', 'text/caddyfile', caddyfile);
   assert.equal(adapted.status, 200, adapted.body);

@@ -1,10 +1,10 @@
 /**
  * Debian's pebble — a real RFC 8555 ACME CA — on free loopback ports for certificate issuance
- * tests (field guide, "Real ACME with pebble on loopback"). pebble ships no certificate for its own
+ * tests (docs/development.md, "ACME with pebble on loopback"). pebble ships no certificate for its own
  * listener, so one is made with openssl in a temp dir; challenges are always valid
  * (PEBBLE_VA_ALWAYS_VALID) and the VA does not sleep, so an order takes about a second. Stopped in
  * t.after. Certificates it issues chain to a root generated at start: a restarted pebble has a new
- * root (field guide item 14), so keep one running across the restarts a test makes.
+ * root (docs/development.md, "ACME with pebble on loopback"), so keep one running across the restarts a test makes.
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -76,7 +76,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
   };
   const logFile = path.join(runDir, 'stack.log');
-  // supervisord's children need real file descriptors, not pipes (field guide item 13).
+  // supervisord's children need real file descriptors, not pipes (docs/development.md, "supervisord started by a test").
   const fd = openSync(logFile, 'a');
   const child = spawn(path.join(ROOT, 'deploy/entrypoint.sh'), [], { env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);

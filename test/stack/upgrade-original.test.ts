@@ -10,7 +10,7 @@ import { startCaddy } from '../harness/caddy-process.js';
 import { servedFingerprint } from '../harness/loopback-tls.js';
 import { freePort, waitUntil } from '../harness/ports.js';
 
-// DESIGN.md, "First run and upgrades": a data dir made by the original project — its config
+// docs/architecture.md, "The init step": a data dir made by the original project — its config
 // (the fixture), its Caddyfile (flush_interval -1, encode, no health_headers) and a certificate
 // its Caddy got by ACME — starts under this stack without a new order, with the old client key
 // working and /healthz through Caddy answering 200.
