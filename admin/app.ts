@@ -108,7 +108,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   });
 
   const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
-  // The reconciler (admin/reconcile.ts) applies through the same applier, so applies never overlap.
+  // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
   const ctx: AdminContext = {
     store: opts.store,

@@ -23,7 +23,7 @@ export interface CaddyRenderEnv {
   httpPort: number;
   /** e.g. 127.0.0.1 for local stacks; absent = all interfaces. */
   bindAddress?: string;
-  /** DNS provider modules of the running Caddy, e.g. ['dns.providers.azure'] (caddy-modules.ts). */
+  /** DNS provider modules of the running Caddy, e.g. ['dns.providers.azure'] (admin/caddy/modules.ts). */
   dnsModules: string[];
   /** BODY_LIMIT; `server.bodyLimitBytes` in the config wins over it. */
   bodyLimitBytes?: number;

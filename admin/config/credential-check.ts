@@ -1,6 +1,6 @@
 /**
  * "Verify upstream credential": builds the upstream's credential exactly as the proxy does
- * (proxy/upstream-credentials.ts) and fetches an Entra ID token with it. The token itself is never
+ * (common/credentials/upstream-credentials.ts) and fetches an Entra ID token with it. The token itself is never
  * returned or logged, only its expiry. An api-key is only reported as set: checking it would
  * mean calling the model, a billable request.
  */

@@ -13,7 +13,7 @@ export function eventFrame(type: string, payload: unknown): string {
 /** The sentinel that ends a chat completion stream; sent exactly once, after the last chunk. */
 export const DONE_FRAME = 'data: [DONE]\n\n';
 
-/** One upstream event as an SSE parser (e.g. proxy/sse-events.ts) hands it over. */
+/** One upstream event as an SSE parser (e.g. proxy/relay/sse-events.ts) hands it over. */
 export interface UpstreamEvent {
   /** The `event:` field, when the upstream sent one. */
   event?: string | undefined;

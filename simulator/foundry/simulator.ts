@@ -3,8 +3,8 @@
 // Azure cannot be reached from our machines, so tests point the gateway (or the official
 // `openai` SDK) at this server instead. It speaks Azure's wire formats — paths, auth headers,
 // error bodies, response headers, JSON and SSE shapes — and lets a test script failures per
-// request (see foundry-sim-scenarios.ts). This file is the HTTP layer: routing, auth, the
-// request log and the scenario queue; the endpoint bodies live in foundry-sim-*.ts.
+// request (see simulator/foundry/scenarios.ts). This file is the HTTP layer: routing, auth, the
+// request log and the scenario queue; the endpoint bodies live in the other files of simulator/foundry/.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
 // Scripted upstream streams for the translation tests, framed exactly as Azure frames them
-// (see foundry-sim-responses.ts and foundry-sim-chat.ts), for what the simulator does not
+// (see simulator/foundry/responses.ts and chat.ts), for what the simulator does not
 // script: structured output, reasoning summaries and reasoning text, refusals, and errors in the
 // middle of a stream.
 import { promptFilterResults, safeOutputFilter } from '../../simulator/foundry/content.js';
