@@ -13,22 +13,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { runRequests, runStreams } from './load.js';
 import { imageCases } from './images.js';
-import { machineInfo } from './machine.js';
 import { profileProxy } from './profile-run.js';
-import { renderReport, type BenchResults, type IdleMemory, type ProfileResult, type ScenarioResult } from './report.js';
+import { renderReport, type BenchResults, type IdleMemory, type Machine, type ProfileResult, type ScenarioResult } from './report.js';
 import { evaluateAims } from './aims.js';
 import { reportNotes } from './notes.js';
 import { scenarios, type Scenario } from './scenarios.js';
-import { BENCH_MODEL, ROOT, startProxyAlone, startStack } from './start-gateway.js';
+import { BENCH_MODEL, startProxyAlone, startStack } from './start-gateway.js';
 import { startCaddyAlone, startPortkey, startSimulator } from './start-others.js';
-import { cpuSample, memoryOf, stopChild } from './processes.js';
+import { cpuSample } from './processes.js';
+import { stopChild } from '../test/harness/child.js';
+import { describeMachine } from '../test/harness/machine.js';
+import { REPO_ROOT } from '../test/harness/paths.js';
+import { memoryOf } from '../test/harness/proc-memory.js';
 import { buildTargets, chatBody, type Target, type TargetId } from './targets.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MAX_MINUTES = Number(process.env.BENCH_MAX_MINUTES ?? 15);
-const OUT = path.resolve(ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');
+const OUT = path.resolve(REPO_ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');
 
 const began = performance.now();
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
@@ -87,12 +90,13 @@ async function runRounds(list: Scenario[], rounds: number, targets: Record<Targe
 }
 
 try {
-  const machine = await machineInfo();
+  // Portkey's version is known once it has started.
+  const machine: Machine = { ...(await describeMachine()), portkey: '?' };
   log(`machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node}, Caddy ${machine.caddy}; temp dir ${dir}`);
   const sim = await startSimulator(await sub('sim'));
   cleanups.push(() => stopChild(sim.child));
   const caddy = await startCaddyAlone(await sub('caddy'), sim.port);
-  cleanups.push(() => stopChild(caddy.child));
+  cleanups.push(() => caddy.caddy.stop());
   const proxy = await startProxyAlone(await sub('proxy'), sim.port);
   cleanups.push(() => stopChild(proxy.child));
   const stack = await startStack(await sub('stack'), sim.port);
@@ -104,7 +108,7 @@ try {
 
   const stackPids = await stack.pids();
   const idle: IdleMemory[] = [];
-  for (const [name, pid] of [['simulator', sim.child.proc.pid], ['Caddy alone', caddy.child.proc.pid], ["stack's Caddy", stackPids.caddy], ["stack's proxy", stackPids.proxy], ['proxy alone', proxy.child.proc.pid], ['Portkey', portkey.child.proc.pid]] as const) {
+  for (const [name, pid] of [['simulator', sim.child.proc.pid], ['Caddy alone', caddy.caddy.pid()], ["stack's Caddy", stackPids.caddy], ["stack's proxy", stackPids.proxy], ['proxy alone', proxy.child.proc.pid], ['Portkey', portkey.child.proc.pid]] as const) {
     idle.push({ process: name, mb: (await memoryOf(pid ?? 0)).rss / 2 ** 20 });
   }
   const targets = buildTargets({ sim, caddy, stack, proxy, portkey });
@@ -164,7 +168,7 @@ try {
   const raw = path.join(os.tmpdir(), `gw-bench-results-${Date.now()}.json`);
   await fs.writeFile(raw, JSON.stringify(bench, null, 1));
   console.log(`\n${report}`);
-  log(`wrote ${path.relative(ROOT, OUT)} (raw figures: ${raw})`);
+  log(`wrote ${path.relative(REPO_ROOT, OUT)} (raw figures: ${raw})`);
 } catch (err) {
   console.error('bench failed:', err);
   process.exitCode = 1;

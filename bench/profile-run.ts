@@ -9,8 +9,9 @@ import { Pool } from 'undici';
 import { runRequests, runStreams, type Endpoint } from './load.js';
 import { summariseProfile } from './profile.js';
 import type { ProfileResult } from './report.js';
-import { stopChild } from './processes.js';
-import { BENCH_CLIENT_KEY, ROOT, startProxyAlone } from './start-gateway.js';
+import { stopChild } from '../test/harness/child.js';
+import { REPO_ROOT } from '../test/harness/paths.js';
+import { BENCH_CLIENT_KEY, startProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
 
 /** What load to profile under. */
@@ -52,5 +53,5 @@ export async function profileProxy(dir: string, simPort: number, load: ProfileLo
   if (!files[0]) throw new Error(`the proxy wrote no .cpuprofile into ${profDir}:\n${await proxy.child.tail()}`);
   const json: unknown = JSON.parse(await fs.readFile(path.join(profDir, files[0]), 'utf8'));
   const window = { fromUs: Number(measured.from), toUs: Number(measured.to) };
-  return { ...load, rate: measured.rate, summary: summariseProfile(json, ROOT, 20, window) };
+  return { ...load, rate: measured.rate, summary: summariseProfile(json, REPO_ROOT, 20, window) };
 }

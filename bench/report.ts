@@ -8,17 +8,11 @@ import type { Metrics, Scenario } from './scenarios.js';
 import { TARGET_IDS, TARGET_LABELS, type TargetId } from './targets.js';
 import type { ProfileSummary, TimeRow } from './profile.js';
 import { aimsSection, type Aim } from './aims.js';
+import type { MachineInfo } from '../test/harness/machine.js';
 
-/** The machine the figures come from. */
-export interface Machine {
-  date: string;
-  cpus: number;
-  cpuModel: string;
-  memoryGiB: number;
-  node: string;
-  caddy: string;
+/** The machine the figures come from, and the version of Portkey measured on it. */
+export interface Machine extends MachineInfo {
   portkey: string;
-  kernel: string;
 }
 
 /** One profiling run. */

@@ -4,7 +4,8 @@
  * check of the bench itself can run in a fraction of the time.
  */
 import { quantile, median, runRequests, runStreams, type OpenGauge } from './load.js';
-import { memoryOf, sleep } from './processes.js';
+import { sleep } from '../test/harness/ports.js';
+import { memoryOf } from '../test/harness/proc-memory.js';
 import type { Simulator } from './start-others.js';
 import { chatBody, type Target, type TargetId } from './targets.js';
 import type { ImageCase } from './images.js';

@@ -1,15 +1,17 @@
 /**
  * This project as two bench targets: the proxy process alone (plain HTTP on loopback), and the
  * real stack started by `deploy/entrypoint.sh` (init, then supervisord running Caddy, the proxy
- * and the admin service), reached over HTTPS through Caddy like a client would.
+ * and the admin service), reached over HTTPS through Caddy like a client would. Both start the
+ * way the tests start them (test/harness).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Agent, request } from 'undici';
-import { childrenOf, freePort, startChild, stopChild, waitUntil, type Child } from './processes.js';
-
-/** The repository root (this file runs from dist/bench/). */
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+import { request, type Agent } from 'undici';
+import { readyOrExit, startChild, type Child } from '../test/harness/child.js';
+import { distFile } from '../test/harness/paths.js';
+import { freePort, waitUntil } from '../test/harness/ports.js';
+import { killStack, startStack as startHarnessStack } from '../test/harness/stack.js';
+import { programPids } from '../test/harness/supervisor-rpc.js';
 
 /** The client key the bench presents to the gateway. */
 export const BENCH_CLIENT_KEY = 'sk-bench-client-key-0123456789abcdef';
@@ -61,92 +63,39 @@ export async function startProxyAlone(dir: string, simPort: number, nodeArgs: st
   const child = startChild({
     name: 'proxy',
     command: process.execPath,
-    args: [...nodeArgs, path.join(ROOT, 'dist/proxy/main.js')],
+    args: [...nodeArgs, distFile('proxy/main.js')],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, RUN_DIR: path.join(dir, 'run'), PROXY_PORT: String(port), INTERNAL_PORT: String(internalPort), SHUTDOWN_GRACE_MS: '3000' },
     logFile: path.join(dir, 'proxy.log'),
   });
-  await Promise.race([
-    waitUntil(() => answers(`http://127.0.0.1:${port}/healthz`, { authorization: `Bearer ${HEALTH_KEY}` }), 30_000, 'the proxy to answer /healthz'),
-    child.exit.then(async (code) => {
-      throw new Error(`the proxy exited with ${code} at start:\n${await child.tail()}`);
-    }),
-  ]);
+  await readyOrExit(child, waitUntil(() => answers(`http://127.0.0.1:${port}/healthz`, { authorization: `Bearer ${HEALTH_KEY}` }), 30_000, 'the proxy to answer /healthz'));
   return { child, port, internalPort };
 }
 
 /** The whole stack under supervisord. */
 export interface Stack {
-  child: Child;
   httpsPort: number;
   /** PEM of Caddy's local CA. */
   ca: string;
-  /** Pids of the stack's Caddy and proxy (children of supervisord). */
+  /** Pids of the stack's Caddy and proxy (programs of supervisord). */
   pids(): Promise<{ caddy: number; proxy: number }>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the stack as shipped, through `deploy/entrypoint.sh`, on free loopback ports with
- * `tls internal` for localhost. The config is written before init runs (init completes and
+ * Starts the stack as shipped (test/harness/stack.ts: `deploy/entrypoint.sh` on free loopback
+ * ports, `tls internal` for localhost). The config is written before init runs (init completes and
  * migrates it, hashes the key, renders the Caddyfile), so the stack's upstream is the bench
  * simulator rather than its built-in demo one (SIMULATOR=0): every target shares one upstream.
  */
 export async function startStack(dir: string, simPort: number): Promise<Stack> {
   const dataDir = path.join(dir, 'data');
-  const runDir = path.join(dir, 'run');
   await fs.mkdir(dataDir, { recursive: true });
-  await fs.mkdir(runDir, { recursive: true });
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(gatewayConfig(simPort), null, 2));
-  const httpsPort = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    APP_DIR: ROOT,
-    NODE_BIN: process.execPath,
-    DATA_DIR: dataDir,
-    RUN_DIR: runDir,
-    HTTPS_PORT: String(httpsPort),
-    HTTP_PORT: String(await freePort()),
-    PROXY_PORT: String(await freePort()),
-    ADMIN_PORT: String(await freePort()),
-    INTERNAL_PORT: String(await freePort()),
-    SIM_PORT: String(await freePort()),
-    CADDY_ADMIN: `localhost:${await freePort()}`,
-    BIND_ADDRESS: '127.0.0.1',
-    DOMAIN: 'localhost',
-    SIMULATOR: '0',
-    SHUTDOWN_GRACE_MS: '3000',
+  const stack = await startHarnessStack({ baseDir: dir, env: { SIMULATOR: '0', SHUTDOWN_GRACE_MS: '3000' }, readyTimeoutMs: 90_000 });
+  return {
+    httpsPort: Number(stack.env.HTTPS_PORT),
+    ca: await stack.localCa(),
+    pids: () => programPids(stack.runDir, ['caddy', 'proxy'] as const),
+    stop: () => killStack(stack),
   };
-  const child = startChild({ name: 'stack', command: path.join(ROOT, 'deploy/entrypoint.sh'), args: [], env, logFile: path.join(runDir, 'stack.log'), detached: true });
-  const stop = () => stopChild(child, 40_000, true);
-  const rootCert = path.join(dataDir, 'caddy/pki/authorities/local/root.crt');
-  let ca = '';
-  try {
-    await Promise.race([
-      waitUntil(async () => {
-        ca ||= await fs.readFile(rootCert, 'utf8');
-        const agent = new Agent({ connect: { ca, servername: 'localhost' } });
-        try {
-          return await answers(`https://127.0.0.1:${httpsPort}/readyz`, { authorization: `Bearer ${HEALTH_KEY}`, host: `localhost:${httpsPort}` }, agent);
-        } finally {
-          await agent.close();
-        }
-      }, 90_000, 'the stack to answer /readyz through Caddy'),
-      child.exit.then((code) => {
-        throw new Error(`the stack exited with ${code}`);
-      }),
-    ]);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n--- stack log ---\n${await child.tail()}`, { cause: err });
-  }
-  const pids = async () => {
-    const supervisord = Number((await fs.readFile(path.join(runDir, 'supervisord.pid'), 'utf8')).trim());
-    const kids = await childrenOf(supervisord);
-    return {
-      caddy: kids.find((k) => /caddy run/.test(k.cmdline))?.pid ?? 0,
-      proxy: kids.find((k) => k.cmdline.includes('proxy/main.js'))?.pid ?? 0,
-    };
-  };
-  return { child, httpsPort, ca, pids, stop };
 }

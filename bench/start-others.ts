@@ -5,8 +5,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Agent, request } from 'undici';
-import { answers, ROOT } from './start-gateway.js';
-import { freePort, listenAddresses, startChild, waitUntil, type Child } from './processes.js';
+import { launchCaddy, localRootCaFile, type CaddyProcess } from '../test/harness/caddy-process.js';
+import { readyOrExit, startChild, type Child } from '../test/harness/child.js';
+import { distFile, REPO_ROOT } from '../test/harness/paths.js';
+import { freePort, waitUntil } from '../test/harness/ports.js';
+import { answers } from './start-gateway.js';
+import { listenAddresses } from './processes.js';
 
 /** The bench simulator process. */
 export interface Simulator {
@@ -17,22 +21,13 @@ export interface Simulator {
   largeBodies(reset?: boolean): Promise<{ requests: number; bytes: number }>;
 }
 
-async function failIfExits<T>(child: Child, ready: Promise<T>): Promise<T> {
-  return Promise.race([
-    ready,
-    child.exit.then(async (code) => {
-      throw new Error(`${child.name} exited with ${code} at start:\n${await child.tail()}`);
-    }),
-  ]);
-}
-
 /** Starts the bench simulator (no credential check) on a free port. */
 export async function startSimulator(dir: string): Promise<Simulator> {
   const [port, statsPort] = [await freePort(), await freePort()];
   const child = startChild({
     name: 'simulator',
     command: process.execPath,
-    args: [path.join(ROOT, 'dist/bench/simulator-main.js')],
+    args: [distFile('bench/simulator-main.js')],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SIM_PORT: String(port), SIM_STATS_PORT: String(statsPort) },
     logFile: path.join(dir, 'simulator.log'),
   });
@@ -40,13 +35,13 @@ export async function startSimulator(dir: string): Promise<Simulator> {
     const res = await request(`http://127.0.0.1:${statsPort}/`, { method: reset ? 'POST' : 'GET' });
     return (await res.body.json()) as { requests: number; bytes: number };
   };
-  await failIfExits(child, waitUntil(async () => (await largeBodies()).requests >= 0, 20_000, 'the simulator'));
+  await readyOrExit(child, waitUntil(async () => (await largeBodies()).requests >= 0, 20_000, 'the simulator'));
   return { child, port, statsPort, largeBodies };
 }
 
 /** Caddy alone. */
 export interface CaddyAlone {
-  child: Child;
+  caddy: CaddyProcess;
   httpsPort: number;
   ca: string;
 }
@@ -90,33 +85,32 @@ localhost:${httpsPort} {
 `;
 }
 
-/** Starts Caddy alone from a Caddyfile in `dir`, waits until it answers over HTTPS. */
+/** Starts Caddy alone (test/harness/caddy-process.ts) from a Caddyfile in `dir`, waits until it answers over HTTPS. */
 export async function startCaddyAlone(dir: string, simPort: number): Promise<CaddyAlone> {
   const storage = path.join(dir, 'caddy');
   const [adminPort, httpsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const file = path.join(dir, 'Caddyfile');
   await fs.writeFile(file, caddyAloneFile(storage, adminPort, httpsPort, httpPort, simPort));
-  const child = startChild({
-    name: 'caddy',
-    command: process.env.CADDY_BIN ?? 'caddy',
-    args: ['run', '--config', file, '--adapter', 'caddyfile'],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_DATA_HOME: path.join(dir, 'xdg-data') },
-    logFile: path.join(dir, 'caddy.log'),
-  });
+  const caddy = await launchCaddy({ configFile: file, dir, adminPort, outputFile: path.join(dir, 'caddy.log') });
   let ca = '';
-  await failIfExits(child, waitUntil(async () => {
-    ca ||= await fs.readFile(path.join(storage, 'pki/authorities/local/root.crt'), 'utf8');
-    const agent = new Agent({ connect: { ca, servername: 'localhost' } });
-    try {
-      // The simulator answers 404 for GET /; any answer means TLS and proxying work.
-      const res = await request(`https://127.0.0.1:${httpsPort}/`, { dispatcher: agent, headers: { host: `localhost:${httpsPort}` } });
-      await res.body.arrayBuffer();
-      return res.statusCode === 404;
-    } finally {
-      await agent.close();
-    }
-  }, 30_000, 'Caddy alone to answer over HTTPS'));
-  return { child, httpsPort, ca };
+  try {
+    await waitUntil(async () => {
+      ca ||= await fs.readFile(localRootCaFile(storage), 'utf8');
+      const agent = new Agent({ connect: { ca, servername: 'localhost' } });
+      try {
+        // The simulator answers 404 for GET /; any answer means TLS and proxying work.
+        const res = await request(`https://127.0.0.1:${httpsPort}/`, { dispatcher: agent, headers: { host: `localhost:${httpsPort}` } });
+        await res.body.arrayBuffer();
+        return res.statusCode === 404;
+      } finally {
+        await agent.close();
+      }
+    }, 30_000, 'Caddy alone to answer over HTTPS');
+  } catch (err) {
+    await caddy.stop();
+    throw err;
+  }
+  return { caddy, httpsPort, ca };
 }
 
 /** Portkey's gateway. */
@@ -132,7 +126,7 @@ export interface Portkey {
  * and cannot connect beyond loopback; the bench checks the listening address itself too.
  */
 export async function startPortkey(dir: string): Promise<Portkey> {
-  const pkgDir = path.join(ROOT, 'node_modules/@portkey-ai/gateway');
+  const pkgDir = path.join(REPO_ROOT, 'node_modules/@portkey-ai/gateway');
   const pkg = JSON.parse(await fs.readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => {
     throw new Error('Portkey is not installed: run `npm ci` (devDependency @portkey-ai/gateway@1.15.2)');
   })) as { version?: string; bin?: string | Record<string, string> };
@@ -145,11 +139,11 @@ export async function startPortkey(dir: string): Promise<Portkey> {
   const child = startChild({
     name: 'portkey',
     command: process.execPath,
-    args: ['--import', path.join(ROOT, 'dist/bench/loopback-only.js'), path.join(pkgDir, bin), `--port=${port}`, '--headless'],
+    args: ['--import', distFile('bench/loopback-only.js'), path.join(pkgDir, bin), `--port=${port}`, '--headless'],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
     logFile: path.join(dir, 'portkey.log'),
   });
-  await failIfExits(child, waitUntil(() => answers(`http://127.0.0.1:${port}/`, {}), 30_000, `Portkey on 127.0.0.1:${port}`));
+  await readyOrExit(child, waitUntil(() => answers(`http://127.0.0.1:${port}/`, {}), 30_000, `Portkey on 127.0.0.1:${port}`));
   const bound = await listenAddresses(port);
   if (bound.some((a) => a !== '127.0.0.1')) throw new Error(`Portkey listens on ${bound.join(', ')}, not on 127.0.0.1 only`);
   return { child, port, version: pkg.version ?? '?' };

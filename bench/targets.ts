@@ -69,7 +69,7 @@ export function buildTargets(s: Started): Record<TargetId, Target> {
     direct: target('direct', new Pool(direct, POOL_OPTIONS), direct, simPath, { 'api-key': 'bench-upstream-key' }, async () => ({ simulator: simPid })),
     caddy: target('caddy', https(s.caddy.httpsPort, s.caddy.ca), `https://127.0.0.1:${s.caddy.httpsPort}`, simPath,
       { 'api-key': 'bench-upstream-key', host: `localhost:${s.caddy.httpsPort}` },
-      async () => ({ caddy: s.caddy.child.proc.pid ?? 0, simulator: simPid })),
+      async () => ({ caddy: s.caddy.caddy.pid(), simulator: simPid })),
     stack: target('stack', https(s.stack.httpsPort, s.stack.ca), `https://127.0.0.1:${s.stack.httpsPort}`, '/v1/chat/completions',
       { ...bearer, host: `localhost:${s.stack.httpsPort}` },
       async () => ({ ...(await s.stack.pids()), simulator: simPid })),

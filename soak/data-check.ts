@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Agent, buildConnector, request } from 'undici';
+import { request } from 'undici';
 import { validateConfig } from '../common/config/validate.js';
+import { loopbackTlsAgent } from '../test/harness/loopback-tls.js';
 import { startStack, killStack, type Stack } from '../test/harness/stack.js';
 import { INVALID_MARKER } from './fuzz-inputs.js';
 import { internalStats, persistedUsage, type Soak } from './setup.js';
@@ -42,8 +43,7 @@ export interface Expected {
 }
 
 async function modelsAnswer(url: string, key: string, ca: string): Promise<boolean> {
-  const connect = buildConnector({ ca });
-  const agent = new Agent({ connect: (o, cb) => connect({ ...o, hostname: '127.0.0.1', servername: 'localhost' }, cb) });
+  const agent = loopbackTlsAgent(ca);
   try {
     const res = await request(`${url}/v1/models`, { dispatcher: agent, headers: { authorization: `Bearer ${key}` }, headersTimeout: 10_000, bodyTimeout: 10_000 });
     await res.body.dump();
@@ -88,7 +88,7 @@ function clientKeyTotal(byKey: Record<string, { requests: number }>, ids: readon
 export async function checkData(soak: Soak, expected: Expected, keys: Record<string, string>): Promise<DataReport> {
   const adminEtag = (await soak.admin.config().catch(() => undefined))?.etag;
   const cfg = await checkConfig(soak.stack.dataDir, adminEtag, expected);
-  const ca = await fs.readFile(path.join(soak.stack.dataDir, 'caddy/pki/authorities/local/root.crt'), 'utf8');
+  const ca = await soak.stack.localCa();
   const entries = Object.entries(keys).slice(0, 8);
   let keysWorking = 0;
   for (const [, key] of entries) if (await modelsAnswer(soak.stack.url, key, ca)) keysWorking += 1;

@@ -80,5 +80,3 @@ export function result(name: string, action: string, from: number, to: number, b
   const verdict = !recovered ? 'failed' : clientErrors === 0 ? 'survived' : 'degraded';
   return { name, action, from, to, background, ...(targeted ? { targeted } : {}), clientErrors, verdict, notes };
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

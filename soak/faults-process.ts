@@ -5,11 +5,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
+import { reached, sleep } from '../test/harness/ports.js';
 import { processInfo } from '../test/harness/supervisor-rpc.js';
 import { ops, runOp, type RunningLoad } from './load.js';
-import { internalStats, persistedUsage, waitFor, type Soak } from './setup.js';
+import { internalStats, persistedUsage, type Soak } from './setup.js';
 import { programPids } from './rss.js';
-import { backgroundIn, result, sleep, type FaultResult } from './fault-types.js';
+import { backgroundIn, result, type FaultResult } from './fault-types.js';
 
 const SETTLE_MS = 2_000;
 
@@ -45,7 +46,7 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
   let runningAt = 0;
   let answeringAt = 0;
   let servedAt = 0;
-  await waitFor(async () => {
+  await reached(async () => {
     if (!runningAt) {
       const p = await processInfo(runDir, 'proxy').catch(() => ({ state: '', pid: 0 }));
       if (p.state === 'RUNNING' && p.pid !== pid && p.pid !== 0) runningAt = Date.now();

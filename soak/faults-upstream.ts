@@ -4,9 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { reached, sleep } from '../test/harness/ports.js';
 import { ops, startLoad, within, type Op, type Outcome, type RunningLoad } from './load.js';
-import { served, waitFor, type Soak } from './setup.js';
-import { count, result, sleep, type FaultResult } from './fault-types.js';
+import { served, type Soak } from './setup.js';
+import { count, result, type FaultResult } from './fault-types.js';
 
 const STORM_SECONDS = 15;
 const DROP_SECONDS = 15;
@@ -121,7 +122,7 @@ export async function credentialOutage(soak: Soak, bg: RunningLoad): Promise<Fau
   soak.identity.fail('none');
   const upAt = Date.now();
   let recoveredAt = 0;
-  await waitFor(async () => {
+  await reached(async () => {
     const ok = cold.outcomes.find((o) => o.t0 >= upAt && o.result === 'ok');
     if (ok) recoveredAt = ok.t1;
     return ok !== undefined;

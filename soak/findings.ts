@@ -4,7 +4,7 @@
  * met are printed, so a fixed problem drops out of the report by itself.
  */
 import type { FaultResult } from './fault-types.js';
-import type { SoakResults } from './report.js';
+import type { SoakResults } from './results.js';
 
 /** One finding: a title, what was seen, why, and how to see it again. */
 interface Finding {

@@ -3,7 +3,8 @@
  * the proxy's own listener, the admin service's), a bounded exchange that reads the whole answer,
  * and a stream reader that says how an event stream ended. Every call has a deadline.
  */
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { loopbackTlsAgent } from '../test/harness/loopback-tls.js';
 
 /** One way into the stack. */
 export interface Door {
@@ -66,13 +67,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * streams down with a shared connection.
  */
 export function caddyDoor(httpsPort: number, ca: string, http1 = false): Door {
-  // The connector offers ALPN itself: it must be told too, or it offers h2 whatever the Agent says.
-  const connect = buildConnector({ ca, allowH2: !http1 });
-  const dispatcher = new Agent({
-    connect: (opts, callback) => connect({ ...opts, hostname: '127.0.0.1', servername: 'localhost' }, callback),
-    keepAliveTimeout: 30_000,
-    allowH2: !http1,
-  });
+  const dispatcher = loopbackTlsAgent(ca, { allowH2: !http1, keepAliveTimeout: 30_000 });
   return { name: 'caddy', label: http1 ? 'Caddy (HTTP/1.1)' : 'Caddy (h2)', origin: `https://localhost:${httpsPort}`, dispatcher };
 }
 

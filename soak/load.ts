@@ -3,6 +3,7 @@
  * the outcome and sends the next, until it is stopped, its deadline passes or it has sent its
  * quota. Outcomes carry their start and end times so a fault window can claim the ones it overlaps.
  */
+import { sleep } from '../test/harness/ports.js';
 import { describe, exchange, readStream, type Door, type StreamEnd } from './http.js';
 
 /** What a client sends: the request, and how to check a 200 answer. */
@@ -59,8 +60,6 @@ export interface RunningLoad {
   /** Stops the workers (each finishes its current request) and resolves when all have. */
   stop(): Promise<Outcome[]>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function hasField(body: Buffer, field: string): boolean {
   try {

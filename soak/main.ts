@@ -13,26 +13,28 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
 import { SIMULATOR_MODELS } from '../stack/init-simulator.js';
+import { REPO_ROOT } from '../test/harness/paths.js';
+import { sleep } from '../test/harness/ports.js';
 import { killStack } from '../test/harness/stack.js';
 import { checkData } from './data-check.js';
 import { unmountTinyDisk } from './disk.js';
 import { diskFull } from './fault-disk.js';
-import { count, sleep, startBackground, type Counted, type FaultResult } from './fault-types.js';
+import { count, startBackground, type Counted, type FaultResult } from './fault-types.js';
 import { caddyHealthInterval, killProxy, reloadCaddy } from './faults-process.js';
 import { credentialOutage, dropMidStream, stormOnOneTarget } from './faults-upstream.js';
 import { runFuzz } from './fuzz.js';
 import { closeDoors, describe } from './http.js';
 import type { RunningLoad } from './load.js';
 import { holdLoad } from './phase-load.js';
-import { consoleSummary, machineInfo, writeReport, type SoakResults } from './report.js';
+import { consoleSummary, writeReport } from './report.js';
+import { machineInfo, type SoakResults } from './results.js';
 import { readSettings } from './settings.js';
 import { startSoak, type Soak } from './setup.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-const settings = readSettings(ROOT);
+const settings = readSettings(REPO_ROOT);
 const results: SoakResults & { betweenFaults?: Counted } = { machine: await machineInfo(), settings, seconds: 0, faults: [] };
 const started = Date.now();
 let soak: Soak | undefined;
@@ -153,7 +155,7 @@ async function fuzzPhase(s: Soak): Promise<void> {
 try {
   log(`machine: ${results.machine.cpus} CPU, load average ${results.machine.loadAvgStart.toFixed(2)}; seed ${settings.fuzzSeed}`);
   log('starting the stack (entrypoint → init → supervisord) on a tmpfs DATA_DIR');
-  soak = await startSoak(settings, ROOT);
+  soak = await startSoak(settings, REPO_ROOT);
   log(`stack up at ${soak.stack.url}; DATA_DIR ${soak.disk.mounted ? 'on tmpfs' : `NOT on tmpfs (${soak.disk.reason})`}`);
 
   if (!settings.skip.has('load')) {

@@ -6,7 +6,7 @@
 import { ops, startLoad, tally, type ClientGroup, type Op, type Outcome } from './load.js';
 import { rssVerdicts, startRssSampler, type RssSample, type RssVerdict } from './rss.js';
 import { internalStats, type Soak } from './setup.js';
-import { sleep } from './fault-types.js';
+import { sleep } from '../test/harness/ports.js';
 
 /** Complete vs incomplete streams on one path. */
 export interface StreamCount {

@@ -2,66 +2,12 @@
  * The suite's output: a summary table on the console and docs/reports/reliability.md with the machine,
  * the date, every figure, and each problem found with the request that shows it.
  */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { DataReport } from './data-check.js';
-import type { FaultResult } from './fault-types.js';
-import type { FuzzReport } from './fuzz.js';
-import type { LoadReport, StreamCount } from './phase-load.js';
+import type { StreamCount } from './phase-load.js';
 import { findingsMarkdown } from './findings.js';
 import { FLAT_GROWTH_PCT } from './rss.js';
-import type { SoakSettings } from './settings.js';
-
-const run = promisify(execFile);
-
-/** The machine a run comes from. */
-export interface Machine {
-  date: string;
-  cpus: number;
-  cpuModel: string;
-  memoryGiB: number;
-  kernel: string;
-  node: string;
-  caddy: string;
-  /** 1-minute load average at the start and the end: other work on the machine shows here. */
-  loadAvgStart: number;
-  loadAvgEnd?: number;
-}
-
-/** Everything a run produced. */
-export interface SoakResults {
-  machine: Machine;
-  settings: SoakSettings;
-  seconds: number;
-  load?: LoadReport;
-  faults: FaultResult[];
-  unpersistedAtKill?: number;
-  fuzz?: FuzzReport;
-  data?: DataReport;
-  /** Caddy's active health-check interval in the rendered Caddyfile (e.g. `2s`). */
-  healthInterval?: string;
-  /** A phase that could not finish, and why. */
-  aborted?: string;
-}
-
-/** Reads the machine's description. */
-export async function machineInfo(): Promise<Machine> {
-  const cpuinfo = await fs.readFile('/proc/cpuinfo', 'utf8').catch(() => '');
-  const caddy = await run('caddy', ['version']).then((r) => r.stdout.trim().split(/\s+/)[0] ?? '?', () => 'not found');
-  return {
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    cpus: os.availableParallelism(),
-    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: os.totalmem() / 1024 ** 3,
-    kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
-    caddy,
-    loadAvgStart: os.loadavg()[0] ?? 0,
-  };
-}
+import type { SoakResults } from './results.js';
 
 const mib = (x: number) => x.toFixed(1);
 const pct = (a: number, b: number) => (b === 0 ? '—' : `${((100 * a) / b).toFixed(2)} %`);

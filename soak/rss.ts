@@ -3,8 +3,8 @@
  * while the load is held, and the verdict on whether it stayed flat after warm-up: the median of
  * the first third of the samples against the median of the last third.
  */
-import { promises as fs } from 'node:fs';
-import { processInfo } from '../test/harness/supervisor-rpc.js';
+import { memoryOf } from '../test/harness/proc-memory.js';
+import { programPids as supervisedPids } from '../test/harness/supervisor-rpc.js';
 
 /** The programs whose memory is watched. */
 export const WATCHED = ['caddy', 'proxy', 'admin'] as const;
@@ -35,16 +35,13 @@ export const FLAT_GROWTH_PCT = 10;
 
 /** VmRSS of `pid` in MiB, or undefined when the process is gone. */
 export async function rssMiB(pid: number): Promise<number | undefined> {
-  const text = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(text)?.[1];
-  return kb === undefined ? undefined : Number(kb) / 1024;
+  const { rss } = await memoryOf(pid);
+  return rss === 0 ? undefined : rss / 2 ** 20;
 }
 
 /** The pid of each watched program (0 when not running), through supervisord's socket. */
-export async function programPids(runDir: string): Promise<Record<Watched, number>> {
-  const out = { caddy: 0, proxy: 0, admin: 0 };
-  for (const name of WATCHED) out[name] = (await processInfo(runDir, name).catch(() => ({ pid: 0 }))).pid;
-  return out;
+export function programPids(runDir: string): Promise<Record<Watched, number>> {
+  return supervisedPids(runDir, WATCHED);
 }
 
 /** Samples every `intervalMs` until stopped; the timer never outlives `stop()`. */

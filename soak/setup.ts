@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import type { UsageCounters } from '../proxy/usage/counters.js';
 import { killStack, startStack, type Stack } from '../test/harness/stack.js';
 import { adminPassword, stackAdminApi, type StackAdminApi } from '../test/harness/stack-admin-api.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../simulator/foundry/simulator.js';
@@ -66,8 +67,6 @@ export interface Soak {
   /** Stops the timers this module started. */
   stopTimers(): void;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function trimmer(sim: FoundrySimulator, tally: SimTally): () => void {
   return () => {
@@ -147,7 +146,7 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
     const loadKey = body.key;
     const first = await running.clientKey();
     const healthKey = await running.healthKey();
-    const ca = await fs.readFile(path.join(running.dataDir, 'caddy/pki/authorities/local/root.crt'), 'utf8');
+    const ca = await running.localCa();
 
     const extra: Secret[] = [
       { name: 'admin password', value: password },
@@ -205,15 +204,8 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
   }
 }
 
-/** Lifetime usage counters as the proxy reports them (the fields the suite reads). */
-export interface UsageTotals {
-  requests: number;
-  s2xx: number;
-  s4xx: number;
-  s429: number;
-  s5xx: number;
-  sOther: number;
-}
+/** Lifetime usage counters as the proxy reports them (the status-class fields the suite reads). */
+export type UsageTotals = Pick<UsageCounters, 'requests' | 's2xx' | 's4xx' | 's429' | 's5xx' | 'sOther'>;
 
 /** GET /internal/stats for the last 48 h: totals and per key. */
 export async function internalStats(soak: Pick<Soak, 'internalUrl'>): Promise<{ totals: UsageTotals; byKey: Record<string, UsageTotals> }> {
@@ -237,16 +229,6 @@ export async function persistedUsage(dataDir: string): Promise<{ savedAt: number
     total += n;
   }
   return { savedAt: doc.savedAt ?? 0, total, byKey };
-}
-
-/** Polls `probe` every 100 ms until it is true or `timeoutMs` passes; returns whether it became true. */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return true;
-    await sleep(100);
-  }
-  return false;
 }
 
 /** Requests an in-process simulator has finished (optionally only those answered `status`), trimmed ones included. */

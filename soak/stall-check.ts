@@ -10,7 +10,8 @@
  *   the next request, whoever sent it.
  */
 import net from 'node:net';
-import { Agent, buildConnector, request } from 'undici';
+import { request } from 'undici';
+import { loopbackTlsAgent } from '../test/harness/loopback-tls.js';
 
 /** What the two checks saw. */
 export interface StallReport {
@@ -62,10 +63,9 @@ function directCheck(port: number, key: string): Promise<StallReport['direct']> 
 /** Runs both checks against the stack (Caddy on `httpsPort` with local root `ca`, the proxy on `proxyPort`). */
 export async function stallCheck(httpsPort: number, proxyPort: number, ca: string, key: string): Promise<StallReport> {
   const direct = await directCheck(proxyPort, key);
-  const connect = buildConnector({ ca, allowH2: false });
   // A fresh Agent per request: no client connection is shared, only Caddy's own pool is.
   const once = async (init: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs: number) => {
-    const agent = new Agent({ allowH2: false, connect: (o, cb) => connect({ ...o, hostname: '127.0.0.1', servername: 'localhost' }, cb) });
+    const agent = loopbackTlsAgent(ca, { allowH2: false });
     const t0 = Date.now();
     try {
       const res = await request(`https://localhost:${httpsPort}${init.path}`, { dispatcher: agent, method: init.method as 'GET', headers: init.headers, body: init.body, signal: AbortSignal.timeout(timeoutMs) });

@@ -14,9 +14,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../../common/config/validate.js';
 import { CADDYFILE_MARKER, renderCaddyfile, type CaddyRenderEnv } from '../../admin/caddy/caddyfile-render.js';
+import { CADDY_BIN as CADDY } from '../harness/caddy-process.js';
 
 const CASES_DIR = fileURLToPath(new URL('../../../test/caddy/golden/', import.meta.url));
-const CADDY = process.env.CADDY_BIN ?? 'caddy';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** Paths the cases' env.json and config.json use; the adapt run swaps them for a temp dir. */

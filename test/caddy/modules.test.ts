@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dnsProviders, listCaddyModules, parseModuleList } from '../../admin/caddy/modules.js';
-
-const CADDY = process.env.CADDY_BIN ?? 'caddy';
+import { CADDY_BIN as CADDY } from '../harness/caddy-process.js';
 
 test('parses module ids and skips the totals', () => {
   const out = 'admin.api.load\nhttp\nhttp.handlers.reverse_proxy\ndns.providers.azure\n\n  Standard modules: 98\n\n  Non-standard modules: 1\n\n  Unknown modules: 0\n';

@@ -7,28 +7,20 @@
  * while a stranger's SNI does not.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { validateConfig } from '../../common/config/validate.js';
 import { renderCaddyfile, type CaddyRenderEnv } from '../../admin/caddy/caddyfile-render.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { caddyPorts, httpRequest, httpsRequest, loadCaddyfile, localRootCaFile, startCaddy, type Reply } from '../harness/caddy-process.js';
+import { waitUntil } from '../harness/ports.js';
 
-const CADDY = process.env.CADDY_BIN ?? 'caddy';
 const HEALTH_KEY = 'hk-live-0123456789abcdef';
 const NOT_FOUND = '{"error":{"message":"Not found","type":"invalid_request_error","param":null,"code":"not_found"}}';
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
 
 /** A loopback HTTP server answering with `handler`; resolves to its port. */
 async function stub(handler: http.RequestListener): Promise<{ port: number; server: http.Server }> {
@@ -38,57 +30,9 @@ async function stub(handler: http.RequestListener): Promise<{ port: number; serv
   return { port: (server.address() as AddressInfo).port, server };
 }
 
-/** GET over TLS to 127.0.0.1 with an optional SNI name, trusting only `ca`. */
+/** GET over TLS to 127.0.0.1 with an optional SNI name (none: a bare-IP client), trusting only `ca`. */
 function httpsGet(port: number, urlPath: string, ca: string, servername?: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      { host: '127.0.0.1', port, path: urlPath, ca, servername, headers: { host: `${servername ?? '127.0.0.1'}:${port}`, ...headers }, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
-function httpGet(port: number, urlPath: string, host: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host }, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
-    });
-    req.on('error', reject);
-  });
-}
-
-function post(port: number, urlPath: string, contentType: string, body: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: urlPath, method: 'POST', headers: { 'content-type': contentType, host: `localhost:${port}` }, agent: false },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Dry-runs the Caddyfile through /adapt (no warnings allowed), then loads its JSON (docs/architecture.md, "Adapt, then load JSON, refusing warnings"). */
-async function load(adminPort: number, caddyfile: string): Promise<void> {
-  const adapted = await post(adminPort, '/adapt', 'text/caddyfile', caddyfile);
-  assert.equal(adapted.status, 200, adapted.body);
-  const parsed = JSON.parse(adapted.body) as { result: unknown; warnings?: unknown[] };
-  assert.deepEqual(parsed.warnings ?? [], []);
-  const loaded = await post(adminPort, '/load', 'application/json', JSON.stringify(parsed.result));
-  assert.equal(loaded.status, 200, loaded.body);
-  assert.ok(!loaded.body.includes('"error"'), loaded.body);
+  return httpsRequest(port, urlPath, { ca, servername: servername ?? null, headers });
 }
 
 test('the rendered Caddyfile routes, health-checks, redirects and logs as designed', { timeout: 90_000 }, async (t) => {
@@ -107,7 +51,7 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
   t.after(() => proxy.server.close());
   t.after(() => admin.server.close());
 
-  const [httpsPort, httpPort, caddyAdminPort] = [await freePort(), await freePort(), await freePort()];
+  const { httpsPort, httpPort, adminPort: caddyAdminPort } = await caddyPorts();
   const env: CaddyRenderEnv = {
     adminAddress: `localhost:${caddyAdminPort}`,
     storageRoot: path.join(tmp, 'storage'),
@@ -127,25 +71,9 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
 
   const file = path.join(tmp, 'Caddyfile');
   await writeFile(file, render({ caddy: { domain: 'localhost' } }), { mode: 0o600 });
-  const stdoutFile = path.join(tmp, 'caddy.stdout');
-  const out = await open(stdoutFile, 'a');
-  // XDG_CONFIG_HOME: Caddy autosaves every /load there; keep it out of the user's home.
-  const caddy: ChildProcess = spawn(CADDY, ['run', '--config', file, '--adapter', 'caddyfile'], {
-    stdio: ['ignore', out.fd, out.fd],
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data') },
-  });
-  t.after(async () => {
-    if (caddy.exitCode === null && caddy.signalCode === null) {
-      const exited = once(caddy, 'exit');
-      caddy.kill('SIGTERM');
-      const timer = setTimeout(() => caddy.kill('SIGKILL'), 8_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await out.close();
-  });
+  const caddy = await startCaddy(t, { configFile: file, dir: tmp, adminPort: caddyAdminPort });
 
-  const rootFile = path.join(env.storageRoot, 'pki', 'authorities', 'local', 'root.crt');
+  const rootFile = localRootCaFile(env.storageRoot);
   let ca = '';
   await waitUntil(async () => {
     ca = await readFile(rootFile, 'utf8');
@@ -175,7 +103,7 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
   });
 
   await t.test('HTTP redirects to HTTPS keeping the non-443 port', async () => {
-    const r = await httpGet(httpPort, '/v1/chat/completions?a=b', `localhost:${httpPort}`);
+    const r = await httpRequest(httpPort, '/v1/chat/completions?a=b', { headers: { host: `localhost:${httpPort}` } });
     assert.equal(r.status, 301);
     assert.equal(r.headers.location, `https://localhost:${httpsPort}/v1/chat/completions?a=b`);
   });
@@ -185,7 +113,7 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
     assert.equal((await httpsGet(httpsPort, '/v1/keyed', ca, 'localhost', keys)).status, 200);
     await waitUntil(async () => (await readFile(env.logFile, 'utf8')).includes('"uri":"/v1/keyed"'), 5_000, 'the keyed request in the log file');
     await waitUntil(async () => (await readFile(env.logFile, 'utf8')).includes('"logger":"http.log.access'), 5_000, 'access log in the file');
-    const [fileLog, stdoutLog] = [await readFile(env.logFile, 'utf8'), await readFile(stdoutFile, 'utf8')];
+    const [fileLog, stdoutLog] = [await readFile(env.logFile, 'utf8'), await readFile(caddy.outputFile, 'utf8')];
     for (const log of [fileLog, stdoutLog]) {
       assert.match(log, /"logger":"http\.log\.access[^"]*".*"uri":"\/internal\/reload"/);
       assert.match(log, /"logger":"tls/, "Caddy's own log (certificates) is there too");
@@ -196,7 +124,7 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
   });
 
   await t.test('with admin auth disabled there is no /admin route', async () => {
-    await load(caddyAdminPort, render({ caddy: { domain: 'localhost' }, adminAuth: { enabled: false } }));
+    await loadCaddyfile(caddyAdminPort, render({ caddy: { domain: 'localhost' }, adminAuth: { enabled: false } }));
     // A connection kept alive from before the load can still reach the old routes for a moment.
     await waitUntil(async () => (await httpsGet(httpsPort, '/admin/', ca, 'localhost')).status === 404, 10_000, 'the new config without /admin');
     const r = await httpsGet(httpsPort, '/admin/', ca, 'localhost');
@@ -206,14 +134,14 @@ test('the rendered Caddyfile routes, health-checks, redirects and logs as design
 
   await t.test('a wrong health key in the Caddyfile gives 503, the right one recovers', async () => {
     const wrong = render({ caddy: { domain: 'localhost' }, healthKey: 'hk-wrong-0123456789abcdef' });
-    await load(caddyAdminPort, wrong);
+    await loadCaddyfile(caddyAdminPort, wrong);
     await waitUntil(async () => (await httpsGet(httpsPort, '/v1/x', ca, 'localhost')).status === 503, 15_000, '503 after a failed health check');
-    await load(caddyAdminPort, render({ caddy: { domain: 'localhost' } }));
+    await loadCaddyfile(caddyAdminPort, render({ caddy: { domain: 'localhost' } }));
     await waitUntil(async () => (await httpsGet(httpsPort, '/v1/x', ca, 'localhost')).status === 200, 15_000, '200 after the right key');
   });
 
   await t.test('with no domain, a bare IP gets a local-CA certificate and a stranger SNI none', async () => {
-    await load(caddyAdminPort, render({}));
+    await loadCaddyfile(caddyAdminPort, render({}));
     await waitUntil(async () => (await httpsGet(httpsPort, '/v1/ip', ca)).status === 200, 15_000, 'HTTPS on the bare IP');
     const r = await httpsGet(httpsPort, '/v1/ip', ca);
     assert.equal(JSON.parse(r.body).url, '/v1/ip');

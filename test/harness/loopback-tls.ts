@@ -4,17 +4,39 @@
  * the certificate is checked against that name — what `curl --resolve` does.
  */
 import tls from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import OpenAI from 'openai';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+
+/** Options of `loopbackTlsAgent`. */
+export interface LoopbackTlsOptions {
+  /** Offer HTTP/2 in ALPN (undici's default); false keeps every connection HTTP/1.1. */
+  allowH2?: boolean;
+  keepAliveTimeout?: number;
+}
 
 /**
  * An undici Agent that dials 127.0.0.1 for every origin and verifies the server's certificate for
  * the origin's host name against `ca` (PEM). The loopback guard sees only 127.0.0.1.
  */
-export function loopbackTlsAgent(ca: string): Agent {
-  const connect = buildConnector({ ca });
+export function loopbackTlsAgent(ca: string, opts: LoopbackTlsOptions = {}): Agent {
+  // The connector offers ALPN itself: it must be told about h2 too, or it offers h2 whatever the Agent says.
+  const connect = buildConnector({ ca, ...(opts.allowH2 === undefined ? {} : { allowH2: opts.allowH2 }) });
   return new Agent({
-    connect: (opts, callback) => connect({ ...opts, hostname: '127.0.0.1', servername: opts.hostname }, callback),
+    connect: (o, callback) => connect({ ...o, hostname: '127.0.0.1', servername: o.hostname }, callback),
+    ...(opts.allowH2 === undefined ? {} : { allowH2: opts.allowH2 }),
+    ...(opts.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: opts.keepAliveTimeout }),
   });
+}
+
+/** A `fetch` for the OpenAI SDK that goes through `agent`. */
+export function fetchVia(agent: Agent): typeof globalThis.fetch {
+  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
+}
+
+/** The official SDK at `https://<host>:<port>/v1` over a loopback TLS agent trusting `ca`; close() closes the agent. */
+export function loopbackSdk(host: string, port: number | string, key: string, ca: string): { client: OpenAI; close: () => Promise<void> } {
+  const agent = loopbackTlsAgent(ca);
+  return { client: new OpenAI({ baseURL: `https://${host}:${port}/v1`, apiKey: key, maxRetries: 0, fetch: fetchVia(agent) }), close: () => agent.close() };
 }
 
 /** The SHA-256 fingerprint of the leaf certificate served for `servername` on 127.0.0.1:`port` (verified against `ca`). */

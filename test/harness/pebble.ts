@@ -1,36 +1,25 @@
 /**
  * Debian's pebble — a real RFC 8555 ACME CA — on free loopback ports for certificate issuance
- * tests (docs/development.md, "ACME with pebble on loopback"). pebble ships no certificate for its own
- * listener, so one is made with openssl in a temp dir; challenges are always valid
+ * tests (docs/development.md, "ACME with pebble on loopback"). pebble ships no certificate for its
+ * own listener, so one is made with openssl in a temp dir; challenges are always valid
  * (PEBBLE_VA_ALWAYS_VALID) and the VA does not sleep, so an order takes about a second. Stopped in
  * t.after. Certificates it issues chain to a root generated at start: a restarted pebble has a new
- * root (docs/development.md, "ACME with pebble on loopback"), so keep one running across the restarts a test makes.
+ * root, so keep one running across the restarts a test makes.
  */
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
+import { readyOrExit, startChild, stopChild } from './child.js';
 import { freePort, waitUntil } from './ports.js';
 
 const run = promisify(execFile);
 
 /** The pebble binary (PEBBLE_BIN, else `pebble` on PATH). */
 export const PEBBLE_BIN = process.env.PEBBLE_BIN ?? 'pebble';
-
-function runs(bin: string, args: string[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const p = spawn(bin, args, { stdio: 'ignore' });
-    p.on('error', () => resolve(false));
-    p.on('exit', () => resolve(true));
-  });
-}
-
-/** True when pebble and openssl run here (tests skip otherwise). */
-export const havePebble: boolean = (await runs(PEBBLE_BIN, ['-help'])) && (await runs('openssl', ['version']));
 
 /** A running pebble. */
 export interface Pebble {
@@ -82,21 +71,18 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
     }),
   );
   const logFile = path.join(dir, 'pebble.log');
-  const out = await fs.open(logFile, 'a');
-  const child = spawn(PEBBLE_BIN, ['-config', configFile], {
-    stdio: ['ignore', out.fd, out.fd],
+  const child = startChild({
+    name: 'pebble',
+    command: PEBBLE_BIN,
+    args: ['-config', configFile],
     // NONCEREJECT=0: pebble rejects 5% of good nonces by default, which only adds client retries.
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
+    logFile,
   });
-  await out.close();
-  const exited = once(child, 'exit');
   const ca = await fs.readFile(caFile, 'utf8');
   const agent = new Agent({ connect: { ca } });
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(child);
     await agent.close();
   };
   t.after(stop);
@@ -109,14 +95,7 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
     return pem;
   };
   try {
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`pebble exited with ${child.exitCode}`);
-        return (await issuingRoot()) !== '';
-      },
-      15_000,
-      'pebble to serve its root',
-    );
+    await readyOrExit(child, waitUntil(async () => (await issuingRoot()) !== '', 15_000, 'pebble to serve its root'));
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- pebble log ---\n${(await log()).slice(-3000)}`, { cause: err });

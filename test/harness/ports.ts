@@ -1,5 +1,8 @@
-/** Free loopback TCP ports for processes that must be told their port up front. */
+/** Free loopback TCP ports for processes that must be told their port up front, and polling until they answer. */
 import net from 'node:net';
+
+/** How often `waitUntil` and `reached` ask again. */
+const POLL_INTERVAL_MS = 50;
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -13,12 +16,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` until it returns true or `timeoutMs` passes. */
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `probe` (a throw counts as false) until it returns true or `timeoutMs` passes; says which. */
+export async function reached(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    if (await probe().catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(POLL_INTERVAL_MS);
   }
+}
+
+/** Polls `probe` until it returns true; throws, naming `what`, once `timeoutMs` passes. */
+export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  if (!(await reached(probe, timeoutMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -3,18 +3,21 @@
  * and the image, in a temp DATA_DIR on free loopback ports. Clients reach it over HTTPS through
  * Caddy, trusting Caddy's local CA.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, promises as fs } from 'node:fs';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { CADDY_BIN, localRootCaFile } from './caddy-process.js';
+import { startChild } from './child.js';
 import { freePort, waitUntil } from './ports.js';
 import { loopbackTlsAgent } from './loopback-tls.js';
+import { REPO_ROOT } from './paths.js';
+import { programPids } from './supervisor-rpc.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** A running stack. */
 export interface Stack {
@@ -27,6 +30,8 @@ export interface Stack {
   exit: Promise<number | null>;
   /** fetch that trusts Caddy's local CA. */
   fetch: typeof undiciFetch;
+  /** Caddy's local CA root (PEM), which its `tls internal` sites chain to. */
+  localCa(): Promise<string>;
   healthKey(): Promise<string>;
   clientKey(): Promise<string>;
   sdk(key: string): OpenAI;
@@ -35,6 +40,7 @@ export interface Stack {
   stop(): Promise<number | null>;
 }
 
+/** Options of `startStack`. */
 export interface StackOptions {
   /** Reuse a data dir (to test restarts); a fresh temp dir otherwise. */
   baseDir?: string;
@@ -46,6 +52,8 @@ export interface StackOptions {
   site?: { host: string; ca: string };
   /** The path polled with the health key until it answers 200; default /readyz. */
   readyPath?: '/readyz' | '/healthz';
+  /** How long the stack may take to answer it (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Starts the stack and waits until /readyz answers 200 through Caddy. */
@@ -58,7 +66,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: base,
-    APP_DIR: ROOT,
+    APP_DIR: REPO_ROOT,
     NODE_BIN: process.execPath,
     DATA_DIR: dataDir,
     RUN_DIR: runDir,
@@ -73,19 +81,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     DOMAIN: 'localhost',
     SIMULATOR: '1',
     SHUTDOWN_GRACE_MS: '15000',
+    CADDY_BIN,
     ...opts.env,
   };
   const logFile = path.join(runDir, 'stack.log');
-  // supervisord's children need real file descriptors, not pipes (docs/development.md, "supervisord started by a test").
-  const fd = openSync(logFile, 'a');
-  const child = spawn(path.join(ROOT, 'deploy/entrypoint.sh'), [], { env, stdio: ['ignore', fd, fd], detached: true });
-  closeSync(fd);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The entry script in a process group of its own, so a test can kill what is left of it at once;
+  // its output goes to a file: supervisord's children need real file descriptors, not pipes
+  // (docs/development.md, "supervisord started by a test").
+  const { proc: child, exit } = startChild({ name: 'stack', command: path.join(REPO_ROOT, 'deploy/entrypoint.sh'), args: [], env, logFile, detached: true });
   const url = `https://${opts.site?.host ?? 'localhost'}:${env.HTTPS_PORT}`;
-  const rootCert = path.join(dataDir, 'caddy/pki/authorities/local/root.crt');
+  const localCa = () => fs.readFile(localRootCaFile(path.join(dataDir, 'caddy')), 'utf8');
   let agent: Agent | undefined;
   const trustedFetch = (async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => {
-    agent ??= opts.site ? loopbackTlsAgent(opts.site.ca) : new Agent({ connect: { ca: await fs.readFile(rootCert, 'utf8') } });
+    agent ??= opts.site ? loopbackTlsAgent(opts.site.ca) : new Agent({ connect: { ca: await localCa() } });
     return undiciFetch(input, { ...init, dispatcher: agent });
   }) as typeof undiciFetch;
   const configValue = async (pick: (c: { server?: { healthKey?: string } }) => string | undefined) => {
@@ -101,6 +109,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     child,
     exit,
     fetch: trustedFetch,
+    localCa,
     healthKey: () => configValue((c) => c.server?.healthKey),
     async clientKey() {
       const text = await fs.readFile(path.join(dataDir, 'first-run.txt'), 'utf8');
@@ -110,7 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     sdk: (key) => new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetch: trustedFetch as unknown as typeof globalThis.fetch }),
     async supervisorctl(...args) {
-      const { stdout } = await run('supervisorctl', ['-c', path.join(ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true', CADDY_BIN: 'caddy' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      const { stdout } = await run('supervisorctl', ['-c', path.join(REPO_ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true', CADDY_BIN } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
       return stdout;
     },
     log: () => fs.readFile(logFile, 'utf8'),
@@ -130,7 +139,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         const res = await trustedFetch(`${url}${opts.readyPath ?? '/readyz'}`, { headers: { authorization: `Bearer ${hk}` } });
         return res.status === 200;
       },
-      60_000,
+      opts.readyTimeoutMs ?? 60_000,
       `the stack to answer ${opts.readyPath ?? '/readyz'} through Caddy`,
     );
   } catch (err) {
@@ -162,9 +171,7 @@ export async function killStack(stack: Stack): Promise<void> {
   }
 }
 
-/** The pid of a supervisord program, or 0. */
+/** The pid of a supervisord program, or 0 (through supervisord's socket: no supervisorctl start-up). */
 export async function programPid(stack: Stack, name: string): Promise<number> {
-  const out = await stack.supervisorctl('pid', name);
-  const pid = Number(out.trim());
-  return Number.isInteger(pid) ? pid : 0;
+  return (await programPids(stack.runDir, [name]))[name] ?? 0;
 }

@@ -31,3 +31,10 @@ export async function processInfo(runDir: string, name: string): Promise<Process
     await client.close();
   }
 }
+
+/** The pid of each program in `names` (0 when it is not running or supervisord does not answer). */
+export async function programPids<N extends string>(runDir: string, names: readonly N[]): Promise<Record<N, number>> {
+  const out = {} as Record<N, number>;
+  for (const name of names) out[name] = (await processInfo(runDir, name).catch(() => ({ pid: 0 }))).pid;
+  return out;
+}
