@@ -7,8 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { request, type Agent } from 'undici';
-import { readyOrExit, startChild, type Child } from '../test/harness/child.js';
-import { distFile } from '../test/harness/paths.js';
+import { readyOrExit, startService, type Child } from '../test/harness/child.js';
 import { freePort, waitUntil } from '../test/harness/ports.js';
 import { killStack, startStack as startHarnessStack } from '../test/harness/stack.js';
 import { programPids } from '../test/harness/supervisor-rpc.js';
@@ -60,10 +59,10 @@ export async function startProxyAlone(dir: string, simPort: number, nodeArgs: st
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(gatewayConfig(simPort), null, 2));
   const [port, internalPort] = [await freePort(), await freePort()];
-  const child = startChild({
+  const child = startService({
     name: 'proxy',
-    command: process.execPath,
-    args: [...nodeArgs, distFile('proxy/main.js')],
+    main: 'proxy/main.js',
+    nodeArgs,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, RUN_DIR: path.join(dir, 'run'), PROXY_PORT: String(port), INTERNAL_PORT: String(internalPort), SHUTDOWN_GRACE_MS: '3000' },
     logFile: path.join(dir, 'proxy.log'),
   });

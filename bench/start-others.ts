@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { launchCaddy, localRootCaFile, type CaddyProcess } from '../test/harness/caddy-process.js';
-import { readyOrExit, startChild, type Child } from '../test/harness/child.js';
+import { readyOrExit, startChild, startService, type Child } from '../test/harness/child.js';
 import { distFile, REPO_ROOT } from '../test/harness/paths.js';
 import { freePort, waitUntil } from '../test/harness/ports.js';
 import { answers } from './start-gateway.js';
@@ -24,10 +24,9 @@ export interface Simulator {
 /** Starts the bench simulator (no credential check) on a free port. */
 export async function startSimulator(dir: string): Promise<Simulator> {
   const [port, statsPort] = [await freePort(), await freePort()];
-  const child = startChild({
+  const child = startService({
     name: 'simulator',
-    command: process.execPath,
-    args: [distFile('bench/simulator-main.js')],
+    main: 'bench/simulator-main.js',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SIM_PORT: String(port), SIM_STATS_PORT: String(statsPort) },
     logFile: path.join(dir, 'simulator.log'),
   });

@@ -4,16 +4,14 @@
  * about nothing secret, and exits 0 on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { hashPassword } from '../../common/password-hash.js';
 import { basic } from '../harness/admin-stack.js';
+import { startService } from '../harness/child.js';
 import { freePort, waitUntil } from '../harness/ports.js';
-
-const MAIN = path.resolve(import.meta.dirname, '../../admin/main.js');
 const PASSWORD = 'process-test-password-42';
 
 test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { timeout: 30_000 }, async (t) => {
@@ -21,15 +19,13 @@ test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { ti
   t.after(() => rm(dataDir, { recursive: true, force: true }));
   await writeFile(path.join(dataDir, 'config.json'), JSON.stringify({ server: { adminAuth: { username: 'ops', passwordHash: await hashPassword(PASSWORD) } } }));
   const [adminPort, caddyAdmin] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [MAIN], {
+  const admin = startService({
+    name: 'admin',
+    main: 'admin/main.js',
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, RUN_DIR: path.join(dataDir, 'run'), ADMIN_PORT: String(adminPort), CADDY_ADMIN: `localhost:${caddyAdmin}`, HTTPS_PORT: '18443', HTTP_PORT: '18080' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    logFile: path.join(dataDir, 'admin.out'),
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.after(() => child.kill('SIGKILL'));
+  t.after(() => admin.proc.kill('SIGKILL'));
 
   const url = `http://127.0.0.1:${adminPort}/admin/api/caddy/status`;
   await waitUntil(async () => (await fetch(url)).status === 401, 15_000, `the admin on port ${adminPort}`);
@@ -38,8 +34,10 @@ test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { ti
   const status = (await r.json()) as { adminApi: { address: string; reachable: boolean } };
   assert.deepEqual({ address: status.adminApi.address, reachable: status.adminApi.reachable }, { address: `localhost:${caddyAdmin}`, reachable: false });
 
-  child.kill('SIGTERM');
-  assert.equal(await exit, 0, out);
+  admin.proc.kill('SIGTERM');
+  const code = await admin.exit;
+  const out = await admin.output();
+  assert.equal(code, 0, out);
   assert.match(out, /"msg":"admin listening"/);
   assert.ok(!out.includes(PASSWORD));
 });

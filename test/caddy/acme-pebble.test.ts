@@ -4,19 +4,17 @@ import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import OpenAI from 'openai';
-import { fetch as undiciFetch } from 'undici';
+import type OpenAI from 'openai';
 import { startPebble } from '../harness/pebble.js';
 import { killStack, startStack, type Stack } from '../harness/stack.js';
 import { stackAdminApi, type StackAdminApi } from '../harness/stack-admin-api.js';
-import { loopbackTlsAgent, servedFingerprint } from '../harness/loopback-tls.js';
+import { loopbackSdk, servedFingerprint } from '../harness/loopback-tls.js';
 import { waitUntil } from '../harness/ports.js';
+import { REPO_ROOT } from '../harness/paths.js';
 
 // Issue 3, "Tests with real parts": real Caddy under the real stack gets certificates from Debian's
 // pebble on loopback. One pebble serves the whole test, because certificates chain to the root of
 // the pebble run that issued them (docs/development.md, "ACME with pebble on loopback").
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 interface CertStatus {
   domain: string;
@@ -43,13 +41,12 @@ async function waitForPebbleCertificate(api: StackAdminApi, domain: string): Pro
   return cert!;
 }
 
-const agents: ReturnType<typeof loopbackTlsAgent>[] = [];
+const closers: (() => Promise<void>)[] = [];
 
 function sdkFor(host: string, stack: Stack, key: string, ca: string): OpenAI {
-  const agent = loopbackTlsAgent(ca);
-  agents.push(agent);
-  const fetch = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
-  return new OpenAI({ baseURL: `https://${host}:${stack.env.HTTPS_PORT}/v1`, apiKey: key, maxRetries: 0, fetch });
+  const { client, close } = loopbackSdk(host, stack.env.HTTPS_PORT ?? '', key, ca);
+  closers.push(close);
+  return client;
 }
 
 test('ACME with pebble: issued for proxy.test, SDK over HTTPS, reused after a restart, re-issued for a new domain', { timeout: 150_000 }, async (t) => {
@@ -59,7 +56,7 @@ test('ACME with pebble: issued for proxy.test, SDK over HTTPS, reused after a re
 
   // A data dir whose config points Caddy at pebble before the first start: init keeps an existing
   // config.json, so Caddy never asks a public CA.
-  const config = JSON.parse(await fs.readFile(path.join(ROOT, 'data-skel/config.json'), 'utf8')) as { server: Record<string, unknown> };
+  const config = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'data-skel/config.json'), 'utf8')) as { server: Record<string, unknown> };
   config.server.caddy = { domain: 'proxy.test', acme: { ca: pebble.directoryUrl, caRoot: pebble.tlsCaFile } };
   await fs.mkdir(path.join(base, 'data'), { recursive: true });
   await fs.writeFile(path.join(base, 'data/config.json'), JSON.stringify(config, null, 2));
@@ -69,7 +66,7 @@ test('ACME with pebble: issued for proxy.test, SDK over HTTPS, reused after a re
   // after hooks run in order: the stack is gone before its directory is removed.
   t.after(() => killStack(stack));
   t.after(() => fs.rm(base, { recursive: true, force: true }));
-  t.after(() => Promise.all(agents.map((a) => a.close())));
+  t.after(() => Promise.all(closers.map((close) => close())));
   const key = await stack.clientKey();
   let api = await stackAdminApi(stack);
   const storedLeaf = async (domain: string) => {

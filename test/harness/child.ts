@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, promises as fs } from 'node:fs';
+import { distFile } from './paths.js';
 
 /** A child process started by `startChild`. */
 export interface Child {
@@ -15,8 +16,10 @@ export interface Child {
   detached: boolean;
   /** The exit code (null after a signal, -1 when it could not start). */
   exit: Promise<number | null>;
-  /** The last `chars` characters of its log, for error messages and assertions. */
+  /** The last `chars` characters of its log, for error messages. */
   tail(chars?: number): Promise<string>;
+  /** Everything it has written so far. */
+  output(): Promise<string>;
 }
 
 /** Options of `startChild`. */
@@ -40,8 +43,25 @@ export function startChild(opts: StartChildOptions): Child {
     proc.once('exit', (code) => resolve(code));
     proc.once('error', () => resolve(-1));
   });
-  const tail = async (chars = 3000) => (await fs.readFile(opts.logFile, 'utf8').catch(() => '')).slice(-chars);
-  return { name: opts.name, proc, logFile: opts.logFile, detached, exit, tail };
+  const output = () => fs.readFile(opts.logFile, 'utf8').catch(() => '');
+  const tail = async (chars = 3000) => (await output()).slice(-chars);
+  return { name: opts.name, proc, logFile: opts.logFile, detached, exit, tail, output };
+}
+
+/** Options of `startService`: a compiled entry point of this repository run on this Node. */
+export interface StartServiceOptions {
+  name: string;
+  /** Relative to dist/, e.g. `proxy/main.js`. */
+  main: string;
+  env: Record<string, string | undefined>;
+  logFile: string;
+  /** Node flags before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+}
+
+/** Starts `node dist/<main>` on the pinned Node that runs this process (what supervisord does with NODE_BIN). */
+export function startService(opts: StartServiceOptions): Child {
+  return startChild({ name: opts.name, command: process.execPath, args: [...(opts.nodeArgs ?? []), distFile(opts.main)], env: opts.env, logFile: opts.logFile });
 }
 
 /** True while the child has neither exited nor been killed by a signal. */

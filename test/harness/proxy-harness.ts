@@ -7,11 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
+import OpenAI from 'openai';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildInternal, buildProxy } from '../../proxy/app.js';
 import { ProxyRuntime, proxyFiles } from '../../proxy/runtime.js';
 import { LogRing } from '../../proxy/observe/log-ring.js';
+import type { UsageReport } from '../../proxy/usage/stats.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startIdentitySimulator, type IdentitySimulator } from '../../simulator/identity.js';
 
@@ -20,6 +23,12 @@ export const LIMITED_KEY = 'sk-test-limited-key-0002';
 export const DISABLED_KEY = 'sk-test-disabled-key-0003';
 export const HEALTH_KEY = 'health-key-abcdefghijklmnop';
 export const SIM_API_KEY = 'sim-upstream-api-key';
+
+/** A chat request that the default config's managed-identity model answers. */
+export const HELLO = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello' }] };
+
+/** A streamed chat request for the same model, with a prompt long enough for several chunks. */
+export const STREAM_REQUEST = { model: 'gpt-4o-mini', stream: true as const, messages: [{ role: 'user' as const, content: 'a fairly long answer please' }] };
 
 /** A running proxy with its simulated Azure. */
 export interface ProxyHarness {
@@ -32,11 +41,16 @@ export interface ProxyHarness {
   app: FastifyInstance;
   logs: LogRing;
   writeConfig(config: unknown): Promise<void>;
+  /** The official SDK on the public listener with `key` (default CLIENT_KEY), no retries. */
+  sdk(key?: string): OpenAI;
+  /** GET /internal/stats (the usage report the admin shows). */
+  stats(): Promise<UsageReport>;
   /** Stops the proxy (flushing its state to DATA_DIR) and starts a new one on the same data dir. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Options of `startProxyHarness`. */
 export interface HarnessOptions {
   /** Changes to the default config before it is written. */
   configure?: (config: Record<string, unknown>, sim: FoundrySimulator) => void;
@@ -113,6 +127,8 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     app: proxy.app,
     logs,
     writeConfig,
+    sdk: (key = CLIENT_KEY) => new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: key, maxRetries: 0 }),
+    stats: async () => (await (await fetch(`${harness.internalUrl}/internal/stats`)).json()) as UsageReport,
     async restart() {
       await stopProxy();
       proxy = await startProxy();
@@ -126,4 +142,11 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     },
   };
   return harness;
+}
+
+/** Starts a harness that test `t` closes when it ends. */
+export async function proxyHarness(t: TestContext, opts: HarnessOptions = {}): Promise<ProxyHarness> {
+  const h = await startProxyHarness(opts);
+  t.after(() => h.close());
+  return h;
 }

@@ -5,6 +5,8 @@
 // reduced to the translation so these tests fail only when the translation is wrong.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestContext } from 'node:test';
+import OpenAI from 'openai';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SseTap } from '../../proxy/relay/sse-events.js';
@@ -15,6 +17,7 @@ import { responsesRequestToChat } from '../../proxy/translate/responses-to-chat-
 import { responsesResponseToChat } from '../../proxy/translate/responses-to-chat-response.js';
 import { ResponsesToChatStream } from '../../proxy/translate/responses-stream-to-chat.js';
 import type { UpstreamEvent } from '../../proxy/translate/sse-frames.js';
+import { startFoundrySimulator } from '../../simulator/foundry/simulator.js';
 
 /** Calls the upstream with a translated body: `path` is `responses` or `chat/completions`. */
 export type Upstream = (path: string, body: Record<string, unknown>, headers: Record<string, string>) => Promise<Response>;
@@ -147,4 +150,23 @@ export async function startTranslateBridge(upstream: Upstream): Promise<Translat
       server.closeAllConnections();
     }),
   };
+}
+
+/** A bridge in front of `upstream` and the official SDK pointed at it; both go when `t` ends. */
+export async function bridgeOver(t: TestContext, upstream: Upstream): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
+  const bridge = await startTranslateBridge(upstream);
+  t.after(() => bridge.close());
+  return { bridge, client: new OpenAI({ baseURL: bridge.baseURL, apiKey: 'test', maxRetries: 0 }) };
+}
+
+/** A bridge in front of a fresh Foundry simulator (stopped when `t` ends). */
+export async function bridgeOverSimulator(t: TestContext): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
+  const sim = await startFoundrySimulator();
+  t.after(() => sim.close());
+  return bridgeOver(t, simulatorUpstream(sim.url));
+}
+
+/** Request options that pick a simulator scenario by name (`x-sim-scenario`). */
+export function scenario(name: string): { headers: Record<string, string> } {
+  return { headers: { 'x-sim-scenario': name } };
 }

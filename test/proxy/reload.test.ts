@@ -1,11 +1,10 @@
+// Reloading the config: the whole snapshot is swapped at once, an identical file is a no-op, an
+// invalid one is refused with every problem while the old one keeps serving, a rotated health
+// key keeps the old one for a while, and reloads close together end on the newest file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { CLIENT_KEY, HEALTH_KEY, defaultConfig, startProxyHarness } from '../harness/proxy-harness.js';
-
-function sdk(url: string, key = CLIENT_KEY) {
-  return new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
-}
+import { HEALTH_KEY, defaultConfig, proxyHarness } from '../harness/proxy-harness.js';
 
 async function reload(internalUrl: string): Promise<{ status: number; body: { status: string; issues?: Array<{ path: string; message: string }> } }> {
   const res = await fetch(`${internalUrl}/internal/reload`, { method: 'POST' });
@@ -13,8 +12,7 @@ async function reload(internalUrl: string): Promise<{ status: number; body: { st
 }
 
 test('reload swaps the whole config: a new model and key work at once, a removed key stops working', async (t) => {
-  const h = await startProxyHarness();
-  t.after(() => h.close());
+  const h = await proxyHarness(t);
   const before = h.runtime.snapshot();
   const config = defaultConfig(h.sim.url) as { apiKeys: Array<Record<string, unknown>>; models: Array<Record<string, unknown>>; auth: unknown };
   config.auth = before.config.auth;
@@ -25,14 +23,13 @@ test('reload swaps the whole config: a new model and key work at once, a removed
   assert.equal(r.status, 200);
   assert.equal(r.body.status, 'reloaded');
   assert.notEqual(h.runtime.snapshot(), before, 'a new snapshot object, not a mutated one');
-  const res = await sdk(h.url, 'sk-brand-new-key').chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'hi' }] });
+  const res = await h.sdk('sk-brand-new-key').chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(res.object, 'chat.completion');
-  await assert.rejects(sdk(h.url).models.list(), OpenAI.AuthenticationError);
+  await assert.rejects(h.sdk().models.list(), OpenAI.AuthenticationError);
 });
 
 test('an identical config is a no-op', async (t) => {
-  const h = await startProxyHarness();
-  t.after(() => h.close());
+  const h = await proxyHarness(t);
   const before = h.runtime.snapshot();
   const r = await reload(h.internalUrl);
   assert.equal(r.body.status, 'unchanged');
@@ -40,8 +37,7 @@ test('an identical config is a no-op', async (t) => {
 });
 
 test('an invalid config is rejected with a {path,message} list and the old one keeps serving', async (t) => {
-  const h = await startProxyHarness();
-  t.after(() => h.close());
+  const h = await proxyHarness(t);
   const before = h.runtime.snapshot();
   await h.writeConfig({ models: [{ id: 'x', upstream: 'nowhere' }], server: { upstream: { maxRetries: -1 } } });
   const r = await reload(h.internalUrl);
@@ -49,7 +45,7 @@ test('an invalid config is rejected with a {path,message} list and the old one k
   assert.equal(r.body.status, 'invalid');
   assert.deepEqual(r.body.issues, [{ path: '/server/upstream/maxRetries', message: 'must be >= 0' }]);
   assert.equal(h.runtime.snapshot(), before);
-  const res = await sdk(h.url).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still here' }] });
+  const res = await h.sdk().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still here' }] });
   assert.equal(res.object, 'chat.completion');
   await h.writeConfig('{ not json');
   const broken = await reload(h.internalUrl);
@@ -58,8 +54,7 @@ test('an invalid config is rejected with a {path,message} list and the old one k
 });
 
 test('a rotated health key: the old one keeps working during the apply grace period', async (t) => {
-  const h = await startProxyHarness();
-  t.after(() => h.close());
+  const h = await proxyHarness(t);
   const config = defaultConfig(h.sim.url) as { server: Record<string, unknown>; auth: unknown };
   config.auth = h.runtime.snapshot().config.auth;
   config.server.healthKey = 'rotated-health-key-0000000';
@@ -69,4 +64,17 @@ test('a rotated health key: the old one keeps working during the apply grace per
     const res = await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(res.status, 200, key);
   }
+});
+
+test('two reloads close together end on the newest file', async (t) => {
+  const h = await proxyHarness(t);
+  const config = JSON.parse(JSON.stringify(h.runtime.snapshot().config)) as { models: Array<Record<string, unknown>> };
+  config.models.push({ id: 'v2', upstream: 'foundry' });
+  await h.writeConfig(config);
+  const first = h.runtime.reload();
+  config.models.push({ id: 'v3', upstream: 'foundry' });
+  await h.writeConfig(config);
+  const second = h.runtime.reload();
+  await Promise.all([first, second]);
+  assert.ok(h.runtime.snapshot().catalog.get('v3'), 'the second reload read the newest file');
 });

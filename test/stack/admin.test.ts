@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import OpenAI from 'openai';
-import { fetch as undiciFetch } from 'undici';
+import type OpenAI from 'openai';
 import { killStack, startStack, type Stack } from '../harness/stack.js';
 import { stackAdminApi } from '../harness/stack-admin-api.js';
-import { loopbackTlsAgent, servedFingerprint } from '../harness/loopback-tls.js';
+import { loopbackSdk, servedFingerprint } from '../harness/loopback-tls.js';
 import { waitUntil } from '../harness/ports.js';
 import { processInfo } from '../harness/supervisor-rpc.js';
 import { canonicalJson } from '../../admin/config/edit.js';
@@ -41,9 +40,7 @@ interface Usage {
 }
 
 function sdkVia(stack: Stack, host: string, key: string, ca: string): { client: OpenAI; close: () => Promise<void> } {
-  const agent = loopbackTlsAgent(ca);
-  const fetch = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
-  return { client: new OpenAI({ baseURL: `https://${host}:${stack.env.HTTPS_PORT}/v1`, apiKey: key, maxRetries: 0, fetch }), close: () => agent.close() };
+  return loopbackSdk(host, stack.env.HTTPS_PORT ?? '', key, ca);
 }
 
 function models(config: Json): Json[] {
@@ -57,7 +54,7 @@ test('the stack keeps admin API changes across a restart, and kill -9 of the adm
   t.after(() => killStack(stack));
   t.after(() => fs.rm(base, { recursive: true, force: true }));
   let api = await stackAdminApi(stack);
-  const localRoot = () => fs.readFile(path.join(stack.dataDir, 'caddy/pki/authorities/local/root.crt'), 'utf8');
+  const localRoot = () => stack.localCa();
   const certDirs = ['caddy/certificates', 'caddy/pki'];
 
   let keyId = '';

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT as ROOT } from '../harness/paths.js';
 
 // No Docker engine runs on our machines, so the image is checked as text: the parts the
 // entry script and supervisord.conf rely on, and the security properties the issue asks for.
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 const lines = dockerfile.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
 

@@ -10,10 +10,9 @@ import { loadConfigFile } from '../../common/config/load.js';
 import { verifyPassword } from '../../common/password-hash.js';
 import { KeyRing } from '../../proxy/access/client-auth.js';
 import { ConfigInvalidError } from '../../common/config/errors.js';
+import { REPO_ROOT, SAMPLE_CONFIG as FIXTURE } from '../harness/paths.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SKEL = path.join(ROOT, 'data-skel');
-const FIXTURE = path.join(ROOT, 'test/fixtures/seed-sample-config.json');
+const SKEL = path.join(REPO_ROOT, 'data-skel');
 const quiet = { info: () => undefined, warn: () => undefined };
 
 // The original project's Caddyfile: streams flushed with -1, compressed, no health headers.

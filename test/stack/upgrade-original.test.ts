@@ -9,14 +9,12 @@ import { killStack, startStack } from '../harness/stack.js';
 import { startCaddy } from '../harness/caddy-process.js';
 import { servedFingerprint } from '../harness/loopback-tls.js';
 import { freePort, waitUntil } from '../harness/ports.js';
+import { SAMPLE_CONFIG as FIXTURE } from '../harness/paths.js';
 
 // docs/architecture.md, "The init step": a data dir made by the original project — its config
 // (the fixture), its Caddyfile (flush_interval -1, encode, no health_headers) and a certificate
 // its Caddy got by ACME — starts under this stack without a new order, with the old client key
 // working and /healthz through Caddy answering 200.
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const FIXTURE = path.join(ROOT, 'test/fixtures/seed-sample-config.json');
 
 interface Ports {
   https: number;

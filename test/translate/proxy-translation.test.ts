@@ -1,19 +1,18 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { CLIENT_KEY, startProxyHarness } from '../harness/proxy-harness.js';
+import { proxyHarness } from '../harness/proxy-harness.js';
 
 // Translation through the real proxy: "codex" answers only the Responses API ("*": "responses"),
 // "chatonly" only Chat Completions. The SDK's own stream helpers assemble the answers.
 
-async function harness(t: { after: (fn: () => Promise<void>) => void }) {
-  const h = await startProxyHarness({
+async function harness(t: TestContext) {
+  const h = await proxyHarness(t, {
     configure: (c) => {
       (c.models as unknown[]).push({ id: 'chatonly', upstream: 'foundry', targetModel: 'dep-chat', routes: { responses: 'chat/completions' } });
     },
   });
-  t.after(() => h.close());
-  return { h, client: new OpenAI({ baseURL: `${h.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 }) };
+  return { h, client: h.sdk() };
 }
 
 const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];

@@ -7,29 +7,12 @@
  * errors mid-stream (issue 8).
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import OpenAI from 'openai';
-import { startFoundrySimulator } from '../../simulator/foundry/simulator.js';
-import { scriptedUpstream, simulatorUpstream, startTranslateBridge, type TranslateBridge, type Upstream } from '../harness/translate-bridge.js';
+import { bridgeOver as viaUpstream, bridgeOverSimulator as viaSimulator, scenario, scriptedUpstream, type TranslateBridge } from '../harness/translate-bridge.js';
 import { chatScript } from '../harness/translate-scripts.js';
 
 const MODEL = 'chat-deployment';
-
-async function viaSimulator(t: TestContext): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
-  const sim = await startFoundrySimulator();
-  t.after(() => sim.close());
-  return viaUpstream(t, simulatorUpstream(sim.url));
-}
-
-async function viaUpstream(t: TestContext, upstream: Upstream): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
-  const bridge = await startTranslateBridge(upstream);
-  t.after(() => bridge.close());
-  return { bridge, client: new OpenAI({ baseURL: bridge.baseURL, apiKey: 'test', maxRetries: 0 }) };
-}
-
-function scenario(name: string): { headers: Record<string, string> } {
-  return { headers: { 'x-sim-scenario': name } };
-}
 
 interface SentEvent {
   type: string;
