@@ -4,6 +4,7 @@
  * listening on a free port with its logs captured for leak checks. The admin reads and writes the
  * harness's config.json.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ import { ConfigStore } from '../../admin/config/store.js';
 import { ProxyClient } from '../../admin/proxy-client.js';
 import { LoginThrottle } from '../../admin/auth/login-throttle.js';
 import { CLIENT_KEY, startProxyHarness, type ProxyHarness } from './proxy-harness.js';
-import { caddyPorts, httpsRequest, localRootCa, startCaddy, type CaddyPorts, type CaddyProcess, type HttpsOptions, type Reply } from './caddy-process.js';
+import { CADDY_BIN, caddyPorts, httpsRequest, localRootCa, startCaddy, type CaddyPorts, type CaddyProcess, type HttpsOptions, type Reply } from './caddy-process.js';
 import { freePort, waitUntil } from './ports.js';
 
 export const ADMIN_USER = 'ops';
@@ -45,6 +46,15 @@ export interface AdminStack {
   api(method: string, url: string, opts?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }): Promise<LightMyRequestResponse>;
   /** A request through Caddy's HTTPS listener. */
   viaCaddy(urlPath: string, opts?: Partial<HttpsOptions> & { key?: string }): Promise<Reply>;
+  /** GET /admin/api/config: the reply, the config (secrets masked) and its ETag; fails the test unless 200. */
+  currentConfig(): Promise<CurrentConfig>;
+}
+
+/** The config as GET /admin/api/config answered it. */
+export interface CurrentConfig {
+  reply: LightMyRequestResponse;
+  config: Record<string, unknown>;
+  etag: string;
 }
 
 /** Options of `startAdminStack`. */
@@ -107,6 +117,7 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
     renderEnv,
     logger,
     throttle: new LoginThrottle(),
+    caddyBin: CADDY_BIN,
   });
   await admin.listen({ host: '127.0.0.1', port: adminPort });
   t.after(() => admin.close());
@@ -145,6 +156,11 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
         ...o,
         headers: { ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...o.headers },
       }),
+    async currentConfig() {
+      const reply = await stack.api('GET', '/admin/api/config');
+      assert.equal(reply.statusCode, 200, reply.body);
+      return { reply, config: reply.json<Record<string, unknown>>(), etag: String(reply.headers.etag) };
+    },
   };
   if (caddy) {
     await waitUntil(async () => (await stack.viaCaddy('/v1/models', { key: CLIENT_KEY })).status === 200, 20_000, 'Caddy to route /v1/models to the proxy');

@@ -1,0 +1,46 @@
+/**
+ * The admin app alone for login and request-guard tests: a config.json with only `adminAuth` and a
+ * health key in a temp dir, Caddy and the proxy pointed at closed ports (nothing here reaches
+ * them), requests by inject(), and the app's log lines captured.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
+import pino from 'pino';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loggerOptions } from '../../common/logger.js';
+import { buildAdmin } from '../../admin/app.js';
+import { CaddyClient } from '../../admin/caddy/client.js';
+import { ConfigStore } from '../../admin/config/store.js';
+import { ProxyClient } from '../../admin/proxy-client.js';
+
+/** An admin app and what it logged. */
+export interface AdminApp {
+  app: FastifyInstance;
+  logs: string[];
+}
+
+/** Builds the admin app with `adminAuth` as its login settings; closed and removed when `t` ends. */
+export async function startAdminApp(t: TestContext, adminAuth: Record<string, unknown>): Promise<AdminApp> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'config.json'), JSON.stringify({ server: { adminAuth, healthKey: 'health-key-0123456789abcdef' } }));
+  const logs: string[] = [];
+  const sink = new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString()), done()) });
+  const app = buildAdmin({
+    store: new ConfigStore(dir),
+    caddy: new CaddyClient('localhost:1'),
+    proxy: new ProxyClient('http://127.0.0.1:1'),
+    renderEnv: { adminAddress: 'localhost:1', storageRoot: path.join(dir, 'caddy'), logFile: path.join(dir, 'caddy.log'), proxyPort: 3, adminPort: 4, httpsPort: 5, httpPort: 6, dnsModules: [] },
+    logger: pino(loggerOptions('admin', 'debug'), sink),
+  });
+  t.after(() => app.close());
+  return { app, logs };
+}
+
+/** GET /admin/api/keys (a read any signed-in user may make) with `headers`. */
+export function getKeys(app: FastifyInstance, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'GET', url: '/admin/api/keys', headers });
+}
