@@ -90,18 +90,15 @@ export function describe(err: unknown): string {
   return `${err.name}${typeof code === 'string' ? ` ${code}` : ''}: ${err.message}${cause instanceof Error ? ` (${cause.message})` : ''}`;
 }
 
+/** Sends `req` through `door`, to be given up when `signal` aborts. */
+function send(door: Door, req: Req, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  return door.dispatcher.request({ origin: door.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, signal });
+}
+
 /** Sends `req` through `door` and reads the answer whole; throws on transport failure or deadline. */
 export async function exchange(door: Door, req: Req): Promise<Answer> {
   const t0 = performance.now();
-  const signal = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const res = await door.dispatcher.request({
-    origin: door.origin,
-    path: req.path,
-    method: req.method as Dispatcher.HttpMethod,
-    headers: req.headers,
-    body: req.body,
-    signal,
-  });
+  const res = await send(door, req, AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body) {
@@ -145,14 +142,7 @@ export async function readStream(door: Door, req: Req): Promise<StreamResult> {
   let status = 0;
   let text = '';
   try {
-    const res = await door.dispatcher.request({
-      origin: door.origin,
-      path: req.path,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: req.headers,
-      body: req.body,
-      signal: controller.signal,
-    });
+    const res = await send(door, req, controller.signal);
     status = res.statusCode;
     const type = String(res.headers['content-type'] ?? '');
     try {

@@ -134,36 +134,30 @@ export interface HttpsOptions {
   body?: string;
 }
 
+/** Sends the request `start` makes (handing it the response callback) with `body`, and reads the answer whole. */
+function exchange(start: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = start((res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** One HTTPS request to 127.0.0.1:`port`, trusting only `opts.ca`. */
 export function httpsRequest(port: number, urlPath: string, opts: HttpsOptions): Promise<Reply> {
   const name = opts.servername === null ? undefined : (opts.servername ?? 'localhost');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', ca: opts.ca, servername: name, headers: { host: `${name ?? '127.0.0.1'}:${port}`, ...opts.headers }, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
+  const headers = { host: `${name ?? '127.0.0.1'}:${port}`, ...opts.headers };
+  return exchange((onResponse) => https.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', ca: opts.ca, servername: name, headers, agent: false }, onResponse), opts.body);
 }
 
 /** One plain-HTTP request to 127.0.0.1:`port` (Caddy's admin API, its HTTP listener, a stub). */
 export function httpRequest(port: number, urlPath: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
+  return exchange((onResponse) => http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, onResponse), opts.body);
 }
 
 /**

@@ -45,6 +45,8 @@ export interface ProxyHarness {
   sdk(key?: string): OpenAI;
   /** GET /internal/stats (the usage report the admin shows). */
   stats(): Promise<UsageReport>;
+  /** A raw POST /v1/chat/completions of `body` as JSON with CLIENT_KEY (plus `init`'s headers and signal). */
+  postChat(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
   /** Stops the proxy (flushing its state to DATA_DIR) and starts a new one on the same data dir. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -129,6 +131,13 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     writeConfig,
     sdk: (key = CLIENT_KEY) => new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: key, maxRetries: 0 }),
     stats: async () => (await (await fetch(`${harness.internalUrl}/internal/stats`)).json()) as UsageReport,
+    postChat: (body, init = {}) =>
+      fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', ...init.headers },
+        body: JSON.stringify(body),
+        ...(init.signal ? { signal: init.signal } : {}),
+      }),
     async restart() {
       await stopProxy();
       proxy = await startProxy();

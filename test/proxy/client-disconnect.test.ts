@@ -2,18 +2,13 @@
 // or has not answered yet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLIENT_KEY, STREAM_REQUEST, proxyHarness } from '../harness/proxy-harness.js';
+import { STREAM_REQUEST, proxyHarness } from '../harness/proxy-harness.js';
 
 test('a client that disconnects mid-stream aborts the upstream request at once', async (t) => {
   const h = await proxyHarness(t);
   h.sim.enqueue({ kind: 'slowChunks', intervalMs: 200, chunks: 50 });
   const controller = new AbortController();
-  const res = await fetch(`${h.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify(STREAM_REQUEST),
-    signal: controller.signal,
-  });
+  const res = await h.postChat(STREAM_REQUEST, { signal: controller.signal });
   const reader = res.body!.getReader();
   await reader.read();
   const abortedAt = Date.now();
@@ -28,12 +23,7 @@ test('a client that disconnects while the upstream has not answered yet aborts i
   const h = await proxyHarness(t);
   h.sim.enqueue({ kind: 'hang' });
   const controller = new AbortController();
-  const pending = fetch(`${h.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...STREAM_REQUEST, stream: false }),
-    signal: controller.signal,
-  }).catch((e: unknown) => e);
+  const pending = h.postChat({ ...STREAM_REQUEST, stream: false }, { signal: controller.signal }).catch((e: unknown) => e);
   await h.sim.waitFor(() => true, 3000);
   controller.abort();
   await pending;

@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { expectApiError } from '../harness/api-error.js';
-import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
+import { HELLO, proxyHarness } from '../harness/proxy-harness.js';
 
 test('model problems: missing → 400, unknown → 404 model_not_found', async (t) => {
   const h = await proxyHarness(t);
   await expectApiError(h.sdk().chat.completions.create({ ...HELLO, model: 'nope' }), 404, 'model_not_found', OpenAI.NotFoundError);
-  const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ messages: [] }) });
+  const res = await h.postChat({ messages: [] });
   assert.equal(res.status, 400);
   assert.deepEqual(await res.json(), { error: { message: 'You must provide a model parameter.', type: 'invalid_request_error', param: 'model', code: 'missing_model' } });
 });

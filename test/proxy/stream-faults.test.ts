@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { CLIENT_KEY, STREAM_REQUEST, proxyHarness } from '../harness/proxy-harness.js';
+import { STREAM_REQUEST, proxyHarness } from '../harness/proxy-harness.js';
 
 test('an upstream that drops mid-stream: the client gets what was sent, then an error event the SDK raises', async (t) => {
   const h = await proxyHarness(t);
@@ -25,11 +25,7 @@ test('an upstream that drops mid-stream: the client gets what was sent, then an 
 test('the raw stream after a mid-stream failure: whole events, one error event, no [DONE]', async (t) => {
   const h = await proxyHarness(t);
   h.sim.enqueue({ kind: 'dropMidStream', afterChunks: 2 });
-  const res = await fetch(`${h.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify(STREAM_REQUEST),
-  });
+  const res = await h.postChat(STREAM_REQUEST);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'no-cache');
   assert.equal(res.headers.get('x-accel-buffering'), 'no');

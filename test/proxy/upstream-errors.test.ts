@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { expectApiError } from '../harness/api-error.js';
-import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
+import { HELLO, proxyHarness } from '../harness/proxy-harness.js';
 
 test('upstream errors pass through with their status, body and retry headers', async (t) => {
   const h = await proxyHarness(t);
@@ -30,7 +30,7 @@ test('an upstream error body passes through byte for byte', async (t) => {
   const h = await proxyHarness(t);
   const azureBody = { error: { code: 'content_filter', message: 'The response was filtered', param: 'prompt', type: null, innererror: { code: 'ResponsibleAIPolicyViolation' } } };
   h.sim.enqueue({ kind: 'status', status: 400, body: azureBody });
-  const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(HELLO) });
+  const res = await h.postChat(HELLO);
   assert.equal(res.status, 400);
   assert.deepEqual(await res.json(), azureBody);
 });

@@ -2,21 +2,17 @@
 // client's), and the request ids come back to the client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
+import { HELLO, proxyHarness } from '../harness/proxy-harness.js';
 
 test('headers: an allow-list goes upstream (no Azure credential headers), Azure ids come back', async (t) => {
   const h = await proxyHarness(t);
-  const res = await fetch(`${h.url}/v1/chat/completions`, {
-    method: 'POST',
+  const res = await h.postChat(HELLO, {
     headers: {
-      authorization: `Bearer ${CLIENT_KEY}`,
-      'content-type': 'application/json',
       'x-ms-authorization-auxiliary': 'Bearer other-tenant-token',
       'ocp-apim-subscription-key': 'k',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       'x-custom': 'drop me',
     },
-    body: JSON.stringify(HELLO),
   });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
