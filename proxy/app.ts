@@ -12,7 +12,7 @@ import { registerRequestGuard } from './access/request-guard.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage/accounting.js';
 import { relay } from './relay/relay.js';
-import { bodyLimitOf } from './snapshot.js';
+import { bodyLimitOf, snapshotOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerResponseFollowUps } from './routes/response-follow-ups.js';
@@ -70,7 +70,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
 
   app.removeAllContentTypeParsers();
   const parseJson = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    const limit = bodyLimitOf(runtime.snapshot().config, opts.envBodyLimit);
+    const limit = bodyLimitOf(snapshotOf(req, runtime).config, opts.envBodyLimit);
     if (body.length > limit) return done(new BodyTooLargeError(String(limit)));
     req.rawBody = body;
     // An empty JSON body (e.g. POST …/cancel from some SDKs) is no body, not a syntax error.
@@ -91,8 +91,10 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) => parseJson(req, body as Buffer, done));
   }
 
-  registerRequestGuard(app, runtime, opts.envBodyLimit);
+  app.decorateRequest('configSnapshot', undefined);
+  // Accounting first: a request the guard refuses is counted too.
   registerUsageAccounting(app, runtime.usage);
+  registerRequestGuard(app, runtime, opts.envBodyLimit);
 
   for (const [url, route] of Object.entries(POST_ROUTES)) {
     app.post(url, (req, reply) => relay(runtime, route, req, reply));

@@ -2,6 +2,7 @@
  * Everything the request path derives from one config: keys, models, timeouts. Built whole on
  * every (re)load and swapped in one assignment, so a request never sees half a config.
  */
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../common/config/schema.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
 import { KeyRing } from './access/client-auth.js';
@@ -16,6 +17,22 @@ export interface ConfigSnapshot {
   readonly catalog: ModelCatalog;
   readonly timeouts: RequestTimeouts;
   readonly loadedAt: Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The snapshot this request is served with (see snapshotOf). */
+    configSnapshot?: ConfigSnapshot;
+  }
+}
+
+/**
+ * The snapshot `req` is served with: taken from `source` on first use and kept, so a reload
+ * while the request runs never gives it keys from one config and models from another.
+ */
+export function snapshotOf(req: FastifyRequest, source: { snapshot(): ConfigSnapshot }): ConfigSnapshot {
+  req.configSnapshot ??= source.snapshot();
+  return req.configSnapshot;
 }
 
 /** Builds a snapshot; `extraHealthKeys` are previous health keys still accepted during an apply. */

@@ -5,9 +5,10 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BodyTooLargeError, InvalidKeyError, KeyDisabledError, MissingKeyError } from '../errors.js';
+import type { ApiKeyEntry } from '../../common/config/schema.js';
+import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, MissingKeyError } from '../errors.js';
 import { presentedKey } from './client-auth.js';
-import { bodyLimitOf } from '../snapshot.js';
+import { bodyLimitOf, snapshotOf } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
 
 /** Counts body bytes and fails the stream as soon as `limit` is passed. */
@@ -28,7 +29,8 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
-    const limit = bodyLimitOf(runtime.snapshot().config, envBodyLimit);
+    const snap = snapshotOf(req, runtime);
+    const limit = bodyLimitOf(snap.config, envBodyLimit);
     if (Number(req.headers['content-length'] ?? 0) > limit) {
       // The rest of the upload is not read: close the connection after answering.
       void reply.header('connection', 'close');
@@ -36,7 +38,7 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     }
     const key = presentedKey(req.headers);
     if (!key) throw new MissingKeyError();
-    const caller = runtime.snapshot().keys.identify(key);
+    const caller = snap.keys.identify(key);
     if (!caller) throw new InvalidKeyError();
     if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
     req.caller = caller;
@@ -48,9 +50,21 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     if (!req.raw.complete) void reply.header('connection', 'close');
     return payload;
   });
-  app.addHook('preParsing', async (_req, reply, payload) => {
-    const counter = new BodyLimitCounter(bodyLimitOf(runtime.snapshot().config, envBodyLimit));
+  app.addHook('preParsing', async (req, reply, payload) => {
+    const counter = new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit));
     counter.once('error', () => void reply.header('connection', 'close'));
     return payload.pipe(counter);
   });
+}
+
+/** The client key a request past the guard was made with; the health key may only call /healthz and /readyz. */
+export function clientKeyOf(req: FastifyRequest): ApiKeyEntry {
+  const caller = req.caller;
+  if (!caller || caller.kind !== 'client') throw new HealthKeyOnlyError();
+  return caller.entry;
+}
+
+/** True when `key` may use the model `modelId` (its `models` allow-list, when it has one). */
+export function mayUseModel(key: ApiKeyEntry, modelId: string): boolean {
+  return !key.models || key.models.includes(modelId);
 }

@@ -25,9 +25,19 @@ export interface SseTapOptions {
   onEvent?: (e: SseEvent) => void;
   /** When given, the tap frames its output by event and removes the bytes of events for which this returns true. */
   drop?: (e: SseEvent) => boolean;
+  /**
+   * When given (not with `drop`), the output is only what this returns for each event: the input's
+   * own bytes (comments, an unterminated tail, events past `maxEventBytes`) never pass.
+   */
+  convert?: (e: SseEvent) => readonly string[];
+  /** Called once the input has ended; what it returns closes the output. */
+  trailer?: () => readonly string[];
   /** Largest pending event kept for parsing; past it the tap stops parsing and only passes bytes on. */
   maxEventBytes?: number;
 }
+
+/** What reaches the output: every input chunk as is, whole events minus dropped ones, or converted events. */
+type Output = 'tap' | 'frame' | 'convert';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -36,10 +46,16 @@ const SPACE = 0x20;
 /** 16 MiB: far above any real completion chunk, low enough that a runaway upstream cannot exhaust memory. */
 const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-/** Parses an upstream SSE body for events; passes bytes on unchanged, or with `drop`, minus the dropped events. */
+/**
+ * Parses an upstream SSE body for events; passes bytes on unchanged, or with `drop`, minus the
+ * dropped events, or with `convert`, as the converted events.
+ */
 export class SseTap extends Transform {
   readonly #onEvent: ((e: SseEvent) => void) | undefined;
   readonly #drop: ((e: SseEvent) => boolean) | undefined;
+  readonly #convert: ((e: SseEvent) => readonly string[]) | undefined;
+  readonly #trailer: (() => readonly string[]) | undefined;
+  readonly #output: Output;
   readonly #max: number;
   /** False when nobody listens, or after the size limit was hit: then chunks just flow through. */
   #parsing: boolean;
@@ -57,16 +73,21 @@ export class SseTap extends Transform {
 
   constructor(opts: SseTapOptions = {}) {
     super();
+    if (opts.drop && opts.convert) throw new Error('SseTap: drop and convert exclude each other');
     this.#onEvent = opts.onEvent;
     this.#drop = opts.drop;
+    this.#convert = opts.convert;
+    this.#trailer = opts.trailer;
+    this.#output = opts.convert ? 'convert' : opts.drop ? 'frame' : 'tap';
     this.#max = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-    this.#parsing = opts.onEvent !== undefined || opts.drop !== undefined;
+    this.#parsing = opts.onEvent !== undefined || this.#output !== 'tap';
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     if (chunk.length === 0) return cb();
-    // Tap mode: the client gets the very same Buffer at once; parsing only watches.
-    if (this.#drop === undefined || !this.#parsing) this.push(chunk);
+    // Tap mode: the client gets the very same Buffer at once; parsing only watches. Framing
+    // that gave up parsing passes bytes on the same way; conversion never passes input bytes.
+    if (this.#output === 'tap' || (this.#output === 'frame' && !this.#parsing)) this.push(chunk);
     if (this.#parsing) this.#parse(chunk);
     cb();
   }
@@ -79,10 +100,17 @@ export class SseTap extends Transform {
         if (this.#line(this.#takeLine(Buffer.alloc(0)))) this.#finish(Buffer.alloc(0));
       }
       // The spec discards an event that lacks its blank line at EOF; framing still hands its bytes on.
-      if (this.#drop !== undefined) for (const s of this.#segs) this.push(s);
+      if (this.#output === 'frame') for (const s of this.#segs) this.push(s);
       this.#segs = [];
     }
+    if (this.#trailer) this.#pushFrames(this.#trailer());
     cb();
+  }
+
+  /** Pushes frames as one chunk: one write to the client instead of one per frame. */
+  #pushFrames(frames: readonly string[]): void {
+    if (frames.length === 1) this.push(frames[0]);
+    else if (frames.length > 1) this.push(frames.join(''));
   }
 
   #parse(chunk: Buffer): void {
@@ -170,7 +198,7 @@ export class SseTap extends Transform {
     this.#segBytes = 0;
     this.#type = '';
     this.#data = [];
-    const framing = this.#drop !== undefined;
+    const framing = this.#output === 'frame';
     if (data.length === 0 && !framing) return;
     // One copy at most, and none for an event that arrived inside a single chunk.
     const raw = segs.length === 1 && segs[0] !== undefined ? segs[0] : Buffer.concat(segs);
@@ -182,6 +210,7 @@ export class SseTap extends Transform {
       } catch {
         // A faulty observer must not cost the client its response.
       }
+      if (this.#convert) return this.#converted(e);
       try {
         keep = this.#drop?.(e) !== true;
       } catch {
@@ -192,10 +221,21 @@ export class SseTap extends Transform {
     if (keep && framing) this.push(raw);
   }
 
-  /** Over the limit: stop parsing, hand held bytes on unchanged, and pass through from now on. */
+  /** Pushes what `convert` makes of an event; a throw yields nothing for it, like a faulty observer. */
+  #converted(e: SseEvent): void {
+    let frames: readonly string[] = [];
+    try {
+      frames = this.#convert?.(e) ?? [];
+    } catch {
+      // As with a faulty observer: one bad event must not end the client's stream here.
+    }
+    this.#pushFrames(frames);
+  }
+
+  /** Over the limit: stop parsing; framing hands held bytes on unchanged and passes through from now on. */
   #giveUp(rest: Buffer): void {
     this.#parsing = false;
-    if (this.#drop !== undefined) {
+    if (this.#output === 'frame') {
       for (const s of this.#segs) this.push(s);
       if (rest.length > 0) this.push(rest);
     }

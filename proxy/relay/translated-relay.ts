@@ -5,20 +5,21 @@
  * exactly the API it called (proxy/translate/*, docs/translation.md). Upstream errors before
  * the first byte pass through unchanged, as everywhere else.
  */
-import { Readable, pipeline } from 'node:stream';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { RouteKey } from '../../common/config/schema.js';
-import { SseTap } from './sse-events.js';
 import { chatRequestToResponses, chatWantsStreamUsage } from '../translate/chat-to-responses-request.js';
 import { responsesRequestToChat } from '../translate/responses-to-chat-request.js';
 import { responsesResponseToChat } from '../translate/responses-to-chat-response.js';
 import { chatCompletionToResponse } from '../translate/chat-to-responses-response.js';
 import { ResponsesToChatStream } from '../translate/responses-stream-to-chat.js';
 import { ChatToResponsesStream } from '../translate/chat-stream-to-responses.js';
+import type { UpstreamEvent } from '../translate/sse-frames.js';
 import { extractUsage } from '../usage/extract.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
-import { readBody, relayJson, type RelayOutcome } from './response-relay.js';
-import { describeTransportError, type UpstreamExchange } from '../upstream/call.js';
+import { bufferedExchange, readBody } from '../upstream/read-body.js';
+import type { UpstreamExchange } from '../upstream/call.js';
+import { relayJson, type RelayHooks, type RelayOutcome } from './response-relay.js';
+import { relayEventStream, type EventTransform } from './event-stream.js';
 import { InvalidParameterError } from '../errors.js';
 
 /** Which way a request is translated, if at all. */
@@ -39,81 +40,59 @@ export function translateRequest(kind: Translation, body: Record<string, unknown
 }
 
 interface Converter {
-  push(e: { event?: string; data: string }): string[];
+  push(e: UpstreamEvent): string[];
   end(): string[];
   readonly usage: unknown;
 }
 
 /** Relays a translated answer; `clientBody` is the request as the client sent it. */
-export async function relayTranslated(kind: Translation, exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, clientBody: Record<string, unknown>, log: FastifyBaseLogger, alreadyRead?: Buffer): Promise<RelayOutcome> {
+export async function relayTranslated(kind: Translation, exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, clientBody: Record<string, unknown>, hooks: RelayHooks): Promise<RelayOutcome> {
   const contentType = String(exchange.headers['content-type'] ?? '');
   // Errors (and anything not a success) pass through as Azure sent them.
-  if (exchange.statusCode >= 300) return relayJson(exchange, reply, upstreamName, alreadyRead);
+  if (exchange.statusCode >= 300) return relayJson(exchange, reply, upstreamName, hooks);
   if (contentType.startsWith('text/event-stream')) {
     const converter: Converter = kind === 'chat-to-responses' ? new ResponsesToChatStream({ includeUsage: chatWantsStreamUsage(clientBody) }) : new ChatToResponsesStream({ request: clientBody });
-    return relayConvertedStream(exchange, reply, converter, log);
+    const end = await relayEventStream(exchange, reply, converting(converter, hooks), hooks.log);
+    return { streamed: true, end };
   }
-  const body = alreadyRead ?? (await readBody(exchange, upstreamName));
+  const body = await readBody(exchange, upstreamName);
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
   } catch {
-    return relayJson(exchange, reply, upstreamName, body);
+    return relayJson(bufferedExchange(exchange, body), reply, upstreamName, hooks);
   }
+  const usage = extractUsage(parsed);
+  if (usage) hooks.onUsage?.(usage);
   const headers = clientResponseHeaders(exchange.headers);
   if (kind === 'chat-to-responses') {
     const answer = responsesResponseToChat(parsed);
     void reply.code(answer.ok ? 200 : answer.status).headers(headers).type('application/json').send(answer.ok ? answer.value : answer.body);
-    return { streamed: false, end: 'complete', usage: extractUsage(parsed) };
+    return { streamed: false, end: 'complete' };
   }
   void reply.code(200).headers(headers).type('application/json').send(chatCompletionToResponse(parsed, clientBody));
-  return { streamed: false, end: 'complete', usage: extractUsage(parsed) };
+  return { streamed: false, end: 'complete' };
 }
 
-// Upstream events go through the SSE tap into the converter; its frames go to the client as
-// they come. A dropped upstream ends the converter like an end of stream: it then emits the
-// API's own error event instead of a completion (it knows whether the answer was complete).
-function relayConvertedStream(exchange: UpstreamExchange, reply: FastifyReply, converter: Converter, log: FastifyBaseLogger): Promise<RelayOutcome> {
-  const headers = clientResponseHeaders(exchange.headers);
-  delete headers['content-length'];
-  void reply.code(200).headers(headers).header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-  const pending: string[] = [];
-  const tap = new SseTap({ onEvent: (e) => pending.push(...converter.push({ event: e.event, data: e.data })) });
-  pipeline(exchange.body, tap, () => undefined);
-  return new Promise<RelayOutcome>((resolve) => {
-    let settled = false;
-    const settle = (end: RelayOutcome['end']) => {
-      if (settled) return;
-      settled = true;
-      resolve({ streamed: true, end, usage: extractUsage({ usage: converter.usage }) });
-    };
-    async function* frames(): AsyncGenerator<string> {
-      let end: RelayOutcome['end'] = 'complete';
-      try {
-        for await (const _ of tap) {
-          void _;
-          while (pending.length) yield pending.shift()!;
+// Upstream events go through the converter; its frames go to the client as they come. A dropped
+// upstream ends the converter like an end of stream: it then emits the API's own error event
+// instead of a completion (it knows whether the answer was complete).
+function converting(converter: Converter, hooks: RelayHooks): EventTransform {
+  let reported: unknown = null;
+  return {
+    events: {
+      convert: (e) => {
+        const frames = converter.push(e);
+        // The converter keeps the upstream's usage once it arrived: report it as soon as it changes.
+        if (converter.usage !== reported) {
+          reported = converter.usage;
+          const usage = extractUsage({ usage: reported });
+          if (usage) hooks.onUsage?.(usage);
         }
-      } catch (err) {
-        if (exchange.signal.aborted && !reply.raw.writable) {
-          end = 'client_aborted';
-        } else {
-          end = 'upstream_error';
-          log.warn({ err: describeTransportError(exchange.signal.aborted ? exchange.signal.reason : err) }, 'upstream failed mid-stream (translated)');
-        }
-      }
-      try {
-        if (end !== 'client_aborted') for (const f of converter.end()) yield f;
-      } finally {
-        settle(end);
-      }
-    }
-    const out = Readable.from(frames());
-    out.once('close', () => {
-      if (settled) return;
-      exchange.body.destroy();
-      settle('client_aborted');
-    });
-    void reply.send(out);
-  });
+        return frames;
+      },
+    },
+    contentType: 'text/event-stream; charset=utf-8',
+    end: () => converter.end(),
+  };
 }

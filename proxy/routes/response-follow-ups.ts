@@ -1,52 +1,47 @@
 /**
  * Follow-ups on a stored Responses API response — `GET`/`DELETE /v1/responses/{id}`,
  * `POST …/cancel`, `GET …/input_items` — go to the target that produced it (Azure can only
- * serve a response on the resource that made it), found in the response-affinity map.
+ * serve a response on the resource that made it), found in the response-affinity map, on the
+ * route that made it (see targets/follow-up-path.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HealthKeyOnlyError, UnknownResponseError } from '../errors.js';
-import type { ResolvedTarget } from '../targets/model-catalog.js';
-import { relayJson, relayStream } from '../relay/response-relay.js';
-import { send } from '../relay/relay.js';
+import { UnknownResponseError } from '../errors.js';
+import { clientKeyOf, mayUseModel } from '../access/request-guard.js';
+import { relayAnswer } from '../relay/response-relay.js';
 import type { ProxyRuntime } from '../runtime.js';
-import { RequestDeadline } from '../upstream/call.js';
-import { accountingOf } from '../usage/accounting.js';
+import { snapshotOf } from '../snapshot.js';
+import { followUpPath } from '../targets/follow-up-path.js';
 import { targetKey } from '../targets/target-order.js';
+import { RequestStop } from '../upstream/request-stop.js';
+import { sendUpstream } from '../upstream/send.js';
+import { accountingOf } from '../usage/accounting.js';
 
-const DEFAULT_RESPONSES_PATH = '/openai/v1/responses';
 const SAFE_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
-async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, method: 'GET' | 'POST' | 'DELETE', suffix: string): Promise<void> {
-  const caller = req.caller;
-  if (!caller || caller.kind !== 'client') throw new HealthKeyOnlyError();
+async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, method: 'GET' | 'POST' | 'DELETE', action: string): Promise<void> {
+  const stop = new RequestStop(reply.raw);
+  const key = clientKeyOf(req);
   const id = req.params.id;
   const origin = SAFE_ID.test(id) ? runtime.affinity.lookup(id) : undefined;
-  if (!origin) throw new UnknownResponseError(id);
-  if (caller.entry.models && !caller.entry.models.includes(origin.model)) throw new UnknownResponseError(id);
-  const snap = runtime.snapshot();
-  const upstream = snap.config.upstreams.find((u) => u.name === origin.upstream);
-  if (!upstream) throw new UnknownResponseError(id);
+  if (!origin || !mayUseModel(key, origin.model)) throw new UnknownResponseError(id);
+  const snap = snapshotOf(req, runtime);
+  const target = snap.catalog.locate(origin, 'responses');
+  if (!target) throw new UnknownResponseError(id);
   const acc = accountingOf(req);
   acc.model = origin.model;
-  // Keep the client's query (limit/order/after for input_items, stream/include for GET).
-  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-  const base = (upstream.routes.responses ?? DEFAULT_RESPONSES_PATH).split('?')[0] ?? DEFAULT_RESPONSES_PATH;
-  const target: ResolvedTarget = { upstream, deployment: origin.deployment, path: `${base}/${encodeURIComponent(id)}${suffix}${query}`, upstreamRoute: 'responses', priority: 0, weight: 1 };
   acc.target = targetKey(target);
 
-  const clientGone = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) clientGone.abort(new Error('client disconnected'));
-  });
-  const deadline = new RequestDeadline(snap.timeouts.totalMs, clientGone);
+  stop.startDeadline(snap.timeouts.totalMs);
   try {
-    const exchange = await send(runtime, snap, target, method === 'POST' ? '{}' : undefined, req, clientGone.signal, method);
-    const streamed = String(exchange.headers['content-type'] ?? '').startsWith('text/event-stream') && exchange.statusCode < 300;
-    const outcome = streamed ? await relayStream(exchange, reply, { route: 'responses', dropUsageChunk: false, log: req.log }) : await relayJson(exchange, reply, upstream.name);
+    const path = followUpPath(target.path, id, action, req.url);
+    const body = method === 'POST' ? '{}' : undefined;
+    const exchange = await sendUpstream(runtime, { upstream: target.upstream, path, method, body, clientHeaders: req.headers, requestId: req.id, timeouts: snap.timeouts, signal: stop.signal });
+    // A stored response carries the usage of the call that made it, counted then: none here.
+    const outcome = await relayAnswer(exchange, reply, target.upstream.name, { route: 'responses', dropUsageChunk: false, log: req.log });
     if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);
     if (outcome.end === 'upstream_error') acc.status = 502;
   } finally {
-    deadline.clear();
+    stop.clear();
   }
 }
 
@@ -58,4 +53,3 @@ export function registerResponseFollowUps(app: FastifyInstance, runtime: ProxyRu
   app.post<R>('/v1/responses/:id/cancel', (req, reply) => followUp(runtime, req, reply, 'POST', '/cancel'));
   app.get<R>('/v1/responses/:id/input_items', (req, reply) => followUp(runtime, req, reply, 'GET', '/input_items'));
 }
-

@@ -8,28 +8,22 @@
 import type { FastifyRequest } from 'fastify';
 import type { UpstreamSettings } from '../../common/config/schema.js';
 import type { ResolvedTarget } from './model-catalog.js';
-import { readBody, upstreamAuthFailure } from '../relay/response-relay.js';
 import { retryAfterMs, backoffMs } from './retry-after.js';
 import { targetKey } from './target-order.js';
 import type { TargetStates } from './target-state.js';
-import type { UpstreamExchange } from '../upstream/call.js';
-import { describeTransportError, isTimeout } from '../upstream/call.js';
+import { describeTransportError, isTimeout, type UpstreamExchange } from '../upstream/call.js';
+import { bufferedExchange, readBody } from '../upstream/read-body.js';
+import { upstreamAuthFailure } from '../upstream/auth-failure.js';
 import { allTargetsUnavailable, rateLimitedEverywhere } from '../errors.js';
 
-/** One attempt's request, built per target (each has its own deployment name). */
-export interface PreparedAttempt {
-  send(): Promise<UpstreamExchange>;
-}
-
-/** The exchange that will be relayed to the client. */
-export interface ChosenExchange {
-  exchange: UpstreamExchange;
+/** The exchange that will be relayed to the client (its body already read when it is an upstream error being passed on). */
+export interface ChosenExchange<E extends UpstreamExchange> {
+  exchange: E;
   target: ResolvedTarget;
-  /** The body, when it had to be read already (an upstream error being passed through). */
-  alreadyRead?: Buffer;
 }
 
-export interface FailoverContext {
+/** What failover needs for one request; `E` is what an attempt returns (an exchange, maybe with more). */
+export interface FailoverContext<E extends UpstreamExchange> {
   states: TargetStates;
   settings: UpstreamSettings;
   request: FastifyRequest;
@@ -37,10 +31,10 @@ export interface FailoverContext {
   signal: AbortSignal;
   /** Epoch ms by which everything must be done (Infinity = no deadline). */
   deadlineAt: number;
-  attempt(target: ResolvedTarget): Promise<UpstreamExchange>;
+  attempt(target: ResolvedTarget): Promise<E>;
 }
 
-type Failure = { kind: 'response'; status: number; exchange: UpstreamExchange; body: Buffer; target: ResolvedTarget } | { kind: 'transport'; error: unknown; target: ResolvedTarget };
+type Failure<E> = { kind: 'response'; status: number; exchange: E; body: Buffer; target: ResolvedTarget } | { kind: 'transport'; error: unknown; target: ResolvedTarget };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -62,17 +56,17 @@ function isTargetFailure(status: number): boolean {
 }
 
 /** Tries `targets` in order (see target-order.ts) until one gives an answer worth relaying. */
-export async function sendWithFailover(ctx: FailoverContext, targets: readonly ResolvedTarget[]): Promise<ChosenExchange> {
+export async function sendWithFailover<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: readonly ResolvedTarget[]): Promise<ChosenExchange<E>> {
   const { states, settings } = ctx;
   let retriesLeft = settings.maxRetries;
   let retryNumber = 0;
-  let last: Failure | undefined;
+  let last: Failure<E> | undefined;
   const queue = [...targets];
   while (queue.length > 0) {
     const target = queue.shift()!;
     const key = targetKey(target);
     if (!states.tryAcquire(key)) continue;
-    let failure: Failure;
+    let failure: Failure<E>;
     try {
       const exchange = await ctx.attempt(target);
       if (exchange.statusCode !== 429) states.observeHeaders(key, exchange.headers);
@@ -122,7 +116,7 @@ export async function sendWithFailover(ctx: FailoverContext, targets: readonly R
 }
 
 // Nothing could be relayed as a success: say why, in the most useful form.
-function finish(ctx: FailoverContext, targets: readonly ResolvedTarget[], last: Failure | undefined): ChosenExchange {
+function finish<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: readonly ResolvedTarget[], last: Failure<E> | undefined): ChosenExchange<E> {
   const waits = targets.map((t) => ctx.states.waitMs(targetKey(t)));
   const shortest = Math.min(...waits);
   if (waits.every((w) => w > 0)) {
@@ -130,9 +124,9 @@ function finish(ctx: FailoverContext, targets: readonly ResolvedTarget[], last: 
       // Azure's own 429 (its message and headers), with retry-after set to when the first
       // target of the pool may be tried again.
       // Untouched when the target that answered it is the first to come back.
-      if (ctx.states.waitMs(targetKey(last.target)) <= shortest) return { exchange: last.exchange, target: last.target, alreadyRead: last.body };
+      if (ctx.states.waitMs(targetKey(last.target)) <= shortest) return passOn(last);
       const headers = { ...last.exchange.headers, 'retry-after': String(Math.max(1, Math.ceil(shortest / 1000))), 'retry-after-ms': String(Math.ceil(shortest)) };
-      return { exchange: { ...last.exchange, headers }, target: last.target, alreadyRead: last.body };
+      return passOn({ ...last, exchange: { ...last.exchange, headers } });
     }
     if (!last) {
       const views = ctx.states.view();
@@ -144,5 +138,10 @@ function finish(ctx: FailoverContext, targets: readonly ResolvedTarget[], last: 
   if (last.kind === 'transport') throw last.error;
   if (last.status === 401 || last.status === 403) throw upstreamAuthFailure(last.target.upstream.name, last.status, last.body.toString('utf8'));
   // Pass the last upstream error through with its status, body and headers.
-  return { exchange: last.exchange, target: last.target, alreadyRead: last.body };
+  return passOn(last);
+}
+
+// An upstream error answer, relayed with the body failover already read.
+function passOn<E extends UpstreamExchange>(failure: { exchange: E; body: Buffer; target: ResolvedTarget }): ChosenExchange<E> {
+  return { exchange: bufferedExchange(failure.exchange, failure.body), target: failure.target };
 }

@@ -38,6 +38,20 @@ const WILDCARD_ROUTES: ReadonlySet<RouteKey> = new Set(['chat/completions', 'res
 
 const CREATED_EPOCH = 1_700_000_000;
 
+// What the model says about a route: another route key, an explicit path, or nothing.
+function routeOverride(model: ModelEntry, route: RouteKey): string | undefined {
+  return model.routes[route] ?? (WILDCARD_ROUTES.has(route) ? model.routes['*'] : undefined);
+}
+
+// The upstream's path template for a route: its own `routes` entry, or Foundry's v1 default.
+function upstreamPath(upstream: UpstreamEntry, route: RouteKey): string {
+  return upstream.routes[route] ?? DEFAULT_UPSTREAM_PATHS[route];
+}
+
+function fillDeployment(template: string, deployment: string): string {
+  return template.replaceAll('{deployment}', encodeURIComponent(deployment));
+}
+
 function stableCreated(id: string): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
@@ -78,7 +92,7 @@ export class ModelCatalog {
 
   /** The targets for `model` on the client route `route`, sorted by priority (lowest first). */
   resolve(model: CatalogModel, route: RouteKey): ResolvedTarget[] | ResolveFailure {
-    const override = model.entry.routes[route] ?? (WILDCARD_ROUTES.has(route) ? model.entry.routes['*'] : undefined);
+    const override = routeOverride(model.entry, route);
     const targets = model.entry.targets ?? [{ upstream: model.entry.upstream ?? '', targetModel: model.entry.targetModel, priority: 0, weight: 1 }];
     const resolved: ResolvedTarget[] = [];
     for (const t of targets) {
@@ -92,17 +106,26 @@ export class ModelCatalog {
         template = override;
       } else {
         if (override && isRouteKey(override)) upstreamRoute = override;
-        template = upstream.routes[upstreamRoute as string] ?? DEFAULT_UPSTREAM_PATHS[upstreamRoute];
+        template = upstreamPath(upstream, upstreamRoute);
       }
-      resolved.push({
-        upstream,
-        deployment,
-        path: template.replaceAll('{deployment}', encodeURIComponent(deployment)),
-        upstreamRoute,
-        priority: t.priority,
-        weight: t.weight,
-      });
+      resolved.push({ upstream, deployment, path: fillDeployment(template, deployment), upstreamRoute, priority: t.priority, weight: t.weight });
     }
     return resolved.sort((a, b) => a.priority - b.priority);
+  }
+
+  /**
+   * Where an answer made on `place` for `route` lives (a stored Responses API response): the
+   * model's own explicit path for the route when it has one, else the upstream's route, with
+   * the deployment that made it filled in. A model mapped to another route key would have been
+   * translated, so such a mapping is not followed. Undefined when the upstream is gone.
+   */
+  locate(place: { upstream: string; deployment: string; model: string }, route: RouteKey): ResolvedTarget | undefined {
+    const upstream = this.upstreams.get(place.upstream);
+    if (!upstream) return undefined;
+    const model = this.models.get(place.model);
+    const override = model ? routeOverride(model.entry, route) : undefined;
+    const explicit = override?.startsWith('/') ? override : undefined;
+    const template = explicit ?? upstreamPath(upstream, route);
+    return { upstream, deployment: place.deployment, path: fillDeployment(template, place.deployment), upstreamRoute: explicit ? undefined : route, priority: 0, weight: 1 };
   }
 }

@@ -49,36 +49,6 @@ export class TotalTimeoutError extends Error {
   }
 }
 
-/**
- * The request's overall deadline (`requestTimeoutMs`): one timer for every attempt, retry and
- * the stream itself, so failover can never stretch a request past it.
- */
-export class RequestDeadline {
-  private readonly controller: AbortController;
-  private readonly timer: NodeJS.Timeout | undefined;
-  /** Epoch ms of the deadline (Infinity when there is none). */
-  readonly at: number;
-
-  /**
-   * `controller` may be shared with the client-disconnect handler: one signal for both reasons
-   * to stop, instead of an AbortSignal.any() per request (measurably costly on the hot path).
-   */
-  constructor(totalMs: number, controller: AbortController = new AbortController()) {
-    this.controller = controller;
-    this.at = totalMs > 0 ? Date.now() + totalMs : Infinity;
-    if (totalMs > 0) this.timer = setTimeout(() => this.controller.abort(new TotalTimeoutError(totalMs)), totalMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Stops the timer once the response is complete. */
-  clear(): void {
-    clearTimeout(this.timer);
-  }
-}
-
 /** An upstream response whose body is still to be read (or, for `buffered`, already read). */
 export interface UpstreamExchange {
   statusCode: number;
@@ -118,11 +88,6 @@ export async function callUpstream(upstreamName: string, opts: UpstreamCallOptio
   } catch (err) {
     throw toGatewayError(upstreamName, signal.aborted ? (signal.reason ?? err) : err);
   }
-}
-
-/** The same exchange with its body already read into memory. */
-export function bufferedExchange(exchange: UpstreamExchange, body: Buffer): UpstreamExchange {
-  return { ...exchange, buffered: body };
 }
 
 /** Error codes of undici and Node's net stack, mapped to "timed out" or "unreachable". */

@@ -1,10 +1,11 @@
 /**
- * Every /v1 response is counted once in the usage statistics — gateway errors (401, 404, 413,
+ * Every /v1 request is counted once in the usage statistics — gateway errors (401, 404, 413,
  * 502, 504…) as well as relayed answers — so operators see failures where they look for them.
- * Handlers fill in `request.accounting` as they learn the model, target and tokens; the
- * onResponse hook (or the relay, for a client that left mid-stream) records it.
+ * Handlers fill in `request.accounting` as they learn the model, target and tokens; the one
+ * record is written here, when the response closes: finished, or cut short by a client that
+ * left (counted as status 0).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenUsage } from './extract.js';
 import type { UsageStats } from './stats.js';
 
@@ -14,9 +15,8 @@ export interface RequestAccounting {
   target?: string;
   tokens?: TokenUsage;
   imageBytesSaved: number;
-  /** Status to count instead of the HTTP status (502 for a stream that failed after 200; 0 for a client that left). */
+  /** Status to count instead of the HTTP status of a finished response (502 for a stream that failed after 200). */
   status?: number;
-  recorded: boolean;
 }
 
 declare module 'fastify' {
@@ -27,32 +27,34 @@ declare module 'fastify' {
 
 /** The accounting record of `req`, created on first use. */
 export function accountingOf(req: FastifyRequest): RequestAccounting {
-  req.accounting ??= { imageBytesSaved: 0, recorded: false };
+  req.accounting ??= { imageBytesSaved: 0 };
   return req.accounting;
 }
 
-/** Records `req` once; later calls do nothing. */
-export function recordRequest(usage: UsageStats, req: FastifyRequest, httpStatus: number, latencyMs: number): void {
-  const acc = accountingOf(req);
-  if (acc.recorded) return;
-  acc.recorded = true;
-  const keyId = req.caller?.kind === 'client' ? req.caller.entry.id : '(unauthenticated)';
-  usage.record({
-    model: acc.model ?? '(none)',
-    keyId,
-    target: acc.target,
-    status: acc.status ?? httpStatus,
-    latencyMs,
-    usage: acc.tokens,
-    imageBytesSaved: acc.imageBytesSaved,
+/**
+ * Counts every request under /v1/ once its response closes (model listings are not usage). Must
+ * be registered before any hook that can refuse a request, so refusals are counted too.
+ */
+export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.url.startsWith('/v1/') && !req.url.startsWith('/v1/models')) {
+      const started = performance.now();
+      reply.raw.once('close', () => record(usage, req, reply, performance.now() - started));
+    }
+    done();
   });
 }
 
-/** Counts every response under /v1/ (health checks and listings of models are not usage). */
-export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats): void {
-  app.addHook('onResponse', async (req, reply) => {
-    // Model listings are not usage; everything else under /v1/ is (follow-ups on responses too).
-    if (!req.url.startsWith('/v1/') || req.url.startsWith('/v1/models')) return;
-    recordRequest(usage, req, reply.statusCode, reply.elapsedTime);
+// 'close' follows 'finish' for a complete response, and comes alone when the client left first.
+function record(usage: UsageStats, req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
+  const acc = accountingOf(req);
+  usage.record({
+    model: acc.model ?? '(none)',
+    keyId: req.caller?.kind === 'client' ? req.caller.entry.id : '(unauthenticated)',
+    target: acc.target,
+    status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
+    latencyMs,
+    usage: acc.tokens,
+    imageBytesSaved: acc.imageBytesSaved,
   });
 }

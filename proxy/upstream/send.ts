@@ -1,0 +1,62 @@
+/**
+ * Sending one request to an upstream: its credential (bounded in time, since token endpoints can
+ * hang), the allowed client headers, the request ids, and the call itself.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { UpstreamEntry } from '../../common/config/schema.js';
+import type { CredentialRegistry } from '../../common/credentials/upstream-credentials.js';
+import { withDeadline } from '../../common/deadline.js';
+import { UpstreamConfigError, UpstreamCredentialError } from '../errors.js';
+import { callUpstream, type RequestTimeouts, type UpstreamExchange } from './call.js';
+import { upstreamRequestHeaders } from './forward-headers.js';
+
+/** How long a credential may take before the request fails with 502 (token endpoints can hang). */
+export const CREDENTIAL_TIMEOUT_MS = 30_000;
+
+/** What sending needs from the running proxy. */
+export interface UpstreamLink {
+  credentials: CredentialRegistry;
+  dispatcher(): Dispatcher;
+}
+
+/** One request to an upstream. */
+export interface UpstreamRequest {
+  upstream: UpstreamEntry;
+  /** Path and query relative to the upstream's baseUrl. */
+  path: string;
+  /** POST by default; follow-ups on a stored response use GET and DELETE. */
+  method?: 'POST' | 'GET' | 'DELETE';
+  /** A JSON body, already encoded. */
+  body?: string | Buffer;
+  /** The client's headers, of which an allow-list goes upstream. */
+  clientHeaders: IncomingHttpHeaders;
+  requestId: string;
+  timeouts: RequestTimeouts;
+  /** Aborted when the client leaves or the request's deadline passes. */
+  signal: AbortSignal;
+}
+
+/** Sends `req` with its upstream's credential; resolves at response headers. */
+export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Promise<UpstreamExchange> {
+  const name = req.upstream.name;
+  const credential = link.credentials.get(name);
+  if (!credential) throw new UpstreamConfigError(name, 'no credential is configured');
+  let authHeaders: Record<string, string>;
+  try {
+    authHeaders = await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, req.signal, 'the token request did not finish in time');
+  } catch (err) {
+    throw new UpstreamCredentialError(name, err instanceof Error ? err.message : String(err));
+  }
+  const headers: Record<string, string> = {
+    ...upstreamRequestHeaders(req.clientHeaders),
+    ...authHeaders,
+    ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+    // Identity encoding keeps the SSE tap able to read the stream (and loopback needs no gzip).
+    'accept-encoding': 'identity',
+    'x-request-id': req.requestId,
+    'x-ms-client-request-id': req.requestId,
+  };
+  const url = req.upstream.baseUrl.replace(/\/+$/, '') + req.path;
+  return callUpstream(name, { dispatcher: link.dispatcher(), url, headers, body: req.body, method: req.method, timeouts: req.timeouts, signal: req.signal });
+}
