@@ -26,6 +26,16 @@ export interface StreamFailure {
  */
 export type EventHandling = { drop: NonNullable<SseTapOptions['drop']>; convert?: never } | { convert: NonNullable<SseTapOptions['convert']>; drop?: never };
 
+/** What the stream core tells the request's hub as it happens. */
+export interface StreamHooks {
+  log: FastifyBaseLogger;
+  /**
+   * The upstream broke off mid-stream. Called at once, not when the stream's promise settles:
+   * the response may close (and be counted) before a promise continuation gets to run.
+   */
+  onUpstreamError?: () => void;
+}
+
 /** What a relay does to a stream: each event (filtered or converted), and its end. */
 export interface EventTransform {
   readonly events: EventHandling;
@@ -44,7 +54,7 @@ export function clientLeft(reply: FastifyReply): boolean {
 }
 
 /** Relays `exchange`'s event stream through `transform`; resolves once the client has it all, or has left. */
-export function relayEventStream(exchange: UpstreamExchange, reply: FastifyReply, transform: EventTransform, log: FastifyBaseLogger): Promise<StreamEnd> {
+export function relayEventStream(exchange: UpstreamExchange, reply: FastifyReply, transform: EventTransform, hooks: StreamHooks): Promise<StreamEnd> {
   const headers = clientResponseHeaders(exchange.headers);
   if (transform.contentType) headers['content-type'] = transform.contentType;
   void reply.code(exchange.statusCode).headers(headers).header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
@@ -64,7 +74,8 @@ export function relayEventStream(exchange: UpstreamExchange, reply: FastifyReply
       if (failure || clientLeft(reply) || tap.destroyed) return;
       const reason = exchange.signal.aborted ? (exchange.signal.reason ?? err) : err;
       failure = { message: describeTransportError(reason), timeout: isTimeout(reason) };
-      log.warn({ err: failure.message }, 'upstream failed mid-stream');
+      hooks.log.warn({ err: failure.message }, 'upstream failed mid-stream');
+      hooks.onUpstreamError?.();
       tap.end();
     });
     source.pipe(tap);

@@ -87,13 +87,16 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
       onUsage: (usage) => {
         acc.tokens = usage;
       },
+      // A stream that failed after its 200 counts as the 502 it turned into.
+      onUpstreamError: () => {
+        acc.status = 502;
+      },
       // Follow-ups on a Responses answer must find the resource that made it.
       onResponseId: route === 'responses' && !translation ? (id) => services.affinity.remember(id, { upstream: target.upstream.name, deployment: target.deployment, model: model.entry.id }) : undefined,
     };
     const outcome = translation
       ? await relayTranslated(translation, exchange, reply, target.upstream.name, body, hooks)
       : await relayAnswer(exchange, reply, target.upstream.name, { ...hooks, route, dropUsageChunk: exchange.usageInjected });
-    if (outcome.end === 'upstream_error') acc.status = 502;
     request.log.info(
       { keyId: key.id, model: model.entry.id, target: targetKey(target), status: exchange.statusCode, ms: Math.round(performance.now() - started), streamed: outcome.streamed, outcome: outcome.end },
       'relayed',

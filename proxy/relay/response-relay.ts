@@ -5,12 +5,12 @@
  * Plain JSON answers pass through with their status, and their usage is read once they are
  * complete.
  */
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { RouteKey } from '../../common/config/schema.js';
 import { parseJsonData, type SseEvent } from './sse-events.js';
 import { extractUsage, type TokenUsage } from '../usage/extract.js';
 import { isUsageOnlyChunk } from './stream-usage.js';
-import { relayEventStream, type StreamEnd, type StreamFailure } from './event-stream.js';
+import { relayEventStream, type StreamEnd, type StreamFailure, type StreamHooks } from './event-stream.js';
 import type { UpstreamExchange } from '../upstream/call.js';
 import { readBody } from '../upstream/read-body.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
@@ -21,9 +21,8 @@ export interface RelayOutcome {
   end: StreamEnd;
 }
 
-/** What a relay tells the request's hub as it learns it. */
-export interface RelayHooks {
-  log: FastifyBaseLogger;
+/** What a relay tells the request's hub as it learns it (at once: see StreamHooks). */
+export interface RelayHooks extends StreamHooks {
   /** The answer's token usage, as soon as it is known (a stream may report it before it ends). */
   onUsage?: (usage: TokenUsage) => void;
   /** The id of a Responses API answer (the JSON body's, or a stream's `response.created`). */
@@ -77,7 +76,7 @@ export function streamErrorEvent(route: RouteKey, message: string, code: string)
 
 /** Relays an event stream unchanged but for the proxy's own usage chunk; resolves when it has ended one way or another. */
 export async function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opts: PlainRelayOptions): Promise<RelayOutcome> {
-  const end = await relayEventStream(exchange, reply, { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) }, opts.log);
+  const end = await relayEventStream(exchange, reply, { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) }, opts);
   return { streamed: true, end };
 }
 

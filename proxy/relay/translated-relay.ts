@@ -52,7 +52,7 @@ export async function relayTranslated(kind: Translation, exchange: UpstreamExcha
   if (exchange.statusCode >= 300) return relayJson(exchange, reply, upstreamName, hooks);
   if (contentType.startsWith('text/event-stream')) {
     const converter: Converter = kind === 'chat-to-responses' ? new ResponsesToChatStream({ includeUsage: chatWantsStreamUsage(clientBody) }) : new ChatToResponsesStream({ request: clientBody });
-    const end = await relayEventStream(exchange, reply, converting(converter, hooks), hooks.log);
+    const end = await relayEventStream(exchange, reply, converting(converter, hooks), hooks);
     return { streamed: true, end };
   }
   const body = await readBody(exchange, upstreamName);

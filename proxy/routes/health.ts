@@ -5,20 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from '../runtime.js';
-
-/** Readiness as /readyz reports it. */
-export function readiness(runtime: ProxyRuntime) {
-  const snap = runtime.snapshot();
-  const upstreams = runtime.credentials.states();
-  const failing = Object.entries(upstreams).filter(([, s]) => s.state === 'error').map(([name]) => name);
-  return {
-    status: failing.length ? 'not_ready' : 'ready',
-    config: { loadedAt: snap.loadedAt.toISOString(), models: snap.config.models.length, upstreams: snap.config.upstreams.length },
-    upstreams,
-    targets: runtime.targets.view(),
-    ...(failing.length ? { reason: `credential failing for upstream(s): ${failing.join(', ')}` } : {}),
-  };
-}
+import { readiness } from '../observe/readiness.js';
 
 /** Registers the health routes. */
 export function registerHealthRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from '../runtime.js';
 import type { LogRing } from '../observe/log-ring.js';
-import { readiness } from './health.js';
+import { readiness } from '../observe/readiness.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../observe/metrics-text.js';
 
 interface StatsQuery {

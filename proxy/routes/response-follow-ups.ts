@@ -37,9 +37,11 @@ async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { i
     const body = method === 'POST' ? '{}' : undefined;
     const exchange = await sendUpstream(runtime, { upstream: target.upstream, path, method, body, clientHeaders: req.headers, requestId: req.id, timeouts: snap.timeouts, signal: stop.signal });
     // A stored response carries the usage of the call that made it, counted then: none here.
-    const outcome = await relayAnswer(exchange, reply, target.upstream.name, { route: 'responses', dropUsageChunk: false, log: req.log });
+    const onUpstreamError = () => {
+      acc.status = 502;
+    };
+    await relayAnswer(exchange, reply, target.upstream.name, { route: 'responses', dropUsageChunk: false, log: req.log, onUpstreamError });
     if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);
-    if (outcome.end === 'upstream_error') acc.status = 502;
   } finally {
     stop.clear();
   }

@@ -9,7 +9,8 @@ interface Stored {
   input: unknown[];
 }
 
-const FOLLOW_UP = /^\/openai\/v1\/responses\/([A-Za-z0-9_-]+)(\/cancel|\/input_items)?$/;
+// Foundry v1 (`/openai/v1/responses/{id}`) and classic (`/openai/responses/{id}?api-version=…`).
+const FOLLOW_UP = /^\/openai\/(v1\/)?responses\/([A-Za-z0-9_-]+)(\/cancel|\/input_items)?$/;
 
 function notFound(id: string): SimReply {
   return { kind: 'json', status: 404, body: { error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: null } }, tokens: 0 };
@@ -45,20 +46,21 @@ export class StoredResponses {
     if (response && typeof response.id === 'string') this.byId.set(response.id, { response, input: inputItems(body) });
   }
 
-  /** True when `method path` is a follow-up route (whatever the id). */
+  /** True when `method path` is a follow-up route (whatever the id); a classic one without api-version is a 404, as on Azure. */
   matches(method: string, rawUrl: string): boolean {
-    const path = new URL(rawUrl, 'http://sim.invalid').pathname;
-    return FOLLOW_UP.test(path) && ['GET', 'DELETE', 'POST'].includes(method);
+    const url = new URL(rawUrl, 'http://sim.invalid');
+    const m = FOLLOW_UP.exec(url.pathname);
+    return !!m && (m[1] !== undefined || url.searchParams.has('api-version')) && ['GET', 'DELETE', 'POST'].includes(method);
   }
 
   /** Answers a follow-up on a stored response. */
   handle(method: string, rawUrl: string): SimReply {
     const path = new URL(rawUrl, 'http://sim.invalid').pathname;
     const m = FOLLOW_UP.exec(path);
-    const id = m?.[1] ?? '';
+    const id = m?.[2] ?? '';
     const stored = this.byId.get(id);
     if (!stored) return notFound(id);
-    const action = m?.[2];
+    const action = m?.[3];
     if (method === 'GET' && !action) return { kind: 'json', status: 200, body: stored.response, tokens: 0 };
     if (method === 'DELETE' && !action) {
       this.byId.delete(id);

@@ -171,6 +171,22 @@ test('responses: JSON response object', async (t) => {
   });
 });
 
+test('responses: a stored response is served on the classic path only with an api-version, as on Azure', async (t) => {
+  const sim = await startSim(t);
+  const headers = { 'content-type': 'application/json', 'api-key': KEY };
+  const created = await fetch(`${sim.url}/openai/responses?api-version=2025-04-01-preview`, { method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o-mini', input: 'keep me' }) });
+  assert.equal(created.status, 200);
+  const { id } = (await created.json()) as { id: string };
+  const get = (path: string) => fetch(`${sim.url}${path}`, { headers });
+  const fetched = await get(`/openai/responses/${id}?api-version=2025-04-01-preview`);
+  assert.equal(fetched.status, 200);
+  assert.equal(((await fetched.json()) as { id: string }).id, id);
+  const items = await get(`/openai/responses/${id}/input_items?api-version=2025-04-01-preview`);
+  assert.equal(((await items.json()) as { data: unknown[] }).data.length, 1);
+  assert.equal((await get(`/openai/responses/${id}`)).status, 404);
+  assert.equal((await get(`/openai/v1/responses/${id}`)).status, 200, 'the v1 path serves the same stored response');
+});
+
 test('responses SSE: responses.stream() and create({stream:true}) both parse the event sequence', async (t) => {
   const sim = await startSim(t);
   const client = sdk(sim);

@@ -1,0 +1,20 @@
+/**
+ * Readiness: config loaded, and each upstream credential's cached state (failing when one is in
+ * error), with the targets' states. Read from memory only: no token fetch, no upstream call.
+ * Served by /readyz (public) and /internal/targets (loopback).
+ */
+import type { ProxyRuntime } from '../runtime.js';
+
+/** Readiness as /readyz reports it. */
+export function readiness(runtime: ProxyRuntime) {
+  const snap = runtime.snapshot();
+  const upstreams = runtime.credentials.states();
+  const failing = Object.entries(upstreams).filter(([, s]) => s.state === 'error').map(([name]) => name);
+  return {
+    status: failing.length ? 'not_ready' : 'ready',
+    config: { loadedAt: snap.loadedAt.toISOString(), models: snap.config.models.length, upstreams: snap.config.upstreams.length },
+    upstreams,
+    targets: runtime.targets.view(),
+    ...(failing.length ? { reason: `credential failing for upstream(s): ${failing.join(', ')}` } : {}),
+  };
+}
