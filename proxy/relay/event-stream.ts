@@ -76,7 +76,8 @@ export function relayEventStream(exchange: UpstreamExchange, reply: FastifyReply
       failure = { message: describeTransportError(reason), timeout: isTimeout(reason) };
       hooks.log.warn({ err: failure.message }, 'upstream failed mid-stream');
       hooks.onUpstreamError?.();
-      tap.end();
+      // Half an event never goes out: the closing frames follow whole events only.
+      tap.breakOff();
     });
     source.pipe(tap);
     void reply.send(tap);

@@ -70,6 +70,8 @@ export class SseTap extends Transform {
   #type = '';
   #data: string[] = [];
   #lastId: string | undefined;
+  /** The input broke off: an unfinished event is dropped at the end instead of passed on. */
+  #brokenOff = false;
 
   constructor(opts: SseTapOptions = {}) {
     super();
@@ -92,8 +94,14 @@ export class SseTap extends Transform {
     cb();
   }
 
+  /** Ends the input after a failure: what is pending of an unfinished event never reaches the output. */
+  breakOff(): void {
+    this.#brokenOff = true;
+    this.end();
+  }
+
   override _flush(cb: TransformCallback): void {
-    if (this.#parsing) {
+    if (this.#parsing && !this.#brokenOff) {
       // A CR as the stream's last byte is a complete line ending after all.
       if (this.#cr) {
         this.#cr = false;

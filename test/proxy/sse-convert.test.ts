@@ -1,5 +1,6 @@
-// SseTap's convert mode (the translated relay's) and its trailer (how every relayed stream is
-// closed): only converted frames leave, one chunk per event, never the input's own bytes.
+// SseTap's convert mode (the translated relay's), its trailer and breakOff (how every relayed
+// stream is closed): only converted frames leave, one chunk per event, never the input's own
+// bytes; after a failure no half event goes out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finished } from 'node:stream/promises';
@@ -42,6 +43,18 @@ test('trailer: its frames close the output after everything else, in every mode'
   assert.deepEqual(await run(['data: a\n\n'], { convert: (e) => [e.data], trailer }), ['a', 'data: END\n\ndata: [DONE]\n\n']);
   assert.deepEqual(await run(['data: a\n\ndata: b\n\n'], { drop: (e) => e.data === 'b', trailer }), ['data: a\n\n', 'data: END\n\ndata: [DONE]\n\n']);
   assert.deepEqual(await run(['data: a\n\n'], { trailer: () => [] }), ['data: a\n\n']);
+});
+
+test('breakOff: after a failure an unfinished event is dropped, not handed on as a clean end would', async () => {
+  const trailer = () => ['data: failed\n\n'];
+  const tap = new SseTap({ drop: () => false, trailer });
+  const chunks: string[] = [];
+  tap.on('data', (c: Buffer) => chunks.push(c.toString()));
+  tap.write(Buffer.from('data: whole\n\ndata: half'));
+  tap.breakOff();
+  await finished(tap);
+  assert.deepEqual(chunks, ['data: whole\n\n', 'data: failed\n\n']);
+  assert.deepEqual(await run(['data: whole\n\ndata: half'], { drop: () => false, trailer }), ['data: whole\n\n', 'data: half', 'data: failed\n\n']);
 });
 
 test('drop and convert exclude each other', () => {
