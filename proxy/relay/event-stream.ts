@@ -49,7 +49,7 @@ export interface EventTransform {
  * The one rule for "the client left": its response closed before it was finished. (Node sets
  * `destroyed` before it emits 'close'; `writable` stays true, so it cannot tell.)
  */
-export function clientLeft(reply: FastifyReply): boolean {
+function clientLeft(reply: FastifyReply): boolean {
   return reply.raw.destroyed && !reply.raw.writableFinished;
 }
 
