@@ -22,6 +22,11 @@ import { registerConfigRoutes } from './routes/config.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerObserveRoutes } from './routes/observe.js';
 import { registerUiRoutes } from './routes/ui.js';
+import { registerTeamRoutes } from './routes/teams.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { AuditLog } from './audit/audit-log.js';
+import { registerAudit } from './audit/hooks.js';
+import path from 'node:path';
 
 /** Inputs of `buildAdmin`. */
 export interface AdminAppOptions {
@@ -36,6 +41,8 @@ export interface AdminAppOptions {
   caddyBin?: string;
   /** The built admin UI folder (default dist/admin/ui, or ADMIN_UI_DIR). */
   uiDir?: string;
+  /** The audit log (default: audit.log beside config.json). */
+  auditFile?: string;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -110,7 +117,10 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
+  const audit = new AuditLog(opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'), opts.logger);
+  registerAudit(app, audit);
   const ctx: AdminContext = {
+    audit,
     store: opts.store,
     applier,
     caddy: opts.caddy,
@@ -121,6 +131,8 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   };
   registerConfigRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
+  registerTeamRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerObserveRoutes(app, ctx);
   registerCaddyRoutes(app, ctx);
   // The web UI: behind the same login and same-origin checks as the API (the hooks above).

@@ -5,6 +5,7 @@ import type { CaddyClient } from './caddy/client.js';
 import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
 import type { ConfigStore } from './config/store.js';
 import type { ProxyClient } from './proxy-client.js';
+import type { AuditLog } from './audit/audit-log.js';
 
 /** Shared services of the admin routes. */
 export interface AdminContext {
@@ -14,6 +15,8 @@ export interface AdminContext {
   proxy: ProxyClient;
   renderEnv: CaddyRenderEnv;
   log: FastifyBaseLogger;
+  /** The hash-chained audit log in DATA_DIR. */
+  audit: AuditLog;
   /** DNS provider modules of the installed Caddy (`caddy list-modules`). */
   dnsProviders: () => Promise<string[]>;
 }

@@ -23,6 +23,9 @@ export const ConfigUnreadableError = E('ADMIN_CONFIG_UNREADABLE', '%s', 500);
 export const NotFoundError = E('ADMIN_NOT_FOUND', 'Unknown endpoint: %s %s.', 404);
 export const KeyNotFoundError = E('ADMIN_KEY_NOT_FOUND', 'There is no client key with id "%s".', 404);
 export const KeyExistsError = E('ADMIN_KEY_EXISTS', 'A client key with id "%s" already exists.', 409);
+export const TeamNotFoundError = E('ADMIN_TEAM_NOT_FOUND', 'There is no team with id "%s".', 404);
+export const TeamExistsError = E('ADMIN_TEAM_EXISTS', 'A team with id "%s" already exists.', 409);
+export const TeamInUseError = E('ADMIN_TEAM_IN_USE', 'Team "%s" still has keys (%s): move or revoke them first.', 409);
 export const UpstreamNotFoundError = E('ADMIN_UPSTREAM_NOT_FOUND', 'There is no upstream named "%s".', 404);
 export const CaddyUnavailableError = E('ADMIN_CADDY_UNAVAILABLE', 'Caddy\'s admin API did not answer: %s', 502);
 export const ProxyUnavailableError = E('ADMIN_PROXY_UNAVAILABLE', 'The proxy\'s internal endpoint did not answer: %s', 502);
@@ -44,6 +47,9 @@ export const OPENAI_CODES: Record<string, string> = {
   ADMIN_NOT_FOUND: 'not_found',
   ADMIN_KEY_NOT_FOUND: 'key_not_found',
   ADMIN_KEY_EXISTS: 'key_exists',
+  ADMIN_TEAM_NOT_FOUND: 'team_not_found',
+  ADMIN_TEAM_EXISTS: 'team_exists',
+  ADMIN_TEAM_IN_USE: 'team_in_use',
   ADMIN_UPSTREAM_NOT_FOUND: 'upstream_not_found',
   ADMIN_CADDY_UNAVAILABLE: 'caddy_unavailable',
   ADMIN_PROXY_UNAVAILABLE: 'proxy_unavailable',

@@ -69,6 +69,16 @@ export class ProxyClient {
     return this.get('/internal/stats', query);
   }
 
+  /** Usage buckets as rows per series (`/internal/stats/rows`), for CSV export. */
+  statsRows(query: Record<string, string | undefined>): Promise<unknown> {
+    return this.get('/internal/stats/rows', query);
+  }
+
+  /** Quota use, spend, last use of keys and budget alerts (`/internal/governance`). */
+  governance(): Promise<unknown> {
+    return this.get('/internal/governance', {});
+  }
+
   /** Upstream target and credential state (`/internal/targets`). */
   targets(): Promise<unknown> {
     return this.get('/internal/targets', {});

@@ -26,6 +26,7 @@ import { describeMachine } from '../test/harness/machine.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import { memoryOf } from '../test/harness/proc-memory.js';
 import { buildTargets, chatBody, type Target, type TargetId } from './targets.js';
+import { benchGovernance } from './governance.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
@@ -138,8 +139,9 @@ try {
   };
   log(`machine load during the rounds: other processes ${load.otherPct.toFixed(1)} % of the CPUs, steal ${load.stealPct.toFixed(1)} %`);
 
-  // Stop everything but the simulator, then profile a fresh proxy alone.
+  // Stop everything but the simulator, then measure governance and profile a fresh proxy alone.
   for (const fn of cleanups.splice(1).reverse()) await fn();
+  const governance = await benchGovernance(sub, sim.port, ROUNDS, SCALE, log);
   const profiles: ProfileResult[] = [];
   for (const load of [
     { kind: 'chat', count: Math.max(500, Math.round(6000 * SCALE)), concurrency: 16 },
@@ -161,6 +163,7 @@ try {
     results: [...results.values()],
     load,
     profiles,
+    governance,
   };
   const report = renderReport(bench, evaluateAims(bench.results), reportNotes(images));
   await fs.mkdir(path.dirname(OUT), { recursive: true });

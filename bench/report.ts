@@ -4,11 +4,13 @@
  * the proxy's CPU profile.
  */
 import { fmt, medianOf, pairedMedian, type ScenarioResult } from './figures.js';
+import { median } from './load.js';
 import type { Metrics, Scenario } from './scenarios.js';
 import { TARGET_IDS, TARGET_LABELS, type TargetId } from './targets.js';
 import type { ProfileSummary, TimeRow } from './profile.js';
 import { aimsSection, type Aim } from './aims.js';
 import type { MachineInfo } from '../test/harness/machine.js';
+import type { GovernanceBench } from './governance.js';
 
 /** The machine the figures come from, and the version of Portkey measured on it. */
 export interface Machine extends MachineInfo {
@@ -46,6 +48,8 @@ export interface BenchResults {
   /** Share of the CPUs used outside the bench's processes, and stolen by the hypervisor, during the rounds. */
   load?: { otherPct: number; stealPct: number };
   profiles: ProfileResult[];
+  /** The cost of limits, quotas and budgets (bench/governance.ts). */
+  governance?: GovernanceBench;
 }
 
 interface Row {
@@ -160,6 +164,18 @@ function lead(s: ProfileSummary): string {
   return `In short: ${parts.map(([name, pct]) => `${name} ${fmt(pct, 0)} %`).join('; ')} (shares of the busy time, self time).`;
 }
 
+function governanceSection(g: GovernanceBench | undefined): string {
+  if (!g) return '_Not measured in this run._';
+  const ratio = median(g.rounds.map((r) => r.withLimits / r.without));
+  const rows = [
+    ['requests/s, every limit, a team and a budget on the key (median of rounds)', fmt(median(g.rounds.map((r) => r.withLimits)), 0)],
+    ['requests/s, no limits', fmt(median(g.rounds.map((r) => r.without)), 0)],
+    [`with ÷ without (each round's ratio, median; aim ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'not met'})`, fmt(ratio, 3)],
+    ...g.tokenizer.map((t) => [`tokenizer, one request with a ${t.promptTokens.toLocaleString('en')}-token prompt (ms, median)`, fmt(t.ms, 2)]),
+  ];
+  return `The proxy alone, non-streamed chat at c=16, ${g.rounds.length} interleaved rounds; the tokenizer measured in process on random words (no merge-cache help).\n\n${table(['figure', 'value'], rows)}`;
+}
+
 function profileSection(p: ProfileResult): string {
   const s = p.summary;
   const rowsOf = (rows: TimeRow[]) => rows.map((r) => [`\`${r.name}\``, fmt(r.ms, 0), `${fmt(r.pct, 1)} %`]);
@@ -233,6 +249,10 @@ ${sections.join('\n\n')}
 ### Resident memory right after start (before any load)
 
 ${table(['process', 'VmRSS MB'], b.idle.map((i) => [i.process, fmt(i.mb, 1)]))}
+
+## Governance cost
+
+${governanceSection(b.governance)}
 
 ## Where the time goes
 

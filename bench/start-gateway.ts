@@ -53,11 +53,16 @@ export interface ProxyAlone {
   internalPort: number;
 }
 
-/** Starts `dist/proxy/main.js` on free ports; `nodeArgs` lets the profiler add `--cpu-prof`. */
-export async function startProxyAlone(dir: string, simPort: number, nodeArgs: string[] = []): Promise<ProxyAlone> {
+/**
+ * Starts `dist/proxy/main.js` on free ports; `nodeArgs` lets the profiler add `--cpu-prof`, and
+ * `configure` changes the config first (the governance row limits every key).
+ */
+export async function startProxyAlone(dir: string, simPort: number, nodeArgs: string[] = [], configure: (config: Record<string, unknown>) => void = () => undefined): Promise<ProxyAlone> {
   const dataDir = path.join(dir, 'data');
   await fs.mkdir(dataDir, { recursive: true });
-  await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(gatewayConfig(simPort), null, 2));
+  const config = gatewayConfig(simPort);
+  configure(config);
+  await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
   const [port, internalPort] = [await freePort(), await freePort()];
   const child = startService({
     name: 'proxy',

@@ -11,6 +11,7 @@ import { BodyTooLargeError, NotFoundError, UnsupportedMediaTypeError } from './e
 import { registerRequestGuard } from './access/request-guard.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage/accounting.js';
+import { registerRateLimitHeaders } from './governance/admission.js';
 import { relay } from './relay/relay.js';
 import { bodyLimitOf, snapshotOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
@@ -93,8 +94,9 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
 
   app.decorateRequest('configSnapshot', undefined);
   // Accounting first: a request the guard refuses is counted too.
-  registerUsageAccounting(app, runtime.usage);
+  registerUsageAccounting(app, runtime.usage, runtime.governance);
   registerRequestGuard(app, runtime, opts.envBodyLimit);
+  registerRateLimitHeaders(app);
 
   for (const [url, route] of Object.entries(POST_ROUTES)) {
     app.post(url, (req, reply) => relay(runtime, route, req, reply));

@@ -26,9 +26,9 @@ export function openAIErrorHandler(error: FastifyError, request: FastifyRequest,
     message = 'The gateway had an internal error while processing your request.';
     code = 'internal_error';
   }
-  const extra = error as { headers?: Record<string, string>; param?: string | null; openaiCode?: string };
+  const extra = error as { headers?: Record<string, string>; param?: string | null; openaiCode?: string; openaiType?: string };
   if (extra.openaiCode) code = extra.openaiCode;
   const headers = extra.headers;
   if (headers) void reply.headers(headers);
-  void reply.code(status).type('application/json').send(openAIError(message, errorTypeForStatus(status), code, extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null)));
+  void reply.code(status).type('application/json').send(openAIError(message, extra.openaiType ?? errorTypeForStatus(status), code, extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null)));
 }

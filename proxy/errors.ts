@@ -18,6 +18,9 @@ const E = (code: string, message: string, status: number) => createError<string,
 export const MissingKeyError = E('GW_MISSING_KEY', 'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>", "api-key" or "x-api-key".', 401);
 export const InvalidKeyError = E('GW_INVALID_KEY', 'Incorrect API key provided.', 401);
 export const KeyDisabledError = E('GW_KEY_DISABLED', 'This API key has been disabled.', 401);
+export const KeyExpiredError = E('GW_KEY_EXPIRED', 'This API key expired at %s.', 401);
+export const LimitExceededError = E('GW_LIMIT_EXCEEDED', '%s', 429);
+export const QuotaExceededError = E('GW_QUOTA_EXCEEDED', '%s', 429);
 export const HealthKeyOnlyError = E('GW_HEALTH_KEY_ONLY', 'The health-check key may only call /healthz and /readyz.', 403);
 export const ModelNotAllowedError = E('GW_MODEL_NOT_ALLOWED', 'This API key is not allowed to use the model "%s".', 403);
 export const MissingModelError = E('GW_MISSING_MODEL', 'You must provide a model parameter.', 400);
@@ -60,6 +63,9 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_MISSING_KEY: 'missing_api_key',
   GW_INVALID_KEY: 'invalid_api_key',
   GW_KEY_DISABLED: 'api_key_disabled',
+  GW_KEY_EXPIRED: 'api_key_expired',
+  GW_LIMIT_EXCEEDED: 'rate_limit_exceeded',
+  GW_QUOTA_EXCEEDED: 'insufficient_quota',
   GW_HEALTH_KEY_ONLY: 'health_key_only',
   GW_MODEL_NOT_ALLOWED: 'model_not_allowed',
   GW_MISSING_MODEL: 'missing_model',

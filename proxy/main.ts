@@ -25,7 +25,7 @@ const files = proxyFiles(env.dataDir);
 
 let runtime: ProxyRuntime;
 try {
-  runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, log });
+  runtime = await ProxyRuntime.start({ ...files, log });
 } catch (err) {
   if (err instanceof ConfigInvalidError) {
     log.fatal({ issues: err.issues, file: files.configFile }, 'config is invalid; not starting');

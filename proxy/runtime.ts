@@ -15,6 +15,8 @@ import { createUpstreamAgent } from './upstream/call.js';
 import { UsageStats } from './usage/stats.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
 import { ResponseAffinity } from './targets/response-affinity.js';
+import { EmbeddedLedger } from './governance/embedded-ledger.js';
+import type { GovernanceState } from './governance/state.js';
 
 /** During an apply Caddy may still send the previous health key for a while (docs/architecture.md, "Why the proxy reloads before Caddy loads"). */
 export const HEALTH_KEY_GRACE_MS = 120_000;
@@ -29,6 +31,8 @@ export interface RuntimeOptions {
   usageFile: string;
   /** Where response ids and their targets are kept (Responses API affinity). */
   affinityFile?: string;
+  /** Where quota use, spend and last use of keys are kept (absent: memory only). */
+  governanceFile?: string;
   log: FastifyBaseLogger;
   /** Persist usage periodically (off in unit tests that inspect the file themselves). */
   autoPersist?: boolean;
@@ -63,6 +67,7 @@ export class ProxyRuntime {
     private readonly opts: RuntimeOptions,
     snapshot: ConfigSnapshot,
     readonly usage: UsageStats,
+    readonly governance: GovernanceState,
   ) {
     this.current = snapshot;
     this.targets = new TargetStates(targetPolicy(snapshot.config), opts.log);
@@ -77,7 +82,8 @@ export class ProxyRuntime {
     const loaded = await loadConfigFile(opts.configFile);
     for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
     const usage = await UsageStats.load(opts.usageFile, { logger: opts.log });
-    const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), usage);
+    const governance = await EmbeddedLedger.open({ file: opts.governanceFile, log: opts.log });
+    const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), usage, governance);
     if (opts.affinityFile) await runtime.affinity.load(opts.affinityFile, opts.log);
     if (opts.autoPersist !== false) {
       usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
@@ -181,13 +187,15 @@ export class ProxyRuntime {
     if (this.opts.autoPersist !== false) await this.usage.stopAutoPersist();
     else await this.usage.persist(this.opts.usageFile);
     if (this.opts.affinityFile) await this.affinity.stop(this.opts.affinityFile);
+    await this.governance.close();
     await this.agent.close();
   }
 }
 
 /** Where the proxy keeps its files inside DATA_DIR. */
-export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string } {
+export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string; governanceFile: string } {
   return {
+    governanceFile: path.join(dataDir, 'governance.json'),
     configFile: path.join(dataDir, 'config.json'),
     usageFile: path.join(dataDir, 'usage.json'),
     affinityFile: path.join(dataDir, 'response-affinity.json'),

@@ -7,6 +7,7 @@ import type { Config } from '../common/config/schema.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../common/runtime-env.js';
 import { KeyRing } from './access/client-auth.js';
 import { ModelCatalog } from './targets/model-catalog.js';
+import { GovernancePlans } from './governance/plans.js';
 import { requestTimeouts, type RequestTimeouts } from './upstream/call.js';
 
 /** A config and what the request path derives from it. */
@@ -15,6 +16,7 @@ export interface ConfigSnapshot {
   readonly text: string;
   readonly keys: KeyRing;
   readonly catalog: ModelCatalog;
+  readonly plans: GovernancePlans;
   readonly timeouts: RequestTimeouts;
   readonly loadedAt: Date;
 }
@@ -42,6 +44,7 @@ export function buildSnapshot(config: Readonly<Config>, text: string, extraHealt
     text,
     keys: new KeyRing(config, extraHealthKeys),
     catalog: new ModelCatalog(config),
+    plans: new GovernancePlans(config),
     timeouts: requestTimeouts(config.server.upstream),
     loadedAt: new Date(),
   };

@@ -1,16 +1,15 @@
 /**
  * Turning what a client sent into the config to store: masked secrets take their stored values,
  * plaintext keys and passwords become hashes, the shared schema validates, and two configs are
- * compared by canonical JSON so an identical save is a no-op. Also the edits behind the
- * convenience endpoints (create a client key, revoke one).
+ * compared by canonical JSON so an identical save is a no-op. The edits behind the key and team
+ * endpoints are in key-edits.ts and team-edits.ts.
  */
 import { MAX_CONFIG_DEPTH, nestedDeeperThan } from '../../common/json-depth.js';
-import { randomBytes } from 'node:crypto';
 import type { ConfigIssue } from '../../common/config/errors.js';
 import type { Config } from '../../common/config/schema.js';
 import { validateConfig } from '../../common/config/validate.js';
 import { MASK, hashPlaintextSecrets, unmaskSecrets } from './secrets.js';
-import { InvalidConfigError, InvalidRequestError, KeyExistsError, KeyNotFoundError, withBody } from '../errors.js';
+import { InvalidConfigError, InvalidRequestError, withBody } from '../errors.js';
 import { isRecord } from '../http-call.js';
 
 /** A config ready to apply: what is written to disk and its validated form (defaults filled in). */
@@ -80,54 +79,32 @@ export function configFileText(raw: unknown): string {
   return `${JSON.stringify(raw, null, 2)}\n`;
 }
 
-/** What `POST /admin/api/keys` accepts. */
-export interface NewKeyRequest {
-  id?: string;
-  label?: string;
-  models?: string[];
-}
-
-/** Narrows the body of `POST /admin/api/keys`; throws a 400 naming the bad field. */
-export function parseNewKeyRequest(body: unknown): NewKeyRequest {
-  if (body === undefined || body === null) return {};
-  if (!isRecord(body)) throw new InvalidRequestError('The body must be a JSON object: {id?, label?, models?}.');
-  for (const field of Object.keys(body)) {
-    if (!['id', 'label', 'models'].includes(field)) throw new InvalidRequestError(`Unknown field "${field}": send {id?, label?, models?}.`);
-  }
-  const { id, label, models } = body;
-  if (id !== undefined && typeof id !== 'string') throw new InvalidRequestError('"id" must be a string.');
-  if (label !== undefined && typeof label !== 'string') throw new InvalidRequestError('"label" must be a string.');
-  if (models !== undefined && !(Array.isArray(models) && models.every((m) => typeof m === 'string'))) {
-    throw new InvalidRequestError('"models" must be a list of model ids.');
-  }
-  return { id, label, models: models as string[] | undefined };
-}
-
-function apiKeysOf(raw: unknown): { copy: Record<string, unknown>; keys: Record<string, unknown>[] } {
+/** A copy of `raw` with its list `name` (created when absent); a 400 when the stored config is not an object. */
+export function withList(raw: unknown, name: 'apiKeys' | 'teams'): { copy: Record<string, unknown>; items: Record<string, unknown>[] } {
   if (!isRecord(raw)) invalidConfig([{ path: '', message: 'the stored config is not a JSON object; fix it with PUT /admin/api/config' }]);
   const copy = structuredClone(raw);
-  if (copy.apiKeys === undefined) copy.apiKeys = [];
-  if (!Array.isArray(copy.apiKeys)) invalidConfig([{ path: '/apiKeys', message: 'must be a list' }]);
-  return { copy, keys: (copy.apiKeys as unknown[]).filter(isRecord) };
+  if (copy[name] === undefined) copy[name] = [];
+  if (!Array.isArray(copy[name])) invalidConfig([{ path: `/${name}`, message: 'must be a list' }]);
+  return { copy, items: (copy[name] as unknown[]).filter(isRecord) };
 }
 
-/** `storedRaw` plus a new active key entry holding only `keyHash`; the new entry's id is returned. */
-export function withNewKey(storedRaw: unknown, req: NewKeyRequest, keyHash: string, now = new Date()): { raw: Record<string, unknown>; id: string } {
-  const { copy, keys } = apiKeysOf(storedRaw);
-  const id = req.id ?? `key-${randomBytes(4).toString('hex')}`;
-  if (keys.some((k) => k.id === id)) throw new KeyExistsError(id);
-  const entry: Record<string, unknown> = { id, keyHash, status: 'active', createdAt: now.toISOString() };
-  if (req.label !== undefined) entry.label = req.label;
-  if (req.models !== undefined) entry.models = req.models;
-  (copy.apiKeys as unknown[]).push(entry);
-  return { raw: copy, id };
+/**
+ * The fields of a request body restricted to `allowed`; a 400 naming an unknown field. Values are
+ * checked by the config schema when the edited config is validated (field errors by JSON pointer).
+ */
+export function pickFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (!isRecord(body)) throw new InvalidRequestError(`The body must be a JSON object with some of: ${allowed.join(', ')}.`);
+  for (const field of Object.keys(body)) {
+    if (!allowed.includes(field)) throw new InvalidRequestError(`Unknown field "${field}": send some of ${allowed.join(', ')}.`);
+  }
+  return body;
 }
 
-/** `storedRaw` with key `id` disabled (revoked); 404 when there is no such key. */
-export function withKeyDisabled(storedRaw: unknown, id: string): Record<string, unknown> {
-  const { copy, keys } = apiKeysOf(storedRaw);
-  const entry = keys.find((k) => k.id === id);
-  if (!entry) throw new KeyNotFoundError(id);
-  entry.status = 'disabled';
-  return copy;
+/** Sets each field of `changes` on `entry`; `null` removes it. */
+export function applyFields(entry: Record<string, unknown>, changes: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) delete entry[field];
+    else entry[field] = value;
+  }
 }

@@ -25,6 +25,8 @@ export interface SaveOptions {
   ifMatch: string | undefined;
   /** PUT requires If-Match (428 without); the key endpoints accept it but do not need it. */
   requireIfMatch: boolean;
+  /** Told the stored and the new raw config once a change is applied (for the audit log). */
+  onApplied?: (before: unknown, after: unknown) => void;
 }
 
 /** Reads config.json or answers 500 with why it cannot be read. */
@@ -55,7 +57,9 @@ export function saveEdited(applier: Applier, store: ConfigStore, edit: (storedRa
     const next = await prepareConfig(edit(stored.raw));
     const validate: StepRecord = { name: 'validate', ok: true, ms: Math.round(performance.now() - started) };
     if (sameConfig(next.config, validatedOrUndefined(stored.raw))) return { unchanged: true, etag: stored.etag };
-    return applier.commit({ config: next.config, configText: configFileText(next.raw), steps: [validate] });
+    const applied = await applier.commit({ config: next.config, configText: configFileText(next.raw), steps: [validate] });
+    opts.onApplied?.(stored.raw, next.raw);
+    return applied;
   });
 }
 

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ConfigSchema } from '../../common/config/schema.js';
 import { maskSecrets } from '../config/secrets.js';
+import { maskedConfigDiff } from '../audit/masked-diff.js';
 import { unmaskIncoming } from '../config/edit.js';
 import { readStored, reapplyStored, saveEdited, type SaveResult } from '../config/saves.js';
 import type { AdminContext } from '../context.js';
@@ -34,6 +35,9 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
     const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => unmaskIncoming(body, storedRaw), {
       ifMatch: header(req.headers['if-match']),
       requireIfMatch: true,
+      onApplied: (before, after) => {
+        req.auditChanges = maskedConfigDiff(before, after);
+      },
     });
     return sendSaved(reply, result);
   });

@@ -1,5 +1,6 @@
 /**
- * Read-only views for the UI and scripts: usage statistics and upstream targets (from the proxy's
+ * Read-only views for the UI and scripts: usage statistics (JSON, or CSV with spend) and upstream
+ * targets (from the proxy's
  * internal listener) and recent logs, the proxy's from `/internal/logs` and Caddy's from the tail
  * of RUN_DIR/caddy.log.
  */
@@ -11,6 +12,8 @@ import type { AdminContext } from '../context.js';
 import { InvalidRequestError, ProxyUnavailableError } from '../errors.js';
 import { ProxyCallError } from '../proxy-client.js';
 import { redactDeep } from '../config/redact.js';
+import { isRecord } from '../http-call.js';
+import { usageCsv } from '../usage-csv.js';
 
 const STATS_PARAMS = ['from', 'to', 'model', 'key', 'target', 'resolution'] as const;
 const MAX_LINES = 2000;
@@ -33,8 +36,19 @@ async function fromProxy<T>(call: () => Promise<T>): Promise<T> {
 
 /** Registers the usage, targets and logs routes. */
 export function registerObserveRoutes(app: FastifyInstance, ctx: AdminContext): void {
-  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/api/usage', async (req) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/api/usage', async (req, reply) => {
     const query = Object.fromEntries(STATS_PARAMS.map((k) => [k, req.query[k]]));
+    if (req.query.format === 'csv') {
+      const [answer, stored] = await Promise.all([fromProxy(() => ctx.proxy.statsRows(query)), readStored(ctx.store).catch(() => undefined)]);
+      const raw = isRecord(stored?.raw) ? stored.raw : {};
+      const teams = new Map((Array.isArray(raw.apiKeys) ? raw.apiKeys.filter(isRecord) : []).map((k) => [String(k.id), typeof k.team === 'string' ? k.team : undefined]));
+      const currency = isRecord(raw.server) && typeof raw.server.currency === 'string' ? raw.server.currency : 'USD';
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="usage.csv"')
+        .send(usageCsv(isRecord(answer) ? answer.rows : [], (id) => teams.get(id), currency));
+    }
+    if (req.query.format !== undefined && req.query.format !== 'json') throw new InvalidRequestError('format must be "json" or "csv".');
     return fromProxy(() => ctx.proxy.stats(query));
   });
 

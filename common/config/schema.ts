@@ -52,6 +52,56 @@ export const UpstreamAuthSchema = Type.Object(
   { additionalProperties: false },
 );
 
+
+/** Positive whole numbers; an absent limit is no limit. */
+const PositiveInt = (description: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description }));
+
+/** Limits of a key or a team (docs/governance.md): minute windows slide, day and month are UTC calendar periods. */
+export const LimitsSchema = Type.Object(
+  {
+    requestsPerMinute: PositiveInt('Requests in any 60 s window'),
+    tokensPerMinute: PositiveInt('Tokens (prompt + output) in any 60 s window; reserved before the call from an estimate'),
+    tokensPerDay: PositiveInt('Tokens per UTC calendar day'),
+    tokensPerMonth: PositiveInt('Tokens per UTC calendar month'),
+    maxConcurrent: PositiveInt('Requests in flight at once'),
+  },
+  { additionalProperties: false },
+);
+
+/** A spending cap in `server.currency`. */
+export const BudgetSchema = Type.Object(
+  {
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000, description: 'Spend at which requests are refused' }),
+    period: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('total')], { default: 'month' }),
+    alertAt: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), { maxItems: 10, default: [0.5, 0.8], description: 'Fractions of the budget that raise an alert once per period' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Price of a model or target per million tokens, in `server.currency`. */
+export const PriceSchema = Type.Object(
+  {
+    inputPerMillion: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    cachedInputPerMillion: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000, description: 'Absent: cached input costs the input price' })),
+    outputPerMillion: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const TeamSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
+    label: Type.Optional(Type.String({ maxLength: 256 })),
+    limits: Type.Optional(LimitsSchema),
+    budget: Type.Optional(BudgetSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** An ISO 8601 instant with a time zone, e.g. 2027-01-31T00:00:00Z. */
+const INSTANT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+const Instant = (description: string) => Type.String({ maxLength: 40, pattern: INSTANT_PATTERN, description });
+
 const ApiKeySchema = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
@@ -61,6 +111,21 @@ const ApiKeySchema = Type.Object(
     label: Type.Optional(Type.String({ maxLength: 256 })),
     models: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { description: 'Allow-list of model ids; absent = all' })),
     createdAt: Type.Optional(Type.String({ maxLength: 64 })),
+    team: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Id of an entry of teams[]' })),
+    owner: Type.Optional(Type.String({ maxLength: 256 })),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
+    expiresAt: Type.Optional(Instant('After this instant the key is refused (401 api_key_expired)')),
+    limits: Type.Optional(LimitsSchema),
+    budget: Type.Optional(BudgetSchema),
+    previousKeys: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { keyHash: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }), validUntil: Instant('End of the rotation grace period') },
+          { additionalProperties: false },
+        ),
+        { maxItems: 8, description: 'Secrets replaced by a rotation, still accepted until validUntil' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,6 +146,7 @@ const TargetSchema = Type.Object(
     targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     priority: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
     weight: Type.Integer({ minimum: 0, maximum: 1000, default: 1 }),
+    price: Type.Optional(PriceSchema),
   },
   { additionalProperties: false },
 );
@@ -94,6 +160,8 @@ const ModelSchema = Type.Object(
     targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
     streamUsage: Type.Boolean({ default: true, description: 'Ask the upstream for stream usage (stream_options.include_usage)' }),
     ownedBy: Type.Optional(Type.String({ maxLength: 128 })),
+    price: Type.Optional(PriceSchema),
+    tokenizer: Type.Optional(Type.Union([Type.Literal('o200k_base'), Type.Literal('cl100k_base')], { description: 'Encoding used to count prompts for token limits; absent: chosen from the deployment name' })),
   },
   { additionalProperties: false },
 );
@@ -216,6 +284,7 @@ const ServerSchema = Type.Object(
     upstream: UpstreamSettingsSchema,
     healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of prices and budgets' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -227,6 +296,7 @@ export const ConfigSchema = Type.Object(
     server: ServerSchema,
     auth: Type.Object(UpstreamAuthSchema.properties, { additionalProperties: false, default: {} }),
     apiKeys: Type.Array(ApiKeySchema, { default: [] }),
+    teams: Type.Array(TeamSchema, { default: [] }),
     upstreams: Type.Array(UpstreamSchema, { default: [] }),
     models: Type.Array(ModelSchema, { default: [] }),
   },
@@ -237,6 +307,10 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 export type UpstreamAuth = Static<typeof UpstreamAuthSchema>;
 export type ApiKeyEntry = Static<typeof ApiKeySchema>;
+export type TeamEntry = Static<typeof TeamSchema>;
+export type Limits = Static<typeof LimitsSchema>;
+export type Budget = Static<typeof BudgetSchema>;
+export type Price = Static<typeof PriceSchema>;
 export type UpstreamEntry = Static<typeof UpstreamSchema>;
 export type ModelEntry = Static<typeof ModelSchema>;
 export type ModelTarget = Static<typeof TargetSchema>;

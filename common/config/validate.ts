@@ -52,7 +52,9 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
     ...duplicates(config.upstreams, (u) => u.name, '/upstreams', 'upstream name'),
     ...duplicates(config.models, (m) => m.id, '/models', 'model id'),
     ...duplicates(config.apiKeys, (k) => k.id, '/apiKeys', 'key id'),
+    ...duplicates(config.teams, (t) => t.id, '/teams', 'team id'),
   ];
+  const teamIds = new Set(config.teams.map((t) => t.id));
   const upstreamNames = new Set(config.upstreams.map((u) => u.name));
   config.models.forEach((model, i) => {
     if (model.targets) {
@@ -70,6 +72,8 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
   const modelIds = new Set(config.models.map((m) => m.id));
   config.apiKeys.forEach((k, i) => {
     if (!k.key && !k.keyHash) issues.push({ path: `/apiKeys/${i}`, message: 'needs key or keyHash' });
+    if (k.team !== undefined && !teamIds.has(k.team)) issues.push({ path: `/apiKeys/${i}/team`, message: `no team with id "${k.team}"` });
+    if (k.expiresAt !== undefined && Number.isNaN(Date.parse(k.expiresAt))) issues.push({ path: `/apiKeys/${i}/expiresAt`, message: 'is not a real date and time' });
     k.models?.forEach((m, j) => {
       if (!modelIds.has(m)) issues.push({ path: `/apiKeys/${i}/models/${j}`, message: `no model with id "${m}"` });
     });

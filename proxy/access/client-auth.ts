@@ -1,7 +1,9 @@
 /**
  * Client authentication: which key was presented, and is it one of ours. Keys are compared as
  * SHA-256 digests with `timingSafeEqual` against every entry, so neither the key nor which entry
- * matched can be learned from response timing.
+ * matched can be learned from response timing. A rotated key's previous secrets stay accepted
+ * until their `validUntil` (docs/governance.md, "Key lifecycle"), checked at each request so the
+ * grace period ends to the second.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -13,6 +15,8 @@ export type Caller = { kind: 'client'; entry: ApiKeyEntry } | { kind: 'health' }
 interface StoredKey {
   digest: Buffer;
   entry: ApiKeyEntry | undefined; // undefined = the health key
+  /** Epoch ms after which this secret is refused (a previous secret of a rotated key). */
+  validUntil: number;
 }
 
 function digestOf(key: string): Buffer {
@@ -44,17 +48,22 @@ export class KeyRing {
   private readonly keys: StoredKey[];
 
   constructor(config: Readonly<Config>, extraHealthKeys: readonly string[] = []) {
-    this.keys = config.apiKeys.map((entry) => ({ digest: digestOfEntry(entry), entry }));
+    this.keys = config.apiKeys.map((entry) => ({ digest: digestOfEntry(entry), entry, validUntil: Infinity }));
+    for (const entry of config.apiKeys) {
+      for (const previous of entry.previousKeys ?? []) {
+        this.keys.push({ digest: Buffer.from(previous.keyHash.slice('sha256:'.length), 'hex'), entry, validUntil: Date.parse(previous.validUntil) });
+      }
+    }
     const healthKeys = [config.server.healthKey, ...extraHealthKeys].filter((k): k is string => !!k);
-    for (const k of new Set(healthKeys)) this.keys.push({ digest: digestOf(k), entry: undefined });
+    for (const k of new Set(healthKeys)) this.keys.push({ digest: digestOf(k), entry: undefined, validUntil: Infinity });
   }
 
   /** The caller owning `key`, or undefined. Every stored key is compared, whatever matches. */
-  identify(key: string): Caller | undefined {
+  identify(key: string, now = Date.now()): Caller | undefined {
     const d = digestOf(key);
     let found: StoredKey | undefined;
     for (const stored of this.keys) {
-      if (timingSafeEqual(stored.digest, d) && !found) found = stored;
+      if (timingSafeEqual(stored.digest, d) && !found && now < stored.validUntil) found = stored;
     }
     if (!found) return undefined;
     return found.entry ? { kind: 'client', entry: found.entry } : { kind: 'health' };

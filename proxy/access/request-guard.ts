@@ -6,7 +6,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyEntry } from '../../common/config/schema.js';
-import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, MissingKeyError } from '../errors.js';
+import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, KeyExpiredError, MissingKeyError } from '../errors.js';
 import { presentedKey } from './client-auth.js';
 import { bodyLimitOf, snapshotOf } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
@@ -41,6 +41,9 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     const caller = snap.keys.identify(key);
     if (!caller) throw new InvalidKeyError();
     if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
+    if (caller.kind === 'client' && caller.entry.expiresAt !== undefined && Date.parse(caller.entry.expiresAt) <= Date.now()) {
+      throw new KeyExpiredError(caller.entry.expiresAt);
+    }
     req.caller = caller;
   });
   // An answer sent before the body was read (415, 413, an auth error…) must not leave the rest of

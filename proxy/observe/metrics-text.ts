@@ -35,7 +35,7 @@ const TOKEN_KINDS = [
   ['cached', 'cachedTokens'],
   ['reasoning', 'reasoningTokens'],
 ] as const;
-const OWN_FAMILIES = ['gateway_requests_total', 'gateway_tokens_total', 'gateway_image_bytes_saved_total', 'gateway_request_duration_seconds'];
+const OWN_FAMILIES = ['gateway_requests_total', 'gateway_tokens_total', 'gateway_image_bytes_saved_total', 'gateway_spend_total', 'gateway_request_duration_seconds'];
 
 /** Escapes a label value: backslash, double quote and line feed are the three the format escapes. */
 export function escapeLabelValue(v: string): string {
@@ -93,6 +93,11 @@ export function renderPrometheus(stats: UsageStats, extra: { gauges?: GaugeSampl
   header(out, 'gateway_image_bytes_saved_total', 'counter', 'Request bytes saved by image compression.');
   for (const s of series) {
     out.push(`gateway_image_bytes_saved_total${formatLabels(base(s))} ${formatValue(s.counters.imageBytesSaved)}`);
+  }
+
+  header(out, 'gateway_spend_total', 'counter', 'Spend in the gateway currency at the serving target price.');
+  for (const s of series) {
+    out.push(`gateway_spend_total${formatLabels(base(s))} ${formatValue(s.counters.cost)}`);
   }
 
   header(out, 'gateway_request_duration_seconds', 'histogram', 'Request latency as seen by the proxy.');

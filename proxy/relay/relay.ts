@@ -25,6 +25,8 @@ import { accountingOf, type RequestAccounting } from '../usage/accounting.js';
 import { sendWithStreamUsage, wantsStreamUsage, type UsageExchange } from './stream-usage.js';
 import { relayAnswer, type RelayHooks } from './response-relay.js';
 import { relayTranslated, translateRequest, translationFor } from './translated-relay.js';
+import { admitRequest } from '../governance/admission.js';
+import type { GovernanceState } from '../governance/state.js';
 
 /** What the relay needs from the running proxy. */
 export interface RelayServices {
@@ -35,6 +37,7 @@ export interface RelayServices {
   noStreamOptions: Set<string>;
   targets: TargetStates;
   affinity: ResponseAffinity;
+  governance: GovernanceState;
 }
 
 declare module 'fastify' {
@@ -58,6 +61,8 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   acc.model = model.entry.id;
   if (!mayUseModel(key, model.entry.id)) throw new ModelNotAllowedError(model.entry.id);
   const pool = pinToResponseOrigin(services.affinity, route, body, resolveTargets(snap, model, route));
+  // Limits, quotas and budgets: admitted once here, before failover, so no attempt charges twice.
+  request.governance = await admitRequest(services.governance, snap.plans, { key, route, body, model, deployment: pool[0]!.deployment, currency: snap.config.server.currency });
 
   // A chat call mapped to a Responses deployment (or the reverse) is translated both ways.
   const translation = translationFor(route, pool[0]?.upstreamRoute);
@@ -82,6 +87,7 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
     const settings = snap.config.server.upstream;
     const { exchange, target } = await sendWithFailover({ states: services.targets, settings, request, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt }, orderTargets(pool, services.targets));
     acc.target = targetKey(target);
+    acc.price = target.price;
     const hooks: RelayHooks = {
       log: request.log,
       onUsage: (usage) => {

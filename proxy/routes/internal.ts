@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from '../runtime.js';
 import type { LogRing } from '../observe/log-ring.js';
 import { readiness } from '../observe/readiness.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../observe/metrics-text.js';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type GaugeSample } from '../observe/metrics-text.js';
+import { governanceGauges } from '../governance/metrics.js';
 
 interface StatsQuery {
   from?: string;
@@ -35,6 +36,14 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
     const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
     return runtime.usage.snapshot({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution });
   });
+  // The same buckets as rows per series, for the admin's CSV export.
+  app.get<{ Querystring: StatsQuery }>('/internal/stats/rows', async (req) => {
+    const q = req.query;
+    const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
+    return { rows: runtime.usage.rows({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution }) };
+  });
+  // Quota use, spend, last use of keys and budget alerts, for the admin service.
+  app.get('/internal/governance', async () => runtime.governance.view());
   app.get('/internal/targets', async () => ({
     ...readiness(runtime),
     streamOptionsRejectedBy: [...runtime.noStreamOptions],
@@ -44,12 +53,13 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
   }));
   app.get('/metrics', async (_req, reply) => {
     const states = runtime.credentials.states();
-    const gauges = Object.entries(states).map(([upstream, s]) => ({
+    const gauges: GaugeSample[] = Object.entries(states).map(([upstream, s]) => ({
       name: 'gateway_upstream_credential_ok',
       help: 'Whether the upstream credential last worked (1) or failed (0)',
       labels: { upstream },
       value: s.state === 'error' ? 0 : 1,
     }));
+    gauges.push(...governanceGauges(runtime.governance.view(), runtime.snapshot().config));
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(runtime.usage, { gauges }));
   });
 }

@@ -2,7 +2,7 @@
  * Model resolution: a client's model id and route → the upstream targets that serve it, each
  * with the deployment name and the exact upstream path. Built once per config snapshot.
  */
-import { ROUTE_KEYS, type Config, type ModelEntry, type RouteKey, type UpstreamEntry } from '../../common/config/schema.js';
+import { ROUTE_KEYS, type Config, type ModelEntry, type Price, type RouteKey, type UpstreamEntry } from '../../common/config/schema.js';
 
 /** One place a request can be sent: an upstream, a deployment and a path on it. */
 export interface ResolvedTarget {
@@ -14,6 +14,8 @@ export interface ResolvedTarget {
   upstreamRoute: RouteKey | undefined;
   priority: number;
   weight: number;
+  /** What its tokens cost: the target's own price, else its model's (docs/governance.md). */
+  price?: Price;
 }
 
 /** A model as clients see it, with every target that can serve it. */
@@ -108,7 +110,7 @@ export class ModelCatalog {
         if (override && isRouteKey(override)) upstreamRoute = override;
         template = upstreamPath(upstream, upstreamRoute);
       }
-      resolved.push({ upstream, deployment, path: fillDeployment(template, deployment), upstreamRoute, priority: t.priority, weight: t.weight });
+      resolved.push({ upstream, deployment, path: fillDeployment(template, deployment), upstreamRoute, priority: t.priority, weight: t.weight, price: ('price' in t ? t.price : undefined) ?? model.entry.price });
     }
     return resolved.sort((a, b) => a.priority - b.priority);
   }

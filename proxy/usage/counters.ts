@@ -16,12 +16,13 @@ export const LATENCY_BOUNDS_MS: readonly number[] = [50, 100, 250, 500, 1000, 25
 const SCALARS = [
   'requests', 's2xx', 's4xx', 's429', 's5xx', 'sOther',
   'promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens',
-  'imageBytesSaved', 'latencySumMs', 'latencyMaxMs',
+  'imageBytesSaved', 'latencySumMs', 'latencyMaxMs', 'cost',
 ] as const;
 export const REQUESTS = 0;
 const S2XX = 1, S4XX = 2, S429 = 3, S5XX = 4, SOTHER = 5;
 const PROMPT = 6, COMPLETION = 7, TOTAL = 8, CACHED = 9, REASONING = 10, IMAGE_SAVED = 11, SUM_MS = 12;
 export const MAX_MS = 13;
+const COST = 14;
 export const HIST = SCALARS.length;
 export const FIELD_COUNT = HIST + LATENCY_BOUNDS_MS.length + 1;
 /** Field names in layout order; written into the stats file so a later layout can still read it. */
@@ -43,6 +44,8 @@ export interface UsageCounters {
   imageBytesSaved: number;
   latencySumMs: number;
   latencyMaxMs: number;
+  /** Spend in the gateway's currency, at the serving target's price. */
+  cost: number;
   /** Requests per LATENCY_BOUNDS_MS bucket, then the +Inf bucket; not cumulative. */
   latencyHistogram: number[];
   latencyP50Ms: number | null;
@@ -78,7 +81,7 @@ export function histIndex(ms: number): number {
 }
 
 /** Counts one request into `a`; indices come from statusIndex/histIndex, computed once per event. */
-export function add(a: Counters, status: number, hist: number, ms: number, usage: TokenUsage | undefined, saved: number): void {
+export function add(a: Counters, status: number, hist: number, ms: number, usage: TokenUsage | undefined, saved: number, cost = 0): void {
   bump(a, REQUESTS, 1);
   bump(a, status, 1);
   if (usage !== undefined) {
@@ -89,6 +92,7 @@ export function add(a: Counters, status: number, hist: number, ms: number, usage
     bump(a, REASONING, usage.reasoning);
   }
   bump(a, IMAGE_SAVED, saved);
+  if (cost > 0) bump(a, COST, cost);
   bump(a, SUM_MS, ms);
   if (ms > (a[MAX_MS] ?? 0)) a[MAX_MS] = ms;
   bump(a, HIST + hist, 1);
@@ -131,7 +135,7 @@ export function toCounters(a: Counters): UsageCounters {
   return {
     requests: v(REQUESTS), s2xx: v(S2XX), s4xx: v(S4XX), s429: v(S429), s5xx: v(S5XX), sOther: v(SOTHER),
     promptTokens: v(PROMPT), completionTokens: v(COMPLETION), totalTokens: v(TOTAL), cachedTokens: v(CACHED),
-    reasoningTokens: v(REASONING), imageBytesSaved: v(IMAGE_SAVED), latencySumMs: v(SUM_MS), latencyMaxMs: v(MAX_MS),
+    reasoningTokens: v(REASONING), imageBytesSaved: v(IMAGE_SAVED), latencySumMs: v(SUM_MS), latencyMaxMs: v(MAX_MS), cost: v(COST),
     latencyHistogram,
     latencyP50Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.5),
     latencyP95Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.95),

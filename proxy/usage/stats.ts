@@ -40,6 +40,8 @@ export interface UsageEvent {
   latencyMs: number;
   usage?: TokenUsage;
   imageBytesSaved?: number;
+  /** Spend at the serving target's price (docs/governance.md). */
+  cost?: number;
   /** Epoch ms; defaults to now (and is capped at now). */
   at?: number;
 }
@@ -88,6 +90,9 @@ export interface UsageReport {
   byKey: Record<string, UsageCounters>;
   byTarget: Record<string, UsageCounters>;
 }
+
+/** One bucket of one series (model, key, target), as the CSV export lists them. */
+export type UsageRow = { t: number; stepMs: number; model: string; keyId: string; target: string } & UsageCounters;
 
 /** Lifetime totals of one series, for Prometheus counters. */
 export interface LifetimeSeries {
@@ -176,13 +181,14 @@ export class UsageStats {
     const status = statusIndex(e.status);
     const hist = histIndex(ms);
     const saved = e.imageBytesSaved !== undefined && e.imageBytesSaved > 0 ? e.imageBytesSaved : 0;
-    add(s.lifetime, status, hist, ms, e.usage, saved);
+    const cost = e.cost !== undefined && Number.isFinite(e.cost) && e.cost > 0 ? e.cost : 0;
+    add(s.lifetime, status, hist, ms, e.usage, saved, cost);
     // Each event updates its minute and its hour bucket: the hour buckets are the roll-up of the
     // minutes without a roll-up pass, so hour queries never have to combine both kinds.
     const minute = floorTo(at, MINUTE_MS);
-    if (minute + MINUTE_MS > now - MINUTE_RETENTION_MS) add(bucketFor(s.minutes, minute), status, hist, ms, e.usage, saved);
+    if (minute + MINUTE_MS > now - MINUTE_RETENTION_MS) add(bucketFor(s.minutes, minute), status, hist, ms, e.usage, saved, cost);
     const hour = floorTo(at, HOUR_MS);
-    if (hour + HOUR_MS > now - HOUR_RETENTION_MS) add(bucketFor(s.hours, hour), status, hist, ms, e.usage, saved);
+    if (hour + HOUR_MS > now - HOUR_RETENTION_MS) add(bucketFor(s.hours, hour), status, hist, ms, e.usage, saved, cost);
     if (now - this.lastPrune >= MINUTE_MS) this.prune(now);
   }
 
@@ -207,9 +213,8 @@ export class UsageStats {
   }
 
   /** Aggregates the buckets matching `q` (default: the last 24 h, resolution 'auto'). */
-  snapshot(q: UsageQuery = {}): UsageReport {
-    const now = this.now();
-    this.prune(now);
+  // The time range and bucket size a query covers.
+  private range(q: UsageQuery, now: number): { from: number; to: number; resolution: 'minute' | 'hour'; step: number } {
     // Default end: the end of the current minute, so an event recorded at `now` is included.
     const to = q.to !== undefined && Number.isFinite(q.to) ? q.to : floorTo(now, MINUTE_MS) + MINUTE_MS;
     const from = q.from !== undefined && Number.isFinite(q.from) ? q.from : to - DEFAULT_SPAN_MS;
@@ -217,15 +222,41 @@ export class UsageStats {
       q.resolution === 'minute' || q.resolution === 'hour'
         ? q.resolution
         : to - from <= AUTO_MINUTE_SPAN_MS && from >= now - MINUTE_RETENTION_MS ? 'minute' : 'hour';
-    const step = resolution === 'minute' ? MINUTE_MS : HOUR_MS;
+    return { from, to, resolution, step: resolution === 'minute' ? MINUTE_MS : HOUR_MS };
+  }
+
+  private matches(s: Series, q: UsageQuery): boolean {
+    if ((q.model !== undefined && s.model !== q.model) || (q.keyId !== undefined && s.keyId !== q.keyId)) return false;
+    return q.target === undefined || s.target === q.target;
+  }
+
+  /** One row per series and bucket (for CSV export), sorted by time, then model, key and target. */
+  rows(q: UsageQuery = {}): UsageRow[] {
+    const now = this.now();
+    this.prune(now);
+    const { from, to, resolution, step } = this.range(q, now);
+    const out: UsageRow[] = [];
+    for (const s of this.all) {
+      if (!this.matches(s, q)) continue;
+      for (const [t, b] of resolution === 'minute' ? s.minutes : s.hours) {
+        if (t + step <= from || t >= to || b[REQUESTS] === 0) continue;
+        out.push({ t, stepMs: step, model: s.model, keyId: s.keyId, target: s.target, ...toCounters(b) });
+      }
+    }
+    return out.sort((a, b) => a.t - b.t || a.model.localeCompare(b.model) || a.keyId.localeCompare(b.keyId) || a.target.localeCompare(b.target));
+  }
+
+  snapshot(q: UsageQuery = {}): UsageReport {
+    const now = this.now();
+    this.prune(now);
+    const { from, to, resolution, step } = this.range(q, now);
     const points = new Map<number, Counters>();
     const totals = newCounters();
     const byModel = new Map<string, Counters>();
     const byKey = new Map<string, Counters>();
     const byTarget = new Map<string, Counters>();
     for (const s of this.all) {
-      if ((q.model !== undefined && s.model !== q.model) || (q.keyId !== undefined && s.keyId !== q.keyId)) continue;
-      if (q.target !== undefined && s.target !== q.target) continue;
+      if (!this.matches(s, q)) continue;
       const sum = newCounters();
       for (const [t, b] of resolution === 'minute' ? s.minutes : s.hours) {
         if (t + step <= from || t >= to) continue;

@@ -106,7 +106,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const logs = new LogRing();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, logs);
   const startProxy = async () => {
-    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, log, autoPersist: false });
+    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, governanceFile: files.governanceFile, log, autoPersist: false });
     const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit });
     const internal = buildInternal({ runtime, logger: log, logs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

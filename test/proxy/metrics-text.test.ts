@@ -140,6 +140,6 @@ test('extra gauges get one HELP/TYPE per name; bad names throw', () => {
 test('an empty store renders only the family headers, and the content type is 0.0.4', () => {
   const text = renderPrometheus(new UsageStats());
   assert.equal(parseExposition(text).samples.length, 0);
-  assert.equal(text.split('\n').filter((l) => l.startsWith('# TYPE')).length, 4);
+  assert.equal(text.split('\n').filter((l) => l.startsWith('# TYPE')).length, 5);
   assert.match(PROMETHEUS_CONTENT_TYPE, /version=0\.0\.4/);
 });
