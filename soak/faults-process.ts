@@ -8,11 +8,19 @@ import { request } from 'undici';
 import { reached, sleep } from '../test/harness/ports.js';
 import { processInfo } from '../test/harness/supervisor-rpc.js';
 import { ops, runOp, type RunningLoad } from './load.js';
-import { internalStats, persistedUsage, type Soak } from './setup.js';
+import { internalStats, liveTeamLedger, persistedTeamLedger, persistedUsage, type Soak } from './setup.js';
 import { programPids } from './rss.js';
 import { backgroundIn, result, type FaultResult } from './fault-types.js';
 
 const SETTLE_MS = 2_000;
+
+/** Quota use and spend the proxy had counted but not written when it was killed. */
+export interface LedgerLoss {
+  tokens: number;
+  spend: number;
+  tokensBefore: number;
+  writtenMsBeforeKill: number;
+}
 
 /** `health_interval` of the Caddyfile in force (e.g. `2s`), or `?`. */
 export async function caddyHealthInterval(soak: Soak): Promise<string> {
@@ -32,15 +40,19 @@ async function healthz(soak: Soak): Promise<boolean> {
 }
 
 /** kill -9 the proxy under load; measures restart time, errors, and usage counted but not yet persisted. */
-export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promise<FaultResult & { unpersistedUsage: number | undefined }> {
+export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promise<FaultResult & { unpersistedUsage: number | undefined; ledgerLoss: LedgerLoss | undefined }> {
   const runDir = soak.stack.runDir;
   const pid = (await processInfo(runDir, 'proxy')).pid;
   const inMemory = await internalStats(soak).catch(() => undefined);
+  const ledgerBefore = await liveTeamLedger(soak).catch(() => undefined);
   const from = Date.now();
   process.kill(pid, 'SIGKILL');
-  // The proxy is gone and its successor has not written yet (it persists every 30 s): what is on
-  // disk now is what survived the kill.
-  const onDisk = await persistedUsage(soak.stack.dataDir);
+  // The proxy is gone and its successor has not written yet (usage every 30 s, governance once a
+  // second but only after it has counted something): what is on disk now survived the kill.
+  const [onDisk, ledgerOnDisk] = await Promise.all([persistedUsage(soak.stack.dataDir), persistedTeamLedger(soak.stack.dataDir)]);
+  const ledgerLoss: LedgerLoss | undefined = ledgerBefore
+    ? { tokens: Math.max(0, ledgerBefore.tokens - ledgerOnDisk.tokens), spend: Math.max(0, ledgerBefore.spend - ledgerOnDisk.spend), tokensBefore: ledgerBefore.tokens, writtenMsBeforeKill: from - ledgerOnDisk.mtimeMs }
+    : undefined;
   // One loop watches all three, so none waits for another: supervisord's RUNNING (which comes
   // `startsecs` after the spawn), the new proxy answering /healthz, and a request through Caddy.
   let runningAt = 0;
@@ -71,8 +83,11 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
     unpersisted !== undefined
       ? `usage counted in memory but not yet on disk when killed: ${unpersisted} request(s) (${onDisk.savedAt ? `usage.json written ${((from - onDisk.savedAt) / 1000).toFixed(0)} s before the kill` : 'no usage.json written yet'}; the proxy writes it every 30 s)`
       : 'usage before the kill could not be read',
+    ledgerLoss
+      ? `quota use and spend counted but not yet on disk when killed: ${ledgerLoss.tokens} of ${ledgerLoss.tokensBefore} tokens this month, ${ledgerLoss.spend.toFixed(6)} in spend (governance.json written ${(ledgerLoss.writtenMsBeforeKill / 1000).toFixed(1)} s before the kill; the proxy writes it every second)`
+      : 'quota use before the kill could not be read',
   ];
-  return { ...result(`kill -9 proxy (#${nth})`, `SIGKILL to the proxy (pid ${pid}) under load`, from, to, bg, notes, restarted && serving), unpersistedUsage: unpersisted };
+  return { ...result(`kill -9 proxy (#${nth})`, `SIGKILL to the proxy (pid ${pid}) under load`, from, to, bg, notes, restarted && serving), unpersistedUsage: unpersisted, ledgerLoss };
 }
 
 /** Re-applies the stored config three times (POST /admin/api/reload → Caddy /load, forced) under load. */

@@ -108,6 +108,7 @@ async function faultsPhase(s: Soak): Promise<void> {
     async (x, b) => {
       const r = await killProxy(x, b, 1);
       results.unpersistedAtKill = r.unpersistedUsage;
+      results.ledgerLossAtKill = r.ledgerLoss;
       return r;
     },
     async (x, b) => {

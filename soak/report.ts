@@ -39,6 +39,7 @@ function summaryRows(r: SoakResults): Array<[string, string]> {
     rows.push(['Data lost', `${d.dataLost} (config ${d.configValid ? 'valid' : 'INVALID'}, ${d.missingModels.length + d.missingUpstreams.length + d.missingKeys.length} missing entries, keys working ${d.keysWorking}/${d.keysTried}, usage lost at stop ${d.usage?.lostAtStop ?? '?'}, at restart ${d.usage?.lostAtRestart ?? '?'})`]);
   }
   if (r.unpersistedAtKill !== undefined) rows.push(['Usage not yet persisted at kill -9', `${r.unpersistedAtKill} request(s) (persist interval 30 s)`]);
+  if (r.ledgerLossAtKill) rows.push(['Quota use and spend lost at kill -9', `${r.ledgerLossAtKill.tokens} of ${r.ledgerLossAtKill.tokensBefore} tokens this month, ${r.ledgerLossAtKill.spend.toFixed(6)} in spend (governance.json written ${(r.ledgerLossAtKill.writtenMsBeforeKill / 1000).toFixed(1)} s before the kill; interval 1 s)`]);
   if (r.aborted) rows.push(['ABORTED', r.aborted]);
   return rows;
 }

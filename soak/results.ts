@@ -2,6 +2,7 @@
  * What one run of the suite produced, as the report (report.ts) and its findings (findings.ts)
  * read it; kept apart from both so neither has to import the other for its types.
  */
+import type { LedgerLoss } from './faults-process.js';
 import os from 'node:os';
 import { describeMachine, type MachineInfo } from '../test/harness/machine.js';
 import type { DataReport } from './data-check.js';
@@ -25,6 +26,8 @@ export interface SoakResults {
   load?: LoadReport;
   faults: FaultResult[];
   unpersistedAtKill?: number;
+  /** Quota use and spend counted but not yet in governance.json at the first kill -9 (written every second). */
+  ledgerLossAtKill?: LedgerLoss;
   fuzz?: FuzzReport;
   data?: DataReport;
   /** Caddy's active health-check interval in the rendered Caddyfile (e.g. `2s`). */

@@ -82,6 +82,10 @@ function trimmer(sim: FoundrySimulator, tally: SimTally): () => void {
   };
 }
 
+/** The team of the load key, and the price the soak's models charge (docs/governance.md). */
+export const SOAK_TEAM = 'soak';
+const SOAK_PRICE = { inputPerMillion: 1, outputPerMillion: 4 };
+
 /** The initial config.json: data-skel's, plus the storm and managed-identity upstreams and their models. */
 async function seedConfig(root: string, dataDir: string, storm: FoundrySimulator, mi: FoundrySimulator, stormKey: string, miClientId: string): Promise<void> {
   const skel = JSON.parse(await fs.readFile(path.join(root, 'data-skel/config.json'), 'utf8')) as Record<string, unknown>;
@@ -95,9 +99,12 @@ async function seedConfig(root: string, dataDir: string, storm: FoundrySimulator
   ];
   skel.models = [
     // `simulator` is the stack's own simulator upstream, which init adds (SIMULATOR=1).
-    { id: 'pool', targets: [{ upstream: 'simulator', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }, { upstream: 'storm', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }] },
-    { id: 'mi-model', upstream: 'mi', targetModel: 'gpt-4o-mini' },
+    { id: 'pool', targets: [{ upstream: 'simulator', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }, { upstream: 'storm', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }], price: SOAK_PRICE },
+    { id: 'mi-model', upstream: 'mi', targetModel: 'gpt-4o-mini', price: SOAK_PRICE },
   ];
+  // The load key belongs to a team with limits far above the load, so its quota use and spend are
+  // counted (and their loss at kill -9 measured) without refusing anything.
+  skel.teams = [{ id: SOAK_TEAM, limits: { requestsPerMinute: 1e9, tokensPerMonth: 1e12 }, budget: { amount: 1e9, period: 'month' } }];
   await fs.writeFile(path.join(dataDir, 'config.json'), `${JSON.stringify(skel, null, 2)}\n`, { mode: 0o600 });
 }
 
@@ -140,7 +147,7 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
     const running = stack;
     const admin = await stackAdminApi(running);
     const password = await adminPassword(running.dataDir);
-    const created = await admin.call('POST', '/admin/api/keys', { body: { id: 'soak-load', label: 'soak suite, phase 1 (load held)' } });
+    const created = await admin.call('POST', '/admin/api/keys', { body: { id: 'soak-load', label: 'soak suite, phase 1 (load held)', team: SOAK_TEAM } });
     const body = created.body as { key?: unknown; id?: unknown };
     if (created.status !== 201 || typeof body.key !== 'string') throw new Error(`creating the load key answered ${created.status}: ${JSON.stringify(created.body)}`);
     const loadKey = body.key;
@@ -214,6 +221,30 @@ export async function internalStats(soak: Pick<Soak, 'internalUrl'>): Promise<{ 
   const body = (await res.body.json()) as { totals: UsageTotals; byKey: Record<string, UsageTotals> };
   if (res.statusCode !== 200) throw new Error(`/internal/stats answered ${res.statusCode}`);
   return body;
+}
+
+/** Month quota use and spend of the soak team: as the proxy counts them, and as DATA_DIR/governance.json holds them. */
+export interface TeamLedger {
+  tokens: number;
+  spend: number;
+}
+
+/** The soak team's counters in the running proxy (`/internal/governance`). */
+export async function liveTeamLedger(soak: Pick<Soak, 'internalUrl'>): Promise<TeamLedger> {
+  const res = await request(`${soak.internalUrl}/internal/governance`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const body = (await res.body.json()) as { scopes?: Record<string, { tokensThisMonth?: number; spendThisMonth?: number }> };
+  const team = body.scopes?.[`team:${SOAK_TEAM}`];
+  return { tokens: team?.tokensThisMonth ?? 0, spend: team?.spendThisMonth ?? 0 };
+}
+
+/** The soak team's counters as last written to DATA_DIR/governance.json, and when the file was written. */
+export async function persistedTeamLedger(dataDir: string): Promise<TeamLedger & { mtimeMs: number }> {
+  const file = path.join(dataDir, 'governance.json');
+  const [text, stat] = await Promise.all([fs.readFile(file, 'utf8').catch(() => ''), fs.stat(file).catch(() => undefined)]);
+  const doc = (text ? JSON.parse(text) : {}) as { counters?: Record<string, Record<string, number>> };
+  const periods = doc.counters?.[`team:${SOAK_TEAM}`] ?? {};
+  const month = new Date().toISOString().slice(0, 7);
+  return { tokens: periods[`tokens:month:${month}`] ?? 0, spend: periods[`spend:month:${month}`] ?? 0, mtimeMs: stat?.mtimeMs ?? 0 };
 }
 
 /** Requests per key as persisted in DATA_DIR/usage.json (lifetime field 0), and the file's savedAt. */
