@@ -57,6 +57,11 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A JSON value as display text: strings as they are, nothing as ''. */
+export function asText(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
 /** Narrows an `issues` list. */
 export function asIssues(v: unknown): Issue[] {
   return Array.isArray(v) ? v.filter(isRecord).map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })) : [];

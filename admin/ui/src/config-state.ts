@@ -3,124 +3,14 @@
  * draft the forms change. Models, Domain and Settings are views of one draft, so a review shows
  * every pending change and one apply sends them together with `If-Match`.
  */
-import { api, ApiError, asIssues, asSteps, isRecord, type Issue, type Step } from './api.js';
-import { pointer, pointerSegments, type Schema } from './schema.js';
-
-/** What the admin API shows instead of a secret; sending it back keeps the stored value. */
-export const MASK = '********';
+import { api, type ApiError, type Issue } from './api.js';
+import { appliedOutcome, failedOutcome, type ApplyOutcome } from './apply-outcome.js';
+import { diff, same, type Change } from './config-diff.js';
+import { rebaseEdits } from './config-rebase.js';
+import { getAt, setAt } from './json-pointer.js';
+import type { Schema } from './schema.js';
 
 type Json = Record<string, unknown>;
-
-/** Whether the field at `path` holds a secret (never rendered, never shown in a diff). */
-export function isSecretPath(path: string): boolean {
-  const segs = pointerSegments(path);
-  const last = segs[segs.length - 1] ?? '';
-  if (['apiKey', 'clientSecret', 'password', 'passwordHash', 'healthKey'].includes(last)) return true;
-  return segs[0] === 'apiKeys' && (last === 'key' || last === 'keyHash');
-}
-
-/** One difference between the stored config and the draft. */
-export interface Change {
-  /** JSON pointer in the draft (or in the stored config for a removal). */
-  path: string;
-  /** Readable location: array items named by their `id` / `name`. */
-  label: string[];
-  kind: 'added' | 'removed' | 'changed';
-  before: unknown;
-  after: unknown;
-}
-
-/** Outcome of an apply. */
-export type ApplyOutcome =
-  | { kind: 'applied'; steps: Step[]; warnings: Issue[]; unchanged: boolean }
-  | { kind: 'invalid'; issues: Issue[]; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'failed'; message: string; steps: Step[]; rolledBack: boolean | undefined; hint?: string }
-  | { kind: 'error'; message: string; status: number };
-
-/** Deep equality of JSON values. */
-export function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => same(v, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => same(a[k], b[k]));
-  }
-  return false;
-}
-
-function identity(v: unknown): string | undefined {
-  if (!isRecord(v)) return undefined;
-  if (typeof v.id === 'string') return v.id;
-  if (typeof v.name === 'string') return v.name;
-  return undefined;
-}
-
-/** The changes from `a` to `b`, leaf by leaf; arrays of named items are matched by name. */
-export function diff(a: unknown, b: unknown, path = '', label: string[] = []): Change[] {
-  if (same(a, b)) return [];
-  if (a === undefined) return [{ path, label, kind: 'added', before: undefined, after: b }];
-  if (b === undefined) return [{ path, label, kind: 'removed', before: a, after: undefined }];
-  if (isRecord(a) && isRecord(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.flatMap((k) => diff(a[k], b[k], `${path}${pointer(k)}`, [...label, k]));
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const named = [...a, ...b].every((v) => identity(v) !== undefined);
-    if (named) {
-      const out: Change[] = [];
-      const before = new Map(a.map((v, i) => [identity(v), i]));
-      b.forEach((v, i) => {
-        const j = before.get(identity(v));
-        out.push(...diff(j === undefined ? undefined : a[j], v, `${path}/${i}`, [...label, identity(v) ?? String(i)]));
-      });
-      const after = new Set(b.map(identity));
-      a.forEach((v, i) => {
-        if (!after.has(identity(v))) out.push({ path: `${path}/${i}`, label: [...label, identity(v) ?? String(i)], kind: 'removed', before: v, after: undefined });
-      });
-      return out;
-    }
-  }
-  return [{ path, label, kind: 'changed', before: a, after: b }];
-}
-
-/** The value at `path` of `root`. */
-export function getAt(root: unknown, path: string): unknown {
-  let node: unknown = root;
-  for (const seg of pointerSegments(path)) {
-    if (Array.isArray(node)) node = node[Number(seg)];
-    else if (isRecord(node)) node = node[seg];
-    else return undefined;
-  }
-  return node;
-}
-
-/** Sets (or with `undefined`, deletes) the value at `path`, creating objects on the way. */
-export function setAt(root: Json, path: string, value: unknown): void {
-  const segs = pointerSegments(path);
-  const last = segs.pop();
-  if (last === undefined) return;
-  let node: unknown = root;
-  for (const [i, seg] of segs.entries()) {
-    const holder = node as Json | unknown[];
-    let next: unknown = Array.isArray(holder) ? holder[Number(seg)] : holder[seg];
-    if (!isRecord(next) && !Array.isArray(next)) {
-      next = /^\d+$/.test(segs[i + 1] ?? last) ? [] : {};
-      if (Array.isArray(holder)) holder[Number(seg)] = next;
-      else holder[seg] = next;
-    }
-    node = next;
-  }
-  if (Array.isArray(node)) {
-    if (value === undefined) node.splice(Number(last), 1);
-    else node[Number(last)] = value;
-  } else if (isRecord(node)) {
-    if (value === undefined) delete node[last];
-    else node[last] = value;
-  }
-}
-
 type Listener = () => void;
 
 /** The edited config, shared by the pages. */
@@ -156,36 +46,16 @@ export class ConfigState {
     this.draft = structuredClone(config.data);
     this.serverIssues = [];
     this.loadError = undefined;
-    this.emit(this.reloadListeners);
-    this.emit(this.changeListeners);
+    this.replaced();
   }
 
-  /**
-   * Takes the latest stored config but keeps the user's edits: each top-level section (and each
-   * part of `server`) the draft changed replaces the latest one. Used after a 412 and after key
-   * changes made through the key endpoints (which change the ETag).
-   */
+  /** Takes the latest stored config but keeps the user's edits (config-rebase.ts). */
   async rebase(): Promise<void> {
-    const before = this.original ?? {};
-    const mine = this.draft;
     const latest = await api<Json>('GET', '/config');
-    const next = structuredClone(latest.data);
-    for (const k of Object.keys({ ...before, ...mine })) {
-      if (k === 'apiKeys') continue;
-      if (k === 'server' && isRecord(before.server) && isRecord(mine.server)) {
-        const server = isRecord(next.server) ? next.server : (next.server = {});
-        for (const sk of Object.keys({ ...before.server, ...mine.server })) {
-          if (!same(before.server[sk], mine.server[sk])) server[sk] = structuredClone(mine.server[sk]);
-        }
-      } else if (!same(before[k], mine[k])) {
-        next[k] = structuredClone(mine[k]);
-      }
-    }
+    this.draft = rebaseEdits(this.original ?? {}, this.draft, latest.data);
     this.original = latest.data;
     this.etag = latest.etag ?? '';
-    this.draft = next;
-    this.emit(this.reloadListeners);
-    this.emit(this.changeListeners);
+    this.replaced();
   }
 
   /** After a change made elsewhere (keys): reload, or rebase when there are edits. */
@@ -193,6 +63,7 @@ export class ConfigState {
     await (this.dirty() ? this.rebase() : this.reload());
   }
 
+  /** The draft's value at `path`. */
   get(path: string): unknown {
     return getAt(this.draft, path);
   }
@@ -202,35 +73,38 @@ export class ConfigState {
     return getAt(this.original, path);
   }
 
+  /** Changes the draft at `path` (undefined deletes) and forgets the server's issues there. */
   set(path: string, value: unknown): void {
     setAt(this.draft, path, value);
     this.serverIssues = this.serverIssues.filter((i) => i.path !== path);
     this.emit(this.changeListeners);
   }
 
+  /** The pending changes, stored → draft. */
   changes(): Change[] {
     return diff(this.original ?? {}, this.draft);
   }
 
+  /** Whether the draft differs from the stored config. */
   dirty(): boolean {
     return !same(this.original ?? {}, this.draft);
   }
 
+  /** Drops every edit. */
   discard(): void {
     this.draft = structuredClone(this.original ?? {});
     this.serverIssues = [];
-    this.emit(this.reloadListeners);
-    this.emit(this.changeListeners);
+    this.replaced();
   }
 
   /** Replaces the whole draft (raw JSON mode). */
   replace(draft: Json): void {
     this.draft = draft;
     this.serverIssues = [];
-    this.emit(this.reloadListeners);
-    this.emit(this.changeListeners);
+    this.replaced();
   }
 
+  /** Calls `fn` after every change of the draft or of the server's issues; returns how to stop. */
   onChange(fn: Listener): () => void {
     this.changeListeners.add(fn);
     return () => this.changeListeners.delete(fn);
@@ -255,37 +129,25 @@ export class ConfigState {
   private async put(): Promise<ApplyOutcome> {
     try {
       const res = await api<Json>('PUT', '/config', { body: this.draft, ifMatch: this.etag });
-      const body = isRecord(res.data) ? res.data : {};
-      return { kind: 'applied', steps: asSteps(body.steps), warnings: asIssues(body.warnings), unchanged: body.unchanged === true };
+      return appliedOutcome(res.data);
     } catch (err) {
-      if (!(err instanceof ApiError)) return { kind: 'error', message: err instanceof Error ? err.message : String(err), status: 0 };
-      if (err.status === 400 && err.issues.length) {
-        this.serverIssues = dedupe(err.issues);
+      const outcome = failedOutcome(err);
+      if (outcome.kind === 'invalid') {
+        this.serverIssues = outcome.issues;
         this.emit(this.changeListeners);
-        return { kind: 'invalid', issues: this.serverIssues, message: err.message };
       }
-      if (err.status === 412) return { kind: 'conflict', message: err.message };
-      if (err.steps.length) {
-        const hint = typeof err.body.hint === 'string' ? err.body.hint : undefined;
-        return { kind: 'failed', message: err.message, steps: err.steps, rolledBack: err.rolledBack, ...(hint ? { hint } : {}) };
-      }
-      return { kind: 'error', message: err.message, status: err.status };
+      return outcome;
     }
+  }
+
+  private replaced(): void {
+    this.emit(this.reloadListeners);
+    this.emit(this.changeListeners);
   }
 
   private emit(set: Set<Listener>): void {
     for (const fn of [...set]) fn();
   }
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.path}\n${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** The one config state of the UI. */

@@ -1,7 +1,7 @@
 /**
  * English and Simplified Chinese. The Chinese table is typed against the English one, so a
  * missing translation is a compile error. The choice is remembered in localStorage; the first
- * visit follows the browser's language.
+ * visit follows the browser's language. Nothing here touches the DOM, so unit tests import it.
  */
 import { en, type MsgKey } from './i18n-en.js';
 import { zh } from './i18n-zh.js';
@@ -36,22 +36,22 @@ export function lang(): Lang {
   return current;
 }
 
-/** Switches language, remembers it and tells the listeners (the shell re-renders). */
+/** Switches language, remembers it and tells the listeners (the shell sets `<html lang>` and redraws). */
 export function setLang(next: Lang): void {
   if (next === current) return;
   current = next;
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
-    // Not remembered, still switched.
+    // Not remembered (or no storage, as in unit tests): still switched.
   }
-  document.documentElement.lang = next;
   for (const l of listeners) l();
 }
 
-/** Calls `fn` after each language switch. */
-export function onLangChange(fn: () => void): void {
+/** Calls `fn` after each language switch; returns how to stop. */
+export function onLangChange(fn: () => void): () => void {
   listeners.add(fn);
+  return () => listeners.delete(fn);
 }
 
 /** The message `key` in the current language, with `{name}` placeholders filled from `params`. */

@@ -1,0 +1,23 @@
+/** Tables and key/value lists. */
+import { h, type Child } from '../dom.js';
+
+/** A table with a caption (visually hidden unless given `showCaption`) that scrolls sideways on phones. */
+export function table(caption: string, head: Child[], rows: Child[][], opts: { showCaption?: boolean; numeric?: number[]; class?: string } = {}): HTMLElement {
+  const numeric = new Set(opts.numeric ?? []);
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
+    h(
+      'table',
+      { class: opts.class ?? '' },
+      h('caption', { class: opts.showCaption ? '' : 'visually-hidden' }, caption),
+      h('thead', null, h('tr', null, head.map((c, i) => h('th', { scope: 'col', class: numeric.has(i) ? 'num' : '' }, c)))),
+      h('tbody', null, rows.map((r) => h('tr', null, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: numeric.has(i) ? 'num' : '' }, c)))))),
+    ),
+  );
+}
+
+/** A key/value list. */
+export function facts(items: [string, Child][]): HTMLElement {
+  return h('dl', { class: 'facts' }, items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))));
+}

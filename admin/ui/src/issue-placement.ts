@@ -1,0 +1,28 @@
+/**
+ * Where the server's `{path, message}` issues are shown: on the field or card whose path is the
+ * issue's, or else the nearest enclosing one (the message then starts with the rest of the path);
+ * the ones with no such place are listed apart, at the top of the page.
+ */
+import type { Issue } from './api.js';
+import { pointer, pointerSegments } from './json-pointer.js';
+
+/** The messages for each target path, and the issues placed nowhere. */
+export function placeIssues(targets: ReadonlySet<string>, issues: Issue[]): { placed: Map<string, string[]>; unplaced: Issue[] } {
+  const placed = new Map<string, string[]>();
+  const unplaced: Issue[] = [];
+  for (const issue of issues) {
+    const segs = pointerSegments(issue.path);
+    let target: string | undefined;
+    for (let n = segs.length; n >= 1 && target === undefined; n--) {
+      const p = pointer(...segs.slice(0, n));
+      if (targets.has(p)) target = p;
+    }
+    if (target === undefined) {
+      unplaced.push(issue);
+      continue;
+    }
+    const message = target === issue.path ? issue.message : `${issue.path.slice(target.length + 1)}: ${issue.message}`;
+    placed.set(target, [...(placed.get(target) ?? []), message]);
+  }
+  return { placed, unplaced };
+}
