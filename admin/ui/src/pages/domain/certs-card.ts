@@ -1,8 +1,8 @@
 /** Each domain's certificate in detail, with the last ACME error. */
-import { asText as str, isRecord } from '../../api.js';
+import { asText as str } from '../../api.js';
 import { empty, errorBox } from '../../components/alerts.js';
 import { card } from '../../components/card.js';
-import { certBadge } from '../../components/cert-badge.js';
+import { certBadge, domainCerts } from '../../components/cert-badge.js';
 import { table } from '../../components/table.js';
 import { h } from '../../dom.js';
 import { dateTime, relative } from '../../format.js';
@@ -23,25 +23,21 @@ function statusCell(c: Json, acmeErr: Json | undefined): HTMLElement {
 /** The certificates of Caddy's status `status` (or the error that kept it away). */
 export function certsCard(status: Json | undefined, err: unknown): HTMLElement {
   if (!status) return card(t('domain.certs'), errorBox(err));
-  const domains = Array.isArray(status.domains) ? status.domains.filter(isRecord) : [];
+  const domains = domainCerts(status);
   return card(
     t('domain.certs'),
     domains.length
       ? table(
           t('domain.certs'),
           [t('domain.domain'), t('domain.issuer'), t('domain.names'), t('domain.validFrom'), t('domain.expires'), t('common.status')],
-          domains.map((d) => {
-            const c = isRecord(d.certificate) ? d.certificate : {};
-            const acmeErr = isRecord(d.lastAcmeError) ? d.lastAcmeError : undefined;
-            return [
-              str(d.domain),
-              str(c.issuer) || str(c.issuerDir) || '—',
-              Array.isArray(c.names) ? c.names.map(String).join(', ') : '—',
-              c.notBefore ? dateTime(str(c.notBefore)) : '—',
-              c.notAfter ? `${dateTime(str(c.notAfter))}` : '—',
-              statusCell(c, acmeErr),
-            ];
-          }),
+          domains.map(({ domain, cert: c, acmeErr }) => [
+            domain,
+            str(c.issuer) || str(c.issuerDir) || '—',
+            Array.isArray(c.names) ? c.names.map(String).join(', ') : '—',
+            c.notBefore ? dateTime(str(c.notBefore)) : '—',
+            c.notAfter ? `${dateTime(str(c.notAfter))}` : '—',
+            statusCell(c, acmeErr),
+          ]),
         )
       : empty(t('domain.noCertsYet')),
   );
