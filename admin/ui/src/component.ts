@@ -72,13 +72,16 @@ class Instance<P, S, H extends Element> implements Self<S, H> {
   }
 
   draw(): void {
+    const asked = this.afterDraw;
+    this.afterDraw = [];
     this.drawing = true;
     try {
       keep(this.host, nodes(this.view(this.props, this)));
     } finally {
       this.drawing = false;
     }
-    const fns = this.afterDraw;
+    // What the view asked for completes the draw, so it runs before what was asked from outside.
+    const fns = [...this.afterDraw, ...asked];
     this.afterDraw = [];
     for (const fn of fns) fn();
   }

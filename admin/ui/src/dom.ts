@@ -65,8 +65,9 @@ export function setAttrs(el: Element, attrs: AttrValues): void {
   }
 }
 
-/** A unique id for label/field pairs. */
 let nextId = 0;
+
+/** A unique id for label/field pairs. */
 export function uid(prefix = 'f'): string {
   nextId += 1;
   return `${prefix}-${nextId}`;

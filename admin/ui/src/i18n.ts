@@ -13,6 +13,7 @@ export const LANGS = [
   { code: 'en', label: 'English' },
   { code: 'zh-CN', label: '简体中文' },
 ] as const;
+/** A language code of the UI. */
 export type Lang = (typeof LANGS)[number]['code'];
 
 const STORAGE_KEY = 'gw.lang';

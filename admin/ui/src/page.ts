@@ -2,6 +2,7 @@
 import type { Child } from './dom.js';
 import type { MsgKey } from './i18n.js';
 
+/** A page: its title, what it loads first, and how it draws itself. */
 export interface Page<D = unknown> {
   /** Menu and document title. */
   title: MsgKey;

@@ -2,6 +2,7 @@
 
 /** The pages, in menu order. */
 export const PAGES = ['overview', 'usage', 'models', 'keys', 'domain', 'logs', 'playground', 'settings'] as const;
+/** A page's name (and its path segment). */
 export type PageName = (typeof PAGES)[number];
 
 /** The page of a location path. */

@@ -6,10 +6,11 @@
 import { isRecord } from './api.js';
 import { pointer, pointerSegments } from './json-pointer.js';
 
+/** A JSON Schema node. */
 export type Schema = Record<string, unknown>;
 
 /** The `anyOf` / `oneOf` branches of a schema node. */
-export function branches(node: Schema): Schema[] {
+function branches(node: Schema): Schema[] {
   const list = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : [];
   return list.filter(isRecord);
 }

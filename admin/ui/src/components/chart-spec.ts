@@ -27,8 +27,9 @@ export interface ChartSpec {
   integer?: boolean;
 }
 
-/** The plot's height and padding (px). */
+/** The plot's height (px). */
 export const HEIGHT = 220;
+/** The space around the plot for the axes' labels (px). */
 export const PAD = { top: 12, right: 12, bottom: 26, left: 52 };
 
 /** Where the buckets are: the plot's left edge, a bucket's width, their number. */

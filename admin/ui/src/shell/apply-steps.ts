@@ -8,7 +8,7 @@ import { icon } from '../icons.js';
 const ROLLBACK_STEPS = new Set(['restore_files', 'caddy_restore', 'proxy_restore']);
 
 /** The translated name of an apply step. */
-export function stepLabel(name: string): string {
+function stepLabel(name: string): string {
   const key = `step.${name}`;
   return hasKey(key) ? t(key) : name;
 }

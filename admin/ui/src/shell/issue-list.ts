@@ -4,7 +4,7 @@ import { h } from '../dom.js';
 import { navigate, pageForPath } from '../router.js';
 
 /** Moves focus to the field of `path` (or its nearest enclosing element) on the current page. */
-export function focusPath(path: string): void {
+function focusPath(path: string): void {
   const segs = path.split('/');
   for (let n = segs.length; n > 1; n--) {
     const p = segs.slice(0, n).join('/');

@@ -35,7 +35,7 @@ function searchInput(value: string, placeholder: string, onChange: (v: string) =
   return el;
 }
 
-/** A select of `values` bound to a filter. */
+/** A select of `options` whose choice goes to `onChange`. */
 function filterSelect(options: Child, value: string, onChange: (v: string) => void): HTMLSelectElement {
   const select = h('select', null, options);
   select.value = value;

@@ -11,7 +11,7 @@ import { openReview } from '../../shell/review-dialog.js';
 let rawText: string | undefined;
 
 /** The draft as the editor shows it. */
-export function draftText(): string {
+function draftText(): string {
   return JSON.stringify(config.draft, null, 2);
 }
 
@@ -26,7 +26,7 @@ export function forgetRaw(): void {
 }
 
 /** The text as a config object, or what is wrong with it. */
-export function parseRaw(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string; syntax: boolean } {
+function parseRaw(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string; syntax: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -52,7 +52,7 @@ export function chatModelOf(models: string[]): string | undefined {
 }
 
 /** The first choice's text of a chat completion, cut to 300 characters. */
-export function replyOf(body: unknown): string {
+function replyOf(body: unknown): string {
   const choice = isRecord(body) && Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? String(body.choices[0].message.content ?? '') : '';
   return choice.slice(0, 300);
 }

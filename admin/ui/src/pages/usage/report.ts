@@ -10,10 +10,11 @@ export type Counters = Record<string, number | null>;
 
 /** The time ranges of the page, in milliseconds. */
 export const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+/** A time range of the page. */
 export type Range = keyof typeof RANGES;
 
 /** The counters of the report, in the CSV's order. */
-export const COUNTERS = ['requests', 's2xx', 's4xx', 's429', 's5xx', 'sOther', 'promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens', 'imageBytesSaved', 'latencySumMs', 'latencyMaxMs', 'latencyP50Ms', 'latencyP95Ms'] as const;
+const COUNTERS = ['requests', 's2xx', 's4xx', 's429', 's5xx', 'sOther', 'promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens', 'imageBytesSaved', 'latencySumMs', 'latencyMaxMs', 'latencyP50Ms', 'latencyP95Ms'] as const;
 
 /** A narrowed report. */
 export interface Report {
