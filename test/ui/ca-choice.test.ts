@@ -14,5 +14,8 @@ test('production stays unset unless stored as such; custom stores the typed URL'
   assert.equal(caValue('production', undefined, 'https://x'), undefined);
   assert.equal(caValue('production', 'production', ''), 'production');
   assert.equal(caValue('staging', undefined, 'https://x'), 'staging');
-  assert.equal(caValue('custom', 'staging', 'https://acme.example.com/directory'), 'https://acme.example.com/directory');
+  assert.equal(
+    caValue('custom', 'staging', 'https://acme.example.com/directory'),
+    'https://acme.example.com/directory',
+  );
 });

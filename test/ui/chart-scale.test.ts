@@ -15,6 +15,20 @@ test('stacked buckets add up, lines take the highest value; gaps lift the pen', 
   const series = [{ values: [1, null, 2] }, { values: [3, 4] }];
   assert.deepEqual(bucketTotals('stacked', 3, series), [4, 4, 2]);
   assert.deepEqual(bucketTotals('lines', 3, series), [3, 4, 2]);
-  assert.equal(linePath([1, null, 2, 3], (i) => i * 10, (v) => v), 'M0.0,1.0M20.0,2.0L30.0,3.0');
-  assert.equal(linePath([null, null], (i) => i, (v) => v), '');
+  assert.equal(
+    linePath(
+      [1, null, 2, 3],
+      (i) => i * 10,
+      (v) => v,
+    ),
+    'M0.0,1.0M20.0,2.0L30.0,3.0',
+  );
+  assert.equal(
+    linePath(
+      [null, null],
+      (i) => i,
+      (v) => v,
+    ),
+    '',
+  );
 });

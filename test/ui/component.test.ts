@@ -69,7 +69,16 @@ test('the first draw is immediate; changes made together draw once, with the mer
 test('a node the view returns again keeps its place; the others are replaced', async () => {
   const host = new FakeElement('host');
   const kept = new FakeNode('kept');
-  const self = component(asElement(host), (_: null, s: Self<{ n: number }>) => [asNode(new FakeNode(`before${s.state.n}`)), asNode(kept), asNode(new FakeNode(`after${s.state.n}`))], null, { n: 0 });
+  const self = component(
+    asElement(host),
+    (_: null, s: Self<{ n: number }>) => [
+      asNode(new FakeNode(`before${s.state.n}`)),
+      asNode(kept),
+      asNode(new FakeNode(`after${s.state.n}`)),
+    ],
+    null,
+    { n: 0 },
+  );
   assert.equal(kept.moves, 1);
   self.set({ n: 1 });
   await tick();
@@ -104,10 +113,15 @@ test('a subscription redraws while the host is in the page, and stops once it is
     return () => listeners.delete(fn);
   };
   let draws = 0;
-  const self = component(asElement(host), () => {
-    draws += 1;
-    return null;
-  }, null, {});
+  const self = component(
+    asElement(host),
+    () => {
+      draws += 1;
+      return null;
+    },
+    null,
+    {},
+  );
   self.listen(subscribe);
   for (const l of [...listeners]) l();
   await tick();

@@ -18,21 +18,61 @@ test('leaves that changed, appeared and disappeared, with their pointers and pla
   const before = { server: { upstream: { maxRetries: 0, retryBaseMs: 800 } }, auth: { mode: 'apiKey' } };
   const after = { server: { upstream: { maxRetries: 2 } }, auth: { mode: 'apiKey' }, version: 1 };
   assert.deepEqual(diff(before, after), [
-    { path: '/server/upstream/maxRetries', label: ['server', 'upstream', 'maxRetries'], kind: 'changed', before: 0, after: 2 },
-    { path: '/server/upstream/retryBaseMs', label: ['server', 'upstream', 'retryBaseMs'], kind: 'removed', before: 800, after: undefined },
+    {
+      path: '/server/upstream/maxRetries',
+      label: ['server', 'upstream', 'maxRetries'],
+      kind: 'changed',
+      before: 0,
+      after: 2,
+    },
+    {
+      path: '/server/upstream/retryBaseMs',
+      label: ['server', 'upstream', 'retryBaseMs'],
+      kind: 'removed',
+      before: 800,
+      after: undefined,
+    },
     { path: '/version', label: ['version'], kind: 'added', before: undefined, after: 1 },
   ]);
 });
 
 test('named items are matched by id or name, so removing one is one removal, not a shift', () => {
-  const before = { models: [{ id: 'a', upstream: 'u1' }, { id: 'b', upstream: 'u1' }, { id: 'c', upstream: 'u1' }] };
-  const after = { models: [{ id: 'a', upstream: 'u1' }, { id: 'c', upstream: 'u2' }] };
+  const before = {
+    models: [
+      { id: 'a', upstream: 'u1' },
+      { id: 'b', upstream: 'u1' },
+      { id: 'c', upstream: 'u1' },
+    ],
+  };
+  const after = {
+    models: [
+      { id: 'a', upstream: 'u1' },
+      { id: 'c', upstream: 'u2' },
+    ],
+  };
   assert.deepEqual(diff(before, after), [
     { path: '/models/1/upstream', label: ['models', 'c', 'upstream'], kind: 'changed', before: 'u1', after: 'u2' },
-    { path: '/models/1', label: ['models', 'b'], kind: 'removed', before: { id: 'b', upstream: 'u1' }, after: undefined },
+    {
+      path: '/models/1',
+      label: ['models', 'b'],
+      kind: 'removed',
+      before: { id: 'b', upstream: 'u1' },
+      after: undefined,
+    },
   ]);
-  const added = diff({ upstreams: [{ name: 'x' }] }, { upstreams: [{ name: 'x' }, { name: 'y', baseUrl: 'https://y' }] });
-  assert.deepEqual(added, [{ path: '/upstreams/1', label: ['upstreams', 'y'], kind: 'added', before: undefined, after: { name: 'y', baseUrl: 'https://y' } }]);
+  const added = diff(
+    { upstreams: [{ name: 'x' }] },
+    { upstreams: [{ name: 'x' }, { name: 'y', baseUrl: 'https://y' }] },
+  );
+  assert.deepEqual(added, [
+    {
+      path: '/upstreams/1',
+      label: ['upstreams', 'y'],
+      kind: 'added',
+      before: undefined,
+      after: { name: 'y', baseUrl: 'https://y' },
+    },
+  ]);
 });
 
 test('arrays of plain values change as a whole', () => {

@@ -7,7 +7,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLang } from '../../admin/ui/js/i18n.js';
 import { MASK } from '../../admin/ui/js/secrets.js';
-import { defaultNote, defaultPlaceholder, numberValue, passwordProblems, secretValue, selectShown, selectValue, statusListValue, textValue } from '../../admin/ui/js/form/field-values.js';
+import {
+  defaultNote,
+  defaultPlaceholder,
+  numberValue,
+  passwordProblems,
+  secretValue,
+  selectShown,
+  selectValue,
+  statusListValue,
+  textValue,
+} from '../../admin/ui/js/form/field-values.js';
 
 test('text: empty deletes the key, unless required or asked to keep it', () => {
   assert.equal(textValue('', false), undefined);
@@ -40,7 +50,10 @@ test('secrets: typing replaces, emptying keeps the stored one (or sets none)', (
 });
 
 test('selects: the stored value, else the default, else unset or the first choice; unknown values stay', () => {
-  const choices = [{ value: 'u1', label: 'u1' }, { value: 'u2', label: 'u2' }];
+  const choices = [
+    { value: 'u1', label: 'u1' },
+    { value: 'u2', label: 'u2' },
+  ];
   assert.deepEqual(selectShown(choices, 'u2', undefined, false), { value: 'u2' });
   assert.deepEqual(selectShown(choices, 'gone', undefined, false), { value: 'gone', extra: 'gone' });
   assert.deepEqual(selectShown(choices, undefined, 'u2', false), { value: 'u2' });

@@ -1,7 +1,18 @@
 /** Numbers, sizes, durations and times in the UI's two languages. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, compact, dateTime, daysLeft, ms, num, percent, relative, tick, timeOfDay } from '../../admin/ui/js/format.js';
+import {
+  bytes,
+  compact,
+  dateTime,
+  daysLeft,
+  ms,
+  num,
+  percent,
+  relative,
+  tick,
+  timeOfDay,
+} from '../../admin/ui/js/format.js';
 import { setLang } from '../../admin/ui/js/i18n.js';
 
 // Times are shown in the browser's zone; here it is fixed.

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { gatewayError } from '../../admin/ui/js/gateway-error.js';
 
 test('OpenAI-shaped errors by their message, anything else as text or JSON, cut at 300', () => {
-  assert.equal(gatewayError(401, { error: { message: 'Invalid API key', type: 'invalid_request_error' } }), '401: Invalid API key');
+  assert.equal(
+    gatewayError(401, { error: { message: 'Invalid API key', type: 'invalid_request_error' } }),
+    '401: Invalid API key',
+  );
   assert.equal(gatewayError(502, 'Bad Gateway'), '502: Bad Gateway');
   assert.equal(gatewayError(500, { detail: 1 }), '500: {"detail":1}');
   assert.equal(gatewayError(500, undefined), '500: ');

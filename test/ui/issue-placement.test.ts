@@ -17,12 +17,15 @@ test('exact fields, the nearest enclosing one, and nowhere', () => {
     { path: '/upstreams/2/name', message: 'Required' },
     { path: '', message: 'must be an object' },
   ]);
-  assert.deepEqual([...placed], [
-    ['/models/0/id', ['duplicate model id']],
-    ['/models/0', ['targets/1/weight: Must be at most 1000']],
-    ['/models/0/routes/chat~1completions', ['unknown route']],
-    ['/server/caddy', ['acme/ca: not a URL']],
-  ]);
+  assert.deepEqual(
+    [...placed],
+    [
+      ['/models/0/id', ['duplicate model id']],
+      ['/models/0', ['targets/1/weight: Must be at most 1000']],
+      ['/models/0/routes/chat~1completions', ['unknown route']],
+      ['/server/caddy', ['acme/ca: not a URL']],
+    ],
+  );
   assert.deepEqual(unplaced, [
     { path: '/upstreams/2/name', message: 'Required' },
     { path: '', message: 'must be an object' },

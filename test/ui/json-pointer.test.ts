@@ -6,7 +6,12 @@ import { getAt, pointer, pointerSegments, setAt } from '../../admin/ui/js/json-p
 test('segments are escaped and unescaped (~0 for ~, ~1 for /)', () => {
   assert.equal(pointer('models', 0, 'routes', 'chat/completions'), '/models/0/routes/chat~1completions');
   assert.equal(pointer('a~b'), '/a~0b');
-  assert.deepEqual(pointerSegments('/models/0/routes/chat~1completions'), ['models', '0', 'routes', 'chat/completions']);
+  assert.deepEqual(pointerSegments('/models/0/routes/chat~1completions'), [
+    'models',
+    '0',
+    'routes',
+    'chat/completions',
+  ]);
   assert.deepEqual(pointerSegments('/a~0b'), ['a~b']);
   assert.deepEqual(pointerSegments(''), []);
   assert.deepEqual(pointerSegments('/'), []);

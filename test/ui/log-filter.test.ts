@@ -19,8 +19,14 @@ test('levels and times of pino and Caddy lines', () => {
 
 test('the server filters on the most selective text: request id, then text, then model', () => {
   assert.equal(String(logQuery(none)), 'source=proxy&limit=200');
-  assert.equal(String(logQuery({ ...none, source: 'caddy', level: 'warn', model: 'gpt', text: 'timeout' })), 'source=caddy&limit=200&level=warn&q=timeout');
-  assert.equal(String(logQuery({ ...none, model: 'gpt', text: 'timeout', reqId: 'req-1' })), 'source=proxy&limit=200&q=req-1');
+  assert.equal(
+    String(logQuery({ ...none, source: 'caddy', level: 'warn', model: 'gpt', text: 'timeout' })),
+    'source=caddy&limit=200&level=warn&q=timeout',
+  );
+  assert.equal(
+    String(logQuery({ ...none, model: 'gpt', text: 'timeout', reqId: 'req-1' })),
+    'source=proxy&limit=200&q=req-1',
+  );
 });
 
 test('the browser applies every filter: model substring, request id, text', () => {

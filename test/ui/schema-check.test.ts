@@ -18,9 +18,13 @@ test('one value against its field: type, bounds, pattern, choices, items', () =>
   assert.deepEqual(check(at('/server/upstream/maxRetries'), 2.5), ['Must be a whole number']);
   assert.deepEqual(check(at('/server/upstream/maxRetries'), 11), ['Must be at most 10']);
   assert.deepEqual(check(at('/server/imageCompression/quality'), 0), ['Must be greater than 0']);
-  assert.deepEqual(check(at('/server/caddy/domains/0'), 'bad domain!'), ['Has characters or a form that is not allowed here']);
+  assert.deepEqual(check(at('/server/caddy/domains/0'), 'bad domain!'), [
+    'Has characters or a form that is not allowed here',
+  ]);
   assert.deepEqual(check(at('/upstreams/0/name'), ''), ['Required']);
-  assert.deepEqual(check(at('/auth/mode'), 'password'), ['Must be one of: defaultAzureCredential, managedIdentity, servicePrincipal, apiKey, none']);
+  assert.deepEqual(check(at('/auth/mode'), 'password'), [
+    'Must be one of: defaultAzureCredential, managedIdentity, servicePrincipal, apiKey, none',
+  ]);
   assert.deepEqual(check(at('/server/upstream/retryStatuses'), [429, 700]), ['#2: Must be at most 599']);
   assert.deepEqual(check(at('/models/0/targets'), []), ['Needs at least 1 items']);
   assert.deepEqual(check(at('/server/upstream/maxRetries'), undefined), [], 'unset: the default applies');

@@ -22,7 +22,13 @@ test('pointers reach fields through properties, records and arrays', () => {
 });
 
 test('a union of literals is a list of choices, with its default', () => {
-  assert.deepEqual(literals(schemaAt(schema, '/auth/mode')), ['defaultAzureCredential', 'managedIdentity', 'servicePrincipal', 'apiKey', 'none']);
+  assert.deepEqual(literals(schemaAt(schema, '/auth/mode')), [
+    'defaultAzureCredential',
+    'managedIdentity',
+    'servicePrincipal',
+    'apiKey',
+    'none',
+  ]);
   assert.deepEqual(literals(schemaAt(schema, '/server/imageCompression/format')), ['jpeg', 'webp', 'png', 'auto']);
   assert.equal(literals(schemaAt(schema, '/server/imageCompression/quality')), undefined);
   assert.equal(literals(undefined), undefined);

@@ -5,10 +5,19 @@ import { setLang } from '../../admin/ui/js/i18n.js';
 import { isSecretPath, MASK, showValue } from '../../admin/ui/js/secrets.js';
 
 test('the secret fields are known by name, and API keys by their key and hash', () => {
-  for (const p of ['/auth/apiKey', '/upstreams/0/auth/clientSecret', '/server/adminAuth/password', '/server/adminAuth/passwordHash', '/server/healthKey', '/apiKeys/2/key', '/apiKeys/2/keyHash']) {
+  for (const p of [
+    '/auth/apiKey',
+    '/upstreams/0/auth/clientSecret',
+    '/server/adminAuth/password',
+    '/server/adminAuth/passwordHash',
+    '/server/healthKey',
+    '/apiKeys/2/key',
+    '/apiKeys/2/keyHash',
+  ]) {
     assert.equal(isSecretPath(p), true, p);
   }
-  for (const p of ['/auth/mode', '/models/0/key', '/apiKeys/2/label', '/server/caddy/acme/azure/clientId']) assert.equal(isSecretPath(p), false, p);
+  for (const p of ['/auth/mode', '/models/0/key', '/apiKeys/2/label', '/server/caddy/acme/azure/clientId'])
+    assert.equal(isSecretPath(p), false, p);
 });
 
 test('values are shown as JSON, secrets as kept or new, long values cut', () => {
@@ -17,7 +26,10 @@ test('values are shown as JSON, secrets as kept or new, long values cut', () => 
   assert.equal(showValue('/models/0', undefined), '(not set)');
   assert.equal(showValue('/auth/apiKey', MASK), '(secret, unchanged)');
   assert.equal(showValue('/auth/apiKey', 'sk-typed-just-now'), '(new secret value)');
-  assert.equal(showValue('/upstreams/0', { name: 'u', auth: { mode: 'apiKey', apiKey: 'sk-typed' } }), '{"name":"u","auth":{"mode":"apiKey","apiKey":"••••"}}');
+  assert.equal(
+    showValue('/upstreams/0', { name: 'u', auth: { mode: 'apiKey', apiKey: 'sk-typed' } }),
+    '{"name":"u","auth":{"mode":"apiKey","apiKey":"••••"}}',
+  );
   const long = showValue('/models/0/ownedBy', 'x'.repeat(200));
   assert.equal(long.length, 158);
   assert.equal(long.endsWith('xx…'), true);

@@ -11,5 +11,8 @@ test('whole events out, the rest kept for the next piece', () => {
 });
 
 test('CRLF line ends, multi-line data, and lines that are not data', () => {
-  assert.deepEqual(takeEvents('event: delta\r\ndata: one\r\ndata:two\r\n\r\n: comment\n\n'), { data: ['one\ntwo', ''], rest: '' });
+  assert.deepEqual(takeEvents('event: delta\r\ndata: one\r\ndata:two\r\n\r\n: comment\n\n'), {
+    data: ['one\ntwo', ''],
+    rest: '',
+  });
 });

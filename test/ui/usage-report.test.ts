@@ -14,7 +14,10 @@ const report = asReport({
   to: T0 + 3 * MIN,
   stepMs: MIN,
   resolution: 'minute',
-  series: [{ t: T0 + MIN, requests: 2, s2xx: 1, s429: 1, latencySumMs: 300, latencyP50Ms: 120, latencyP95Ms: 180 }, 'junk'],
+  series: [
+    { t: T0 + MIN, requests: 2, s2xx: 1, s429: 1, latencySumMs: 300, latencyP50Ms: 120, latencyP95Ms: 180 },
+    'junk',
+  ],
   totals: { requests: 2, s2xx: 1, s429: 1 },
   byModel: { 'gpt-4o-mini': { requests: 2 } },
 });
@@ -42,7 +45,10 @@ test('buckets cover the range from its first step, with the empty ones', () => {
 
 test('the CSV has a line per bucket, empty buckets as zeros and empty percentiles', () => {
   const lines = csv(report).split('\n');
-  assert.equal(lines[0], 'time,requests,s2xx,s4xx,s429,s5xx,sOther,promptTokens,completionTokens,totalTokens,cachedTokens,reasoningTokens,imageBytesSaved,latencySumMs,latencyMaxMs,latencyP50Ms,latencyP95Ms');
+  assert.equal(
+    lines[0],
+    'time,requests,s2xx,s4xx,s429,s5xx,sOther,promptTokens,completionTokens,totalTokens,cachedTokens,reasoningTokens,imageBytesSaved,latencySumMs,latencyMaxMs,latencyP50Ms,latencyP95Ms',
+  );
   assert.equal(lines[1], '2026-01-01T12:00:00.000Z,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,');
   assert.equal(lines[2], '2026-01-01T12:01:00.000Z,2,1,0,1,0,0,0,0,0,0,0,0,300,0,120,180');
   assert.equal(lines.length, 5, 'three buckets, a header and the final newline');
@@ -52,5 +58,8 @@ test('the CSV has a line per bucket, empty buckets as zeros and empty percentile
 test('the query: the range back from now, to the end of the current minute, with the filters', () => {
   const now = T0 + 90_000;
   assert.equal(String(reportQuery('1h', '', '', now)), `from=${now - 3_600_000}&to=${T0 + 2 * MIN}`);
-  assert.equal(String(reportQuery('24h', 'gpt-4o', 'key-1', now)), `from=${now - 86_400_000}&to=${T0 + 2 * MIN}&model=gpt-4o&key=key-1`);
+  assert.equal(
+    String(reportQuery('24h', 'gpt-4o', 'key-1', now)),
+    `from=${now - 86_400_000}&to=${T0 + 2 * MIN}&model=gpt-4o&key=key-1`,
+  );
 });

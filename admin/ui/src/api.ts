@@ -64,18 +64,31 @@ export function asText(v: unknown): string {
 
 /** Narrows an `issues` list. */
 export function asIssues(v: unknown): Issue[] {
-  return Array.isArray(v) ? v.filter(isRecord).map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })) : [];
+  return Array.isArray(v)
+    ? v.filter(isRecord).map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') }))
+    : [];
 }
 
 /** Narrows a `steps` list. */
 export function asSteps(v: unknown): Step[] {
   return Array.isArray(v)
-    ? v.filter(isRecord).map((s) => ({ name: String(s.name), ok: s.ok === true, ms: Number(s.ms) || 0, ...(typeof s.detail === 'string' ? { detail: s.detail } : {}) }))
+    ? v
+        .filter(isRecord)
+        .map((s) => ({
+          name: String(s.name),
+          ok: s.ok === true,
+          ms: Number(s.ms) || 0,
+          ...(typeof s.detail === 'string' ? { detail: s.detail } : {}),
+        }))
     : [];
 }
 
 /** Calls the admin API (`path` below /admin/api). */
-export async function api<T = unknown>(method: string, path: string, opts: { body?: unknown; ifMatch?: string; signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  opts: { body?: unknown; ifMatch?: string; signal?: AbortSignal } = {},
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.ifMatch) headers['if-match'] = opts.ifMatch;

@@ -17,17 +17,30 @@ export type ApplyOutcome =
 /** The outcome of a 2xx answer's body. */
 export function appliedOutcome(data: unknown): ApplyOutcome {
   const body = isRecord(data) ? data : {};
-  return { kind: 'applied', steps: asSteps(body.steps), warnings: asIssues(body.warnings), unchanged: body.unchanged === true };
+  return {
+    kind: 'applied',
+    steps: asSteps(body.steps),
+    warnings: asIssues(body.warnings),
+    unchanged: body.unchanged === true,
+  };
 }
 
 /** The outcome of what the PUT threw. */
 export function failedOutcome(err: unknown): ApplyOutcome {
-  if (!(err instanceof ApiError)) return { kind: 'error', message: err instanceof Error ? err.message : String(err), status: 0 };
-  if (err.status === 400 && err.issues.length) return { kind: 'invalid', issues: dedupe(err.issues), message: err.message };
+  if (!(err instanceof ApiError))
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err), status: 0 };
+  if (err.status === 400 && err.issues.length)
+    return { kind: 'invalid', issues: dedupe(err.issues), message: err.message };
   if (err.status === 412) return { kind: 'conflict', message: err.message };
   if (err.steps.length) {
     const hint = typeof err.body.hint === 'string' ? err.body.hint : undefined;
-    return { kind: 'failed', message: err.message, steps: err.steps, rolledBack: err.rolledBack, ...(hint ? { hint } : {}) };
+    return {
+      kind: 'failed',
+      message: err.message,
+      steps: err.steps,
+      rolledBack: err.rolledBack,
+      ...(hint ? { hint } : {}),
+    };
   }
   return { kind: 'error', message: err.message, status: err.status };
 }

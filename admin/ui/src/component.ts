@@ -103,7 +103,12 @@ function keep(host: Element, next: Node[]): void {
 }
 
 /** Draws `view` into `host` now, with `props` and the initial `state`; later changes redraw it. */
-export function component<P, S, H extends Element>(host: H, view: View<P, S, H>, props: P, state: NoInfer<S>): Self<S, H> {
+export function component<P, S, H extends Element>(
+  host: H,
+  view: View<P, S, H>,
+  props: P,
+  state: NoInfer<S>,
+): Self<S, H> {
   const inst = new Instance(host, view, props, state);
   inst.draw();
   return inst;

@@ -56,7 +56,14 @@ export function diff(a: unknown, b: unknown, path = '', label: string[] = []): C
       });
       const after = new Set(b.map(identity));
       a.forEach((v, i) => {
-        if (!after.has(identity(v))) out.push({ path: `${path}/${i}`, label: [...label, identity(v) ?? String(i)], kind: 'removed', before: v, after: undefined });
+        if (!after.has(identity(v)))
+          out.push({
+            path: `${path}/${i}`,
+            label: [...label, identity(v) ?? String(i)],
+            kind: 'removed',
+            before: v,
+            after: undefined,
+          });
       });
       return out;
     }

@@ -39,7 +39,10 @@ export class ConfigState {
 
   /** Fetches the config (and the schema, once) and resets the draft. */
   async reload(): Promise<void> {
-    const [config, schema] = await Promise.all([api<Json>('GET', '/config'), this.schema ? Promise.resolve(undefined) : api<Schema>('GET', '/schema')]);
+    const [config, schema] = await Promise.all([
+      api<Json>('GET', '/config'),
+      this.schema ? Promise.resolve(undefined) : api<Schema>('GET', '/schema'),
+    ]);
     if (schema) this.schema = schema.data;
     this.original = config.data;
     this.etag = config.etag ?? '';

@@ -40,7 +40,11 @@ function applyAttrs(el: Element, attrs: Attrs | null | undefined): void {
 }
 
 /** An HTML element with attributes and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   applyAttrs(el, attrs);
   el.append(...nodes(children));
@@ -50,7 +54,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** An SVG element with attributes and children. */
-export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): SVGElementTagNameMap[K] {
+export function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   applyAttrs(el, attrs);
   el.append(...nodes(children));
@@ -75,7 +83,11 @@ export function uid(prefix = 'f'): string {
 
 /** Whether an automatic refresh of `box` would disturb the user (focus inside, a section opened). */
 export function busyWith(box: Element): boolean {
-  return box.contains(document.activeElement) || box.querySelector('details[open]') !== null || document.visibilityState !== 'visible';
+  return (
+    box.contains(document.activeElement) ||
+    box.querySelector('details[open]') !== null ||
+    document.visibilityState !== 'visible'
+  );
 }
 
 /** Announces `text` to screen readers through the shell's live region. */

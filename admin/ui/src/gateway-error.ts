@@ -4,7 +4,8 @@
 export function gatewayError(status: number, body: unknown): string {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const e = (body as { error: unknown }).error;
-    if (typeof e === 'object' && e !== null && 'message' in e) return `${status}: ${String((e as { message: unknown }).message)}`;
+    if (typeof e === 'object' && e !== null && 'message' in e)
+      return `${status}: ${String((e as { message: unknown }).message)}`;
   }
   return `${status}: ${typeof body === 'string' ? body.slice(0, 300) : (JSON.stringify(body) ?? '').slice(0, 300)}`;
 }

@@ -7,7 +7,10 @@ import type { Issue } from './api.js';
 import { pointer, pointerSegments } from './json-pointer.js';
 
 /** The messages for each target path, and the issues placed nowhere. */
-export function placeIssues(targets: ReadonlySet<string>, issues: Issue[]): { placed: Map<string, string[]>; unplaced: Issue[] } {
+export function placeIssues(
+  targets: ReadonlySet<string>,
+  issues: Issue[],
+): { placed: Map<string, string[]>; unplaced: Issue[] } {
   const placed = new Map<string, string[]>();
   const unplaced: Issue[] = [];
   for (const issue of issues) {

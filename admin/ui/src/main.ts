@@ -100,7 +100,13 @@ document.documentElement.lang = lang();
 app.replaceChildren(
   skipLink(),
   top,
-  h('div', { class: 'layout' }, menu.host, h('div', { class: 'scrim', onClick: () => setNavOpen(false) }), h('div', { class: 'content' }, main, pendingBar())),
+  h(
+    'div',
+    { class: 'layout' },
+    menu.host,
+    h('div', { class: 'scrim', onClick: () => setNavOpen(false) }),
+    h('div', { class: 'content' }, main, pendingBar()),
+  ),
   h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite' }),
 );
 void show(current, false);

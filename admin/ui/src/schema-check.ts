@@ -37,22 +37,34 @@ export function check(node: Schema | undefined, value: unknown): string[] {
     return problems;
   }
   if (node.type !== undefined && !typeOk(node.type, value)) {
-    problems.push(node.type === 'integer' ? t('val.integer') : node.type === 'number' ? t('val.number') : t('val.type', { type: String(node.type) }));
+    problems.push(
+      node.type === 'integer'
+        ? t('val.integer')
+        : node.type === 'number'
+          ? t('val.number')
+          : t('val.type', { type: String(node.type) }),
+    );
     return problems;
   }
   if (typeof value === 'string') {
-    if (typeof node.minLength === 'number' && value.length < node.minLength) problems.push(node.minLength === 1 ? t('val.required') : t('val.minLength', { n: node.minLength }));
-    if (typeof node.maxLength === 'number' && value.length > node.maxLength) problems.push(t('val.maxLength', { n: node.maxLength }));
-    if (typeof node.pattern === 'string' && value !== '' && !new RegExp(node.pattern, 'u').test(value)) problems.push(t('val.pattern'));
+    if (typeof node.minLength === 'number' && value.length < node.minLength)
+      problems.push(node.minLength === 1 ? t('val.required') : t('val.minLength', { n: node.minLength }));
+    if (typeof node.maxLength === 'number' && value.length > node.maxLength)
+      problems.push(t('val.maxLength', { n: node.maxLength }));
+    if (typeof node.pattern === 'string' && value !== '' && !new RegExp(node.pattern, 'u').test(value))
+      problems.push(t('val.pattern'));
   }
   if (typeof value === 'number') {
     if (typeof node.minimum === 'number' && value < node.minimum) problems.push(t('val.minimum', { n: node.minimum }));
     if (typeof node.maximum === 'number' && value > node.maximum) problems.push(t('val.maximum', { n: node.maximum }));
-    if (typeof node.exclusiveMinimum === 'number' && value <= node.exclusiveMinimum) problems.push(t('val.exclusiveMinimum', { n: node.exclusiveMinimum }));
+    if (typeof node.exclusiveMinimum === 'number' && value <= node.exclusiveMinimum)
+      problems.push(t('val.exclusiveMinimum', { n: node.exclusiveMinimum }));
   }
   if (Array.isArray(value)) {
-    if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(t('val.minItems', { n: node.minItems }));
-    if (typeof node.maxItems === 'number' && value.length > node.maxItems) problems.push(t('val.maxItems', { n: node.maxItems }));
+    if (typeof node.minItems === 'number' && value.length < node.minItems)
+      problems.push(t('val.minItems', { n: node.minItems }));
+    if (typeof node.maxItems === 'number' && value.length > node.maxItems)
+      problems.push(t('val.maxItems', { n: node.maxItems }));
     if (isRecord(node.items)) {
       const items = node.items;
       value.forEach((item, i) => {
@@ -69,17 +81,22 @@ export function checkDeep(root: Schema | undefined, value: unknown, base = ''): 
   if (!node) return [];
   const out: Issue[] = [];
   if (Array.isArray(value)) {
-    if (typeof node.minItems === 'number' && value.length < node.minItems) out.push({ path: base, message: t('val.minItems', { n: node.minItems }) });
-    if (typeof node.maxItems === 'number' && value.length > node.maxItems) out.push({ path: base, message: t('val.maxItems', { n: node.maxItems }) });
+    if (typeof node.minItems === 'number' && value.length < node.minItems)
+      out.push({ path: base, message: t('val.minItems', { n: node.minItems }) });
+    if (typeof node.maxItems === 'number' && value.length > node.maxItems)
+      out.push({ path: base, message: t('val.maxItems', { n: node.maxItems }) });
     value.forEach((item, i) => out.push(...checkDeep(root, item, `${base}/${i}`)));
     return out;
   }
   if (isRecord(value)) {
-    const required = Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === 'string') : [];
+    const required = Array.isArray(node.required)
+      ? node.required.filter((r): r is string => typeof r === 'string')
+      : [];
     const props = isRecord(node.properties) ? node.properties : {};
     for (const r of required) {
       // A required field with a default is filled in by the server.
-      if (value[r] === undefined && !(isRecord(props[r]) && 'default' in props[r])) out.push({ path: pointer(...pointerSegments(base), r), message: t('val.required') });
+      if (value[r] === undefined && !(isRecord(props[r]) && 'default' in props[r]))
+        out.push({ path: pointer(...pointerSegments(base), r), message: t('val.required') });
     }
     for (const [k, v] of Object.entries(value)) out.push(...checkDeep(root, v, `${base}${pointer(k)}`));
     return out;

@@ -40,7 +40,9 @@ export function schemaAt(root: Schema | undefined, path: string): Schema | undef
       node = node.items;
       continue;
     }
-    const viaBranch = branches(node).map((b) => schemaAt(b, pointer(seg))).find((b) => b !== undefined);
+    const viaBranch = branches(node)
+      .map((b) => schemaAt(b, pointer(seg)))
+      .find((b) => b !== undefined);
     node = viaBranch;
   }
   return node;
@@ -49,9 +51,11 @@ export function schemaAt(root: Schema | undefined, path: string): Schema | undef
 /** The allowed literal values of an enum-like schema (`anyOf` of `const`s, or `enum`). */
 export function literals(node: Schema | undefined): (string | number | boolean)[] | undefined {
   if (!node) return undefined;
-  if (Array.isArray(node.enum)) return node.enum.filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v));
+  if (Array.isArray(node.enum))
+    return node.enum.filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v));
   const consts = branches(node).map((b) => b.const);
-  if (consts.length && consts.every((c) => ['string', 'number', 'boolean'].includes(typeof c))) return consts as (string | number | boolean)[];
+  if (consts.length && consts.every((c) => ['string', 'number', 'boolean'].includes(typeof c)))
+    return consts as (string | number | boolean)[];
   return undefined;
 }
 

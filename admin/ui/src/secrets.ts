@@ -23,6 +23,8 @@ export function showValue(path: string, v: unknown): string {
     if (v === MASK) return t('diff.secretKept');
     if (typeof v === 'string') return t('diff.secretNew');
   }
-  const text = JSON.stringify(v, (k, val: unknown) => (isSecretPath(`/${k}`) && typeof val === 'string' ? '••••' : val));
+  const text = JSON.stringify(v, (k, val: unknown) =>
+    isSecretPath(`/${k}`) && typeof val === 'string' ? '••••' : val,
+  );
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }

@@ -6,7 +6,12 @@ import { icon } from '../icons.js';
 
 /** An alert box. */
 export function alertBox(tone: 'ok' | 'warn' | 'error' | 'info', ...body: Child[]): HTMLElement {
-  return h('div', { class: `alert alert-${tone}`, role: tone === 'error' ? 'alert' : 'status' }, icon(tone === 'ok' ? 'check' : 'alert'), h('div', null, body));
+  return h(
+    'div',
+    { class: `alert alert-${tone}`, role: tone === 'error' ? 'alert' : 'status' },
+    icon(tone === 'ok' ? 'check' : 'alert'),
+    h('div', null, body),
+  );
 }
 
 /** An error from the API (or anything thrown) as an alert with what the server said. */

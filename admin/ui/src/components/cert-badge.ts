@@ -11,7 +11,8 @@ export function certBadge(c: Json, acmeErr: Json | undefined): HTMLElement {
   if (!c.found) return badge(t('domain.noCert'), acmeErr ? 'error' : 'warn');
   const days = typeof c.daysLeft === 'number' ? c.daysLeft : undefined;
   const local = asText(c.issuerDir) === 'local';
-  const text = days !== undefined && days < 1 ? t('fmt.expiresRelative', { when: relative(asText(c.notAfter)) }) : daysLeft(days);
+  const text =
+    days !== undefined && days < 1 ? t('fmt.expiresRelative', { when: relative(asText(c.notAfter)) }) : daysLeft(days);
   if (local) return badge(`${text} · ${t('domain.localCa')}`, 'ok');
   return badge(text, days !== undefined && days < 3 ? 'error' : days !== undefined && days < 14 ? 'warn' : 'ok');
 }
@@ -26,5 +27,9 @@ export interface DomainCert {
 /** The domains of Caddy's status (GET /admin/api/caddy/status). */
 export function domainCerts(status: Json): DomainCert[] {
   const domains = Array.isArray(status.domains) ? status.domains.filter(isRecord) : [];
-  return domains.map((d) => ({ domain: asText(d.domain), cert: isRecord(d.certificate) ? d.certificate : {}, acmeErr: isRecord(d.lastAcmeError) ? d.lastAcmeError : undefined }));
+  return domains.map((d) => ({
+    domain: asText(d.domain),
+    cert: isRecord(d.certificate) ? d.certificate : {},
+    acmeErr: isRecord(d.lastAcmeError) ? d.lastAcmeError : undefined,
+  }));
 }

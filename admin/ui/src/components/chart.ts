@@ -27,7 +27,10 @@ interface ChartProps {
 }
 
 function when(spec: ChartSpec, i: number): string {
-  return tick(spec.x[i] ?? 0, spec.stepMs * 2) + (spec.stepMs >= 86_400_000 ? '' : ` · ${new Date(spec.x[i] ?? 0).toLocaleDateString()}`);
+  return (
+    tick(spec.x[i] ?? 0, spec.stepMs * 2) +
+    (spec.stepMs >= 86_400_000 ? '' : ` · ${new Date(spec.x[i] ?? 0).toLocaleDateString()}`)
+  );
 }
 
 function valueText(spec: ChartSpec, v: number | null): string {
@@ -45,7 +48,15 @@ function tooltip(spec: ChartSpec, self: Self<ChartState>, geometry: Geometry | u
   if (!geometry || !shown) return tip;
   tip.append(
     h('div', { class: 'tip-time' }, when(spec, i)),
-    ...spec.series.map((se) => h('div', { class: 'tip-row' }, h('span', { class: `swatch s${se.slot}` }), h('span', null, se.name), h('strong', null, valueText(spec, se.values[i] ?? null)))),
+    ...spec.series.map((se) =>
+      h(
+        'div',
+        { class: 'tip-row' },
+        h('span', { class: `swatch s${se.slot}` }),
+        h('span', null, se.name),
+        h('strong', null, valueText(spec, se.values[i] ?? null)),
+      ),
+    ),
   );
   tip.hidden = false;
   const x = geometry.left + geometry.bw * (i + 0.5);
@@ -72,7 +83,13 @@ function Chart({ spec, status }: ChartProps, self: Self<ChartState>): Child {
   const drawn = width ? chartSvg(spec, width, shown ? index : -1, hover) : undefined;
   return [
     h('figcaption', null, spec.title),
-    h('ul', { class: 'legend' }, spec.series.map((se) => h('li', null, h('span', { class: `swatch s${se.slot}`, 'aria-hidden': 'true' }), se.name))),
+    h(
+      'ul',
+      { class: 'legend' },
+      spec.series.map((se) =>
+        h('li', null, h('span', { class: `swatch s${se.slot}`, 'aria-hidden': 'true' }), se.name),
+      ),
+    ),
     h('div', { class: 'chart-plot' }, drawn?.svg),
     tooltip(spec, self, drawn?.geometry),
     status,
@@ -94,7 +111,8 @@ export function chart(spec: ChartSpec): HTMLElement {
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft' || e.key === 'Home' || e.key === 'End') {
       e.preventDefault();
       const index = self.state.index;
-      const next = e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : index < 0 ? n - 1 : index + (e.key === 'ArrowRight' ? 1 : -1);
+      const next =
+        e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : index < 0 ? n - 1 : index + (e.key === 'ArrowRight' ? 1 : -1);
       const i = Math.min(Math.max(next, 0), n - 1);
       self.set({ index: i, shown: true });
       status.set({ text: reading(spec, i) });

@@ -14,7 +14,10 @@ function Choices(first: Choice | undefined, self: Self<ChoicesState, HTMLSelectE
   self.after(() => {
     self.host.value = value;
   });
-  return [first ? h('option', { value: first.value }, first.label) : null, choices.map((c) => h('option', { value: c.value }, c.label))];
+  return [
+    first ? h('option', { value: first.value }, first.label) : null,
+    choices.map((c) => h('option', { value: c.value }, c.label)),
+  ];
 }
 
 /** A select with the fixed choice `first` ("all models") and choices given later through `set`. */

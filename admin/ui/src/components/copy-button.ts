@@ -24,7 +24,9 @@ async function copyText(text: string): Promise<boolean> {
 
 /** A button that copies `text()`. */
 export function copyButton(text: () => string, label = t('action.copy')): HTMLButtonElement {
-  const self = component(h('button', { type: 'button', class: 'btn btn-secondary' }), CopyLabel, label, { said: undefined });
+  const self = component(h('button', { type: 'button', class: 'btn btn-secondary' }), CopyLabel, label, {
+    said: undefined,
+  });
   self.host.addEventListener('click', () => {
     void copyText(text()).then((ok) => {
       const said = ok ? t('action.copied') : t('action.copyFailed');

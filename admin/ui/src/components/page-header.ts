@@ -6,7 +6,12 @@ export function pageHeader(title: string, description?: Child, ...actions: Child
   return h(
     'header',
     { class: 'page-header' },
-    h('div', null, h('h1', { tabindex: -1, id: 'page-title' }, title), description ? h('p', { class: 'lead' }, description) : null),
+    h(
+      'div',
+      null,
+      h('h1', { tabindex: -1, id: 'page-title' }, title),
+      description ? h('p', { class: 'lead' }, description) : null,
+    ),
     actions.length ? h('div', { class: 'page-actions' }, actions) : null,
   );
 }

@@ -2,7 +2,12 @@
 import { h } from '../dom.js';
 
 /** Radio buttons styled as one control; `onChange` gets the chosen value. */
-export function segmented<T extends string>(label: string, options: { value: T; label: string }[], value: T, onChange: (v: T) => void): HTMLElement {
+export function segmented<T extends string>(
+  label: string,
+  options: { value: T; label: string }[],
+  value: T,
+  onChange: (v: T) => void,
+): HTMLElement {
   const name = `seg-${Math.random().toString(36).slice(2, 8)}`;
   return h(
     'fieldset',

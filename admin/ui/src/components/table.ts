@@ -2,7 +2,12 @@
 import { h, type Child } from '../dom.js';
 
 /** A table with a caption (visually hidden unless given `showCaption`) that scrolls sideways on phones. */
-export function table(caption: string, head: Child[], rows: Child[][], opts: { showCaption?: boolean; numeric?: number[]; class?: string } = {}): HTMLElement {
+export function table(
+  caption: string,
+  head: Child[],
+  rows: Child[][],
+  opts: { showCaption?: boolean; numeric?: number[]; class?: string } = {},
+): HTMLElement {
   const numeric = new Set(opts.numeric ?? []);
   return h(
     'div',
@@ -11,13 +16,37 @@ export function table(caption: string, head: Child[], rows: Child[][], opts: { s
       'table',
       { class: opts.class ?? '' },
       h('caption', { class: opts.showCaption ? '' : 'visually-hidden' }, caption),
-      h('thead', null, h('tr', null, head.map((c, i) => h('th', { scope: 'col', class: numeric.has(i) ? 'num' : '' }, c)))),
-      h('tbody', null, rows.map((r) => h('tr', null, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: numeric.has(i) ? 'num' : '' }, c)))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          head.map((c, i) => h('th', { scope: 'col', class: numeric.has(i) ? 'num' : '' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            null,
+            r.map((c, i) =>
+              i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: numeric.has(i) ? 'num' : '' }, c),
+            ),
+          ),
+        ),
+      ),
     ),
   );
 }
 
 /** A key/value list. */
 export function facts(items: [string, Child][]): HTMLElement {
-  return h('dl', { class: 'facts' }, items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))));
+  return h(
+    'dl',
+    { class: 'facts' },
+    items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))),
+  );
 }

@@ -9,7 +9,12 @@ import { describe, fieldIds, type FieldOptions } from './field-frame.js';
 export function checkField(path: string, opts: FieldOptions): HTMLElement {
   const ids = fieldIds();
   const current = config.get(path);
-  const input = h('input', { id: ids.id, type: 'checkbox', checked: typeof current === 'boolean' ? current : defaultAt(config.schema, path) === true, 'data-path': path });
+  const input = h('input', {
+    id: ids.id,
+    type: 'checkbox',
+    checked: typeof current === 'boolean' ? current : defaultAt(config.schema, path) === true,
+    'data-path': path,
+  });
   describe(input, ids, !!opts.help);
   const field = h(
     'div',

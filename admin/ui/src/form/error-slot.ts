@@ -21,7 +21,8 @@ function ErrorMessages(_: null, self: Self<Messages>): Child {
   if (field) {
     field.classList.toggle('invalid', invalid);
     const path = field.getAttribute('data-path');
-    const control = path === null ? null : field.querySelector(`:is(input, select, textarea)[data-path="${CSS.escape(path)}"]`);
+    const control =
+      path === null ? null : field.querySelector(`:is(input, select, textarea)[data-path="${CSS.escape(path)}"]`);
     control?.setAttribute('aria-invalid', invalid ? 'true' : 'false');
   }
   return [
@@ -32,7 +33,10 @@ function ErrorMessages(_: null, self: Self<Messages>): Child {
 
 /** A new error slot, to be placed as a direct child of its field (or card). */
 export function errorSlot(id?: string): HTMLElement {
-  const self = component(h('div', { class: 'errors', id, 'aria-live': 'polite' }), ErrorMessages, null, { client: [], server: [] });
+  const self = component(h('div', { class: 'errors', id, 'aria-live': 'polite' }), ErrorMessages, null, {
+    client: [],
+    server: [],
+  });
   slots.set(self.host, self);
   return self.host;
 }

@@ -43,7 +43,14 @@ export function describe(control: HTMLElement, ids: FieldIds, hasHelp: boolean):
 }
 
 /** The wrapper of a field at `path`. */
-export function fieldFrame(path: string, label: HTMLElement, control: HTMLElement, ids: FieldIds, help: Child, size?: string): HTMLElement {
+export function fieldFrame(
+  path: string,
+  label: HTMLElement,
+  control: HTMLElement,
+  ids: FieldIds,
+  help: Child,
+  size?: string,
+): HTMLElement {
   return h(
     'div',
     { class: `field${size ? ` field-${size}` : ''}`, 'data-path': path, 'data-field': '' },

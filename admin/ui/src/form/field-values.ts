@@ -37,7 +37,10 @@ export function secretValue(raw: string, stored: boolean): string | undefined {
 export function statusListValue(text: string): StatusListInput {
   const raw = text.trim();
   if (!raw) return { kind: 'unset' };
-  const nums = raw.split(/[\s,]+/).filter(Boolean).map(Number);
+  const nums = raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
   return nums.some((n) => !Number.isInteger(n)) ? { kind: 'invalid' } : { kind: 'list', value: nums };
 }
 
@@ -57,7 +60,12 @@ export interface Choice {
  * list does not know it, e.g. a removed upstream, rather than silently changing it), else the
  * default, else "unset" when allowed, else the first choice (what the server will assume).
  */
-export function selectShown(choices: Choice[], current: unknown, dflt: unknown, unsetAllowed: boolean): { value: string; extra?: string } {
+export function selectShown(
+  choices: Choice[],
+  current: unknown,
+  dflt: unknown,
+  unsetAllowed: boolean,
+): { value: string; extra?: string } {
   const selected = current === undefined ? (unsetAllowed ? '' : String(dflt ?? '')) : String(current);
   const known = selected === '' || choices.some((c) => c.value === selected);
   if (!known) return { value: selected, extra: selected };
@@ -79,5 +87,7 @@ export function defaultPlaceholder(dflt: unknown): string | undefined {
 /** "Default: 300000 ms (5 min)" after a number field's help, so an empty field says what it means. */
 export function defaultNote(dflt: unknown, unit?: string): string | undefined {
   if (typeof dflt !== 'number') return undefined;
-  return t('form.default', { value: `${dflt}${unit ? ` ${unit}` : ''}${unit === 'ms' && dflt >= 1000 ? ` (${ms(dflt)})` : ''}` });
+  return t('form.default', {
+    value: `${dflt}${unit ? ` ${unit}` : ''}${unit === 'ms' && dflt >= 1000 ? ` (${ms(dflt)})` : ''}`,
+  });
 }

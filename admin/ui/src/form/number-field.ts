@@ -25,10 +25,26 @@ export function numberField(path: string, opts: FieldOptions & { step?: number; 
     'data-path': path,
   });
   const note = defaultNote(d, opts.unit);
-  const help = opts.help || note ? h('span', null, opts.help ?? '', opts.help && note ? ' ' : '', note ? h('span', { class: 'default-note' }, note) : null) : undefined;
+  const help =
+    opts.help || note
+      ? h(
+          'span',
+          null,
+          opts.help ?? '',
+          opts.help && note ? ' ' : '',
+          note ? h('span', { class: 'default-note' }, note) : null,
+        )
+      : undefined;
   describe(input, ids, !!help);
-  const control = opts.unit ? h('div', { class: 'with-unit' }, input, h('span', { class: 'unit', 'aria-hidden': 'true' }, opts.unit)) : input;
-  const label = h('label', { for: ids.id }, opts.label, opts.unit ? h('span', { class: 'visually-hidden' }, ` (${opts.unit})`) : null);
+  const control = opts.unit
+    ? h('div', { class: 'with-unit' }, input, h('span', { class: 'unit', 'aria-hidden': 'true' }, opts.unit))
+    : input;
+  const label = h(
+    'label',
+    { for: ids.id },
+    opts.label,
+    opts.unit ? h('span', { class: 'visually-hidden' }, ` (${opts.unit})`) : null,
+  );
   const field = fieldFrame(path, label, control, ids, help, opts.size ?? 'sm');
   input.addEventListener('input', () => {
     const read = numberValue(input.value, input.validity.badInput);

@@ -24,8 +24,18 @@ export function secretField(path: string, opts: FieldOptions): HTMLElement {
     'data-path': path,
   });
   describe(input, ids, true);
-  const help = h('span', null, stored ? t('form.secretHelpStored') : t('form.secretHelpNew'), opts.help ? [' ', opts.help] : null);
-  const label = h('label', { for: ids.id }, opts.label, stored ? h('span', { class: 'badge badge-ok' }, t('form.secretSet')) : null);
+  const help = h(
+    'span',
+    null,
+    stored ? t('form.secretHelpStored') : t('form.secretHelpNew'),
+    opts.help ? [' ', opts.help] : null,
+  );
+  const label = h(
+    'label',
+    { for: ids.id },
+    opts.label,
+    stored ? h('span', { class: 'badge badge-ok' }, t('form.secretSet')) : null,
+  );
   const field = fieldFrame(path, label, input, ids, help, opts.size);
   input.addEventListener('input', () => {
     const value = secretValue(input.value, stored);

@@ -6,10 +6,15 @@ import { describe, fieldFrame, fieldIds, validate, type FieldOptions } from './f
 import { selectShown, selectValue, type Choice } from './field-values.js';
 
 /** A select bound to `path`; `allowUnset` is the label of a "not set" choice. */
-export function selectField(path: string, opts: FieldOptions & { options?: Choice[]; allowUnset?: string }): HTMLElement {
+export function selectField(
+  path: string,
+  opts: FieldOptions & { options?: Choice[]; allowUnset?: string },
+): HTMLElement {
   const ids = fieldIds();
   const unsetAllowed = opts.allowUnset !== undefined;
-  const choices = opts.options ?? (literals(schemaAt(config.schema, path)) ?? []).map((v) => ({ value: String(v), label: String(v) }));
+  const choices =
+    opts.options ??
+    (literals(schemaAt(config.schema, path)) ?? []).map((v) => ({ value: String(v), label: String(v) }));
   const shown = selectShown(choices, config.get(path), defaultAt(config.schema, path), unsetAllowed);
   const select = h(
     'select',

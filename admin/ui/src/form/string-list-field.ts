@@ -28,7 +28,16 @@ function row({ path, opts }: RowsProps, self: Self<object>, value: string, i: nu
   const itemPath = `${path}/${i}`;
   const id = uid();
   const errId = `${id}-err`;
-  const input = h('input', { id, type: opts.type ?? 'text', value, spellcheck: 'false', autocomplete: 'off', 'data-path': itemPath, 'aria-describedby': errId, placeholder: opts.placeholder ?? '' });
+  const input = h('input', {
+    id,
+    type: opts.type ?? 'text',
+    value,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'data-path': itemPath,
+    'aria-describedby': errId,
+    placeholder: opts.placeholder ?? '',
+  });
   const remove = () => {
     const next = items(path).filter((_, j) => j !== i);
     config.set(path, next.length ? next : undefined);
@@ -38,7 +47,21 @@ function row({ path, opts }: RowsProps, self: Self<object>, value: string, i: nu
     'div',
     { class: 'field list-row', 'data-path': itemPath, 'data-field': '' },
     h('label', { for: id, class: 'visually-hidden' }, opts.itemLabel(i)),
-    h('div', { class: 'row' }, input, h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('form.removeItem', { item: value || opts.itemLabel(i) }), onClick: remove }, t('action.remove'))),
+    h(
+      'div',
+      { class: 'row' },
+      input,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost',
+          'aria-label': t('form.removeItem', { item: value || opts.itemLabel(i) }),
+          onClick: remove,
+        },
+        t('action.remove'),
+      ),
+    ),
     errorSlot(errId),
   );
   input.addEventListener('input', () => {
@@ -66,7 +89,13 @@ export function stringListField(path: string, opts: ListOptions): HTMLElement {
     h('legend', null, opts.label),
     rows.host,
     opts.help ? h('div', { class: 'help' }, opts.help) : '',
-    h('button', { type: 'button', class: 'btn btn-secondary btn-sm', onClick: add }, t('action.add'), ' ', opts.addLabel),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-sm', onClick: add },
+      t('action.add'),
+      ' ',
+      opts.addLabel,
+    ),
     errorSlot(),
   );
 }

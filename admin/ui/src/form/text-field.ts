@@ -6,7 +6,10 @@ import { describe, fieldFrame, fieldIds, validate, type FieldOptions } from './f
 import { defaultPlaceholder, textValue } from './field-values.js';
 
 /** A text input bound to the string at `path`. */
-export function textField(path: string, opts: FieldOptions & { type?: 'text' | 'url' | 'email'; list?: string }): HTMLElement {
+export function textField(
+  path: string,
+  opts: FieldOptions & { type?: 'text' | 'url' | 'email'; list?: string },
+): HTMLElement {
   const ids = fieldIds();
   const current = config.get(path);
   const required = isRequired(config.schema, path);
@@ -22,7 +25,12 @@ export function textField(path: string, opts: FieldOptions & { type?: 'text' | '
     'data-path': path,
   });
   describe(input, ids, !!opts.help);
-  const label = h('label', { for: ids.id }, opts.label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+  const label = h(
+    'label',
+    { for: ids.id },
+    opts.label,
+    required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
+  );
   const field = fieldFrame(path, label, input, ids, opts.help, opts.size);
   input.addEventListener('input', () => {
     const value = textValue(input.value, required, opts.empty);

@@ -23,7 +23,12 @@ export function stepList(steps: Step[]): HTMLElement {
         'li',
         { class: `step ${s.ok ? 'ok' : 'fail'}${ROLLBACK_STEPS.has(s.name) ? ' rollback' : ''}`, 'data-step': s.name },
         h('span', { class: 'step-icon', 'aria-hidden': 'true' }, icon(s.ok ? 'check' : 'alert', 16)),
-        h('span', { class: 'step-name' }, stepLabel(s.name), ROLLBACK_STEPS.has(s.name) ? h('span', { class: 'badge badge-warn' }, t('apply.rollback')) : null),
+        h(
+          'span',
+          { class: 'step-name' },
+          stepLabel(s.name),
+          ROLLBACK_STEPS.has(s.name) ? h('span', { class: 'badge badge-warn' }, t('apply.rollback')) : null,
+        ),
         h('span', { class: 'visually-hidden' }, s.ok ? t('apply.stepOk') : t('apply.stepFailed')),
         h('span', { class: 'step-ms' }, ms(s.ms)),
         s.detail ? h('div', { class: 'step-detail' }, s.detail) : null,

@@ -10,7 +10,9 @@ function focusPath(path: string): void {
     const p = segs.slice(0, n).join('/');
     const el = document.querySelector<HTMLElement>(`main [data-path="${CSS.escape(p)}"]`);
     if (el) {
-      const target = el.matches('input, select, textarea') ? el : (el.querySelector<HTMLElement>('input, select, textarea, button') ?? el);
+      const target = el.matches('input, select, textarea')
+        ? el
+        : (el.querySelector<HTMLElement>('input, select, textarea, button') ?? el);
       target.focus();
       target.scrollIntoView({ block: 'center' });
       return;

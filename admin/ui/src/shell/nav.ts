@@ -32,7 +32,18 @@ function Nav(_: null, self: Self<{ current: PageName }>): Child {
   return h(
     'ul',
     null,
-    PAGES.map((p) => h('li', null, h('a', { href: hrefOf(p), 'data-nav': p, 'aria-current': p === self.state.current ? 'page' : null }, icon(ICONS[p]), h('span', null, t(NAV_KEYS[p]))))),
+    PAGES.map((p) =>
+      h(
+        'li',
+        null,
+        h(
+          'a',
+          { href: hrefOf(p), 'data-nav': p, 'aria-current': p === self.state.current ? 'page' : null },
+          icon(ICONS[p]),
+          h('span', null, t(NAV_KEYS[p])),
+        ),
+      ),
+    ),
   );
 }
 

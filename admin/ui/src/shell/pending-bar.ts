@@ -12,12 +12,25 @@ function PendingBar(_: null, self: Self<object>): Child {
   self.host.hidden = n === 0 && issues === 0;
   if (!config.original) return null;
   return [
-    h('span', { class: 'pending-text' }, n ? t('pending.count', { n }) : '', issues ? h('span', { class: 'badge badge-error' }, t('pending.issues', { n: issues })) : null),
+    h(
+      'span',
+      { class: 'pending-text' },
+      n ? t('pending.count', { n }) : '',
+      issues ? h('span', { class: 'badge badge-error' }, t('pending.issues', { n: issues })) : null,
+    ),
     h(
       'div',
       { class: 'pending-actions' },
-      h('button', { type: 'button', class: 'btn btn-secondary', disabled: n === 0, onClick: () => config.discard() }, t('action.discard')),
-      h('button', { type: 'button', class: 'btn btn-primary', disabled: n === 0, onClick: openReview }, t('action.review')),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary', disabled: n === 0, onClick: () => config.discard() },
+        t('action.discard'),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-primary', disabled: n === 0, onClick: openReview },
+        t('action.review'),
+      ),
     ),
   ];
 }

@@ -59,30 +59,66 @@ function review({ head, close }: ReviewProps, self: Self<{ phase: Phase }, HTMLD
   const changes = config.changes();
   // Masked secrets stand for stored values the server puts back; they are not checked here.
   const problems = checkDeep(config.schema, config.draft).filter((p) => config.get(p.path) !== MASK);
-  const apply = h('button', { type: 'button', class: 'btn btn-primary', disabled: !changes.length || problems.length > 0, onClick: () => void run(self) }, t('action.apply'));
+  const apply = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-primary',
+      disabled: !changes.length || problems.length > 0,
+      onClick: () => void run(self),
+    },
+    t('action.apply'),
+  );
   self.after(() => apply.focus());
   return [
     head,
     body(
       changes.length ? h('p', null, t('review.intro', { n: changes.length })) : h('p', null, t('review.none')),
       h('ul', { class: 'changes' }, changes.map(changeRow)),
-      problems.length ? h('div', { class: 'alert alert-error', role: 'alert' }, icon('alert'), h('div', null, h('strong', null, t('review.problems')), issueList(problems, close))) : null,
+      problems.length
+        ? h(
+            'div',
+            { class: 'alert alert-error', role: 'alert' },
+            icon('alert'),
+            h('div', null, h('strong', null, t('review.problems')), issueList(problems, close)),
+          )
+        : null,
     ),
     footer(h('button', { type: 'button', class: 'btn btn-secondary', onClick: close }, t('action.cancel')), apply),
   ];
 }
 
-function done({ head, close }: ReviewProps, self: Self<{ phase: Phase }, HTMLDialogElement>, outcome: ApplyOutcome): Child {
+function done(
+  { head, close }: ReviewProps,
+  self: Self<{ phase: Phase }, HTMLDialogElement>,
+  outcome: ApplyOutcome,
+): Child {
   if (outcome.kind === 'invalid') {
-    return [head, body(outcomeView(outcome), h('div', null, issueList(outcome.issues, close))), footer(h('button', { type: 'button', class: 'btn btn-primary', onClick: close }, t('action.fixFields')))];
+    return [
+      head,
+      body(outcomeView(outcome), h('div', null, issueList(outcome.issues, close))),
+      footer(h('button', { type: 'button', class: 'btn btn-primary', onClick: close }, t('action.fixFields'))),
+    ];
   }
   if (outcome.kind === 'conflict') {
     return [
       head,
       body(outcomeView(outcome)),
       footer(
-        h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => void config.reload().then(close) }, t('conflict.discard')),
-        h('button', { type: 'button', class: 'btn btn-primary', onClick: () => void config.rebase().then(() => self.set({ phase: { step: 'review' } })) }, t('conflict.keep')),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-secondary', onClick: () => void config.reload().then(close) },
+          t('conflict.discard'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            onClick: () => void config.rebase().then(() => self.set({ phase: { step: 'review' } })),
+          },
+          t('conflict.keep'),
+        ),
       ),
     ];
   }
@@ -102,7 +138,16 @@ function Review(props: ReviewProps, self: Self<{ phase: Phase }, HTMLDialogEleme
 export function openReview(): void {
   const dialog = h('dialog', { class: 'dialog dialog-wide', 'aria-labelledby': 'review-title' });
   const close = () => dialog.close();
-  const head = h('div', { class: 'dialog-head' }, h('h2', { id: 'review-title' }, t('review.title')), h('button', { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-label': t('action.close'), onClick: close }, icon('close')));
+  const head = h(
+    'div',
+    { class: 'dialog-head' },
+    h('h2', { id: 'review-title' }, t('review.title')),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-ghost btn-icon', 'aria-label': t('action.close'), onClick: close },
+      icon('close'),
+    ),
+  );
   dialog.addEventListener('close', () => dialog.remove());
   document.body.appendChild(dialog);
   component(dialog, Review, { head, close }, { phase: { step: 'review' } });

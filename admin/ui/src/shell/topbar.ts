@@ -12,21 +12,45 @@ function MenuButton(_: null, self: Self<object, HTMLButtonElement>): Child {
 }
 
 function Topbar(menu: HTMLButtonElement): Child {
-  const select = h('select', { id: 'lang', class: 'lang-select' }, LANGS.map((l) => h('option', { value: l.code }, l.label)));
+  const select = h(
+    'select',
+    { id: 'lang', class: 'lang-select' },
+    LANGS.map((l) => h('option', { value: l.code }, l.label)),
+  );
   select.value = lang();
   select.addEventListener('change', () => setLang(select.value as Lang));
   return [
     menu,
-    h('a', { class: 'brand', href: hrefOf('overview'), 'data-nav': 'overview' }, h('img', { src: '/admin/assets/logo.svg', alt: '', width: 28, height: 28 }), h('span', null, t('shell.brand'))),
+    h(
+      'a',
+      { class: 'brand', href: hrefOf('overview'), 'data-nav': 'overview' },
+      h('img', { src: '/admin/assets/logo.svg', alt: '', width: 28, height: 28 }),
+      h('span', null, t('shell.brand')),
+    ),
     h('span', { class: 'spacer' }),
-    h('label', { for: 'lang', class: 'lang-label' }, icon('globe', 16), h('span', { class: 'visually-hidden' }, t('shell.language'))),
+    h(
+      'label',
+      { for: 'lang', class: 'lang-label' },
+      icon('globe', 16),
+      h('span', { class: 'visually-hidden' }, t('shell.language')),
+    ),
     select,
   ];
 }
 
 /** The top bar; it follows the language and the drawer. */
 export function topbar(): HTMLElement {
-  const menu = component(h('button', { type: 'button', class: 'btn btn-ghost btn-icon menu-btn', 'aria-controls': 'nav', onClick: () => setNavOpen(!navOpen()) }), MenuButton, null, {});
+  const menu = component(
+    h('button', {
+      type: 'button',
+      class: 'btn btn-ghost btn-icon menu-btn',
+      'aria-controls': 'nav',
+      onClick: () => setNavOpen(!navOpen()),
+    }),
+    MenuButton,
+    null,
+    {},
+  );
   menu.listen(onNavToggle);
   menu.listen(onLangChange);
   const bar = component(h('header', { class: 'topbar' }), Topbar, menu.host, {});

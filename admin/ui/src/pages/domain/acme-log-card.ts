@@ -32,7 +32,20 @@ export function acmeLogCard(status: Json | undefined, onRefresh: () => void): HT
   const lines = status && Array.isArray(status.acmeLog) ? status.acmeLog.filter(isRecord) : [];
   return card(
     t('domain.acmeLog'),
-    lines.length ? h('ol', { class: 'log-list', tabindex: 0, 'aria-label': t('domain.acmeLog') }, lines.slice(-30).reverse().map(line)) : empty(t('domain.noAcmeLines')),
-    { actions: h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onClick: onRefresh }, icon('refresh', 16), t('action.refresh')) },
+    lines.length
+      ? h(
+          'ol',
+          { class: 'log-list', tabindex: 0, 'aria-label': t('domain.acmeLog') },
+          lines.slice(-30).reverse().map(line),
+        )
+      : empty(t('domain.noAcmeLines')),
+    {
+      actions: h(
+        'button',
+        { type: 'button', class: 'btn btn-ghost btn-sm', onClick: onRefresh },
+        icon('refresh', 16),
+        t('action.refresh'),
+      ),
+    },
   );
 }

@@ -26,7 +26,16 @@ function CustomFields({ urlField, rootField }: CustomProps, self: Self<{ kind: C
 
 function urlInput(kind: CaKind, current: string): { url: HTMLInputElement; urlField: HTMLElement } {
   const urlId = 'ca-url';
-  const url = h('input', { id: urlId, type: 'url', value: kind === 'custom' ? current : '', placeholder: 'https://acme.example.com/directory', spellcheck: 'false', autocomplete: 'off', 'data-path': CA, 'aria-describedby': `${urlId}-help ${urlId}-err` });
+  const url = h('input', {
+    id: urlId,
+    type: 'url',
+    value: kind === 'custom' ? current : '',
+    placeholder: 'https://acme.example.com/directory',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'data-path': CA,
+    'aria-describedby': `${urlId}-help ${urlId}-err`,
+  });
   const urlField = h(
     'div',
     { class: 'field field-lg', 'data-path': CA, 'data-field': '' },
@@ -46,7 +55,12 @@ function urlInput(kind: CaKind, current: string): { url: HTMLInputElement; urlFi
 export function caChooser(): HTMLElement {
   const kind = caKind(asText(config.get(CA)));
   const { url, urlField } = urlInput(kind, asText(config.get(CA)));
-  const rootField = textField('/server/caddy/acme/caRoot', { label: t('domain.caRoot'), size: 'lg', help: t('domain.caRootHelp'), placeholder: '/app/data/ca-root.pem' });
+  const rootField = textField('/server/caddy/acme/caRoot', {
+    label: t('domain.caRoot'),
+    size: 'lg',
+    help: t('domain.caRootHelp'),
+    placeholder: '/app/data/ca-root.pem',
+  });
   const custom = component(h('div', { class: 'form-grid' }), CustomFields, { urlField, rootField }, { kind });
   const radio = (value: CaKind, label: string, help: string) => {
     const id = `ca-${value}`;
@@ -57,7 +71,12 @@ export function caChooser(): HTMLElement {
       config.set(CA, caValue(value, config.stored(CA), url.value));
       if (value === 'custom') custom.after(() => url.focus());
     });
-    return h('div', { class: 'radio-card' }, input, h('label', { for: id }, h('strong', null, label), h('span', { class: 'help' }, help)));
+    return h(
+      'div',
+      { class: 'radio-card' },
+      input,
+      h('label', { for: id }, h('strong', null, label), h('span', { class: 'help' }, help)),
+    );
   };
   return h(
     'div',

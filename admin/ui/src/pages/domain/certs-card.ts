@@ -16,7 +16,13 @@ function statusCell(c: Json, acmeErr: Json | undefined): HTMLElement {
     null,
     certBadge(c, acmeErr),
     c.error ? h('div', { class: 'error-text small' }, str(c.error)) : null,
-    acmeErr ? h('div', { class: 'error-text small' }, `${t('domain.lastAcmeError')} (${relative(str(acmeErr.time))}): ${str(acmeErr.error) || str(acmeErr.msg)}`) : null,
+    acmeErr
+      ? h(
+          'div',
+          { class: 'error-text small' },
+          `${t('domain.lastAcmeError')} (${relative(str(acmeErr.time))}): ${str(acmeErr.error) || str(acmeErr.msg)}`,
+        )
+      : null,
   );
 }
 
@@ -29,7 +35,14 @@ export function certsCard(status: Json | undefined, err: unknown): HTMLElement {
     domains.length
       ? table(
           t('domain.certs'),
-          [t('domain.domain'), t('domain.issuer'), t('domain.names'), t('domain.validFrom'), t('domain.expires'), t('common.status')],
+          [
+            t('domain.domain'),
+            t('domain.issuer'),
+            t('domain.names'),
+            t('domain.validFrom'),
+            t('domain.expires'),
+            t('common.status'),
+          ],
           domains.map(({ domain, cert: c, acmeErr }) => [
             domain,
             str(c.issuer) || str(c.issuerDir) || '—',

@@ -28,7 +28,11 @@ function azureFields(): HTMLElement {
     textField('/server/caddy/acme/azure/subscriptionId', { label: t('domain.subscriptionId'), size: 'md' }),
     textField('/server/caddy/acme/azure/resourceGroupName', { label: t('domain.resourceGroup'), size: 'md' }),
     textField('/server/caddy/acme/azure/tenantId', { label: t('auth.tenantId'), size: 'md' }),
-    textField('/server/caddy/acme/azure/clientId', { label: t('auth.clientId'), size: 'md', help: t('domain.dnsClientIdHelp') }),
+    textField('/server/caddy/acme/azure/clientId', {
+      label: t('auth.clientId'),
+      size: 'md',
+      help: t('domain.dnsClientIdHelp'),
+    }),
     secretField('/server/caddy/acme/azure/clientSecret', { label: t('auth.clientSecret'), size: 'md' }),
   );
 }
@@ -37,13 +41,23 @@ function DnsBody({ providers, err, initial }: DnsProps, self: Self<object>): Chi
   const available = providers?.azure === true;
   const dns = asText(config.get(DNS)) || 'none';
   return [
-    providers ? h('p', { class: available ? 'help' : 'alert-inline' }, icon(available ? 'check' : 'alert', 16), asText(providers.message)) : errorBox(err),
+    providers
+      ? h(
+          'p',
+          { class: available ? 'help' : 'alert-inline' },
+          icon(available ? 'check' : 'alert', 16),
+          asText(providers.message),
+        )
+      : errorBox(err),
     h(
       'div',
       { class: 'form-grid' },
       selectField(DNS, {
         label: t('domain.dnsChallenge'),
-        options: [{ value: 'none', label: t('domain.dnsNone') }, ...(available || initial === 'azure' ? [{ value: 'azure', label: t('domain.dnsAzure') }] : [])],
+        options: [
+          { value: 'none', label: t('domain.dnsNone') },
+          ...(available || initial === 'azure' ? [{ value: 'azure', label: t('domain.dnsAzure') }] : []),
+        ],
         size: 'md',
         onChange: () => self.redraw(),
       }),

@@ -50,14 +50,27 @@ function domainsCard(): HTMLElement {
     h(
       'div',
       null,
-      typeof legacy === 'string' && legacy !== '' ? textField('/server/caddy/domain', { label: t('domain.primary'), size: 'lg', help: t('domain.primaryHelp') }) : null,
-      stringListField('/server/caddy/domains', { label: t('domain.domains'), addLabel: t('domain.addDomain'), itemLabel: (i) => t('domain.domainN', { n: i + 1 }), placeholder: 'gateway.example.com', help: t('domain.domainsHelp') }),
+      typeof legacy === 'string' && legacy !== ''
+        ? textField('/server/caddy/domain', { label: t('domain.primary'), size: 'lg', help: t('domain.primaryHelp') })
+        : null,
+      stringListField('/server/caddy/domains', {
+        label: t('domain.domains'),
+        addLabel: t('domain.addDomain'),
+        itemLabel: (i) => t('domain.domainN', { n: i + 1 }),
+        placeholder: 'gateway.example.com',
+        help: t('domain.domainsHelp'),
+      }),
       h(
         'details',
         { class: 'advanced' },
         h('summary', null, t('domain.ports')),
         h('p', { class: 'help' }, t('domain.portsHelp')),
-        h('div', { class: 'form-grid' }, numberField('/server/caddy/httpsPort', { label: t('domain.httpsPort') }), numberField('/server/caddy/httpPort', { label: t('domain.httpPort') })),
+        h(
+          'div',
+          { class: 'form-grid' },
+          numberField('/server/caddy/httpsPort', { label: t('domain.httpsPort') }),
+          numberField('/server/caddy/httpPort', { label: t('domain.httpPort') }),
+        ),
       ),
     ),
     { path: '/server/caddy' },
@@ -67,7 +80,22 @@ function domainsCard(): HTMLElement {
 function acmeCard(): HTMLElement {
   return card(
     t('domain.acme'),
-    h('div', null, h('div', { class: 'form-grid' }, textField('/server/caddy/email', { label: t('domain.email'), type: 'email', size: 'md', help: t('domain.emailHelp'), autocomplete: 'email' })), caChooser()),
+    h(
+      'div',
+      null,
+      h(
+        'div',
+        { class: 'form-grid' },
+        textField('/server/caddy/email', {
+          label: t('domain.email'),
+          type: 'email',
+          size: 'md',
+          help: t('domain.emailHelp'),
+          autocomplete: 'email',
+        }),
+      ),
+      caChooser(),
+    ),
     { path: '/server/caddy/acme' },
   );
 }
@@ -79,10 +107,15 @@ function draw({ status, providers }: DomainData, signal: AbortSignal): Child {
   const last = config.lastOutcome?.paths.some((p) => p.startsWith('/server/caddy')) ? config.lastOutcome : undefined;
   return [
     header,
-    last ? card(t('domain.lastApply', { time: dateTime(last.at) }), outcomeView(last.outcome), { id: 'last-apply' }) : null,
+    last
+      ? card(t('domain.lastApply', { time: dateTime(last.at) }), outcomeView(last.outcome), { id: 'last-apply' })
+      : null,
     domainsCard(),
     acmeCard(),
-    dnsCard(providers.status === 'fulfilled' ? providers.value : undefined, providers.status === 'rejected' ? providers.reason : undefined),
+    dnsCard(
+      providers.status === 'fulfilled' ? providers.value : undefined,
+      providers.status === 'rejected' ? providers.reason : undefined,
+    ),
     component(h('div', { class: 'stack' }), CaddyStatus, signal, { status }).host,
   ];
 }
@@ -93,7 +126,11 @@ export const domainPage: Page<DomainData> = {
   lead: 'domain.lead',
   editsConfig: true,
   async load(signal) {
-    const [, status, providers] = await Promise.allSettled([config.ensure(), getJson<Json>('/caddy/status', signal), getJson<Json>('/dns-providers', signal)]);
+    const [, status, providers] = await Promise.allSettled([
+      config.ensure(),
+      getJson<Json>('/caddy/status', signal),
+      getJson<Json>('/dns-providers', signal),
+    ]);
     return { status, providers };
   },
   draw,

@@ -5,7 +5,8 @@ import { h, type Child } from '../../dom.js';
 import { t, type MsgKey } from '../../i18n.js';
 
 /** The form's message. */
-export type FormResult = { kind: 'none' } | { kind: 'creating' } | { kind: 'idInvalid' } | { kind: 'failed'; error: unknown; title: MsgKey };
+export type FormResult =
+  { kind: 'none' } | { kind: 'creating' } | { kind: 'idInvalid' } | { kind: 'failed'; error: unknown; title: MsgKey };
 
 function Result(_: null, self: Self<{ result: FormResult }>): Child {
   const { result } = self.state;

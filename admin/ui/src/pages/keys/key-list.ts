@@ -11,7 +11,8 @@ import { t } from '../../i18n.js';
 type Json = Record<string, unknown>;
 
 /** The list's state: loading, failed, or the keys. */
-export type KeyListState = { phase: 'loading' } | { phase: 'failed'; error: unknown } | { phase: 'ready'; keys: Json[] };
+export type KeyListState =
+  { phase: 'loading' } | { phase: 'failed'; error: unknown } | { phase: 'ready'; keys: Json[] };
 
 /** What the list does when a key's revoke button is pressed. */
 export type Revoke = (id: string, label: string) => void;
@@ -22,12 +23,27 @@ function row(k: Json, revoke: Revoke): Child[] {
   return [
     h('code', null, kid),
     typeof k.label === 'string' && k.label ? k.label : h('span', { class: 'muted' }, '—'),
-    models ? h('span', { class: 'chips' }, models.map((m) => h('span', { class: 'chip' }, m))) : h('span', { class: 'muted' }, t('keys.allModels')),
+    models
+      ? h(
+          'span',
+          { class: 'chips' },
+          models.map((m) => h('span', { class: 'chip' }, m)),
+        )
+      : h('span', { class: 'muted' }, t('keys.allModels')),
     k.status === 'disabled' ? badge(t('keys.revoked'), 'muted') : badge(t('keys.active'), 'ok'),
     k.createdAt ? dateTime(String(k.createdAt)) : '—',
     k.status === 'disabled'
       ? ''
-      : h('button', { type: 'button', class: 'btn btn-ghost btn-sm btn-danger-text', 'aria-label': t('keys.revokeNamed', { id: kid }), onClick: () => revoke(kid, typeof k.label === 'string' ? k.label : '') }, t('keys.revoke')),
+      : h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-ghost btn-sm btn-danger-text',
+            'aria-label': t('keys.revokeNamed', { id: kid }),
+            onClick: () => revoke(kid, typeof k.label === 'string' ? k.label : ''),
+          },
+          t('keys.revoke'),
+        ),
   ];
 }
 
@@ -39,7 +55,18 @@ function KeyList(revoke: Revoke, self: Self<{ list: KeyListState }>): Child {
   const active = keys.filter((k) => k.status !== 'disabled').length;
   return [
     keys.length
-      ? table(t('keys.list'), [t('keys.id'), t('keys.label'), t('keys.models'), t('common.status'), t('keys.created'), h('span', { class: 'visually-hidden' }, t('common.actions'))], keys.map((k) => row(k, revoke)))
+      ? table(
+          t('keys.list'),
+          [
+            t('keys.id'),
+            t('keys.label'),
+            t('keys.models'),
+            t('common.status'),
+            t('keys.created'),
+            h('span', { class: 'visually-hidden' }, t('common.actions')),
+          ],
+          keys.map((k) => row(k, revoke)),
+        )
       : empty(t('keys.none')),
     h('p', { class: 'muted small' }, t('keys.count', { active, total: keys.length })),
   ];
@@ -54,7 +81,8 @@ export function keyList(revoke: Revoke): Self<{ list: KeyListState }> {
 export async function loadKeys(list: Self<{ list: KeyListState }>, signal: AbortSignal): Promise<void> {
   try {
     const res = await getJson<Json>('/keys', signal);
-    if (!signal.aborted) list.set({ list: { phase: 'ready', keys: Array.isArray(res.data) ? res.data.filter(isRecord) : [] } });
+    if (!signal.aborted)
+      list.set({ list: { phase: 'ready', keys: Array.isArray(res.data) ? res.data.filter(isRecord) : [] } });
   } catch (error) {
     if (!signal.aborted) list.set({ list: { phase: 'failed', error } });
   }

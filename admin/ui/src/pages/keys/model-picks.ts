@@ -14,12 +14,25 @@ export interface PicksState {
 function ModelPicks(_: null, self: Self<PicksState, HTMLFieldSetElement>): Child {
   const legend = h('legend', null, t('keys.allowList'));
   if (!self.state.loaded) return legend;
-  const models = Array.isArray(config.original?.models) ? config.original.models.filter(isRecord).map((m) => String(m.id)) : [];
+  const models = Array.isArray(config.original?.models)
+    ? config.original.models.filter(isRecord).map((m) => String(m.id))
+    : [];
   return [
     legend,
     h('p', { class: 'help', id: 'allow-help' }, t('keys.allowListHelp')),
     models.length
-      ? h('div', { class: 'checks' }, models.map((m) => h('label', { class: 'check-chip' }, h('input', { type: 'checkbox', value: m, name: 'models' }), h('span', null, m))))
+      ? h(
+          'div',
+          { class: 'checks' },
+          models.map((m) =>
+            h(
+              'label',
+              { class: 'check-chip' },
+              h('input', { type: 'checkbox', value: m, name: 'models' }),
+              h('span', null, m),
+            ),
+          ),
+        )
       : empty(t('keys.noModels')),
   ];
 }

@@ -30,19 +30,51 @@ function NewKeyPanel(_: null, self: Self<PanelState>): Child {
   kept = created;
   if (!created) return null;
   const { id, key } = created;
-  const input = h('input', { id: 'new-key', class: 'mono', readonly: true, value: key, 'aria-describedby': 'new-key-warning', spellcheck: 'false' });
+  const input = h('input', {
+    id: 'new-key',
+    class: 'mono',
+    readonly: true,
+    value: key,
+    'aria-describedby': 'new-key-warning',
+    spellcheck: 'false',
+  });
   input.addEventListener('focus', () => input.select());
   return h(
     'section',
     { class: 'card new-key', 'aria-labelledby': 'new-key-title' },
     h('h2', { id: 'new-key-title' }, icon('check'), t('keys.createdTitle', { id })),
     h('p', { id: 'new-key-warning', class: 'warn-text' }, t('keys.shownOnce')),
-    h('div', { class: 'field' }, h('label', { for: 'new-key' }, t('keys.theKey')), h('div', { class: 'row' }, input, copyButton(() => key))),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'new-key' }, t('keys.theKey')),
+      h(
+        'div',
+        { class: 'row' },
+        input,
+        copyButton(() => key),
+      ),
+    ),
     h(
       'div',
       { class: 'button-row' },
-      h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => { setClientKey(key, false); navigate('playground'); } }, t('keys.usePlayground')),
-      h('button', { type: 'button', class: 'btn btn-ghost', onClick: () => self.set({ created: undefined }) }, t('keys.dismiss')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-secondary',
+          onClick: () => {
+            setClientKey(key, false);
+            navigate('playground');
+          },
+        },
+        t('keys.usePlayground'),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-ghost', onClick: () => self.set({ created: undefined }) },
+        t('keys.dismiss'),
+      ),
     ),
   );
 }

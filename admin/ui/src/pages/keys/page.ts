@@ -28,13 +28,30 @@ function draw(signal: AbortSignal): HTMLElement[] {
   const panel = newKeyPanel();
   const result = formResult();
   const picks = modelPicks();
-  const label = h('input', { type: 'text', maxlength: 256, autocomplete: 'off', placeholder: t('keys.labelPlaceholder') });
+  const label = h('input', {
+    type: 'text',
+    maxlength: 256,
+    autocomplete: 'off',
+    placeholder: t('keys.labelPlaceholder'),
+  });
   // Browsers compile `pattern` with the v flag, where a bare '-' in a class is an error (and the check is skipped).
-  const id = h('input', { type: 'text', maxlength: 128, autocomplete: 'off', spellcheck: 'false', pattern: '[A-Za-z0-9._:@\\-]+', placeholder: t('keys.idPlaceholder') });
+  const id = h('input', {
+    type: 'text',
+    maxlength: 128,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    pattern: '[A-Za-z0-9._:@\\-]+',
+    placeholder: t('keys.idPlaceholder'),
+  });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('plus', 16), t('keys.create'));
 
   const revoke = async (kid: string, lbl: string) => {
-    const yes = await confirmDialog(t('keys.revokeTitle'), h('p', null, t('keys.revokeBody', { id: lbl ? `${lbl} (${kid})` : kid })), t('keys.revoke'), 'danger');
+    const yes = await confirmDialog(
+      t('keys.revokeTitle'),
+      h('p', null, t('keys.revokeBody', { id: lbl ? `${lbl} (${kid})` : kid })),
+      t('keys.revoke'),
+      'danger',
+    );
     if (!yes) return;
     try {
       await api('POST', `/keys/${encodeURIComponent(kid)}/revoke`);
@@ -97,7 +114,12 @@ function draw(signal: AbortSignal): HTMLElement[] {
         'form',
         // The id's pattern is checked on submit, with the page's own message rather than the browser's.
         { class: 'stack-sm', novalidate: true, onSubmit: (e: Event) => void create(e) },
-        h('div', { class: 'form-grid' }, control(t('keys.label'), label), control(t('keys.idOptional'), id, t('keys.idHelp'))),
+        h(
+          'div',
+          { class: 'form-grid' },
+          control(t('keys.label'), label),
+          control(t('keys.idOptional'), id, t('keys.idHelp')),
+        ),
         picks.host,
         h('div', { class: 'button-row' }, submit),
         result.host,

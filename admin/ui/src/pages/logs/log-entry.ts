@@ -11,7 +11,9 @@ const SHOWN_FIELDS = ['reqId', 'model', 'keyId', 'target', 'status', 'ms', 'meth
 export function logEntry(l: Json): HTMLElement {
   const level = levelName(l.level);
   const at = lineTime(l);
-  const chips = SHOWN_FIELDS.filter((k) => l[k] !== undefined && l[k] !== null).map((k) => h('span', { class: 'kv' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, String(l[k]))));
+  const chips = SHOWN_FIELDS.filter((k) => l[k] !== undefined && l[k] !== null).map((k) =>
+    h('span', { class: 'kv' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, String(l[k]))),
+  );
   return h(
     'li',
     { class: `log-entry level-${level}` },

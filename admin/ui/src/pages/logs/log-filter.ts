@@ -17,7 +17,14 @@ export interface LogFilters {
   limit: string;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** A line's level as a name (pino's numbers, Caddy's names). */
 export function levelName(v: unknown): string {
@@ -43,9 +50,17 @@ export function logQuery(f: LogFilters): URLSearchParams {
 
 /** Whether line `l` passes the filters applied in the browser. */
 export function matches(l: Json, f: LogFilters): boolean {
-  if (f.model && !String(l.model ?? '').toLowerCase().includes(f.model.toLowerCase())) return false;
+  if (
+    f.model &&
+    !String(l.model ?? '')
+      .toLowerCase()
+      .includes(f.model.toLowerCase())
+  )
+    return false;
   if (f.reqId) {
-    const ids = [l.reqId, l.requestId, l.request_id, isRecord(l.request) ? l.request.id : undefined].map((x) => String(x ?? ''));
+    const ids = [l.reqId, l.requestId, l.request_id, isRecord(l.request) ? l.request.id : undefined].map((x) =>
+      String(x ?? ''),
+    );
     if (!ids.some((x) => x === f.reqId) && !JSON.stringify(l).includes(f.reqId)) return false;
   }
   if (f.text && !JSON.stringify(l).toLowerCase().includes(f.text.toLowerCase())) return false;

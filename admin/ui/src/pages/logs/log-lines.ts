@@ -9,19 +9,26 @@ import { logEntry } from './log-entry.js';
 type Json = Record<string, unknown>;
 
 /** What was read: nothing yet, a failure, or the lines shown out of `total` at `time`. */
-export type LogsRead = { phase: 'loading' } | { phase: 'failed'; error: unknown } | { phase: 'ready'; shown: Json[]; total: number; time: string };
+export type LogsRead =
+  | { phase: 'loading' }
+  | { phase: 'failed'; error: unknown }
+  | { phase: 'ready'; shown: Json[]; total: number; time: string };
 
 /** The sentence keeps the last successful read's (a failure only replaces the lines). */
 function Meta(_: null, self: Self<{ read: LogsRead }>): Child {
   const { read } = self.state;
-  return read.phase === 'ready' ? t('logs.meta', { shown: num(read.shown.length), total: num(read.total), time: read.time }) : null;
+  return read.phase === 'ready'
+    ? t('logs.meta', { shown: num(read.shown.length), total: num(read.total), time: read.time })
+    : null;
 }
 
 function Lines(_: null, self: Self<{ read: LogsRead }>): Child {
   const { read } = self.state;
   if (read.phase === 'loading') return loading();
   if (read.phase === 'failed') return errorBox(read.error);
-  return read.shown.length ? h('ol', { class: 'log-entries', 'aria-label': t('logs.lines') }, read.shown.map(logEntry)) : empty(t('logs.none'));
+  return read.shown.length
+    ? h('ol', { class: 'log-entries', 'aria-label': t('logs.lines') }, read.shown.map(logEntry))
+    : empty(t('logs.none'));
 }
 
 /** The sentence (a live region) and the box of lines; `show` updates both. */

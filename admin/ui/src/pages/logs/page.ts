@@ -19,10 +19,23 @@ const FOLLOW_MS = 5_000;
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Filters survive navigation and language switches. */
-const filters: LogFilters & { follow: boolean } = { source: 'proxy', level: '', model: '', reqId: '', text: '', limit: '200', follow: false };
+const filters: LogFilters & { follow: boolean } = {
+  source: 'proxy',
+  level: '',
+  model: '',
+  reqId: '',
+  text: '',
+  limit: '200',
+  follow: false,
+};
 
 /** A search input that applies `onChange` (and reloads) once typing pauses. */
-function searchInput(value: string, placeholder: string, onChange: (v: string) => void, load: () => void): HTMLInputElement {
+function searchInput(
+  value: string,
+  placeholder: string,
+  onChange: (v: string) => void,
+  load: () => void,
+): HTMLInputElement {
   const el = h('input', { type: 'search', value, placeholder, autocomplete: 'off', spellcheck: 'false' });
   let timer: ReturnType<typeof setTimeout> | undefined;
   el.addEventListener('input', () => {
@@ -54,25 +67,50 @@ function draw(signal: AbortSignal): Child {
       if (!signal.aborted) lines.show({ phase: 'failed', error });
       return;
     }
-    if (!signal.aborted) lines.show({ phase: 'ready', shown: got.filter((l) => matches(l, filters)).reverse(), total: got.length, time: new Date().toLocaleTimeString() });
+    if (!signal.aborted)
+      lines.show({
+        phase: 'ready',
+        shown: got.filter((l) => matches(l, filters)).reverse(),
+        total: got.length,
+        time: new Date().toLocaleTimeString(),
+      });
   };
   const reload = () => void load();
-  const level = filterSelect([h('option', { value: '' }, t('logs.anyLevel')), LEVELS.map((l) => h('option', { value: l }, t(`logs.level.${l}`)))], filters.level, (v) => {
-    filters.level = v;
-    reload();
-  });
-  const limit = filterSelect(['100', '200', '500', '1000', '2000'].map((n) => h('option', { value: n }, n)), filters.limit, (v) => {
-    filters.limit = v;
-    reload();
-  });
+  const level = filterSelect(
+    [
+      h('option', { value: '' }, t('logs.anyLevel')),
+      LEVELS.map((l) => h('option', { value: l }, t(`logs.level.${l}`))),
+    ],
+    filters.level,
+    (v) => {
+      filters.level = v;
+      reload();
+    },
+  );
+  const limit = filterSelect(
+    ['100', '200', '500', '1000', '2000'].map((n) => h('option', { value: n }, n)),
+    filters.limit,
+    (v) => {
+      filters.limit = v;
+      reload();
+    },
+  );
   const follow = h('input', { type: 'checkbox', id: 'logs-follow', checked: filters.follow });
   follow.addEventListener('change', () => {
     filters.follow = follow.checked;
   });
-  const source = segmented(t('logs.source'), [{ value: 'proxy', label: t('logs.proxy') }, { value: 'caddy', label: t('logs.caddy') }], filters.source, (v) => {
-    filters.source = v;
-    reload();
-  });
+  const source = segmented(
+    t('logs.source'),
+    [
+      { value: 'proxy', label: t('logs.proxy') },
+      { value: 'caddy', label: t('logs.caddy') },
+    ],
+    filters.source,
+    (v) => {
+      filters.source = v;
+      reload();
+    },
+  );
 
   reload();
   const timer = setInterval(() => {
@@ -80,17 +118,39 @@ function draw(signal: AbortSignal): Child {
   }, FOLLOW_MS);
   signal.addEventListener('abort', () => clearInterval(timer));
   return [
-    pageHeader(t('nav.logs'), t('logs.lead'), h('button', { type: 'button', class: 'btn btn-secondary', onClick: reload }, icon('refresh', 16), t('action.refresh'))),
+    pageHeader(
+      t('nav.logs'),
+      t('logs.lead'),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary', onClick: reload },
+        icon('refresh', 16),
+        t('action.refresh'),
+      ),
+    ),
     h(
       'div',
       { class: 'toolbar card' },
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('logs.source')), source),
       control(t('logs.level'), level),
-      control(t('logs.model'), searchInput(filters.model, 'gpt-4o-mini', (v) => (filters.model = v), reload)),
-      control(t('logs.requestId'), searchInput(filters.reqId, 'req-…', (v) => (filters.reqId = v), reload)),
-      control(t('logs.text'), searchInput(filters.text, t('logs.textPlaceholder'), (v) => (filters.text = v), reload)),
+      control(
+        t('logs.model'),
+        searchInput(filters.model, 'gpt-4o-mini', (v) => (filters.model = v), reload),
+      ),
+      control(
+        t('logs.requestId'),
+        searchInput(filters.reqId, 'req-…', (v) => (filters.reqId = v), reload),
+      ),
+      control(
+        t('logs.text'),
+        searchInput(filters.text, t('logs.textPlaceholder'), (v) => (filters.text = v), reload),
+      ),
       control(t('logs.limit'), limit),
-      h('div', { class: 'field field-check' }, h('div', { class: 'check' }, follow, h('label', { for: 'logs-follow' }, t('logs.follow')))),
+      h(
+        'div',
+        { class: 'field field-check' },
+        h('div', { class: 'check' }, follow, h('label', { for: 'logs-follow' }, t('logs.follow'))),
+      ),
     ),
     lines.meta,
     lines.box,

@@ -36,12 +36,25 @@ export function authFields(base: string): HTMLElement {
     fields.push(secretField(`${base}/clientSecret`, { label: t('auth.clientSecret'), size: 'md' }));
   }
   if (m === 'managedIdentity' || m === 'defaultAzureCredential') {
-    fields.push(textField(`${base}/managedIdentityClientId`, { label: t('auth.miClientId'), size: 'md', help: m === 'managedIdentity' ? t('auth.miClientIdHelp') : t('auth.dacMiHelp') }));
+    fields.push(
+      textField(`${base}/managedIdentityClientId`, {
+        label: t('auth.miClientId'),
+        size: 'md',
+        help: m === 'managedIdentity' ? t('auth.miClientIdHelp') : t('auth.dacMiHelp'),
+      }),
+    );
   }
   if (m === 'apiKey') fields.push(secretField(`${base}/apiKey`, { label: t('auth.apiKeyValue'), size: 'md' }));
   if (m !== 'apiKey' && m !== 'none') {
     fields.push(textField(`${base}/scope`, { label: t('auth.scope'), size: 'lg' }));
-    fields.push(textField(`${base}/authorityHost`, { label: t('auth.authorityHost'), size: 'md', type: 'url', help: t('auth.authorityHostHelp') }));
+    fields.push(
+      textField(`${base}/authorityHost`, {
+        label: t('auth.authorityHost'),
+        size: 'md',
+        type: 'url',
+        help: t('auth.authorityHostHelp'),
+      }),
+    );
   }
   return h('div', { class: 'form-grid' }, fields);
 }

@@ -12,7 +12,9 @@ export function draftList(path: string): Json[] {
 
 /** The upstreams' names in the draft. */
 export function upstreamNames(): string[] {
-  return draftList('/upstreams').map((u) => String(u.name ?? '')).filter(Boolean);
+  return draftList('/upstreams')
+    .map((u) => String(u.name ?? ''))
+    .filter(Boolean);
 }
 
 /** The objects of the stored config's top-level array `key` (what the proxy runs). */

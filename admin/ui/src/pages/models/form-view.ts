@@ -13,7 +13,12 @@ import { modelCard } from './model-card.js';
 import { upstreamCard } from './upstream-card.js';
 
 function sectionHead(id: string, title: string, n: number, add: () => void, addLabel: string): HTMLElement {
-  return h('div', { class: 'section-head' }, h('h2', { id }, title, ' ', h('span', { class: 'count' }, String(n))), h('button', { type: 'button', class: 'btn btn-secondary', onClick: add }, icon('plus', 16), addLabel));
+  return h(
+    'div',
+    { class: 'section-head' },
+    h('h2', { id }, title, ' ', h('span', { class: 'count' }, String(n))),
+    h('button', { type: 'button', class: 'btn btn-secondary', onClick: add }, icon('plus', 16), addLabel),
+  );
 }
 
 function fieldsHelp(): HTMLElement {
@@ -64,13 +69,30 @@ function upstreamsSection(root: ParentNode, redraw: Redraw): HTMLElement {
     'section',
     { class: 'section', 'aria-labelledby': 'upstreams-h' },
     sectionHead('upstreams-h', t('models.upstreams'), upstreams.length, add, t('models.addUpstream')),
-    upstreams.length ? upstreams.map((_, i) => upstreamCard(i, redraw)) : h('p', { class: 'empty' }, t('models.noUpstreams')),
+    upstreams.length
+      ? upstreams.map((_, i) => upstreamCard(i, redraw))
+      : h('p', { class: 'empty' }, t('models.noUpstreams')),
   );
 }
 
 function globalAuthCard(redraw: Redraw): HTMLElement {
-  const mode = selectField('/auth/mode', { label: t('models.authMode'), options: AUTH_MODES.map((m) => ({ value: m, label: authModeLabel(m) })), size: 'md', onChange: () => redraw() });
-  return card(t('models.globalAuth'), h('div', null, h('p', { class: 'help' }, t('models.globalAuthHelp')), h('div', { class: 'form-grid' }, mode), authFields('/auth')), { path: '/auth' });
+  const mode = selectField('/auth/mode', {
+    label: t('models.authMode'),
+    options: AUTH_MODES.map((m) => ({ value: m, label: authModeLabel(m) })),
+    size: 'md',
+    onChange: () => redraw(),
+  });
+  return card(
+    t('models.globalAuth'),
+    h(
+      'div',
+      null,
+      h('p', { class: 'help' }, t('models.globalAuthHelp')),
+      h('div', { class: 'form-grid' }, mode),
+      authFields('/auth'),
+    ),
+    { path: '/auth' },
+  );
 }
 
 /** The form's sections; `root` is where they are drawn (to focus a new item's first field). */

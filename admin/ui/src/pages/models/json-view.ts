@@ -26,14 +26,22 @@ export function forgetRaw(): void {
 }
 
 /** The text as a config object, or what is wrong with it. */
-function parseRaw(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string; syntax: boolean } {
+function parseRaw(
+  text: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; message: string; syntax: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: t('models.jsonInvalid', { message: e instanceof Error ? e.message : String(e) }), syntax: true };
+    return {
+      ok: false,
+      message: t('models.jsonInvalid', { message: e instanceof Error ? e.message : String(e) }),
+      syntax: true,
+    };
   }
-  return isRecord(parsed) ? { ok: true, value: parsed } : { ok: false, message: t('models.jsonNotObject'), syntax: false };
+  return isRecord(parsed)
+    ? { ok: true, value: parsed }
+    : { ok: false, message: t('models.jsonNotObject'), syntax: false };
 }
 
 function RawError(_: null, self: Self<{ message: string | undefined }>): Child {
@@ -43,9 +51,17 @@ function RawError(_: null, self: Self<{ message: string | undefined }>): Child {
 /** The JSON card. */
 export function jsonView(): HTMLElement {
   rawText ??= draftText();
-  const area = h('textarea', { id: 'raw-json', class: 'code-editor', spellcheck: 'false', rows: 28, 'aria-describedby': 'raw-help raw-err' });
+  const area = h('textarea', {
+    id: 'raw-json',
+    class: 'code-editor',
+    spellcheck: 'false',
+    rows: 28,
+    'aria-describedby': 'raw-help raw-err',
+  });
   area.value = rawText;
-  const err = component(h('div', { id: 'raw-err', class: 'errors', 'aria-live': 'polite' }), RawError, null, { message: undefined });
+  const err = component(h('div', { id: 'raw-err', class: 'errors', 'aria-live': 'polite' }), RawError, null, {
+    message: undefined,
+  });
   area.addEventListener('input', () => {
     rawText = area.value;
   });
@@ -79,7 +95,12 @@ export function jsonView(): HTMLElement {
       h('label', { for: 'raw-json', class: 'visually-hidden' }, t('models.rawTitle')),
       area,
       err.host,
-      h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'btn btn-primary', onClick: use }, t('models.rawUse')), h('button', { type: 'button', class: 'btn btn-secondary', onClick: reset }, t('models.rawReset'))),
+      h(
+        'div',
+        { class: 'button-row' },
+        h('button', { type: 'button', class: 'btn btn-primary', onClick: use }, t('models.rawUse')),
+        h('button', { type: 'button', class: 'btn btn-secondary', onClick: reset }, t('models.rawReset')),
+      ),
     ),
   );
 }

@@ -21,7 +21,12 @@ function poolToggle(i: number, base: string, m: Json, names: string[], redraw: R
   const toggle = h('input', { type: 'checkbox', id: `pool-${i}`, checked: Array.isArray(m.targets) });
   toggle.addEventListener('change', () => {
     if (toggle.checked) {
-      const first = { upstream: String(m.upstream ?? names[0] ?? ''), ...(m.targetModel ? { targetModel: m.targetModel } : {}), priority: 0, weight: 1 };
+      const first = {
+        upstream: String(m.upstream ?? names[0] ?? ''),
+        ...(m.targetModel ? { targetModel: m.targetModel } : {}),
+        priority: 0,
+        weight: 1,
+      };
       config.set(`${base}/targets`, [first]);
     } else {
       config.set(`${base}/targets`, undefined);
@@ -29,7 +34,11 @@ function poolToggle(i: number, base: string, m: Json, names: string[], redraw: R
     }
     redraw(() => document.getElementById(`pool-${i}`)?.focus());
   });
-  return h('div', { class: 'field field-check' }, h('div', { class: 'check' }, toggle, h('label', { for: `pool-${i}` }, t('models.pool'))));
+  return h(
+    'div',
+    { class: 'field field-check' },
+    h('div', { class: 'check' }, toggle, h('label', { for: `pool-${i}` }, t('models.pool'))),
+  );
 }
 
 function routes(base: string): HTMLElement {
@@ -38,7 +47,17 @@ function routes(base: string): HTMLElement {
     { class: 'advanced' },
     h('summary', null, t('models.routes')),
     h('p', { class: 'help' }, t('models.routesHelp')),
-    h('div', { class: 'form-grid' }, ['*', ...ROUTE_KEYS].map((rk) => textField(`${base}/routes${pointer(rk)}`, { label: rk === '*' ? t('models.routeAll') : rk, size: 'lg', placeholder: rk === '*' ? 'responses' : '' }))),
+    h(
+      'div',
+      { class: 'form-grid' },
+      ['*', ...ROUTE_KEYS].map((rk) =>
+        textField(`${base}/routes${pointer(rk)}`, {
+          label: rk === '*' ? t('models.routeAll') : rk,
+          size: 'lg',
+          placeholder: rk === '*' ? 'responses' : '',
+        }),
+      ),
+    ),
   );
 }
 
@@ -63,18 +82,47 @@ export function modelCard(i: number, redraw: Redraw): HTMLElement {
         'div',
         { class: 'form-grid' },
         textField(`${base}/id`, { label: t('models.modelId'), size: 'md' }),
-        pooled ? null : selectField(`${base}/upstream`, { label: t('models.upstream'), options: names.map((n) => ({ value: n, label: n })), size: 'md' }),
-        pooled ? null : textField(`${base}/targetModel`, { label: t('models.deployment'), size: 'md', placeholder: id || undefined }),
+        pooled
+          ? null
+          : selectField(`${base}/upstream`, {
+              label: t('models.upstream'),
+              options: names.map((n) => ({ value: n, label: n })),
+              size: 'md',
+            }),
+        pooled
+          ? null
+          : textField(`${base}/targetModel`, {
+              label: t('models.deployment'),
+              size: 'md',
+              placeholder: id || undefined,
+            }),
         textField(`${base}/ownedBy`, { label: t('models.ownedBy'), size: 'sm', placeholder: 'system' }),
       ),
-      h('div', { class: 'check-row' }, checkField(`${base}/streamUsage`, { label: t('models.streamUsage') }), poolToggle(i, base, m, names, redraw)),
-      pooled ? h('fieldset', { class: 'subsection' }, h('legend', null, t('models.targets')), targetRows(base, redraw)) : null,
+      h(
+        'div',
+        { class: 'check-row' },
+        checkField(`${base}/streamUsage`, { label: t('models.streamUsage') }),
+        poolToggle(i, base, m, names, redraw),
+      ),
+      pooled
+        ? h('fieldset', { class: 'subsection' }, h('legend', null, t('models.targets')), targetRows(base, redraw))
+        : null,
       routes(base),
     ),
     {
       path: base,
       class: 'item-card',
-      actions: h('button', { type: 'button', class: 'btn btn-ghost btn-danger-text', 'aria-label': t('models.removeModel', { name: id || String(i + 1) }), onClick: remove }, icon('trash', 16), t('action.remove')),
+      actions: h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost btn-danger-text',
+          'aria-label': t('models.removeModel', { name: id || String(i + 1) }),
+          onClick: remove,
+        },
+        icon('trash', 16),
+        t('action.remove'),
+      ),
     },
   );
 }

@@ -31,23 +31,33 @@ function ModelsBody(_: null, self: Self<{ mode: Mode }>): Child {
 }
 
 function modeSwitch(body: Self<{ mode: Mode }>): HTMLElement {
-  const switcher = segmented(t('models.mode'), [{ value: 'form', label: t('models.modeForm') }, { value: 'json', label: t('models.modeJson') }], remembered, (next) => {
-    // Back on JSON after declining to leave it: the editor and its text stay as they are.
-    if (next === body.state.mode) return;
-    if (next === 'form' && rawEdited()) {
-      void confirmDialog(t('models.leaveJsonTitle'), t('models.leaveJsonBody'), t('models.leaveJsonConfirm')).then((yes) => {
-        if (!yes) {
-          switcher.querySelector<HTMLInputElement>('input[value="json"]')?.click();
-          return;
-        }
-        forgetRaw();
-        body.set({ mode: 'form' });
-      });
-      return;
-    }
-    if (next === 'json') forgetRaw();
-    body.set({ mode: next });
-  });
+  const switcher = segmented(
+    t('models.mode'),
+    [
+      { value: 'form', label: t('models.modeForm') },
+      { value: 'json', label: t('models.modeJson') },
+    ],
+    remembered,
+    (next) => {
+      // Back on JSON after declining to leave it: the editor and its text stay as they are.
+      if (next === body.state.mode) return;
+      if (next === 'form' && rawEdited()) {
+        void confirmDialog(t('models.leaveJsonTitle'), t('models.leaveJsonBody'), t('models.leaveJsonConfirm')).then(
+          (yes) => {
+            if (!yes) {
+              switcher.querySelector<HTMLInputElement>('input[value="json"]')?.click();
+              return;
+            }
+            forgetRaw();
+            body.set({ mode: 'form' });
+          },
+        );
+        return;
+      }
+      if (next === 'json') forgetRaw();
+      body.set({ mode: next });
+    },
+  );
   return switcher;
 }
 

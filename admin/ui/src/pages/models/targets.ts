@@ -22,12 +22,24 @@ function targetRow(base: string, j: number, names: string[], redraw: Redraw): HT
     h(
       'div',
       { class: 'form-grid' },
-      selectField(`${tb}/upstream`, { label: t('models.upstream'), options: names.map((n) => ({ value: n, label: n })), size: 'md' }),
-      textField(`${tb}/targetModel`, { label: t('models.deployment'), size: 'md', help: t('models.deploymentInherit') }),
+      selectField(`${tb}/upstream`, {
+        label: t('models.upstream'),
+        options: names.map((n) => ({ value: n, label: n })),
+        size: 'md',
+      }),
+      textField(`${tb}/targetModel`, {
+        label: t('models.deployment'),
+        size: 'md',
+        help: t('models.deploymentInherit'),
+      }),
       numberField(`${tb}/priority`, { label: t('models.priority') }),
       numberField(`${tb}/weight`, { label: t('models.weight') }),
     ),
-    h('button', { type: 'button', class: 'btn btn-ghost btn-sm btn-danger-text', onClick: remove }, t('models.removeTarget')),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-ghost btn-sm btn-danger-text', onClick: remove },
+      t('models.removeTarget'),
+    ),
   );
 }
 
@@ -35,13 +47,21 @@ function targetRow(base: string, j: number, names: string[], redraw: Redraw): HT
 export function targetRows(base: string, redraw: Redraw): HTMLElement {
   const names = upstreamNames();
   const add = () => {
-    config.set(`${base}/targets`, [...draftList(`${base}/targets`), { upstream: names[0] ?? '', priority: 0, weight: 1 }]);
+    config.set(`${base}/targets`, [
+      ...draftList(`${base}/targets`),
+      { upstream: names[0] ?? '', priority: 0, weight: 1 },
+    ]);
     redraw();
   };
   return h(
     'div',
     { class: 'targets' },
     draftList(`${base}/targets`).map((_, j) => targetRow(base, j, names, redraw)),
-    h('button', { type: 'button', class: 'btn btn-secondary btn-sm', onClick: add }, icon('plus', 16), t('models.addTarget')),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-sm', onClick: add },
+      icon('plus', 16),
+      t('models.addTarget'),
+    ),
   );
 }

@@ -20,7 +20,12 @@ import { verify, verifyResult } from './upstream-verify.js';
 export const ROUTE_KEYS = ['chat/completions', 'responses', 'images/generations', 'embeddings'] as const;
 
 function authSelect(i: number, base: string, auth: unknown, redraw: Redraw): HTMLElement {
-  const select = h('select', { id: `auth-${i}`, 'data-path': `${base}/auth/mode` }, h('option', { value: '' }, t('auth.inherit')), AUTH_MODES.map((m) => h('option', { value: m }, authModeLabel(m))));
+  const select = h(
+    'select',
+    { id: `auth-${i}`, 'data-path': `${base}/auth/mode` },
+    h('option', { value: '' }, t('auth.inherit')),
+    AUTH_MODES.map((m) => h('option', { value: m }, authModeLabel(m))),
+  );
   select.value = isRecord(auth) ? String(auth.mode ?? 'defaultAzureCredential') : '';
   select.addEventListener('change', () => {
     if (select.value === '') config.set(`${base}/auth`, undefined);
@@ -28,13 +33,23 @@ function authSelect(i: number, base: string, auth: unknown, redraw: Redraw): HTM
     else config.set(`${base}/auth/mode`, select.value);
     redraw(() => document.getElementById(`auth-${i}`)?.focus());
   });
-  return h('div', { class: 'field field-md', 'data-path': `${base}/auth`, 'data-field': '' }, h('label', { for: `auth-${i}` }, t('models.authMode')), select, errorSlot());
+  return h(
+    'div',
+    { class: 'field field-md', 'data-path': `${base}/auth`, 'data-field': '' },
+    h('label', { for: `auth-${i}` }, t('models.authMode')),
+    select,
+    errorSlot(),
+  );
 }
 
 /** The models of the stored config that send requests to upstream `name`. */
 function modelsUsing(name: string): string[] {
   return storedList('models')
-    .filter((m) => m.upstream === name || (Array.isArray(m.targets) && m.targets.some((tg) => isRecord(tg) && tg.upstream === name)))
+    .filter(
+      (m) =>
+        m.upstream === name ||
+        (Array.isArray(m.targets) && m.targets.some((tg) => isRecord(tg) && tg.upstream === name)),
+    )
     .map((m) => String(m.id));
 }
 
@@ -47,8 +62,28 @@ function checks(name: string, saved: boolean): HTMLElement[] {
     h(
       'div',
       { class: 'button-row' },
-      h('button', { type: 'button', class: 'btn btn-secondary', disabled: !saved, title: saved ? null : t('models.applyFirst'), onClick: () => void verify(verified, name) }, t('models.verify')),
-      h('button', { type: 'button', class: 'btn btn-secondary', disabled: !saved, onClick: () => void testRequest(tested, chatModel) }, icon('send', 16), t('models.test')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-secondary',
+          disabled: !saved,
+          title: saved ? null : t('models.applyFirst'),
+          onClick: () => void verify(verified, name),
+        },
+        t('models.verify'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-secondary',
+          disabled: !saved,
+          onClick: () => void testRequest(tested, chatModel),
+        },
+        icon('send', 16),
+        t('models.test'),
+      ),
       saved ? null : h('span', { class: 'muted small' }, t('models.applyFirst')),
     ),
     verified.host,
@@ -58,12 +93,27 @@ function checks(name: string, saved: boolean): HTMLElement[] {
 
 function removeButton(base: string, name: string, i: number, redraw: Redraw): HTMLElement {
   const remove = () =>
-    void confirmDialog(t('models.removeUpstreamTitle'), t('models.removeUpstreamBody', { name }), t('action.remove'), 'danger').then((yes) => {
+    void confirmDialog(
+      t('models.removeUpstreamTitle'),
+      t('models.removeUpstreamBody', { name }),
+      t('action.remove'),
+      'danger',
+    ).then((yes) => {
       if (!yes) return;
       config.set(base, undefined);
       redraw();
     });
-  return h('button', { type: 'button', class: 'btn btn-ghost btn-danger-text', 'aria-label': t('models.removeUpstream', { name: name || String(i + 1) }), onClick: remove }, icon('trash', 16), t('action.remove'));
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-ghost btn-danger-text',
+      'aria-label': t('models.removeUpstream', { name: name || String(i + 1) }),
+      onClick: remove,
+    },
+    icon('trash', 16),
+    t('action.remove'),
+  );
 }
 
 /** The card of upstream `i`. */
@@ -77,7 +127,13 @@ export function upstreamCard(i: number, redraw: Redraw): HTMLElement {
     { class: 'advanced' },
     h('summary', null, t('models.upstreamRoutes')),
     h('p', { class: 'help' }, t('models.upstreamRoutesHelp')),
-    h('div', { class: 'form-grid' }, ROUTE_KEYS.map((rk) => textField(`${base}/routes${pointer(rk)}`, { label: rk, size: 'lg', placeholder: `/openai/v1/${rk}` }))),
+    h(
+      'div',
+      { class: 'form-grid' },
+      ROUTE_KEYS.map((rk) =>
+        textField(`${base}/routes${pointer(rk)}`, { label: rk, size: 'lg', placeholder: `/openai/v1/${rk}` }),
+      ),
+    ),
   );
   return card(
     h('span', null, name || t('models.newUpstream'), saved ? null : badge(t('models.unsaved'), 'info')),
@@ -88,7 +144,13 @@ export function upstreamCard(i: number, redraw: Redraw): HTMLElement {
         'div',
         { class: 'form-grid' },
         textField(`${base}/name`, { label: t('models.upstreamName'), size: 'md' }),
-        textField(`${base}/baseUrl`, { label: t('models.baseUrl'), size: 'lg', type: 'url', placeholder: 'https://my-resource.services.ai.azure.com', help: t('models.baseUrlHelp') }),
+        textField(`${base}/baseUrl`, {
+          label: t('models.baseUrl'),
+          size: 'lg',
+          type: 'url',
+          placeholder: 'https://my-resource.services.ai.azure.com',
+          help: t('models.baseUrlHelp'),
+        }),
         authSelect(i, base, u.auth, redraw),
       ),
       isRecord(u.auth) ? authFields(`${base}/auth`) : h('p', { class: 'help' }, t('auth.inheritHelp')),

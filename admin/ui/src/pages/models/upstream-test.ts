@@ -27,13 +27,22 @@ function TestResult(_: null, self: Self<{ test: TestState }>): Child {
     case 'idle':
       return null;
     case 'needKey':
-      return alertBox('info', h('p', null, t('models.testNeedsKey')), h('a', { href: '/admin/playground', 'data-nav': 'playground' }, t('models.openPlayground')));
+      return alertBox(
+        'info',
+        h('p', null, t('models.testNeedsKey')),
+        h('a', { href: '/admin/playground', 'data-nav': 'playground' }, t('models.openPlayground')),
+      );
     case 'noModel':
       return alertBox('warn', h('p', null, t('models.testNoModel')));
     case 'busy':
       return busy(t('models.testing', { model: test.model }));
     case 'ok':
-      return alertBox('ok', h('strong', null, t('models.testOk', { model: test.model, ms: ms(test.elapsed) })), h('p', { class: 'reply' }, test.reply), h('p', { class: 'muted small' }, `x-request-id: ${test.requestId ?? '—'}`));
+      return alertBox(
+        'ok',
+        h('strong', null, t('models.testOk', { model: test.model, ms: ms(test.elapsed) })),
+        h('p', { class: 'reply' }, test.reply),
+        h('p', { class: 'muted small' }, `x-request-id: ${test.requestId ?? '—'}`),
+      );
     case 'refused':
       return alertBox('error', h('strong', null, t('models.testFailed')), h('p', null, test.message));
     case 'failed':
@@ -43,7 +52,9 @@ function TestResult(_: null, self: Self<{ test: TestState }>): Child {
 
 /** The result area of the test request. */
 export function testResult(): Self<{ test: TestState }> {
-  return component(h('div', { class: 'upstream-result', 'aria-live': 'polite' }), TestResult, null, { test: { phase: 'idle' } });
+  return component(h('div', { class: 'upstream-result', 'aria-live': 'polite' }), TestResult, null, {
+    test: { phase: 'idle' },
+  });
 }
 
 /** A chat model among `models` (not an embedding or image model), else the first. */
@@ -53,7 +64,10 @@ export function chatModelOf(models: string[]): string | undefined {
 
 /** The first choice's text of a chat completion, cut to 300 characters. */
 function replyOf(body: unknown): string {
-  const choice = isRecord(body) && Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? String(body.choices[0].message.content ?? '') : '';
+  const choice =
+    isRecord(body) && Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message)
+      ? String(body.choices[0].message.content ?? '')
+      : '';
   return choice.slice(0, 300);
 }
 
@@ -79,7 +93,9 @@ export async function testRequest(result: Self<{ test: TestState }>, model: stri
       // Not JSON: shown as text.
     }
     if (!res.ok) return result.set({ test: { phase: 'refused', message: gatewayError(res.status, body) } });
-    result.set({ test: { phase: 'ok', model, elapsed, reply: replyOf(body), requestId: res.headers.get('x-request-id') } });
+    result.set({
+      test: { phase: 'ok', model, elapsed, reply: replyOf(body), requestId: res.headers.get('x-request-id') },
+    });
   } catch (error) {
     result.set({ test: { phase: 'failed', error } });
   }

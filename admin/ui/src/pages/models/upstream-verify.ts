@@ -9,7 +9,8 @@ import { t } from '../../i18n.js';
 type Json = Record<string, unknown>;
 
 /** Where a check is: not run, running, answered, or failed. */
-export type VerifyState = { phase: 'idle' } | { phase: 'busy' } | { phase: 'done'; r: Json } | { phase: 'failed'; error: unknown };
+export type VerifyState =
+  { phase: 'idle' } | { phase: 'busy' } | { phase: 'done'; r: Json } | { phase: 'failed'; error: unknown };
 
 function VerifyResult(_: null, self: Self<{ check: VerifyState }>): Child {
   const { check } = self.state;
@@ -34,7 +35,9 @@ function VerifyResult(_: null, self: Self<{ check: VerifyState }>): Child {
 
 /** The result area of the credential check. */
 export function verifyResult(): Self<{ check: VerifyState }> {
-  return component(h('div', { class: 'upstream-result', 'aria-live': 'polite' }), VerifyResult, null, { check: { phase: 'idle' } });
+  return component(h('div', { class: 'upstream-result', 'aria-live': 'polite' }), VerifyResult, null, {
+    check: { phase: 'idle' },
+  });
 }
 
 /** Runs the credential check of upstream `name` into `result`. */

@@ -13,7 +13,12 @@ export function caddyConfigCard(caddy: Json | undefined): HTMLElement | null {
   const text = JSON.stringify(caddy.config, null, 2);
   return card(
     t('overview.caddyConfig'),
-    h('details', { class: 'json-details' }, h('summary', null, t('overview.showCaddyConfig', { size: num(text.length) })), h('pre', { class: 'code', tabindex: 0 }, text)),
+    h(
+      'details',
+      { class: 'json-details' },
+      h('summary', null, t('overview.showCaddyConfig', { size: num(text.length) })),
+      h('pre', { class: 'code', tabindex: 0 }, text),
+    ),
     { actions: copyButton(() => text) },
   );
 }

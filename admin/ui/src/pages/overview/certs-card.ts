@@ -24,9 +24,16 @@ export function certsCard(caddy: Json | undefined, err: unknown): HTMLElement {
         domain,
         str(c.issuer) || str(c.issuerDir) || '—',
         c.notAfter ? dateTime(str(c.notAfter)) : '—',
-        h('span', null, certBadge(c, acmeErr), acmeErr ? h('div', { class: 'muted small' }, str(acmeErr.error) || str(acmeErr.msg)) : null),
+        h(
+          'span',
+          null,
+          certBadge(c, acmeErr),
+          acmeErr ? h('div', { class: 'muted small' }, str(acmeErr.error) || str(acmeErr.msg)) : null,
+        ),
       ]),
     ),
-    { actions: h('a', { href: '/admin/domain', 'data-nav': 'domain', class: 'btn btn-ghost btn-sm' }, t('nav.domain')) },
+    {
+      actions: h('a', { href: '/admin/domain', 'data-nav': 'domain', class: 'btn btn-ghost btn-sm' }, t('nav.domain')),
+    },
   );
 }

@@ -66,7 +66,12 @@ function draw(signal: AbortSignal): Child {
     if (!busyWith(body.host)) void refresh(body, signal);
   }, REFRESH_MS);
   signal.addEventListener('abort', () => clearInterval(timer));
-  const again = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => void refresh(body, signal) }, icon('refresh', 16), t('action.refresh'));
+  const again = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', onClick: () => void refresh(body, signal) },
+    icon('refresh', 16),
+    t('action.refresh'),
+  );
   return [pageHeader(t('nav.overview'), t('overview.lead'), again), body.host];
 }
 

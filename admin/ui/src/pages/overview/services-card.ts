@@ -17,21 +17,46 @@ function tile(name: string, st: HTMLElement, rows: Row[]): HTMLElement {
 function caddyTile(caddy: Json | undefined, caddyErr: unknown): HTMLElement {
   const adminApi = isRecord(caddy?.adminApi) ? caddy.adminApi : {};
   const up = adminApi.reachable === true;
-  const health = isRecord(caddy?.upstreams) && Array.isArray(caddy.upstreams.health) ? caddy.upstreams.health.filter(isRecord) : [];
+  const health =
+    isRecord(caddy?.upstreams) && Array.isArray(caddy.upstreams.health) ? caddy.upstreams.health.filter(isRecord) : [];
   return tile(t('overview.caddy'), up ? state(t('state.running'), 'ok') : state(t('state.down'), 'error'), [
     [t('overview.adminApi'), str(adminApi.address)],
-    [t('overview.healthCheck'), health.length ? h('span', { class: 'health-list' }, health.map((u) => state(`${str(u.upstream)}: ${u.healthy ? t('state.healthy') : t('state.unhealthy')}`, u.healthy ? 'ok' : 'error'))) : '—'],
-    ...(up ? [] : ([[t('common.error'), str(adminApi.error) || (caddyErr instanceof Error ? caddyErr.message : '')]] as Row[])),
+    [
+      t('overview.healthCheck'),
+      health.length
+        ? h(
+            'span',
+            { class: 'health-list' },
+            health.map((u) =>
+              state(
+                `${str(u.upstream)}: ${u.healthy ? t('state.healthy') : t('state.unhealthy')}`,
+                u.healthy ? 'ok' : 'error',
+              ),
+            ),
+          )
+        : '—',
+    ],
+    ...(up
+      ? []
+      : ([[t('common.error'), str(adminApi.error) || (caddyErr instanceof Error ? caddyErr.message : '')]] as Row[])),
   ]);
 }
 
 function proxyTile(targets: Json | undefined, targetsErr: unknown): HTMLElement {
   const cfg = isRecord(targets?.config) ? targets.config : {};
-  const st = targets ? (targets.status === 'ready' ? state(t('state.ready'), 'ok') : state(t('state.notReady'), 'warn')) : state(t('state.down'), 'error');
+  const st = targets
+    ? targets.status === 'ready'
+      ? state(t('state.ready'), 'ok')
+      : state(t('state.notReady'), 'warn')
+    : state(t('state.down'), 'error');
   return tile(t('overview.proxy'), st, [
     [t('overview.configLoaded'), cfg.loadedAt ? `${relative(str(cfg.loadedAt))}` : '—'],
     [t('overview.modelsUpstreams'), targets ? `${num(Number(cfg.models))} / ${num(Number(cfg.upstreams))}` : '—'],
-    ...(targets ? (targets.reason ? ([[t('common.reason'), str(targets.reason)]] as Row[]) : []) : ([[t('common.error'), targetsErr instanceof Error ? targetsErr.message : '']] as Row[])),
+    ...(targets
+      ? targets.reason
+        ? ([[t('common.reason'), str(targets.reason)]] as Row[])
+        : []
+      : ([[t('common.error'), targetsErr instanceof Error ? targetsErr.message : '']] as Row[])),
   ]);
 }
 
@@ -44,6 +69,21 @@ function adminTile(version: Json | undefined): HTMLElement {
 }
 
 /** The three services' tiles. */
-export function servicesCard(version: Json | undefined, targets: Json | undefined, targetsErr: unknown, caddy: Json | undefined, caddyErr: unknown): HTMLElement {
-  return card(t('overview.services'), h('div', { class: 'tiles tiles-3' }, caddyTile(caddy, caddyErr), proxyTile(targets, targetsErr), adminTile(version)));
+export function servicesCard(
+  version: Json | undefined,
+  targets: Json | undefined,
+  targetsErr: unknown,
+  caddy: Json | undefined,
+  caddyErr: unknown,
+): HTMLElement {
+  return card(
+    t('overview.services'),
+    h(
+      'div',
+      { class: 'tiles tiles-3' },
+      caddyTile(caddy, caddyErr),
+      proxyTile(targets, targetsErr),
+      adminTile(version),
+    ),
+  );
 }

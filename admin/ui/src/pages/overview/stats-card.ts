@@ -9,7 +9,13 @@ import { t } from '../../i18n.js';
 type Json = Record<string, unknown>;
 
 function stat(label: string, value: string, sub?: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value), sub ? h('div', { class: 'stat-sub' }, sub) : null);
+  return h(
+    'div',
+    { class: 'stat' },
+    h('div', { class: 'stat-label' }, label),
+    h('div', { class: 'stat-value' }, value),
+    sub ? h('div', { class: 'stat-sub' }, sub) : null,
+  );
 }
 
 /** The four figures of the usage report `usage` (or the error that kept it away). */
@@ -25,10 +31,28 @@ export function statsCard(usage: Json | undefined, err: unknown): HTMLElement {
       'div',
       { class: 'tiles tiles-4' },
       stat(t('usage.requests'), num(requests), t('overview.ok', { n: num(n('s2xx')) })),
-      stat(t('overview.errorRate'), requests ? percent(errors / requests) : '—', t('overview.errorsBreakdown', { s4xx: num(n('s4xx')), s429: num(n('s429')), s5xx: num(n('s5xx')) })),
-      stat(t('usage.tokens'), num(n('totalTokens')), t('overview.tokensSplit', { p: num(n('promptTokens')), c: num(n('completionTokens')) })),
-      stat(t('usage.p95'), ms(totals.latencyP95Ms as number | null), t('overview.p50', { v: ms(totals.latencyP50Ms as number | null) })),
+      stat(
+        t('overview.errorRate'),
+        requests ? percent(errors / requests) : '—',
+        t('overview.errorsBreakdown', { s4xx: num(n('s4xx')), s429: num(n('s429')), s5xx: num(n('s5xx')) }),
+      ),
+      stat(
+        t('usage.tokens'),
+        num(n('totalTokens')),
+        t('overview.tokensSplit', { p: num(n('promptTokens')), c: num(n('completionTokens')) }),
+      ),
+      stat(
+        t('usage.p95'),
+        ms(totals.latencyP95Ms as number | null),
+        t('overview.p50', { v: ms(totals.latencyP50Ms as number | null) }),
+      ),
     ),
-    { actions: h('a', { href: '/admin/usage', 'data-nav': 'usage', class: 'btn btn-ghost btn-sm' }, t('overview.openUsage')) },
+    {
+      actions: h(
+        'a',
+        { href: '/admin/usage', 'data-nav': 'usage', class: 'btn btn-ghost btn-sm' },
+        t('overview.openUsage'),
+      ),
+    },
   );
 }

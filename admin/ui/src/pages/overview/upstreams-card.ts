@@ -35,7 +35,11 @@ function targetState(v: Json): HTMLElement {
 
 function upstreamRows(targets: Json | undefined): (string | HTMLElement)[][] {
   const upstreams = (config.draft.upstreams ?? config.original?.upstreams) as unknown;
-  const list = Array.isArray(config.original?.upstreams) ? (config.original.upstreams as unknown[]).filter(isRecord) : Array.isArray(upstreams) ? upstreams.filter(isRecord) : [];
+  const list = Array.isArray(config.original?.upstreams)
+    ? (config.original.upstreams as unknown[]).filter(isRecord)
+    : Array.isArray(upstreams)
+      ? upstreams.filter(isRecord)
+      : [];
   const creds = isRecord(targets?.upstreams) ? targets.upstreams : {};
   return list.map((u) => {
     const name = str(u.name);
@@ -55,13 +59,27 @@ function upstreamRows(targets: Json | undefined): (string | HTMLElement)[][] {
 function targetsTable(views: [string, Json][]): HTMLElement {
   return table(
     t('overview.targets'),
-    [t('overview.target'), t('common.status'), t('overview.successFailures'), t('overview.remaining'), t('overview.lastError')],
+    [
+      t('overview.target'),
+      t('common.status'),
+      t('overview.successFailures'),
+      t('overview.remaining'),
+      t('overview.lastError'),
+    ],
     views.map(([key, v]) => [
       key,
       targetState(v),
       `${num(Number(v.successes) || 0)} / ${num(Number(v.failures) || 0)}`,
-      v.remainingRequests !== undefined || v.remainingTokens !== undefined ? t('overview.remainingValue', { r: num(v.remainingRequests as number), tk: num(v.remainingTokens as number) }) : '—',
-      v.lastError ? h('span', { class: 'error-text' }, `${str(v.lastError)}${v.lastErrorAt ? ` (${relative(str(v.lastErrorAt))})` : ''}`) : '—',
+      v.remainingRequests !== undefined || v.remainingTokens !== undefined
+        ? t('overview.remainingValue', { r: num(v.remainingRequests as number), tk: num(v.remainingTokens as number) })
+        : '—',
+      v.lastError
+        ? h(
+            'span',
+            { class: 'error-text' },
+            `${str(v.lastError)}${v.lastErrorAt ? ` (${relative(str(v.lastErrorAt))})` : ''}`,
+          )
+        : '—',
     ]),
   );
 }
@@ -69,7 +87,9 @@ function targetsTable(views: [string, Json][]): HTMLElement {
 /** The upstreams of the stored config with the proxy's view of them (`targets`, or the error). */
 export function upstreamsCard(targets: Json | undefined, err: unknown): HTMLElement {
   const rows = upstreamRows(targets);
-  const views = isRecord(targets?.targets) ? Object.entries(targets.targets).filter((e): e is [string, Json] => isRecord(e[1])) : [];
+  const views = isRecord(targets?.targets)
+    ? Object.entries(targets.targets).filter((e): e is [string, Json] => isRecord(e[1]))
+    : [];
   return card(
     t('overview.upstreams'),
     h(
@@ -77,10 +97,27 @@ export function upstreamsCard(targets: Json | undefined, err: unknown): HTMLElem
       null,
       !targets ? errorBox(err, t('overview.proxyUnreachable')) : null,
       rows.length
-        ? table(t('overview.upstreams'), [t('models.upstreamName'), t('models.baseUrl'), t('overview.authMode'), t('overview.credential'), t('overview.tokenExpiry'), t('overview.lastError')], rows)
+        ? table(
+            t('overview.upstreams'),
+            [
+              t('models.upstreamName'),
+              t('models.baseUrl'),
+              t('overview.authMode'),
+              t('overview.credential'),
+              t('overview.tokenExpiry'),
+              t('overview.lastError'),
+            ],
+            rows,
+          )
         : empty(t('overview.noUpstreams')),
-      views.length ? h('div', null, h('h3', null, t('overview.targets')), targetsTable(views)) : targets ? h('p', { class: 'muted small' }, t('overview.targetsHint')) : null,
+      views.length
+        ? h('div', null, h('h3', null, t('overview.targets')), targetsTable(views))
+        : targets
+          ? h('p', { class: 'muted small' }, t('overview.targetsHint'))
+          : null,
     ),
-    { actions: h('a', { href: '/admin/models', 'data-nav': 'models', class: 'btn btn-ghost btn-sm' }, t('nav.models')) },
+    {
+      actions: h('a', { href: '/admin/models', 'data-nav': 'models', class: 'btn btn-ghost btn-sm' }, t('nav.models')),
+    },
   );
 }

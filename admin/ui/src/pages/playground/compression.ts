@@ -51,11 +51,19 @@ function CompressionView(_: null, self: Self<{ c: Compression }>): Child {
       [t('play.sentUpstream'), saved > 0 ? bytes(Math.max(original - saved, 0)) : bytes(original)],
       [t('play.saved'), saved > 0 ? `${bytes(saved)} (${Math.round((saved / original) * 100)}%)` : '0'],
     ]),
-    saved > 0 ? null : h('p', { class: 'help' }, cfg.enabled === false ? t('play.compressionOff') : t('play.notCompressed', { threshold: bytes(threshold) })),
+    saved > 0
+      ? null
+      : h(
+          'p',
+          { class: 'help' },
+          cfg.enabled === false ? t('play.compressionOff') : t('play.notCompressed', { threshold: bytes(threshold) }),
+        ),
   ];
 }
 
 /** The compression box (a live region). */
 export function compressionBox(): Self<{ c: Compression }> {
-  return component(h('div', { class: 'compression', 'aria-live': 'polite' }), CompressionView, null, { c: { phase: 'measuring' } });
+  return component(h('div', { class: 'compression', 'aria-live': 'polite' }), CompressionView, null, {
+    c: { phase: 'measuring' },
+  });
 }

@@ -51,13 +51,28 @@ function ImageBox(fileInput: HTMLInputElement, self: Self<{ image: AttachedImage
     'div',
     { class: 'image-preview' },
     h('img', { src: image.dataUrl, alt: t('play.imageAlt', { name: image.file.name }), width: 96, height: 96 }),
-    h('div', null, h('strong', null, image.file.name), h('div', { class: 'muted small' }, `${bytes(image.file.size)} · ${image.width}×${image.height} · ${image.file.type}`), h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onClick: remove }, t('play.removeImage'))),
+    h(
+      'div',
+      null,
+      h('strong', null, image.file.name),
+      h(
+        'div',
+        { class: 'muted small' },
+        `${bytes(image.file.size)} · ${image.width}×${image.height} · ${image.file.type}`,
+      ),
+      h('button', { type: 'button', class: 'btn btn-ghost btn-sm', onClick: remove }, t('play.removeImage')),
+    ),
   );
 }
 
 /** The file input (visually hidden; its label is the button) and the preview box. */
 export function imageField(): [HTMLInputElement, HTMLElement] {
-  const fileInput = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif', id: 'play-image', class: 'visually-hidden' });
+  const fileInput = h('input', {
+    type: 'file',
+    accept: 'image/png,image/jpeg,image/webp,image/gif',
+    id: 'play-image',
+    class: 'visually-hidden',
+  });
   const box = component(h('div', { class: 'image-box' }), ImageBox, fileInput, { image: attached });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];

@@ -22,14 +22,29 @@ function KeyStatus({ input, keep, changed }: StatusProps, self: Self<{ note: str
     self.set({ note: undefined });
     changed();
   };
-  return h('span', null, t('play.keyHelpSet'), ' ', h('button', { type: 'button', class: 'btn-link', onClick: forget }, t('play.forget')));
+  return h(
+    'span',
+    null,
+    t('play.keyHelpSet'),
+    ' ',
+    h('button', { type: 'button', class: 'btn-link', onClick: forget }, t('play.forget')),
+  );
 }
 
 /** The key field; `note` shows a problem the gateway reported for the key. */
-export function keyField(changed: () => void): { field: HTMLElement; input: HTMLInputElement; note: (text: string | undefined) => void } {
+export function keyField(changed: () => void): {
+  field: HTMLElement;
+  input: HTMLInputElement;
+  note: (text: string | undefined) => void;
+} {
   const input = h('input', { id: 'play-key', type: 'password', autocomplete: 'off', spellcheck: 'false' });
   const keep = h('input', { type: 'checkbox', id: 'play-keep', checked: keptForTab() });
-  const status = component(h('div', { class: 'help', 'aria-live': 'polite' }), KeyStatus, { input, keep, changed }, { note: undefined });
+  const status = component(
+    h('div', { class: 'help', 'aria-live': 'polite' }),
+    KeyStatus,
+    { input, keep, changed },
+    { note: undefined },
+  );
   input.addEventListener('change', () => {
     if (!input.value.trim()) return;
     setClientKey(input.value, keep.checked);
@@ -39,7 +54,14 @@ export function keyField(changed: () => void): { field: HTMLElement; input: HTML
   });
   keep.addEventListener('change', () => setClientKey(clientKey(), keep.checked));
   return {
-    field: h('div', { class: 'field field-md' }, h('label', { for: 'play-key' }, t('play.key')), input, status.host, h('div', { class: 'check' }, keep, h('label', { for: 'play-keep' }, t('play.keep')))),
+    field: h(
+      'div',
+      { class: 'field field-md' },
+      h('label', { for: 'play-key' }, t('play.key')),
+      input,
+      status.host,
+      h('div', { class: 'check' }, keep, h('label', { for: 'play-keep' }, t('play.keep'))),
+    ),
     input,
     note: (text) => status.set({ note: text }),
   };

@@ -20,5 +20,10 @@ function Output(_: null, self: Self<OutputState>): Child {
 
 /** The output area. */
 export function output(): Self<OutputState> {
-  return component(h('div', { class: 'output', role: 'log', 'aria-live': 'off', 'aria-label': t('play.output'), tabindex: 0 }), Output, null, { text: '', busy: false });
+  return component(
+    h('div', { class: 'output', role: 'log', 'aria-live': 'off', 'aria-label': t('play.output'), tabindex: 0 }),
+    Output,
+    null,
+    { text: '', busy: false },
+  );
 }

@@ -36,7 +36,8 @@ async function modelIds(signal: AbortSignal): Promise<{ ids: string[]; note: str
     try {
       const res = await fetch('/v1/models', { headers: { authorization: `Bearer ${clientKey()}` }, signal });
       const body: unknown = await res.json().catch(() => undefined);
-      if (res.ok && isRecord(body) && Array.isArray(body.data)) ids = body.data.filter(isRecord).map((m) => String(m.id));
+      if (res.ok && isRecord(body) && Array.isArray(body.data))
+        ids = body.data.filter(isRecord).map((m) => String(m.id));
       else note = gatewayError(res.status, body);
     } catch (err) {
       note = err instanceof Error ? err.message : String(err);
@@ -44,7 +45,9 @@ async function modelIds(signal: AbortSignal): Promise<{ ids: string[]; note: str
   }
   if (!ids.length) {
     await config.ensure().catch(() => undefined);
-    ids = Array.isArray(config.original?.models) ? config.original.models.filter(isRecord).map((m) => String(m.id)) : [];
+    ids = Array.isArray(config.original?.models)
+      ? config.original.models.filter(isRecord).map((m) => String(m.id))
+      : [];
   }
   return { ids, note };
 }
@@ -83,11 +86,20 @@ function draw(signal: AbortSignal): Child {
   const compression = compressionBox();
   const meta = playMeta(compression.host);
   const sendBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('send', 16), t('play.send'));
-  const stopBtn = h('button', { type: 'button', class: 'btn btn-secondary', disabled: true, onClick: () => inFlight?.abort() }, t('play.stop'));
+  const stopBtn = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', disabled: true, onClick: () => inFlight?.abort() },
+    t('play.stop'),
+  );
   const submit = (e: Event) => {
     e.preventDefault();
     inFlight = new AbortController();
-    void send({ ...request }, { output: out, meta, compression, sendBtn, stopBtn, keyInput: key.input }, inFlight, signal);
+    void send(
+      { ...request },
+      { output: out, meta, compression, sendBtn, stopBtn, keyInput: key.input },
+      inFlight,
+      signal,
+    );
   };
   const form = h(
     'form',
@@ -97,12 +109,36 @@ function draw(signal: AbortSignal): Child {
       { class: 'form-grid' },
       key.field,
       control(t('play.model'), models.host),
-      h('div', { class: 'field' }, h('span', { class: 'label' }, t('play.api')), segmented(t('play.api'), [{ value: 'chat', label: 'Chat Completions' }, { value: 'responses', label: 'Responses' }], request.api, (v) => (request.api = v))),
-      h('div', { class: 'field field-check' }, h('div', { class: 'check' }, stream, h('label', { for: 'play-stream' }, t('play.stream')))),
+      h(
+        'div',
+        { class: 'field' },
+        h('span', { class: 'label' }, t('play.api')),
+        segmented(
+          t('play.api'),
+          [
+            { value: 'chat', label: 'Chat Completions' },
+            { value: 'responses', label: 'Responses' },
+          ],
+          request.api,
+          (v) => (request.api = v),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'field field-check' },
+        h('div', { class: 'check' }, stream, h('label', { for: 'play-stream' }, t('play.stream'))),
+      ),
     ),
     control(t('play.system'), system),
     control(t('play.message'), message, t('play.messageHelp')),
-    h('div', { class: 'field' }, h('span', { class: 'label' }, t('play.image')), fileInput, imageBox, h('div', { class: 'help' }, t('play.imageHelp'))),
+    h(
+      'div',
+      { class: 'field' },
+      h('span', { class: 'label' }, t('play.image')),
+      fileInput,
+      imageBox,
+      h('div', { class: 'help' }, t('play.imageHelp')),
+    ),
     h('div', { class: 'button-row' }, sendBtn, stopBtn),
   );
   message.addEventListener('keydown', (e) => {
@@ -112,7 +148,15 @@ function draw(signal: AbortSignal): Child {
     }
   });
   void loadModels();
-  return [pageHeader(t('nav.playground'), t('play.lead')), h('div', { class: 'grid-2 play' }, card(t('play.request'), form), card(t('play.response'), h('div', null, out.host, meta.host)))];
+  return [
+    pageHeader(t('nav.playground'), t('play.lead')),
+    h(
+      'div',
+      { class: 'grid-2 play' },
+      card(t('play.request'), form),
+      card(t('play.response'), h('div', null, out.host, meta.host)),
+    ),
+  ];
 }
 
 /** The Playground page. */

@@ -30,7 +30,11 @@ function PlayMeta({ compression }: MetaProps, self: Self<{ view: MetaView }>): C
     case 'waiting':
       return busy(t('play.waiting'));
     case 'done':
-      return [view.failure ? alertBox('error', h('strong', null, t('play.failed')), h('p', null, view.failure)) : null, facts(view.rows), view.compression ? compression : null];
+      return [
+        view.failure ? alertBox('error', h('strong', null, t('play.failed')), h('p', null, view.failure)) : null,
+        facts(view.rows),
+        view.compression ? compression : null,
+      ];
   }
 }
 

@@ -24,7 +24,12 @@ export interface PlayRequest {
 export function requestBody(r: PlayRequest, image?: string): Json {
   const text = r.message || 'Hello!';
   if (r.api === 'chat') {
-    const content: unknown = image ? [{ type: 'text', text }, { type: 'image_url', image_url: { url: image } }] : text;
+    const content: unknown = image
+      ? [
+          { type: 'text', text },
+          { type: 'image_url', image_url: { url: image } },
+        ]
+      : text;
     return {
       model: r.model,
       stream: r.stream,
@@ -36,7 +41,12 @@ export function requestBody(r: PlayRequest, image?: string): Json {
     model: r.model,
     stream: r.stream,
     ...(r.system ? { instructions: r.system } : {}),
-    input: [{ role: 'user', content: [{ type: 'input_text', text }, ...(image ? [{ type: 'input_image', image_url: image }] : [])] }],
+    input: [
+      {
+        role: 'user',
+        content: [{ type: 'input_text', text }, ...(image ? [{ type: 'input_image', image_url: image }] : [])],
+      },
+    ],
   };
 }
 
@@ -45,13 +55,17 @@ export function fromJson(api: PlayApi, body: unknown): { text: string; usage?: J
   if (!isRecord(body)) return { text: '' };
   const usage = isRecord(body.usage) ? body.usage : undefined;
   if (api === 'chat') {
-    const c = Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message) ? body.choices[0].message.content : '';
+    const c =
+      Array.isArray(body.choices) && isRecord(body.choices[0]) && isRecord(body.choices[0].message)
+        ? body.choices[0].message.content
+        : '';
     return { text: typeof c === 'string' ? c : '', usage };
   }
   if (typeof body.output_text === 'string') return { text: body.output_text, usage };
   const parts: string[] = [];
   for (const item of Array.isArray(body.output) ? body.output.filter(isRecord) : []) {
-    for (const c of Array.isArray(item.content) ? item.content.filter(isRecord) : []) if (typeof c.text === 'string') parts.push(c.text);
+    for (const c of Array.isArray(item.content) ? item.content.filter(isRecord) : [])
+      if (typeof c.text === 'string') parts.push(c.text);
   }
   return { text: parts.join(''), usage };
 }
@@ -67,12 +81,20 @@ export interface EventPart {
 export function eventPart(api: PlayApi, ev: Json, status: number): EventPart {
   const part: EventPart = {};
   if (api === 'chat') {
-    const delta = Array.isArray(ev.choices) && isRecord(ev.choices[0]) && isRecord(ev.choices[0].delta) ? ev.choices[0].delta.content : undefined;
+    const delta =
+      Array.isArray(ev.choices) && isRecord(ev.choices[0]) && isRecord(ev.choices[0].delta)
+        ? ev.choices[0].delta.content
+        : undefined;
     if (typeof delta === 'string') part.delta = delta;
     if (isRecord(ev.usage)) part.usage = ev.usage;
   } else {
     if (ev.type === 'response.output_text.delta' && typeof ev.delta === 'string') part.delta = ev.delta;
-    if ((ev.type === 'response.completed' || ev.type === 'response.incomplete') && isRecord(ev.response) && isRecord(ev.response.usage)) part.usage = ev.response.usage;
+    if (
+      (ev.type === 'response.completed' || ev.type === 'response.incomplete') &&
+      isRecord(ev.response) &&
+      isRecord(ev.response.usage)
+    )
+      part.usage = ev.response.usage;
     if (ev.type === 'error' || ev.type === 'response.failed') part.failure = JSON.stringify(ev).slice(0, 400);
   }
   if (isRecord(ev.error)) part.failure = gatewayError(status, ev);

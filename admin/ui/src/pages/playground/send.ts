@@ -39,7 +39,13 @@ interface Answer {
   failure: string;
 }
 
-async function readStream(body: NonNullable<Response['body']>, r: PlayRequest, answer: Answer, started: number, output: Self<OutputState>): Promise<void> {
+async function readStream(
+  body: NonNullable<Response['body']>,
+  r: PlayRequest,
+  answer: Answer,
+  started: number,
+  output: Self<OutputState>,
+): Promise<void> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -66,13 +72,21 @@ async function readStream(body: NonNullable<Response['body']>, r: PlayRequest, a
   }
 }
 
-async function fetchAnswer(r: PlayRequest, inFlight: AbortController, output: Self<OutputState>): Promise<Answer & { total: number }> {
+async function fetchAnswer(
+  r: PlayRequest,
+  inFlight: AbortController,
+  output: Self<OutputState>,
+): Promise<Answer & { total: number }> {
   const answer: Answer = { status: 0, requestId: '', firstByte: undefined, usage: undefined, events: 0, failure: '' };
   const started = performance.now();
   try {
     const res = await fetch(r.api === 'chat' ? '/v1/chat/completions' : '/v1/responses', {
       method: 'POST',
-      headers: { authorization: `Bearer ${clientKey()}`, 'content-type': 'application/json', accept: r.stream ? 'text/event-stream' : 'application/json' },
+      headers: {
+        authorization: `Bearer ${clientKey()}`,
+        'content-type': 'application/json',
+        accept: r.stream ? 'text/event-stream' : 'application/json',
+      },
       body: JSON.stringify(requestBody(r, attachedImage()?.dataUrl)),
       signal: inFlight.signal,
     });
@@ -116,7 +130,12 @@ function figures(a: Answer & { total: number }, stream: boolean): [string, strin
 }
 
 /** Sends request `r`; `inFlight` stops it, `signal` is the page's (left: nothing more is shown). */
-export async function send(r: PlayRequest, parts: SendParts, inFlight: AbortController, signal: AbortSignal): Promise<void> {
+export async function send(
+  r: PlayRequest,
+  parts: SendParts,
+  inFlight: AbortController,
+  signal: AbortSignal,
+): Promise<void> {
   const { output, meta, compression, sendBtn, stopBtn } = parts;
   if (!clientKey()) {
     meta.set({ view: { kind: 'needKey' } });

@@ -34,7 +34,11 @@ function imagesCard(): HTMLElement {
         numberField(`${IC}/maxSize`, { label: t('settings.maxSize'), unit: 'px', help: t('settings.maxSizeHelp') }),
         numberField(`${IC}/quality`, { label: t('settings.quality'), step: 0.01, help: t('settings.qualityHelp') }),
         selectField(`${IC}/format`, { label: t('settings.format'), size: 'sm', help: t('settings.formatHelp') }),
-        numberField(`${IC}/thresholdBytes`, { label: t('settings.threshold'), unit: t('unit.bytes'), help: t('settings.thresholdHelp') }),
+        numberField(`${IC}/thresholdBytes`, {
+          label: t('settings.threshold'),
+          unit: t('unit.bytes'),
+          help: t('settings.thresholdHelp'),
+        }),
       ),
     ),
     { path: IC },
@@ -49,10 +53,26 @@ function timeoutsCard(): HTMLElement {
       null,
       h('p', { class: 'help' }, t('settings.timeoutsHelp')),
       grid(
-        numberField(`${UP}/connectTimeoutMs`, { label: t('settings.connectTimeout'), unit: 'ms', help: t('settings.connectTimeoutHelp') }),
-        numberField(`${UP}/firstByteTimeoutMs`, { label: t('settings.firstByteTimeout'), unit: 'ms', help: t('settings.firstByteTimeoutHelp') }),
-        numberField(`${UP}/idleTimeoutMs`, { label: t('settings.idleTimeout'), unit: 'ms', help: t('settings.idleTimeoutHelp') }),
-        numberField(`${UP}/requestTimeoutMs`, { label: t('settings.requestTimeout'), unit: 'ms', help: t('settings.requestTimeoutHelp') }),
+        numberField(`${UP}/connectTimeoutMs`, {
+          label: t('settings.connectTimeout'),
+          unit: 'ms',
+          help: t('settings.connectTimeoutHelp'),
+        }),
+        numberField(`${UP}/firstByteTimeoutMs`, {
+          label: t('settings.firstByteTimeout'),
+          unit: 'ms',
+          help: t('settings.firstByteTimeoutHelp'),
+        }),
+        numberField(`${UP}/idleTimeoutMs`, {
+          label: t('settings.idleTimeout'),
+          unit: 'ms',
+          help: t('settings.idleTimeoutHelp'),
+        }),
+        numberField(`${UP}/requestTimeoutMs`, {
+          label: t('settings.requestTimeout'),
+          unit: 'ms',
+          help: t('settings.requestTimeoutHelp'),
+        }),
       ),
     ),
     { path: UP },
@@ -74,9 +94,19 @@ function retriesCard(): HTMLElement {
       ),
       h('h3', null, t('settings.circuit')),
       grid(
-        numberField(`${UP}/circuitBreaker/failureThreshold`, { label: t('settings.failureThreshold'), help: t('settings.failureThresholdHelp') }),
-        numberField(`${UP}/circuitBreaker/openMs`, { label: t('settings.openMs'), unit: 'ms', help: t('settings.openMsHelp') }),
-        numberField(`${UP}/rateLimitHeadroom/requests`, { label: t('settings.headroomRequests'), help: t('settings.headroomHelp') }),
+        numberField(`${UP}/circuitBreaker/failureThreshold`, {
+          label: t('settings.failureThreshold'),
+          help: t('settings.failureThresholdHelp'),
+        }),
+        numberField(`${UP}/circuitBreaker/openMs`, {
+          label: t('settings.openMs'),
+          unit: 'ms',
+          help: t('settings.openMsHelp'),
+        }),
+        numberField(`${UP}/rateLimitHeadroom/requests`, {
+          label: t('settings.headroomRequests'),
+          help: t('settings.headroomHelp'),
+        }),
         numberField(`${UP}/rateLimitHeadroom/tokens`, { label: t('settings.headroomTokens') }),
       ),
     ),
@@ -87,8 +117,16 @@ function limitsCard(): HTMLElement {
   return card(
     t('settings.limits'),
     grid(
-      numberField('/server/bodyLimitBytes', { label: t('settings.bodyLimit'), unit: t('unit.bytes'), placeholder: '52428800', help: `${t('settings.bodyLimitHelp')} ${t('form.default', { value: '52428800 (50 MiB)' })}` }),
-      numberField(`${UP}/pool/connections`, { label: t('settings.poolConnections'), help: t('settings.poolConnectionsHelp') }),
+      numberField('/server/bodyLimitBytes', {
+        label: t('settings.bodyLimit'),
+        unit: t('unit.bytes'),
+        placeholder: '52428800',
+        help: `${t('settings.bodyLimitHelp')} ${t('form.default', { value: '52428800 (50 MiB)' })}`,
+      }),
+      numberField(`${UP}/pool/connections`, {
+        label: t('settings.poolConnections'),
+        help: t('settings.poolConnectionsHelp'),
+      }),
       numberField(`${UP}/pool/keepAliveTimeoutMs`, { label: t('settings.poolKeepAlive'), unit: 'ms' }),
     ),
   );
@@ -97,7 +135,19 @@ function limitsCard(): HTMLElement {
 function adminCard(): HTMLElement {
   return card(
     t('settings.admin'),
-    h('div', null, h('p', { class: 'help' }, t('settings.adminHelp')), grid(textField('/server/adminAuth/username', { label: t('settings.username'), size: 'md', autocomplete: 'username' }), passwordField())),
+    h(
+      'div',
+      null,
+      h('p', { class: 'help' }, t('settings.adminHelp')),
+      grid(
+        textField('/server/adminAuth/username', {
+          label: t('settings.username'),
+          size: 'md',
+          autocomplete: 'username',
+        }),
+        passwordField(),
+      ),
+    ),
     { path: '/server/adminAuth' },
   );
 }
@@ -108,5 +158,12 @@ export const settingsPage: Page = {
   lead: 'settings.lead',
   editsConfig: true,
   load: () => config.ensure(),
-  draw: () => [pageHeader(t('nav.settings'), t('settings.lead')), imagesCard(), timeoutsCard(), retriesCard(), limitsCard(), adminCard()],
+  draw: () => [
+    pageHeader(t('nav.settings'), t('settings.lead')),
+    imagesCard(),
+    timeoutsCard(),
+    retriesCard(),
+    limitsCard(),
+    adminCard(),
+  ],
 };

@@ -9,8 +9,22 @@ import { t } from '../../i18n.js';
 export function passwordField(): HTMLElement {
   const path = '/server/adminAuth/password';
   const id = 'admin-password';
-  const input = h('input', { id, type: 'password', autocomplete: 'new-password', 'data-path': path, 'aria-describedby': `${id}-help ${id}-err`, placeholder: t('settings.passwordPlaceholder') });
-  const field = h('div', { class: 'field field-md', 'data-path': path, 'data-field': '' }, h('label', { for: id }, t('settings.newPassword')), input, h('div', { class: 'help', id: `${id}-help` }, t('settings.passwordHelp')), errorSlot(`${id}-err`));
+  const input = h('input', {
+    id,
+    type: 'password',
+    autocomplete: 'new-password',
+    'data-path': path,
+    'aria-describedby': `${id}-help ${id}-err`,
+    placeholder: t('settings.passwordPlaceholder'),
+  });
+  const field = h(
+    'div',
+    { class: 'field field-md', 'data-path': path, 'data-field': '' },
+    h('label', { for: id }, t('settings.newPassword')),
+    input,
+    h('div', { class: 'help', id: `${id}-help` }, t('settings.passwordHelp')),
+    errorSlot(`${id}-err`),
+  );
   input.addEventListener('input', () => {
     config.set(path, input.value === '' ? undefined : input.value);
     setFieldErrors(field, passwordProblems(input.value));

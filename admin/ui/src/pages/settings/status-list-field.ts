@@ -20,7 +20,14 @@ export function statusListField(path: string): HTMLElement {
     'data-path': path,
     'aria-describedby': `${id}-help ${id}-err`,
   });
-  const field = h('div', { class: 'field field-lg', 'data-path': path, 'data-field': '' }, h('label', { for: id }, t('settings.retryStatuses')), input, h('div', { class: 'help', id: `${id}-help` }, t('settings.retryStatusesHelp')), errorSlot(`${id}-err`));
+  const field = h(
+    'div',
+    { class: 'field field-lg', 'data-path': path, 'data-field': '' },
+    h('label', { for: id }, t('settings.retryStatuses')),
+    input,
+    h('div', { class: 'help', id: `${id}-help` }, t('settings.retryStatusesHelp')),
+    errorSlot(`${id}-err`),
+  );
   input.addEventListener('input', () => {
     const read = statusListValue(input.value);
     if (read.kind === 'invalid') {

@@ -10,10 +10,12 @@ type Part = [string, number, (c: Counters | undefined) => number | null];
 /** The charts of `report`, two by two. */
 export function charts(report: Report): HTMLElement {
   const { x, at } = dense(report);
-  const series = (parts: Part[]): ChartSeries[] => parts.map(([name, slot, f]) => ({ name, slot, values: x.map((_, i) => f(at(i))) }));
+  const series = (parts: Part[]): ChartSeries[] =>
+    parts.map(([name, slot, f]) => ({ name, slot, values: x.map((_, i) => f(at(i))) }));
   const total = (k: string) => num(v(report.totals, k));
   const common = { x, stepMs: report.stepMs, emptyText: t('usage.noData') };
-  const latency = (f: (c: Counters) => number | null) => (c: Counters | undefined) => (c && v(c, 'requests') ? f(c) : null);
+  const latency = (f: (c: Counters) => number | null) => (c: Counters | undefined) =>
+    c && v(c, 'requests') ? f(c) : null;
   return h(
     'div',
     { class: 'grid-2 charts' },

@@ -28,7 +28,19 @@ function draw(signal: AbortSignal): Child {
   const modelSelect = choiceSelect({ value: '', label: t('usage.allModels') });
   const keySelect = choiceSelect({ value: '', label: t('usage.allKeys') });
   const auto = h('input', { type: 'checkbox', id: 'usage-auto', checked: filters.auto });
-  const exportBtn = h('button', { type: 'button', class: 'btn btn-secondary', disabled: true, onClick: () => report && download(`usage-${new Date(report.from).toISOString().slice(0, 16)}-${filters.range}.csv`, csv(report)) }, icon('download', 16), t('usage.csv'));
+  const exportBtn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary',
+      disabled: true,
+      onClick: () =>
+        report &&
+        download(`usage-${new Date(report.from).toISOString().slice(0, 16)}-${filters.range}.csv`, csv(report)),
+    },
+    icon('download', 16),
+    t('usage.csv'),
+  );
 
   const keyName = (k: string) => {
     const key = keys.find((x) => x.id === k);
@@ -37,17 +49,24 @@ function draw(signal: AbortSignal): Child {
 
   const load = async () => {
     try {
-      report = asReport(await getJson(`/usage?${reportQuery(filters.range, filters.model, filters.key, Date.now())}`, signal));
+      report = asReport(
+        await getJson(`/usage?${reportQuery(filters.range, filters.model, filters.key, Date.now())}`, signal),
+      );
     } catch (error) {
       if (!signal.aborted) body.set({ view: { phase: 'failed', error } });
       return;
     }
     if (signal.aborted) return;
     exportBtn.disabled = false;
-    const configured = Array.isArray(config.original?.models) ? config.original.models.filter(isRecord).map((m) => String(m.id)) : [];
+    const configured = Array.isArray(config.original?.models)
+      ? config.original.models.filter(isRecord).map((m) => String(m.id))
+      : [];
     const models = [...new Set([...configured, ...Object.keys(report.byModel)])].map((m) => ({ value: m, label: m }));
     modelSelect.set({ choices: models, value: keptChoice(models, filters.model) });
-    const keyIds = [...new Set([...keys.map((k) => String(k.id)), ...Object.keys(report.byKey)])].map((k) => ({ value: k, label: keyName(k) }));
+    const keyIds = [...new Set([...keys.map((k) => String(k.id)), ...Object.keys(report.byKey)])].map((k) => ({
+      value: k,
+      label: keyName(k),
+    }));
     keySelect.set({ choices: keyIds, value: keptChoice(keyIds, filters.key) });
     body.set({ view: { phase: 'ready', report, time: new Date().toLocaleTimeString(), keyName } });
   };
@@ -86,7 +105,11 @@ function draw(signal: AbortSignal): Child {
       h('div', { class: 'field' }, h('span', { class: 'label', id: 'range-label' }, t('usage.range')), range),
       control(t('usage.model'), modelSelect.host),
       control(t('usage.key'), keySelect.host),
-      h('div', { class: 'field field-check' }, h('div', { class: 'check' }, auto, h('label', { for: 'usage-auto' }, t('usage.auto')))),
+      h(
+        'div',
+        { class: 'field field-check' },
+        h('div', { class: 'check' }, auto, h('label', { for: 'usage-auto' }, t('usage.auto'))),
+      ),
     ),
     body.host,
   ];

@@ -9,12 +9,35 @@ import { isRecord } from '../../api.js';
 export type Counters = Record<string, number | null>;
 
 /** The time ranges of the page, in milliseconds. */
-export const RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export const RANGES = {
+  '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 24 * 3_600_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const;
 /** A time range of the page. */
 export type Range = keyof typeof RANGES;
 
 /** The counters of the report, in the CSV's order. */
-const COUNTERS = ['requests', 's2xx', 's4xx', 's429', 's5xx', 'sOther', 'promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens', 'imageBytesSaved', 'latencySumMs', 'latencyMaxMs', 'latencyP50Ms', 'latencyP95Ms'] as const;
+const COUNTERS = [
+  'requests',
+  's2xx',
+  's4xx',
+  's429',
+  's5xx',
+  'sOther',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'cachedTokens',
+  'reasoningTokens',
+  'imageBytesSaved',
+  'latencySumMs',
+  'latencyMaxMs',
+  'latencyP50Ms',
+  'latencyP95Ms',
+] as const;
 
 /** A narrowed report. */
 export interface Report {
@@ -39,7 +62,8 @@ function counters(v: unknown): Counters {
 /** The report in the API's answer `v`, every counter present. */
 export function asReport(v: unknown): Report {
   const r = isRecord(v) ? v : {};
-  const rec = (x: unknown) => Object.fromEntries(Object.entries(isRecord(x) ? x : {}).map(([k, c]) => [k, counters(c)]));
+  const rec = (x: unknown) =>
+    Object.fromEntries(Object.entries(isRecord(x) ? x : {}).map(([k, c]) => [k, counters(c)]));
   return {
     from: Number(r.from) || 0,
     to: Number(r.to) || 0,
@@ -75,7 +99,14 @@ export function csv(report: Report): string {
   const lines = [['time', ...cols, 'latencyP50Ms', 'latencyP95Ms'].join(',')];
   x.forEach((t0, i) => {
     const c = at(i);
-    lines.push([new Date(t0).toISOString(), ...cols.map((k) => String(count(c, k))), String(c?.latencyP50Ms ?? ''), String(c?.latencyP95Ms ?? '')].join(','));
+    lines.push(
+      [
+        new Date(t0).toISOString(),
+        ...cols.map((k) => String(count(c, k))),
+        String(c?.latencyP50Ms ?? ''),
+        String(c?.latencyP95Ms ?? ''),
+      ].join(','),
+    );
   });
   return `${lines.join('\n')}\n`;
 }

@@ -25,14 +25,35 @@ function row(label: string, c: Counters): string[] {
 }
 
 /** A table of `groups` whose first column is `first`, each group named by `name`. */
-export function totalsTable(caption: string, first: string, groups: Record<string, Counters>, totals: Counters, name: (k: string) => string): HTMLElement {
+export function totalsTable(
+  caption: string,
+  first: string,
+  groups: Record<string, Counters>,
+  totals: Counters,
+  name: (k: string) => string,
+): HTMLElement {
   const entries = Object.entries(groups).sort((a, b) => v(b[1], 'requests') - v(a[1], 'requests'));
   if (!entries.length) return empty(t('usage.noData'));
   const rows = entries.map(([k, c]) => row(name(k), c));
   if (entries.length > 1) rows.push(row(t('usage.total'), totals));
   return table(
     caption,
-    [first, t('usage.requests'), '2xx', '4xx', '429', '5xx', t('usage.prompt'), t('usage.cached'), t('usage.completion'), t('usage.reasoning'), t('usage.totalTokens'), t('usage.avg'), 'p95', t('usage.imageSaved')],
+    [
+      first,
+      t('usage.requests'),
+      '2xx',
+      '4xx',
+      '429',
+      '5xx',
+      t('usage.prompt'),
+      t('usage.cached'),
+      t('usage.completion'),
+      t('usage.reasoning'),
+      t('usage.totalTokens'),
+      t('usage.avg'),
+      'p95',
+      t('usage.imageSaved'),
+    ],
     rows,
     { numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], class: 'totals' },
   );

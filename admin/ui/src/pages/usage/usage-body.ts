@@ -10,7 +10,10 @@ import { count, type Report } from './report.js';
 import { totalsTable } from './totals-table.js';
 
 /** The body's state: the first report on its way, a failed load, or a report read at `time`. */
-export type UsageView = { phase: 'loading' } | { phase: 'failed'; error: unknown } | { phase: 'ready'; report: Report; time: string; keyName: (id: string) => string };
+export type UsageView =
+  | { phase: 'loading' }
+  | { phase: 'failed'; error: unknown }
+  | { phase: 'ready'; report: Report; time: string; keyName: (id: string) => string };
 
 function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
   const { view } = self.state;
@@ -20,11 +23,25 @@ function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
   // What the browser test reads to see the requests arrive.
   self.host.setAttribute('data-requests', String(count(r.totals, 'requests')));
   return [
-    h('p', { class: 'muted small', 'data-testid': 'usage-meta' }, t('usage.meta', { n: num(count(r.totals, 'requests')), res: r.resolution === 'minute' ? t('usage.perMinute') : t('usage.perHour'), time: view.time })),
+    h(
+      'p',
+      { class: 'muted small', 'data-testid': 'usage-meta' },
+      t('usage.meta', {
+        n: num(count(r.totals, 'requests')),
+        res: r.resolution === 'minute' ? t('usage.perMinute') : t('usage.perHour'),
+        time: view.time,
+      }),
+    ),
     charts(r),
-    card(t('usage.byModel'), totalsTable(t('usage.byModel'), t('usage.model'), r.byModel, r.totals, (k) => k || '—')),
+    card(
+      t('usage.byModel'),
+      totalsTable(t('usage.byModel'), t('usage.model'), r.byModel, r.totals, (k) => k || '—'),
+    ),
     card(t('usage.byKey'), totalsTable(t('usage.byKey'), t('usage.key'), r.byKey, r.totals, keyName)),
-    card(t('usage.byTarget'), totalsTable(t('usage.byTarget'), t('usage.target'), r.byTarget, r.totals, (k) => k || t('usage.noTarget'))),
+    card(
+      t('usage.byTarget'),
+      totalsTable(t('usage.byTarget'), t('usage.target'), r.byTarget, r.totals, (k) => k || t('usage.noTarget')),
+    ),
   ];
 }
 
