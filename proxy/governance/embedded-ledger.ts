@@ -112,7 +112,7 @@ export class EmbeddedLedger implements GovernanceState {
   // The first limit of `sp` that `tokens` more would break, or undefined.
   private check(sp: ScopePlan, c: ScopeCounters, tokens: number, now: number): Refusal | undefined {
     const l: Limits = sp.limits;
-    const refuse = (limit: Refusal['limit'], value: number, retryAfterMs: number, code: Refusal['code']): Refusal => ({ scope: sp, limit, value, retryAfterMs, code, requested: tokens });
+    const refuse = (limit: Refusal['limit'], value: number, retryAfterMs: number, code: Refusal['code']): Refusal => ({ scope: sp, limit, value, retryAfterMs, code, requested: tokens, at: now });
     if (l.maxConcurrent !== undefined && c.inFlight >= l.maxConcurrent) return refuse('maxConcurrent', l.maxConcurrent, CONCURRENCY_RETRY_MS, 'rate_limit_exceeded');
     if (l.requestsPerMinute !== undefined) {
       const wait = c.requests.waitFor(1, l.requestsPerMinute, now);

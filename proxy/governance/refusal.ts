@@ -21,7 +21,8 @@ function when(retryAfterMs: number, now: number): string {
 }
 
 /** The message for a refusal. */
-export function refusalMessage(r: Refusal, currency: string, now: number): string {
+export function refusalMessage(r: Refusal, currency: string): string {
+  const now = r.at;
   const name = NAMES[r.limit];
   if (r.retryAfterMs === Infinity && r.limit !== 'budget') {
     return `Request too large for ${r.scope.label} on ${name}: limit ${r.value}, requested ${r.requested} tokens (prompt estimate + max output). Send a smaller request or a lower max_tokens.`;
@@ -36,8 +37,8 @@ export function refusalMessage(r: Refusal, currency: string, now: number): strin
 }
 
 /** The error to throw for a refusal (the error handler writes it). */
-export function refusalError(r: Refusal, currency: string, headers: Record<string, string>, now = Date.now()): Error {
-  const message = refusalMessage(r, currency, now);
+export function refusalError(r: Refusal, currency: string, headers: Record<string, string>): Error {
+  const message = refusalMessage(r, currency);
   const err = r.code === 'insufficient_quota' ? new QuotaExceededError(message) : new LimitExceededError(message);
   const retry: Record<string, string> = Number.isFinite(r.retryAfterMs)
     ? { 'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))), 'retry-after-ms': String(Math.ceil(r.retryAfterMs)) }

@@ -39,6 +39,8 @@ export interface Refusal {
   code: 'rate_limit_exceeded' | 'insufficient_quota';
   /** Tokens the request asked for (for "request too large" messages). */
   requested: number;
+  /** Epoch ms the refusal was decided at; `retryAfterMs` counts from here. */
+  at: number;
 }
 
 /** The key's own minute limits as OpenAI's x-ratelimit-* headers describe them. */
