@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/node_modules/node/bin/node
 export NODE_BIN
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
-APT_PACKAGES := caddy supervisor pebble chromium fonts-wqy-microhei
+APT_PACKAGES := caddy supervisor pebble redis-server chromium fonts-wqy-microhei
 DATA_DIR ?= $(CURDIR)/data
 
 .PHONY: all deps apt npm build lint typecheck test test-only up down logs status bench soak clean
@@ -15,7 +15,8 @@ all: build
 ## deps: install what is missing (Debian packages as root, npm packages from the lock file).
 deps: apt npm
 
-# Debian packages: Caddy, supervisord, pebble (ACME tests), Chromium (UI tests) and a CJK font
+# Debian packages: Caddy, supervisord, pebble (ACME tests), redis-server (shared-state tests start
+# their own on a free port), Chromium (UI tests) and a CJK font
 # (so the Chinese UI renders in the browser tests' screenshots). Installed only when missing.
 apt:
 	@missing=""; \

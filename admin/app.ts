@@ -43,6 +43,8 @@ export interface AdminAppOptions {
   uiDir?: string;
   /** The audit log (default: audit.log beside config.json). */
   auditFile?: string;
+  /** Announces a config change to the replicas (docs/shared-state.md, "Replicas"). */
+  announce?: () => Promise<void>;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -114,7 +116,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip, user: req.adminUser }, 'admin request');
   });
 
-  const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
+  const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger, announce: opts.announce });
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
   const audit = new AuditLog(opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'), opts.logger);

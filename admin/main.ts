@@ -13,6 +13,7 @@ import { ConfigStore } from './config/store.js';
 import { ProxyClient } from './proxy-client.js';
 import { loadRenderEnv } from './caddy/render-env.js';
 import { startReconciler } from './apply/reconcile.js';
+import { CONFIG_CHANNEL, openConfigChannel } from '../common/redis/config-channel.js';
 
 assertNodeVersion();
 const env = readRuntimeEnv();
@@ -20,7 +21,10 @@ const log = pino(loggerOptions('admin'));
 const renderEnv = await loadRenderEnv();
 const store = new ConfigStore(env.dataDir);
 const caddy = new CaddyClient(env.caddyAdmin);
+// With shared state, replicas hear about every apply at once (docs/shared-state.md, "Replicas").
+const redis = await openConfigChannel(store.configFile, 'gateway-admin', log);
 const app = buildAdmin({
+  announce: redis ? () => redis.publish(CONFIG_CHANNEL, String(Date.now())) : undefined,
   store,
   caddy,
   proxy: new ProxyClient(`http://127.0.0.1:${env.internalPort}`),
@@ -45,6 +49,7 @@ async function shutdown(signal: string): Promise<void> {
   stopReconciler();
   // An apply in progress finishes first: close() waits for in-flight requests.
   await app.close();
+  await redis?.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,7 @@
 /**
  * The proxy's long-lived state: the current config snapshot, the upstream connection pool,
- * credentials and usage counters. `reload()` is the only way the snapshot changes: it reads
+ * credentials, and the state shared with other replicas (usage, limits, affinity: embedded or
+ * in Redis, proxy/shared-state/). `reload()` is the only way the snapshot changes: it reads
  * the file, keeps the old snapshot on any problem, and swaps the whole thing on success.
  */
 import path from 'node:path';
@@ -12,16 +13,17 @@ import type { Config } from '../common/config/schema.js';
 import { buildSnapshot, type ConfigSnapshot } from './snapshot.js';
 import { CredentialRegistry } from '../common/credentials/upstream-credentials.js';
 import { createUpstreamAgent } from './upstream/call.js';
-import { UsageStats } from './usage/stats.js';
+import type { UsageQuery, UsageStats } from './usage/stats.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
-import { ResponseAffinity } from './targets/response-affinity.js';
-import { EmbeddedLedger } from './governance/embedded-ledger.js';
 import type { GovernanceState } from './governance/state.js';
+import { redisSettings } from '../common/redis/settings.js';
+import type { SharedRedisOptions } from '../common/redis/shared-redis.js';
+import { openEmbeddedState } from './shared-state/embedded-state.js';
+import { openRedisState } from './shared-state/redis-state.js';
+import type { AffinityStore, SharedState, UsageView } from './shared-state/shared-state.js';
 
 /** During an apply Caddy may still send the previous health key for a while (docs/architecture.md, "Why the proxy reloads before Caddy loads"). */
 export const HEALTH_KEY_GRACE_MS = 120_000;
-/** How often usage counters are written to DATA_DIR. */
-export const USAGE_PERSIST_INTERVAL_MS = 30_000;
 
 /** What a reload did. */
 export type ReloadResult = { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
@@ -36,6 +38,10 @@ export interface RuntimeOptions {
   log: FastifyBaseLogger;
   /** Persist usage periodically (off in unit tests that inspect the file themselves). */
   autoPersist?: boolean;
+  /** Where REDIS_URL and the other REDIS_* variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** For tests: the Redis CA and the Entra credential (a process uses NODE_EXTRA_CA_CERTS and DefaultAzureCredential). */
+  redis?: Pick<SharedRedisOptions, 'credential' | 'tlsCa'>;
 }
 
 function targetPolicy(config: Readonly<Config>): TargetPolicy {
@@ -53,7 +59,9 @@ export class ProxyRuntime {
   readonly credentials: CredentialRegistry;
   readonly noStreamOptions = new Set<string>();
   readonly targets: TargetStates;
-  readonly affinity = new ResponseAffinity();
+  readonly usage: UsageStats;
+  readonly governance: GovernanceState;
+  readonly affinity: AffinityStore;
   private current: ConfigSnapshot;
   private agent: Agent;
   private agentKey: string;
@@ -66,10 +74,12 @@ export class ProxyRuntime {
   private constructor(
     private readonly opts: RuntimeOptions,
     snapshot: ConfigSnapshot,
-    readonly usage: UsageStats,
-    readonly governance: GovernanceState,
+    readonly shared: SharedState,
   ) {
     this.current = snapshot;
+    this.usage = shared.usage;
+    this.governance = shared.governance;
+    this.affinity = shared.affinity;
     this.targets = new TargetStates(targetPolicy(snapshot.config), opts.log);
     this.credentials = new CredentialRegistry(opts.log);
     this.credentials.update(snapshot.config);
@@ -77,20 +87,26 @@ export class ProxyRuntime {
     this.agentKey = agentSettingsKey(snapshot.config);
   }
 
-  /** Loads the config (throws ConfigInvalidError listing every problem) and restores usage. */
+  /** Loads the config (throws ConfigInvalidError listing every problem) and opens the shared state. */
   static async start(opts: RuntimeOptions): Promise<ProxyRuntime> {
     const loaded = await loadConfigFile(opts.configFile);
     for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
-    const usage = await UsageStats.load(opts.usageFile, { logger: opts.log });
-    const governance = await EmbeddedLedger.open({ file: opts.governanceFile, log: opts.log });
-    const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), usage, governance);
-    if (opts.affinityFile) await runtime.affinity.load(opts.affinityFile, opts.log);
-    if (opts.autoPersist !== false) {
-      usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
-      if (opts.affinityFile) runtime.affinity.startAutoPersist(opts.affinityFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
-    }
+    const redis = redisSettings(loaded.config.server.sharedState, opts.env);
+    const shared = redis ? await openRedisState(redis, opts.log, opts.redis) : await openEmbeddedState(opts, opts.log);
+    const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), shared);
+    await shared.attach(runtime.targets, (why) => {
+      runtime.reload().then(
+        (r) => r.status !== 'unchanged' && opts.log.info({ why, status: r.status }, 'reload'),
+        (err: unknown) => opts.log.error({ err, why }, 'reload failed'),
+      );
+    });
     runtime.credentials.warmUp();
     return runtime;
+  }
+
+  /** Usage of every replica together (this one's alone when state is embedded). */
+  usageView(q?: UsageQuery): Promise<UsageView> {
+    return this.shared.usageView(q);
   }
 
   /** The snapshot requests use now. */
@@ -140,6 +156,9 @@ export class ProxyRuntime {
     if (previousHealthKey && previousHealthKey !== loaded.config.server.healthKey) {
       this.retiredHealthKeys.set(previousHealthKey, Date.now() + HEALTH_KEY_GRACE_MS);
     }
+    if (JSON.stringify(loaded.config.server.sharedState) !== JSON.stringify(this.current.config.server.sharedState)) {
+      this.opts.log.warn({}, 'server.sharedState changed: it takes effect when the proxy restarts');
+    }
     this.current = buildSnapshot(loaded.config, loaded.text, this.graceHealthKeys(loaded.config));
     this.scheduleHealthKeyExpiry();
     this.targets.setPolicy(targetPolicy(loaded.config));
@@ -183,11 +202,7 @@ export class ProxyRuntime {
   /** Flushes usage and closes upstream connections (after in-flight requests finish). */
   async close(): Promise<void> {
     clearTimeout(this.graceTimer);
-    // stopAutoPersist() ends with a final write; without auto-persist, write once here.
-    if (this.opts.autoPersist !== false) await this.usage.stopAutoPersist();
-    else await this.usage.persist(this.opts.usageFile);
-    if (this.opts.affinityFile) await this.affinity.stop(this.opts.affinityFile);
-    await this.governance.close();
+    await this.shared.close();
     await this.agent.close();
   }
 }

@@ -47,6 +47,8 @@ export interface ApplierOptions {
   proxy: ProxyClient;
   renderEnv: CaddyRenderEnv;
   log: FastifyBaseLogger;
+  /** Tells the other replicas that config.json changed (a Redis notification; docs/shared-state.md, "Replicas"). */
+  announce?: () => Promise<void>;
 }
 
 /** What to apply: the validated config and the new config.json text (null = keep the file as it is). */
@@ -140,6 +142,8 @@ export class Applier {
     }
     const etag = plan.configText !== null ? etagOf(plan.configText) : (await store.read()).etag;
     log.info({ steps: steps.map((s) => `${s.name}:${s.ms}ms`) }, 'config applied');
+    // Replicas also poll the file's mtime, so a lost notification only delays them.
+    if (plan.configText !== null) this.opts.announce?.().catch((err: unknown) => log.warn({ err: String(err) }, 'could not announce the config change to the replicas; they will see it by polling'));
     return { etag, steps, warnings };
   }
 

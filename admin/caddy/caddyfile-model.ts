@@ -27,6 +27,8 @@ export interface CaddyRenderEnv {
   dnsModules: string[];
   /** BODY_LIMIT; `server.bodyLimitBytes` in the config wins over it. */
   bodyLimitBytes?: number;
+  /** False on a replica without the admin service: no `/admin*` route (docs/shared-state.md, "Replicas"). */
+  withAdmin?: boolean;
 }
 
 /** The Azure DNS provider block of caddy-dns/azure (service principal, or managed identity when all three are absent). */
@@ -174,7 +176,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
     routes: {
       maxBodyBytes: buildBodyLimit(t, server?.bodyLimitBytes, env.bodyLimitBytes),
       proxyPort,
-      adminPort: server?.adminAuth?.enabled === true ? adminPort : null,
+      adminPort: server?.adminAuth?.enabled === true && env.withAdmin !== false ? adminPort : null,
       healthKey: buildHealthKey(t, server?.healthKey),
       transport: buildTransport(t, config),
     },

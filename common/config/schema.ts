@@ -273,6 +273,26 @@ const UpstreamSettingsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Where replicas share their state (docs/shared-state.md); absent: embedded, as with one replica. */
+const SharedStateSchema = Type.Object(
+  {
+    redis: Type.Optional(
+      Type.Object(
+        {
+          // No credentials in config.json: the access key comes from REDIS_ACCESS_KEY (or REDIS_URL).
+          url: Type.String({ pattern: '^rediss?://[^\\s@/]+(/[0-9]{1,2})?$', maxLength: 512, description: 'redis://host:port or rediss://host:port (TLS), no credentials; REDIS_URL wins over it' }),
+          auth: Type.Union([Type.Literal('none'), Type.Literal('accessKey'), Type.Literal('entra')], { default: 'none', description: 'accessKey: the password from REDIS_ACCESS_KEY (or the URL); entra: a Microsoft Entra ID token' }),
+          clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Client id of a user-assigned managed identity (entra)' })),
+          keyPrefix: Type.String({ default: 'gw:', pattern: '^[A-Za-z0-9:._-]{0,64}$', description: 'Prepended to every key, so several gateways can share one cache' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    timeoutMs: Type.Integer({ minimum: 10, maximum: 10_000, default: 250, description: 'Longest a request waits for Redis before it is served with local state' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const ServerSchema = Type.Object(
   {
     host: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy listens on 127.0.0.1' })),
@@ -285,6 +305,7 @@ const ServerSchema = Type.Object(
     healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
     currency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of prices and budgets' }),
+    sharedState: SharedStateSchema,
   },
   { additionalProperties: false, default: {} },
 );
@@ -317,3 +338,4 @@ export type ModelTarget = Static<typeof TargetSchema>;
 export type ImageCompressionSettings = Static<typeof ImageCompressionSchema>;
 export type UpstreamSettings = Static<typeof UpstreamSettingsSchema>;
 export type CaddySettings = Static<typeof CaddySchema>;
+export type SharedStateSettings = Static<typeof SharedStateSchema>;

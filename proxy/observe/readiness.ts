@@ -1,6 +1,6 @@
 /**
  * Readiness: config loaded, and each upstream credential's cached state (failing when one is in
- * error), with the targets' states. Read from memory only: no token fetch, no upstream call.
+ * error), with the targets' states and whether shared state is embedded, ok or degraded. Read from memory only: no token fetch, no upstream call.
  * Served by /readyz (public) and /internal/targets (loopback).
  */
 import type { ProxyRuntime } from '../runtime.js';
@@ -13,6 +13,8 @@ export function readiness(runtime: ProxyRuntime) {
   return {
     status: failing.length ? 'not_ready' : 'ready',
     config: { loadedAt: snap.loadedAt.toISOString(), models: snap.config.models.length, upstreams: snap.config.upstreams.length },
+    // Redis degraded is still ready: requests are served with local counters (docs/shared-state.md).
+    sharedState: runtime.shared.status(),
     upstreams,
     targets: runtime.targets.view(),
     ...(failing.length ? { reason: `credential failing for upstream(s): ${failing.join(', ')}` } : {}),

@@ -17,7 +17,7 @@ import type { CatalogModel, ResolvedTarget } from '../targets/model-catalog.js';
 import { sendWithFailover } from '../targets/failover.js';
 import { orderTargets, targetKey } from '../targets/target-order.js';
 import type { TargetStates } from '../targets/target-state.js';
-import type { ResponseAffinity } from '../targets/response-affinity.js';
+import type { AffinityStore } from '../shared-state/shared-state.js';
 import { bodyMayContainImages, compressImagesInBody } from '../images/compression.js';
 import { RequestStop } from '../upstream/request-stop.js';
 import { sendUpstream } from '../upstream/send.js';
@@ -36,7 +36,7 @@ export interface RelayServices {
   /** `upstream|deployment` pairs known to reject `stream_options`. */
   noStreamOptions: Set<string>;
   targets: TargetStates;
-  affinity: ResponseAffinity;
+  affinity: AffinityStore;
   governance: GovernanceState;
 }
 
@@ -60,7 +60,7 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   const model = requireModel(snap, body);
   acc.model = model.entry.id;
   if (!mayUseModel(key, model.entry.id)) throw new ModelNotAllowedError(model.entry.id);
-  const pool = pinToResponseOrigin(services.affinity, route, body, resolveTargets(snap, model, route));
+  const pool = await pinToResponseOrigin(services.affinity, route, body, resolveTargets(snap, model, route));
   // Limits, quotas and budgets: admitted once here, before failover, so no attempt charges twice.
   request.governance = await admitRequest(services.governance, snap.plans, { key, route, body, model, deployment: pool[0]!.deployment, currency: snap.config.server.currency });
 
@@ -136,10 +136,10 @@ function resolveTargets(snap: ConfigSnapshot, model: CatalogModel, route: RouteK
  * A Responses call that continues an earlier response (previous_response_id) can only be served
  * by the resource that made it: keep the targets on that upstream.
  */
-function pinToResponseOrigin(affinity: ResponseAffinity, route: RouteKey, body: Record<string, unknown>, targets: ResolvedTarget[]): ResolvedTarget[] {
+async function pinToResponseOrigin(affinity: AffinityStore, route: RouteKey, body: Record<string, unknown>, targets: ResolvedTarget[]): Promise<ResolvedTarget[]> {
   const previous = body.previous_response_id;
   if (route !== 'responses' || typeof previous !== 'string') return targets;
-  const origin = affinity.lookup(previous);
+  const origin = await affinity.find(previous);
   if (!origin) return targets;
   const pinned = targets.filter((t) => t.upstream.name === origin.upstream);
   return pinned.length > 0 ? pinned : targets;

@@ -1,7 +1,7 @@
 /**
  * Loopback-only endpoints on the internal listener: reload (the admin service calls it after
- * writing config.json), usage statistics as JSON, upstream target state, recent logs, and
- * Prometheus metrics.
+ * writing config.json), usage statistics as JSON (summed over replicas with shared state),
+ * upstream target state, recent logs, and Prometheus metrics (this replica's own counters).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from '../runtime.js';
@@ -9,6 +9,7 @@ import type { LogRing } from '../observe/log-ring.js';
 import { readiness } from '../observe/readiness.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type GaugeSample } from '../observe/metrics-text.js';
 import { governanceGauges } from '../governance/metrics.js';
+import type { UsageQuery } from '../usage/stats.js';
 
 interface StatsQuery {
   from?: string;
@@ -25,6 +26,11 @@ function num(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : Date.parse(v) || undefined;
 }
 
+function usageQuery(q: StatsQuery): UsageQuery {
+  const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
+  return { from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution };
+}
+
 /** Registers the internal routes. */
 export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRuntime, logs: LogRing): void {
   app.post('/internal/reload', async (_req, reply) => {
@@ -32,15 +38,13 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
     return reply.code(result.status === 'invalid' ? 400 : 200).send(result);
   });
   app.get<{ Querystring: StatsQuery }>('/internal/stats', async (req) => {
-    const q = req.query;
-    const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-    return runtime.usage.snapshot({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution });
+    const query = usageQuery(req.query);
+    return (await runtime.usageView(query)).snapshot(query);
   });
   // The same buckets as rows per series, for the admin's CSV export.
   app.get<{ Querystring: StatsQuery }>('/internal/stats/rows', async (req) => {
-    const q = req.query;
-    const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-    return { rows: runtime.usage.rows({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution }) };
+    const query = usageQuery(req.query);
+    return { rows: (await runtime.usageView(query)).rows(query) };
   });
   // Quota use, spend, last use of keys and budget alerts, for the admin service.
   app.get('/internal/governance', async () => runtime.governance.view());
@@ -59,7 +63,7 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
       labels: { upstream },
       value: s.state === 'error' ? 0 : 1,
     }));
-    gauges.push(...governanceGauges(runtime.governance.view(), runtime.snapshot().config));
+    gauges.push(...governanceGauges(runtime.governance.view(), runtime.snapshot().config), ...runtime.shared.gauges());
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(runtime.usage, { gauges }));
   });
 }

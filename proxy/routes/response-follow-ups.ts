@@ -22,7 +22,7 @@ async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { i
   const stop = new RequestStop(reply.raw);
   const key = clientKeyOf(req);
   const id = req.params.id;
-  const origin = SAFE_ID.test(id) ? runtime.affinity.lookup(id) : undefined;
+  const origin = SAFE_ID.test(id) ? await runtime.affinity.find(id) : undefined;
   if (!origin || !mayUseModel(key, origin.model)) throw new UnknownResponseError(id);
   const snap = snapshotOf(req, runtime);
   const target = snap.catalog.locate(origin, 'responses');

@@ -65,6 +65,11 @@ export class ResponseAffinity {
     return e;
   }
 
+  /** `lookup` as the shared-state interface asks it (docs/shared-state.md). */
+  find(id: string): Promise<AffinityEntry | undefined> {
+    return Promise.resolve(this.lookup(id));
+  }
+
   /** Forgets `id` (after a successful DELETE). */
   forget(id: string): void {
     if (this.entries.delete(id)) this.dirty = true;

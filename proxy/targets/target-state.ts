@@ -52,6 +52,9 @@ interface Logger {
   info(obj: object, msg: string): void;
 }
 
+/** A change other replicas should learn: a cool-down or an opened circuit for `ms` more, or a closed circuit (docs/shared-state.md, "Target health"). */
+export type TargetChange = { kind: 'cooldown'; ms: number } | { kind: 'open'; ms: number } | { kind: 'closed' };
+
 function headerNumber(headers: Record<string, string | string[] | undefined>, name: string): number | undefined {
   const raw = headers[name];
   const v = Number(Array.isArray(raw) ? raw[0] : raw);
@@ -61,12 +64,39 @@ function headerNumber(headers: Record<string, string | string[] | undefined>, na
 /** Per-target health, shared by all requests of the process. */
 export class TargetStates {
   private readonly targets = new Map<string, TargetRecord>();
+  private listener: ((key: string, change: TargetChange) => void) | undefined;
 
   constructor(
     private policy: TargetPolicy,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Tells `listener` about each cool-down and circuit change learned here (not those applied with `apply`). */
+  watch(listener: (key: string, change: TargetChange) => void): void {
+    this.listener = listener;
+  }
+
+  /** Applies a change another replica learned. */
+  apply(key: string, change: TargetChange): void {
+    const r = this.get(key);
+    const now = this.now();
+    if (change.kind === 'cooldown') {
+      if (now + change.ms <= r.coolDownUntil) return;
+      r.coolDownUntil = now + change.ms;
+      r.rateInfoAt = 0;
+    } else if (change.kind === 'open') {
+      r.circuit = 'open';
+      r.openedAt = now + change.ms - this.policy.openMs;
+      r.probeInFlight = false;
+    } else {
+      if (r.circuit === 'closed') return;
+      r.circuit = 'closed';
+      r.consecutiveFailures = 0;
+      r.probeInFlight = false;
+    }
+    this.log.info({ target: key, change: change.kind, ms: change.kind === 'closed' ? undefined : change.ms }, 'target state learned from another replica');
+  }
 
   /** New settings after a config reload; learned state is kept. */
   setPolicy(policy: TargetPolicy): void {
@@ -135,7 +165,10 @@ export class TargetStates {
     r.successes++;
     r.consecutiveFailures = 0;
     r.probeInFlight = false;
-    if (r.circuit !== 'closed') this.log.info({ target: key }, 'circuit closed: the target answers again');
+    if (r.circuit !== 'closed') {
+      this.log.info({ target: key }, 'circuit closed: the target answers again');
+      this.listener?.(key, { kind: 'closed' });
+    }
     r.circuit = 'closed';
   }
 
@@ -150,6 +183,7 @@ export class TargetStates {
     r.rateInfoAt = 0;
     this.noteError(r, detail);
     this.log.warn({ target: key, coolDownMs }, 'target rate-limited: cooling down');
+    this.listener?.(key, { kind: 'cooldown', ms: r.coolDownUntil - this.now() });
   }
 
   /** The target failed (5xx, connection error, headers timeout, credential refused). */
@@ -164,6 +198,7 @@ export class TargetStates {
       r.circuit = 'open';
       r.openedAt = this.now();
       this.log.warn({ target: key, consecutiveFailures: r.consecutiveFailures, openMs: this.policy.openMs, detail }, 'circuit open: target taken out of rotation');
+      this.listener?.(key, { kind: 'open', ms: this.policy.openMs });
     }
   }
 

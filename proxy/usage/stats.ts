@@ -18,7 +18,7 @@ import {
 import { encodeUsageFile, readUsageFile, type FileSeries, type RestoreResult, type UsageLogger } from './file.js';
 
 export { HOUR_MS, LATENCY_BOUNDS_MS, MINUTE_MS, estimatePercentile, type UsageCounters } from './counters.js';
-export type { RestoreResult, UsageLogger } from './file.js';
+export type { FileSeries, RestoreResult, UsageLogger } from './file.js';
 /** How long minute buckets are kept. */
 export const MINUTE_RETENTION_MS = 48 * HOUR_MS;
 /** How long hour buckets are kept. */
@@ -54,6 +54,8 @@ export interface UsageStatsOptions {
   maxSeries?: number;
   /** Replaces the file writer (default writeFileAtomic), for fault and concurrency tests. */
   write?: (file: string, data: string) => Promise<void>;
+  /** Told about every recorded event (shared state ships them to the other replicas). */
+  onRecord?: (e: UsageEvent) => void;
 }
 
 /**
@@ -147,6 +149,7 @@ export class UsageStats {
   private readonly now: () => number;
   private readonly maxSeries: number;
   private readonly write: (file: string, data: string) => Promise<void>;
+  private readonly onRecord: ((e: UsageEvent) => void) | undefined;
   private lastPrune = -Infinity;
   private overflowWarned = false;
   // Persistence is a promise chain so writes never interleave; `queued` lets a burst of calls
@@ -162,6 +165,7 @@ export class UsageStats {
     this.now = opts.now ?? Date.now;
     this.maxSeries = opts.maxSeries ?? DEFAULT_MAX_SERIES;
     this.write = opts.write ?? ((file, data) => writeFileAtomic(file, data));
+    this.onRecord = opts.onRecord;
   }
 
   /** Reads `file` into a new store (see `restore` for missing or corrupt files). */
@@ -190,6 +194,7 @@ export class UsageStats {
     const hour = floorTo(at, HOUR_MS);
     if (hour + HOUR_MS > now - HOUR_RETENTION_MS) add(bucketFor(s.hours, hour), status, hist, ms, e.usage, saved, cost);
     if (now - this.lastPrune >= MINUTE_MS) this.prune(now);
+    this.onRecord?.(e);
   }
 
   /** Drops buckets older than their retention; runs by itself at most once a minute. */
@@ -315,6 +320,12 @@ export class UsageStats {
    */
   async restore(file: string): Promise<RestoreResult> {
     const { result, series } = await readUsageFile(file, this.logger);
+    this.absorb(series);
+    return result;
+  }
+
+  /** Adds the counters of `series` (a file's, or another replica's) to this store. */
+  absorb(series: readonly FileSeries[]): void {
     const now = this.now();
     for (const d of series) {
       const s = this.seriesFor(d.model, d.keyId, d.target);
@@ -324,7 +335,6 @@ export class UsageStats {
       s.minutes = sortedMap(s.minutes);
       s.hours = sortedMap(s.hours);
     }
-    return result;
   }
 
   /** Persists to `file` every `intervalMs`; the timer is unref'ed and skips a tick while a write runs. */
@@ -347,10 +357,15 @@ export class UsageStats {
   }
 
   private async writeNow(file: string): Promise<void> {
-    const now = this.now();
-    this.prune(now);
     // Built and serialised before the first await, so the file is one consistent instant.
-    const series = this.all.map(
+    const now = this.now();
+    await this.write(file, encodeUsageFile(this.export(now), now));
+  }
+
+  /** Every series with its buckets still within retention, as the file holds them. */
+  export(now = this.now()): FileSeries[] {
+    this.prune(now);
+    return this.all.map(
       (s): FileSeries => ({
         model: s.model,
         keyId: s.keyId,
@@ -361,7 +376,6 @@ export class UsageStats {
         hours: [...s.hours].filter(([t]) => t + HOUR_MS > now - HOUR_RETENTION_MS),
       }),
     );
-    await this.write(file, encodeUsageFile(series, now));
   }
 
   private seriesFor(model: string, keyId: string, target: string): Series {
