@@ -71,6 +71,8 @@ export interface ReplicaSetOptions {
   replicas?: number;
   /** Changes to the config (after the defaults: a `pool` model on `a` (priority 0) and `b` (priority 1)). */
   configure?: (config: Record<string, unknown>) => void;
+  /** Extra redis-server arguments (e.g. AOF persistence). */
+  redisArgs?: string[];
 }
 
 /** Starts Redis, the simulators, the replicas and the admin. */
@@ -84,7 +86,7 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
     await b.close();
     await identity.close();
   });
-  const redis = await startRedis(t);
+  const redis = await startRedis(t, { args: opts.redisArgs });
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-replicas-'));
   t.after(() => fs.rm(base, { recursive: true, force: true }));
   const dataDir = path.join(base, 'data');
@@ -197,9 +199,19 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   };
 }
 
-/** Kills replica `i`'s proxy with SIGKILL (Caddy stays, and answers 502 for it until it is back). */
-export async function killProxy(r: Replica): Promise<void> {
-  if (!isRunning(r.proxy)) return;
-  signalChild(r.proxy, 'SIGKILL');
-  await r.proxy.exit;
+/** Kills the whole replica with SIGKILL: Caddy, proxy and follower. */
+export async function killReplica(r: Replica): Promise<void> {
+  const caddyPid = r.caddy.pid();
+  if (caddyPid) process.kill(caddyPid, 'SIGKILL');
+  for (const c of [r.proxy, r.follower]) {
+    if (c && isRunning(c)) {
+      signalChild(c, 'SIGKILL');
+      await c.exit;
+    }
+  }
+}
+
+/** The shared-state status replica `i` reports (`ok`, `degraded`). */
+export async function sharedStateOf(set: ReplicaSet, i: number): Promise<string> {
+  return ((await set.internal(i, '/internal/targets')) as { sharedState?: string }).sharedState ?? '';
 }
