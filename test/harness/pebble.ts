@@ -36,8 +36,8 @@ export interface Pebble {
   stop(): Promise<void>;
 }
 
-/** Makes a CA and a certificate for `localhost` / 127.0.0.1 signed by it, in `dir`. */
-async function makeListenerCertificate(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+/** Makes a CA and a certificate for `localhost` / 127.0.0.1 signed by it, in `dir` (pebble's listener, a TLS Redis). */
+export async function makeListenerCertificate(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
   const f = (name: string) => path.join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   await run('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=pebble listener test CA']);
