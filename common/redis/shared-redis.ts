@@ -9,7 +9,7 @@
  *   slot of a clustered cache (Azure Managed Redis).
  */
 import type { TokenCredential } from '@azure/identity';
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import { EntraRedisCredentials } from './entra-credentials.js';
 import { isNoScript, type LuaScript } from './lua-script.js';
 import { redactedUrl, type RedisSettings } from './settings.js';
@@ -56,6 +56,7 @@ export class SharedRedis {
   private readonly probeTimer: NodeJS.Timeout;
   private subscriber: Client | undefined;
   private closed = false;
+  private warnedAtStart = false;
 
   private constructor(
     private readonly client: Client,
@@ -161,7 +162,7 @@ export class SharedRedis {
     } catch (err) {
       // A reply that did not come in time (or a dropped connection) degrades the connection;
       // an error reply from Redis (a script error) does not.
-      if (err instanceof Error && /Timeout|closed|offline|Socket|ECONN|EPIPE/i.test(err.name + err.message)) this.markDegraded(err.message);
+      if (!(err instanceof ErrorReply)) this.markDegraded(err instanceof Error ? err.message : String(err));
       throw err;
     }
   }
@@ -202,7 +203,6 @@ export class SharedRedis {
     for (const l of this.listeners) l(false);
   }
 
-  private warnedAtStart = false;
 }
 
 // RESP2: what every Azure cache tier speaks; replies of scripts are plain arrays and strings.
