@@ -27,6 +27,7 @@ import { REPO_ROOT } from '../test/harness/paths.js';
 import { memoryOf } from '../test/harness/proc-memory.js';
 import { buildTargets, chatBody, type Target, type TargetId } from './targets.js';
 import { benchGovernance } from './governance.js';
+import { benchSharedState } from './shared-state.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
@@ -142,6 +143,7 @@ try {
   // Stop everything but the simulator, then measure governance and profile a fresh proxy alone.
   for (const fn of cleanups.splice(1).reverse()) await fn();
   const governance = await benchGovernance(sub, sim.port, ROUNDS, SCALE, log);
+  const sharedState = await benchSharedState(sub, sim.port, ROUNDS, SCALE, log);
   const profiles: ProfileResult[] = [];
   for (const load of [
     { kind: 'chat', count: Math.max(500, Math.round(6000 * SCALE)), concurrency: 16 },
@@ -164,6 +166,7 @@ try {
     load,
     profiles,
     governance,
+    sharedState,
   };
   const report = renderReport(bench, evaluateAims(bench.results), reportNotes(images));
   await fs.mkdir(path.dirname(OUT), { recursive: true });

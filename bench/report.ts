@@ -11,6 +11,7 @@ import type { ProfileSummary, TimeRow } from './profile.js';
 import { aimsSection, type Aim } from './aims.js';
 import type { MachineInfo } from '../test/harness/machine.js';
 import type { GovernanceBench } from './governance.js';
+import type { SharedStateBench } from './shared-state.js';
 
 /** The machine the figures come from, and the version of Portkey measured on it. */
 export interface Machine extends MachineInfo {
@@ -50,6 +51,8 @@ export interface BenchResults {
   profiles: ProfileResult[];
   /** The cost of limits, quotas and budgets (bench/governance.ts). */
   governance?: GovernanceBench;
+  /** The cost of state in Redis for one replica (bench/shared-state.ts). */
+  sharedState?: SharedStateBench;
 }
 
 interface Row {
@@ -176,6 +179,18 @@ function governanceSection(g: GovernanceBench | undefined): string {
   return `The proxy alone, non-streamed chat at c=16, ${g.rounds.length} interleaved rounds; the tokenizer measured in process on random words (no merge-cache help).\n\n${table(['figure', 'value'], rows)}`;
 }
 
+function sharedStateSection(s: SharedStateBench | undefined): string {
+  if (!s) return '_Not measured in this run._';
+  const ratio = median(s.rounds.map((r) => r.redisRate / r.embeddedRate));
+  const rows = [
+    ['requests/s, state in Redis (median of rounds)', fmt(median(s.rounds.map((r) => r.redisRate)), 0)],
+    ['requests/s, embedded state', fmt(median(s.rounds.map((r) => r.embeddedRate)), 0)],
+    [`Redis ÷ embedded (each round's ratio, median; aim ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'not met'})`, fmt(ratio, 3)],
+    ['p50 per request, Redis − embedded (ms, median of rounds)', fmt(median(s.rounds.map((r) => r.redisP50 - r.embeddedP50)), 2)],
+  ];
+  return `One replica (the proxy alone) with a local redis-server against embedded state; limits, a team and a budget on the key, so every request runs the admission and settlement scripts and ships its usage; non-streamed chat at c=16, ${s.rounds.length} interleaved rounds.\n\n${table(['figure', 'value'], rows)}`;
+}
+
 function profileSection(p: ProfileResult): string {
   const s = p.summary;
   const rowsOf = (rows: TimeRow[]) => rows.map((r) => [`\`${r.name}\``, fmt(r.ms, 0), `${fmt(r.pct, 1)} %`]);
@@ -253,6 +268,10 @@ ${table(['process', 'VmRSS MB'], b.idle.map((i) => [i.process, fmt(i.mb, 1)]))}
 ## Governance cost
 
 ${governanceSection(b.governance)}
+
+## Shared state cost
+
+${sharedStateSection(b.sharedState)}
 
 ## Where the time goes
 

@@ -40,8 +40,8 @@ export interface RedisServer {
   log(): Promise<string>;
 }
 
-/** Starts redis-server on a free port; it is stopped when `t` ends. */
-export async function startRedis(t: TestContext, opts: RedisServerOptions = {}): Promise<RedisServer> {
+/** Starts redis-server on a free port; it is stopped when `t` ends (a test, or the bench's own cleanup list). */
+export async function startRedis(t: Pick<TestContext, 'after'>, opts: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-redis-'));
   const port = await freePort();
   const logFile = path.join(dir, 'redis.log');
