@@ -12,6 +12,15 @@ export CADDY_BIN="${CADDY_BIN:-$(command -v caddy)}"
 export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
 export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
 if [ "${SIMULATOR:-0}" = 1 ]; then export SIMULATOR_AUTOSTART=true; else export SIMULATOR_AUTOSTART=false; fi
+# GATEWAY_ROLE=all (default): Caddy, proxy and the admin, which writes config.json. replica: Caddy
+# and proxy, plus a follower that keeps this replica's Caddy in step with the shared config.json;
+# its Caddyfile lives in RUN_DIR, as only the admin writes DATA_DIR (docs/shared-state.md, "Replicas").
+export GATEWAY_ROLE="${GATEWAY_ROLE:-all}"
+case "$GATEWAY_ROLE" in
+  all) export CADDYFILE="$DATA_DIR/Caddyfile" ADMIN_MAIN=main.js ;;
+  replica) export CADDYFILE="$RUN_DIR/Caddyfile" ADMIN_MAIN=replica-main.js ;;
+  *) echo "entrypoint: GATEWAY_ROLE must be all or replica, got '$GATEWAY_ROLE'" >&2; exit 2 ;;
+esac
 # The user the programs run as. The image starts as root (Azure Files mounts on ACI require it)
 # and runs every program as PROGRAM_USER=node; a local `make up` runs them as the caller.
 export PROGRAM_USER="${PROGRAM_USER:-$(id -un)}"

@@ -9,3 +9,5 @@ export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
 export HTTPS_PORT="${HTTPS_PORT:-8443}" HTTP_PORT="${HTTP_PORT:-8080}"
 export BIND_ADDRESS="${BIND_ADDRESS:-127.0.0.1}" DOMAIN="${DOMAIN:-localhost}"
 export SIMULATOR="${SIMULATOR:-1}" SIMULATOR_AUTOSTART="${SIMULATOR_AUTOSTART:-true}"
+# What supervisorctl needs to read supervisord.conf (the entry script sets the same for the stack).
+export CADDYFILE="${CADDYFILE:-$DATA_DIR/Caddyfile}" ADMIN_MAIN="${ADMIN_MAIN:-main.js}"

@@ -11,6 +11,7 @@ import { loggerOptions } from '../common/logger.js';
 import { ConfigInvalidError } from '../common/config/errors.js';
 import { dnsProviders } from '../admin/caddy/modules.js';
 import { runInit } from './init.js';
+import { runReplicaInit } from './init-replica.js';
 import { CaddyfileRenderError } from '../admin/caddy/caddyfile-render.js';
 
 assertNodeVersion();
@@ -19,8 +20,10 @@ const runtime = readRuntimeEnv();
 const skelDir = path.resolve(import.meta.dirname, '../../data-skel');
 try {
   const dnsModules = await dnsProviders(process.env.CADDY_BIN || 'caddy').catch(() => []);
-  const result = await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
-  if (result.firstRunFile) {
+  // A replica only renders its own Caddyfile; the admin's init seeds and migrates DATA_DIR.
+  const result = process.env.GATEWAY_ROLE === 'replica' ? undefined : await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
+  if (!result) await runReplicaInit({ runtime, env: process.env, dnsModules, log });
+  if (result?.firstRunFile) {
     // Printed once, to the container log (docs/architecture.md, "The init step"); also in first-run.txt (0600).
     const lines = ['', '==== first run: save these, they are not shown again ===='];
     if (result.generated.adminPassword) lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);

@@ -199,6 +199,18 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   };
 }
 
+/**
+ * Restarts a replica the way supervisord stops and starts it: SIGTERM to Caddy (it stops taking
+ * connections and lets running requests finish), then to the proxy (it drains), then both start
+ * again. Resolves once the replica serves again.
+ */
+export async function restartReplica(r: Replica): Promise<void> {
+  await r.caddy.stop();
+  await stopChild(r.proxy, 10_000);
+  await r.restartProxy();
+  await r.caddy.restart();
+}
+
 /** Kills the whole replica with SIGKILL: Caddy, proxy and follower. */
 export async function killReplica(r: Replica): Promise<void> {
   const caddyPid = r.caddy.pid();
