@@ -29,6 +29,8 @@ export interface CaddyRenderEnv {
   bodyLimitBytes?: number;
   /** False on a replica without the admin service: no `/admin*` route (docs/shared-state.md, "Replicas"). */
   withAdmin?: boolean;
+  /** TLS_TERMINATION=ingress: a platform ingress in front terminates TLS; Caddy serves the routes on its HTTP port only (docs/deploy-aca.md, "TLS"). */
+  tlsAtIngress?: boolean;
 }
 
 /** The Azure DNS provider block of caddy-dns/azure (service principal, or managed identity when all three are absent). */
@@ -88,6 +90,8 @@ export interface CaddyfileModel {
   sites: SiteModel[];
   /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
   redirect: { httpsPortSuffix: CaddyToken | null };
+  /** Behind a TLS-terminating ingress the HTTP site serves the routes itself, and there is no HTTPS site. */
+  plainHttp: boolean;
   routes: RoutesModel;
 }
 
@@ -139,12 +143,15 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   }
 
   const sites: SiteModel[] = [];
-  if (publicHosts.length) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure });
-  if (internalHosts.length) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null });
+  // Behind a TLS-terminating ingress there is no HTTPS site: the ingress holds the certificate
+  // and forwards plain HTTP to httpPort.
+  const plainHttp = env.tlsAtIngress === true;
+  if (publicHosts.length && !plainHttp) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure });
+  if (internalHosts.length && !plainHttp) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null });
   // No name at all (docs/architecture.md, "Names without a public certificate use the local CA"): one catch-all site on the
   // HTTPS port whose certificates the local CA issues during the handshake (on-demand). A client
   // that connects to a bare IP sends no SNI; certmagic then issues for the local address.
-  const catchAll = hosts.length === 0;
+  const catchAll = hosts.length === 0 && !plainHttp;
   if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null });
 
   const { acmeCa, acmeCaRoot, customCa } = buildAcmeCa(t, acme);
@@ -173,6 +180,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
     },
     sites,
     redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort },
+    plainHttp,
     routes: {
       maxBodyBytes: buildBodyLimit(t, server?.bodyLimitBytes, env.bodyLimitBytes),
       proxyPort,

@@ -28,6 +28,7 @@ export function caddyRenderEnv(runtime: RuntimeEnv, dnsModules: string[], env: N
     httpPort: portVar(env, 'HTTP_PORT', 80),
     ...(bind ? { bindAddress: bind } : {}),
     dnsModules,
+    ...(env.TLS_TERMINATION === 'ingress' ? { tlsAtIngress: true } : {}),
     ...(runtime.bodyLimitBytes !== undefined ? { bodyLimitBytes: runtime.bodyLimitBytes } : {}),
   };
 }
