@@ -21,7 +21,8 @@ export interface GovernanceBench {
 // them (a tokenizer count, two scopes, spend at a price) and none is refused.
 const HUGE = { requestsPerMinute: 1e9, tokensPerMinute: 1e12, tokensPerDay: 1e12, tokensPerMonth: 1e12, maxConcurrent: 100_000 };
 
-function limitEverything(config: Record<string, unknown>): void {
+/** Puts every limit, a team, a budget and prices on the bench key (far above what the bench sends). */
+export function limitEverything(config: Record<string, unknown>): void {
   config.teams = [{ id: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'month' } }];
   const key = (config.apiKeys as Array<Record<string, unknown>>)[0]!;
   Object.assign(key, { team: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'day' } });

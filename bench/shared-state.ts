@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { median, runRequests } from './load.js';
 import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
+import { limitEverything as limited } from './governance.js';
 import { stopChild } from '../test/harness/child.js';
 import { startRedis } from '../test/harness/redis-server.js';
 
@@ -23,16 +24,6 @@ export interface SharedStateRound {
 export interface SharedStateBench {
   rounds: SharedStateRound[];
 }
-
-const HUGE = { requestsPerMinute: 1e9, tokensPerMinute: 1e12, tokensPerDay: 1e12, tokensPerMonth: 1e12, maxConcurrent: 100_000 };
-
-function limited(config: Record<string, unknown>): void {
-  config.teams = [{ id: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'month' } }];
-  const key = (config.apiKeys as Array<Record<string, unknown>>)[0]!;
-  Object.assign(key, { team: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'day' } });
-  for (const m of config.models as Array<Record<string, unknown>>) m.price = { inputPerMillion: 0.25, outputPerMillion: 2 };
-}
-
 
 /** Runs the shared-state row; `sub` makes a fresh folder. */
 export async function benchSharedState(sub: (name: string) => Promise<string>, simPort: number, rounds: number, scale: number, log: (msg: string) => void): Promise<SharedStateBench> {
