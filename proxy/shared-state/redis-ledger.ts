@@ -114,7 +114,7 @@ export class RedisLedger implements GovernanceState {
     const scope = plan.scopes[num(values[1]) - 1] ?? plan.scopes[0]!;
     const refusal: Refusal = {
       scope, limit: String(values[2]) as LimitName, value: num(values[3]), retryAfterMs: waitOf(values[4]),
-      code: values[5] === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_exceeded', requested: plan.tokens,
+      code: values[5] === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_exceeded', requested: plan.tokens, at: now,
     };
     return { ok: false, refusal, view: parseView(values.slice(6)) };
   }
