@@ -19,7 +19,6 @@ import type { GovernanceState } from './governance/state.js';
 import { redisSettings } from '../common/redis/settings.js';
 import type { SharedRedisOptions } from '../common/redis/shared-redis.js';
 import { openEmbeddedState } from './shared-state/embedded-state.js';
-import { openRedisState } from './shared-state/redis-state.js';
 import type { AffinityStore, SharedState, UsageView } from './shared-state/shared-state.js';
 
 /** During an apply Caddy may still send the previous health key for a while (docs/architecture.md, "Why the proxy reloads before Caddy loads"). */
@@ -92,7 +91,8 @@ export class ProxyRuntime {
     const loaded = await loadConfigFile(opts.configFile);
     for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
     const redis = redisSettings(loaded.config.server.sharedState, opts.env);
-    const shared = redis ? await openRedisState(redis, opts.log, opts.redis) : await openEmbeddedState(opts, opts.log);
+    // The Redis client is loaded only when it is used: a single container does not pay for it at start.
+    const shared = redis ? await (await import('./shared-state/redis-state.js')).openRedisState(redis, opts.log, opts.redis) : await openEmbeddedState(opts, opts.log);
     const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), shared);
     await shared.attach(runtime.targets, (why) => {
       runtime.reload().then(

@@ -6,7 +6,7 @@
  */
 import { loadConfigFile } from '../config/load.js';
 import { redisSettings } from './settings.js';
-import { SharedRedis } from './shared-redis.js';
+import type { SharedRedis } from './shared-redis.js';
 
 /** The channel name (under the key prefix). */
 export const CONFIG_CHANNEL = 'config';
@@ -21,5 +21,8 @@ interface Logger {
 export async function openConfigChannel(configFile: string, name: string, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<SharedRedis | undefined> {
   const shared = await loadConfigFile(configFile).then((l) => l.config.server.sharedState, () => undefined);
   const settings = redisSettings(shared, env);
-  return settings ? SharedRedis.open(settings, { log, name }) : undefined;
+  if (!settings) return undefined;
+  // Loaded only when Redis is configured: a single container does not pay for the client at start.
+  const { SharedRedis: Redis } = await import('./shared-redis.js');
+  return Redis.open(settings, { log, name });
 }

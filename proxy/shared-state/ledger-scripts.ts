@@ -6,6 +6,8 @@
  * what was used and adds spend (once per ticket), `VIEW` reads counters, `SEED` restores period
  * counters into a Redis that restarted empty. The semantics mirror proxy/governance/embedded-ledger.ts.
  *
+ * Token counts are whole numbers (HINCRBY); only spend is fractional (HINCRBYFLOAT).
+ *
  * Per scope there are five keys: `req` (sorted set: ticket by admission time), `tok` (sorted set)
  * with `amt` (hash: ticket → tokens, `__sum` → their total), `fly` (sorted set: ticket by lease
  * expiry) and `per` (hash: `tokens:day:2026-12-04`, `spend:total:total`… → amount).
@@ -32,7 +34,7 @@ local function prune_tokens(tok, amt, cutoff)
     end
     chunked('HDEL', amt, old)
     redis.call('ZREMRANGEBYSCORE', tok, '-inf', cutoff)
-    redis.call('HINCRBYFLOAT', amt, '__sum', -drop)
+    redis.call('HINCRBY', amt, '__sum', -drop)
   end
   local s = tonumber(redis.call('HGET', amt, '__sum') or '0') or 0
   if s < 0.000001 then s = 0 end
@@ -172,12 +174,12 @@ for i = 1, n do
   if tonumber(ARGV[a + 3]) >= 0 then
     redis.call('ZADD', tok, now, ticket)
     redis.call('HSET', amt, ticket, need)
-    redis.call('HINCRBYFLOAT', amt, '__sum', need)
+    redis.call('HINCRBY', amt, '__sum', need)
     redis.call('PEXPIRE', tok, W * 2)
     redis.call('PEXPIRE', amt, W * 2)
   end
-  redis.call('HINCRBYFLOAT', per, dayF, need)
-  redis.call('HINCRBYFLOAT', per, monthF, need)
+  redis.call('HINCRBY', per, dayF, need)
+  redis.call('HINCRBY', per, monthF, need)
   if redis.call('HLEN', per) > 12 then
     for _, f in ipairs(redis.call('HKEYS', per)) do
       if not keep[f] and string.sub(f, 1, 12) ~= 'spend:total:' then redis.call('HDEL', per, f) end
@@ -228,12 +230,12 @@ for i = 1, n do
     local old = redis.call('HGET', amt, ticket)
     if old then
       redis.call('HSET', amt, ticket, tokens)
-      redis.call('HINCRBYFLOAT', amt, '__sum', tokens - tonumber(old))
+      redis.call('HINCRBY', amt, '__sum', tokens - tonumber(old))
     end
   end
   if delta ~= 0 then
     for _, f in ipairs({ dayF, monthF }) do
-      if tonumber(redis.call('HINCRBYFLOAT', per, f, delta)) < 0 then redis.call('HSET', per, f, 0) end
+      if redis.call('HINCRBY', per, f, delta) < 0 then redis.call('HSET', per, f, 0) end
     end
   end
   if cost > 0 then

@@ -87,7 +87,8 @@ export class RedisLedger implements GovernanceState {
     if (!this.redis.healthy) return this.admitLocally(plan, now);
     const id = randomUUID();
     const args: Array<string | number> = [
-      now, plan.tokens, id, plan.keyId, LEASE_MS, tokenField('day', now), tokenField('month', now),
+      // Whole tokens: the scripts count them with HINCRBY.
+      now, Math.ceil(plan.tokens), id, plan.keyId, LEASE_MS, tokenField('day', now), tokenField('month', now),
       periodEnd('day', now) - now, periodEnd('month', now) - now, plan.scopes.length, spendField('day', now), spendField('month', now),
     ];
     for (const sp of plan.scopes) {
@@ -155,7 +156,7 @@ export class RedisLedger implements GovernanceState {
 
   private async settleInRedis(p: Pending, now: number): Promise<void> {
     const args: Array<string | number> = [
-      now, p.tokens, p.cost, p.id, tokenField('day', now), tokenField('month', now), spendField('day', now), spendField('month', now), spendField('total', now),
+      now, p.tokens < 0 ? -1 : Math.round(p.tokens), p.cost, p.id, tokenField('day', now), tokenField('month', now), spendField('day', now), spendField('month', now), spendField('total', now),
       periodKey('day', now), periodKey('month', now), new Date(now).toISOString(), p.plan.scopes.length,
     ];
     for (const sp of p.plan.scopes) args.push(sp.scope, sp.budget?.amount ?? -1, sp.budget?.period ?? '', (sp.budget?.alertAt ?? []).join(','));
