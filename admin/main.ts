@@ -14,6 +14,7 @@ import { ProxyClient } from './proxy-client.js';
 import { loadRenderEnv } from './caddy/render-env.js';
 import { startReconciler } from './apply/reconcile.js';
 import { CONFIG_CHANNEL, openConfigChannel } from '../common/redis/config-channel.js';
+import type { SharedRedis } from '../common/redis/shared-redis.js';
 
 assertNodeVersion();
 const env = readRuntimeEnv();
@@ -22,9 +23,10 @@ const renderEnv = await loadRenderEnv();
 const store = new ConfigStore(env.dataDir);
 const caddy = new CaddyClient(env.caddyAdmin);
 // With shared state, replicas hear about every apply at once (docs/shared-state.md, "Replicas").
-const redis = await openConfigChannel(store.configFile, 'gateway-admin', log);
+// The channel opens after the admin listens, so its start is not delayed.
+let redis: SharedRedis | undefined;
 const app = buildAdmin({
-  announce: redis ? () => redis.publish(CONFIG_CHANNEL, String(Date.now())) : undefined,
+  announce: async () => redis?.publish(CONFIG_CHANNEL, String(Date.now())),
   store,
   caddy,
   proxy: new ProxyClient(`http://127.0.0.1:${env.internalPort}`),
@@ -33,6 +35,7 @@ const app = buildAdmin({
   caddyBin: process.env.CADDY_BIN || 'caddy',
 });
 await app.listen({ host: '127.0.0.1', port: env.adminPort });
+redis = await openConfigChannel(store.configFile, 'gateway-admin', log);
 
 const auth = await store.read().then((s) => adminAuthOf(s.raw), () => undefined);
 if (auth?.enabled && !auth.password && !auth.passwordHash) {
