@@ -165,18 +165,14 @@ for i = 1, n do
   local k = 3 + (i - 1) * 5
   local req, tok, amt, fly, per = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
   local a = 12 + (i - 1) * 9
+  -- No expiry on the windows: each admission prunes them, so an idle scope keeps at most its
+  -- last minute of entries.
   redis.call('ZADD', fly, now + lease, ticket)
-  redis.call('PEXPIRE', fly, lease * 2)
-  if tonumber(ARGV[a + 2]) >= 0 then
-    redis.call('ZADD', req, now, ticket)
-    redis.call('PEXPIRE', req, W * 2)
-  end
+  if tonumber(ARGV[a + 2]) >= 0 then redis.call('ZADD', req, now, ticket) end
   if tonumber(ARGV[a + 3]) >= 0 then
     redis.call('ZADD', tok, now, ticket)
     redis.call('HSET', amt, ticket, need)
     redis.call('HINCRBY', amt, '__sum', need)
-    redis.call('PEXPIRE', tok, W * 2)
-    redis.call('PEXPIRE', amt, W * 2)
   end
   redis.call('HINCRBY', per, dayF, need)
   redis.call('HINCRBY', per, monthF, need)
@@ -240,8 +236,8 @@ for i = 1, n do
   end
   if cost > 0 then
     for _, period in ipairs({ 'day', 'month', 'total' }) do
-      local before = tonumber(redis.call('HGET', per, spendF[period]) or '0') or 0
       local after = tonumber(redis.call('HINCRBYFLOAT', per, spendF[period], cost))
+      local before = after - cost
       if budget >= 0 and budgetPeriod == period then
         local thresholds = {}
         for t in string.gmatch(alertAt, '[^,]+') do table.insert(thresholds, t) end
