@@ -24,9 +24,9 @@ const store = new ConfigStore(env.dataDir);
 const caddy = new CaddyClient(env.caddyAdmin);
 // With shared state, replicas hear about every apply at once (docs/shared-state.md, "Replicas").
 // The channel opens after the admin listens, so its start is not delayed.
-let redis: SharedRedis | undefined;
+const channel: { redis?: SharedRedis } = {};
 const app = buildAdmin({
-  announce: async () => redis?.publish(CONFIG_CHANNEL, String(Date.now())),
+  announce: async () => channel.redis?.publish(CONFIG_CHANNEL, String(Date.now())),
   store,
   caddy,
   proxy: new ProxyClient(`http://127.0.0.1:${env.internalPort}`),
@@ -35,7 +35,7 @@ const app = buildAdmin({
   caddyBin: process.env.CADDY_BIN || 'caddy',
 });
 await app.listen({ host: '127.0.0.1', port: env.adminPort });
-redis = await openConfigChannel(store.configFile, 'gateway-admin', log);
+channel.redis = await openConfigChannel(store.configFile, 'gateway-admin', log);
 
 const auth = await store.read().then((s) => adminAuthOf(s.raw), () => undefined);
 if (auth?.enabled && !auth.password && !auth.passwordHash) {
@@ -52,7 +52,7 @@ async function shutdown(signal: string): Promise<void> {
   stopReconciler();
   // An apply in progress finishes first: close() waits for in-flight requests.
   await app.close();
-  await redis?.close();
+  await channel.redis?.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
