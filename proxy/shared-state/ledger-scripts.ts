@@ -19,6 +19,11 @@ export const SCOPE_KEY_PARTS = ['req', 'tok', 'amt', 'fly', 'per'] as const;
 
 const COMMON = `
 local W = 60000
+-- Redis's clock, not the replica's: every replica's windows are measured on one clock.
+local function redis_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local function chunked(cmd, key, list)
   for i = 1, #list, 500 do
     redis.call(cmd, key, unpack(list, i, math.min(i + 499, #list)))
@@ -48,14 +53,14 @@ end
 `;
 
 /**
- * KEYS: ticket, lastUsed, scopes, then 5 per scope. ARGV: now, tokens, ticket id, key id, lease
+ * KEYS: ticket, lastUsed, scopes, then 5 per scope. ARGV: now (the replica's; the windows use Redis's TIME), tokens, ticket id, key id, lease
  * ms, day field, month field, ms to day end, ms to month end, scope count, spend day field, spend
  * month field, then per scope: name, rpm, tpm, tpd, tpmo, maxConcurrent, budget amount, budget
  * field, ms to budget period end (-1 = absent / never).
  * Returns {1, view…} or {0, scope index, limit, value, wait ms (-1 = never), code, view…}.
  */
 export const ADMIT = luaScript(`${COMMON}
-local now = tonumber(ARGV[1])
+local now = redis_now()
 local need = tonumber(ARGV[2])
 local ticket = ARGV[3]
 local lease = tonumber(ARGV[5])
@@ -266,7 +271,7 @@ return fired
  * this month, in flight, spend today, this month, in total.
  */
 export const VIEW = luaScript(`${COMMON}
-local now = tonumber(ARGV[1])
+local now = redis_now()
 local out = {}
 for k = 0, #KEYS - 1, 5 do
   local req, tok, amt, fly, per = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]

