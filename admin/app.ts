@@ -113,13 +113,33 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     req.adminUser = await auth.check(req);
   });
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip, user: req.adminUser }, 'admin request');
+    req.log.info(
+      {
+        method: req.method,
+        url: req.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: req.ip,
+        user: req.adminUser,
+      },
+      'admin request',
+    );
   });
 
-  const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger, announce: opts.announce });
+  const applier = new Applier({
+    store: opts.store,
+    caddy: opts.caddy,
+    proxy: opts.proxy,
+    renderEnv: opts.renderEnv,
+    log: opts.logger,
+    announce: opts.announce,
+  });
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
-  const audit = new AuditLog(opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'), opts.logger);
+  const audit = new AuditLog(
+    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
+    opts.logger,
+  );
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,

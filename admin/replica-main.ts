@@ -46,7 +46,10 @@ const timer = setInterval(() => {
   );
 }, POLL_MS);
 void sync.sync('start');
-log.info({ dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, redis: redis !== undefined }, 'replica config follower running');
+log.info(
+  { dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, redis: redis !== undefined },
+  'replica config follower running',
+);
 
 const shutdown = async () => {
   clearInterval(timer);

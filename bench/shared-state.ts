@@ -26,7 +26,13 @@ export interface SharedStateBench {
 }
 
 /** Runs the shared-state row; `sub` makes a fresh folder. */
-export async function benchSharedState(sub: (name: string) => Promise<string>, simPort: number, rounds: number, scale: number, log: (msg: string) => void): Promise<SharedStateBench> {
+export async function benchSharedState(
+  sub: (name: string) => Promise<string>,
+  simPort: number,
+  rounds: number,
+  scale: number,
+  log: (msg: string) => void,
+): Promise<SharedStateBench> {
   const cleanups: Array<() => Promise<void> | void> = [];
   const started: ProxyAlone[] = [];
   try {
@@ -38,8 +44,16 @@ export async function benchSharedState(sub: (name: string) => Promise<string>, s
       (c.server as Record<string, unknown>).sharedState = { redis: { url: redis.url } };
     });
     started.push(shared);
-    const pools = [new Pool(`http://127.0.0.1:${embedded.port}`, { connections: 32 }), new Pool(`http://127.0.0.1:${shared.port}`, { connections: 32 })] as const;
-    const endpoint = (p: ProxyAlone, pool: Pool) => ({ dispatcher: pool, origin: `http://127.0.0.1:${p.port}`, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` } });
+    const pools = [
+      new Pool(`http://127.0.0.1:${embedded.port}`, { connections: 32 }),
+      new Pool(`http://127.0.0.1:${shared.port}`, { connections: 32 }),
+    ] as const;
+    const endpoint = (p: ProxyAlone, pool: Pool) => ({
+      dispatcher: pool,
+      origin: `http://127.0.0.1:${p.port}`,
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+    });
     const count = Math.max(500, Math.round(4000 * scale));
     const run = async (p: ProxyAlone, pool: Pool) => {
       const r = await runRequests(endpoint(p, pool), chatBody(false), 16, count, 60_000);
@@ -56,7 +70,9 @@ export async function benchSharedState(sub: (name: string) => Promise<string>, s
       const [r, e] = redisFirst ? [a, b] : [b, a];
       const round = { redisRate: r.rate, embeddedRate: e.rate, redisP50: r.p50, embeddedP50: e.p50 };
       out.push(round);
-      log(`shared-state round ${i + 1}/${rounds}: Redis ${r.rate.toFixed(0)}/s p50 ${r.p50.toFixed(2)} ms, embedded ${e.rate.toFixed(0)}/s p50 ${e.p50.toFixed(2)} ms (${(r.rate / e.rate).toFixed(3)})`);
+      log(
+        `shared-state round ${i + 1}/${rounds}: Redis ${r.rate.toFixed(0)}/s p50 ${r.p50.toFixed(2)} ms, embedded ${e.rate.toFixed(0)}/s p50 ${e.p50.toFixed(2)} ms (${(r.rate / e.rate).toFixed(3)})`,
+      );
     }
     await Promise.all(pools.map((p) => p.close()));
     return { rounds: out };

@@ -45,7 +45,9 @@ const POST_ROUTES: Record<string, RouteKey> = {
 
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+    ? incoming
+    : `req_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** The public data-plane app (not listening). */
@@ -87,9 +89,13 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     }
   };
   // Any other type: read the body (so the connection stays usable), then answer 415.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) => done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) =>
+    done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))),
+  );
   for (const type of ['application/json', /^application\/[a-z0-9.+-]+\+json$/]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) => parseJson(req, body as Buffer, done));
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) =>
+      parseJson(req, body as Buffer, done),
+    );
   }
 
   app.decorateRequest('configSnapshot', undefined);
@@ -116,7 +122,10 @@ export interface InternalAppOptions {
 
 /** The loopback-only internal app: reload, stats, targets, logs, Prometheus metrics. */
 export function buildInternal(opts: InternalAppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.setErrorHandler(openAIErrorHandler);
   // Loopback is this listener's only protection: refuse browsers steered here by DNS rebinding.
   app.addHook('onRequest', async (req) => {

@@ -8,7 +8,6 @@ import { errorTypeForStatus, openAIError } from '../common/openai-error.js';
 import { FASTIFY_CLIENT_ERRORS, invalidJsonMessage } from '../common/fastify-client-errors.js';
 import { OPENAI_CODES, OPENAI_PARAMS } from './errors.js';
 
-
 /** Fastify error handler writing OpenAI-shaped errors. */
 export function openAIErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known = FASTIFY_CLIENT_ERRORS[error.code];
@@ -26,9 +25,24 @@ export function openAIErrorHandler(error: FastifyError, request: FastifyRequest,
     message = 'The gateway had an internal error while processing your request.';
     code = 'internal_error';
   }
-  const extra = error as { headers?: Record<string, string>; param?: string | null; openaiCode?: string; openaiType?: string };
+  const extra = error as {
+    headers?: Record<string, string>;
+    param?: string | null;
+    openaiCode?: string;
+    openaiType?: string;
+  };
   if (extra.openaiCode) code = extra.openaiCode;
   const headers = extra.headers;
   if (headers) void reply.headers(headers);
-  void reply.code(status).type('application/json').send(openAIError(message, extra.openaiType ?? errorTypeForStatus(status), code, extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null)));
+  void reply
+    .code(status)
+    .type('application/json')
+    .send(
+      openAIError(
+        message,
+        extra.openaiType ?? errorTypeForStatus(status),
+        code,
+        extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null),
+      ),
+    );
 }

@@ -25,7 +25,8 @@ import type { AffinityStore, SharedState, UsageView } from './shared-state/share
 export const HEALTH_KEY_GRACE_MS = 120_000;
 
 /** What a reload did. */
-export type ReloadResult = { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
+export type ReloadResult =
+  { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
 
 export interface RuntimeOptions {
   configFile: string;
@@ -45,7 +46,12 @@ export interface RuntimeOptions {
 
 function targetPolicy(config: Readonly<Config>): TargetPolicy {
   const u = config.server.upstream;
-  return { failureThreshold: u.circuitBreaker.failureThreshold, openMs: u.circuitBreaker.openMs, minRemainingRequests: u.rateLimitHeadroom.requests, minRemainingTokens: u.rateLimitHeadroom.tokens };
+  return {
+    failureThreshold: u.circuitBreaker.failureThreshold,
+    openMs: u.circuitBreaker.openMs,
+    minRemainingRequests: u.rateLimitHeadroom.requests,
+    minRemainingTokens: u.rateLimitHeadroom.tokens,
+  };
 }
 
 function agentSettingsKey(config: Readonly<Config>): string {
@@ -92,7 +98,9 @@ export class ProxyRuntime {
     for (const w of loaded.warnings) opts.log.warn({ path: w.path }, w.message);
     const redis = redisSettings(loaded.config.server.sharedState, opts.env);
     // The Redis client is loaded only when it is used: a single container does not pay for it at start.
-    const shared = redis ? await (await import('./shared-state/redis-state.js')).openRedisState(redis, opts.log, opts.redis) : await openEmbeddedState(opts, opts.log);
+    const shared = redis
+      ? await (await import('./shared-state/redis-state.js')).openRedisState(redis, opts.log, opts.redis)
+      : await openEmbeddedState(opts, opts.log);
     const runtime = new ProxyRuntime(opts, buildSnapshot(loaded.config, loaded.text), shared);
     await shared.attach(runtime.targets, (why) => {
       runtime.reload().then(
@@ -136,9 +144,11 @@ export class ProxyRuntime {
       });
     if (waitFor) this.queued = run;
     this.reloading = run;
-    run.finally(() => {
-      if (this.reloading === run) this.reloading = undefined;
-    }).catch(() => undefined);
+    run
+      .finally(() => {
+        if (this.reloading === run) this.reloading = undefined;
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -166,14 +176,22 @@ export class ProxyRuntime {
     this.credentials.warmUp();
     this.swapAgentIfNeeded(loaded.config);
     for (const w of loaded.warnings) this.opts.log.warn({ path: w.path }, w.message);
-    this.opts.log.info({ models: loaded.config.models.length, upstreams: loaded.config.upstreams.length, keys: loaded.config.apiKeys.length }, 'config reloaded');
+    this.opts.log.info(
+      {
+        models: loaded.config.models.length,
+        upstreams: loaded.config.upstreams.length,
+        keys: loaded.config.apiKeys.length,
+      },
+      'config reloaded',
+    );
     return { status: 'reloaded', warnings: loaded.warnings };
   }
 
   // Keys rotated out within the grace period, minus the current one.
   private graceHealthKeys(config: Readonly<Config>): string[] {
     const now = Date.now();
-    for (const [key, until] of this.retiredHealthKeys) if (until <= now || key === config.server.healthKey) this.retiredHealthKeys.delete(key);
+    for (const [key, until] of this.retiredHealthKeys)
+      if (until <= now || key === config.server.healthKey) this.retiredHealthKeys.delete(key);
     return [...this.retiredHealthKeys.keys()];
   }
 
@@ -182,11 +200,14 @@ export class ProxyRuntime {
     clearTimeout(this.graceTimer);
     if (this.retiredHealthKeys.size === 0) return;
     const next = Math.min(...this.retiredHealthKeys.values());
-    this.graceTimer = setTimeout(() => {
-      const { config, text } = this.current;
-      this.current = buildSnapshot(config, text, this.graceHealthKeys(config));
-      this.scheduleHealthKeyExpiry();
-    }, Math.max(0, next - Date.now()) + 10).unref();
+    this.graceTimer = setTimeout(
+      () => {
+        const { config, text } = this.current;
+        this.current = buildSnapshot(config, text, this.graceHealthKeys(config));
+        this.scheduleHealthKeyExpiry();
+      },
+      Math.max(0, next - Date.now()) + 10,
+    ).unref();
   }
 
   private swapAgentIfNeeded(config: Readonly<Config>): void {
@@ -208,7 +229,12 @@ export class ProxyRuntime {
 }
 
 /** Where the proxy keeps its files inside DATA_DIR. */
-export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string; governanceFile: string } {
+export function proxyFiles(dataDir: string): {
+  configFile: string;
+  usageFile: string;
+  affinityFile: string;
+  governanceFile: string;
+} {
   return {
     governanceFile: path.join(dataDir, 'governance.json'),
     configFile: path.join(dataDir, 'config.json'),

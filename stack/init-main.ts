@@ -21,14 +21,21 @@ const skelDir = path.resolve(import.meta.dirname, '../../data-skel');
 try {
   const dnsModules = await dnsProviders(process.env.CADDY_BIN || 'caddy').catch(() => []);
   // A replica only renders its own Caddyfile; the admin's init seeds and migrates DATA_DIR.
-  const result = process.env.GATEWAY_ROLE === 'replica' ? undefined : await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
+  const result =
+    process.env.GATEWAY_ROLE === 'replica'
+      ? undefined
+      : await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
   if (!result) await runReplicaInit({ runtime, env: process.env, dnsModules, log });
   if (result?.firstRunFile) {
     // Printed once, to the container log (docs/architecture.md, "The init step"); also in first-run.txt (0600).
     const lines = ['', '==== first run: save these, they are not shown again ===='];
-    if (result.generated.adminPassword) lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);
+    if (result.generated.adminPassword)
+      lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);
     if (result.generated.clientKey) lines.push(`client API key: ${result.generated.clientKey}`);
-    lines.push(`(also written to ${result.firstRunFile}; change the password after the first login: this log may be readable by others)`, '');
+    lines.push(
+      `(also written to ${result.firstRunFile}; change the password after the first login: this log may be readable by others)`,
+      '',
+    );
     process.stdout.write(lines.join('\n') + '\n');
   }
 } catch (err) {

@@ -33,15 +33,27 @@ export async function runReplicaInit(opts: ReplicaInitOptions): Promise<string> 
   const configFile = path.join(runtime.dataDir, 'config.json');
   const deadline = Date.now() + (opts.waitMs ?? CONFIG_WAIT_MS);
   let warned = false;
-  while (!(await fs.stat(configFile).then(() => true, () => false))) {
-    if (Date.now() > deadline) throw new ConfigInvalidError([{ path: '', message: `${configFile} did not appear: start the admin (GATEWAY_ROLE=all) on this share first` }]);
+  while (
+    !(await fs.stat(configFile).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline)
+      throw new ConfigInvalidError([
+        { path: '', message: `${configFile} did not appear: start the admin (GATEWAY_ROLE=all) on this share first` },
+      ]);
     if (!warned) log.warn({ file: configFile }, 'replica: waiting for the admin to create config.json');
     warned = true;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const { config } = await loadConfigFile(configFile);
   const caddyfile = path.join(runtime.runDir, 'Caddyfile');
-  await writeFileAtomic(caddyfile, renderCaddyfile(config, { ...caddyRenderEnv(runtime, opts.dnsModules, opts.env), withAdmin: false }), { mode: 0o600 });
+  await writeFileAtomic(
+    caddyfile,
+    renderCaddyfile(config, { ...caddyRenderEnv(runtime, opts.dnsModules, opts.env), withAdmin: false }),
+    { mode: 0o600 },
+  );
   log.info({ caddyfile }, 'replica init done');
   return caddyfile;
 }

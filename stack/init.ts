@@ -70,7 +70,12 @@ export async function seedDataDir(skel: string, data: string): Promise<string[]>
 }
 
 /** Fills in what a working gateway needs; records generated clear values in `generated`. */
-function completeConfig(config: Json, env: NodeJS.ProcessEnv, generated: Record<string, string>, log: InitOptions['log']): void {
+function completeConfig(
+  config: Json,
+  env: NodeJS.ProcessEnv,
+  generated: Record<string, string>,
+  log: InitOptions['log'],
+): void {
   const server = obj(config, 'server');
   const adminAuth = obj(server, 'adminAuth');
   if (adminAuth.enabled !== false) {
@@ -89,17 +94,28 @@ function completeConfig(config: Json, env: NodeJS.ProcessEnv, generated: Record<
   if (!server.healthKey) server.healthKey = randomSecret('hk-', 24);
   if (!Array.isArray(config.apiKeys) || config.apiKeys.length === 0) {
     generated.clientKey = randomSecret('sk-gw-', 24);
-    config.apiKeys = [{ id: 'default', key: generated.clientKey, status: 'active', label: 'created on first run', createdAt: new Date().toISOString() }];
+    config.apiKeys = [
+      {
+        id: 'default',
+        key: generated.clientKey,
+        status: 'active',
+        label: 'created on first run',
+        createdAt: new Date().toISOString(),
+      },
+    ];
   }
   const caddy = obj(server, 'caddy');
-  const hasDomain = (typeof caddy.domain === 'string' && caddy.domain !== '') || (Array.isArray(caddy.domains) && caddy.domains.length > 0);
+  const hasDomain =
+    (typeof caddy.domain === 'string' && caddy.domain !== '') ||
+    (Array.isArray(caddy.domains) && caddy.domains.length > 0);
   if (!hasDomain && env.DOMAIN) caddy.domain = env.DOMAIN.trim();
   if (!caddy.email && env.ACME_EMAIL) caddy.email = env.ACME_EMAIL.trim();
 }
 
 async function writeFirstRun(file: string, generated: Record<string, string>): Promise<void> {
   const lines = [`# Written by init on ${new Date().toISOString()}. Shown once; keep it safe, then delete this file.`];
-  if (generated.adminPassword) lines.push(`admin user: ${generated.adminUser ?? 'admin'}`, `admin password: ${generated.adminPassword}`);
+  if (generated.adminPassword)
+    lines.push(`admin user: ${generated.adminUser ?? 'admin'}`, `admin password: ${generated.adminPassword}`);
   if (generated.clientKey) lines.push(`client API key: ${generated.clientKey}`);
   await fs.appendFile(file, `${lines.join('\n')}\n\n`, { mode: 0o600 });
   await fs.chmod(file, 0o600).catch(() => undefined);

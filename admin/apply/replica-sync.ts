@@ -48,13 +48,19 @@ export function replicaSync(opts: ReplicaSyncOptions): ReplicaSync {
     }
     const valid = raw === undefined ? undefined : validateConfig(raw);
     if (!valid?.ok) {
-      opts.log.error({ file: opts.configFile }, 'config.json is invalid; this replica keeps its current config until it is fixed');
+      opts.log.error(
+        { file: opts.configFile },
+        'config.json is invalid; this replica keeps its current config until it is fixed',
+      );
       applied = text;
       return;
     }
     const rendered = renderCaddyfile(valid.config, env);
     const adapted = await opts.caddy.adapt(rendered);
-    if (adapted.warnings.length) throw new Error(`Caddy's adapter warned about the rendered Caddyfile: ${adapted.warnings.map((w) => w.message).join('; ')}`);
+    if (adapted.warnings.length)
+      throw new Error(
+        `Caddy's adapter warned about the rendered Caddyfile: ${adapted.warnings.map((w) => w.message).join('; ')}`,
+      );
     const onDisk = await readFile(opts.caddyfile, 'utf8').catch(() => null);
     if (onDisk !== rendered) await writeFileAtomic(opts.caddyfile, rendered, { mode: 0o600 });
     const reload = await opts.proxy.reload();
@@ -68,9 +74,14 @@ export function replicaSync(opts: ReplicaSyncOptions): ReplicaSync {
 
   return {
     sync(why) {
-      tail = tail.then(() => once(why)).catch((err: unknown) => {
-        opts.log.warn({ err: err instanceof Error ? err.message : String(err), why }, 'replica: reconciling Caddy failed; trying again shortly');
-      });
+      tail = tail
+        .then(() => once(why))
+        .catch((err: unknown) => {
+          opts.log.warn(
+            { err: err instanceof Error ? err.message : String(err), why },
+            'replica: reconciling Caddy failed; trying again shortly',
+          );
+        });
       return tail;
     },
   };

@@ -23,7 +23,16 @@ import { invalidConfig } from '../config/edit.js';
 import { scrub } from '../config/redact.js';
 
 /** Steps of an apply, in order, then the rollback steps. */
-export type StepName = 'validate' | 'render' | 'caddy_adapt' | 'write_files' | 'proxy_reload' | 'caddy_load' | 'restore_files' | 'caddy_restore' | 'proxy_restore';
+export type StepName =
+  | 'validate'
+  | 'render'
+  | 'caddy_adapt'
+  | 'write_files'
+  | 'proxy_reload'
+  | 'caddy_load'
+  | 'restore_files'
+  | 'caddy_restore'
+  | 'proxy_restore';
 
 /** One step as the API reports it. */
 export interface StepRecord {
@@ -64,7 +73,8 @@ export interface ApplyPlan {
 // caddyserver/caddy#7175 (docs/architecture.md, "A failed load may leave listeners behind"): after a /load refused for a port conflict, 2.6.2 can
 // keep the rejected config's other listeners open; only a restart of Caddy clears them.
 const BIND_CONFLICT = /address already in use|bind:/i;
-const BIND_HINT = 'Caddy 2.6.2 can keep listeners of a config it rejected for a port conflict (caddyserver/caddy#7175). The previous config was re-loaded; if a port still misbehaves, restart Caddy (supervisorctl restart caddy): it starts from the restored Caddyfile.';
+const BIND_HINT =
+  'Caddy 2.6.2 can keep listeners of a config it rejected for a port conflict (caddyserver/caddy#7175). The previous config was re-loaded; if a port still misbehaves, restart Caddy (supervisorctl restart caddy): it starts from the restored Caddyfile.';
 
 class StepFailed extends Error {
   constructor(
@@ -110,7 +120,8 @@ export class Applier {
     try {
       caddyfile = await step('render', async () => renderCaddyfile(plan.config, this.opts.renderEnv));
     } catch (err) {
-      if (err instanceof CaddyfileRenderError) invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');
+      if (err instanceof CaddyfileRenderError)
+        invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');
       throw err;
     }
     const adapted = await step('caddy_adapt', async () => {
@@ -118,7 +129,9 @@ export class Applier {
       // Our template is `caddy fmt`-clean, so any warning is a rendering bug (docs/architecture.md, "Adapt, then load JSON, refusing warnings"),
       // and a warned-about file is exactly what makes /load answer 200 for a failed load.
       if (result.warnings.length) {
-        throw new Error(`Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`);
+        throw new Error(
+          `Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`,
+        );
       }
       return result.result;
     }).catch((err: unknown) => this.fail(err, steps, true));
@@ -131,7 +144,10 @@ export class Applier {
       reached = 'proxy';
       warnings = await step('proxy_reload', async () => {
         const r = await proxy.reload();
-        if (r.status === 'invalid') throw new Error(`the proxy rejected the config: ${r.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`);
+        if (r.status === 'invalid')
+          throw new Error(
+            `the proxy rejected the config: ${r.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`,
+          );
         return r.warnings;
       });
       reached = 'load';
@@ -143,12 +159,26 @@ export class Applier {
     const etag = plan.configText !== null ? etagOf(plan.configText) : (await store.read()).etag;
     log.info({ steps: steps.map((s) => `${s.name}:${s.ms}ms`) }, 'config applied');
     // Replicas also poll the file's mtime, so a lost notification only delays them.
-    if (plan.configText !== null) this.opts.announce?.().catch((err: unknown) => log.warn({ err: String(err) }, 'could not announce the config change to the replicas; they will see it by polling'));
+    if (plan.configText !== null)
+      this.opts
+        .announce?.()
+        .catch((err: unknown) =>
+          log.warn(
+            { err: String(err) },
+            'could not announce the config change to the replicas; they will see it by polling',
+          ),
+        );
     return { etag, steps, warnings };
   }
 
   /** Puts files, the proxy and Caddy back as they were; true when every rollback step worked. */
-  private async rollback(snap: FilesSnapshot, wroteConfig: boolean, reached: 'write' | 'proxy' | 'load', steps: StepRecord[], secrets: string[]): Promise<boolean> {
+  private async rollback(
+    snap: FilesSnapshot,
+    wroteConfig: boolean,
+    reached: 'write' | 'proxy' | 'load',
+    steps: StepRecord[],
+    secrets: string[],
+  ): Promise<boolean> {
     const { store, caddy, proxy, log } = this.opts;
     let ok = true;
     const step = async (name: StepName, fn: () => Promise<void>) => {
@@ -160,7 +190,10 @@ export class Applier {
         ok = false;
         const detail = scrub(err instanceof Error ? err.message : String(err), secrets);
         steps.push({ name, ok: false, ms: Math.round(performance.now() - started), detail });
-        log.error({ step: name, detail }, 'rollback step failed: check the files in DATA_DIR and restart Caddy or the proxy');
+        log.error(
+          { step: name, detail },
+          'rollback step failed: check the files in DATA_DIR and restart Caddy or the proxy',
+        );
       }
     };
     await step('restore_files', () => store.restore(snap, wroteConfig));

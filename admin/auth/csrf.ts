@@ -40,6 +40,7 @@ export function crossOriginReason(req: FastifyRequest): string | undefined {
   // Caddy keeps Host and also sets X-Forwarded-Host to the host the browser used.
   const host = first(req.headers['x-forwarded-host']) ?? first(req.headers.host);
   if (!host) return 'the request has no Host header';
-  if (normalHost(url.host, url.protocol) !== normalHost(host, url.protocol)) return `Origin ${url.origin} is not this site (${host})`;
+  if (normalHost(url.host, url.protocol) !== normalHost(host, url.protocol))
+    return `Origin ${url.origin} is not this site (${host})`;
   return undefined;
 }

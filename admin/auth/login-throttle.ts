@@ -16,7 +16,13 @@ export interface ThrottleOptions {
 }
 
 /** 5 failures in 5 minutes, then 30 s, 60 s, … up to 15 minutes. */
-export const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 5, windowMs: 5 * 60_000, baseBlockMs: 30_000, maxBlockMs: 15 * 60_000, maxEntries: 10_000 };
+export const DEFAULT_THROTTLE: ThrottleOptions = {
+  maxFailures: 5,
+  windowMs: 5 * 60_000,
+  baseBlockMs: 30_000,
+  maxBlockMs: 15 * 60_000,
+  maxEntries: 10_000,
+};
 
 interface Entry {
   failures: number;

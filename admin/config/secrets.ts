@@ -28,7 +28,8 @@ function forEachSecret(config: Json, visit: (holder: Json, field: string, identi
   if (server) {
     if ('healthKey' in server) visit(server, 'healthKey', 'server.healthKey');
     const adminAuth = isObject(server.adminAuth) ? server.adminAuth : undefined;
-    if (adminAuth) for (const f of ['password', 'passwordHash']) if (f in adminAuth) visit(adminAuth, f, `server.adminAuth.${f}`);
+    if (adminAuth)
+      for (const f of ['password', 'passwordHash']) if (f in adminAuth) visit(adminAuth, f, `server.adminAuth.${f}`);
     const caddy = isObject(server.caddy) ? server.caddy : undefined;
     const acme = caddy && isObject(caddy.acme) ? caddy.acme : undefined;
     const azure = acme && isObject(acme.azure) ? acme.azure : undefined;

@@ -16,8 +16,16 @@ function header(v: string | string[] | undefined): string | undefined {
 }
 
 /** Sends a save's result with the new ETag. */
-export function sendSaved(reply: FastifyReply, result: SaveResult, extra: Record<string, unknown> = {}, status = 200): FastifyReply {
-  return reply.code(status).header('etag', result.etag).send({ ...extra, ...result });
+export function sendSaved(
+  reply: FastifyReply,
+  result: SaveResult,
+  extra: Record<string, unknown> = {},
+  status = 200,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('etag', result.etag)
+    .send({ ...extra, ...result });
 }
 
 /** Registers the config routes. */
@@ -25,7 +33,13 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
   app.get('/admin/api/config', async (_req, reply) => {
     const stored = await readStored(ctx.store);
     if (stored.raw === undefined) {
-      throw withBody(new ConfigUnreadableError(`config.json is not valid JSON (${stored.parseError ?? ''}); fix the file, or PUT a whole config with this ETag.`), {}, { etag: stored.etag });
+      throw withBody(
+        new ConfigUnreadableError(
+          `config.json is not valid JSON (${stored.parseError ?? ''}); fix the file, or PUT a whole config with this ETag.`,
+        ),
+        {},
+        { etag: stored.etag },
+      );
     }
     return reply.header('etag', stored.etag).header('cache-control', 'no-store').send(maskSecrets(stored.raw));
   });

@@ -72,7 +72,9 @@ export interface UiRouteOptions {
 /** The `version` of the package.json two folders up (the repo root, or /app in the image). */
 async function packageVersion(): Promise<string> {
   try {
-    const pkg: unknown = JSON.parse(await fs.readFile(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'));
+    const pkg: unknown = JSON.parse(
+      await fs.readFile(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'),
+    );
     const v = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>).version : undefined;
     return typeof v === 'string' ? v : 'unknown';
   } catch {
@@ -99,7 +101,11 @@ export function registerUiRoutes(app: FastifyInstance, opts: UiRouteOptions = {}
     const hit = cache.get(rel);
     if (hit && hit.mtimeMs === stat.mtimeMs) return hit;
     const body = await fs.readFile(file);
-    const entry = { body, mtimeMs: stat.mtimeMs, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    const entry = {
+      body,
+      mtimeMs: stat.mtimeMs,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    };
     cache.set(rel, entry);
     return entry;
   };
@@ -130,12 +136,14 @@ export function registerUiRoutes(app: FastifyInstance, opts: UiRouteOptions = {}
   app.get('/admin', (req, reply) => send(req, reply, 'index.html'));
   app.get<{ Params: { '*': string } }>('/admin/assets/*', (req, reply) => {
     const rel = req.params['*'];
-    if (!SAFE_ASSET.test(rel) || rel.split('/').includes('..')) throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
+    if (!SAFE_ASSET.test(rel) || rel.split('/').includes('..'))
+      throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
     return send(req, reply, rel);
   });
   app.get<{ Params: { '*': string } }>('/admin/*', (req, reply) => {
     // Unknown API paths stay JSON 404s; everything else is a page of the SPA.
-    if (req.params['*'] === 'api' || req.params['*'].startsWith('api/')) throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
+    if (req.params['*'] === 'api' || req.params['*'].startsWith('api/'))
+      throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
     return send(req, reply, 'index.html');
   });
 

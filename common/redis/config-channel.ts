@@ -18,8 +18,16 @@ interface Logger {
 }
 
 /** Opens Redis when shared state is configured (REDIS_URL or config.json), else undefined. */
-export async function openConfigChannel(configFile: string, name: string, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<SharedRedis | undefined> {
-  const shared = await loadConfigFile(configFile).then((l) => l.config.server.sharedState, () => undefined);
+export async function openConfigChannel(
+  configFile: string,
+  name: string,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SharedRedis | undefined> {
+  const shared = await loadConfigFile(configFile).then(
+    (l) => l.config.server.sharedState,
+    () => undefined,
+  );
   const settings = redisSettings(shared, env);
   if (!settings) return undefined;
   // Loaded only when Redis is configured: a single container does not pay for the client at start.

@@ -37,7 +37,8 @@ export function objectIdOf(token: string): string | undefined {
   if (!payload) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims === 'object' && claims !== null && 'oid' in claims && typeof claims.oid === 'string') return claims.oid;
+    if (typeof claims === 'object' && claims !== null && 'oid' in claims && typeof claims.oid === 'string')
+      return claims.oid;
   } catch {
     // Not a JWT: fall through.
   }
@@ -89,19 +90,25 @@ export class EntraRedisCredentials {
 
   private schedule(token: AccessToken, listener: CredentialsListener): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.fetch().then(
-        (next) => {
-          listener.onNext(next.auth);
-          this.schedule(next.token, listener);
-        },
-        (err: unknown) => {
-          this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not renew the Entra ID token for Redis; retrying');
-          // Keep the current token until it expires; try again soon.
-          this.schedule({ token: '', expiresOnTimestamp: Date.now() + RETRY_MS + 1_000 }, listener);
-        },
-      );
-    }, renewDelayMs(token, Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.fetch().then(
+          (next) => {
+            listener.onNext(next.auth);
+            this.schedule(next.token, listener);
+          },
+          (err: unknown) => {
+            this.log.warn(
+              { err: err instanceof Error ? err.message : String(err) },
+              'could not renew the Entra ID token for Redis; retrying',
+            );
+            // Keep the current token until it expires; try again soon.
+            this.schedule({ token: '', expiresOnTimestamp: Date.now() + RETRY_MS + 1_000 }, listener);
+          },
+        );
+      },
+      renewDelayMs(token, Date.now()),
+    );
     this.timer.unref();
   }
 }

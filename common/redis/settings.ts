@@ -26,13 +26,17 @@ export const DEFAULT_KEY_PREFIX = 'gw:';
 export const DEFAULT_TIMEOUT_MS = 250;
 
 /** The settings from the environment and the config block, or undefined for embedded state. */
-export function redisSettings(shared: SharedStateSettings | undefined, env: NodeJS.ProcessEnv = process.env): RedisSettings | undefined {
+export function redisSettings(
+  shared: SharedStateSettings | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): RedisSettings | undefined {
   const block = shared?.redis;
   const url = env.REDIS_URL || block?.url;
   if (!url) return undefined;
   if (!/^rediss?:\/\//.test(url)) throw new Error('REDIS_URL must start with redis:// or rediss://');
   const envAuth = env.REDIS_AUTH;
-  if (envAuth !== undefined && envAuth !== '' && !(AUTH_MODES as readonly string[]).includes(envAuth)) throw new Error(`REDIS_AUTH must be one of ${AUTH_MODES.join(', ')}, got "${envAuth}"`);
+  if (envAuth !== undefined && envAuth !== '' && !(AUTH_MODES as readonly string[]).includes(envAuth))
+    throw new Error(`REDIS_AUTH must be one of ${AUTH_MODES.join(', ')}, got "${envAuth}"`);
   const auth = (envAuth || undefined) as RedisSettings['auth'] | undefined;
   const accessKey = env.REDIS_ACCESS_KEY || undefined;
   return {

@@ -80,7 +80,10 @@ export class SharedRedis {
     }
     const client = makeClient(settings, opts, entra);
     const shared = new SharedRedis(client, settings, opts, entra);
-    opts.log.info({ url: redactedUrl(settings.url), auth: settings.auth, keyPrefix: settings.keyPrefix }, 'shared state: connecting to Redis');
+    opts.log.info(
+      { url: redactedUrl(settings.url), auth: settings.auth, keyPrefix: settings.keyPrefix },
+      'shared state: connecting to Redis',
+    );
     client.connect().catch((err: unknown) => shared.markDegraded(err instanceof Error ? err.message : String(err)));
     return shared;
   }
@@ -108,7 +111,9 @@ export class SharedRedis {
   /** Sends one command, failing at once when degraded and after `timeoutMs` at most. */
   async command<T = unknown>(args: string[]): Promise<T> {
     if (!this.healthyNow) throw new SharedStateUnavailable('Redis is degraded');
-    return this.timed(() => this.client.sendCommand<T>(args, { timeout: this.settings.timeoutMs, rejectInFlight: true }));
+    return this.timed(() =>
+      this.client.sendCommand<T>(args, { timeout: this.settings.timeoutMs, rejectInFlight: true }),
+    );
   }
 
   /** Runs a script atomically (EVALSHA, EVAL when Redis does not know it). */
@@ -143,8 +148,16 @@ export class SharedRedis {
   /** Prometheus gauges of the connection. */
   gauges(): Array<{ name: string; help: string; value: number }> {
     return [
-      { name: 'gateway_shared_state_degraded', help: 'Whether shared state (Redis) is unreachable and local counters are used (1) or not (0)', value: this.healthyNow ? 0 : 1 },
-      { name: 'gateway_shared_state_transitions', help: 'Transitions between ok and degraded since start', value: this.transitionCount },
+      {
+        name: 'gateway_shared_state_degraded',
+        help: 'Whether shared state (Redis) is unreachable and local counters are used (1) or not (0)',
+        value: this.healthyNow ? 0 : 1,
+      },
+      {
+        name: 'gateway_shared_state_transitions',
+        help: 'Transitions between ok and degraded since start',
+        value: this.transitionCount,
+      },
     ];
   }
 
@@ -181,7 +194,12 @@ export class SharedRedis {
     if (this.healthyNow || this.closed) return;
     this.healthyNow = true;
     if (this.everHealthy) this.transitionCount++;
-    this.opts.log.info({ sharedState: 'ok' }, this.everHealthy ? 'shared state: Redis answers again; counting is shared again' : 'shared state: connected to Redis');
+    this.opts.log.info(
+      { sharedState: 'ok' },
+      this.everHealthy
+        ? 'shared state: Redis answers again; counting is shared again'
+        : 'shared state: connected to Redis',
+    );
     this.everHealthy = true;
     for (const l of this.listeners) l(true);
   }
@@ -193,16 +211,21 @@ export class SharedRedis {
       // Never connected yet: say so once.
       if (this.transitionCount === 0 && !this.warnedAtStart) {
         this.warnedAtStart = true;
-        this.opts.log.warn({ sharedState: 'degraded', why }, 'shared state: Redis not reachable yet; serving with local counters');
+        this.opts.log.warn(
+          { sharedState: 'degraded', why },
+          'shared state: Redis not reachable yet; serving with local counters',
+        );
       }
       return;
     }
     this.healthyNow = false;
     this.transitionCount++;
-    this.opts.log.warn({ sharedState: 'degraded', why }, 'shared state: Redis unreachable or slow; serving with local counters');
+    this.opts.log.warn(
+      { sharedState: 'degraded', why },
+      'shared state: Redis unreachable or slow; serving with local counters',
+    );
     for (const l of this.listeners) l(false);
   }
-
 }
 
 // RESP2: what every Azure cache tier speaks; replies of scripts are plain arrays and strings.

@@ -6,7 +6,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyEntry } from '../../common/config/schema.js';
-import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, KeyExpiredError, MissingKeyError } from '../errors.js';
+import {
+  BodyTooLargeError,
+  HealthKeyOnlyError,
+  InvalidKeyError,
+  KeyDisabledError,
+  KeyExpiredError,
+  MissingKeyError,
+} from '../errors.js';
 import { presentedKey } from './client-auth.js';
 import { bodyLimitOf, snapshotOf } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
@@ -25,7 +32,11 @@ class BodyLimitCounter extends Transform {
 }
 
 /** Registers the body-limit and authentication hooks on the public app. */
-export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime, envBodyLimit: number | undefined): void {
+export function registerRequestGuard(
+  app: FastifyInstance,
+  runtime: ProxyRuntime,
+  envBodyLimit: number | undefined,
+): void {
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
@@ -41,7 +52,11 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     const caller = snap.keys.identify(key);
     if (!caller) throw new InvalidKeyError();
     if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
-    if (caller.kind === 'client' && caller.entry.expiresAt !== undefined && Date.parse(caller.entry.expiresAt) <= Date.now()) {
+    if (
+      caller.kind === 'client' &&
+      caller.entry.expiresAt !== undefined &&
+      Date.parse(caller.entry.expiresAt) <= Date.now()
+    ) {
       throw new KeyExpiredError(caller.entry.expiresAt);
     }
     req.caller = caller;

@@ -34,7 +34,11 @@ export interface AdmissionInput {
 }
 
 /** Admits the request (or throws the 429); returns undefined when nothing limits its key. */
-export async function admitRequest(state: GovernanceState, plans: GovernancePlans, input: AdmissionInput): Promise<Ticket | undefined> {
+export async function admitRequest(
+  state: GovernanceState,
+  plans: GovernancePlans,
+  input: AdmissionInput,
+): Promise<Ticket | undefined> {
   const plan = plans.of(input.key);
   if (!plan) return undefined;
   let tokens = 0;
@@ -59,7 +63,11 @@ export interface RequestEnd {
 
 /** Settles the ticket once: Azure's usage replaces the reservation; a stream without usage keeps it. */
 export function settleRequest(state: GovernanceState, ticket: Ticket, end: RequestEnd): void {
-  const tokens = end.usage ? end.usage.total || end.usage.prompt + end.usage.completion : end.reachedUpstream ? undefined : 0;
+  const tokens = end.usage
+    ? end.usage.total || end.usage.prompt + end.usage.completion
+    : end.reachedUpstream
+      ? undefined
+      : 0;
   state.settle(ticket, { tokens, cost: costOf(end.usage, end.price) }).catch(() => undefined);
 }
 

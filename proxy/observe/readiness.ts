@@ -9,10 +9,16 @@ import type { ProxyRuntime } from '../runtime.js';
 export function readiness(runtime: ProxyRuntime) {
   const snap = runtime.snapshot();
   const upstreams = runtime.credentials.states();
-  const failing = Object.entries(upstreams).filter(([, s]) => s.state === 'error').map(([name]) => name);
+  const failing = Object.entries(upstreams)
+    .filter(([, s]) => s.state === 'error')
+    .map(([name]) => name);
   return {
     status: failing.length ? 'not_ready' : 'ready',
-    config: { loadedAt: snap.loadedAt.toISOString(), models: snap.config.models.length, upstreams: snap.config.upstreams.length },
+    config: {
+      loadedAt: snap.loadedAt.toISOString(),
+      models: snap.config.models.length,
+      upstreams: snap.config.upstreams.length,
+    },
     // Redis degraded is still ready: requests are served with local counters (docs/shared-state.md).
     sharedState: runtime.shared.status(),
     upstreams,

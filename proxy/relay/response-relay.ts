@@ -40,18 +40,32 @@ export interface PlainRelayOptions extends RelayHooks {
 const CARRIES_USAGE = /"usage"\s*:\s*\{/;
 
 /** Relays an answer as it is: an event stream through the stream core, anything else whole. */
-export function relayAnswer(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, opts: PlainRelayOptions): Promise<RelayOutcome> {
-  const streamed = exchange.statusCode < 300 && String(exchange.headers['content-type'] ?? '').startsWith('text/event-stream');
+export function relayAnswer(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  upstreamName: string,
+  opts: PlainRelayOptions,
+): Promise<RelayOutcome> {
+  const streamed =
+    exchange.statusCode < 300 && String(exchange.headers['content-type'] ?? '').startsWith('text/event-stream');
   return streamed ? relayStream(exchange, reply, opts) : relayJson(exchange, reply, upstreamName, opts);
 }
 
 /** Relays a non-stream answer (success or upstream error) with its status and body unchanged. */
-export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, hooks: RelayHooks): Promise<RelayOutcome> {
+export async function relayJson(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  upstreamName: string,
+  hooks: RelayHooks,
+): Promise<RelayOutcome> {
   const body = await readBody(exchange, upstreamName);
   // Headers only once the body is in hand: a failed read answers 502 without Azure's headers.
   void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
   const { onResponseId, onUsage } = hooks;
-  if (exchange.statusCode < 300 && (onResponseId || (onUsage && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))))) {
+  if (
+    exchange.statusCode < 300 &&
+    (onResponseId || (onUsage && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))))
+  ) {
     try {
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       const usage = extractUsage(parsed);
@@ -75,8 +89,17 @@ export function streamErrorEvent(route: RouteKey, message: string, code: string)
 }
 
 /** Relays an event stream unchanged but for the proxy's own usage chunk; resolves when it has ended one way or another. */
-export async function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opts: PlainRelayOptions): Promise<RelayOutcome> {
-  const end = await relayEventStream(exchange, reply, { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) }, opts);
+export async function relayStream(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  opts: PlainRelayOptions,
+): Promise<RelayOutcome> {
+  const end = await relayEventStream(
+    exchange,
+    reply,
+    { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) },
+    opts,
+  );
   return { streamed: true, end };
 }
 
@@ -100,5 +123,11 @@ function usageTap(opts: PlainRelayOptions): (e: SseEvent) => boolean {
 // A clean end needs nothing more; a failure gets the API's error event, and no [DONE].
 function closingFrames(route: RouteKey, failure: StreamFailure | undefined): string[] {
   if (!failure) return [];
-  return [streamErrorEvent(route, `The upstream stream failed: ${failure.message}`, failure.timeout ? 'upstream_timeout' : 'upstream_stream_error')];
+  return [
+    streamErrorEvent(
+      route,
+      `The upstream stream failed: ${failure.message}`,
+      failure.timeout ? 'upstream_timeout' : 'upstream_stream_error',
+    ),
+  ];
 }

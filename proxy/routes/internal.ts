@@ -28,7 +28,14 @@ function num(v: string | undefined): number | undefined {
 
 function usageQuery(q: StatsQuery): UsageQuery {
   const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-  return { from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution };
+  return {
+    from: num(q.from),
+    to: num(q.to),
+    model: q.model || undefined,
+    keyId: q.key || undefined,
+    target: q.target,
+    resolution,
+  };
 }
 
 /** Registers the internal routes. */
@@ -53,7 +60,11 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
     streamOptionsRejectedBy: [...runtime.noStreamOptions],
   }));
   app.get<{ Querystring: { limit?: string; level?: string; q?: string } }>('/internal/logs', async (req) => ({
-    lines: logs.recent({ limit: Math.min(Number(req.query.limit) || 200, 2000), minLevel: Number(req.query.level) || undefined, contains: req.query.q || undefined }),
+    lines: logs.recent({
+      limit: Math.min(Number(req.query.limit) || 200, 2000),
+      minLevel: Number(req.query.level) || undefined,
+      contains: req.query.q || undefined,
+    }),
   }));
   app.get('/metrics', async (_req, reply) => {
     const states = runtime.credentials.states();

@@ -18,7 +18,13 @@ import { accountingOf } from '../usage/accounting.js';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
-async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, method: 'GET' | 'POST' | 'DELETE', action: string): Promise<void> {
+async function followUp(
+  runtime: ProxyRuntime,
+  req: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+  method: 'GET' | 'POST' | 'DELETE',
+  action: string,
+): Promise<void> {
   const stop = new RequestStop(reply.raw);
   const key = clientKeyOf(req);
   const id = req.params.id;
@@ -35,12 +41,26 @@ async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { i
   try {
     const path = followUpPath(target.path, id, action, req.url);
     const body = method === 'POST' ? '{}' : undefined;
-    const exchange = await sendUpstream(runtime, { upstream: target.upstream, path, method, body, clientHeaders: req.headers, requestId: req.id, timeouts: snap.timeouts, signal: stop.signal });
+    const exchange = await sendUpstream(runtime, {
+      upstream: target.upstream,
+      path,
+      method,
+      body,
+      clientHeaders: req.headers,
+      requestId: req.id,
+      timeouts: snap.timeouts,
+      signal: stop.signal,
+    });
     // A stored response carries the usage of the call that made it, counted then: none here.
     const onUpstreamError = () => {
       acc.status = 502;
     };
-    await relayAnswer(exchange, reply, target.upstream.name, { route: 'responses', dropUsageChunk: false, log: req.log, onUpstreamError });
+    await relayAnswer(exchange, reply, target.upstream.name, {
+      route: 'responses',
+      dropUsageChunk: false,
+      log: req.log,
+      onUpstreamError,
+    });
     if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);
   } finally {
     stop.clear();

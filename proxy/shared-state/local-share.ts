@@ -14,7 +14,11 @@ const perReplica = (v: number, n: number) => Math.max(1, Math.floor(v / n));
 const leftPerReplica = (limit: number, used: number, n: number) => Math.max(0, Math.floor((limit - used) / n));
 
 /** The plan with each scope's limits cut to this replica's share. */
-export function localShare(plan: AdmissionPlan, replicas: number, usage: (scope: string) => ScopeUsage | undefined): AdmissionPlan {
+export function localShare(
+  plan: AdmissionPlan,
+  replicas: number,
+  usage: (scope: string) => ScopeUsage | undefined,
+): AdmissionPlan {
   const n = Math.max(1, replicas);
   return { ...plan, scopes: plan.scopes.map((sp) => shareOf(sp, n, usage(sp.scope))) };
 }
@@ -26,8 +30,14 @@ function shareOf(sp: ScopePlan, n: number, u: ScopeUsage | undefined): ScopePlan
   if (l.tokensPerMinute !== undefined) limits.tokensPerMinute = perReplica(l.tokensPerMinute, n);
   if (l.maxConcurrent !== undefined) limits.maxConcurrent = perReplica(l.maxConcurrent, n);
   if (l.tokensPerDay !== undefined) limits.tokensPerDay = leftPerReplica(l.tokensPerDay, u?.tokensToday ?? 0, n);
-  if (l.tokensPerMonth !== undefined) limits.tokensPerMonth = leftPerReplica(l.tokensPerMonth, u?.tokensThisMonth ?? 0, n);
+  if (l.tokensPerMonth !== undefined)
+    limits.tokensPerMonth = leftPerReplica(l.tokensPerMonth, u?.tokensThisMonth ?? 0, n);
   if (!sp.budget) return { ...sp, limits };
-  const spent = sp.budget.period === 'day' ? u?.spendToday : sp.budget.period === 'month' ? u?.spendThisMonth : u?.spendTotal;
-  return { ...sp, limits, budget: { ...sp.budget, alertAt: [], amount: Math.max(0, (sp.budget.amount - (spent ?? 0)) / n) } };
+  const spent =
+    sp.budget.period === 'day' ? u?.spendToday : sp.budget.period === 'month' ? u?.spendThisMonth : u?.spendTotal;
+  return {
+    ...sp,
+    limits,
+    budget: { ...sp.budget, alertAt: [], amount: Math.max(0, (sp.budget.amount - (spent ?? 0)) / n) },
+  };
 }

@@ -17,7 +17,9 @@ function parseEntry(text: unknown): Omit<AffinityEntry, 'at'> | undefined {
     const v: unknown = JSON.parse(text);
     if (typeof v !== 'object' || v === null) return undefined;
     const e = v as Record<string, unknown>;
-    return typeof e.upstream === 'string' && typeof e.deployment === 'string' && typeof e.model === 'string' ? { upstream: e.upstream, deployment: e.deployment, model: e.model } : undefined;
+    return typeof e.upstream === 'string' && typeof e.deployment === 'string' && typeof e.model === 'string'
+      ? { upstream: e.upstream, deployment: e.deployment, model: e.model }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,17 @@ import type { SharedRedis } from '../../common/redis/shared-redis.js';
 import { periodEnd, periodKey } from '../governance/calendar.js';
 import { EmbeddedLedger } from '../governance/embedded-ledger.js';
 import type {
-  Admission, AdmissionPlan, BudgetAlert, GovernanceState, GovernanceView, LimitName, RateLimitView, Refusal, ScopeUsage, Settlement, Ticket,
+  Admission,
+  AdmissionPlan,
+  BudgetAlert,
+  GovernanceState,
+  GovernanceView,
+  LimitName,
+  RateLimitView,
+  Refusal,
+  ScopeUsage,
+  Settlement,
+  Ticket,
 } from '../governance/state.js';
 import { ADMIT, SCOPE_KEY_PARTS, SEED, SETTLE, VIEW } from './ledger-scripts.js';
 import { localShare } from './local-share.js';
@@ -47,7 +57,8 @@ const waitOf = (v: unknown): number => (num(v) === -1 ? Infinity : num(v));
 
 function parseView(values: unknown[]): RateLimitView {
   const view: RateLimitView = {};
-  if (num(values[0]) >= 0) view.requests = { limit: num(values[0]), remaining: num(values[1]), resetMs: num(values[2]) };
+  if (num(values[0]) >= 0)
+    view.requests = { limit: num(values[0]), remaining: num(values[1]), resetMs: num(values[2]) };
   if (num(values[3]) >= 0) view.tokens = { limit: num(values[3]), remaining: num(values[4]), resetMs: num(values[5]) };
   return view;
 }
@@ -71,7 +82,10 @@ export class RedisLedger implements GovernanceState {
       if (healthy) void this.flushPending().then(() => this.refresh());
       else this.fallback = undefined;
     });
-    this.timers.push(setInterval(() => void this.refresh(), VIEW_REFRESH_MS), setInterval(() => void this.renewLeases(), RENEW_EVERY_MS));
+    this.timers.push(
+      setInterval(() => void this.refresh(), VIEW_REFRESH_MS),
+      setInterval(() => void this.renewLeases(), RENEW_EVERY_MS),
+    );
     for (const t of this.timers) t.unref();
   }
 
@@ -88,18 +102,47 @@ export class RedisLedger implements GovernanceState {
     const id = randomUUID();
     const args: Array<string | number> = [
       // Whole tokens: the scripts count them with HINCRBY.
-      now, Math.ceil(plan.tokens), id, plan.keyId, LEASE_MS, tokenField('day', now), tokenField('month', now),
-      periodEnd('day', now) - now, periodEnd('month', now) - now, plan.scopes.length, spendField('day', now), spendField('month', now),
+      now,
+      Math.ceil(plan.tokens),
+      id,
+      plan.keyId,
+      LEASE_MS,
+      tokenField('day', now),
+      tokenField('month', now),
+      periodEnd('day', now) - now,
+      periodEnd('month', now) - now,
+      plan.scopes.length,
+      spendField('day', now),
+      spendField('month', now),
     ];
     for (const sp of plan.scopes) {
       const l = sp.limits;
       const b = sp.budget;
       const end = b ? periodEnd(b.period, now) : Infinity;
-      args.push(sp.scope, l.requestsPerMinute ?? -1, l.tokensPerMinute ?? -1, l.tokensPerDay ?? -1, l.tokensPerMonth ?? -1, l.maxConcurrent ?? -1, b?.amount ?? -1, b ? spendField(b.period, now) : '', end === Infinity ? -1 : end - now);
+      args.push(
+        sp.scope,
+        l.requestsPerMinute ?? -1,
+        l.tokensPerMinute ?? -1,
+        l.tokensPerDay ?? -1,
+        l.tokensPerMonth ?? -1,
+        l.maxConcurrent ?? -1,
+        b?.amount ?? -1,
+        b ? spendField(b.period, now) : '',
+        end === Infinity ? -1 : end - now,
+      );
     }
     let reply: unknown;
     try {
-      reply = await this.redis.run(ADMIT, [this.redis.key('gov', 'ticket', id), this.redis.key('gov', 'lastUsed'), this.redis.key('gov', 'scopes'), ...this.scopeKeys(plan)], args);
+      reply = await this.redis.run(
+        ADMIT,
+        [
+          this.redis.key('gov', 'ticket', id),
+          this.redis.key('gov', 'lastUsed'),
+          this.redis.key('gov', 'scopes'),
+          ...this.scopeKeys(plan),
+        ],
+        args,
+      );
     } catch {
       // The script may have run before the reply was lost: undo it (in order, on the same
       // connection) once Redis answers, and serve this request locally.
@@ -114,8 +157,13 @@ export class RedisLedger implements GovernanceState {
     }
     const scope = plan.scopes[num(values[1]) - 1] ?? plan.scopes[0]!;
     const refusal: Refusal = {
-      scope, limit: String(values[2]) as LimitName, value: num(values[3]), retryAfterMs: waitOf(values[4]),
-      code: values[5] === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_exceeded', requested: plan.tokens, at: now,
+      scope,
+      limit: String(values[2]) as LimitName,
+      value: num(values[3]),
+      retryAfterMs: waitOf(values[4]),
+      code: values[5] === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_exceeded',
+      requested: plan.tokens,
+      at: now,
     };
     return { ok: false, refusal, view: parseView(values.slice(6)) };
   }
@@ -130,7 +178,14 @@ export class RedisLedger implements GovernanceState {
       const original = plan.scopes.find((s) => s.scope === admission.refusal.scope.scope) ?? admission.refusal.scope;
       return { ...admission, refusal: { ...admission.refusal, scope: original } };
     }
-    const ticket: LocalTicket = { kind: 'local', id: randomUUID(), plan, view: admission.ticket.view, inner: admission.ticket, ledger };
+    const ticket: LocalTicket = {
+      kind: 'local',
+      id: randomUUID(),
+      plan,
+      view: admission.ticket.view,
+      inner: admission.ticket,
+      ledger,
+    };
     return { ok: true, ticket };
   }
 
@@ -156,15 +211,45 @@ export class RedisLedger implements GovernanceState {
 
   private async settleInRedis(p: Pending, now: number): Promise<void> {
     const args: Array<string | number> = [
-      now, p.tokens < 0 ? -1 : Math.round(p.tokens), p.cost, p.id, tokenField('day', now), tokenField('month', now), spendField('day', now), spendField('month', now), spendField('total', now),
-      periodKey('day', now), periodKey('month', now), new Date(now).toISOString(), p.plan.scopes.length,
+      now,
+      p.tokens < 0 ? -1 : Math.round(p.tokens),
+      p.cost,
+      p.id,
+      tokenField('day', now),
+      tokenField('month', now),
+      spendField('day', now),
+      spendField('month', now),
+      spendField('total', now),
+      periodKey('day', now),
+      periodKey('month', now),
+      new Date(now).toISOString(),
+      p.plan.scopes.length,
     ];
-    for (const sp of p.plan.scopes) args.push(sp.scope, sp.budget?.amount ?? -1, sp.budget?.period ?? '', (sp.budget?.alertAt ?? []).join(','));
-    const fired = await this.redis.run(SETTLE, [this.redis.key('gov', 'ticket', p.id), this.redis.key('gov', 'alerts'), this.redis.key('gov', 'fired'), ...this.scopeKeys(p.plan)], args);
+    for (const sp of p.plan.scopes)
+      args.push(sp.scope, sp.budget?.amount ?? -1, sp.budget?.period ?? '', (sp.budget?.alertAt ?? []).join(','));
+    const fired = await this.redis.run(
+      SETTLE,
+      [
+        this.redis.key('gov', 'ticket', p.id),
+        this.redis.key('gov', 'alerts'),
+        this.redis.key('gov', 'fired'),
+        ...this.scopeKeys(p.plan),
+      ],
+      args,
+    );
     const values = Array.isArray(fired) ? (fired as unknown[]) : [];
     for (let i = 0; i + 5 < values.length; i += 6) {
       const threshold = num(values[i + 1]);
-      this.log.warn({ scope: String(values[i]), threshold, spend: num(values[i + 3]), amount: num(values[i + 4]), period: String(values[i + 2]) }, threshold >= 1 ? 'budget exhausted: further requests are refused' : 'budget threshold crossed');
+      this.log.warn(
+        {
+          scope: String(values[i]),
+          threshold,
+          spend: num(values[i + 3]),
+          amount: num(values[i + 4]),
+          period: String(values[i + 2]),
+        },
+        threshold >= 1 ? 'budget exhausted: further requests are refused' : 'budget threshold crossed',
+      );
     }
   }
 
@@ -172,7 +257,10 @@ export class RedisLedger implements GovernanceState {
     this.pending.push(p);
     if (this.pending.length > MAX_PENDING) {
       this.pending.splice(0, this.pending.length - MAX_PENDING);
-      this.log.error({ kept: MAX_PENDING }, 'shared state: too many settlements waiting for Redis; the oldest were dropped');
+      this.log.error(
+        { kept: MAX_PENDING },
+        'shared state: too many settlements waiting for Redis; the oldest were dropped',
+      );
     }
   }
 
@@ -197,7 +285,8 @@ export class RedisLedger implements GovernanceState {
     if (!this.redis.healthy) return;
     const until = String(Date.now() + LEASE_MS);
     for (const t of this.open) {
-      for (const sp of t.plan.scopes) await this.redis.command(['ZADD', this.k(sp.scope, 'fly'), 'XX', until, t.id]).catch(() => undefined);
+      for (const sp of t.plan.scopes)
+        await this.redis.command(['ZADD', this.k(sp.scope, 'fly'), 'XX', until, t.id]).catch(() => undefined);
     }
   }
 
@@ -205,13 +294,18 @@ export class RedisLedger implements GovernanceState {
   async refresh(now = Date.now()): Promise<void> {
     if (!this.redis.healthy) return;
     try {
-      const scopes = (await this.redis.command<unknown[]>(['SMEMBERS', this.redis.key('gov', 'scopes')])).map(String).sort();
+      const scopes = (await this.redis.command<unknown[]>(['SMEMBERS', this.redis.key('gov', 'scopes')]))
+        .map(String)
+        .sort();
       if (scopes.length === 0 && Object.keys(this.cached.scopes).length > 0) await this.reseed();
       const fresh = scopes.length ? await this.readScopes(scopes, now) : {};
       const lastUsedRaw = await this.redis.command<unknown[]>(['HGETALL', this.redis.key('gov', 'lastUsed')]);
       const lastUsed: Record<string, string> = {};
-      for (let i = 0; i + 1 < lastUsedRaw.length; i += 2) lastUsed[String(lastUsedRaw[i])] = new Date(num(lastUsedRaw[i + 1])).toISOString();
-      const alerts = (await this.redis.command<unknown[]>(['LRANGE', this.redis.key('gov', 'alerts'), '0', '199'])).map((a) => JSON.parse(String(a)) as BudgetAlert).reverse();
+      for (let i = 0; i + 1 < lastUsedRaw.length; i += 2)
+        lastUsed[String(lastUsedRaw[i])] = new Date(num(lastUsedRaw[i + 1])).toISOString();
+      const alerts = (await this.redis.command<unknown[]>(['LRANGE', this.redis.key('gov', 'alerts'), '0', '199']))
+        .map((a) => JSON.parse(String(a)) as BudgetAlert)
+        .reverse();
       this.cached = { scopes: fresh, lastUsed, alerts, store: 'redis' };
     } catch {
       // Keep the last reading.
@@ -220,12 +314,28 @@ export class RedisLedger implements GovernanceState {
 
   private async readScopes(scopes: string[], now: number): Promise<Record<string, ScopeUsage>> {
     const keys = scopes.flatMap((scope) => SCOPE_KEY_PARTS.map((p) => this.k(scope, p)));
-    const reply = await this.redis.run(VIEW, keys, [now, tokenField('day', now), tokenField('month', now), spendField('day', now), spendField('month', now), spendField('total', now)]);
+    const reply = await this.redis.run(VIEW, keys, [
+      now,
+      tokenField('day', now),
+      tokenField('month', now),
+      spendField('day', now),
+      spendField('month', now),
+      spendField('total', now),
+    ]);
     const v = Array.isArray(reply) ? (reply as unknown[]) : [];
     const out: Record<string, ScopeUsage> = {};
     scopes.forEach((scope, i) => {
       const at = (j: number) => num(v[i * 8 + j]);
-      out[scope] = { requestsLastMinute: at(0), tokensLastMinute: at(1), tokensToday: at(2), tokensThisMonth: at(3), inFlight: at(4), spendToday: at(5), spendThisMonth: at(6), spendTotal: at(7) };
+      out[scope] = {
+        requestsLastMinute: at(0),
+        tokensLastMinute: at(1),
+        tokensToday: at(2),
+        tokensThisMonth: at(3),
+        inFlight: at(4),
+        spendToday: at(5),
+        spendThisMonth: at(6),
+        spendTotal: at(7),
+      };
     });
     return out;
   }
@@ -236,14 +346,28 @@ export class RedisLedger implements GovernanceState {
     const args: Array<string | number> = [scopes.length];
     for (const [scope, u] of scopes) {
       const fields: Array<[string, number]> = [
-        [tokenField('day', now), u.tokensToday], [tokenField('month', now), u.tokensThisMonth],
-        [spendField('day', now), u.spendToday], [spendField('month', now), u.spendThisMonth], [spendField('total', now), u.spendTotal],
+        [tokenField('day', now), u.tokensToday],
+        [tokenField('month', now), u.tokensThisMonth],
+        [spendField('day', now), u.spendToday],
+        [spendField('month', now), u.spendThisMonth],
+        [spendField('total', now), u.spendTotal],
       ];
       args.push(scope, fields.length, ...fields.flat());
     }
     for (const [id, at] of Object.entries(this.cached.lastUsed)) args.push(id, Date.parse(at));
-    await this.redis.run(SEED, [this.redis.key('gov', 'scopes'), this.redis.key('gov', 'lastUsed'), ...scopes.map(([scope]) => this.k(scope, 'per'))], args);
-    this.log.warn({ scopes: scopes.length }, 'shared state: Redis restarted empty; quota use and spend restored from the last reading');
+    await this.redis.run(
+      SEED,
+      [
+        this.redis.key('gov', 'scopes'),
+        this.redis.key('gov', 'lastUsed'),
+        ...scopes.map(([scope]) => this.k(scope, 'per')),
+      ],
+      args,
+    );
+    this.log.warn(
+      { scopes: scopes.length },
+      'shared state: Redis restarted empty; quota use and spend restored from the last reading',
+    );
   }
 
   view(now = Date.now()): GovernanceView {
@@ -254,7 +378,16 @@ export class RedisLedger implements GovernanceState {
     const scopes: Record<string, ScopeUsage> = { ...this.cached.scopes };
     for (const [scope, u] of Object.entries(local)) {
       const base = scopes[scope];
-      scopes[scope] = base ? { ...u, tokensToday: base.tokensToday + u.tokensToday, tokensThisMonth: base.tokensThisMonth + u.tokensThisMonth, spendToday: base.spendToday + u.spendToday, spendThisMonth: base.spendThisMonth + u.spendThisMonth, spendTotal: base.spendTotal + u.spendTotal } : u;
+      scopes[scope] = base
+        ? {
+            ...u,
+            tokensToday: base.tokensToday + u.tokensToday,
+            tokensThisMonth: base.tokensThisMonth + u.tokensThisMonth,
+            spendToday: base.spendToday + u.spendToday,
+            spendThisMonth: base.spendThisMonth + u.spendThisMonth,
+            spendTotal: base.spendTotal + u.spendTotal,
+          }
+        : u;
     }
     return { ...this.cached, scopes, store: 'redis (degraded)' };
   }

@@ -18,7 +18,11 @@ import { ReplicaRegistry } from './replica-registry.js';
 import type { SharedState } from './shared-state.js';
 
 /** Opens shared state on Redis; never waits for Redis to answer. */
-export async function openRedisState(settings: RedisSettings, log: FastifyBaseLogger, extra: Pick<SharedRedisOptions, 'credential' | 'tlsCa'> = {}): Promise<SharedState> {
+export async function openRedisState(
+  settings: RedisSettings,
+  log: FastifyBaseLogger,
+  extra: Pick<SharedRedisOptions, 'credential' | 'tlsCa'> = {},
+): Promise<SharedState> {
   const redis = await SharedRedis.open(settings, { log, name: 'gateway-proxy', ...extra });
   const replicas = new ReplicaRegistry(redis);
   const shipped = new RedisUsage(redis);
@@ -36,7 +40,14 @@ export async function openRedisState(settings: RedisSettings, log: FastifyBaseLo
       await redis.subscribe(CONFIG_CHANNEL, () => reload('config change announced'));
     },
     status: () => (redis.healthy ? 'ok' : 'degraded'),
-    gauges: () => [...redis.gauges(), { name: 'gateway_shared_state_replicas', help: 'Replicas alive at the last contact with Redis', value: replicas.count() }],
+    gauges: () => [
+      ...redis.gauges(),
+      {
+        name: 'gateway_shared_state_replicas',
+        help: 'Replicas alive at the last contact with Redis',
+        value: replicas.count(),
+      },
+    ],
     async close() {
       await Promise.allSettled([governance.close(), shipped.close(), replicas.leave()]);
       await redis.close();

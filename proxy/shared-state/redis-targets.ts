@@ -24,7 +24,8 @@ function parse(text: string): { from: string; key: string; change: TargetChange 
     const c = m.change as Record<string, unknown> | undefined;
     if (typeof m.from !== 'string' || typeof m.key !== 'string' || !c) return undefined;
     if (c.kind === 'closed') return { from: m.from, key: m.key, change: { kind: 'closed' } };
-    if ((c.kind === 'cooldown' || c.kind === 'open') && typeof c.ms === 'number' && c.ms > 0) return { from: m.from, key: m.key, change: { kind: c.kind, ms: c.ms } };
+    if ((c.kind === 'cooldown' || c.kind === 'open') && typeof c.ms === 'number' && c.ms > 0)
+      return { from: m.from, key: m.key, change: { kind: c.kind, ms: c.ms } };
   } catch {
     // Not ours.
   }
@@ -36,7 +37,15 @@ export async function shareTargets(redis: SharedRedis, targets: TargetStates, re
   const hash = redis.key('targets');
   targets.watch((key, change) => {
     const now = Date.now();
-    const store = change.kind === 'closed' ? redis.command(['HDEL', hash, key]) : redis.command(['HSET', hash, key, JSON.stringify({ kind: change.kind, until: now + change.ms } satisfies Stored)]);
+    const store =
+      change.kind === 'closed'
+        ? redis.command(['HDEL', hash, key])
+        : redis.command([
+            'HSET',
+            hash,
+            key,
+            JSON.stringify({ kind: change.kind, until: now + change.ms } satisfies Stored),
+          ]);
     store.catch(() => undefined);
     redis.publish(CHANNEL, JSON.stringify({ from: replicaId, key, change })).catch(() => undefined);
   });
@@ -50,7 +59,8 @@ export async function shareTargets(redis: SharedRedis, targets: TargetStates, re
     for (let i = 0; i + 1 < all.length; i += 2) {
       try {
         const s = JSON.parse(String(all[i + 1])) as Stored;
-        if (typeof s.until === 'number' && s.until > now && (s.kind === 'cooldown' || s.kind === 'open')) targets.apply(String(all[i]), { kind: s.kind, ms: s.until - now });
+        if (typeof s.until === 'number' && s.until > now && (s.kind === 'cooldown' || s.kind === 'open'))
+          targets.apply(String(all[i]), { kind: s.kind, ms: s.until - now });
       } catch {
         // Skip a value we cannot read.
       }

@@ -9,7 +9,16 @@
 import type { SharedRedis } from '../../common/redis/shared-redis.js';
 import { luaScript } from '../../common/redis/lua-script.js';
 import { MAX_MS, type Counters } from '../usage/counters.js';
-import { HOUR_MS, HOUR_RETENTION_MS, MINUTE_MS, MINUTE_RETENTION_MS, UsageStats, type FileSeries, type UsageEvent, type UsageQuery } from '../usage/stats.js';
+import {
+  HOUR_MS,
+  HOUR_RETENTION_MS,
+  MINUTE_MS,
+  MINUTE_RETENTION_MS,
+  UsageStats,
+  type FileSeries,
+  type UsageEvent,
+  type UsageQuery,
+} from '../usage/stats.js';
 import type { UsageView } from './shared-state.js';
 
 /** How often a replica ships its delta. */
@@ -57,7 +66,8 @@ interface Item {
   h: number;
 }
 
-const seriesField = (s: { model: string; keyId: string; target: string }) => JSON.stringify([s.model, s.keyId, s.target]);
+const seriesField = (s: { model: string; keyId: string; target: string }) =>
+  JSON.stringify([s.model, s.keyId, s.target]);
 
 function parseCounters(text: unknown): Counters | undefined {
   try {
@@ -71,7 +81,9 @@ function parseCounters(text: unknown): Counters | undefined {
 function parseField(text: unknown): [string, string, string] | undefined {
   try {
     const v: unknown = JSON.parse(String(text));
-    return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') ? [v[0] as string, v[1] as string, v[2] as string] : undefined;
+    return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')
+      ? [v[0] as string, v[1] as string, v[2] as string]
+      : undefined;
   } catch {
     return undefined;
   }
@@ -128,10 +140,15 @@ export class RedisUsage {
     for (const s of series) {
       const f = seriesField(s);
       items.push({ k: 0, f, v: s.lifetime, t: 0, ttl: 0, h: 0 });
-      for (const [t, v] of s.minutes) items.push({ k: bucket('m', t), f, v, t, ttl: MINUTE_RETENTION_MS + HOUR_MS, h: 0 });
+      for (const [t, v] of s.minutes)
+        items.push({ k: bucket('m', t), f, v, t, ttl: MINUTE_RETENTION_MS + HOUR_MS, h: 0 });
       for (const [t, v] of s.hours) items.push({ k: bucket('h', t), f, v, t, ttl: HOUR_RETENTION_MS + HOUR_MS, h: 1 });
     }
-    await this.redis.run(ADD, [this.redis.key('usage', 'mi'), this.redis.key('usage', 'hi'), this.redis.key('usage', 'life'), ...keys], [JSON.stringify(items), MAX_MS + 1, now - MINUTE_RETENTION_MS - MINUTE_MS, now - HOUR_RETENTION_MS - HOUR_MS]);
+    await this.redis.run(
+      ADD,
+      [this.redis.key('usage', 'mi'), this.redis.key('usage', 'hi'), this.redis.key('usage', 'life'), ...keys],
+      [JSON.stringify(items), MAX_MS + 1, now - MINUTE_RETENTION_MS - MINUTE_MS, now - HOUR_RETENTION_MS - HOUR_MS],
+    );
   }
 
   /**
@@ -145,8 +162,18 @@ export class RedisUsage {
       const to = q.to ?? Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
       const from = q.from ?? to - DEFAULT_SPAN_MS;
       const [minuteKeys, hourKeys, life] = await Promise.all([
-        this.redis.command<unknown[]>(['ZRANGEBYSCORE', this.redis.key('usage', 'mi'), String(from - MINUTE_MS), String(to)]),
-        this.redis.command<unknown[]>(['ZRANGEBYSCORE', this.redis.key('usage', 'hi'), String(from - HOUR_MS), String(to)]),
+        this.redis.command<unknown[]>([
+          'ZRANGEBYSCORE',
+          this.redis.key('usage', 'mi'),
+          String(from - MINUTE_MS),
+          String(to),
+        ]),
+        this.redis.command<unknown[]>([
+          'ZRANGEBYSCORE',
+          this.redis.key('usage', 'hi'),
+          String(from - HOUR_MS),
+          String(to),
+        ]),
         this.redis.command<unknown[]>(['HGETALL', this.redis.key('usage', 'life')]),
       ]);
       const bySeries = new Map<string, FileSeries>();
@@ -155,7 +182,11 @@ export class RedisUsage {
         if (!labels) return undefined;
         const id = String(field);
         let s = bySeries.get(id);
-        if (!s) bySeries.set(id, (s = { model: labels[0], keyId: labels[1], target: labels[2], lifetime: [], minutes: [], hours: [] }));
+        if (!s)
+          bySeries.set(
+            id,
+            (s = { model: labels[0], keyId: labels[1], target: labels[2], lifetime: [], minutes: [], hours: [] }),
+          );
         return s;
       };
       for (let i = 0; i + 1 < life.length; i += 2) {

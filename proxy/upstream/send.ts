@@ -44,7 +44,12 @@ export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Pr
   if (!credential) throw new UpstreamConfigError(name, 'no credential is configured');
   let authHeaders: Record<string, string>;
   try {
-    authHeaders = await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, req.signal, 'the token request did not finish in time');
+    authHeaders = await withDeadline(
+      credential.headers(),
+      CREDENTIAL_TIMEOUT_MS,
+      req.signal,
+      'the token request did not finish in time',
+    );
   } catch (err) {
     throw new UpstreamCredentialError(name, err instanceof Error ? err.message : String(err));
   }
@@ -58,5 +63,13 @@ export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Pr
     'x-ms-client-request-id': req.requestId,
   };
   const url = req.upstream.baseUrl.replace(/\/+$/, '') + req.path;
-  return callUpstream(name, { dispatcher: link.dispatcher(), url, headers, body: req.body, method: req.method, timeouts: req.timeouts, signal: req.signal });
+  return callUpstream(name, {
+    dispatcher: link.dispatcher(),
+    url,
+    headers,
+    body: req.body,
+    method: req.method,
+    timeouts: req.timeouts,
+    signal: req.signal,
+  });
 }

@@ -52,10 +52,21 @@ export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats,
 }
 
 // 'close' follows 'finish' for a complete response, and comes alone when the client left first.
-function record(usage: UsageStats, governance: GovernanceState | undefined, req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
+function record(
+  usage: UsageStats,
+  governance: GovernanceState | undefined,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  latencyMs: number,
+): void {
   const acc = accountingOf(req);
   // The same single point settles the request's limits and spend (docs/governance.md).
-  if (req.governance && governance) settleRequest(governance, req.governance, { usage: acc.tokens, price: acc.price, reachedUpstream: acc.target !== undefined });
+  if (req.governance && governance)
+    settleRequest(governance, req.governance, {
+      usage: acc.tokens,
+      price: acc.price,
+      reachedUpstream: acc.target !== undefined,
+    });
   usage.record({
     cost: costOf(acc.tokens, acc.price),
     model: acc.model ?? '(none)',

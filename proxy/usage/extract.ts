@@ -61,9 +61,11 @@ export function extractUsage(json: unknown): TokenUsage | undefined {
   // An object with none of the three counts is not a usage block we understand.
   if (prompt === undefined && completion === undefined && total === undefined) return undefined;
 
-  const cached = nested(usage, 'prompt_tokens_details', 'cached_tokens') ?? nested(usage, 'input_tokens_details', 'cached_tokens');
+  const cached =
+    nested(usage, 'prompt_tokens_details', 'cached_tokens') ?? nested(usage, 'input_tokens_details', 'cached_tokens');
   const reasoning =
-    nested(usage, 'completion_tokens_details', 'reasoning_tokens') ?? nested(usage, 'output_tokens_details', 'reasoning_tokens');
+    nested(usage, 'completion_tokens_details', 'reasoning_tokens') ??
+    nested(usage, 'output_tokens_details', 'reasoning_tokens');
   return {
     prompt: prompt ?? 0,
     completion: completion ?? 0,

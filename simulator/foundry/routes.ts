@@ -31,11 +31,12 @@ export function routeOf(method: string, rawUrl: string): Route | undefined {
   const v1 = /^\/openai\/v1\/(chat\/completions|responses|images\/generations|embeddings)$/.exec(url.pathname);
   if (v1?.[1]) return { operation: OPERATIONS[v1[1]] ?? 'chat', apiVersion: apiVersion ?? 'v1' };
   if (apiVersion === null) return undefined;
-  const classic = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|images\/generations|embeddings)$/.exec(url.pathname);
+  const classic = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|images\/generations|embeddings)$/.exec(
+    url.pathname,
+  );
   if (classic?.[1] && classic[2]) {
     return { operation: OPERATIONS[classic[2]] ?? 'chat', deployment: decodeURIComponent(classic[1]), apiVersion };
   }
   if (url.pathname === '/openai/responses') return { operation: 'responses', apiVersion };
   return undefined;
 }
-

@@ -13,8 +13,17 @@ import { chatReply } from './chat.js';
 import { isRecord } from './content.js';
 import { embeddingsReply } from './embeddings.js';
 import {
-  deploymentNotFoundError, invalidKeyError, invalidRequestError, invalidTokenError, missingKeyError,
-  promptFilteredError, resourceNotFoundError, statusError, streamOptionsError, type SimError, type SimOperation,
+  deploymentNotFoundError,
+  invalidKeyError,
+  invalidRequestError,
+  invalidTokenError,
+  missingKeyError,
+  promptFilteredError,
+  resourceNotFoundError,
+  statusError,
+  streamOptionsError,
+  type SimError,
+  type SimOperation,
 } from './errors.js';
 import { imagesReply } from './images.js';
 import { errorReply, pause, writeReply, type SimCall, type SimReply } from './reply.js';
@@ -150,7 +159,12 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
   const plain = behaviourOf('ok');
   const stored = new StoredResponses();
 
-  async function respond(req: IncomingMessage, res: ServerResponse, entry: SimRequest, hooks: { beforeSelfDestroy(): void }): Promise<void> {
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: SimRequest,
+    hooks: { beforeSelfDestroy(): void },
+  ): Promise<void> {
     const send = (reply: SimReply, behaviour: Behaviour = plain): Promise<void> => {
       tokensUsed += reply.tokens;
       entry.status = reply.kind === 'json' ? reply.status : 200;
@@ -168,14 +182,15 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     if (!isRecord(entry.body)) return send(errorReply(invalidRequestError('The request body must be a JSON object.')));
     const body = entry.body;
     const deployment = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
-    if (deployment === undefined) return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
+    if (deployment === undefined)
+      return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
     entry.deployment = deployment;
     if (deployment === MISSING_DEPLOYMENT) return send(errorReply(deploymentNotFoundError()));
 
     let scenario: Scenario;
     const header = entry.headers['x-sim-scenario'];
     try {
-      scenario = header !== undefined ? parseScenarioHeader(header) : queue.shift() ?? fallback;
+      scenario = header !== undefined ? parseScenarioHeader(header) : (queue.shift() ?? fallback);
     } catch (err) {
       return send(errorReply(invalidRequestError(`x-sim-scenario: ${(err as Error).message}`, 'x-sim-scenario')));
     }
@@ -194,11 +209,13 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
 
     if (behaviour.status) {
       const canned = statusError(behaviour.status.status, route.operation, route.apiVersion);
-      return send(errorReply({
-        status: behaviour.status.status,
-        body: behaviour.status.body ?? canned.body,
-        headers: { ...canned.headers, ...behaviour.status.headers },
-      }));
+      return send(
+        errorReply({
+          status: behaviour.status.status,
+          body: behaviour.status.body ?? canned.body,
+          headers: { ...canned.headers, ...behaviour.status.headers },
+        }),
+      );
     }
     if (behaviour.rejectStreamOptions && 'stream_options' in body) {
       return send(errorReply(streamOptionsError(behaviour.rejectStreamOptions)));
@@ -231,10 +248,18 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
       });
       requests.push(entry);
       changes.emit('change');
-      respond(req, res, entry, { beforeSelfDestroy: () => { selfDestroyed = true; } }).catch((err: unknown) => {
+      respond(req, res, entry, {
+        beforeSelfDestroy: () => {
+          selfDestroyed = true;
+        },
+      }).catch((err: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null } }));
+          res.end(
+            JSON.stringify({
+              error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null },
+            }),
+          );
         } else {
           res.destroy();
         }
@@ -256,8 +281,12 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    enqueue: (...scenarios) => { queue.push(...scenarios); },
-    setDefault: (scenario) => { fallback = scenario; },
+    enqueue: (...scenarios) => {
+      queue.push(...scenarios);
+    },
+    setDefault: (scenario) => {
+      fallback = scenario;
+    },
     waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -269,7 +298,9 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
         };
         const timer = setTimeout(() => {
           changes.off('change', check);
-          const seen = requests.map((r) => `${r.method} ${r.path} status=${r.status ?? '-'} aborted=${r.aborted} completed=${r.completed}`);
+          const seen = requests.map(
+            (r) => `${r.method} ${r.path} status=${r.status ?? '-'} aborted=${r.aborted} completed=${r.completed}`,
+          );
           reject(new Error(`waitFor: no matching request within ${timeoutMs} ms; seen: [${seen.join('; ')}]`));
         }, timeoutMs);
         changes.on('change', check);

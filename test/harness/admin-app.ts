@@ -26,14 +26,26 @@ export interface AdminApp {
 export async function startAdminApp(t: TestContext, adminAuth: Record<string, unknown>): Promise<AdminApp> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(path.join(dir, 'config.json'), JSON.stringify({ server: { adminAuth, healthKey: 'health-key-0123456789abcdef' } }));
+  await writeFile(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ server: { adminAuth, healthKey: 'health-key-0123456789abcdef' } }),
+  );
   const logs: string[] = [];
   const sink = new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString()), done()) });
   const app = buildAdmin({
     store: new ConfigStore(dir),
     caddy: new CaddyClient('localhost:1'),
     proxy: new ProxyClient('http://127.0.0.1:1'),
-    renderEnv: { adminAddress: 'localhost:1', storageRoot: path.join(dir, 'caddy'), logFile: path.join(dir, 'caddy.log'), proxyPort: 3, adminPort: 4, httpsPort: 5, httpPort: 6, dnsModules: [] },
+    renderEnv: {
+      adminAddress: 'localhost:1',
+      storageRoot: path.join(dir, 'caddy'),
+      logFile: path.join(dir, 'caddy.log'),
+      proxyPort: 3,
+      adminPort: 4,
+      httpsPort: 5,
+      httpPort: 6,
+      dnsModules: [],
+    },
     logger: pino(loggerOptions('admin', 'debug'), sink),
   });
   t.after(() => app.close());

@@ -31,7 +31,11 @@ export function startLoad(concurrency: number, send: (i: number) => Promise<unkn
         await send(i);
         outcomes.push({ status: 200, at: Date.now() });
       } catch (err) {
-        outcomes.push(err instanceof OpenAI.APIError && err.status !== undefined ? { status: err.status, at: Date.now(), error: err.message } : { status: 0, at: Date.now(), error: err instanceof Error ? err.message : String(err) });
+        outcomes.push(
+          err instanceof OpenAI.APIError && err.status !== undefined
+            ? { status: err.status, at: Date.now(), error: err.message }
+            : { status: 0, at: Date.now(), error: err instanceof Error ? err.message : String(err) },
+        );
       }
     }
   };

@@ -45,13 +45,46 @@ export async function startRedis(t: Pick<TestContext, 'after'>, opts: RedisServe
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-redis-'));
   const port = await freePort();
   const logFile = path.join(dir, 'redis.log');
-  const tlsArgs = opts.tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.certFile, '--tls-key-file', opts.tls.keyFile, '--tls-ca-cert-file', opts.tls.caFile, '--tls-auth-clients', 'no'] : ['--port', String(port)];
-  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', '', ...tlsArgs, ...(opts.args ?? [])];
+  const tlsArgs = opts.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        opts.tls.certFile,
+        '--tls-key-file',
+        opts.tls.keyFile,
+        '--tls-ca-cert-file',
+        opts.tls.caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--logfile',
+    '',
+    ...tlsArgs,
+    ...(opts.args ?? []),
+  ];
   let child: Child | undefined;
   const url = opts.tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`;
   const tlsCa = opts.tls ? await fs.readFile(opts.tls.caFile, 'utf8') : undefined;
   const command = async (cmd: string[], password?: string) => {
-    const client = createClient({ url, RESP: 2, ...(password ? { password } : {}), socket: { reconnectStrategy: false, connectTimeout: 2000, ...(tlsCa ? { tls: true as const, ca: tlsCa } : {}) } });
+    const client = createClient({
+      url,
+      RESP: 2,
+      ...(password ? { password } : {}),
+      socket: { reconnectStrategy: false, connectTimeout: 2000, ...(tlsCa ? { tls: true as const, ca: tlsCa } : {}) },
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -61,9 +94,23 @@ export async function startRedis(t: Pick<TestContext, 'after'>, opts: RedisServe
     }
   };
   const start = async () => {
-    child = startChild({ name: 'redis-server', command: REDIS_SERVER_BIN, args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, logFile });
+    child = startChild({
+      name: 'redis-server',
+      command: REDIS_SERVER_BIN,
+      args,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      logFile,
+    });
     const password = opts.args?.[opts.args.indexOf('--requirepass') + 1];
-    await readyOrExit(child, waitUntil(async () => String(await command(['PING'], opts.args?.includes('--requirepass') ? password : undefined)) === 'PONG', 10_000, `redis-server on port ${port}`));
+    await readyOrExit(
+      child,
+      waitUntil(
+        async () =>
+          String(await command(['PING'], opts.args?.includes('--requirepass') ? password : undefined)) === 'PONG',
+        10_000,
+        `redis-server on port ${port}`,
+      ),
+    );
   };
   await start();
   t.after(async () => {

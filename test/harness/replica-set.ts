@@ -25,7 +25,14 @@ import { SharedRedis } from '../../common/redis/shared-redis.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startIdentitySimulator } from '../../simulator/identity.js';
 import { ADMIN_PASSWORD, ADMIN_USER, basic } from './admin-stack.js';
-import { CADDY_BIN, caddyPorts, launchCaddy, localRootCa, type CaddyPorts, type CaddyProcess } from './caddy-process.js';
+import {
+  CADDY_BIN,
+  caddyPorts,
+  launchCaddy,
+  localRootCa,
+  type CaddyPorts,
+  type CaddyProcess,
+} from './caddy-process.js';
 import { isRunning, readyOrExit, signalChild, startService, stopChild, type Child } from './child.js';
 import { loopbackSdk } from './loopback-tls.js';
 import { freePort, waitUntil } from './ports.js';
@@ -97,8 +104,17 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   server.adminAuth = { enabled: true, username: ADMIN_USER, passwordHash: await hashPassword(ADMIN_PASSWORD) };
   server.caddy = { domain: 'localhost' };
   server.sharedState = { redis: { url: redis.url } };
-  (config.upstreams as unknown[]).push({ name: 'a', baseUrl: a.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } }, { name: 'b', baseUrl: b.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } });
-  (config.models as unknown[]).push({ id: 'pool', targets: [{ upstream: 'a', targetModel: 'dep-a', priority: 0 }, { upstream: 'b', targetModel: 'dep-b', priority: 1 }] });
+  (config.upstreams as unknown[]).push(
+    { name: 'a', baseUrl: a.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },
+    { name: 'b', baseUrl: b.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },
+  );
+  (config.models as unknown[]).push({
+    id: 'pool',
+    targets: [
+      { upstream: 'a', targetModel: 'dep-a', priority: 0 },
+      { upstream: 'b', targetModel: 'dep-b', priority: 1 },
+    ],
+  });
   opts.configure?.(config);
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
   const valid = validateConfig(config);
@@ -132,17 +148,37 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
     };
     const internalUrl = `http://127.0.0.1:${internalPort}`;
     const startProxy = async () => {
-      const child = startService({ name: `proxy-${i}`, main: 'proxy/main.js', env, logFile: path.join(runDir, 'proxy.log') });
+      const child = startService({
+        name: `proxy-${i}`,
+        main: 'proxy/main.js',
+        env,
+        logFile: path.join(runDir, 'proxy.log'),
+      });
       t.after(() => stopChild(child, 3_000));
-      await readyOrExit(child, waitUntil(async () => {
-        const res = await fetch(`${internalUrl}/internal/targets`);
-        return res.ok && ((await res.json()) as { sharedState?: string }).sharedState === 'ok';
-      }, 20_000, `proxy ${i} with shared state ok`));
+      await readyOrExit(
+        child,
+        waitUntil(
+          async () => {
+            const res = await fetch(`${internalUrl}/internal/targets`);
+            return res.ok && ((await res.json()) as { sharedState?: string }).sharedState === 'ok';
+          },
+          20_000,
+          `proxy ${i} with shared state ok`,
+        ),
+      );
       return child;
     };
     const renderEnv: CaddyRenderEnv = {
-      adminAddress: env.CADDY_ADMIN!, storageRoot: path.join(dataDir, 'caddy'), logFile: path.join(runDir, 'caddy.log'),
-      proxyPort, adminPort, httpsPort: ports.httpsPort, httpPort: ports.httpPort, bindAddress: '127.0.0.1', dnsModules: [], withAdmin: i === 0,
+      adminAddress: env.CADDY_ADMIN!,
+      storageRoot: path.join(dataDir, 'caddy'),
+      logFile: path.join(runDir, 'caddy.log'),
+      proxyPort,
+      adminPort,
+      httpsPort: ports.httpsPort,
+      httpPort: ports.httpPort,
+      bindAddress: '127.0.0.1',
+      dnsModules: [],
+      withAdmin: i === 0,
     };
     renderEnvs.push(renderEnv);
     const caddyfile = i === 0 ? path.join(dataDir, 'Caddyfile') : path.join(runDir, 'Caddyfile');
@@ -153,13 +189,24 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
     // Replica 0's Caddy creates the local CA in the shared storage before the others start.
     if (i === 0) await localRootCa(renderEnv.storageRoot);
     const replica: Replica = {
-      index: i, runDir, caddyPorts: ports, proxyPort, internalUrl, caddy, proxy,
+      index: i,
+      runDir,
+      caddyPorts: ports,
+      proxyPort,
+      internalUrl,
+      caddy,
+      proxy,
       async restartProxy() {
         replica.proxy = await startProxy();
       },
     };
     if (i > 0) {
-      const follower = startService({ name: `follower-${i}`, main: 'admin/replica-main.js', env, logFile: path.join(runDir, 'follower.log') });
+      const follower = startService({
+        name: `follower-${i}`,
+        main: 'admin/replica-main.js',
+        env,
+        logFile: path.join(runDir, 'follower.log'),
+      });
       t.after(() => stopChild(follower, 3_000));
       replica.follower = follower;
     }
@@ -168,7 +215,10 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   const ca = await localRootCa(path.join(dataDir, 'caddy'));
 
   const log = pino({ level: 'warn' });
-  const announcer = await SharedRedis.open({ url: redis.url, auth: 'none', keyPrefix: 'gw:', timeoutMs: 1000 }, { log: pino({ level: 'silent' }), name: 'test-admin' });
+  const announcer = await SharedRedis.open(
+    { url: redis.url, auth: 'none', keyPrefix: 'gw:', timeoutMs: 1000 },
+    { log: pino({ level: 'silent' }), name: 'test-admin' },
+  );
   t.after(() => announcer.close());
   const admin = buildAdmin({
     store: new ConfigStore(dataDir),
@@ -186,8 +236,24 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   const clients: Array<{ close: () => Promise<void> }> = [];
   t.after(() => Promise.all(clients.map((c) => c.close())));
   return {
-    dataDir, redis, a, b, replicas, ca, admin,
-    api: (method, url, body, headers) => admin.inject({ method: method as 'GET', url, headers: { authorization: basic(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) }),
+    dataDir,
+    redis,
+    a,
+    b,
+    replicas,
+    ca,
+    admin,
+    api: (method, url, body, headers) =>
+      admin.inject({
+        method: method as 'GET',
+        url,
+        headers: {
+          authorization: basic(),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      }),
     sdk(i, key) {
       const c = loopbackSdk('localhost', replicas[i]!.caddyPorts.httpsPort, key, ca);
       clients.push(c);

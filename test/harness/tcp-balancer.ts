@@ -25,7 +25,7 @@ export async function startTcpBalancer(t: TestContext, backends: number[]): Prom
     client.pause();
     const tryFrom = (attempt: number) => {
       if (attempt >= backends.length) return client.destroy();
-      const port = backends[(next++) % backends.length]!;
+      const port = backends[next++ % backends.length]!;
       const upstream = net.connect({ host: '127.0.0.1', port });
       let connected = false;
       upstream.once('error', () => {

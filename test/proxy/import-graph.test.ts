@@ -10,7 +10,9 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PROXY = path.join(ROOT, 'proxy');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+  );
 }
 
 /** proxy/-relative file → the proxy/-relative files it imports (type-only imports included). */
@@ -47,12 +49,22 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 const graph = importGraph();
-const importers = (pattern: RegExp) => [...graph].flatMap(([file, deps]) => deps.filter((d) => pattern.test(d)).map((d) => `${file} → ${d}`));
+const importers = (pattern: RegExp) =>
+  [...graph].flatMap(([file, deps]) => deps.filter((d) => pattern.test(d)).map((d) => `${file} → ${d}`));
 
 test('the reader sees the imports it should (so the rules below can fail)', () => {
   assert.ok((graph.get('app.ts') ?? []).includes('relay/relay.ts'));
   assert.ok((graph.get('targets/failover.ts') ?? []).includes('upstream/read-body.ts'));
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), [['a', 'b', 'c', 'a']]);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c', 'a']],
+  );
 });
 
 test('no import cycles in proxy/', () => {
@@ -61,12 +73,19 @@ test('no import cycles in proxy/', () => {
 
 test('layers: upstream/ imports no targets/, relay/ or routes/; targets/ no relay/ or routes/', () => {
   const upward = [...graph].flatMap(([file, deps]) => {
-    const above = file.startsWith('upstream/') ? /^(targets|relay|routes)\// : file.startsWith('targets/') ? /^(relay|routes)\// : undefined;
+    const above = file.startsWith('upstream/')
+      ? /^(targets|relay|routes)\//
+      : file.startsWith('targets/')
+        ? /^(relay|routes)\//
+        : undefined;
     return above ? deps.filter((d) => above.test(d)).map((d) => `${file} → ${d}`) : [];
   });
   assert.deepEqual(upward, []);
 });
 
-test('only app.ts imports the routes and the relay\'s hub', () => {
-  assert.deepEqual(importers(/^routes\/|^relay\/relay\.ts$/).filter((edge) => !edge.startsWith('app.ts → ')), []);
+test("only app.ts imports the routes and the relay's hub", () => {
+  assert.deepEqual(
+    importers(/^routes\/|^relay\/relay\.ts$/).filter((edge) => !edge.startsWith('app.ts → ')),
+    [],
+  );
 });

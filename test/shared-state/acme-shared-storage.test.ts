@@ -19,7 +19,12 @@ test('two Caddys sharing certificate storage place one ACME order and serve the 
   const root = await pebble.issuingRoot();
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-shared-acme-'));
   t.after(() => fs.rm(base, { recursive: true, force: true }));
-  const valid = validateConfig({ server: { healthKey: HEALTH_KEY, caddy: { domain: 'proxy.test', acme: { ca: pebble.directoryUrl, caRoot: pebble.tlsCaFile } } } });
+  const valid = validateConfig({
+    server: {
+      healthKey: HEALTH_KEY,
+      caddy: { domain: 'proxy.test', acme: { ca: pebble.directoryUrl, caRoot: pebble.tlsCaFile } },
+    },
+  });
   assert.ok(valid.ok);
   const storageRoot = path.join(base, 'shared-caddy-storage');
   const [proxyPort, adminPort] = [await freePort(), await freePort()];
@@ -29,7 +34,18 @@ test('two Caddys sharing certificate storage place one ACME order and serve the 
       await fs.mkdir(dir);
       const ports = await caddyPorts();
       const file = path.join(dir, 'Caddyfile');
-      const env = { adminAddress: `localhost:${ports.adminPort}`, storageRoot, logFile: path.join(dir, 'caddy.log'), proxyPort, adminPort, httpsPort: ports.httpsPort, httpPort: ports.httpPort, bindAddress: '127.0.0.1', dnsModules: [], withAdmin: false };
+      const env = {
+        adminAddress: `localhost:${ports.adminPort}`,
+        storageRoot,
+        logFile: path.join(dir, 'caddy.log'),
+        proxyPort,
+        adminPort,
+        httpsPort: ports.httpsPort,
+        httpPort: ports.httpPort,
+        bindAddress: '127.0.0.1',
+        dnsModules: [],
+        withAdmin: false,
+      };
       await fs.writeFile(file, renderCaddyfile(valid.config, env), { mode: 0o600 });
       return { dir, file, ports };
     }),
@@ -42,10 +58,14 @@ test('two Caddys sharing certificate storage place one ACME order and serve the 
   }
   const served: string[] = [];
   for (const [i, r] of replicas.entries()) {
-    await waitUntil(async () => {
-      served[i] = await servedFingerprint(r.ports.httpsPort, 'proxy.test', root);
-      return true;
-    }, 60_000, `replica ${i} to serve a pebble certificate for proxy.test`);
+    await waitUntil(
+      async () => {
+        served[i] = await servedFingerprint(r.ports.httpsPort, 'proxy.test', root);
+        return true;
+      },
+      60_000,
+      `replica ${i} to serve a pebble certificate for proxy.test`,
+    );
   }
   assert.equal(served[0], served[1]);
   assert.equal(await pebble.orders(), 1);

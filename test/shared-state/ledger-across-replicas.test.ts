@@ -13,10 +13,20 @@ import { waitUntil } from '../harness/ports.js';
 const log = pino({ level: 'silent' });
 
 async function replicas(url: string, n: number): Promise<{ ledgers: RedisLedger[]; close: () => Promise<void> }> {
-  const conns = await Promise.all(Array.from({ length: n }, () => SharedRedis.open({ url, auth: 'none', keyPrefix: 'ledger-test:', timeoutMs: 2000 }, { log, name: 'test' })));
+  const conns = await Promise.all(
+    Array.from({ length: n }, () =>
+      SharedRedis.open({ url, auth: 'none', keyPrefix: 'ledger-test:', timeoutMs: 2000 }, { log, name: 'test' }),
+    ),
+  );
   await waitUntil(async () => conns.every((c) => c.healthy), 10_000, 'every connection to be ok');
   const ledgers = conns.map((c) => new RedisLedger(c, log, () => n));
-  return { ledgers, close: async () => { for (const l of ledgers) await l.close(); for (const c of conns) await c.close(); } };
+  return {
+    ledgers,
+    close: async () => {
+      for (const l of ledgers) await l.close();
+      for (const c of conns) await c.close();
+    },
+  };
 }
 
 const key = (limits: ScopePlan['limits']): ScopePlan => ({ scope: 'key:alice', label: 'key "alice"', limits });
@@ -34,15 +44,26 @@ test('120 requests racing over three replicas for 10 requests per minute: exactl
   assert.equal(refused.refusal.limit, 'requestsPerMinute');
   assert.equal(refused.refusal.code, 'rate_limit_exceeded');
   assert.ok(refused.refusal.retryAfterMs > 0 && refused.refusal.retryAfterMs <= 60_000);
-  assert.deepEqual(refused.view.requests && { limit: refused.view.requests.limit, remaining: refused.view.requests.remaining }, { limit: 10, remaining: 0 });
+  assert.deepEqual(
+    refused.view.requests && { limit: refused.view.requests.limit, remaining: refused.view.requests.remaining },
+    { limit: 10, remaining: 0 },
+  );
 });
 
 test('a team limit shared by two keys is exact across replicas, and a refused request reserves nothing', async (t) => {
   const redis = await startRedis(t);
   const { ledgers, close } = await replicas(redis.url, 2);
   t.after(close);
-  const alice: AdmissionPlan = { keyId: 'alice', scopes: [key({ tokensPerMinute: 1000 }), team({ tokensPerDay: 500 })], tokens: 100 };
-  const bob: AdmissionPlan = { keyId: 'bob', scopes: [{ scope: 'key:bob', label: 'key "bob"', limits: {} }, team({ tokensPerDay: 500 })], tokens: 100 };
+  const alice: AdmissionPlan = {
+    keyId: 'alice',
+    scopes: [key({ tokensPerMinute: 1000 }), team({ tokensPerDay: 500 })],
+    tokens: 100,
+  };
+  const bob: AdmissionPlan = {
+    keyId: 'bob',
+    scopes: [{ scope: 'key:bob', label: 'key "bob"', limits: {} }, team({ tokensPerDay: 500 })],
+    tokens: 100,
+  };
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => ledgers[i % 2]!.admit(i % 3 ? alice : bob)));
   assert.equal(results.filter((r) => r.ok).length, 5);
   const refusal = results.find((r) => !r.ok);
@@ -57,7 +78,11 @@ test('settling replaces the reservation with the tokens used, once, and frees th
   const redis = await startRedis(t);
   const { ledgers, close } = await replicas(redis.url, 2);
   t.after(close);
-  const plan: AdmissionPlan = { keyId: 'alice', scopes: [key({ tokensPerMinute: 1000, tokensPerDay: 10_000, maxConcurrent: 1 })], tokens: 400 };
+  const plan: AdmissionPlan = {
+    keyId: 'alice',
+    scopes: [key({ tokensPerMinute: 1000, tokensPerDay: 10_000, maxConcurrent: 1 })],
+    tokens: 400,
+  };
   const first = await ledgers[0]!.admit(plan);
   assert.ok(first.ok);
   const second = await ledgers[1]!.admit(plan);
@@ -67,7 +92,16 @@ test('settling replaces the reservation with the tokens used, once, and frees th
   await ledgers[0]!.settle(first.ticket, { tokens: 150, cost: 0.25 });
   await ledgers[1]!.refresh();
   const u = ledgers[1]!.view().scopes['key:alice'];
-  assert.deepEqual(u && { tokensLastMinute: u.tokensLastMinute, tokensToday: u.tokensToday, inFlight: u.inFlight, spendToday: u.spendToday, spendTotal: u.spendTotal }, { tokensLastMinute: 150, tokensToday: 150, inFlight: 0, spendToday: 0.25, spendTotal: 0.25 });
+  assert.deepEqual(
+    u && {
+      tokensLastMinute: u.tokensLastMinute,
+      tokensToday: u.tokensToday,
+      inFlight: u.inFlight,
+      spendToday: u.spendToday,
+      spendTotal: u.spendTotal,
+    },
+    { tokensLastMinute: 150, tokensToday: 150, inFlight: 0, spendToday: 0.25, spendTotal: 0.25 },
+  );
   const third = await ledgers[1]!.admit(plan);
   assert.ok(third.ok);
   assert.equal(third.ticket.view.tokens?.remaining, 1000 - 150 - 400);

@@ -30,13 +30,19 @@ test('rediss:// with an access key connects; a wrong key stays degraded and fail
   assert.match(redis.url, /^rediss:\/\//);
   const tlsCa = await fs.readFile(tls.caFile, 'utf8');
 
-  const good = await SharedRedis.open({ url: redis.url, auth: 'accessKey', accessKey: ADMIN_PASSWORD, keyPrefix: 'gw:', timeoutMs: 1000 }, { log, name: 'test', tlsCa });
+  const good = await SharedRedis.open(
+    { url: redis.url, auth: 'accessKey', accessKey: ADMIN_PASSWORD, keyPrefix: 'gw:', timeoutMs: 1000 },
+    { log, name: 'test', tlsCa },
+  );
   t.after(() => good.close());
   await waitUntil(async () => good.healthy, 10_000, 'the TLS connection to be ok');
   assert.equal(await good.command(['SET', good.key('probe'), 'yes']), 'OK');
   assert.equal(await redis.command(['GET', 'gw:{gw}:probe'], ADMIN_PASSWORD), 'yes');
 
-  const wrong = await SharedRedis.open({ url: redis.url, auth: 'accessKey', accessKey: 'not-the-key', keyPrefix: 'gw:', timeoutMs: 1000 }, { log, name: 'test', tlsCa });
+  const wrong = await SharedRedis.open(
+    { url: redis.url, auth: 'accessKey', accessKey: 'not-the-key', keyPrefix: 'gw:', timeoutMs: 1000 },
+    { log, name: 'test', tlsCa },
+  );
   t.after(() => wrong.close());
   assert.equal(await reached(async () => wrong.healthy, 1_500), false);
   await assert.rejects(wrong.command(['GET', 'x']), SharedStateUnavailable);
@@ -64,17 +70,22 @@ test('Entra ID: the managed identity token is the password and is renewed on the
     async getToken(scope): Promise<AccessToken | null> {
       scopes.push(String(scope));
       const token = await real.getToken(scope);
-      if (token) await adminCommand(['ACL', 'SETUSER', clientId, 'on', 'resetpass', `>${token.token}`, '~*', '&*', '+@all']);
+      if (token)
+        await adminCommand(['ACL', 'SETUSER', clientId, 'on', 'resetpass', `>${token.token}`, '~*', '&*', '+@all']);
       return token;
     },
   };
-  const shared = await SharedRedis.open({ url: redis.url, auth: 'entra', clientId, keyPrefix: 'gw:', timeoutMs: 1000 }, { log, name: 'test', credential });
+  const shared = await SharedRedis.open(
+    { url: redis.url, auth: 'entra', clientId, keyPrefix: 'gw:', timeoutMs: 1000 },
+    { log, name: 'test', credential },
+  );
   t.after(() => shared.close());
   await waitUntil(async () => shared.healthy, 10_000, 'the Entra-authenticated connection to be ok');
   assert.equal(await shared.command(['ACL', 'WHOAMI']), clientId);
   assert.deepEqual([...new Set(scopes)], [REDIS_SCOPE]);
 
-  const authCalls = async () => Number(/cmdstat_auth:calls=(\d+)/.exec(String(await adminCommand(['INFO', 'commandstats'])))?.[1] ?? 0);
+  const authCalls = async () =>
+    Number(/cmdstat_auth:calls=(\d+)/.exec(String(await adminCommand(['INFO', 'commandstats'])))?.[1] ?? 0);
   const before = await authCalls();
   await waitUntil(async () => (await authCalls()) > before, 15_000, 'a renewed token to be sent with AUTH');
   // The old token no longer works anywhere; the connection still does, authenticated with the new one.
@@ -84,8 +95,13 @@ test('Entra ID: the managed identity token is the password and is renewed on the
   assert.ok(identity.tokensIssued.length >= 2);
 });
 
-test('the Entra user name is the token\'s object id', () => {
+test("the Entra user name is the token's object id", () => {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  assert.equal(objectIdOf(`${part({ alg: 'RS256' })}.${part({ oid: '5f0c8a1e-0000-4000-8000-000000000001', aud: 'https://redis.azure.com' })}.sig`), '5f0c8a1e-0000-4000-8000-000000000001');
+  assert.equal(
+    objectIdOf(
+      `${part({ alg: 'RS256' })}.${part({ oid: '5f0c8a1e-0000-4000-8000-000000000001', aud: 'https://redis.azure.com' })}.sig`,
+    ),
+    '5f0c8a1e-0000-4000-8000-000000000001',
+  );
   assert.equal(objectIdOf('sim-mi-opaque'), undefined);
 });

@@ -16,7 +16,11 @@ test('a paused Redis: requests are served with local counters, /readyz says degr
     },
   });
   t.after(() => redis.resume());
-  const readyz = async () => (await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })).json() as Promise<{ status: string; sharedState: string }>;
+  const readyz = async () =>
+    (await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })).json() as Promise<{
+      status: string;
+      sharedState: string;
+    }>;
   await waitUntil(async () => (await readyz()).sharedState === 'ok', 10_000, 'shared state ok');
   assert.equal((await h.postChat(HELLO)).status, 200);
 
@@ -25,7 +29,10 @@ test('a paused Redis: requests are served with local counters, /readyz says degr
   for (let i = 0; i < 5; i++) statuses.push((await h.postChat(HELLO)).status);
   assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
   const degraded = await readyz();
-  assert.deepEqual({ status: degraded.status, sharedState: degraded.sharedState }, { status: 'ready', sharedState: 'degraded' });
+  assert.deepEqual(
+    { status: degraded.status, sharedState: degraded.sharedState },
+    { status: 'ready', sharedState: 'degraded' },
+  );
   const metrics = await (await fetch(`${h.internalUrl}/metrics`)).text();
   assert.match(metrics, /^gateway_shared_state_degraded 1$/m);
 

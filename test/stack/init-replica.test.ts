@@ -19,7 +19,13 @@ test('replica init waits for config.json, renders RUN_DIR/Caddyfile without /adm
   const init = runReplicaInit({ runtime: readRuntimeEnv(env), env, dnsModules: [], log: pino({ level: 'silent' }) });
   // The admin writes config.json a moment later, as on a fresh share.
   await new Promise((r) => setTimeout(r, 300));
-  const config = { server: { healthKey: HEALTH_KEY, adminAuth: { enabled: true, username: 'ops', password: 'x'.repeat(16) }, caddy: { domain: 'gw.example.com' } } };
+  const config = {
+    server: {
+      healthKey: HEALTH_KEY,
+      adminAuth: { enabled: true, username: 'ops', password: 'x'.repeat(16) },
+      caddy: { domain: 'gw.example.com' },
+    },
+  };
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(config));
   const caddyfile = await init;
   assert.equal(caddyfile, path.join(base, 'run', 'Caddyfile'));

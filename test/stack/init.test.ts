@@ -28,7 +28,12 @@ const ORIGINAL_CADDYFILE = `proxy.example.com {
 
 async function tempDirs() {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-init-'));
-  const env = { DATA_DIR: path.join(base, 'data'), RUN_DIR: path.join(base, 'run'), HTTPS_PORT: '18443', HTTP_PORT: '18080' };
+  const env = {
+    DATA_DIR: path.join(base, 'data'),
+    RUN_DIR: path.join(base, 'run'),
+    HTTPS_PORT: '18443',
+    HTTP_PORT: '18080',
+  };
   return { base, env, runtime: readRuntimeEnv(env) };
 }
 
@@ -89,7 +94,10 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.equal(config.apiKeys[0]?.key, undefined);
   assert.match(config.apiKeys[0]?.keyHash ?? '', /^sha256:/);
   assert.equal(new KeyRing(config).identify('CHANGEME')?.kind, 'client', 'the original client key still authenticates');
-  assert.deepEqual(config.models.map((m) => m.id), ['gpt-5-mini', 'gpt-5.2-codex']);
+  assert.deepEqual(
+    config.models.map((m) => m.id),
+    ['gpt-5-mini', 'gpt-5.2-codex'],
+  );
   assert.equal(config.server.caddy.domain, 'proxy.example.com');
   assert.equal(result.legacyCaddyfile, path.join(d.env.DATA_DIR, 'Caddyfile.legacy'));
   assert.equal(await fs.readFile(result.legacyCaddyfile!, 'utf8'), ORIGINAL_CADDYFILE);
@@ -97,7 +105,10 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.ok(rendered.includes('health_headers'));
   assert.ok(!rendered.includes('flush_interval'));
   assert.ok(!rendered.includes('encode'));
-  assert.ok(await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8').then((b) => b.includes('"CHANGEME"')), 'the original is kept as a backup');
+  assert.ok(
+    await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8').then((b) => b.includes('"CHANGEME"')),
+    'the original is kept as a backup',
+  );
 });
 
 test('SIMULATOR=1 adds the simulator upstream and demo models once; without it nothing is added', async (t) => {
@@ -109,8 +120,14 @@ test('SIMULATOR=1 adds the simulator upstream and demo models once; without it n
   await init(d, { SIMULATOR: '1', SIM_PORT: '4555' });
   await init(d, { SIMULATOR: '1', SIM_PORT: '4555' });
   ({ config } = await loadConfigFile(path.join(d.env.DATA_DIR, 'config.json')));
-  assert.deepEqual(config.upstreams.map((u) => [u.name, u.baseUrl]), [['simulator', 'http://127.0.0.1:4555']]);
-  assert.deepEqual(config.models.map((m) => m.id), ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-small', 'gpt-image-1']);
+  assert.deepEqual(
+    config.upstreams.map((u) => [u.name, u.baseUrl]),
+    [['simulator', 'http://127.0.0.1:4555']],
+  );
+  assert.deepEqual(
+    config.models.map((m) => m.id),
+    ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-small', 'gpt-image-1'],
+  );
 });
 
 test('an invalid config stops init with every problem, and nothing is written', async (t) => {
