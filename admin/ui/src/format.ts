@@ -40,12 +40,12 @@ export function ms(n: number | null | undefined): string {
   return `${num(n / 3_600_000, 1)} h`;
 }
 
-/** A date and time, medium length. */
-export function dateTime(v: string | number | Date | null | undefined): string {
+/** A date and time, medium length (with seconds when asked: audit entries). */
+export function dateTime(v: string | number | Date | null | undefined, seconds = false): string {
   if (v === null || v === undefined || v === '') return '—';
   const d = v instanceof Date ? v : new Date(v);
   if (Number.isNaN(d.getTime())) return String(v);
-  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' }).format(d);
 }
 
 /** A time of day with seconds (log lines). */
@@ -79,4 +79,16 @@ export function relative(v: string | number | Date | null | undefined): string {
 /** "3 days" left (certificates). */
 export function daysLeft(n: number | undefined): string {
   return n === undefined ? '—' : t('fmt.daysLeft', { n: num(n) });
+}
+
+/** An amount of money in `currency` (ISO 4217), e.g. "$12.34"; an unknown code is written after the number. */
+export function money(n: number | null | undefined, currency: string): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  // Sub-cent spend (a few requests) would round to 0.00; show up to four decimals then.
+  const digits = n !== 0 && Math.abs(n) < 0.01 ? 4 : 2;
+  try {
+    return new Intl.NumberFormat(lang(), { style: 'currency', currency, maximumFractionDigits: digits }).format(n);
+  } catch {
+    return `${num(n, digits)} ${currency}`;
+  }
 }

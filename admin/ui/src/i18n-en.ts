@@ -1,5 +1,7 @@
+import { enGovernance } from './i18n-governance-en.js';
+
 /** English texts of the admin UI (the reference table: every key here must exist in Chinese). */
-export const en = {
+const base = {
   'shell.brand': 'Foundry Gateway',
   'shell.menu': 'Menu',
   'shell.nav': 'Main',
@@ -175,8 +177,8 @@ export const en = {
   'usage.allModels': 'All models',
   'usage.allKeys': 'All keys',
   'usage.auto': 'Refresh every 10 s',
-  'usage.csv': 'Export CSV',
-  'usage.meta': '{n} requests in range · {res} · updated {time}',
+  'usage.csv': 'Download CSV',
+  'usage.meta': '{n} requests in range · cost {cost} · {res} · updated {time}',
   'usage.perMinute': 'per-minute buckets',
   'usage.perHour': 'per-hour buckets',
   'usage.noData': 'No requests in this range',
@@ -297,7 +299,8 @@ export const en = {
   'auth.authorityHost': 'Authority host',
   'auth.authorityHostHelp': 'Only for sovereign clouds, e.g. https://login.chinacloudapi.cn',
 
-  'keys.lead': 'Client keys for the OpenAI-compatible API. The gateway stores only a hash: a key is shown once, when it is created.',
+  'keys.lead':
+    'Client keys for the OpenAI-compatible API, with their team, limits and budget. The gateway stores only a hash: a key is shown once, when it is created or rotated.',
   'keys.createTitle': 'Create a key',
   'keys.label': 'Label',
   'keys.labelPlaceholder': 'e.g. data-science team',
@@ -495,6 +498,9 @@ export const en = {
   'settings.passwordHelp': 'Stored as a scrypt hash; use at least 12 characters.',
   'settings.passwordShort': 'Use at least 12 characters.',
 } as const;
+
+/** Every English text: the pages above, and the governance pages' (their own file). */
+export const en = { ...base, ...enGovernance } as const;
 
 /** A message key. */
 export type MsgKey = keyof typeof en;
