@@ -53,7 +53,7 @@ export function governanceFields(values: GovernanceValues, currency: string, tea
       h('p', { class: 'help' }, t(teamNote ? 'gov.limitsHelpKey' : 'gov.limitsHelpTeam')),
       h(
         'div',
-        { class: 'form-grid' },
+        { class: 'form-grid pairs' },
         limits.map(({ name, input }) => plainField(`/limits/${name}`, t(LABELS[name]), input, { size: 'sm' })),
       ),
     ),
@@ -64,7 +64,7 @@ export function governanceFields(values: GovernanceValues, currency: string, tea
       h('p', { class: 'help' }, t('gov.budgetHelp')),
       h(
         'div',
-        { class: 'form-grid' },
+        { class: 'form-grid pairs' },
         plainField('/budget/amount', t('gov.amount'), amount, { size: 'sm', unit: currency }),
         plainField('/budget/period', t('gov.period'), period, { size: 'sm' }),
         plainField('/budget/alertAt', t('gov.alerts'), alerts, { size: 'sm', unit: '%', help: t('gov.alertsHelp') }),

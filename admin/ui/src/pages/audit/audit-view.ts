@@ -47,7 +47,7 @@ function AuditView(_: null, self: Self<{ view: AuditState }>): Child {
               t('audit.changed'),
             ],
             entries.map(row),
-            { class: 'audit-table' },
+            { class: 'audit-table', stackOnPhone: true },
           ),
         ]
       : empty(t('audit.none')),

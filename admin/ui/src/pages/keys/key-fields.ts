@@ -47,12 +47,12 @@ export function keyFields(values: KeyValues, creating: boolean, fold: boolean): 
         { class: 'form-grid' },
         plainField('/label', t('keys.label'), label, { size: 'md' }),
         creating ? plainField('/id', t('keys.idOptional'), id, { size: 'md', help: t('keys.idHelp') }) : null,
+        plainField('/owner', t('keys.owner'), owner, { size: 'md' }),
       ),
       h(
         'div',
         { class: 'form-grid' },
         plainField('/team', t('keys.team'), team, { size: 'md' }),
-        plainField('/owner', t('keys.owner'), owner, { size: 'md' }),
         plainField('/tags', t('keys.tags'), tags, { size: 'md', help: t('keys.tagsHelp') }),
         plainField('/expiresAt', t('keys.expires'), expires, { size: 'md', help: t('keys.expiresHelp') }),
       ),

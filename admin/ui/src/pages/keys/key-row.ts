@@ -1,4 +1,4 @@
-/** One key in the list: who it is for, its state, expiry, last use, spend this month, limits and its buttons. */
+/** One key in the list: who it is for, its state and expiry, last use, spend this month, limits and its buttons. */
 import { isRecord } from '../../api.js';
 import { badge } from '../../components/status.js';
 import { h, type Child } from '../../dom.js';
@@ -36,6 +36,7 @@ function who(k: Json): Child {
 }
 
 function state(k: Json): Child {
+  const expired = k.expired === true;
   return h(
     'div',
     { class: 'cell-stack' },
@@ -43,8 +44,11 @@ function state(k: Json): Child {
       'span',
       null,
       k.status === 'disabled' ? badge(t('keys.revoked'), 'muted') : badge(t('keys.active'), 'ok'),
-      k.expired === true ? badge(t('keys.expired'), 'error') : null,
+      expired ? badge(t('keys.expired'), 'error') : null,
     ),
+    typeof k.expiresAt === 'string'
+      ? h('span', { class: 'small' }, t(expired ? 'keys.expiredOn' : 'keys.expiresOn', { when: dateTime(k.expiresAt) }))
+      : null,
     typeof k.previousSecretValidUntil === 'string'
       ? h('span', { class: 'small muted' }, t('keys.previousShort', { when: dateTime(k.previousSecretValidUntil) }))
       : null,
@@ -83,7 +87,6 @@ export function keyRow(k: Json, actions: KeyActions, currency: string): Child[] 
     who(k),
     models ? chips(models) : none(t('keys.allModels')),
     state(k),
-    typeof k.expiresAt === 'string' ? dateTime(k.expiresAt) : none(t('keys.never')),
     lastUsed(k),
     usage && typeof usage.spendThisMonth === 'number' ? money(usage.spendThisMonth, currency) : none(),
     summary ? h('span', { class: 'small' }, summary) : none(t('keys.noLimits')),
