@@ -27,11 +27,18 @@ export async function startBrowser(t: { after: (fn: () => unknown) => void }): P
   return browser;
 }
 
-/** A laptop-sized page logged in as `username`, in English, without animations; `errors` collects page errors. */
-export async function loggedInPage(browser: Browser, username: string, password: string, errors: string[]): Promise<Page> {
+/**
+ * A laptop-sized page logged in as `username`, in English, without animations; `errors` collects
+ * page errors. The login answers the Basic challenge, as a user does; with `everyRequest` it is
+ * sent with every request instead, because answering challenges makes Playwright intercept
+ * requests, which turns the browser's cache off.
+ */
+export async function loggedInPage(browser: Browser, username: string, password: string, errors: string[], everyRequest = false): Promise<Page> {
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
-    httpCredentials: { username, password },
+    ...(everyRequest
+      ? { extraHTTPHeaders: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } }
+      : { httpCredentials: { username, password } }),
     viewport: { width: 1366, height: 900 },
     locale: 'en-US',
     // No animations: screenshots show the settled page (and the reduced-motion styles are used).

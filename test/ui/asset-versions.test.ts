@@ -14,7 +14,12 @@ const INDEX =
   '<link rel="stylesheet" href="/admin/assets/app.css"><script type="module" src="/admin/assets/js/main.js"></script>';
 
 test('index.html names the build; its files are immutable under that name; a rebuild moves them', async (t) => {
-  const { app, dir } = await uiApp(t, { 'index.html': INDEX, 'app.css': 'body{}', 'js/main.js': "import './dom.js';", 'js/dom.js': 'export {};' });
+  const { app, dir } = await uiApp(t, {
+    'index.html': INDEX,
+    'app.css': 'body{}',
+    'js/main.js': "import './dom.js';",
+    'js/dom.js': 'export {};',
+  });
   const page = await app.inject({ method: 'GET', url: '/admin/keys' });
   assert.equal(page.statusCode, 200);
   assert.equal(page.headers['cache-control'], 'no-cache');
@@ -29,11 +34,18 @@ test('index.html names the build; its files are immutable under that name; a reb
   assert.equal(script.headers['cache-control'], 'private, max-age=31536000, immutable');
   assert.equal(script.headers['content-security-policy'], UI_CSP);
   assert.equal(script.headers['x-content-type-options'], 'nosniff');
-  for (const url of [`/admin/build/${version}/js/missing.js`, `/admin/build/${version}/js%2f..%2fapp.css`, '/admin/build/0123456789abcdef/app.css']) {
+  for (const url of [
+    `/admin/build/${version}/js/missing.js`,
+    `/admin/build/${version}/js%2f..%2fapp.css`,
+    '/admin/build/0123456789abcdef/app.css',
+  ]) {
     assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
   }
   // The fixed names still answer, revalidated each time.
-  assert.equal((await app.inject({ method: 'GET', url: '/admin/assets/app.css' })).headers['cache-control'], 'no-cache');
+  assert.equal(
+    (await app.inject({ method: 'GET', url: '/admin/assets/app.css' })).headers['cache-control'],
+    'no-cache',
+  );
 
   // A rebuild: one file changes (its time too, as a build writes it).
   await writeFile(path.join(dir, 'js/dom.js'), 'export const changed = 1;');
@@ -41,6 +53,13 @@ test('index.html names the build; its files are immutable under that name; a reb
   const again = await app.inject({ method: 'GET', url: '/admin/' });
   const next = /\/admin\/build\/([0-9a-f]{16})\//.exec(again.body)?.[1];
   assert.ok(next && next !== version, 'a new version');
-  assert.equal((await app.inject({ method: 'GET', url: `/admin/build/${next}/js/dom.js` })).body, 'export const changed = 1;');
-  assert.equal((await app.inject({ method: 'GET', url: `/admin/build/${version}/js/dom.js` })).statusCode, 404, 'the old version is gone');
+  assert.equal(
+    (await app.inject({ method: 'GET', url: `/admin/build/${next}/js/dom.js` })).body,
+    'export const changed = 1;',
+  );
+  assert.equal(
+    (await app.inject({ method: 'GET', url: `/admin/build/${version}/js/dom.js` })).statusCode,
+    404,
+    'the old version is gone',
+  );
 });

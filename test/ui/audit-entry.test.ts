@@ -6,7 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLang } from '../../admin/ui/js/i18n.js';
-import { actionText, auditLog, changeLines, outcomeTone, reasonText } from '../../admin/ui/js/pages/audit/audit-entry.js';
+import {
+  actionText,
+  auditLog,
+  changeLines,
+  outcomeTone,
+  reasonText,
+} from '../../admin/ui/js/pages/audit/audit-entry.js';
 
 setLang('en');
 
@@ -54,7 +60,13 @@ test('the log: entries narrowed, a creation targets the id it made, the rest cou
       },
       'junk',
     ],
-    chain: { intact: false, entries: 3, brokenAt: 2, reason: 'its content does not match its hash (the line was edited)', lastHash: 'x' },
+    chain: {
+      intact: false,
+      entries: 3,
+      brokenAt: 2,
+      reason: 'its content does not match its hash (the line was edited)',
+      lastHash: 'x',
+    },
   });
   assert.equal(log.entries.length, 2);
   assert.equal(log.entries[0]?.target, 'key-1a2b');
@@ -64,7 +76,12 @@ test('the log: entries narrowed, a creation targets the id it made, the rest cou
     ['graceSeconds', '3600'],
     ['previousSecretValidUntil', '—'],
   ]);
-  assert.deepEqual(log.chain, { intact: false, entries: 3, brokenAt: 2, reason: 'its content does not match its hash (the line was edited)' });
+  assert.deepEqual(log.chain, {
+    intact: false,
+    entries: 3,
+    brokenAt: 2,
+    reason: 'its content does not match its hash (the line was edited)',
+  });
   assert.deepEqual(auditLog(null), { entries: [], chain: { intact: false, entries: 0 } });
 });
 
@@ -73,11 +90,17 @@ test('actions, chain breaks and outcomes in words', (t) => {
   assert.equal(actionText('key.rotate'), 'Key rotated');
   assert.equal(actionText('login.failed'), 'Failed sign-in');
   assert.equal(actionText('something.new'), 'something.new');
-  assert.equal(reasonText('it does not follow the entry before it (a line was removed, inserted or reordered)'), 'It does not follow the entry before it: a line was removed, inserted or reordered.');
+  assert.equal(
+    reasonText('it does not follow the entry before it (a line was removed, inserted or reordered)'),
+    'It does not follow the entry before it: a line was removed, inserted or reordered.',
+  );
   assert.equal(reasonText('a reason from a newer server'), 'a reason from a newer server');
   assert.equal(outcomeTone(201), 'ok');
   assert.equal(outcomeTone(401), 'error');
   setLang('zh-CN');
   assert.equal(actionText('team.delete'), '删除团队');
-  assert.equal(reasonText('its content does not match its hash (the line was edited)'), '其内容与哈希不符：该行被修改过。');
+  assert.equal(
+    reasonText('its content does not match its hash (the line was edited)'),
+    '其内容与哈希不符：该行被修改过。',
+  );
 });

@@ -59,7 +59,11 @@ test('a stored entry fills the inputs, and sending them again gives the same val
   };
   const values = governanceValues(stored);
   assert.equal(values.limits.tokensPerDay, '20000000');
-  assert.equal(values.budgetAlerts, '70, 90', 'fractions shown as whole percentages (0.7 × 100 is not 70.00000000000001)');
+  assert.equal(
+    values.budgetAlerts,
+    '70, 90',
+    'fractions shown as whole percentages (0.7 × 100 is not 70.00000000000001)',
+  );
   assert.equal(values.budgetPeriod, 'total');
   const { problems, ...sent } = governanceBody(values);
   assert.deepEqual(problems, []);

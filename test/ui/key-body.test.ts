@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLang } from '../../admin/ui/js/i18n.js';
-import { expiryInput, expiryIso, keyEditBody, keyValues, newKeyBody, tagList } from '../../admin/ui/js/pages/keys/key-body.js';
+import {
+  expiryInput,
+  expiryIso,
+  keyEditBody,
+  keyValues,
+  newKeyBody,
+  tagList,
+} from '../../admin/ui/js/pages/keys/key-body.js';
 
 setLang('en');
 
@@ -28,7 +35,10 @@ test('the expiry is typed in local time and sent in UTC', () => {
   const local = expiryInput('2027-06-30T12:00:00Z');
   const d = new Date('2027-06-30T12:00:00Z');
   const pad = (n: number) => String(n).padStart(2, '0');
-  assert.equal(local, `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`);
+  assert.equal(
+    local,
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`,
+  );
   assert.equal(expiryIso(local), '2027-06-30T12:00:00Z');
   assert.equal(expiryIso('2027-06-30'), undefined);
   assert.equal(expiryInput(undefined), '');
@@ -86,7 +96,17 @@ test('an edit sends what changed, null for what was cleared, nothing when nothin
     tags: 'batch',
     limits: { ...values.limits, requestsPerMinute: '120', tokensPerDay: '1000' },
   });
-  assert.deepEqual(body, { team: null, owner: null, tags: ['batch'], limits: { requestsPerMinute: 120, tokensPerDay: 1000 } });
-  const cleared = keyEditBody(listed, { ...values, limits: { ...values.limits, requestsPerMinute: '' }, budgetAmount: '', expires: '' });
+  assert.deepEqual(body, {
+    team: null,
+    owner: null,
+    tags: ['batch'],
+    limits: { requestsPerMinute: 120, tokensPerDay: 1000 },
+  });
+  const cleared = keyEditBody(listed, {
+    ...values,
+    limits: { ...values.limits, requestsPerMinute: '' },
+    budgetAmount: '',
+    expires: '',
+  });
   assert.deepEqual(cleared.body, { expiresAt: null, limits: null, budget: null });
 });

@@ -15,5 +15,8 @@ test('each limit set, in the form order, then the budget in the currency', (t) =
   assert.equal(limitsSummary({ budget: { amount: 2000 } }, 'EUR'), '€2,000.00/month');
   assert.equal(limitsSummary({}, 'USD'), '');
   setLang('zh-CN');
-  assert.equal(limitsSummary({ limits: { tokensPerDay: 20_000_000 }, budget: { amount: 5, period: 'total' } }, 'CNY'), '2000万 令牌/天 · 总计 ¥5.00');
+  assert.equal(
+    limitsSummary({ limits: { tokensPerDay: 20_000_000 }, budget: { amount: 5, period: 'total' } }, 'CNY'),
+    '2000万 令牌/天 · 总计 ¥5.00',
+  );
 });

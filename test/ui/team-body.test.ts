@@ -11,10 +11,13 @@ setLang('en');
 
 test('a new team: its id and the fields that are set', () => {
   const blank = teamValues({});
-  assert.deepEqual(newTeamBody({ ...blank, id: ' research ', label: 'Research', budgetAmount: '2000', budgetAlerts: '50' }), {
-    body: { id: 'research', label: 'Research', budget: { amount: 2000, period: 'month', alertAt: [0.5] } },
-    problems: [],
-  });
+  assert.deepEqual(
+    newTeamBody({ ...blank, id: ' research ', label: 'Research', budgetAmount: '2000', budgetAlerts: '50' }),
+    {
+      body: { id: 'research', label: 'Research', budget: { amount: 2000, period: 'month', alertAt: [0.5] } },
+      problems: [],
+    },
+  );
   assert.deepEqual(newTeamBody(blank).problems, [{ path: '/id', message: 'Enter an id.' }]);
   assert.deepEqual(newTeamBody({ ...blank, id: 'r&d' }).problems, [
     { path: '/id', message: 'The id may contain only letters, digits and . _ : @ -' },

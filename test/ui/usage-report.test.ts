@@ -48,10 +48,7 @@ test('buckets cover the range from its first step, with the empty ones', () => {
 
 test('the CSV comes from the server, for the same query', () => {
   const query = reportQuery('24h', 'gpt-4o', 'key 1', T0);
-  assert.equal(
-    csvHref(query),
-    `/admin/api/usage?format=csv&from=${T0 - 86_400_000}&to=${T0}&model=gpt-4o&key=key+1`,
-  );
+  assert.equal(csvHref(query), `/admin/api/usage?format=csv&from=${T0 - 86_400_000}&to=${T0}&model=gpt-4o&key=key+1`);
 });
 
 test('the query: the range back from now, to the end of the current minute, with the filters', () => {
