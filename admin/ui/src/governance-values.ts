@@ -38,6 +38,12 @@ export interface GovernanceValues {
   budgetAlerts: string;
 }
 
+/** A key's or team's request body, and what stops it being sent. */
+export interface EntryBody {
+  body: Json;
+  problems: Issue[];
+}
+
 /** `limits` and `budget` of a request body (absent: none), and what stops it being sent. */
 export interface GovernanceBody {
   limits?: Json;

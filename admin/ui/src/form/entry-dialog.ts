@@ -1,7 +1,8 @@
 /** Editing a key or a team in a dialog: its fields, sent as a PATCH of what changed (`null` clears). */
-import { api, type Issue } from '../api.js';
+import { api } from '../api.js';
 import { formDialog } from '../components/form-dialog.js';
 import { h } from '../dom.js';
+import type { EntryBody } from '../governance-values.js';
 import { t, type MsgKey } from '../i18n.js';
 import type { Inputs } from './entry-form.js';
 import { submitEntry } from './entry-submit.js';
@@ -12,7 +13,7 @@ export interface EntryDialog<V> {
   title: string;
   inputs: Inputs<V>;
   /** The PATCH body for what was typed, and what stops it being sent. */
-  body: (values: V) => { body: Record<string, unknown>; problems: Issue[] };
+  body: (values: V) => EntryBody;
   /** The entry's URL below /admin/api (`/keys/alice`). */
   url: string;
   list: 'apiKeys' | 'teams';

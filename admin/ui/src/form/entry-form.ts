@@ -4,6 +4,7 @@
  */
 import { component, type Self } from '../component.js';
 import { loading } from '../components/alerts.js';
+import { config } from '../config-state.js';
 import { h, type Child } from '../dom.js';
 import { icon } from '../icons.js';
 import { formResult, type FormResult } from './form-result.js';
@@ -55,4 +56,16 @@ export function entryForm<V>(props: EntryFormProps<V>): Self<EntryFormState, HTM
       });
   });
   return self;
+}
+
+/** Once the config is loaded (the form offers its teams and models), draws `form` and runs `load`. */
+export function afterConfig(form: Self<EntryFormState>, signal: AbortSignal, load: () => Promise<void>): void {
+  void config
+    .ensure()
+    .catch(() => undefined)
+    .then(() => {
+      if (signal.aborted) return;
+      form.set({ ready: true });
+      return load();
+    });
 }

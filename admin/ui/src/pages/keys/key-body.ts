@@ -10,6 +10,7 @@ import {
   ENTRY_ID,
   governanceBody,
   governanceValues,
+  type EntryBody,
   type GovernanceValues,
 } from '../../governance-values.js';
 import { t } from '../../i18n.js';
@@ -29,12 +30,6 @@ export interface KeyValues extends GovernanceValues {
   tags: string;
   /** A `datetime-local` value (local time, no zone), or ''. */
   expires: string;
-}
-
-/** A body and what stops it being sent. */
-export interface KeyBody {
-  body: Json;
-  problems: Issue[];
 }
 
 /** The fields a key's form edits, in the order of the body. */
@@ -109,7 +104,7 @@ function fields(v: KeyValues): { values: Record<(typeof EDITED)[number], unknown
 }
 
 /** The body of `POST /admin/api/keys`: only the fields that are set (no id: the server makes one). */
-export function newKeyBody(v: KeyValues): KeyBody {
+export function newKeyBody(v: KeyValues): EntryBody {
   const { values, problems } = fields(v);
   const body: Json = {};
   const id = v.id.trim();
@@ -120,7 +115,7 @@ export function newKeyBody(v: KeyValues): KeyBody {
 }
 
 /** The body of `PATCH /admin/api/keys/{id}` from the listed key `before`: the changed fields, `null` for a cleared one. */
-export function keyEditBody(before: Json, v: KeyValues): KeyBody {
+export function keyEditBody(before: Json, v: KeyValues): EntryBody {
   const { values, problems } = fields(v);
   return { body: changedFields(before, values), problems };
 }

@@ -1,5 +1,6 @@
 /** One key in the list: who it is for, its state and expiry, last use, spend this month, limits and its buttons. */
 import { isRecord } from '../../api.js';
+import { rowButton } from '../../components/row-button.js';
 import { badge } from '../../components/status.js';
 import { h, type Child } from '../../dom.js';
 import { dateTime, money, relative } from '../../format.js';
@@ -62,14 +63,6 @@ function lastUsed(k: Json): Child {
   return h('time', { datetime: k.lastUsed, title: dateTime(k.lastUsed, true) }, relative(k.lastUsed));
 }
 
-function button(text: string, label: string, onClick: () => void, danger = false): HTMLElement {
-  return h(
-    'button',
-    { type: 'button', class: `btn btn-ghost btn-sm${danger ? ' btn-danger-text' : ''}`, 'aria-label': label, onClick },
-    text,
-  );
-}
-
 /** The cells of key `k`; money is in `currency`. */
 export function keyRow(k: Json, actions: KeyActions, currency: string): Child[] {
   const id = String(k.id);
@@ -93,9 +86,9 @@ export function keyRow(k: Json, actions: KeyActions, currency: string): Child[] 
     h(
       'div',
       { class: 'row-actions' },
-      button(t('keys.edit'), t('keys.editNamed', { id }), () => actions.edit(k)),
-      active ? button(t('keys.rotate'), t('keys.rotateNamed', { id }), () => actions.rotate(k)) : null,
-      active ? button(t('keys.revoke'), t('keys.revokeNamed', { id }), () => actions.revoke(k), true) : null,
+      rowButton(t('keys.edit'), t('keys.editNamed', { id }), () => actions.edit(k)),
+      active ? rowButton(t('keys.rotate'), t('keys.rotateNamed', { id }), () => actions.rotate(k)) : null,
+      active ? rowButton(t('keys.revoke'), t('keys.revokeNamed', { id }), () => actions.revoke(k), true) : null,
     ),
   ];
 }

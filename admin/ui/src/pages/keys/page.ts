@@ -9,6 +9,7 @@ import { confirmDialog } from '../../components/confirm-dialog.js';
 import { pageHeader } from '../../components/page-header.js';
 import { config } from '../../config-state.js';
 import { announce, h } from '../../dom.js';
+import { afterConfig } from '../../form/entry-form.js';
 import { formResult } from '../../form/form-result.js';
 import { t } from '../../i18n.js';
 import type { Page } from '../../page.js';
@@ -71,14 +72,7 @@ function draw(signal: AbortSignal): HTMLElement[] {
   });
   const form = createKeyForm(show);
 
-  void config
-    .ensure()
-    .catch(() => undefined)
-    .then(() => {
-      if (signal.aborted) return;
-      form.set({ ready: true });
-      return loadKeys(list, signal);
-    });
+  afterConfig(form, signal, () => loadKeys(list, signal));
   return [
     pageHeader(t('nav.keys'), t('keys.lead')),
     panel.host,

@@ -8,6 +8,7 @@ import { confirmDialog } from '../../components/confirm-dialog.js';
 import { pageHeader } from '../../components/page-header.js';
 import { config } from '../../config-state.js';
 import { announce, h } from '../../dom.js';
+import { afterConfig } from '../../form/entry-form.js';
 import { formResult } from '../../form/form-result.js';
 import { t } from '../../i18n.js';
 import type { Page } from '../../page.js';
@@ -61,14 +62,7 @@ function draw(signal: AbortSignal): HTMLElement[] {
     await changed();
   });
 
-  void config
-    .ensure()
-    .catch(() => undefined)
-    .then(() => {
-      if (signal.aborted) return;
-      form.set({ ready: true });
-      return loadTeams(list, signal);
-    });
+  afterConfig(form, signal, () => loadTeams(list, signal));
   return [
     pageHeader(t('nav.teams'), t('teams.lead')),
     card(t('teams.createTitle'), form.host),

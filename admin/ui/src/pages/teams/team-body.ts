@@ -9,6 +9,7 @@ import {
   ENTRY_ID,
   governanceBody,
   governanceValues,
+  type EntryBody,
   type GovernanceValues,
 } from '../../governance-values.js';
 import { t } from '../../i18n.js';
@@ -20,12 +21,6 @@ export interface TeamValues extends GovernanceValues {
   /** Only when creating. */
   id: string;
   label: string;
-}
-
-/** A body and what stops it being sent. */
-export interface TeamBody {
-  body: Json;
-  problems: Issue[];
 }
 
 /** The inputs' text for a listed team. */
@@ -46,7 +41,7 @@ function fields(v: TeamValues): { values: Json; problems: Issue[] } {
 }
 
 /** The body of `POST /admin/api/teams`: the id (required) and the fields that are set. */
-export function newTeamBody(v: TeamValues): TeamBody {
+export function newTeamBody(v: TeamValues): EntryBody {
   const { values, problems } = fields(v);
   const id = v.id.trim();
   if (!ENTRY_ID.test(id)) problems.unshift({ path: '/id', message: t(id ? 'teams.idInvalid' : 'teams.idRequired') });
@@ -56,7 +51,7 @@ export function newTeamBody(v: TeamValues): TeamBody {
 }
 
 /** The body of `PATCH /admin/api/teams/{id}` from the listed team `before`. */
-export function teamEditBody(before: Json, v: TeamValues): TeamBody {
+export function teamEditBody(before: Json, v: TeamValues): EntryBody {
   const { values, problems } = fields(v);
   return { body: changedFields(before, values), problems };
 }

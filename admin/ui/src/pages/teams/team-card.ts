@@ -5,6 +5,7 @@
 import { isRecord } from '../../api.js';
 import { budgetBar } from '../../components/budget-bar.js';
 import { card } from '../../components/card.js';
+import { rowButton } from '../../components/row-button.js';
 import { badge } from '../../components/status.js';
 import { facts } from '../../components/table.js';
 import { h, type Child } from '../../dom.js';
@@ -84,26 +85,8 @@ export function teamCard(team: Json, actions: TeamActions, currency: string, now
     {
       class: 'team-card',
       actions: [
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-ghost btn-sm',
-            'aria-label': t('teams.editNamed', { id }),
-            onClick: () => actions.edit(team),
-          },
-          t('keys.edit'),
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-ghost btn-sm btn-danger-text',
-            'aria-label': t('teams.deleteNamed', { id }),
-            onClick: () => actions.remove(team),
-          },
-          t('teams.delete'),
-        ),
+        rowButton(t('keys.edit'), t('teams.editNamed', { id }), () => actions.edit(team)),
+        rowButton(t('teams.delete'), t('teams.deleteNamed', { id }), () => actions.remove(team), true),
       ],
     },
   );
