@@ -3,7 +3,8 @@
  * team, create a key in it with an owner, tags, expiry, limits and a budget (a value the server
  * refuses lands on its field first), see it listed with its team and limits, use it, edit its
  * limits, rotate it (the new secret shown once, the old one working through the grace period), see
- * the cost on the Usage page, and the Audit page saying the chain is intact with those actions.
+ * a spent team budget's alerts, a team with keys not deleted, the cost on the Usage page, and the
+ * Audit page saying the chain is intact with those actions.
  * Screenshots in English and Chinese, at laptop and phone width, go to test-artifacts/.
  */
 import { test } from 'node:test';
@@ -126,10 +127,29 @@ test(
       const answer = await stack.harness.sdk(k).chat.completions.create(HELLO);
       assert.match(answer.choices[0]?.message.content ?? '', /hello/);
     }
+    // A team whose budget one request spends: its alerts show as crossed this period.
+    const tiny = await stack.api('POST', '/admin/api/teams', {
+      body: { id: 'tiny', budget: { amount: 0.00002, period: 'day' } },
+    });
+    assert.equal(tiny.statusCode, 201, tiny.body);
+    const spender = await stack.api('POST', '/admin/api/keys', { body: { id: 'spender', team: 'tiny' } });
+    assert.equal(spender.statusCode, 201, spender.body);
+    await stack.harness.sdk(String(spender.json<Json>().key)).chat.completions.create(HELLO);
+
     await open(page, 'teams', 'Teams');
     assert.equal(await page.getByText(rotated).count(), 0);
     await teamCard.locator('.chip', { hasText: 'gov-ui' }).waitFor();
+    const tinyCard = page.locator('.team-card', { hasText: 'tiny' });
+    for (const alert of ['50% reached', '80% reached', 'Budget spent'])
+      await tinyCard.locator('.badge', { hasText: alert }).waitFor();
+    await tinyCard.locator('.meter-fill.meter-error').waitFor();
     await shot(page, 'gov-teams');
+
+    // A team with keys is not deleted, and the page says why in its own words.
+    await teamCard.getByRole('button', { name: 'Delete team research' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Team research still has keys (gov-ui)').waitFor();
+    await teamCard.waitFor();
 
     // The cost on the Usage page, and its CSV with the page's filters.
     await open(page, 'usage', 'Usage');

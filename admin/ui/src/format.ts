@@ -84,11 +84,15 @@ export function daysLeft(n: number | undefined): string {
 /** An amount of money in `currency` (ISO 4217), e.g. "$12.34"; an unknown code is written after the number. */
 export function money(n: number | null | undefined, currency: string): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  // Sub-cent spend (a few requests) would round to 0.00; show up to four decimals then.
-  const digits = n !== 0 && Math.abs(n) < 0.01 ? 4 : 2;
+  // Spend of a few requests is a fraction of a cent: two significant digits rather than "$0.00".
+  const small = n !== 0 && Math.abs(n) < 0.01;
   try {
-    return new Intl.NumberFormat(lang(), { style: 'currency', currency, maximumFractionDigits: digits }).format(n);
+    return new Intl.NumberFormat(lang(), {
+      style: 'currency',
+      currency,
+      ...(small ? { maximumSignificantDigits: 2 } : {}),
+    }).format(n);
   } catch {
-    return `${num(n, digits)} ${currency}`;
+    return `${small ? n.toPrecision(2) : num(n, 2)} ${currency}`;
   }
 }
