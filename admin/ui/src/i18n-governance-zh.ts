@@ -1,6 +1,7 @@
 /** 治理相关页面与字段的简体中文文本：团队、密钥生命周期、限额、预算、审计（i18n-zh.ts 的一部分）。 */
 import type { enGovernance } from './i18n-governance-en.js';
 
+/** 治理文本，与 enGovernance 逐键对应。 */
 export const zhGovernance: Record<keyof typeof enGovernance, string> = {
   'nav.teams': '团队',
   'nav.audit': '审计日志',
