@@ -2,7 +2,7 @@
  * `buildAdmin()` returns the admin service's Fastify app, not listening: the JSON API under
  * /admin/api (Caddy routes /admin* here unchanged), behind the forwarded-request check (auth
  * disabled), the same-origin check for browsers, and HTTP Basic login; and the web UI that uses it
- * (`/admin`, `/admin/assets/*`).
+ * (`/admin`, `/admin/build/<version>/*`, `/admin/assets/*`).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Applier } from './apply/transaction.js';
