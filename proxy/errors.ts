@@ -29,6 +29,14 @@ export const RouteNotSupportedError = E('GW_ROUTE_NOT_SUPPORTED', 'The model "%s
 export const InvalidBodyError = E('GW_INVALID_BODY', '%s', 400);
 export const BodyTooLargeError = E('GW_BODY_TOO_LARGE', 'Request body is larger than the limit of %s bytes.', 413);
 export const UnsupportedMediaTypeError = E('GW_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "%s": send application/json.', 415);
+export const JsonTooDeepError = E('GW_JSON_TOO_DEEP', 'The request body nests objects and arrays deeper than %s levels.', 400);
+export const JsonTooComplexError = E('GW_JSON_TOO_COMPLEX', 'The request body holds more than %s %s.', 400);
+const DuplicateKeyErrorBase = E('GW_DUPLICATE_KEY', 'The request body has the field "%s" more than once.', 400);
+/** 400 for a body whose top-level object repeats a key (which copy would the upstream read?). */
+export function DuplicateKeyError(key: string): Error {
+  const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key;
+  return Object.assign(new DuplicateKeyErrorBase(shown), { param: shown });
+}
 export const NotFoundError = E('GW_NOT_FOUND', 'Unknown endpoint: %s %s.', 404);
 export const UpstreamConfigError = E('GW_UPSTREAM_CONFIG', 'Upstream "%s" is misconfigured: %s', 500);
 export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not get a credential for upstream "%s": %s', 502);
@@ -40,6 +48,9 @@ export function InvalidParameterError(message: string, param: string | null, cod
   return Object.assign(new InvalidBodyError(message), { param, openaiCode: code });
 }
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
+const GatewayBusyError = E('GW_BUSY', 'The gateway is busy: %s; retry after %s seconds.', 503);
+const ConcurrencyLimitError = E('GW_CONCURRENCY_LIMIT', 'This API key already has %s requests in progress, its limit; retry when one has finished.', 429);
+const UpstreamBusyError = E('GW_UPSTREAM_BUSY', 'Upstream "%s" has no free connection: %s; retry after %s seconds.', 503);
 const RateLimitedError = E('GW_RATE_LIMITED', 'Every deployment of this model is rate-limited right now; retry after %s seconds.', 429);
 const TargetsUnavailableError = E('GW_TARGETS_UNAVAILABLE', 'No deployment of this model is available right now (circuit open); retry after %s seconds.', 503);
 
@@ -51,6 +62,21 @@ function withRetryAfter(err: Error, ms: number): Error {
 /** 429 when every target is cooling down, with retry-after = the shortest remaining cool-down. */
 export function rateLimitedEverywhere(ms: number): Error {
   return withRetryAfter(new RateLimitedError(String(Math.max(1, Math.ceil(ms / 1000)))), ms);
+}
+
+/** 503 when the gateway cannot take the request now (e.g. no room to parse its body). */
+export function gatewayBusy(why: string, retryAfterMs: number): Error {
+  return withRetryAfter(new GatewayBusyError(why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))), retryAfterMs);
+}
+
+/** 429 for a key at its `limits.maxConcurrent`. */
+export function concurrencyLimited(limit: number, retryAfterMs: number): Error {
+  return withRetryAfter(new ConcurrencyLimitError(String(limit)), retryAfterMs);
+}
+
+/** 503 when every connection to an upstream stayed busy past `pool.queueTimeoutMs`. */
+export function upstreamBusy(upstreamName: string, why: string, retryAfterMs: number): Error {
+  return withRetryAfter(new UpstreamBusyError(upstreamName, why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))), retryAfterMs);
 }
 
 /** 503 when every target's circuit is open, with retry-after = when the first may be tried. */
@@ -74,6 +100,12 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_INVALID_BODY: 'invalid_request_body',
   GW_BODY_TOO_LARGE: 'request_too_large',
   GW_UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  GW_JSON_TOO_DEEP: 'json_too_deep',
+  GW_JSON_TOO_COMPLEX: 'json_too_complex',
+  GW_DUPLICATE_KEY: 'duplicate_key',
+  GW_BUSY: 'gateway_busy',
+  GW_CONCURRENCY_LIMIT: 'rate_limit_exceeded',
+  GW_UPSTREAM_BUSY: 'upstream_busy',
   GW_NOT_FOUND: 'not_found',
   GW_UPSTREAM_CONFIG: 'upstream_misconfigured',
   GW_UPSTREAM_CREDENTIAL: 'upstream_credential_error',

@@ -15,6 +15,7 @@ import { buildInternal, buildProxy } from '../../proxy/app.js';
 import { ProxyRuntime, proxyFiles } from '../../proxy/runtime.js';
 import { LogRing } from '../../proxy/observe/log-ring.js';
 import type { UsageReport } from '../../proxy/usage/stats.js';
+import type { BodyBudget } from '../../proxy/access/body-budget.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startIdentitySimulator, type IdentitySimulator } from '../../simulator/identity.js';
 
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   /** Changes to the default config before it is written. */
   configure?: (config: Record<string, unknown>, sim: FoundrySimulator) => void;
   envBodyLimit?: number;
+  /** The heap budget for parsed bodies (default: the proxy's own). */
+  bodyBudget?: BodyBudget;
 }
 
 /** The default test config: one managed-identity upstream, one api-key upstream, a few models. */
@@ -107,7 +110,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, logs);
   const startProxy = async () => {
     const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, governanceFile: files.governanceFile, log, autoPersist: false });
-    const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit });
+    const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit, ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}) });
     const internal = buildInternal({ runtime, logger: log, logs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const internalUrl = await internal.listen({ host: '127.0.0.1', port: 0 });
