@@ -240,6 +240,7 @@ const PoolSchema = Type.Object(
     headersTimeoutMs: Ms(300_000, 'Legacy alias of firstByteTimeoutMs, used when that is absent'),
     bodyTimeoutMs: Ms(0, 'Legacy alias of idleTimeoutMs, used when that is absent'),
     pipelining: Type.Integer({ minimum: 0, maximum: 1, default: 1 }),
+    queueTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 10_000, description: 'Longest wait for a free connection to an upstream when all are busy; then 503 upstream_busy (or the next target)' }),
   },
   { additionalProperties: false, default: {} },
 );

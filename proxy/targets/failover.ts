@@ -88,9 +88,11 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
         throw err;
       }
       failure = { kind: 'transport', error: err, target };
-      // A credential we could not get is our problem, not the target's: fail over, but do not
-      // count it against the target's circuit (recovery would then wait for the breaker).
-      if ((err as { code?: unknown }).code === 'GW_UPSTREAM_CREDENTIAL') states.released(key);
+      // A credential we could not get, or a pool with no free connection, is our problem, not the
+      // target's: fail over, but do not count it against the target's circuit (recovery would
+      // then wait for the breaker).
+      const code = (err as { code?: unknown }).code;
+      if (code === 'GW_UPSTREAM_CREDENTIAL' || code === 'GW_UPSTREAM_BUSY') states.released(key);
       else states.failed(key, describeTransportError((err as { cause?: unknown }).cause ?? err));
       // The request's own deadline passed: no further attempt can help.
       if (ctx.signal.aborted) throw err;

@@ -5,7 +5,8 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamSettings } from '../../common/config/schema.js';
-import { UpstreamTimeoutError, UpstreamUnreachableError } from '../errors.js';
+import { UpstreamTimeoutError, UpstreamUnreachableError, upstreamBusy } from '../errors.js';
+import { PoolGate, attachPoolGate, poolGateOf } from './pool-gate.js';
 
 /** Timeouts for one request, in milliseconds; 0 disables one. */
 export interface RequestTimeouts {
@@ -28,7 +29,7 @@ export function requestTimeouts(s: UpstreamSettings): RequestTimeouts {
 
 /** The shared connection pool: one Agent per process, a pool per upstream origin inside it. */
 export function createUpstreamAgent(s: UpstreamSettings): Agent {
-  return new Agent({
+  const agent = new Agent({
     connections: s.pool.connections,
     pipelining: s.pool.pipelining,
     keepAliveTimeout: s.pool.keepAliveTimeoutMs,
@@ -39,6 +40,9 @@ export function createUpstreamAgent(s: UpstreamSettings): Agent {
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  // undici would queue a request for a busy pool without a deadline (pool-gate.ts).
+  attachPoolGate(agent, new PoolGate(s.pool.connections, s.pool.queueTimeoutMs));
+  return agent;
 }
 
 /** Marks an abort caused by the total timeout, so it maps to 504 rather than "client left". */
@@ -74,7 +78,10 @@ export interface UpstreamCallOptions {
 /** Sends the request; resolves at response headers. Throws a gateway error on transport failure. */
 export async function callUpstream(upstreamName: string, opts: UpstreamCallOptions): Promise<UpstreamExchange> {
   const { signal } = opts;
+  const gate = poolGateOf(opts.dispatcher);
+  let leave: (() => void) | undefined;
   try {
+    leave = await gate?.acquire(new URL(opts.url).origin, signal);
     const res = await request(opts.url, {
       dispatcher: opts.dispatcher,
       method: opts.method ?? 'POST',
@@ -84,8 +91,11 @@ export async function callUpstream(upstreamName: string, opts: UpstreamCallOptio
       bodyTimeout: opts.timeouts.idleMs,
       signal,
     });
+    // The connection is free again once the body is read to its end or destroyed.
+    if (leave) res.body.once('close', leave);
     return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
   } catch (err) {
+    leave?.();
     throw toGatewayError(upstreamName, signal.aborted ? (signal.reason ?? err) : err);
   }
 }
@@ -103,6 +113,7 @@ const DESCRIPTIONS: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed by the upstream',
   UND_ERR_CLOSED: 'connection closed',
   EPIPE: 'connection closed while sending',
+  GW_POOL_WAIT_TIMEOUT: 'every connection stayed busy (pool.queueTimeoutMs)',
 };
 
 function errorCode(err: unknown): string | undefined {
@@ -131,6 +142,7 @@ export function isTimeout(err: unknown): boolean {
 /** The gateway error (504 or 502) for a transport failure talking to `upstreamName`. */
 export function toGatewayError(upstreamName: string, err: unknown): Error {
   const message = describeTransportError(err);
+  if (errorCode(err) === 'GW_POOL_WAIT_TIMEOUT') return Object.assign(upstreamBusy(upstreamName, message, 1_000), { cause: err });
   const gw = isTimeout(err) ? new UpstreamTimeoutError(upstreamName, message) : new UpstreamUnreachableError(upstreamName, message);
   (gw as Error & { cause?: unknown }).cause = err;
   return gw;
