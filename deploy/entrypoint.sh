@@ -20,6 +20,8 @@ export PROGRAM_USER="${PROGRAM_USER:-$(id -un)}"
 trap 'echo "entrypoint: stopped during init" >&2; exit 143' TERM INT
 
 mkdir -p "$DATA_DIR" "$RUN_DIR"
+# RUN_DIR holds Caddy's access log and the supervisor socket: owner only.
+chmod 0700 "$RUN_DIR" 2>/dev/null || true
 rm -f "$RUN_DIR/fatal"
 as_program_user() {
   if [ "$(id -u)" = 0 ] && [ "$PROGRAM_USER" != root ]; then runuser -u "$PROGRAM_USER" -- "$@"; else "$@"; fi

@@ -12,6 +12,7 @@ import { NotFoundError } from './errors.js';
 import { PARSER_HARD_LIMIT, createBodyBudget, registerJsonBody } from './access/json-body.js';
 import type { BodyBudget } from './access/body-budget.js';
 import { registerRequestGuard } from './access/request-guard.js';
+import { CONNECTION_CHECK_INTERVAL_MS, applyReadTimeouts, proxyReadTimeouts } from './access/read-timeouts.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage/accounting.js';
 import { registerRateLimitHeaders } from './governance/admission.js';
@@ -61,10 +62,14 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     // Caddy connects from loopback; its X-Forwarded-For then gives the real client address.
     trustProxy: '127.0.0.1',
     keepAliveTimeout: (opts.keepAliveTimeoutMs ?? 120_000) + 5_000,
-    // Streams can last many minutes; the upstream timeouts bound them, not the server.
-    requestTimeout: 0,
+    // Reading the request is bounded like Caddy's read timeouts (read-timeouts.ts); responses
+    // (streams) are bounded by the upstream timeouts, not the server.
+    requestTimeout: proxyReadTimeouts(runtime.snapshot().config).requestTimeout,
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
     return503OnClosing: true,
   });
+  applyReadTimeouts(app.server, runtime.snapshot().config);
+  runtime.onSnapshot((snap) => applyReadTimeouts(app.server, snap.config));
   app.setErrorHandler(openAIErrorHandler);
   app.setNotFoundHandler((req) => {
     throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');

@@ -44,6 +44,8 @@ export interface SiteModel {
   tlsInternal: boolean;
   onDemand: boolean;
   dnsAzure: AzureDnsModel | null;
+  /** Send Strict-Transport-Security: only for names with a certificate from an ACME CA. */
+  hsts: boolean;
 }
 
 /** The reverse_proxy transport shared by the proxy and admin routes. */
@@ -53,6 +55,13 @@ export interface TransportModel {
   responseHeaderTimeout: CaddyToken | null;
   keepAlive: CaddyToken;
   idleConns: CaddyToken;
+}
+
+/** Caddy's server timeouts toward clients; a null one is not set. */
+export interface ClientTimeoutsModel {
+  readHeader: CaddyToken | null;
+  readBody: CaddyToken | null;
+  idle: CaddyToken | null;
 }
 
 /** The routes every HTTPS site carries. */
@@ -82,6 +91,8 @@ export interface CaddyfileModel {
     localCerts: boolean;
     /** Host the on-demand `ask` request goes to (the HTTP site on this Caddy); null without on-demand. */
     onDemandAskHost: CaddyToken | null;
+    /** The public side's read timeouts (`servers { timeouts }`); null when all are off. */
+    timeouts: ClientTimeoutsModel | null;
   };
   sites: SiteModel[];
   /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
@@ -137,13 +148,13 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   }
 
   const sites: SiteModel[] = [];
-  if (publicHosts.length) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure });
-  if (internalHosts.length) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null });
+  if (publicHosts.length) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure, hsts: true });
+  if (internalHosts.length) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null, hsts: false });
   // No name at all (docs/architecture.md, "Names without a public certificate use the local CA"): one catch-all site on the
   // HTTPS port whose certificates the local CA issues during the handshake (on-demand). A client
   // that connects to a bare IP sends no SNI; certmagic then issues for the local address.
   const catchAll = hosts.length === 0;
-  if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null });
+  if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null, hsts: false });
 
   const { acmeCa, acmeCaRoot, customCa } = buildAcmeCa(t, acme);
   const defaultBind = env.bindAddress === undefined ? null : t.ipv4(env.bindAddress, 'env:bindAddress');
@@ -168,6 +179,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       // Caddy asks its own HTTP site whether an on-demand name is allowed (see the template); the
       // ask goes to the address that site is bound to.
       onDemandAskHost: catchAll ? (defaultBind ?? t.ipv4('127.0.0.1', 'env:bindAddress')) : null,
+      timeouts: buildClientTimeouts(t, caddy?.timeouts),
     },
     sites,
     redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort },
@@ -284,6 +296,19 @@ function buildBodyLimit(t: TokenChecker, configLimit: unknown, envLimit: number 
     return t.integer(proxyLimit, path, 1024, 1_073_741_824);
   }
   return t.integer(proxyLimit + CADDY_BODY_HEADROOM_BYTES, path, 1024, 1_073_741_824 + CADDY_BODY_HEADROOM_BYTES);
+}
+
+/**
+ * Go's http.Server (inside Caddy) applies `read_header` from the connection's first byte — the TLS
+ * handshake included, which Go bounds by the shortest of its read timeouts — and `read_body` to the
+ * whole request; neither limits how long a response may take, so streams are untouched (checked
+ * on Caddy 2.6 and 2.11: docs/hardening.md, "Slow clients").
+ */
+function buildClientTimeouts(t: TokenChecker, timeouts: Config['server']['caddy']['timeouts'] | undefined): ClientTimeoutsModel | null {
+  const base = '/server/caddy/timeouts';
+  const one = (value: unknown, name: string): CaddyToken | null => (value === 0 || value === undefined ? null : t.durationMs(value, `${base}/${name}`));
+  const model = { readHeader: one(timeouts?.readHeaderMs, 'readHeaderMs'), readBody: one(timeouts?.readBodyMs, 'readBodyMs'), idle: one(timeouts?.idleMs, 'idleMs') };
+  return model.readHeader || model.readBody || model.idle ? model : null;
 }
 
 function buildTransport(t: TokenChecker, config: Config): TransportModel {

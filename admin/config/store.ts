@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.js';
+import { lastGoodFile } from '../../common/config/last-good.js';
+import { validateConfig } from '../../common/config/validate.js';
 
 /** Both files carry secrets (upstream api-keys; the health key in `health_headers`): owner only. */
 const FILE_MODE = 0o600;
@@ -74,6 +76,23 @@ export class ConfigStore {
     } catch (err) {
       // Only where the mistake is: V8's message quotes the text around it, which may be a secret.
       return { text, etag: etagOf(text), raw: undefined, parseError: jsonErrorPosition(text, err) };
+    }
+  }
+
+  /**
+   * The last good config (config.last-good.json, which the proxy keeps after every config it
+   * applied), when it exists and validates: what the admin falls back on while config.json is
+   * broken, so the operator can still log in and repair it.
+   */
+  async readLastGood(): Promise<{ text: string; raw: Record<string, unknown> } | undefined> {
+    const text = await readOrNull(lastGoodFile(this.configFile)).catch(() => null);
+    if (text === null) return undefined;
+    try {
+      const raw: unknown = JSON.parse(text);
+      if (!validateConfig(raw).ok || !raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      return { text, raw: raw as Record<string, unknown> };
+    } catch {
+      return undefined;
     }
   }
 

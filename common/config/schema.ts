@@ -186,6 +186,14 @@ const CaddySchema = Type.Object(
     httpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     upstreamHost: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy always listens on 127.0.0.1' })),
     upstreamPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Ignored: PROXY_PORT decides' })),
+    timeouts: Type.Object(
+      {
+        readHeaderMs: Ms(10_000, 'Client → Caddy: TLS handshake and request headers; cuts off slowloris clients (0 = none)'),
+        readBodyMs: Ms(300_000, 'Client → Caddy: the whole request, body included; cuts off slow uploads. Responses and streams are not limited (0 = none)'),
+        idleMs: Ms(120_000, 'Client → Caddy: an idle keep-alive connection is closed after this (0 = Caddy\'s default, 5 min)'),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     transport: Type.Object(
       {
         dialTimeoutMs: Ms(5_000, 'Caddy → proxy TCP connect'),
