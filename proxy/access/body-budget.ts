@@ -64,7 +64,6 @@ export class BodyBudget {
     const need = Math.max(0, Math.ceil(bytes));
     if (this.#waiters.length === 0 && this.#fits(need)) return { granted: Promise.resolve(this.#lease(need)), cancel: () => undefined };
     let waiter!: Waiter;
-    let timer: NodeJS.Timeout | undefined;
     const granted = new Promise<BudgetLease>((resolve, reject) => {
       waiter = {
         bytes: need,
@@ -87,7 +86,8 @@ export class BodyBudget {
       // The head may have been the one blocking the others.
       this.#admit();
     };
-    timer = setTimeout(() => withdraw(new BudgetWaitTimeoutError(`no room to parse the body within ${this.maxWaitMs} ms`)), this.maxWaitMs);
+    // Declared after the waiter on purpose: it can only be admitted or fail once this runs.
+    const timer = setTimeout(() => withdraw(new BudgetWaitTimeoutError(`no room to parse the body within ${this.maxWaitMs} ms`)), this.maxWaitMs);
     timer.unref();
     return { granted, cancel: withdraw };
   }

@@ -34,8 +34,12 @@ test('the full stack under supervisord: SDK over HTTPS, kill -9 of the proxy, SI
     assert.match(text, /streamed through caddy/);
   });
 
-  await t.test('the data dir holds only regular files (Azure Files cannot hold sockets)', async () => {
+  await t.test('the data dir holds only regular files (Azure Files cannot hold sockets); logs are owner-only', async () => {
     assert.deepEqual(await listNonRegular(stack.dataDir), []);
+    // Caddy's access log is evidence and may quote what clients sent (supervisord: umask 077).
+    assert.equal((await fs.stat(stack.runDir)).mode & 0o777, 0o700);
+    await waitUntil(async () => (await fs.stat(path.join(stack.runDir, 'caddy.log')).catch(() => undefined)) !== undefined, 10_000, 'caddy.log');
+    assert.equal((await fs.stat(path.join(stack.runDir, 'caddy.log'))).mode & 0o777, 0o600);
     // supervisord says RUNNING once a program has stayed up for its startsecs (5 s for the proxy).
     const names = ['caddy', 'proxy', 'admin', 'simulator'];
     await waitUntil(async () => {
