@@ -29,7 +29,7 @@ import { holdLoad } from './phase-load.js';
 import { consoleSummary, writeReport } from './report.js';
 import { machineInfo, type SoakResults } from './results.js';
 import { readSettings } from './settings.js';
-import { startSoak, type Soak } from './setup.js';
+import { SOAK_CLIENT_TIMEOUTS, startSoak, type Soak } from './setup.js';
 
 const run = promisify(execFile);
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -90,6 +90,7 @@ function failed(r: typeof results): string[] {
   if (r.betweenFaults && r.betweenFaults.errors > 0) why.push(`${r.betweenFaults.errors} error(s) between faults`);
   const z = r.fuzz;
   if (z && (z.status500 || z.crashes || z.leaks || z.stackTraces || z.timeouts)) why.push(`fuzz: ${z.status500} × 500, ${z.crashes} crash(es), ${z.leaks} leak(s), ${z.stackTraces} stack trace(s), ${z.timeouts} request(s) never answered`);
+  if (z?.hardening && (z.hardening.slowOpen || z.hardening.bodyCrashes)) why.push(`hardening: ${z.hardening.slowOpen} slow connection(s) never cut off, ${z.hardening.bodyCrashes} body attack(s) crashed the proxy`);
   if (z?.stall && !z.stall.ok) why.push(`parked connection: direct upload ${z.stall.direct.upload}; follow-ups through Caddy ${z.stall.viaCaddy.followUps.join(', ')}`);
   if (r.data && r.data.dataLost > 0) why.push(`data lost: ${r.data.dataLost}`);
   if (r.data && (!r.data.configValid || !r.data.restartOk || r.data.fuzzMarkerFound)) why.push('config or restart check failed');
@@ -149,6 +150,7 @@ async function fuzzPhase(s: Soak): Promise<void> {
     },
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     caddyCa: s.caddyCa,
+    clientTimeouts: SOAK_CLIENT_TIMEOUTS,
   }, settings.fuzzRuns, settings.fuzzSeed);
   log(`phase 3 done: ${results.fuzz.sent} sent, ${results.fuzz.status500} × 500, ${results.fuzz.status5xx} other 5xx, ${results.fuzz.timeouts} unanswered, ${results.fuzz.crashes} crashes, ${results.fuzz.leaks} leaks`);
 }

@@ -2,6 +2,7 @@
  * The suite's output: a summary table on the console and docs/reports/reliability.md with the machine,
  * the date, every figure, and each problem found with the request that shows it.
  */
+import { hardeningMarkdown, hardeningSummary } from './hardening-report.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { StreamCount } from './phase-load.js';
@@ -32,6 +33,7 @@ function summaryRows(r: SoakResults): Array<[string, string]> {
   if (r.fuzz) {
     const z = r.fuzz;
     rows.push(['Inputs tried', `${z.sent} sent (${z.runs} cases, seed ${z.seed}); gateway 500: ${z.status500}; other gateway 5xx: ${z.status5xx}; upstream 5xx passed through: ${z.upstream5xx}; never answered: ${z.timeouts}; crashes: ${z.crashes}; secrets leaked: ${z.leaks}; stack traces: ${z.stackTraces}`]);
+    if (z.hardening) rows.push(['Attacks of the security review', hardeningSummary(z.hardening)]);
     if (z.stall) rows.push(['Parked connection check', `${z.stall.ok ? 'ok' : 'FAILED'}: 415 with a 1 MB body straight to the proxy → upload ${z.stall.direct.upload}; through Caddy → ${z.stall.viaCaddy.status}, then other clients' GET /v1/models: ${z.stall.viaCaddy.followUps.join(', ')}`]);
   }
   if (r.data) {
@@ -153,6 +155,7 @@ export function markdown(r: SoakResults): string {
     out.push('');
     if (r.unpersistedAtKill !== undefined) out.push(`Not counted as data lost: the proxy keeps usage counters in memory and writes usage.json every 30 s (and on SIGTERM), so the kill -9 above lost the ${r.unpersistedAtKill} request(s) counted since its last write. A crash can lose at most 30 s of usage figures; requests themselves are not lost.`, '');
   }
+  out.push(...hardeningMarkdown(r.fuzz?.hardening, r.fuzz?.statusByFamily));
   if (r.aborted) out.push('## Run aborted', '', r.aborted, '');
   out.push('## Reproduce', '');
   out.push('`make soak` (about 7 minutes on 2 CPUs; needs root for the tmpfs — without it the disk-full fault is reported as skipped). Shorter: `SOAK_SECONDS=30 SOAK_FUZZ_RUNS=300 make soak`; one phase at a time: `SOAK_SKIP=faults,fuzz` and so on. The same fuzz cases: `SOAK_SEED=<seed>`. `SOAK_KEEP=1` keeps the temp dir with the stack log and a copy of DATA_DIR.', '');

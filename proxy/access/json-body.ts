@@ -42,9 +42,10 @@ export function defaultBodyBudgetBytes(heapLimitBytes: number): number {
   return Math.min(1024 * 1024 * 1024, Math.max(64 * 1024 * 1024, Math.floor(heapLimitBytes / 4)));
 }
 
-function refusal(limit: 'depth' | 'containers' | 'topLevelKeys', limits: JsonShapeLimits): Error {
+function refusal(limit: 'depth' | 'containers' | 'topLevelKeys' | 'values', limits: JsonShapeLimits): Error {
   if (limit === 'depth') return new JsonTooDeepError(String(limits.maxDepth));
   if (limit === 'containers') return new JsonTooComplexError(limits.maxContainers.toLocaleString('en-US'), 'objects and arrays');
+  if (limit === 'values') return new JsonTooComplexError(limits.maxValues.toLocaleString('en-US'), 'fields and array items');
   return new JsonTooComplexError(limits.maxTopLevelKeys.toLocaleString('en-US'), 'top-level fields');
 }
 

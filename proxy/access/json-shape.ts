@@ -16,19 +16,23 @@ export interface JsonShapeLimits {
   maxContainers: number;
   /** Keys of the top-level object. */
   maxTopLevelKeys: number;
+  /** Fields and array items in the whole body (counted by their separators, `:` and `,`). */
+  maxValues: number;
 }
 
 /**
  * Generous for any OpenAI-shaped request: a tool's JSON schema ten levels deep nests about 25
  * levels, a long conversation with images holds tens of thousands of objects, a request has a few
- * dozen top-level fields. 200,000 empty objects are ~13 MB of heap.
+ * dozen top-level fields, and the largest arrays Azure accepts (embedding inputs as token arrays)
+ * stop at 300,000 tokens a request. 200,000 empty objects are ~13 MB of heap, 2 million numbers
+ * ~20 MB; 50 MiB of numbers without these limits keep 260 MB.
  */
-export const DEFAULT_JSON_LIMITS: JsonShapeLimits = { maxDepth: 128, maxContainers: 200_000, maxTopLevelKeys: 1_000 };
+export const DEFAULT_JSON_LIMITS: JsonShapeLimits = { maxDepth: 128, maxContainers: 200_000, maxTopLevelKeys: 1_000, maxValues: 2_000_000 };
 
 /** What the scan found; `refused` names the first limit passed (nothing else is then reliable). */
 export type JsonShape =
   | { refused?: undefined; depth: number; containers: number; separators: number; stringBytes: number; ascii: boolean; duplicateKey?: string }
-  | { refused: 'depth' | 'containers' | 'topLevelKeys' };
+  | { refused: 'depth' | 'containers' | 'topLevelKeys' | 'values' };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -109,12 +113,10 @@ export function scanJson(buf: Buffer, limits: JsonShapeLimits = DEFAULT_JSON_LIM
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       if (depth > 0) depth -= 1;
       expectKey = false;
-    } else if (c === COMMA) {
+    } else if (c === COMMA || c === COLON) {
       separators += 1;
-      expectKey = depth === 1 && rootIsObject === true;
-    } else if (c === COLON) {
-      separators += 1;
-      expectKey = false;
+      if (separators > limits.maxValues) return { refused: 'values' };
+      expectKey = c === COMMA && depth === 1 && rootIsObject === true;
     }
   }
   return { depth: maxSeen, containers, separators, stringBytes, ascii: isAscii(buf), ...(duplicateKey !== undefined ? { duplicateKey } : {}) };

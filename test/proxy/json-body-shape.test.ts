@@ -55,6 +55,10 @@ test('a body with more objects and arrays than any request needs is refused befo
   const r2 = await post(h.url, manyFields);
   assert.equal(r2.status, 400);
   assert.equal(r2.json.error.message, 'The request body holds more than 1,000 top-level fields.');
+  const numbers = JSON.stringify({ ...hello, metadata: 0 }).replace('"metadata":0', `"metadata":[0${',0'.repeat(2_000_000)}]`);
+  const r3 = await post(h.url, numbers);
+  assert.equal(r3.status, 400);
+  assert.equal(r3.json.error.message, 'The request body holds more than 2,000,000 fields and array items.');
   assert.equal(budget.peak, 0);
   assert.equal(h.sim.requests.length, 0);
 });
