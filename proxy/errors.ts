@@ -49,7 +49,6 @@ export function InvalidParameterError(message: string, param: string | null, cod
 }
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
 const GatewayBusyError = E('GW_BUSY', 'The gateway is busy: %s; retry after %s seconds.', 503);
-const ConcurrencyLimitError = E('GW_CONCURRENCY_LIMIT', 'This API key already has %s requests in progress, its limit; retry when one has finished.', 429);
 const UpstreamBusyError = E('GW_UPSTREAM_BUSY', 'Upstream "%s" has no free connection: %s; retry after %s seconds.', 503);
 const RateLimitedError = E('GW_RATE_LIMITED', 'Every deployment of this model is rate-limited right now; retry after %s seconds.', 429);
 const TargetsUnavailableError = E('GW_TARGETS_UNAVAILABLE', 'No deployment of this model is available right now (circuit open); retry after %s seconds.', 503);
@@ -67,11 +66,6 @@ export function rateLimitedEverywhere(ms: number): Error {
 /** 503 when the gateway cannot take the request now (e.g. no room to parse its body). */
 export function gatewayBusy(why: string, retryAfterMs: number): Error {
   return withRetryAfter(new GatewayBusyError(why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))), retryAfterMs);
-}
-
-/** 429 for a key at its `limits.maxConcurrent`. */
-export function concurrencyLimited(limit: number, retryAfterMs: number): Error {
-  return withRetryAfter(new ConcurrencyLimitError(String(limit)), retryAfterMs);
 }
 
 /** 503 when every connection to an upstream stayed busy past `pool.queueTimeoutMs`. */
@@ -104,7 +98,6 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_JSON_TOO_COMPLEX: 'json_too_complex',
   GW_DUPLICATE_KEY: 'duplicate_key',
   GW_BUSY: 'gateway_busy',
-  GW_CONCURRENCY_LIMIT: 'rate_limit_exceeded',
   GW_UPSTREAM_BUSY: 'upstream_busy',
   GW_NOT_FOUND: 'not_found',
   GW_UPSTREAM_CONFIG: 'upstream_misconfigured',
