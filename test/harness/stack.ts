@@ -6,6 +6,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
@@ -38,6 +39,17 @@ export interface Stack {
   supervisorctl(...args: string[]): Promise<string>;
   log(): Promise<string>;
   stop(): Promise<number | null>;
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }
 
 /** Options of `startStack`. */
@@ -142,6 +154,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       opts.readyTimeoutMs ?? 60_000,
       `the stack to answer ${opts.readyPath ?? '/readyz'} through Caddy`,
     );
+    // supervisord starts the admin after the proxy: on a busy machine it may still be starting
+    // when the proxy is ready, and tests call its API next.
+    await waitUntil(() => acceptsConnections(ports.ADMIN_PORT), opts.readyTimeoutMs ?? 60_000, 'the admin service to listen');
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
     throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`, { cause: err });
