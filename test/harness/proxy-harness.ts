@@ -150,7 +150,9 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
       await stopProxy();
       await sim.close();
       await identity.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      // A Caddy started on this data dir (admin-stack.ts) may still be writing its storage when
+      // this runs (after hooks run in order): retry a removal that raced a new file.
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   return harness;

@@ -156,7 +156,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     );
     // supervisord starts the admin after the proxy: on a busy machine it may still be starting
     // when the proxy is ready, and tests call its API next.
-    await waitUntil(() => acceptsConnections(ports.ADMIN_PORT), opts.readyTimeoutMs ?? 60_000, 'the admin service to listen');
+    await waitUntil(() => acceptsConnections(Number(env.ADMIN_PORT)), opts.readyTimeoutMs ?? 60_000, 'the admin service to listen');
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
     throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`, { cause: err });
