@@ -5,17 +5,21 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/node_modules/node/bin/node
 export NODE_BIN
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
-APT_PACKAGES := caddy supervisor pebble chromium fonts-wqy-microhei
+# The one Caddy every test, `make up`, bench and soak run: the package the image installs, unpacked
+# by `make deps` into tools/ (docs/caddy.md). Debian 12's own caddy package is not used.
+CADDY_BIN := $(CURDIR)/tools/caddy/bin/caddy
+export CADDY_BIN
+APT_PACKAGES := supervisor pebble chromium fonts-wqy-microhei
 DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: all deps apt npm build lint typecheck test test-only up down logs status bench soak clean
+.PHONY: all deps apt npm caddy build lint typecheck test test-only up down logs status bench soak clean
 
 all: build
 
-## deps: install what is missing (Debian packages as root, npm packages from the lock file).
-deps: apt npm
+## deps: install what is missing (Debian packages as root, npm packages from the lock file, Caddy).
+deps: apt npm caddy
 
-# Debian packages: Caddy, supervisord, pebble (ACME tests), Chromium (UI tests) and a CJK font
+# Debian packages: supervisord, pebble (ACME tests), Chromium (UI tests) and a CJK font
 # (so the Chinese UI renders in the browser tests' screenshots). Installed only when missing.
 apt:
 	@missing=""; \
@@ -27,6 +31,11 @@ apt:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Caddy from Debian 13's backports into tools/caddy, the version the Dockerfile pins; a no-op when
+# that version is there already.
+caddy:
+	@deploy/fetch-caddy.sh
 
 # npm ci only when the lock file changed since the last install (a stamp in node_modules).
 npm: node_modules/.installed

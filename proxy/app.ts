@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RouteKey } from '../common/config/schema.js';
+import { openAIClientErrorHandler } from '../common/client-error-handler.js';
+import { PROXY_MAX_HEADER_BYTES } from '../common/runtime-env.js';
 import { openAIErrorHandler } from './error-handler.js';
 import { NotFoundError } from './errors.js';
 import { PARSER_HARD_LIMIT, createBodyBudget, registerJsonBody } from './access/json-body.js';
@@ -65,8 +67,10 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     // Reading the request is bounded like Caddy's read timeouts (read-timeouts.ts); responses
     // (streams) are bounded by the upstream timeouts, not the server.
     requestTimeout: proxyReadTimeouts(runtime.snapshot().config).requestTimeout,
-    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
+    // The header limit is below Caddy's, so oversized headers are answered here, in OpenAI's shape.
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS, maxHeaderSize: PROXY_MAX_HEADER_BYTES },
     return503OnClosing: true,
+    clientErrorHandler: openAIClientErrorHandler,
   });
   applyReadTimeouts(app.server, runtime.snapshot().config);
   runtime.onSnapshot((snap) => applyReadTimeouts(app.server, snap.config));

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { Config } from '../../common/config/schema.js';
-import { DEFAULT_BODY_LIMIT_BYTES } from '../../common/runtime-env.js';
+import { CADDY_BODY_HEADROOM_BYTES, DEFAULT_BODY_LIMIT_BYTES, PROXY_MAX_HEADER_BYTES } from '../../common/runtime-env.js';
 import { CaddyToken, TokenChecker, literalToken } from './caddyfile-token.js';
 
 /** What the renderer needs from the environment (docs/architecture.md, "Runtime contract"). */
@@ -93,6 +93,8 @@ export interface CaddyfileModel {
     onDemandAskHost: CaddyToken | null;
     /** The public side's read timeouts (`servers { timeouts }`); null when all are off. */
     timeouts: ClientTimeoutsModel | null;
+    /** Caddy's limit on request headers, above the proxy's. */
+    maxHeaderBytes: CaddyToken;
   };
   sites: SiteModel[];
   /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
@@ -101,8 +103,13 @@ export interface CaddyfileModel {
 }
 
 const STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
-/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape; Caddy would answer 502 (docs/architecture.md, "Body limit is the proxy's plus 1 MiB"). */
-const CADDY_BODY_HEADROOM_BYTES = 1_048_576;
+/**
+ * Caddy's header limit: four times the proxy's, so any header block Caddy accepts and the proxy
+ * refuses is answered by the proxy in OpenAI's shape (Caddy's own refusal is plain text), while
+ * Caddy still buffers far less than Go's default of 1 MB per connection (docs/architecture.md,
+ * "Caddy's header limit is above the proxy's").
+ */
+const CADDY_MAX_HEADER_BYTES = 4 * PROXY_MAX_HEADER_BYTES;
 /** Caddy waits at least this much longer for response headers than the proxy does (docs/architecture.md, "response_header_timeout outlasts the proxy's"). */
 const HEADER_TIMEOUT_HEADROOM_MS = 10_000;
 /** Idle keep-alive sockets Caddy keeps to the proxy (one upstream, so per host = total). */
@@ -180,6 +187,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       // ask goes to the address that site is bound to.
       onDemandAskHost: catchAll ? (defaultBind ?? t.ipv4('127.0.0.1', 'env:bindAddress')) : null,
       timeouts: buildClientTimeouts(t, caddy?.timeouts),
+      maxHeaderBytes: t.integer(CADDY_MAX_HEADER_BYTES, '/server', 1024, 1_048_576),
     },
     sites,
     redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort },

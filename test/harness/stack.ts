@@ -131,7 +131,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     sdk: (key) => new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetch: trustedFetch as unknown as typeof globalThis.fetch }),
     async supervisorctl(...args) {
-      const { stdout } = await run('supervisorctl', ['-c', path.join(REPO_ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true', CADDY_BIN } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      const { stdout } = await run('supervisorctl', ['-c', path.join(REPO_ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
       return stdout;
     },
     log: () => fs.readFile(logFile, 'utf8'),
