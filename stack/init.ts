@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.js';
+import { removeOrphanedTempFiles, writeFileAtomic } from '../common/atomic-write.js';
 import { validateConfig } from '../common/config/validate.js';
 import { ConfigInvalidError, type ConfigIssue } from '../common/config/errors.js';
 import { lastGoodFile, loadLastGood } from '../common/config/last-good.js';
@@ -38,9 +38,12 @@ export interface InitResult {
   legacyCaddyfile: string | undefined;
   /** Why config.json could not be used, when init started from the last good config instead. */
   brokenConfig?: ConfigIssue[];
+  /** Temp files of writes a kill cut short, removed from DATA_DIR. */
+  orphansRemoved: string[];
 }
 
 type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (parent: Json, key: string): Json => {
   const v = parent[key];
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Json;
@@ -136,6 +139,30 @@ async function prepare(text: string, opts: InitOptions): Promise<Prepared> {
 }
 
 /**
+ * `config.json.bak` without clear client keys or admin password: the copy of an original-format
+ * config that an upgrade replaced had them (earlier versions of init kept it as it was). The rest
+ * stays as it was; a well-known admin password is dropped rather than hashed.
+ */
+async function scrubBackup(file: string, log: InitOptions['log']): Promise<void> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isJson(raw)) return;
+  const adminAuth = isJson(raw.server) ? raw.server.adminAuth : undefined;
+  if (isJson(adminAuth) && typeof adminAuth.password === 'string' && WELL_KNOWN_PASSWORDS.has(adminAuth.password)) delete adminAuth.password;
+  const scrubbed = await hashPlaintextSecrets(raw);
+  const next = `${JSON.stringify(scrubbed, null, 2)}\n`;
+  if (JSON.stringify(scrubbed) === JSON.stringify(JSON.parse(text))) return;
+  await writeFileAtomic(file, next, { mode: 0o600 });
+  log.warn({ file }, 'clear client keys and admin password in the config backup were replaced by hashes');
+}
+
+/**
  * Runs the init step. A config.json that cannot be used gives way to the last good config (kept
  * by the proxy) for the Caddyfile, with config.json left as it is for the admin to repair; with
  * no last good config either, throws ConfigInvalidError or CaddyfileRenderError.
@@ -144,6 +171,9 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
   const { runtime, env, log } = opts;
   await fs.mkdir(runtime.runDir, { recursive: true });
   await fs.mkdir(path.join(runtime.dataDir, 'caddy'), { recursive: true });
+  // Nothing else runs yet: temp files in DATA_DIR are what a kill mid-write left behind.
+  const orphansRemoved = await removeOrphanedTempFiles(runtime.dataDir);
+  if (orphansRemoved.length) log.warn({ files: orphansRemoved }, 'removed temp files of writes that never finished');
   const seeded = await seedDataDir(opts.skelDir, runtime.dataDir);
   const configFile = path.join(runtime.dataDir, 'config.json');
   const text = await fs.readFile(configFile, 'utf8');
@@ -176,6 +206,7 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
     await writeFirstRun(firstRunFile, generated);
   }
   if (prepared && configChanged) await writeFileAtomic(configFile, prepared.nextText, { mode: 0o600, backup: true });
+  await scrubBackup(`${configFile}.bak`, log);
 
   // Always re-render (docs/architecture.md, "The init step"). A Caddyfile we did not write (the original project's, with
   // flush_interval -1 and no health_headers) is kept aside, not silently lost.
@@ -191,5 +222,5 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
   }
   if (rendered !== current) await writeFileAtomic(caddyfile, rendered, { mode: 0o600 });
   log.info({ seeded, configChanged, generated: Object.keys(generated), lastGood: brokenConfig !== undefined }, 'init done');
-  return { seeded, generated, firstRunFile, configChanged, legacyCaddyfile, ...(brokenConfig ? { brokenConfig } : {}) };
+  return { seeded, generated, firstRunFile, configChanged, legacyCaddyfile, orphansRemoved, ...(brokenConfig ? { brokenConfig } : {}) };
 }

@@ -53,9 +53,16 @@ async function readOrNull(file: string): Promise<string | null> {
   }
 }
 
-async function putBack(file: string, text: string | null): Promise<void> {
+/**
+ * Puts `file` back to `text` (null = absent); false when it already is. A file that was never
+ * replaced is not written again: after a write that failed on a full disk, writing it again would
+ * fail the same way and report a rollback failure for files that never changed.
+ */
+async function putBack(file: string, text: string | null): Promise<boolean> {
+  if ((await readOrNull(file)) === text) return false;
   if (text === null) await fs.rm(file, { force: true });
   else await writeFileAtomic(file, text, { mode: FILE_MODE });
+  return true;
 }
 
 /** The admin service's view of DATA_DIR's config files. */
@@ -117,13 +124,18 @@ export class ConfigStore {
     if (configText !== null) await writeFileAtomic(this.configFile, configText, { mode: FILE_MODE, backup: true });
   }
 
-  /** Puts the files of `snap` back as they were (absent ones are removed again); config.json only if `withConfig`. */
-  async restore(snap: FilesSnapshot, withConfig: boolean): Promise<void> {
-    if (withConfig) {
-      await putBack(this.configFile, snap.config);
-      await putBack(`${this.configFile}.bak`, snap.configBak);
-    }
-    await putBack(this.caddyfile, snap.caddyfile);
-    await putBack(`${this.caddyfile}.bak`, snap.caddyfileBak);
+  /**
+   * Puts the files of `snap` back as they were (absent ones are removed again); config.json only
+   * if `withConfig`. Returns the names of the files that had changed and were put back.
+   */
+  async restore(snap: FilesSnapshot, withConfig: boolean): Promise<string[]> {
+    const files: [string, string | null][] = [
+      [this.caddyfile, snap.caddyfile],
+      [`${this.caddyfile}.bak`, snap.caddyfileBak],
+    ];
+    if (withConfig) files.unshift([this.configFile, snap.config], [`${this.configFile}.bak`, snap.configBak]);
+    const restored: string[] = [];
+    for (const [file, text] of files) if (await putBack(file, text)) restored.push(path.basename(file));
+    return restored;
   }
 }

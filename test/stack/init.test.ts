@@ -99,7 +99,15 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.ok(rendered.includes('health_headers'));
   assert.ok(!rendered.includes('flush_interval'));
   assert.ok(!rendered.includes('encode'));
-  assert.ok(await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8').then((b) => b.includes('"CHANGEME"')), 'the original is kept as a backup');
+  // The original is kept as a backup, without its clear client key and well-known admin password.
+  const backup = JSON.parse(await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8')) as typeof config;
+  const original = JSON.parse(await fs.readFile(FIXTURE, 'utf8')) as typeof config;
+  assert.equal(backup.apiKeys[0]?.key, undefined);
+  assert.equal(backup.apiKeys[0]?.keyHash, config.apiKeys[0]?.keyHash);
+  assert.equal(backup.server.adminAuth.password, undefined);
+  assert.equal(backup.server.adminAuth.passwordHash, undefined, 'the well-known password is dropped, not hashed');
+  assert.deepEqual({ ...backup, apiKeys: [], server: { ...backup.server, adminAuth: {} } }, { ...original, apiKeys: [], server: { ...original.server, adminAuth: {} } }, 'everything else as it was');
+  assert.deepEqual({ ...backup.server.adminAuth }, { enabled: true, username: 'admin' });
 });
 
 test('SIMULATOR=1 adds the simulator upstream and demo models once; without it nothing is added', async (t) => {
