@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # by `make deps` into tools/ (docs/caddy.md). Debian 12's own caddy package is not used.
 CADDY_BIN := $(CURDIR)/tools/caddy/bin/caddy
 export CADDY_BIN
-APT_PACKAGES := supervisor pebble chromium fonts-wqy-microhei
+APT_PACKAGES := supervisor pebble chromium fonts-wqy-microhei bindfs
 DATA_DIR ?= $(CURDIR)/data
 
 .PHONY: all deps apt npm caddy build lint typecheck test test-only up down logs status bench soak clean
@@ -19,8 +19,9 @@ all: build
 ## deps: install what is missing (Debian packages as root, npm packages from the lock file, Caddy).
 deps: apt npm caddy
 
-# Debian packages: supervisord, pebble (ACME tests), Chromium (UI tests) and a CJK font
-# (so the Chinese UI renders in the browser tests' screenshots). Installed only when missing.
+# Debian packages: supervisord, pebble (ACME tests), Chromium (UI tests), a CJK font (so the
+# Chinese UI renders in the browser tests' screenshots) and bindfs (the image tests' DATA_DIR
+# looks like an Azure Files share). Installed only when missing.
 apt:
 	@missing=""; \
 	for pkg in $(APT_PACKAGES); do \

@@ -60,18 +60,17 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   await syncDir(dir);
 }
 
-// Copy, then rename over the backup: a copy that fails half-way (a full disk) leaves the old
-// backup whole.
+// The backup is written atomically too, so a copy that fails half-way (a full disk) leaves the
+// old backup whole.
 async function copyIfExists(from: string, to: string, mode: number | undefined): Promise<void> {
-  const tmp = tempNameFor(to);
+  let data: Buffer;
   try {
-    await fs.copyFile(from, tmp);
-    if (mode !== undefined) await fs.chmod(tmp, mode).catch(() => undefined);
-    await fs.rename(tmp, to);
+    data = await fs.readFile(from);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
   }
+  await writeFileAtomic(to, data, { mode });
 }
 
 // Directory fsync makes the rename durable on local disks; SMB and some filesystems refuse it.

@@ -66,11 +66,14 @@ export interface StackOptions {
   readyPath?: '/readyz' | '/healthz';
   /** How long the stack may take to answer it (default 60 s). */
   readyTimeoutMs?: number;
+  /** Where the entry script and everything it runs live; default this checkout (the image's layout: test/harness/image-layout.ts). */
+  appDir?: string;
 }
 
 /** Starts the stack and waits until /readyz answers 200 through Caddy. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const base = opts.baseDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gw-stack-')));
+  const appDir = opts.appDir ?? ROOT;
   const dataDir = path.join(base, 'data');
   const runDir = path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
@@ -78,7 +81,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: base,
-    APP_DIR: REPO_ROOT,
+    APP_DIR: appDir,
     NODE_BIN: process.execPath,
     DATA_DIR: dataDir,
     RUN_DIR: runDir,
@@ -100,7 +103,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // The entry script in a process group of its own, so a test can kill what is left of it at once;
   // its output goes to a file: supervisord's children need real file descriptors, not pipes
   // (docs/development.md, "supervisord started by a test").
-  const { proc: child, exit } = startChild({ name: 'stack', command: path.join(REPO_ROOT, 'deploy/entrypoint.sh'), args: [], env, logFile, detached: true });
+  const { proc: child, exit } = startChild({ name: 'stack', command: path.join(appDir, 'deploy/entrypoint.sh'), args: [], env, logFile, detached: true });
   const url = `https://${opts.site?.host ?? 'localhost'}:${env.HTTPS_PORT}`;
   const localCa = () => fs.readFile(localRootCaFile(path.join(dataDir, 'caddy')), 'utf8');
   let agent: Agent | undefined;
@@ -131,7 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     sdk: (key) => new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetch: trustedFetch as unknown as typeof globalThis.fetch }),
     async supervisorctl(...args) {
-      const { stdout } = await run('supervisorctl', ['-c', path.join(REPO_ROOT, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      const { stdout } = await run('supervisorctl', ['-c', path.join(appDir, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
       return stdout;
     },
     log: () => fs.readFile(logFile, 'utf8'),
