@@ -180,8 +180,8 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       // OCSP stapling of local-CA and test-CA certificates only draws warnings (docs/architecture.md, "HTTP/1.1 and HTTP/2 only").
       ocspStaplingOff: customCa || internalHosts.length > 0 || catchAll,
       // With the catch-all, the global `local_certs` (not a site `tls internal`) picks the local CA:
-      // Caddy 2.6.2 rejects a global `ocsp_stapling off` beside a host-less `tls internal` site as
-      // two conflicting catch-all automation policies.
+      // Caddy (2.6.2 and 2.11 alike) rejects a global `ocsp_stapling off` beside a host-less
+      // `tls internal` site as two conflicting catch-all automation policies.
       localCerts: catchAll,
       // Caddy asks its own HTTP site whether an on-demand name is allowed (see the template); the
       // ask goes to the address that site is bound to.
