@@ -73,7 +73,7 @@ export interface StackOptions {
 /** Starts the stack and waits until /readyz answers 200 through Caddy. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const base = opts.baseDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gw-stack-')));
-  const appDir = opts.appDir ?? ROOT;
+  const appDir = opts.appDir ?? REPO_ROOT;
   const dataDir = path.join(base, 'data');
   const runDir = path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
