@@ -20,12 +20,12 @@ function healthcheck(env: Record<string, string>): Promise<number> {
 test("the image's HEALTHCHECK passes on a serving stack and fails when the proxy or Caddy is down", { timeout: 180_000 }, async (t) => {
   const { stack } = await startImageStack(t, { simulator: true });
   const env = stack.env;
-  await waitUntil(async () => (await healthcheck(env)) === 0, 20_000, 'the HEALTHCHECK to pass');
+  await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass');
 
   assert.match(await stack.supervisorctl('stop', 'proxy'), /proxy: stopped/);
   assert.equal(await healthcheck(env), 1, 'proxy down: unhealthy');
   assert.match(await stack.supervisorctl('start', 'proxy'), /proxy: started/);
-  await waitUntil(async () => (await healthcheck(env)) === 0, 20_000, 'the HEALTHCHECK to pass again');
+  await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass again');
 
   assert.match(await stack.supervisorctl('stop', 'caddy'), /caddy: stopped/);
   assert.equal(await healthcheck(env), 1, 'Caddy down: unhealthy');
