@@ -3,7 +3,8 @@
  * request, a request timeout), answered in OpenAI's error shape instead of Fastify's own body. The
  * rest of what the client sent is read and discarded before the connection closes: closing a
  * socket with unread bytes in it resets the connection, and Caddy, still writing the request,
- * would then answer an empty 502 instead of passing this answer on (docs/caddy.md, "Header size").
+ * would then answer an empty 502 instead of passing this answer on (docs/architecture.md,
+ * "Caddy's header limit is above the proxy's").
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';

@@ -164,9 +164,9 @@ export class Applier {
       await step('caddy_restore', async () => {
         if (snap.caddyfile === null) throw new Error('there was no previous Caddyfile to re-load');
         const previous = await caddy.adapt(snap.caddyfile);
-        // Not forced: a /load that Caddy refused left its running config untouched (docs/caddy.md,
-        // "A failed load leaves nothing behind"), and an identical config is a no-op; one that did
-        // take effect (an answer lost to a timeout) differs and is replaced.
+        // Not forced: a /load that Caddy refused left its running config untouched
+        // (docs/architecture.md, "A failed load leaves nothing behind"), and an identical config
+        // is a no-op; one that did take effect (an answer lost to a timeout) differs and is replaced.
         await caddy.load(previous.result);
       });
     }

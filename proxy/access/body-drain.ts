@@ -3,7 +3,7 @@
  * Closing a connection with unread upload in it resets it, and Caddy, still writing that upload,
  * then answers an empty 502 instead of passing the real answer on; leaving the upload unread on a
  * kept-alive connection parks it. Reading the rest keeps the connection clean and usable
- * (docs/caddy.md, "Early answers").
+ * (docs/architecture.md, "Early answers drain the upload").
  */
 import type { IncomingMessage } from 'node:http';
 

@@ -2,8 +2,8 @@
  * The proxy's early refusals reach clients through Caddy as the proxy sent them, never as Caddy's
  * 502: a 401 for a wrong key with a 1 MB upload, a 413 by declared length (a body Caddy still
  * forwards) and a 431 for headers over the proxy's limit (HTTP/1.1 and HTTP/2). Before the proxy
- * drained such uploads, about 1 in 5 of the 1 MB cases became an empty 502 (docs/caddy.md, "Early
- * answers"). The real proxy, the real template, the real Caddy.
+ * drained such uploads, about 1 in 5 of the 1 MB cases became an empty 502 (docs/caddy.md,
+ * "Answers the proxy sends before reading a request"). The real proxy, template and Caddy.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
