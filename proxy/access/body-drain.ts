@@ -38,6 +38,9 @@ export function drainUnreadBody(req: IncomingMessage, limits: DrainLimits): bool
   req.on('data', count);
   req.once('end', stop);
   req.once('error', stop);
+  // Whatever the body was piped into (the body-limit counter of a request refused before its
+  // parser ran) is never read again: left attached, it would pause the request for good.
+  req.unpipe();
   req.resume();
   return true;
 }

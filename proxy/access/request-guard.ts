@@ -55,7 +55,10 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.raw.complete) return payload;
     const maxBytes = bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit) + CADDY_BODY_HEADROOM_BYTES;
-    if (!drainUnreadBody(req.raw, { maxBytes, maxMs: DRAIN_MAX_MS })) void reply.header('connection', 'close');
+    // Fastify closes the connection after any body-parser error (the chunked 413 included)
+    // "as the client may send more data": the drain reads that data instead.
+    if (drainUnreadBody(req.raw, { maxBytes, maxMs: DRAIN_MAX_MS })) reply.removeHeader('connection');
+    else void reply.header('connection', 'close');
     return payload;
   });
   app.addHook('preParsing', async (req, _reply, payload) => payload.pipe(new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit))));
