@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { request } from 'undici';
 import { killStack, programPid, startStack } from '../harness/stack.js';
 import { waitUntil } from '../harness/ports.js';
 
@@ -88,7 +89,9 @@ test('the full stack under supervisord: SDK over HTTPS, kill -9 of the proxy, SI
     await fs.writeFile(file, JSON.stringify(config, null, 2));
     await waitUntil(async () => (await fs.readFile(path.join(stack.dataDir, 'Caddyfile'), 'utf8')).includes('hand-edited-health-key-000000'), 30_000, 'the Caddyfile to follow config.json');
     await waitUntil(async () => {
-      const running = await (await fetch(`http://${stack.env.CADDY_ADMIN}/config/`)).text();
+      // undici's request, not fetch: Caddy 2.11's admin API refuses a request that carries
+      // fetch's `Sec-Fetch-Mode` header without an allowed Origin (403, docs/caddy.md).
+      const running = await (await request(`http://${stack.env.CADDY_ADMIN}/config/`)).body.text();
       return running.includes('hand-edited-health-key-000000');
     }, 30_000, 'Caddy to load the new health key');
     const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'after the edit' }] });

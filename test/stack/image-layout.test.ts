@@ -33,7 +33,8 @@ test('from the image layout: up as root, programs unprivileged, a stream through
   });
 
   const nobody = await uidOf(PROGRAM_USER);
-  await waitUntil(async () => (await stack.supervisorctl('status')).split('\n').filter((l) => /RUNNING/.test(l)).length === 3, 60_000, 'caddy, proxy and admin RUNNING').catch(async (err: unknown) => assert.fail(`${String(err)}\n${await stack.supervisorctl('status')}`));
+  const running = (status: string) => ['caddy', 'proxy', 'admin'].every((p) => new RegExp(`^${p}\\s+RUNNING`, 'm').test(status));
+  await waitUntil(async () => running(await stack.supervisorctl('status')), 60_000, 'caddy, proxy and admin RUNNING').catch(async (err: unknown) => assert.fail(`${String(err)}\n${await stack.supervisorctl('status')}`));
   for (const program of ['caddy', 'proxy', 'admin']) assert.equal(await uidOfPid(await programPid(stack, program)), nobody, `${program} runs as ${PROGRAM_USER}`);
   assert.doesNotMatch(await stack.supervisorctl('status'), /^simulator\s+RUNNING/m, 'no simulator in the image by default');
 
