@@ -55,13 +55,18 @@ test("Caddy's own 413, 502, 503 and 504 are OpenAI-shaped; the proxy's own error
   const dir = await mkdtemp(path.join(tmpdir(), 'caddy-errors-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
 
+  let slowArrived = () => {};
+  const slowSeen = new Promise<void>((resolve) => (slowArrived = resolve));
   const proxy = http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(req.headers.authorization === `Bearer ${HEALTH_KEY}` ? 200 : 401).end();
       return;
     }
     if (req.url === '/v1/drop') return void req.socket.destroy();
-    if (req.url === '/v1/slow') return void setTimeout(() => res.writeHead(200).end('late'), 15_000).unref();
+    if (req.url === '/v1/slow') {
+      slowArrived();
+      return void setTimeout(() => res.writeHead(200).end('late'), 15_000).unref();
+    }
     if (req.url === '/v1/own-502') return void res.writeHead(502, { 'content-type': 'application/json' }).end(PROXY_OWN_502);
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
@@ -104,6 +109,9 @@ test("Caddy's own 413, 502, 503 and 504 are OpenAI-shaped; the proxy's own error
 
   // 504 (no headers within the response_header_timeout) and 503 (the health check fails), together.
   const slow = get('/v1/slow');
+  // Load the next config only once Caddy holds the slow request: a connection still being
+  // accepted while the old servers shut down could be closed without an answer.
+  await slowSeen;
   assert.equal(await loadCaddyfile(ports.adminPort, render('hk-wrong-0123456789abcdef')), 200);
   let unavailable: Reply | undefined;
   await waitUntil(async () => (unavailable = await get('/v1/ok')).status === 503, 30_000, '503 once the health check fails');
