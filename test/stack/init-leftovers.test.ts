@@ -14,7 +14,7 @@ import { hashClientKey } from '../../common/key-hash.js';
 import { hashPassword, verifyPassword } from '../../common/password-hash.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const quiet = { info: () => undefined, warn: () => undefined };
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 test('init removes orphaned temp files and scrubs clear secrets from config.json.bak', async (t) => {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-leftovers-'));
