@@ -1,12 +1,11 @@
 /**
  * `buildProxy()` returns the public, not-yet-listening Fastify app (what Caddy routes /v1/*,
- * /healthz and /readyz to); `buildInternal()` the loopback-only one for reload, stats and
+ * /openai/*, /healthz and /readyz to); `buildInternal()` the loopback-only one for reload, stats and
  * metrics, which Caddy never routes ("loopback-only" is no protection behind Caddy: docs/architecture.md, "The proxy and its two listeners").
  */
 import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { RouteKey } from '../common/config/schema.js';
 import { openAIClientErrorHandler } from '../common/client-error-handler.js';
 import { PROXY_MAX_HEADER_BYTES } from '../common/runtime-env.js';
 import { openAIErrorHandler } from './error-handler.js';
@@ -18,10 +17,8 @@ import { CONNECTION_CHECK_INTERVAL_MS, applyReadTimeouts, proxyReadTimeouts } fr
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage/accounting.js';
 import { registerRateLimitHeaders } from './governance/admission.js';
-import { relay } from './relay/relay.js';
 import type { ProxyRuntime } from './runtime.js';
-import { registerModelRoutes } from './routes/models.js';
-import { registerResponseFollowUps } from './routes/response-follow-ups.js';
+import { registerClientApi } from './routes/client-api.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
@@ -39,13 +36,6 @@ export interface ProxyAppOptions {
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const POST_ROUTES: Record<string, RouteKey> = {
-  '/v1/chat/completions': 'chat/completions',
-  '/v1/responses': 'responses',
-  '/v1/images/generations': 'images/generations',
-  '/v1/embeddings': 'embeddings',
-};
 
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
@@ -86,11 +76,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   registerRequestGuard(app, runtime, opts.envBodyLimit);
   registerRateLimitHeaders(app);
 
-  for (const [url, route] of Object.entries(POST_ROUTES)) {
-    app.post(url, (req, reply) => relay(runtime, route, req, reply));
-  }
-  registerModelRoutes(app, runtime);
-  registerResponseFollowUps(app, runtime);
+  registerClientApi(app, runtime);
   registerHealthRoutes(app, runtime);
   return app;
 }

@@ -43,6 +43,9 @@ export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not ge
 export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
 export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
 export const UnknownResponseError = E('GW_UNKNOWN_RESPONSE', 'No response with id "%s" is known to this gateway.', 404);
+export const UnknownFileError = E('GW_UNKNOWN_FILE', 'No such File object: %s', 404);
+export const UnknownBatchError = E('GW_UNKNOWN_BATCH', 'No such Batch object: %s', 404);
+export const NoFileStoreError = E('GW_NO_FILE_STORE', 'No upstream is configured to store files and batches.', 404);
 /** A 400 about one request parameter, with OpenAI's `param` and `code` (e.g. from translation). */
 export function InvalidParameterError(message: string, param: string | null, code: string): Error {
   return Object.assign(new InvalidBodyError(message), { param, openaiCode: code });
@@ -108,6 +111,9 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_RATE_LIMITED: 'rate_limit_exceeded',
   GW_TARGETS_UNAVAILABLE: 'targets_unavailable',
   GW_UNKNOWN_RESPONSE: 'response_not_found',
+  GW_UNKNOWN_FILE: 'file_not_found',
+  GW_UNKNOWN_BATCH: 'batch_not_found',
+  GW_NO_FILE_STORE: 'not_found',
 };
 
 /** OpenAI `param` for errors that concern one request field. */

@@ -20,7 +20,7 @@ import { CredentialRegistry, CredentialSetupError, type PreparedCredentials } fr
 import { createUpstreamAgent } from './upstream/call.js';
 import { UsageStats } from './usage/stats.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
-import { ResponseAffinity } from './targets/response-affinity.js';
+import { AFFINITY_MAX_ENTRIES, ResponseAffinity } from './targets/response-affinity.js';
 import { EmbeddedLedger } from './governance/embedded-ledger.js';
 import type { GovernanceState } from './governance/state.js';
 
@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   usageFile: string;
   /** Where response ids and their targets are kept (Responses API affinity). */
   affinityFile?: string;
+  /** Where file and batch ids, their upstreams and owners are kept. */
+  storedObjectsFile?: string;
   /** Where quota use, spend and last use of keys are kept (absent: memory only). */
   governanceFile?: string;
   log: FastifyBaseLogger;
@@ -78,6 +80,8 @@ export class ProxyRuntime {
   readonly noStreamOptions = new Set<string>();
   readonly targets: TargetStates;
   readonly affinity = new ResponseAffinity();
+  /** Files and batches live until deleted: no expiry, only the size bound. */
+  readonly storedObjects = new ResponseAffinity(AFFINITY_MAX_ENTRIES, Date.now, Infinity);
   private current: ConfigSnapshot;
   private agent: Agent;
   private agentKey: string;
@@ -140,9 +144,11 @@ export class ProxyRuntime {
     const runtime = new ProxyRuntime(opts, staged, credentials, source, usage, governance);
     if (source.kind === 'config') runtime.rememberGood(staged.loaded.text);
     if (opts.affinityFile) await runtime.affinity.load(opts.affinityFile, opts.log);
+    if (opts.storedObjectsFile) await runtime.storedObjects.load(opts.storedObjectsFile, opts.log);
     if (opts.autoPersist !== false) {
       usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
       if (opts.affinityFile) runtime.affinity.startAutoPersist(opts.affinityFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
+      if (opts.storedObjectsFile) runtime.storedObjects.startAutoPersist(opts.storedObjectsFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
     }
     runtime.credentials.warmUp();
     return runtime;
@@ -292,14 +298,16 @@ export class ProxyRuntime {
     if (this.opts.autoPersist !== false) await this.usage.stopAutoPersist();
     else await this.usage.persist(this.opts.usageFile);
     if (this.opts.affinityFile) await this.affinity.stop(this.opts.affinityFile);
+    if (this.opts.storedObjectsFile) await this.storedObjects.stop(this.opts.storedObjectsFile);
     await this.governance.close();
     await this.agent.close();
   }
 }
 
 /** Where the proxy keeps its files inside DATA_DIR. */
-export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string; governanceFile: string } {
+export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string; storedObjectsFile: string; governanceFile: string } {
   return {
+    storedObjectsFile: path.join(dataDir, 'stored-objects.json'),
     governanceFile: path.join(dataDir, 'governance.json'),
     configFile: path.join(dataDir, 'config.json'),
     usageFile: path.join(dataDir, 'usage.json'),

@@ -5,9 +5,16 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Route keys a client can call and a model can be mapped between. */
-export const ROUTE_KEYS = ['chat/completions', 'responses', 'images/generations', 'embeddings'] as const;
+/** Route keys a client can call on a model (and that `models[].routes` and `upstreams[].routes` can name). */
+export const ROUTE_KEYS = [
+  'chat/completions', 'responses', 'images/generations', 'embeddings', 'completions', 'images/edits', 'images/variations',
+  'audio/transcriptions', 'audio/translations', 'audio/speech', 'realtime',
+] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+/** Upstream routes that belong to no model: the resource's stored files and batches. */
+export const STORE_ROUTE_KEYS = ['files', 'batches'] as const;
+export type StoreRouteKey = (typeof STORE_ROUTE_KEYS)[number];
+const ROUTE_KEY_ALTERNATION = ROUTE_KEYS.join('|');
 
 const Ms = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 86_400_000, default: def, description });
@@ -23,7 +30,7 @@ const RouteTarget = Type.String({
   description: 'Another route key, or an explicit upstream path starting with / (may contain {deployment})',
 });
 const RouteMap = Type.Record(
-  Type.String({ pattern: '^(\\*|chat/completions|responses|images/generations|embeddings)$' }),
+  Type.String({ pattern: `^(\\*|${ROUTE_KEY_ALTERNATION})$` }),
   RouteTarget,
   { default: {} },
 );
@@ -134,8 +141,9 @@ const UpstreamSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
     baseUrl: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s{}"\'<>\\\\]+$' }),
-    routes: Type.Record(Type.String({ pattern: '^(chat/completions|responses|images/generations|embeddings)$' }), Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }), { default: {} }),
+    routes: Type.Record(Type.String({ pattern: `^(${ROUTE_KEY_ALTERNATION}|${STORE_ROUTE_KEYS.join('|')})$` }), Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }), { default: {} }),
     auth: Type.Optional(UpstreamAuthSchema),
+    files: Type.Optional(Type.Boolean({ description: 'Store files and batches uploaded through the gateway here (default: the first upstream)' })),
   },
   { additionalProperties: false },
 );
@@ -159,6 +167,7 @@ const ModelSchema = Type.Object(
     routes: RouteMap,
     targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
     streamUsage: Type.Boolean({ default: true, description: 'Ask the upstream for stream usage (stream_options.include_usage)' }),
+    dropContentFilterChunks: Type.Optional(Type.Boolean({ description: "Remove Azure's content-filter-only stream chunks (choices: [] with prompt_filter_results), which some client libraries cannot parse; off when absent" })),
     ownedBy: Type.Optional(Type.String({ maxLength: 128 })),
     price: Type.Optional(PriceSchema),
     tokenizer: Type.Optional(Type.Union([Type.Literal('o200k_base'), Type.Literal('cl100k_base')], { description: 'Encoding used to count prompts for token limits; absent: chosen from the deployment name' })),

@@ -32,6 +32,11 @@ export interface FailoverContext<E extends UpstreamExchange> {
   /** Epoch ms by which everything must be done (Infinity = no deadline). */
   deadlineAt: number;
   attempt(target: ResolvedTarget): Promise<E>;
+  /**
+   * False once the request body cannot be sent again (a streamed upload that an attempt has
+   * started to read): no further target or retry is tried, and the last answer is passed on.
+   */
+  canResend?: () => boolean;
 }
 
 type Failure<E> = { kind: 'response'; status: number; exchange: E; body: Buffer; target: ResolvedTarget } | { kind: 'transport'; error: unknown; target: ResolvedTarget };
@@ -98,6 +103,7 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
       if (ctx.signal.aborted) throw err;
     }
     last = failure;
+    if (ctx.canResend?.() === false) break;
     ctx.request.log.warn({ target: key, status: failure.kind === 'response' ? failure.status : undefined, error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined }, 'target failed before the first byte; trying the next');
 
     // Same-target retry: only when no other target can take the request right now.

@@ -3,6 +3,7 @@
  * `server.upstream` in their documented meaning, and a closed ladder that maps transport
  * failures to OpenAI-shaped gateway errors (timeouts → 504, refused/DNS/reset → 502).
  */
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamSettings } from '../../common/config/schema.js';
 import { UpstreamTimeoutError, UpstreamUnreachableError, upstreamBusy } from '../errors.js';
@@ -69,7 +70,7 @@ export interface UpstreamCallOptions {
   headers: Record<string, string>;
   /** POST by default; follow-ups on a stored response use GET and DELETE. */
   method?: 'POST' | 'GET' | 'DELETE';
-  body?: string | Buffer;
+  body?: string | Buffer | Readable;
   timeouts: RequestTimeouts;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: AbortSignal;

@@ -109,7 +109,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const logs = new LogRing();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, logs);
   const startProxy = async () => {
-    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, governanceFile: files.governanceFile, log, autoPersist: false });
+    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, storedObjectsFile: files.storedObjectsFile, governanceFile: files.governanceFile, log, autoPersist: false });
     const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit, ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}) });
     const internal = buildInternal({ runtime, logger: log, logs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
