@@ -19,6 +19,7 @@ import { registerUsageAccounting } from './usage/accounting.js';
 import { registerRateLimitHeaders } from './governance/admission.js';
 import type { ProxyRuntime } from './runtime.js';
 import { registerClientApi } from './routes/client-api.js';
+import { registerRealtime } from './realtime/realtime-upgrade.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
@@ -77,6 +78,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   registerRateLimitHeaders(app);
 
   registerClientApi(app, runtime);
+  registerRealtime(app, runtime);
   registerHealthRoutes(app, runtime);
   return app;
 }

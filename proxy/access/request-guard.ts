@@ -9,8 +9,8 @@ import type { ApiKeyEntry } from '../../common/config/schema.js';
 import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, KeyExpiredError, MissingKeyError } from '../errors.js';
 import { CADDY_BODY_HEADROOM_BYTES } from '../../common/runtime-env.js';
 import { drainUnreadBody } from './body-drain.js';
-import { presentedKey } from './client-auth.js';
-import { bodyLimitOf, snapshotOf } from '../snapshot.js';
+import { presentedKey, type Caller } from './client-auth.js';
+import { bodyLimitOf, snapshotOf, type ConfigSnapshot } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
 
 /** An unread upload is drained for at most this long before the connection is closed. */
@@ -37,15 +37,7 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     const snap = snapshotOf(req, runtime);
     const limit = bodyLimitOf(snap.config, envBodyLimit);
     if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(String(limit));
-    const key = presentedKey(req.headers);
-    if (!key) throw new MissingKeyError();
-    const caller = snap.keys.identify(key);
-    if (!caller) throw new InvalidKeyError();
-    if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
-    if (caller.kind === 'client' && caller.entry.expiresAt !== undefined && Date.parse(caller.entry.expiresAt) <= Date.now()) {
-      throw new KeyExpiredError(caller.entry.expiresAt);
-    }
-    req.caller = caller;
+    req.caller = authenticate(snap, presentedKey(req.headers));
   });
   // An answer sent before the body was read (401, 413…) must neither leave the rest of the upload
   // in the connection (parked: Caddy would reuse it for another client's request, which would
@@ -64,8 +56,20 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
   app.addHook('preParsing', async (req, _reply, payload) => payload.pipe(new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit))));
 }
 
+/** Who presented `key`: a missing, unknown, disabled or expired key is a 401. */
+export function authenticate(snap: ConfigSnapshot, key: string | undefined): Caller {
+  if (!key) throw new MissingKeyError();
+  const caller = snap.keys.identify(key);
+  if (!caller) throw new InvalidKeyError();
+  if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
+  if (caller.kind === 'client' && caller.entry.expiresAt !== undefined && Date.parse(caller.entry.expiresAt) <= Date.now()) {
+    throw new KeyExpiredError(caller.entry.expiresAt);
+  }
+  return caller;
+}
+
 /** The client key a request past the guard was made with; the health key may only call /healthz and /readyz. */
-export function clientKeyOf(req: FastifyRequest): ApiKeyEntry {
+export function clientKeyOf(req: { caller?: Caller }): ApiKeyEntry {
   const caller = req.caller;
   if (!caller || caller.kind !== 'client') throw new HealthKeyOnlyError();
   return caller.entry;

@@ -70,7 +70,7 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
         send: (b) => sendUpstream(services, { upstream: target.upstream, path: target.path, body: b === body && request.rawBody ? request.rawBody : JSON.stringify(b), clientHeaders: request.headers, requestId: request.id, timeouts: snap.timeouts, signal: stop.signal }),
       });
     const settings = snap.config.server.upstream;
-    const { exchange, target } = await sendWithFailover({ states: services.targets, settings, request, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt }, orderTargets(pool, services.targets));
+    const { exchange, target } = await sendWithFailover({ states: services.targets, settings, log: request.log, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt }, orderTargets(pool, services.targets));
     acc.target = targetKey(target);
     acc.price = target.price;
     const hooks: RelayHooks = {

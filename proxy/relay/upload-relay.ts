@@ -49,7 +49,7 @@ export async function relayUpload(services: RelayServices, route: RouteKey, requ
       return sendUpstream(services, { upstream: target.upstream, path: target.path, body: Readable.from(parts(), { objectMode: false }), contentType: `multipart/form-data; boundary=${boundary}`, clientHeaders: request.headers, requestId: request.id, timeouts: snap.timeouts, signal: stop.signal });
     };
     const settings = snap.config.server.upstream;
-    const failover = { states: services.targets, settings, request, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt, canResend: () => !sent };
+    const failover = { states: services.targets, settings, log: request.log, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt, canResend: () => !sent };
     const { exchange, target } = await sendWithFailover(failover, orderTargets(pool, services.targets));
     acc.target = targetKey(target);
     acc.price = target.price;

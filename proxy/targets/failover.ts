@@ -5,7 +5,6 @@
  * the same target, which happen once no other target is available, after Azure's Retry-After or
  * a jittered backoff, and only within the request's deadline.
  */
-import type { FastifyRequest } from 'fastify';
 import type { UpstreamSettings } from '../../common/config/schema.js';
 import type { ResolvedTarget } from './model-catalog.js';
 import { retryAfterMs, backoffMs } from './retry-after.js';
@@ -26,7 +25,8 @@ export interface ChosenExchange<E extends UpstreamExchange> {
 export interface FailoverContext<E extends UpstreamExchange> {
   states: TargetStates;
   settings: UpstreamSettings;
-  request: FastifyRequest;
+  /** Where failed attempts are logged (the request's logger). */
+  log: { warn(obj: object, msg: string): void };
   /** Client gone or deadline passed: stop trying. */
   signal: AbortSignal;
   /** Epoch ms by which everything must be done (Infinity = no deadline). */
@@ -104,7 +104,7 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
     }
     last = failure;
     if (ctx.canResend?.() === false) break;
-    ctx.request.log.warn({ target: key, status: failure.kind === 'response' ? failure.status : undefined, error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined }, 'target failed before the first byte; trying the next');
+    ctx.log.warn({ target: key, status: failure.kind === 'response' ? failure.status : undefined, error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined }, 'target failed before the first byte; trying the next');
 
     // Same-target retry: only when no other target can take the request right now.
     const othersAvailable = queue.some((t) => states.waitMs(targetKey(t)) === 0);

@@ -58,7 +58,8 @@ export class TotalTimeoutError extends Error {
 export interface UpstreamExchange {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  /** The response body (undici's, or a WebSocket handshake's refusal). */
+  body: Readable;
   signal: AbortSignal;
   /** The body, when it was read to inspect it (e.g. a 400 checked for `unknown_parameter`). */
   buffered?: Buffer;

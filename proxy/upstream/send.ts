@@ -42,17 +42,21 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
+/** The headers that authenticate a call to `upstream` (an Entra token or an api-key); 502 when they cannot be had in time. */
+export async function credentialHeaders(link: UpstreamLink, upstream: UpstreamEntry, signal: AbortSignal): Promise<Record<string, string>> {
+  const credential = link.credentials.get(upstream.name);
+  if (!credential) throw new UpstreamConfigError(upstream.name, 'no credential is configured');
+  try {
+    return await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, signal, 'the token request did not finish in time');
+  } catch (err) {
+    throw new UpstreamCredentialError(upstream.name, err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** Sends `req` with its upstream's credential; resolves at response headers. */
 export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Promise<UpstreamExchange> {
   const name = req.upstream.name;
-  const credential = link.credentials.get(name);
-  if (!credential) throw new UpstreamConfigError(name, 'no credential is configured');
-  let authHeaders: Record<string, string>;
-  try {
-    authHeaders = await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, req.signal, 'the token request did not finish in time');
-  } catch (err) {
-    throw new UpstreamCredentialError(name, err instanceof Error ? err.message : String(err));
-  }
+  const authHeaders = await credentialHeaders(link, req.upstream, req.signal);
   const headers: Record<string, string> = {
     ...upstreamRequestHeaders(req.clientHeaders),
     ...authHeaders,
