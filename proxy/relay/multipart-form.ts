@@ -134,7 +134,10 @@ export class MultipartForm {
     const file = path.join(this.#spoolDir, `part-${this.#spooled++}`);
     await pipeline(part.stream, createWriteStream(file, { mode: 0o600 }));
     if (this.#failure) throw this.#failure;
-    return { ...part, stream: createReadStream(file) };
+    const replay = createReadStream(file);
+    // Gone as soon as it has been replayed, not only when the request ends.
+    replay.once('close', () => void rm(file, { force: true }));
+    return { ...part, stream: replay };
   }
 
   #push(part: FormPart): void {
