@@ -66,13 +66,14 @@ function usageOf(data: RawData): TokenUsage | undefined {
   }
 }
 
-/** Relays frames until either side closes; resolves once both are closed. */
+/** Relays frames until either side closes; resolves once both are closed. `upstream` arrives paused. */
 export function relaySession(client: WebSocket, upstream: WebSocket, hooks: SessionHooks): Promise<SessionEnd> {
   pipeFrames(client, upstream);
   pipeFrames(upstream, client, (data) => {
     const usage = usageOf(data);
     if (usage) hooks.onUsage(usage);
   });
+  upstream.resume();
   return new Promise<SessionEnd>((resolve) => {
     let end: SessionEnd = 'closed';
     let open = 2;

@@ -13,7 +13,7 @@ import { toGatewayError, type UpstreamExchange } from './call.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { credentialHeaders, type UpstreamLink } from './send.js';
 
-/** An upstream handshake's outcome: the open socket on 101. */
+/** An upstream handshake's outcome: the open socket on 101, paused until its frames have somewhere to go. */
 export interface SocketExchange extends UpstreamExchange {
   socket?: WebSocket;
 }
@@ -50,6 +50,8 @@ export async function openUpstreamSocket(link: UpstreamLink, req: SocketRequest)
     const settle = () => signal.removeEventListener('abort', onAbort);
     socket.once('upgrade', (res) => {
       socket.once('open', () => {
+        // Azure speaks first (session.created): hold its frames until the relay listens.
+        socket.pause();
         settle();
         resolve({ statusCode: 101, headers: res.headers, body: Readable.from([]), signal, socket });
       });

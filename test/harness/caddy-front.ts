@@ -25,6 +25,8 @@ export interface CaddyFront {
   ca: string;
   /** A fetch that trusts Caddy's local CA, for the client libraries. */
   fetch: typeof globalThis.fetch;
+  /** Caddy's own log and access log. */
+  logFile: string;
 }
 
 /** Starts the harness and Caddy in front of it; resolves once Caddy routes to the proxy. */
@@ -43,10 +45,11 @@ export async function startCaddyFront(t: TestContext, opts: HarnessOptions = {})
   const validated = validateConfig(JSON.parse(await readFile(path.join(harness.dataDir, 'config.json'), 'utf8')) as unknown);
   if (!validated.ok) throw new Error(`harness config invalid: ${JSON.stringify(validated.issues)}`);
   const storageRoot = path.join(runDir, 'caddy');
+  const logFile = path.join(runDir, 'caddy.log');
   const caddyfile = renderCaddyfile(validated.config, {
     adminAddress: `localhost:${ports.adminPort}`,
     storageRoot,
-    logFile: path.join(runDir, 'caddy.log'),
+    logFile,
     proxyPort: Number(new URL(harness.url).port),
     // No admin runs here; its route (if rendered) just has nothing behind it.
     adminPort: await freePort(),
@@ -61,7 +64,7 @@ export async function startCaddyFront(t: TestContext, opts: HarnessOptions = {})
   const ca = await localRootCa(storageRoot);
   const agent = new Agent({ connect: { ca } });
   t.after(() => agent.close());
-  const front: CaddyFront = { harness, url: `https://localhost:${ports.httpsPort}`, httpsPort: ports.httpsPort, ca, fetch: fetchVia(agent) };
+  const front: CaddyFront = { harness, url: `https://localhost:${ports.httpsPort}`, httpsPort: ports.httpsPort, ca, fetch: fetchVia(agent), logFile };
   await waitUntil(async () => (await front.fetch(`${front.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } })).status === 200, 20_000, 'Caddy to route /v1/models to the proxy');
   return front;
 }
