@@ -11,8 +11,8 @@ import { relayDirect } from '../relay/direct-call.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { clientApiVersion } from '../targets/api-version.js';
 import { collectionPath, followUpPath } from '../targets/follow-up-path.js';
-import { ownedList, ownedUpstream, pinObject } from '../targets/stored-objects.js';
-import { storeFor } from '../relay/object-store.js';
+import { ownedUpstream, pinObject } from '../targets/stored-objects.js';
+import { listOwned, storeFor } from '../relay/object-store.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -29,13 +29,6 @@ async function create(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
     upstream: store.upstream, path, method: 'POST', body: req.rawBody ?? JSON.stringify(body),
     onJson: (batch) => pinObject(runtime.storedObjects, batch, store.upstream.name, owner),
   });
-}
-
-async function list(runtime: ProxyRuntime, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const owner = clientKeyOf(req).id;
-  const store = await storeFor(runtime, req, 'batches');
-  const path = collectionPath(store.batches, req.url, clientApiVersion(req.query));
-  await relayDirect(runtime, req, reply, { upstream: store.upstream, path, method: 'GET', rewrite: (page) => ownedList(runtime.storedObjects, page, store.upstream.name, owner) });
 }
 
 async function onBatch(runtime: ProxyRuntime, req: IdRequest, reply: FastifyReply, method: 'GET' | 'POST', action: string): Promise<void> {
@@ -56,7 +49,7 @@ async function onBatch(runtime: ProxyRuntime, req: IdRequest, reply: FastifyRepl
 export function registerBatchRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {
   type R = { Params: { id: string } };
   app.post('/batches', (req, reply) => create(runtime, req, reply));
-  app.get('/batches', (req, reply) => list(runtime, req, reply));
+  app.get('/batches', (req, reply) => listOwned(runtime, req, reply, 'batches'));
   app.get<R>('/batches/:id', (req, reply) => onBatch(runtime, req, reply, 'GET', ''));
   app.post<R>('/batches/:id/cancel', (req, reply) => onBatch(runtime, req, reply, 'POST', '/cancel'));
 }

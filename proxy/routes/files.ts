@@ -8,12 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnknownFileError } from '../errors.js';
 import { clientKeyOf } from '../access/request-guard.js';
 import { relayDirect } from '../relay/direct-call.js';
-import { storeFor } from '../relay/object-store.js';
+import { listOwned, storeFor } from '../relay/object-store.js';
 import { openUpload } from '../relay/upload-body.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { clientApiVersion } from '../targets/api-version.js';
 import { collectionPath, followUpPath } from '../targets/follow-up-path.js';
-import { ownedList, ownedUpstream, pinObject } from '../targets/stored-objects.js';
+import { ownedUpstream, pinObject } from '../targets/stored-objects.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -32,13 +32,6 @@ async function upload(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
   );
 }
 
-async function list(runtime: ProxyRuntime, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const owner = clientKeyOf(req).id;
-  const store = await storeFor(runtime, req, 'files');
-  const path = collectionPath(store.files, req.url, clientApiVersion(req.query));
-  await relayDirect(runtime, req, reply, { upstream: store.upstream, path, method: 'GET', rewrite: (page) => ownedList(runtime.storedObjects, page, store.upstream.name, owner) });
-}
-
 async function onFile(runtime: ProxyRuntime, req: IdRequest, reply: FastifyReply, method: 'GET' | 'DELETE', action: string): Promise<void> {
   const id = req.params.id;
   const upstream = ownedUpstream(runtime.storedObjects, id, clientKeyOf(req).id);
@@ -51,7 +44,7 @@ async function onFile(runtime: ProxyRuntime, req: IdRequest, reply: FastifyReply
 
 /** Registers the JSON routes of the Files API (relative to the scope's prefix). */
 export function registerFileRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {
-  app.get('/files', (req, reply) => list(runtime, req, reply));
+  app.get('/files', (req, reply) => listOwned(runtime, req, reply, 'files'));
   app.get<{ Params: { id: string } }>('/files/:id', (req, reply) => onFile(runtime, req, reply, 'GET', ''));
   app.delete<{ Params: { id: string } }>('/files/:id', (req, reply) => onFile(runtime, req, reply, 'DELETE', ''));
   app.get<{ Params: { id: string } }>('/files/:id/content', (req, reply) => onFile(runtime, req, reply, 'GET', '/content'));

@@ -10,32 +10,18 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_CONTENT_CHUNKS, countWords, isRecord, newId, replyTo, splitIntoChunks } from './content.js';
-import { resourceNotFoundError, statusError, type SimError, type SimOperation } from './errors.js';
+import { resourceNotFoundError, statusError, type SimError } from './errors.js';
+import type { SimRequest } from './request-log.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour } from './scenarios.js';
 
 /** What the realtime endpoint shares with the HTTP layer. */
 export interface RealtimeHooks {
   authError(headers: Record<string, string>): SimError | undefined;
   /** Adds a session to the request log. */
-  log(entry: RealtimeLogEntry): void;
+  log(entry: SimRequest): void;
   /** Tells the request log's waiters that an entry changed. */
   changed(): void;
   models?: Record<string, string>;
-}
-
-/** A realtime session in the request log (the shape of the simulator's SimRequest). */
-export interface RealtimeLogEntry {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-  operation?: SimOperation;
-  deployment?: string;
-  status?: number;
-  aborted: boolean;
-  completed: boolean;
-  /** Client events received, by type. */
-  events?: string[];
 }
 
 interface Target {
@@ -72,7 +58,7 @@ export function attachRealtime(server: Server, hooks: RealtimeHooks): void {
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const headers = flat(req);
-    const entry: RealtimeLogEntry = { method: 'GET', path: req.url ?? '/', headers, body: undefined, operation: 'realtime', aborted: false, completed: false, events: [] };
+    const entry: SimRequest = { method: 'GET', path: req.url ?? '/', headers, body: undefined, operation: 'realtime', aborted: false, completed: false, events: [] };
     hooks.log(entry);
     hooks.changed();
     const target = targetOf(entry.path);
@@ -108,7 +94,7 @@ class RealtimeSession {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly entry: RealtimeLogEntry,
+    private readonly entry: SimRequest,
     private readonly hooks: RealtimeHooks,
     model: string,
     private readonly ga: boolean,

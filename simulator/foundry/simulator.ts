@@ -14,7 +14,7 @@ import { isRecord } from './content.js';
 import { embeddingsReply } from './embeddings.js';
 import {
   deploymentNotFoundError, invalidKeyError, invalidRequestError, invalidTokenError, missingKeyError,
-  promptFilteredError, resourceNotFoundError, statusError, streamOptionsError, type HttpOperation, type SimError, type SimOperation,
+  promptFilteredError, resourceNotFoundError, statusError, streamOptionsError, type HttpOperation, type SimError,
 } from './errors.js';
 import { imageUploadReply, imagesReply } from './images.js';
 import { audioTextReply, speechReply } from './audio.js';
@@ -28,6 +28,7 @@ import { responsesReply } from './responses.js';
 import { routeOf } from './routes.js';
 import { StoredResponses } from './stored.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './scenarios.js';
+import type { SimRequest } from './request-log.js';
 
 export type { Scenario, ScenarioName, ScenarioSpec } from './scenarios.js';
 
@@ -47,27 +48,7 @@ export interface SimulatorOptions {
   defaultScenario?: Scenario;
 }
 
-/** One request as the simulator received it, updated as its response progresses. */
-export interface SimRequest {
-  method: string;
-  /** Path including the query string. */
-  path: string;
-  /** Request headers, names lowercased. */
-  headers: Record<string, string>;
-  /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
-  body: unknown;
-  operation?: SimOperation;
-  deployment?: string;
-  scenario?: Scenario;
-  /** Status code sent, once headers went out. */
-  status?: number;
-  /** The client closed the connection before the simulator finished responding. */
-  aborted: boolean;
-  /** The simulator wrote the whole response (a realtime session: closed with 1000). */
-  completed: boolean;
-  /** A realtime session's client events, by type, in order. */
-  events?: string[];
-}
+export type { SimRequest } from './request-log.js';
 
 /** A running simulator. */
 export interface FoundrySimulator {
