@@ -27,6 +27,8 @@ export interface CaddyFront {
   fetch: typeof globalThis.fetch;
   /** Caddy's own log and access log. */
   logFile: string;
+  /** Caddy's admin API port (on localhost). */
+  caddyAdminPort: number;
 }
 
 /** Starts the harness and Caddy in front of it; resolves once Caddy routes to the proxy. */
@@ -64,7 +66,7 @@ export async function startCaddyFront(t: TestContext, opts: HarnessOptions = {})
   const ca = await localRootCa(storageRoot);
   const agent = new Agent({ connect: { ca } });
   t.after(() => agent.close());
-  const front: CaddyFront = { harness, url: `https://localhost:${ports.httpsPort}`, httpsPort: ports.httpsPort, ca, fetch: fetchVia(agent), logFile };
+  const front: CaddyFront = { harness, url: `https://localhost:${ports.httpsPort}`, httpsPort: ports.httpsPort, ca, fetch: fetchVia(agent), logFile, caddyAdminPort: ports.adminPort };
   await waitUntil(async () => (await front.fetch(`${front.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } })).status === 200, 20_000, 'Caddy to route /v1/models to the proxy');
   return front;
 }
