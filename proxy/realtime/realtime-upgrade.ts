@@ -51,6 +51,9 @@ interface Upgrade {
   started: number;
 }
 
+/** How long open sessions get to finish their closing handshake when the proxy stops. */
+const CLOSE_WAIT_MS = 2_000;
+
 /** Serves realtime upgrades on the app's server; open sessions are closed (1001) when the app closes. */
 export function registerRealtime(app: FastifyInstance, services: RealtimeServices): void {
   const sessions = new Set<WebSocket>();
@@ -68,8 +71,13 @@ export function registerRealtime(app: FastifyInstance, services: RealtimeService
     const log = app.log.child({ reqId: id });
     accept(services, wss, upgrade, log, sessions).catch((err: unknown) => refuse(services, upgrade, err as FastifyError, log));
   });
-  app.addHook('onClose', async () => {
+  // Before the server closes: it would otherwise wait for these connections, which end only
+  // when a side closes them.
+  app.addHook('preClose', async () => {
     for (const ws of sessions) ws.close(1001, 'gateway shutting down');
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const ws of sessions) ws.terminate();
     wss.close();
   });
 }
