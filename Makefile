@@ -50,6 +50,7 @@ build: npm
 	npm run --silent build
 
 lint: npm
+	$(NODE_BIN) node_modules/prettier/bin/prettier.cjs --check --log-level warn .
 	$(NODE_BIN) node_modules/eslint/bin/eslint.js --max-warnings=0 .
 	$(NODE_BIN) node_modules/dockerfilelint/bin/dockerfilelint Dockerfile
 	bash -n deploy/*.sh

@@ -65,11 +65,18 @@ declare module 'fastify' {
  * config's (the proxy serves that one meanwhile), so a broken config.json never locks the admin
  * out of repairing it; otherwise what can be read from it, or undefined.
  */
-async function loginSettingsOf(stored: StoredConfig, store: ConfigStore, log: FastifyBaseLogger): Promise<AdminAuthSettings | undefined> {
+async function loginSettingsOf(
+  stored: StoredConfig,
+  store: ConfigStore,
+  log: FastifyBaseLogger,
+): Promise<AdminAuthSettings | undefined> {
   if (stored.raw !== undefined && validateConfig(stored.raw).ok) return adminAuthOf(stored.raw);
   const good = await store.readLastGood();
   if (good) {
-    log.error({ file: store.configFile }, 'config.json is broken: admin login uses the last good config (config.last-good.json) until it is repaired');
+    log.error(
+      { file: store.configFile },
+      'config.json is broken: admin login uses the last good config (config.last-good.json) until it is repaired',
+    );
     return adminAuthOf(good.raw);
   }
   return stored.raw === undefined ? undefined : adminAuthOf(stored.raw);
@@ -131,13 +138,32 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     req.adminUser = await auth.check(req);
   });
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip, user: req.adminUser }, 'admin request');
+    req.log.info(
+      {
+        method: req.method,
+        url: req.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: req.ip,
+        user: req.adminUser,
+      },
+      'admin request',
+    );
   });
 
-  const applier = new Applier({ store: opts.store, caddy: opts.caddy, proxy: opts.proxy, renderEnv: opts.renderEnv, log: opts.logger });
+  const applier = new Applier({
+    store: opts.store,
+    caddy: opts.caddy,
+    proxy: opts.proxy,
+    renderEnv: opts.renderEnv,
+    log: opts.logger,
+  });
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
-  const audit = new AuditLog(opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'), opts.logger);
+  const audit = new AuditLog(
+    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
+    opts.logger,
+  );
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,

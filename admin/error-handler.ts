@@ -8,9 +8,12 @@ import { errorTypeForStatus, openAIError } from '../common/openai-error.js';
 import { FASTIFY_CLIENT_ERRORS, invalidJsonMessage } from '../common/fastify-client-errors.js';
 import { OPENAI_CODES, type ErrorExtras } from './errors.js';
 
-
 /** Fastify error handler writing OpenAI-shaped errors with the error's extra fields. */
-export function adminErrorHandler(error: FastifyError & ErrorExtras, request: FastifyRequest, reply: FastifyReply): void {
+export function adminErrorHandler(
+  error: FastifyError & ErrorExtras,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const known = FASTIFY_CLIENT_ERRORS[error.code];
   const ours = OPENAI_CODES[error.code];
   let status = known?.status ?? error.statusCode ?? 500;

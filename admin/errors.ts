@@ -8,13 +8,37 @@ import createError from '@fastify/error';
 type Arg = [string?, string?];
 const E = (code: string, message: string, status: number) => createError<string, Arg>(code, message, status);
 
-export const AuthRequiredError = E('ADMIN_AUTH_REQUIRED', 'Authentication required: send the admin user and password (HTTP Basic).', 401);
-export const AuthNotConfiguredError = E('ADMIN_AUTH_NOT_CONFIGURED', 'Admin login is enabled but no password is set: run init, then read DATA_DIR/first-run.txt.', 401);
-export const LoginThrottledError = E('ADMIN_LOGIN_THROTTLED', 'Too many failed logins from your address; try again in %s seconds.', 429);
+export const AuthRequiredError = E(
+  'ADMIN_AUTH_REQUIRED',
+  'Authentication required: send the admin user and password (HTTP Basic).',
+  401,
+);
+export const AuthNotConfiguredError = E(
+  'ADMIN_AUTH_NOT_CONFIGURED',
+  'Admin login is enabled but no password is set: run init, then read DATA_DIR/first-run.txt.',
+  401,
+);
+export const LoginThrottledError = E(
+  'ADMIN_LOGIN_THROTTLED',
+  'Too many failed logins from your address; try again in %s seconds.',
+  429,
+);
 export const CrossOriginError = E('ADMIN_CROSS_ORIGIN', 'Cross-origin request refused: %s.', 403);
-export const ForwardedRefusedError = E('ADMIN_FORWARDED_REFUSED', 'Admin auth is disabled, so the admin service answers only local requests, never ones forwarded by Caddy.', 403);
-export const IfMatchRequiredError = E('ADMIN_IF_MATCH_REQUIRED', 'Send If-Match with the ETag of the config you edited (GET /admin/api/config).', 428);
-export const StaleConfigError = E('ADMIN_STALE_CONFIG', 'The config changed since you read it (ETag mismatch); read it again and re-apply your change.', 412);
+export const ForwardedRefusedError = E(
+  'ADMIN_FORWARDED_REFUSED',
+  'Admin auth is disabled, so the admin service answers only local requests, never ones forwarded by Caddy.',
+  403,
+);
+export const IfMatchRequiredError = E(
+  'ADMIN_IF_MATCH_REQUIRED',
+  'Send If-Match with the ETag of the config you edited (GET /admin/api/config).',
+  428,
+);
+export const StaleConfigError = E(
+  'ADMIN_STALE_CONFIG',
+  'The config changed since you read it (ETag mismatch); read it again and re-apply your change.',
+  412,
+);
 export const InvalidConfigError = E('ADMIN_INVALID_CONFIG', '%s', 400);
 export const InvalidRequestError = E('ADMIN_INVALID_REQUEST', '%s', 400);
 export const ApplyFailedError = E('ADMIN_APPLY_FAILED', 'Applying the config failed at step %s: %s', 502);
@@ -25,10 +49,18 @@ export const KeyNotFoundError = E('ADMIN_KEY_NOT_FOUND', 'There is no client key
 export const KeyExistsError = E('ADMIN_KEY_EXISTS', 'A client key with id "%s" already exists.', 409);
 export const TeamNotFoundError = E('ADMIN_TEAM_NOT_FOUND', 'There is no team with id "%s".', 404);
 export const TeamExistsError = E('ADMIN_TEAM_EXISTS', 'A team with id "%s" already exists.', 409);
-export const TeamInUseError = E('ADMIN_TEAM_IN_USE', 'Team "%s" still has keys (%s): move them to another team (or none) first.', 409);
+export const TeamInUseError = E(
+  'ADMIN_TEAM_IN_USE',
+  'Team "%s" still has keys (%s): move them to another team (or none) first.',
+  409,
+);
 export const UpstreamNotFoundError = E('ADMIN_UPSTREAM_NOT_FOUND', 'There is no upstream named "%s".', 404);
-export const CaddyUnavailableError = E('ADMIN_CADDY_UNAVAILABLE', 'Caddy\'s admin API did not answer: %s', 502);
-export const ProxyUnavailableError = E('ADMIN_PROXY_UNAVAILABLE', 'The proxy\'s internal endpoint did not answer: %s', 502);
+export const CaddyUnavailableError = E('ADMIN_CADDY_UNAVAILABLE', "Caddy's admin API did not answer: %s", 502);
+export const ProxyUnavailableError = E(
+  'ADMIN_PROXY_UNAVAILABLE',
+  "The proxy's internal endpoint did not answer: %s",
+  502,
+);
 
 /** OpenAI `code` values for the registry above. */
 export const OPENAI_CODES: Record<string, string> = {
@@ -62,6 +94,10 @@ export interface ErrorExtras {
 }
 
 /** Attaches extra top-level body fields (e.g. `issues`, `steps`) and headers to `err`; returns it. */
-export function withBody<T extends Error>(err: T, body: Record<string, unknown>, headers?: Record<string, string>): T & ErrorExtras {
+export function withBody<T extends Error>(
+  err: T,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): T & ErrorExtras {
   return Object.assign(err, { body, ...(headers ? { headers } : {}) });
 }

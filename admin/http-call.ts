@@ -52,7 +52,11 @@ export function httpCall(target: HttpTarget, path: string, opts: HttpCallOptions
   return new Promise((resolve, reject) => {
     const fail = (err: Error & { code?: string }) => {
       const code = err.code;
-      reject(err instanceof HttpCallError ? err : new HttpCallError(`${url.origin}${url.pathname}: ${code ?? err.message}`, code));
+      reject(
+        err instanceof HttpCallError
+          ? err
+          : new HttpCallError(`${url.origin}${url.pathname}: ${code ?? err.message}`, code),
+      );
     };
     const req = http.request(
       {
@@ -69,17 +73,22 @@ export function httpCall(target: HttpTarget, path: string, opts: HttpCallOptions
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            req.destroy(new HttpCallError(`${url.origin}${url.pathname}: answer larger than ${maxBytes} bytes`, 'ETOOBIG'));
+            req.destroy(
+              new HttpCallError(`${url.origin}${url.pathname}: answer larger than ${maxBytes} bytes`, 'ETOOBIG'),
+            );
             return;
           }
           chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', fail);
       },
     );
     req.on('error', (err: Error & { code?: string }) => {
-      if (err.name === 'AbortError' || err.name === 'TimeoutError') fail(new HttpCallError(`${url.origin}${url.pathname}: no answer within ${opts.timeoutMs} ms`, 'ETIMEDOUT'));
+      if (err.name === 'AbortError' || err.name === 'TimeoutError')
+        fail(new HttpCallError(`${url.origin}${url.pathname}: no answer within ${opts.timeoutMs} ms`, 'ETIMEDOUT'));
       else fail(err);
     });
     req.end(opts.body);

@@ -30,11 +30,20 @@ const app = buildAdmin({
 });
 await app.listen({ host: '127.0.0.1', port: env.adminPort });
 
-const auth = await store.read().then((s) => adminAuthOf(s.raw), () => undefined);
+const auth = await store.read().then(
+  (s) => adminAuthOf(s.raw),
+  () => undefined,
+);
 if (auth?.enabled && !auth.password && !auth.passwordHash) {
-  log.warn({ firstRun: `${env.dataDir}/first-run.txt` }, 'admin login is enabled but no password is set: every request is refused until init sets one');
+  log.warn(
+    { firstRun: `${env.dataDir}/first-run.txt` },
+    'admin login is enabled but no password is set: every request is refused until init sets one',
+  );
 }
-log.info({ port: env.adminPort, dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, dnsModules: renderEnv.dnsModules }, 'admin listening');
+log.info(
+  { port: env.adminPort, dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, dnsModules: renderEnv.dnsModules },
+  'admin listening',
+);
 const stopReconciler = startReconciler({ store, applier: app.applier, caddy, renderEnv, log });
 
 let stopping = false;

@@ -9,7 +9,8 @@ const RELOAD_TIMEOUT_MS = 15_000;
 const READ_TIMEOUT_MS = 10_000;
 
 /** What `/internal/reload` answered. */
-export type ProxyReload = { status: 'reloaded' | 'unchanged'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
+export type ProxyReload =
+  { status: 'reloaded' | 'unchanged'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
 
 /** The proxy did not answer, or answered something that is not its reload contract. */
 export class ProxyCallError extends Error {
@@ -44,7 +45,8 @@ export class ProxyClient {
       throw new ProxyCallError((err as Error).message);
     }
     const parsed = parseJson(answer.text);
-    if (answer.status !== 200 || parsed === undefined) throw new ProxyCallError(`${path} answered HTTP ${answer.status}`);
+    if (answer.status !== 200 || parsed === undefined)
+      throw new ProxyCallError(`${path} answered HTTP ${answer.status}`);
     return parsed;
   }
 
@@ -58,7 +60,8 @@ export class ProxyClient {
     }
     const parsed = parseJson(answer.text);
     if (isRecord(parsed)) {
-      if ((parsed.status === 'reloaded' || parsed.status === 'unchanged') && answer.status === 200) return { status: parsed.status, warnings: issues(parsed.warnings) };
+      if ((parsed.status === 'reloaded' || parsed.status === 'unchanged') && answer.status === 200)
+        return { status: parsed.status, warnings: issues(parsed.warnings) };
       if (parsed.status === 'invalid') return { status: 'invalid', issues: issues(parsed.issues) };
     }
     throw new ProxyCallError(`/internal/reload answered HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);

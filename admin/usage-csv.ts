@@ -8,8 +8,23 @@ import { isRecord } from './http-call.js';
 
 /** The columns, in order. */
 export const CSV_COLUMNS = [
-  'start', 'minutes', 'model', 'key', 'team', 'target', 'requests', 's2xx', 's4xx', 's429', 's5xx',
-  'promptTokens', 'cachedTokens', 'completionTokens', 'totalTokens', 'cost', 'currency',
+  'start',
+  'minutes',
+  'model',
+  'key',
+  'team',
+  'target',
+  'requests',
+  's2xx',
+  's4xx',
+  's429',
+  's5xx',
+  'promptTokens',
+  'cachedTokens',
+  'completionTokens',
+  'totalTokens',
+  'cost',
+  'currency',
 ] as const;
 
 function cell(value: unknown): string {

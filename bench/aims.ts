@@ -17,7 +17,8 @@ type Lookup = (scenario: string, target: TargetId, key: string) => number;
 type Paired = (scenario: string, a: TargetId, b: TargetId, key: string, op: 'ratio' | 'diff') => number;
 
 function lookup(results: ScenarioResult[]): Lookup {
-  return (scenario, target, key) => medianOf(results.find((r) => r.scenario.id === scenario)?.rounds[target])[key] ?? Number.NaN;
+  return (scenario, target, key) =>
+    medianOf(results.find((r) => r.scenario.id === scenario)?.rounds[target])[key] ?? Number.NaN;
 }
 
 function paired(results: ScenarioResult[]): Paired {
@@ -79,7 +80,15 @@ export function evaluateAims(results: ScenarioResult[]): Aim[] {
     if (!r.scenario.targets.includes('portkey')) continue;
     const ours = medianOf(r.rounds.proxy);
     for (const key of Object.keys(ours)) {
-      if (key.startsWith('base.') || key.startsWith('hwm.') || key === 'rss.simulator' || key === 'completed' || key === 'allOpenMs' || key === 'sentKB') continue;
+      if (
+        key.startsWith('base.') ||
+        key.startsWith('hwm.') ||
+        key === 'rss.simulator' ||
+        key === 'completed' ||
+        key === 'allOpenMs' ||
+        key === 'sentKB'
+      )
+        continue;
       // Memory: our proxy process against Portkey's process.
       const theirKey = key === 'rss.proxy' ? 'rss.portkey' : key;
       const theirs = r.rounds.portkey?.map((m) => ({ ...m, [key]: m[theirKey] ?? Number.NaN }));
@@ -90,13 +99,27 @@ export function evaluateAims(results: ScenarioResult[]): Aim[] {
       // Counts (errors, bytes) compare as medians or totals; everything else round by round.
       const isCount = key === 'errors' || key === 'upstreamKB' || key === 'savedPct' || key === 'peakOpen';
       const ratio = isCount ? Number.NaN : pairedMedian(r.rounds.proxy, theirs, key, 'ratio');
-      const ahead = isCount ? (HIGHER_IS_BETTER.has(key) ? a >= b : a <= b) : HIGHER_IS_BETTER.has(key) ? ratio >= 1 : ratio <= 1;
-      if (!ahead) behind.push(`${r.scenario.id} ${key}: proxy ${fmt(a, 2)} vs Portkey ${fmt(b, 2)}${isCount ? '' : ` (per-round ratio ${fmt(ratio, 2)})`}`);
+      const ahead = isCount
+        ? HIGHER_IS_BETTER.has(key)
+          ? a >= b
+          : a <= b
+        : HIGHER_IS_BETTER.has(key)
+          ? ratio >= 1
+          : ratio <= 1;
+      if (!ahead)
+        behind.push(
+          `${r.scenario.id} ${key}: proxy ${fmt(a, 2)} vs Portkey ${fmt(b, 2)}${isCount ? '' : ` (per-round ratio ${fmt(ratio, 2)})`}`,
+        );
     }
   }
   aims.push({
     aim: 'Ahead of Portkey on every row (proxy alone vs Portkey, both plain HTTP, one Node process each; compared round by round)',
-    measured: compared === 0 ? 'no data' : behind.length === 0 ? `ahead on all ${compared} figures` : `ahead on ${compared - behind.length} of ${compared} figures; behind on: ${behind.join('; ')}`,
+    measured:
+      compared === 0
+        ? 'no data'
+        : behind.length === 0
+          ? `ahead on all ${compared} figures`
+          : `ahead on ${compared - behind.length} of ${compared} figures; behind on: ${behind.join('; ')}`,
     met: compared === 0 ? undefined : behind.length === 0,
   });
   return aims;

@@ -34,7 +34,12 @@ export function fmt(v: number | undefined, digits: number): string {
  * `a ÷ b` (ratio) or `a − b` (diff), from figures measured seconds apart in the same round, so
  * that load from outside the bench, which drifts over minutes, cancels out round by round.
  */
-export function pairedMedian(a: readonly Metrics[] | undefined, b: readonly Metrics[] | undefined, key: string, op: 'ratio' | 'diff'): number {
+export function pairedMedian(
+  a: readonly Metrics[] | undefined,
+  b: readonly Metrics[] | undefined,
+  key: string,
+  op: 'ratio' | 'diff',
+): number {
   const values: number[] = [];
   for (let i = 0; i < Math.min(a?.length ?? 0, b?.length ?? 0); i++) {
     const x = a?.[i]?.[key];

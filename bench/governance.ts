@@ -19,13 +19,20 @@ export interface GovernanceBench {
 
 // Every limit set, far above what the bench sends, so each request is admitted through all of
 // them (a tokenizer count, two scopes, spend at a price) and none is refused.
-const HUGE = { requestsPerMinute: 1e9, tokensPerMinute: 1e12, tokensPerDay: 1e12, tokensPerMonth: 1e12, maxConcurrent: 100_000 };
+const HUGE = {
+  requestsPerMinute: 1e9,
+  tokensPerMinute: 1e12,
+  tokensPerDay: 1e12,
+  tokensPerMonth: 1e12,
+  maxConcurrent: 100_000,
+};
 
 function limitEverything(config: Record<string, unknown>): void {
   config.teams = [{ id: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'month' } }];
   const key = (config.apiKeys as Array<Record<string, unknown>>)[0]!;
   Object.assign(key, { team: 'bench-team', limits: HUGE, budget: { amount: 1e9, period: 'day' } });
-  for (const m of config.models as Array<Record<string, unknown>>) m.price = { inputPerMillion: 0.25, outputPerMillion: 2 };
+  for (const m of config.models as Array<Record<string, unknown>>)
+    m.price = { inputPerMillion: 0.25, outputPerMillion: 2 };
 }
 
 // Deterministic pseudo-random words: repeated text would be served from the merge cache.
@@ -60,15 +67,29 @@ async function tokenizerCost(targetTokens: number): Promise<{ promptTokens: numb
 }
 
 /** Runs the governance row; `sub` makes a fresh folder. */
-export async function benchGovernance(sub: (name: string) => Promise<string>, simPort: number, rounds: number, scale: number, log: (msg: string) => void): Promise<GovernanceBench> {
+export async function benchGovernance(
+  sub: (name: string) => Promise<string>,
+  simPort: number,
+  rounds: number,
+  scale: number,
+  log: (msg: string) => void,
+): Promise<GovernanceBench> {
   const started: ProxyAlone[] = [];
   try {
     const plain = await startProxyAlone(await sub('gov-without'), simPort);
     started.push(plain);
     const limited = await startProxyAlone(await sub('gov-with'), simPort, [], limitEverything);
     started.push(limited);
-    const endpoint = (p: ProxyAlone, pool: Pool) => ({ dispatcher: pool, origin: `http://127.0.0.1:${p.port}`, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` } });
-    const pools = [new Pool(`http://127.0.0.1:${plain.port}`, { connections: 32 }), new Pool(`http://127.0.0.1:${limited.port}`, { connections: 32 })] as const;
+    const endpoint = (p: ProxyAlone, pool: Pool) => ({
+      dispatcher: pool,
+      origin: `http://127.0.0.1:${p.port}`,
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+    });
+    const pools = [
+      new Pool(`http://127.0.0.1:${plain.port}`, { connections: 32 }),
+      new Pool(`http://127.0.0.1:${limited.port}`, { connections: 32 }),
+    ] as const;
     const count = Math.max(500, Math.round(4000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool) => {
       const r = await runRequests(endpoint(p, pool), chatBody(false), 16, count, 60_000);
@@ -85,7 +106,9 @@ export async function benchGovernance(sub: (name: string) => Promise<string>, si
       const b = first ? await rate(plain, pools[0]) : await rate(limited, pools[1]);
       const round = first ? { withLimits: a, without: b } : { withLimits: b, without: a };
       out.push(round);
-      log(`governance round ${i + 1}/${rounds}: with limits ${round.withLimits.toFixed(0)}/s, without ${round.without.toFixed(0)}/s (${(round.withLimits / round.without).toFixed(3)})`);
+      log(
+        `governance round ${i + 1}/${rounds}: with limits ${round.withLimits.toFixed(0)}/s, without ${round.without.toFixed(0)}/s (${(round.withLimits / round.without).toFixed(3)})`,
+      );
     }
     await Promise.all(pools.map((p) => p.close()));
     return { rounds: out, tokenizer: [await tokenizerCost(1_000), await tokenizerCost(100_000)] };

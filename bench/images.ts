@@ -15,13 +15,23 @@ export interface ImageCase {
 }
 
 const noise = (width: number, height: number): Sharp =>
-  sharp({ create: { width, height, channels: 3, background: '#6a8', noise: { type: 'gaussian', mean: 128, sigma: 30 } } });
+  sharp({
+    create: { width, height, channels: 3, background: '#6a8', noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+  });
 
 function chatWithImage(model: string, mime: string, image: Buffer): string {
   return JSON.stringify({
     model,
     max_tokens: 16,
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: `data:${mime};base64,${image.toString('base64')}`, detail: 'high' } }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is in this picture?' },
+          { type: 'image_url', image_url: { url: `data:${mime};base64,${image.toString('base64')}`, detail: 'high' } },
+        ],
+      },
+    ],
   });
 }
 
@@ -29,10 +39,20 @@ function chatWithImage(model: string, mime: string, image: Buffer): string {
 export async function imageCases(model: string): Promise<ImageCase[]> {
   const block = await noise(1130, 1130).png().toBuffer();
   const png = await sharp({ create: { width: 2560, height: 1600, channels: 3, background: '#eef' } })
-    .composite([{ input: block, left: 200, top: 200 }]).png().toBuffer();
+    .composite([{ input: block, left: 200, top: 200 }])
+    .png()
+    .toBuffer();
   const jpeg = await noise(2400, 1800).jpeg({ quality: 85 }).toBuffer();
   return [
-    { name: `PNG 2560×1600, ${(png.length / 1e6).toFixed(1)} MB`, imageBytes: png.length, body: chatWithImage(model, 'image/png', png) },
-    { name: `JPEG 2400×1800, ${(jpeg.length / 1e6).toFixed(1)} MB`, imageBytes: jpeg.length, body: chatWithImage(model, 'image/jpeg', jpeg) },
+    {
+      name: `PNG 2560×1600, ${(png.length / 1e6).toFixed(1)} MB`,
+      imageBytes: png.length,
+      body: chatWithImage(model, 'image/png', png),
+    },
+    {
+      name: `JPEG 2400×1800, ${(jpeg.length / 1e6).toFixed(1)} MB`,
+      imageBytes: jpeg.length,
+      body: chatWithImage(model, 'image/jpeg', jpeg),
+    },
   ];
 }

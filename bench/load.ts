@@ -60,7 +60,13 @@ function errorText(err: unknown): string {
 }
 
 /** Runs `total` non-stream POSTs with `concurrency` in flight; stops early at `timeLimitMs`. */
-export async function runRequests(ep: Endpoint, body: string, concurrency: number, total: number, timeLimitMs: number): Promise<RequestsResult> {
+export async function runRequests(
+  ep: Endpoint,
+  body: string,
+  concurrency: number,
+  total: number,
+  timeLimitMs: number,
+): Promise<RequestsResult> {
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
@@ -73,7 +79,14 @@ export async function runRequests(ep: Endpoint, body: string, concurrency: numbe
       issued += 1;
       const t0 = performance.now();
       try {
-        const res = await ep.dispatcher.request({ origin: ep.origin, path: ep.path, method: 'POST', headers: ep.headers, body, signal });
+        const res = await ep.dispatcher.request({
+          origin: ep.origin,
+          path: ep.path,
+          method: 'POST',
+          headers: ep.headers,
+          body,
+          signal,
+        });
         const bytes = await res.body.arrayBuffer();
         if (res.statusCode !== 200 || bytes.byteLength === 0) {
           errors += 1;
@@ -92,8 +105,25 @@ export async function runRequests(ep: Endpoint, body: string, concurrency: numbe
 }
 
 /** Runs `total` streams with `concurrency` open; a stream counts only if it ends with `[DONE]`. */
-export async function runStreams(ep: Endpoint, body: string, concurrency: number, total: number, timeLimitMs: number, intervalMs: number, gauge: OpenGauge = { open: 0 }): Promise<StreamsResult> {
-  const result: StreamsResult = { completed: 0, errors: 0, elapsedMs: 0, ttfb: [], total: [], gaps: [], eventDelay: [], peakOpen: 0 };
+export async function runStreams(
+  ep: Endpoint,
+  body: string,
+  concurrency: number,
+  total: number,
+  timeLimitMs: number,
+  intervalMs: number,
+  gauge: OpenGauge = { open: 0 },
+): Promise<StreamsResult> {
+  const result: StreamsResult = {
+    completed: 0,
+    errors: 0,
+    elapsedMs: 0,
+    ttfb: [],
+    total: [],
+    gaps: [],
+    eventDelay: [],
+    peakOpen: 0,
+  };
   let issued = 0;
   const started = performance.now();
   const deadline = started + timeLimitMs;
@@ -112,7 +142,14 @@ export async function runStreams(ep: Endpoint, body: string, concurrency: number
     let lateness = 0;
     const gaps: number[] = [];
     try {
-      const res = await ep.dispatcher.request({ origin: ep.origin, path: ep.path, method: 'POST', headers: ep.headers, body, signal });
+      const res = await ep.dispatcher.request({
+        origin: ep.origin,
+        path: ep.path,
+        method: 'POST',
+        headers: ep.headers,
+        body,
+        signal,
+      });
       for await (const chunk of res.body) {
         const now = performance.now();
         if (first < 0) {

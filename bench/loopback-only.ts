@@ -16,7 +16,12 @@ const loopbackListen: ListenFn = function (this: net.Server, ...args: unknown[])
     const rest = args[1] === undefined ? args.slice(2) : args.slice(1);
     return original.call(this, args[0], '127.0.0.1', ...rest);
   }
-  if (typeof args[0] === 'object' && args[0] !== null && !('path' in args[0]) && !('host' in args[0] && (args[0] as { host?: unknown }).host)) {
+  if (
+    typeof args[0] === 'object' &&
+    args[0] !== null &&
+    !('path' in args[0]) &&
+    !('host' in args[0] && (args[0] as { host?: unknown }).host)
+  ) {
     return original.call(this, { ...(args[0] as object), host: '127.0.0.1' }, ...args.slice(1));
   }
   return original.apply(this, args);

@@ -14,7 +14,14 @@ import path from 'node:path';
 import { runRequests, runStreams } from './load.js';
 import { imageCases } from './images.js';
 import { profileProxy } from './profile-run.js';
-import { renderReport, type BenchResults, type IdleMemory, type Machine, type ProfileResult, type ScenarioResult } from './report.js';
+import {
+  renderReport,
+  type BenchResults,
+  type IdleMemory,
+  type Machine,
+  type ProfileResult,
+  type ScenarioResult,
+} from './report.js';
 import { evaluateAims } from './aims.js';
 import { reportNotes } from './notes.js';
 import { scenarios, type Scenario } from './scenarios.js';
@@ -49,7 +56,8 @@ const watchdog = setTimeout(() => {
   void cleanup().finally(() => process.exit(1));
 }, MAX_MINUTES * 60_000);
 watchdog.unref();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 
 async function sub(name: string): Promise<string> {
   const d = path.join(dir, name);
@@ -60,14 +68,24 @@ async function sub(name: string): Promise<string> {
 /** Every target answers a chat completion and passes the scenario header to the simulator. */
 async function sanityCheck(t: Target): Promise<void> {
   const ep = t.chat();
-  const res = await ep.dispatcher.request({ origin: ep.origin, path: ep.path, method: 'POST', headers: ep.headers, body: chatBody(false) });
+  const res = await ep.dispatcher.request({
+    origin: ep.origin,
+    path: ep.path,
+    method: 'POST',
+    headers: ep.headers,
+    body: chatBody(false),
+  });
   const text = await res.body.text();
-  if (res.statusCode !== 200 || !text.includes('"chat.completion"')) throw new Error(`${t.id} does not answer a chat completion: ${res.statusCode} ${text.slice(0, 400)}`);
+  if (res.statusCode !== 200 || !text.includes('"chat.completion"'))
+    throw new Error(`${t.id} does not answer a chat completion: ${res.statusCode} ${text.slice(0, 400)}`);
   const paced = JSON.stringify({ kind: 'slowChunks', intervalMs: 40, chunks: 20 });
   const s = await runStreams(t.chat({ 'x-sim-scenario': paced }), chatBody(true), 1, 1, 20_000, 40);
   if (s.errors) throw new Error(`${t.id} does not relay a stream: ${s.firstError}`);
   const took = s.total[0] ?? 0;
-  if (took < 24 * 40 * 0.9) throw new Error(`${t.id}: the x-sim-scenario header did not reach the simulator (a paced stream took ${took.toFixed(0)} ms)`);
+  if (took < 24 * 40 * 0.9)
+    throw new Error(
+      `${t.id}: the x-sim-scenario header did not reach the simulator (a paced stream took ${took.toFixed(0)} ms)`,
+    );
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -75,15 +93,25 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-async function runRounds(list: Scenario[], rounds: number, targets: Record<TargetId, Target>, into: Map<string, ScenarioResult>): Promise<void> {
+async function runRounds(
+  list: Scenario[],
+  rounds: number,
+  targets: Record<TargetId, Target>,
+  into: Map<string, ScenarioResult>,
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (const scenario of list) {
-      const result = into.get(scenario.id) ?? { scenario: { id: scenario.id, title: scenario.title, kind: scenario.kind, targets: scenario.targets }, rounds: {} };
+      const result = into.get(scenario.id) ?? {
+        scenario: { id: scenario.id, title: scenario.title, kind: scenario.kind, targets: scenario.targets },
+        rounds: {},
+      };
       into.set(scenario.id, result);
       for (const id of rotate(scenario.targets, round)) {
         const m = await scenario.run(targets[id]);
         (result.rounds[id] ??= []).push(m);
-        const shown = Object.entries(m).filter(([k]) => !k.startsWith('base.') && !k.startsWith('hwm.')).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`);
+        const shown = Object.entries(m)
+          .filter(([k]) => !k.startsWith('base.') && !k.startsWith('hwm.'))
+          .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`);
         log(`round ${round + 1}/${rounds} ${scenario.id} ${id}: ${shown.join(' ')}`);
       }
     }
@@ -93,7 +121,9 @@ async function runRounds(list: Scenario[], rounds: number, targets: Record<Targe
 try {
   // Portkey's version is known once it has started.
   const machine: Machine = { ...(await describeMachine()), portkey: '?' };
-  log(`machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node}, Caddy ${machine.caddy}; temp dir ${dir}`);
+  log(
+    `machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node}, Caddy ${machine.caddy}; temp dir ${dir}`,
+  );
   const sim = await startSimulator(await sub('sim'));
   cleanups.push(() => stopChild(sim.child));
   const caddy = await startCaddyAlone(await sub('caddy'), sim.port);
@@ -105,11 +135,20 @@ try {
   const portkey = await startPortkey(await sub('portkey'));
   cleanups.push(() => stopChild(portkey.child));
   machine.portkey = portkey.version;
-  log(`started: simulator :${sim.port}, Caddy alone :${caddy.httpsPort}, proxy :${proxy.port}, stack :${stack.httpsPort}, Portkey :${portkey.port}`);
+  log(
+    `started: simulator :${sim.port}, Caddy alone :${caddy.httpsPort}, proxy :${proxy.port}, stack :${stack.httpsPort}, Portkey :${portkey.port}`,
+  );
 
   const stackPids = await stack.pids();
   const idle: IdleMemory[] = [];
-  for (const [name, pid] of [['simulator', sim.child.proc.pid], ['Caddy alone', caddy.caddy.pid()], ["stack's Caddy", stackPids.caddy], ["stack's proxy", stackPids.proxy], ['proxy alone', proxy.child.proc.pid], ['Portkey', portkey.child.proc.pid]] as const) {
+  for (const [name, pid] of [
+    ['simulator', sim.child.proc.pid],
+    ['Caddy alone', caddy.caddy.pid()],
+    ["stack's Caddy", stackPids.caddy],
+    ["stack's proxy", stackPids.proxy],
+    ['proxy alone', proxy.child.proc.pid],
+    ['Portkey', portkey.child.proc.pid],
+  ] as const) {
     idle.push({ process: name, mb: (await memoryOf(pid ?? 0)).rss / 2 ** 20 });
   }
   const targets = buildTargets({ sim, caddy, stack, proxy, portkey });
@@ -122,7 +161,14 @@ try {
   // Warm-up: JIT, connection pools and TLS sessions, on every target, not measured.
   for (const t of Object.values(targets)) {
     await runRequests(t.chat(), chatBody(false), 16, 400, 30_000);
-    await runStreams(t.chat({ 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 2, chunks: 20 }) }), chatBody(true), 20, 60, 30_000, 2);
+    await runStreams(
+      t.chat({ 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 2, chunks: 20 }) }),
+      chatBody(true),
+      20,
+      60,
+      30_000,
+      2,
+    );
   }
   log('warm-up done');
 
@@ -137,7 +183,9 @@ try {
     otherPct: (100 * Math.max(0, cpuAfter.busy - cpuBefore.busy - (cpuAfter.tree - cpuBefore.tree))) / ticks,
     stealPct: (100 * (cpuAfter.steal - cpuBefore.steal)) / ticks,
   };
-  log(`machine load during the rounds: other processes ${load.otherPct.toFixed(1)} % of the CPUs, steal ${load.stealPct.toFixed(1)} %`);
+  log(
+    `machine load during the rounds: other processes ${load.otherPct.toFixed(1)} % of the CPUs, steal ${load.stealPct.toFixed(1)} %`,
+  );
 
   // Stop everything but the simulator, then measure governance and profile a fresh proxy alone.
   for (const fn of cleanups.splice(1).reverse()) await fn();
@@ -149,7 +197,9 @@ try {
   ] as const) {
     log(`profiling the proxy alone under --cpu-prof: ${load.count} ${load.kind} requests at c=${load.concurrency}`);
     const p = await profileProxy(await sub(`profile-${load.kind}`), sim.port, load);
-    log(`profile: ${p.rate.toFixed(0)}/s with the profiler on; busy ${p.summary.busyMs.toFixed(0)} ms of ${p.summary.totalMs.toFixed(0)} ms`);
+    log(
+      `profile: ${p.rate.toFixed(0)}/s with the profiler on; busy ${p.summary.busyMs.toFixed(0)} ms of ${p.summary.totalMs.toFixed(0)} ms`,
+    );
     profiles.push(p);
   }
 

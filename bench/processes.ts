@@ -25,7 +25,11 @@ export async function listenAddresses(port: number): Promise<string[]> {
 }
 
 function decodeAddress(hex: string): string {
-  if (hex.length === 8) return (hex.match(/../g) ?? []).map((b) => parseInt(b, 16)).reverse().join('.');
+  if (hex.length === 8)
+    return (hex.match(/../g) ?? [])
+      .map((b) => parseInt(b, 16))
+      .reverse()
+      .join('.');
   // IPv6: four little-endian 32-bit words.
   const words = hex.match(/.{8}/g) ?? [];
   const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse());
@@ -69,5 +73,10 @@ export async function cpuSample(rootPid: number): Promise<CpuSample> {
   };
   let tree = 0;
   for (const [pid, p] of procs) if (inTree(pid)) tree += p.ticks;
-  return { total: user + nice + system + idle + iowait + irq + softirq + steal, busy: user + nice + system + irq + softirq, steal, tree };
+  return {
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+    busy: user + nice + system + irq + softirq,
+    steal,
+    tree,
+  };
 }

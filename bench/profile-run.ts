@@ -23,20 +23,42 @@ export interface ProfileLoad {
   intervalMs?: number;
 }
 
-async function drive(ep: Endpoint, load: ProfileLoad, count: number): Promise<{ completed: number; errors: number; elapsedMs: number; firstError?: string }> {
+async function drive(
+  ep: Endpoint,
+  load: ProfileLoad,
+  count: number,
+): Promise<{ completed: number; errors: number; elapsedMs: number; firstError?: string }> {
   if (load.kind === 'chat') return runRequests(ep, chatBody(false), load.concurrency, count, 120_000);
   const interval = load.intervalMs ?? 20;
   const scenario = JSON.stringify({ kind: 'slowChunks', intervalMs: interval, chunks: 20 });
-  return runStreams({ ...ep, headers: { ...ep.headers, 'x-sim-scenario': scenario } }, chatBody(true), load.concurrency, count, 120_000, interval);
+  return runStreams(
+    { ...ep, headers: { ...ep.headers, 'x-sim-scenario': scenario } },
+    chatBody(true),
+    load.concurrency,
+    count,
+    120_000,
+    interval,
+  );
 }
 
 /** Profiles a proxy alone under `load`. */
 export async function profileProxy(dir: string, simPort: number, load: ProfileLoad): Promise<ProfileResult> {
   const profDir = path.join(dir, 'cpuprofile');
-  const proxy = await startProxyAlone(dir, simPort, ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '250']);
+  const proxy = await startProxyAlone(dir, simPort, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    profDir,
+    '--cpu-prof-interval',
+    '250',
+  ]);
   const origin = `http://127.0.0.1:${proxy.port}`;
   const pool = new Pool(origin, { connections: load.concurrency, headersTimeout: 60_000, bodyTimeout: 60_000 });
-  const ep: Endpoint = { dispatcher: pool, origin, path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` } };
+  const ep: Endpoint = {
+    dispatcher: pool,
+    origin,
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+  };
   let measured: { rate: number; from: bigint; to: bigint };
   try {
     await drive(ep, load, Math.max(load.concurrency, Math.round(load.count / 10)));

@@ -50,7 +50,13 @@ export interface ProfileSummary {
 
 function isProfile(value: unknown): value is CpuProfile {
   const v = value as Partial<CpuProfile> | null;
-  return !!v && typeof v.startTime === 'number' && Array.isArray(v.nodes) && Array.isArray(v.samples) && Array.isArray(v.timeDeltas);
+  return (
+    !!v &&
+    typeof v.startTime === 'number' &&
+    Array.isArray(v.nodes) &&
+    Array.isArray(v.samples) &&
+    Array.isArray(v.timeDeltas)
+  );
 }
 
 /** Where a script lives, relative to the repo or the package it belongs to. */
@@ -69,7 +75,10 @@ const NODE_LAYERS: [RegExp, string][] = [
   [/^node:(events|internal\/event_target)/, 'Node events'],
   [/^node:internal\/abort_controller/, 'Node AbortSignal'],
   [/^node:internal\/crypto/, 'Node crypto'],
-  [/^node:(internal\/process\/task_queues|internal\/async_hooks|async_hooks|internal\/timers|timers)/, 'Node task queues, timers, async hooks'],
+  [
+    /^node:(internal\/process\/task_queues|internal\/async_hooks|async_hooks|internal\/timers|timers)/,
+    'Node task queues, timers, async hooks',
+  ],
   [/^node:buffer|^node:internal\/buffer/, 'Node buffer'],
 ];
 
@@ -92,7 +101,9 @@ function layerOf(frame: CallFrame, root: string): string {
   if (file.startsWith('dist/common/')) return 'common/ (this project)';
   const m = /^(@[^/]+\/[^/]+|[^/]+)\//.exec(file);
   const pkg = m?.[1] ?? file;
-  return ['pino', '@pinojs/redact', 'sonic-boom', 'quick-format-unescaped', 'fast-safe-stringify'].includes(pkg) ? 'logging (pino, @pinojs/redact)' : pkg;
+  return ['pino', '@pinojs/redact', 'sonic-boom', 'quick-format-unescaped', 'fast-safe-stringify'].includes(pkg)
+    ? 'logging (pino, @pinojs/redact)'
+    : pkg;
 }
 
 function keyOf(frame: CallFrame, root: string): string {
@@ -101,7 +112,10 @@ function keyOf(frame: CallFrame, root: string): string {
 }
 
 function rows(map: Map<string, number>, busyMs: number, limit: number): TimeRow[] {
-  return [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([name, ms]) => ({ name, ms, pct: (100 * ms) / busyMs }));
+  return [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name, ms]) => ({ name, ms, pct: (100 * ms) / busyMs }));
 }
 
 const NOT_BUSY = new Set(['(idle)', '(root)']);
@@ -156,7 +170,11 @@ export function summariseProfile(json: unknown, root: string, limit = 20, window
     layer.set(l, (layer.get(l) ?? 0) + ms);
     // Inclusive time of the proxy's own functions: each on the stack once per sample.
     const seen = new Set<string>();
-    for (let id: number | undefined = node.id, depth = 0; id !== undefined && depth < 500; id = parent.get(id), depth++) {
+    for (
+      let id: number | undefined = node.id, depth = 0;
+      id !== undefined && depth < 500;
+      id = parent.get(id), depth++
+    ) {
       const frame = byId.get(id)?.callFrame;
       if (!frame || !shortUrl(frame.url, root).startsWith('dist/proxy/')) continue;
       const k = keyOf(frame, root);
@@ -166,5 +184,13 @@ export function summariseProfile(json: unknown, root: string, limit = 20, window
     }
   }
   const busyMs = totalMs - idleMs;
-  return { windowed: inside !== undefined, totalMs, idleMs, busyMs, topSelf: rows(self, busyMs, limit), byLayer: rows(layer, busyMs, 40), proxyInclusive: rows(inclusive, busyMs, limit) };
+  return {
+    windowed: inside !== undefined,
+    totalMs,
+    idleMs,
+    busyMs,
+    topSelf: rows(self, busyMs, limit),
+    byLayer: rows(layer, busyMs, 40),
+    proxyInclusive: rows(inclusive, busyMs, limit),
+  };
 }

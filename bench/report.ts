@@ -104,9 +104,14 @@ function table(header: string[], body: string[][]): string {
 }
 
 function absoluteTable(r: ScenarioResult): string {
-  const med = Object.fromEntries(r.scenario.targets.map((t) => [t, medianOf(r.rounds[t])])) as Partial<Record<TargetId, Metrics>>;
+  const med = Object.fromEntries(r.scenario.targets.map((t) => [t, medianOf(r.rounds[t])])) as Partial<
+    Record<TargetId, Metrics>
+  >;
   const rows = ROWS[r.scenario.kind].filter((row) => r.scenario.targets.some((t) => med[t]?.[row.key] !== undefined));
-  return table(['', ...r.scenario.targets.map((t) => TARGET_LABELS[t])], rows.map((row) => [row.label, ...r.scenario.targets.map((t) => fmt(med[t]?.[row.key], row.digits))]));
+  return table(
+    ['', ...r.scenario.targets.map((t) => TARGET_LABELS[t])],
+    rows.map((row) => [row.label, ...r.scenario.targets.map((t) => fmt(med[t]?.[row.key], row.digits))]),
+  );
 }
 
 function ratioTable(results: ScenarioResult[], ref: TargetId): string {
@@ -138,7 +143,13 @@ const ADDED: { scenario: string; key: string; label: string }[] = [
 
 /** What each hop adds, in ms: per-round differences, median of rounds. */
 function addedTable(results: ScenarioResult[]): string {
-  const pairs: [TargetId, TargetId, string][] = [['caddy', 'direct', '(2) − (1): Caddy'], ['stack', 'direct', '(3) − (1): stack'], ['stack', 'caddy', '(3) − (2): proxy behind Caddy'], ['proxy', 'direct', '(4) − (1): proxy'], ['portkey', 'direct', '(5) − (1): Portkey']];
+  const pairs: [TargetId, TargetId, string][] = [
+    ['caddy', 'direct', '(2) − (1): Caddy'],
+    ['stack', 'direct', '(3) − (1): stack'],
+    ['stack', 'caddy', '(3) − (2): proxy behind Caddy'],
+    ['proxy', 'direct', '(4) − (1): proxy'],
+    ['portkey', 'direct', '(5) − (1): Portkey'],
+  ];
   const body = ADDED.map(({ scenario, key, label }) => {
     const r = results.find((x) => x.scenario.id === scenario);
     return [label, ...pairs.map(([a, b]) => fmt(pairedMedian(r?.rounds[a], r?.rounds[b], key, 'diff'), 2))];
@@ -153,8 +164,22 @@ function share(s: ProfileSummary, names: string[]): number {
 /** One sentence: where most of the busy time went. */
 function lead(s: ProfileSummary): string {
   const parts = [
-    ['socket writes (system calls; on a loaded machine also where the process is preempted)', share(s, ['socket writes (system calls)'])],
-    ["Node's HTTP, streams, sockets, events and timers", share(s, ['Node http', 'Node streams', 'Node net (sockets)', 'Node events', 'Node task queues, timers, async hooks', 'Node buffer', 'Node (other)'])],
+    [
+      'socket writes (system calls; on a loaded machine also where the process is preempted)',
+      share(s, ['socket writes (system calls)']),
+    ],
+    [
+      "Node's HTTP, streams, sockets, events and timers",
+      share(s, [
+        'Node http',
+        'Node streams',
+        'Node net (sockets)',
+        'Node events',
+        'Node task queues, timers, async hooks',
+        'Node buffer',
+        'Node (other)',
+      ]),
+    ],
     ['undici (the upstream client)', share(s, ['undici'])],
     ['fastify', share(s, ['fastify', 'find-my-way', 'toad-cache', 'light-my-request', 'avvio'])],
     ['logging', share(s, ['logging (pino, @pinojs/redact)'])],
@@ -168,10 +193,16 @@ function governanceSection(g: GovernanceBench | undefined): string {
   if (!g) return '_Not measured in this run._';
   const ratio = median(g.rounds.map((r) => r.withLimits / r.without));
   const rows = [
-    ['requests/s, every limit, a team and a budget on the key (median of rounds)', fmt(median(g.rounds.map((r) => r.withLimits)), 0)],
+    [
+      'requests/s, every limit, a team and a budget on the key (median of rounds)',
+      fmt(median(g.rounds.map((r) => r.withLimits)), 0),
+    ],
     ['requests/s, no limits', fmt(median(g.rounds.map((r) => r.without)), 0)],
     [`with ÷ without (each round's ratio, median; aim ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'not met'})`, fmt(ratio, 3)],
-    ...g.tokenizer.map((t) => [`tokenizer, one request with a ${t.promptTokens.toLocaleString('en')}-token prompt (ms, median)`, fmt(t.ms, 2)]),
+    ...g.tokenizer.map((t) => [
+      `tokenizer, one request with a ${t.promptTokens.toLocaleString('en')}-token prompt (ms, median)`,
+      fmt(t.ms, 2),
+    ]),
   ];
   return `The proxy alone, non-streamed chat at c=16, ${g.rounds.length} interleaved rounds; the tokenizer measured in process on random words (no merge-cache help).\n\n${table(['figure', 'value'], rows)}`;
 }
@@ -179,9 +210,10 @@ function governanceSection(g: GovernanceBench | undefined): string {
 function profileSection(p: ProfileResult): string {
   const s = p.summary;
   const rowsOf = (rows: TimeRow[]) => rows.map((r) => [`\`${r.name}\``, fmt(r.ms, 0), `${fmt(r.pct, 1)} %`]);
-  const what = p.kind === 'chat'
-    ? `${p.count.toLocaleString('en-US')} non-stream chat requests at c=${p.concurrency} (${fmt(p.rate, 0)} requests/s with the profiler on)`
-    : `${p.count.toLocaleString('en-US')} streams of 20 chunks ${p.intervalMs ?? '?'} ms apart at c=${p.concurrency} (${fmt(p.rate, 1)} streams/s with the profiler on)`;
+  const what =
+    p.kind === 'chat'
+      ? `${p.count.toLocaleString('en-US')} non-stream chat requests at c=${p.concurrency} (${fmt(p.rate, 0)} requests/s with the profiler on)`
+      : `${p.count.toLocaleString('en-US')} streams of 20 chunks ${p.intervalMs ?? '?'} ms apart at c=${p.concurrency} (${fmt(p.rate, 1)} streams/s with the profiler on)`;
   return [
     `### ${p.kind === 'chat' ? 'Non-stream' : 'Streams'}`,
     '',
@@ -193,7 +225,10 @@ function profileSection(p: ProfileResult): string {
     '',
     '**By layer (self time)**',
     '',
-    table(['layer', 'ms', 'share'], rowsOf(s.byLayer).map(([n, ms, pct]) => [(n ?? '').replaceAll('`', ''), ms ?? '', pct ?? ''])),
+    table(
+      ['layer', 'ms', 'share'],
+      rowsOf(s.byLayer).map(([n, ms, pct]) => [(n ?? '').replaceAll('`', ''), ms ?? '', pct ?? '']),
+    ),
     '',
     '**Top functions by self time**',
     '',
@@ -215,8 +250,12 @@ Generated by \`make bench\` (\`bench/main.ts\`) on ${m.date}. Re-run it to repla
 
 **Machine:** ${m.cpus} CPUs (${m.cpuModel}), ${fmt(m.memoryGiB, 1)} GiB RAM, ${m.kernel}; Node ${m.node}; Caddy ${m.caddy}; Portkey gateway ${m.portkey}.
 **Run:** ${b.rounds} interleaved rounds (each round runs every scenario on every target, target order rotated per round), the 1,000-stream scenario in ${b.openRounds} rounds; absolute figures are medians of rounds (error counts are totals); ratios and differences are taken within each round, between figures measured seconds apart, and their median over rounds is reported; scale ${b.scale}; ${fmt(b.durationS / 60, 1)} minutes in all.
-The load generator runs on the same ${m.cpus} CPUs as every server it measures, so read the ratios, not the absolute figures.${b.load ? `
-**Machine load during the rounds:** processes outside the bench used ${fmt(b.load.otherPct, 1)} % of the CPUs, the hypervisor stole ${fmt(b.load.stealPct, 1)} %.` : ''}
+The load generator runs on the same ${m.cpus} CPUs as every server it measures, so read the ratios, not the absolute figures.${
+    b.load
+      ? `
+**Machine load during the rounds:** processes outside the bench used ${fmt(b.load.otherPct, 1)} % of the CPUs, the hypervisor stole ${fmt(b.load.stealPct, 1)} %.`
+      : ''
+  }
 
 ## Targets
 
@@ -248,7 +287,10 @@ ${sections.join('\n\n')}
 
 ### Resident memory right after start (before any load)
 
-${table(['process', 'VmRSS MB'], b.idle.map((i) => [i.process, fmt(i.mb, 1)]))}
+${table(
+  ['process', 'VmRSS MB'],
+  b.idle.map((i) => [i.process, fmt(i.mb, 1)]),
+)}
 
 ## Governance cost
 

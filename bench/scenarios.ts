@@ -35,7 +35,12 @@ function requestsScenario(concurrency: number, total: number): Scenario {
     async run(t) {
       const r = await runRequests(t.chat(), body, concurrency, total, 60_000);
       if (r.firstError && r.errors > 0) console.warn(`  ${t.id}: ${r.errors} errors, first: ${r.firstError}`);
-      return { rps: (r.completed / r.elapsedMs) * 1000, p50: quantile(r.latencies, 0.5), p99: quantile(r.latencies, 0.99), errors: r.errors };
+      return {
+        rps: (r.completed / r.elapsedMs) * 1000,
+        p50: quantile(r.latencies, 0.5),
+        p99: quantile(r.latencies, 0.99),
+        errors: r.errors,
+      };
     },
   };
 }
@@ -92,7 +97,15 @@ function openStreamsScenario(count: number, intervalMs: number): Scenario {
           await sleep(100);
         }
       })();
-      const r = await runStreams(t.chat({ 'x-sim-scenario': scenario }), body, count, count, 120_000, intervalMs, gauge);
+      const r = await runStreams(
+        t.chat({ 'x-sim-scenario': scenario }),
+        body,
+        count,
+        count,
+        120_000,
+        intervalMs,
+        gauge,
+      );
       running = false;
       await sampler;
       if (r.firstError && r.errors > 0) console.warn(`  ${t.id}: ${r.errors} errors, first: ${r.firstError}`);
@@ -130,7 +143,11 @@ function imageScenario(image: ImageCase, count: number, concurrency: number, sim
 }
 
 /** How big each scenario is; BENCH_SCALE multiplies the request counts (not concurrency). */
-export function scenarios(scale: number, sim: Simulator, images: ImageCase[]): { rounds: Scenario[]; open: Scenario; images: Scenario[] } {
+export function scenarios(
+  scale: number,
+  sim: Simulator,
+  images: ImageCase[],
+): { rounds: Scenario[]; open: Scenario; images: Scenario[] } {
   const n = (count: number, min = 1) => Math.max(min, Math.round(count * scale));
   return {
     rounds: [

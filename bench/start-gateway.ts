@@ -30,7 +30,13 @@ export function gatewayConfig(simPort: number): Record<string, unknown> {
     server: {
       healthKey: HEALTH_KEY,
       imageCompression: { enabled: true, maxSize: 1600, quality: 0.85, format: 'jpeg' },
-      upstream: { connectTimeoutMs: 10_000, firstByteTimeoutMs: 300_000, idleTimeoutMs: 300_000, requestTimeoutMs: 900_000, pool: { connections: 1024 } },
+      upstream: {
+        connectTimeoutMs: 10_000,
+        firstByteTimeoutMs: 300_000,
+        idleTimeoutMs: 300_000,
+        requestTimeoutMs: 900_000,
+        pool: { connections: 1024 },
+      },
     },
     auth: { mode: 'apiKey', apiKey: 'bench-upstream-key' },
     apiKeys: [{ id: 'bench', key: BENCH_CLIENT_KEY, status: 'active' }],
@@ -41,7 +47,12 @@ export function gatewayConfig(simPort: number): Record<string, unknown> {
 
 /** True when a GET of `url` answers 200. */
 export async function answers(url: string, headers: Record<string, string>, dispatcher?: Agent): Promise<boolean> {
-  const res = await request(url, { headers, ...(dispatcher ? { dispatcher } : {}), headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const res = await request(url, {
+    headers,
+    ...(dispatcher ? { dispatcher } : {}),
+    headersTimeout: 5_000,
+    bodyTimeout: 5_000,
+  });
   await res.body.arrayBuffer();
   return res.statusCode === 200;
 }
@@ -57,7 +68,12 @@ export interface ProxyAlone {
  * Starts `dist/proxy/main.js` on free ports; `nodeArgs` lets the profiler add `--cpu-prof`, and
  * `configure` changes the config first (the governance row limits every key).
  */
-export async function startProxyAlone(dir: string, simPort: number, nodeArgs: string[] = [], configure: (config: Record<string, unknown>) => void = () => undefined): Promise<ProxyAlone> {
+export async function startProxyAlone(
+  dir: string,
+  simPort: number,
+  nodeArgs: string[] = [],
+  configure: (config: Record<string, unknown>) => void = () => undefined,
+): Promise<ProxyAlone> {
   const dataDir = path.join(dir, 'data');
   await fs.mkdir(dataDir, { recursive: true });
   const config = gatewayConfig(simPort);
@@ -68,10 +84,24 @@ export async function startProxyAlone(dir: string, simPort: number, nodeArgs: st
     name: 'proxy',
     main: 'proxy/main.js',
     nodeArgs,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, RUN_DIR: path.join(dir, 'run'), PROXY_PORT: String(port), INTERNAL_PORT: String(internalPort), SHUTDOWN_GRACE_MS: '3000' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      DATA_DIR: dataDir,
+      RUN_DIR: path.join(dir, 'run'),
+      PROXY_PORT: String(port),
+      INTERNAL_PORT: String(internalPort),
+      SHUTDOWN_GRACE_MS: '3000',
+    },
     logFile: path.join(dir, 'proxy.log'),
   });
-  await readyOrExit(child, waitUntil(() => answers(`http://127.0.0.1:${port}/healthz`, { authorization: `Bearer ${HEALTH_KEY}` }), 30_000, 'the proxy to answer /healthz'));
+  await readyOrExit(
+    child,
+    waitUntil(
+      () => answers(`http://127.0.0.1:${port}/healthz`, { authorization: `Bearer ${HEALTH_KEY}` }),
+      30_000,
+      'the proxy to answer /healthz',
+    ),
+  );
   return { child, port, internalPort };
 }
 
@@ -95,7 +125,11 @@ export async function startStack(dir: string, simPort: number): Promise<Stack> {
   const dataDir = path.join(dir, 'data');
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(gatewayConfig(simPort), null, 2));
-  const stack = await startHarnessStack({ baseDir: dir, env: { SIMULATOR: '0', SHUTDOWN_GRACE_MS: '3000' }, readyTimeoutMs: 90_000 });
+  const stack = await startHarnessStack({
+    baseDir: dir,
+    env: { SIMULATOR: '0', SHUTDOWN_GRACE_MS: '3000' },
+    readyTimeoutMs: 90_000,
+  });
   return {
     httpsPort: Number(stack.env.HTTPS_PORT),
     ca: await stack.localCa(),

@@ -34,7 +34,10 @@ export async function startSimulator(dir: string): Promise<Simulator> {
     const res = await request(`http://127.0.0.1:${statsPort}/`, { method: reset ? 'POST' : 'GET' });
     return (await res.body.json()) as { requests: number; bytes: number };
   };
-  await readyOrExit(child, waitUntil(async () => (await largeBodies()).requests >= 0, 20_000, 'the simulator'));
+  await readyOrExit(
+    child,
+    waitUntil(async () => (await largeBodies()).requests >= 0, 20_000, 'the simulator'),
+  );
   return { child, port, statsPort, largeBodies };
 }
 
@@ -50,7 +53,13 @@ export interface CaddyAlone {
  * simulator, with the same transport settings the gateway's rendered Caddyfile uses towards the
  * proxy (no flush_interval, no encode, HTTP/1.1 upstream, 64 idle connections).
  */
-export function caddyAloneFile(storage: string, adminPort: number, httpsPort: number, httpPort: number, simPort: number): string {
+export function caddyAloneFile(
+  storage: string,
+  adminPort: number,
+  httpsPort: number,
+  httpPort: number,
+  simPort: number,
+): string {
   return `{
 	admin localhost:${adminPort}
 	storage file_system {
@@ -93,18 +102,25 @@ export async function startCaddyAlone(dir: string, simPort: number): Promise<Cad
   const caddy = await launchCaddy({ configFile: file, dir, adminPort, outputFile: path.join(dir, 'caddy.log') });
   let ca = '';
   try {
-    await waitUntil(async () => {
-      ca ||= await fs.readFile(localRootCaFile(storage), 'utf8');
-      const agent = new Agent({ connect: { ca, servername: 'localhost' } });
-      try {
-        // The simulator answers 404 for GET /; any answer means TLS and proxying work.
-        const res = await request(`https://127.0.0.1:${httpsPort}/`, { dispatcher: agent, headers: { host: `localhost:${httpsPort}` } });
-        await res.body.arrayBuffer();
-        return res.statusCode === 404;
-      } finally {
-        await agent.close();
-      }
-    }, 30_000, 'Caddy alone to answer over HTTPS');
+    await waitUntil(
+      async () => {
+        ca ||= await fs.readFile(localRootCaFile(storage), 'utf8');
+        const agent = new Agent({ connect: { ca, servername: 'localhost' } });
+        try {
+          // The simulator answers 404 for GET /; any answer means TLS and proxying work.
+          const res = await request(`https://127.0.0.1:${httpsPort}/`, {
+            dispatcher: agent,
+            headers: { host: `localhost:${httpsPort}` },
+          });
+          await res.body.arrayBuffer();
+          return res.statusCode === 404;
+        } finally {
+          await agent.close();
+        }
+      },
+      30_000,
+      'Caddy alone to answer over HTTPS',
+    );
   } catch (err) {
     await caddy.stop();
     throw err;
@@ -126,9 +142,11 @@ export interface Portkey {
  */
 export async function startPortkey(dir: string): Promise<Portkey> {
   const pkgDir = path.join(REPO_ROOT, 'node_modules/@portkey-ai/gateway');
-  const pkg = JSON.parse(await fs.readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => {
-    throw new Error('Portkey is not installed: run `npm ci` (devDependency @portkey-ai/gateway@1.15.2)');
-  })) as { version?: string; bin?: string | Record<string, string> };
+  const pkg = JSON.parse(
+    await fs.readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => {
+      throw new Error('Portkey is not installed: run `npm ci` (devDependency @portkey-ai/gateway@1.15.2)');
+    }),
+  ) as { version?: string; bin?: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : Object.values(pkg.bin ?? {})[0];
   if (!bin) throw new Error('@portkey-ai/gateway has no bin entry in its package.json');
   const port = Number(process.env.BENCH_PORTKEY_PORT ?? (await freePort()));
@@ -142,8 +160,12 @@ export async function startPortkey(dir: string): Promise<Portkey> {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
     logFile: path.join(dir, 'portkey.log'),
   });
-  await readyOrExit(child, waitUntil(() => answers(`http://127.0.0.1:${port}/`, {}), 30_000, `Portkey on 127.0.0.1:${port}`));
+  await readyOrExit(
+    child,
+    waitUntil(() => answers(`http://127.0.0.1:${port}/`, {}), 30_000, `Portkey on 127.0.0.1:${port}`),
+  );
   const bound = await listenAddresses(port);
-  if (bound.some((a) => a !== '127.0.0.1')) throw new Error(`Portkey listens on ${bound.join(', ')}, not on 127.0.0.1 only`);
+  if (bound.some((a) => a !== '127.0.0.1'))
+    throw new Error(`Portkey listens on ${bound.join(', ')}, not on 127.0.0.1 only`);
   return { child, port, version: pkg.version ?? '?' };
 }

@@ -32,10 +32,23 @@ export interface Target {
 }
 
 /** Enough connections for 1,000 open streams; timeouts bound every request. */
-const POOL_OPTIONS = { connections: 1100, pipelining: 1, headersTimeout: 120_000, bodyTimeout: 120_000, keepAliveTimeout: 30_000 };
+const POOL_OPTIONS = {
+  connections: 1100,
+  pipelining: 1,
+  headersTimeout: 120_000,
+  bodyTimeout: 120_000,
+  keepAliveTimeout: 30_000,
+};
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-function target(id: TargetId, pool: Pool, origin: string, path: string, headers: Record<string, string>, pids: () => Promise<Record<string, number>>): Target {
+function target(
+  id: TargetId,
+  pool: Pool,
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  pids: () => Promise<Record<string, number>>,
+): Target {
   return {
     id,
     chat: (extra = {}) => ({ dispatcher: pool, origin, path, headers: { ...JSON_HEADERS, ...headers, ...extra } }),
@@ -66,22 +79,48 @@ export function buildTargets(s: Started): Record<TargetId, Target> {
   const portkey = `http://127.0.0.1:${s.portkey.port}`;
   const bearer = { authorization: `Bearer ${BENCH_CLIENT_KEY}` };
   return {
-    direct: target('direct', new Pool(direct, POOL_OPTIONS), direct, simPath, { 'api-key': 'bench-upstream-key' }, async () => ({ simulator: simPid })),
-    caddy: target('caddy', https(s.caddy.httpsPort, s.caddy.ca), `https://127.0.0.1:${s.caddy.httpsPort}`, simPath,
+    direct: target(
+      'direct',
+      new Pool(direct, POOL_OPTIONS),
+      direct,
+      simPath,
+      { 'api-key': 'bench-upstream-key' },
+      async () => ({ simulator: simPid }),
+    ),
+    caddy: target(
+      'caddy',
+      https(s.caddy.httpsPort, s.caddy.ca),
+      `https://127.0.0.1:${s.caddy.httpsPort}`,
+      simPath,
       { 'api-key': 'bench-upstream-key', host: `localhost:${s.caddy.httpsPort}` },
-      async () => ({ caddy: s.caddy.caddy.pid(), simulator: simPid })),
-    stack: target('stack', https(s.stack.httpsPort, s.stack.ca), `https://127.0.0.1:${s.stack.httpsPort}`, '/v1/chat/completions',
+      async () => ({ caddy: s.caddy.caddy.pid(), simulator: simPid }),
+    ),
+    stack: target(
+      'stack',
+      https(s.stack.httpsPort, s.stack.ca),
+      `https://127.0.0.1:${s.stack.httpsPort}`,
+      '/v1/chat/completions',
       { ...bearer, host: `localhost:${s.stack.httpsPort}` },
-      async () => ({ ...(await s.stack.pids()), simulator: simPid })),
-    proxy: target('proxy', new Pool(proxy, POOL_OPTIONS), proxy, '/v1/chat/completions', bearer,
-      async () => ({ proxy: s.proxy.child.proc.pid ?? 0, simulator: simPid })),
+      async () => ({ ...(await s.stack.pids()), simulator: simPid }),
+    ),
+    proxy: target('proxy', new Pool(proxy, POOL_OPTIONS), proxy, '/v1/chat/completions', bearer, async () => ({
+      proxy: s.proxy.child.proc.pid ?? 0,
+      simulator: simPid,
+    })),
     // Portkey forwards only the headers it is told to; the scenario header must reach the simulator.
-    portkey: target('portkey', new Pool(portkey, POOL_OPTIONS), portkey, '/v1/chat/completions', {
-      authorization: 'Bearer bench-upstream-key',
-      'x-portkey-provider': 'openai',
-      'x-portkey-custom-host': `http://127.0.0.1:${s.sim.port}/openai/v1`,
-      'x-portkey-forward-headers': 'x-sim-scenario',
-    }, async () => ({ portkey: s.portkey.child.proc.pid ?? 0, simulator: simPid })),
+    portkey: target(
+      'portkey',
+      new Pool(portkey, POOL_OPTIONS),
+      portkey,
+      '/v1/chat/completions',
+      {
+        authorization: 'Bearer bench-upstream-key',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `http://127.0.0.1:${s.sim.port}/openai/v1`,
+        'x-portkey-forward-headers': 'x-sim-scenario',
+      },
+      async () => ({ portkey: s.portkey.child.proc.pid ?? 0, simulator: simPid }),
+    ),
   };
 }
 

@@ -37,7 +37,11 @@ export async function removeOrphanedTempFiles(dir: string): Promise<string[]> {
 }
 
 /** Replaces `file` with `data` atomically. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = path.dirname(file);
   const tmp = tempNameFor(file);
   const handle = await fs.open(tmp, 'w', opts.mode ?? 0o644);

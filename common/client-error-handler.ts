@@ -20,9 +20,14 @@ const answered = new WeakSet<Socket>();
 
 function answerFor(code: string | undefined): { status: number; code: string; message: string } {
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return { status: 431, code: 'request_headers_too_large', message: `The request headers are larger than the limit of ${PROXY_MAX_HEADER_BYTES} bytes.` };
+    return {
+      status: 431,
+      code: 'request_headers_too_large',
+      message: `The request headers are larger than the limit of ${PROXY_MAX_HEADER_BYTES} bytes.`,
+    };
   }
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'request_timeout', message: 'The request was not received in time.' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, code: 'request_timeout', message: 'The request was not received in time.' };
   return { status: 400, code: 'invalid_http_request', message: 'The request is not valid HTTP.' };
 }
 

@@ -2,7 +2,9 @@
 export function assertNodeVersion(minMajor = 24): void {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < minMajor) {
-    console.error(`Node ${minMajor}+ is required, this is ${process.version} (${process.execPath}). Run through make or set NODE_BIN to node_modules/node/bin/node.`);
+    console.error(
+      `Node ${minMajor}+ is required, this is ${process.version} (${process.execPath}). Run through make or set NODE_BIN to node_modules/node/bin/node.`,
+    );
     process.exit(1);
   }
 }

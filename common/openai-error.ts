@@ -4,7 +4,12 @@ export interface OpenAIErrorBody {
 }
 
 /** Builds the error body OpenAI's SDKs parse into typed errors. */
-export function openAIError(message: string, type: string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
+export function openAIError(
+  message: string,
+  type: string,
+  code: string | null = null,
+  param: string | null = null,
+): OpenAIErrorBody {
   return { error: { message, type, param, code } };
 }
 

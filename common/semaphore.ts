@@ -10,16 +10,23 @@ export class Semaphore {
   }
 
   static #check(limit: number): number {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
     return limit;
   }
 
   /** Holders right now. */
-  get active(): number { return this.#active; }
+  get active(): number {
+    return this.#active;
+  }
   /** Most holders at once since construction. */
-  get peak(): number { return this.#peak; }
+  get peak(): number {
+    return this.#peak;
+  }
   /** Callers waiting for a slot. */
-  get waiting(): number { return this.#waiters.length; }
+  get waiting(): number {
+    return this.#waiters.length;
+  }
 
   /** Changes the limit; raising it admits waiters at once, lowering it lets holders drain. */
   setLimit(limit: number): void {

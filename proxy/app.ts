@@ -40,7 +40,9 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+    ? incoming
+    : `req_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** The public data-plane app (not listening). */
@@ -73,7 +75,10 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   app.decorateRequest('configSnapshot', undefined);
   // Accounting first: a request the guard refuses is counted too.
   registerUsageAccounting(app, runtime.usage, runtime.governance);
-  registerJsonBody(app, runtime, { envBodyLimit: opts.envBodyLimit, budget: opts.bodyBudget ?? createBodyBudget(getHeapStatistics().heap_size_limit) });
+  registerJsonBody(app, runtime, {
+    envBodyLimit: opts.envBodyLimit,
+    budget: opts.bodyBudget ?? createBodyBudget(getHeapStatistics().heap_size_limit),
+  });
   registerRequestGuard(app, runtime, opts.envBodyLimit);
   registerRateLimitHeaders(app);
 
@@ -92,7 +97,10 @@ export interface InternalAppOptions {
 
 /** The loopback-only internal app: reload, stats, targets, logs, Prometheus metrics. */
 export function buildInternal(opts: InternalAppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.setErrorHandler(openAIErrorHandler);
   // Loopback is this listener's only protection: refuse browsers steered here by DNS rebinding.
   app.addHook('onRequest', async (req) => {

@@ -33,10 +33,19 @@ export function errorAnswer(error: FastifyError, log: { error(obj: object, msg: 
     message = 'The gateway had an internal error while processing your request.';
     code = 'internal_error';
   }
-  const extra = error as { headers?: Record<string, string>; param?: string | null; openaiCode?: string; openaiType?: string };
+  const extra = error as {
+    headers?: Record<string, string>;
+    param?: string | null;
+    openaiCode?: string;
+    openaiType?: string;
+  };
   if (extra.openaiCode) code = extra.openaiCode;
   const param = extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null);
-  return { status, headers: extra.headers ?? {}, body: openAIError(message, extra.openaiType ?? errorTypeForStatus(status), code, param) };
+  return {
+    status,
+    headers: extra.headers ?? {},
+    body: openAIError(message, extra.openaiType ?? errorTypeForStatus(status), code, param),
+  };
 }
 
 /** Fastify error handler writing OpenAI-shaped errors. */

@@ -15,21 +15,45 @@ export interface OpenAIErrorFields {
 type Arg = [string?, string?, string?];
 const E = (code: string, message: string, status: number) => createError<string, Arg>(code, message, status);
 
-export const MissingKeyError = E('GW_MISSING_KEY', 'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>", "api-key" or "x-api-key".', 401);
+export const MissingKeyError = E(
+  'GW_MISSING_KEY',
+  'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>", "api-key" or "x-api-key".',
+  401,
+);
 export const InvalidKeyError = E('GW_INVALID_KEY', 'Incorrect API key provided.', 401);
 export const KeyDisabledError = E('GW_KEY_DISABLED', 'This API key has been disabled.', 401);
 export const KeyExpiredError = E('GW_KEY_EXPIRED', 'This API key expired at %s.', 401);
 export const LimitExceededError = E('GW_LIMIT_EXCEEDED', '%s', 429);
 export const QuotaExceededError = E('GW_QUOTA_EXCEEDED', '%s', 429);
-export const HealthKeyOnlyError = E('GW_HEALTH_KEY_ONLY', 'The health-check key may only call /healthz and /readyz.', 403);
-export const ModelNotAllowedError = E('GW_MODEL_NOT_ALLOWED', 'This API key is not allowed to use the model "%s".', 403);
+export const HealthKeyOnlyError = E(
+  'GW_HEALTH_KEY_ONLY',
+  'The health-check key may only call /healthz and /readyz.',
+  403,
+);
+export const ModelNotAllowedError = E(
+  'GW_MODEL_NOT_ALLOWED',
+  'This API key is not allowed to use the model "%s".',
+  403,
+);
 export const MissingModelError = E('GW_MISSING_MODEL', 'You must provide a model parameter.', 400);
-export const ModelNotFoundError = E('GW_MODEL_NOT_FOUND', 'The model "%s" does not exist or you do not have access to it.', 404);
+export const ModelNotFoundError = E(
+  'GW_MODEL_NOT_FOUND',
+  'The model "%s" does not exist or you do not have access to it.',
+  404,
+);
 export const RouteNotSupportedError = E('GW_ROUTE_NOT_SUPPORTED', 'The model "%s" is not available on %s.', 400);
 export const InvalidBodyError = E('GW_INVALID_BODY', '%s', 400);
 export const BodyTooLargeError = E('GW_BODY_TOO_LARGE', 'Request body is larger than the limit of %s bytes.', 413);
-export const UnsupportedMediaTypeError = E('GW_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "%s": send application/json.', 415);
-export const JsonTooDeepError = E('GW_JSON_TOO_DEEP', 'The request body nests objects and arrays deeper than %s levels.', 400);
+export const UnsupportedMediaTypeError = E(
+  'GW_UNSUPPORTED_MEDIA_TYPE',
+  'Unsupported Content-Type "%s": send application/json.',
+  415,
+);
+export const JsonTooDeepError = E(
+  'GW_JSON_TOO_DEEP',
+  'The request body nests objects and arrays deeper than %s levels.',
+  400,
+);
 export const JsonTooComplexError = E('GW_JSON_TOO_COMPLEX', 'The request body holds more than %s %s.', 400);
 const DuplicateKeyErrorBase = E('GW_DUPLICATE_KEY', 'The request body has the field "%s" more than once.', 400);
 /** 400 for a body whose top-level object repeats a key (which copy would the upstream read?). */
@@ -39,7 +63,11 @@ export function DuplicateKeyError(key: string): Error {
 }
 export const NotFoundError = E('GW_NOT_FOUND', 'Unknown endpoint: %s %s.', 404);
 export const UpstreamConfigError = E('GW_UPSTREAM_CONFIG', 'Upstream "%s" is misconfigured: %s', 500);
-export const UpstreamCredentialError = E('GW_UPSTREAM_CREDENTIAL', 'Could not get a credential for upstream "%s": %s', 502);
+export const UpstreamCredentialError = E(
+  'GW_UPSTREAM_CREDENTIAL',
+  'Could not get a credential for upstream "%s": %s',
+  502,
+);
 export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
 export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
 export const UnknownResponseError = E('GW_UNKNOWN_RESPONSE', 'No response with id "%s" is known to this gateway.', 404);
@@ -52,12 +80,27 @@ export function InvalidParameterError(message: string, param: string | null, cod
 }
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
 const GatewayBusyError = E('GW_BUSY', 'The gateway is busy: %s; retry after %s seconds.', 503);
-const UpstreamBusyError = E('GW_UPSTREAM_BUSY', 'Upstream "%s" has no free connection: %s; retry after %s seconds.', 503);
-const RateLimitedError = E('GW_RATE_LIMITED', 'Every deployment of this model is rate-limited right now; retry after %s seconds.', 429);
-const TargetsUnavailableError = E('GW_TARGETS_UNAVAILABLE', 'No deployment of this model is available right now (circuit open); retry after %s seconds.', 503);
+const UpstreamBusyError = E(
+  'GW_UPSTREAM_BUSY',
+  'Upstream "%s" has no free connection: %s; retry after %s seconds.',
+  503,
+);
+const RateLimitedError = E(
+  'GW_RATE_LIMITED',
+  'Every deployment of this model is rate-limited right now; retry after %s seconds.',
+  429,
+);
+const TargetsUnavailableError = E(
+  'GW_TARGETS_UNAVAILABLE',
+  'No deployment of this model is available right now (circuit open); retry after %s seconds.',
+  503,
+);
 
 function withRetryAfter(err: Error, ms: number): Error {
-  (err as Error & { headers?: Record<string, string> }).headers = { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))), 'retry-after-ms': String(Math.ceil(ms)) };
+  (err as Error & { headers?: Record<string, string> }).headers = {
+    'retry-after': String(Math.max(1, Math.ceil(ms / 1000))),
+    'retry-after-ms': String(Math.ceil(ms)),
+  };
   return err;
 }
 
@@ -73,7 +116,10 @@ export function gatewayBusy(why: string, retryAfterMs: number): Error {
 
 /** 503 when every connection to an upstream stayed busy past `pool.queueTimeoutMs`. */
 export function upstreamBusy(upstreamName: string, why: string, retryAfterMs: number): Error {
-  return withRetryAfter(new UpstreamBusyError(upstreamName, why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))), retryAfterMs);
+  return withRetryAfter(
+    new UpstreamBusyError(upstreamName, why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))),
+    retryAfterMs,
+  );
 }
 
 /** 503 when every target's circuit is open, with retry-after = when the first may be tried. */

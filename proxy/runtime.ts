@@ -16,7 +16,11 @@ import type { Config } from '../common/config/schema.js';
 import { keepLastGood, lastGoodFile, loadLastGood } from '../common/config/last-good.js';
 import type { LoadedConfig } from '../common/config/load.js';
 import { buildSnapshot, type ConfigSnapshot } from './snapshot.js';
-import { CredentialRegistry, CredentialSetupError, type PreparedCredentials } from '../common/credentials/upstream-credentials.js';
+import {
+  CredentialRegistry,
+  CredentialSetupError,
+  type PreparedCredentials,
+} from '../common/credentials/upstream-credentials.js';
 import { createUpstreamAgent } from './upstream/call.js';
 import { UsageStats } from './usage/stats.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
@@ -30,7 +34,8 @@ export const HEALTH_KEY_GRACE_MS = 120_000;
 export const USAGE_PERSIST_INTERVAL_MS = 30_000;
 
 /** What a reload did. */
-export type ReloadResult = { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
+export type ReloadResult =
+  { status: 'unchanged' | 'reloaded'; warnings: ConfigIssue[] } | { status: 'invalid'; issues: ConfigIssue[] };
 
 export interface RuntimeOptions {
   configFile: string;
@@ -48,7 +53,12 @@ export interface RuntimeOptions {
 
 function targetPolicy(config: Readonly<Config>): TargetPolicy {
   const u = config.server.upstream;
-  return { failureThreshold: u.circuitBreaker.failureThreshold, openMs: u.circuitBreaker.openMs, minRemainingRequests: u.rateLimitHeadroom.requests, minRemainingTokens: u.rateLimitHeadroom.tokens };
+  return {
+    failureThreshold: u.circuitBreaker.failureThreshold,
+    openMs: u.circuitBreaker.openMs,
+    minRemainingRequests: u.rateLimitHeadroom.requests,
+    minRemainingTokens: u.rateLimitHeadroom.tokens,
+  };
 }
 
 /** Where the config in use came from: config.json, or the last good copy because config.json could not be used. */
@@ -119,7 +129,11 @@ export class ProxyRuntime {
    */
   static async start(opts: RuntimeOptions): Promise<ProxyRuntime> {
     const credentials = new CredentialRegistry(opts.log);
-    const stage = (loaded: LoadedConfig): Staged => ({ loaded, snapshot: buildSnapshot(loaded.config, loaded.text), credentials: credentials.prepare(loaded.config) });
+    const stage = (loaded: LoadedConfig): Staged => ({
+      loaded,
+      snapshot: buildSnapshot(loaded.config, loaded.text),
+      credentials: credentials.prepare(loaded.config),
+    });
     let staged: Staged;
     let source: ConfigSource = { kind: 'config' };
     try {
@@ -136,7 +150,10 @@ export class ProxyRuntime {
       if (!fallback) throw err instanceof ConfigInvalidError ? err : new ConfigInvalidError(issues);
       staged = fallback;
       source = { kind: 'last-good', file: lastGoodFile(opts.configFile), issues };
-      opts.log.error({ issues, file: opts.configFile, servingFrom: source.file }, 'config.json cannot be used: SERVING THE LAST GOOD CONFIG until it is fixed (the admin UI still works; fix or re-save the config)');
+      opts.log.error(
+        { issues, file: opts.configFile, servingFrom: source.file },
+        'config.json cannot be used: SERVING THE LAST GOOD CONFIG until it is fixed (the admin UI still works; fix or re-save the config)',
+      );
     }
     for (const w of staged.loaded.warnings) opts.log.warn({ path: w.path }, w.message);
     const usage = await UsageStats.load(opts.usageFile, { logger: opts.log });
@@ -148,7 +165,8 @@ export class ProxyRuntime {
     if (opts.autoPersist !== false) {
       usage.startAutoPersist(opts.usageFile, USAGE_PERSIST_INTERVAL_MS);
       if (opts.affinityFile) runtime.affinity.startAutoPersist(opts.affinityFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
-      if (opts.storedObjectsFile) runtime.storedObjects.startAutoPersist(opts.storedObjectsFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
+      if (opts.storedObjectsFile)
+        runtime.storedObjects.startAutoPersist(opts.storedObjectsFile, USAGE_PERSIST_INTERVAL_MS, opts.log);
     }
     runtime.credentials.warmUp();
     return runtime;
@@ -191,9 +209,11 @@ export class ProxyRuntime {
       });
     if (waitFor) this.queued = run;
     this.reloading = run;
-    run.finally(() => {
-      if (this.reloading === run) this.reloading = undefined;
-    }).catch(() => undefined);
+    run
+      .finally(() => {
+        if (this.reloading === run) this.reloading = undefined;
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -212,7 +232,8 @@ export class ProxyRuntime {
       return { status: 'unchanged', warnings: loaded.warnings };
     }
     const previousHealthKey = this.current.config.server.healthKey;
-    const retiring = previousHealthKey && previousHealthKey !== loaded.config.server.healthKey ? previousHealthKey : undefined;
+    const retiring =
+      previousHealthKey && previousHealthKey !== loaded.config.server.healthKey ? previousHealthKey : undefined;
     let staged: Staged;
     try {
       staged = this.stage(loaded, retiring);
@@ -220,24 +241,37 @@ export class ProxyRuntime {
       // Nothing was changed: the previous config serves on, whole, and the same file is tried
       // again (and refused again) on the next reload instead of being taken for "unchanged".
       const issues = applyIssues(err);
-      this.opts.log.error({ issues }, 'config reload rejected: it validates but cannot be applied; still serving the previous config');
+      this.opts.log.error(
+        { issues },
+        'config reload rejected: it validates but cannot be applied; still serving the previous config',
+      );
       return { status: 'invalid', issues };
     }
     this.commit(staged, retiring);
     for (const w of loaded.warnings) this.opts.log.warn({ path: w.path }, w.message);
-    this.opts.log.info({ models: loaded.config.models.length, upstreams: loaded.config.upstreams.length, keys: loaded.config.apiKeys.length }, 'config reloaded');
+    this.opts.log.info(
+      {
+        models: loaded.config.models.length,
+        upstreams: loaded.config.upstreams.length,
+        keys: loaded.config.apiKeys.length,
+      },
+      'config reloaded',
+    );
     return { status: 'reloaded', warnings: loaded.warnings };
   }
 
   /** Builds everything `loaded` needs; throws without having changed anything. */
   private stage(loaded: LoadedConfig, retiring: string | undefined): Staged {
     const now = Date.now();
-    const extra = [...this.retiredHealthKeys].filter(([key, until]) => until > now && key !== loaded.config.server.healthKey).map(([key]) => key);
+    const extra = [...this.retiredHealthKeys]
+      .filter(([key, until]) => until > now && key !== loaded.config.server.healthKey)
+      .map(([key]) => key);
     if (retiring) extra.push(retiring);
     const snapshot = buildSnapshot(loaded.config, loaded.text, [...new Set(extra)]);
     const credentials = this.credentials.prepare(loaded.config);
     const key = agentSettingsKey(loaded.config);
-    const agent = key === this.agentKey ? undefined : { agent: createUpstreamAgent(loaded.config.server.upstream), key };
+    const agent =
+      key === this.agentKey ? undefined : { agent: createUpstreamAgent(loaded.config.server.upstream), key };
     return { loaded, snapshot, credentials, ...(agent ? { agent } : {}) };
   }
 
@@ -268,13 +302,19 @@ export class ProxyRuntime {
   private rememberGood(text: string): void {
     this.keeping = this.keeping
       .then(() => keepLastGood(this.opts.configFile, text))
-      .catch((err: unknown) => this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not keep the last good config'));
+      .catch((err: unknown) =>
+        this.opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'could not keep the last good config',
+        ),
+      );
   }
 
   // Keys rotated out within the grace period, minus the current one (expired ones are forgotten).
   private graceHealthKeys(config: Readonly<Config>): string[] {
     const now = Date.now();
-    for (const [key, until] of this.retiredHealthKeys) if (until <= now || key === config.server.healthKey) this.retiredHealthKeys.delete(key);
+    for (const [key, until] of this.retiredHealthKeys)
+      if (until <= now || key === config.server.healthKey) this.retiredHealthKeys.delete(key);
     return [...this.retiredHealthKeys.keys()];
   }
 
@@ -283,11 +323,14 @@ export class ProxyRuntime {
     clearTimeout(this.graceTimer);
     if (this.retiredHealthKeys.size === 0) return;
     const next = Math.min(...this.retiredHealthKeys.values());
-    this.graceTimer = setTimeout(() => {
-      const { config, text } = this.current;
-      this.current = buildSnapshot(config, text, this.graceHealthKeys(config));
-      this.scheduleHealthKeyExpiry();
-    }, Math.max(0, next - Date.now()) + 10).unref();
+    this.graceTimer = setTimeout(
+      () => {
+        const { config, text } = this.current;
+        this.current = buildSnapshot(config, text, this.graceHealthKeys(config));
+        this.scheduleHealthKeyExpiry();
+      },
+      Math.max(0, next - Date.now()) + 10,
+    ).unref();
   }
 
   /** Flushes usage and closes upstream connections (after in-flight requests finish). */
@@ -305,7 +348,13 @@ export class ProxyRuntime {
 }
 
 /** Where the proxy keeps its files inside DATA_DIR. */
-export function proxyFiles(dataDir: string): { configFile: string; usageFile: string; affinityFile: string; storedObjectsFile: string; governanceFile: string } {
+export function proxyFiles(dataDir: string): {
+  configFile: string;
+  usageFile: string;
+  affinityFile: string;
+  storedObjectsFile: string;
+  governanceFile: string;
+} {
   return {
     storedObjectsFile: path.join(dataDir, 'stored-objects.json'),
     governanceFile: path.join(dataDir, 'governance.json'),

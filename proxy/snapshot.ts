@@ -38,7 +38,11 @@ export function snapshotOf(req: FastifyRequest, source: { snapshot(): ConfigSnap
 }
 
 /** Builds a snapshot; `extraHealthKeys` are previous health keys still accepted during an apply. */
-export function buildSnapshot(config: Readonly<Config>, text: string, extraHealthKeys: readonly string[] = []): ConfigSnapshot {
+export function buildSnapshot(
+  config: Readonly<Config>,
+  text: string,
+  extraHealthKeys: readonly string[] = [],
+): ConfigSnapshot {
   return {
     config,
     text,

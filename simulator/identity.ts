@@ -89,18 +89,26 @@ let endpoint: Promise<Endpoint> | undefined;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
 function serve(req: IncomingMessage, res: ServerResponse, secret: string): void {
   // Between tests no handle may be open while a proxy still refreshes: serve with defaults.
   const handle: Handle = handles.at(-1) ?? {
-    lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, now: Date.now, mode: 'none', requests: [], tokensIssued: [],
+    lifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
+    now: Date.now,
+    mode: 'none',
+    requests: [],
+    tokensIssued: [],
   };
   const url = new URL(req.url ?? '/', 'http://identity.invalid');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   const resource = url.searchParams.get('resource') ?? '';
   const clientId = url.searchParams.get('client_id') ?? undefined;
   const apiVersion = url.searchParams.get('api-version') ?? '';

@@ -27,7 +27,16 @@ export interface DataReport {
   keysTried: number;
   keysWorking: number;
   /** Client keys' requests: in the proxy's memory before the stop, in usage.json after it, and as reported after the restart. */
-  usage: { keys: number; inMemory: number; onDiskAfterStop: number; afterRestart: number; lostAtStop: number; lostAtRestart: number } | undefined;
+  usage:
+    | {
+        keys: number;
+        inMemory: number;
+        onDiskAfterStop: number;
+        afterRestart: number;
+        lostAtStop: number;
+        lostAtRestart: number;
+      }
+    | undefined;
   stopExitCode: number | null;
   restartOk: boolean;
   restartError?: string;
@@ -45,7 +54,12 @@ export interface Expected {
 async function modelsAnswer(url: string, key: string, ca: string): Promise<boolean> {
   const agent = loopbackTlsAgent(ca);
   try {
-    const res = await request(`${url}/v1/models`, { dispatcher: agent, headers: { authorization: `Bearer ${key}` }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const res = await request(`${url}/v1/models`, {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${key}` },
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
     await res.body.dump();
     return res.statusCode === 200;
   } catch {
@@ -55,16 +69,43 @@ async function modelsAnswer(url: string, key: string, ca: string): Promise<boole
   }
 }
 
-async function checkConfig(dataDir: string, adminEtag: string | undefined, expected: Expected): Promise<Pick<DataReport, 'configValid' | 'configIssues' | 'etagMatchesFile' | 'missingModels' | 'missingUpstreams' | 'missingKeys' | 'fuzzMarkerFound'>> {
+async function checkConfig(
+  dataDir: string,
+  adminEtag: string | undefined,
+  expected: Expected,
+): Promise<
+  Pick<
+    DataReport,
+    | 'configValid'
+    | 'configIssues'
+    | 'etagMatchesFile'
+    | 'missingModels'
+    | 'missingUpstreams'
+    | 'missingKeys'
+    | 'fuzzMarkerFound'
+  >
+> {
   const text = await fs.readFile(path.join(dataDir, 'config.json'), 'utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { configValid: false, configIssues: [`not JSON: ${(err as Error).message}`], etagMatchesFile: false, missingModels: expected.models, missingUpstreams: expected.upstreams, missingKeys: expected.keyIds, fuzzMarkerFound: false };
+    return {
+      configValid: false,
+      configIssues: [`not JSON: ${(err as Error).message}`],
+      etagMatchesFile: false,
+      missingModels: expected.models,
+      missingUpstreams: expected.upstreams,
+      missingKeys: expected.keyIds,
+      fuzzMarkerFound: false,
+    };
   }
   const v = validateConfig(raw);
-  const c = raw as { models?: Array<{ id?: string }>; upstreams?: Array<{ name?: string }>; apiKeys?: Array<{ id?: string; status?: string }> };
+  const c = raw as {
+    models?: Array<{ id?: string }>;
+    upstreams?: Array<{ name?: string }>;
+    apiKeys?: Array<{ id?: string; status?: string }>;
+  };
   const etag = `"${createHash('sha256').update(text, 'utf8').digest('hex')}"`;
   return {
     configValid: v.ok,
@@ -72,7 +113,9 @@ async function checkConfig(dataDir: string, adminEtag: string | undefined, expec
     etagMatchesFile: adminEtag === etag,
     missingModels: expected.models.filter((id) => !(c.models ?? []).some((m) => m.id === id)),
     missingUpstreams: expected.upstreams.filter((n) => !(c.upstreams ?? []).some((u) => u.name === n)),
-    missingKeys: expected.keyIds.filter((id) => !(c.apiKeys ?? []).some((k) => k.id === id && (k.status ?? 'active') === 'active')),
+    missingKeys: expected.keyIds.filter(
+      (id) => !(c.apiKeys ?? []).some((k) => k.id === id && (k.status ?? 'active') === 'active'),
+    ),
     fuzzMarkerFound: text.includes(INVALID_MARKER),
   };
 }
@@ -105,7 +148,9 @@ export async function checkData(soak: Soak, expected: Expected, keys: Record<str
     restarted = await startStack({ baseDir: soak.base, env: soak.stackEnv });
     const stats = await internalStats({ internalUrl: `http://127.0.0.1:${restarted.env.INTERNAL_PORT}` });
     afterRestart = clientKeyTotal(stats.byKey, ids);
-    for (const [, key] of entries.slice(0, 2)) if (!(await modelsAnswer(restarted.url, key, ca))) restartError = 'a client key stopped working after the restart';
+    for (const [, key] of entries.slice(0, 2))
+      if (!(await modelsAnswer(restarted.url, key, ca)))
+        restartError = 'a client key stopped working after the restart';
     await restarted.stop();
   } catch (err) {
     restartError = (err as Error).message.slice(0, 500);
@@ -113,9 +158,30 @@ export async function checkData(soak: Soak, expected: Expected, keys: Record<str
   }
   const inMemory = memory ? clientKeyTotal(memory.byKey, ids) : undefined;
   const onDisk = ids.reduce((sum, id) => sum + (disk.byKey[id] ?? 0), 0);
-  const usage = inMemory !== undefined && afterRestart !== undefined
-    ? { keys: ids.length, inMemory, onDiskAfterStop: onDisk, afterRestart, lostAtStop: Math.max(0, inMemory - onDisk), lostAtRestart: Math.max(0, onDisk - afterRestart) }
-    : undefined;
-  const dataLost = cfg.missingModels.length + cfg.missingUpstreams.length + cfg.missingKeys.length + (usage ? usage.lostAtStop + usage.lostAtRestart : 0);
-  return { ...cfg, keysTried: entries.length, keysWorking, usage, stopExitCode, restartOk: restartError === undefined && afterRestart !== undefined, ...(restartError ? { restartError } : {}), dataLost };
+  const usage =
+    inMemory !== undefined && afterRestart !== undefined
+      ? {
+          keys: ids.length,
+          inMemory,
+          onDiskAfterStop: onDisk,
+          afterRestart,
+          lostAtStop: Math.max(0, inMemory - onDisk),
+          lostAtRestart: Math.max(0, onDisk - afterRestart),
+        }
+      : undefined;
+  const dataLost =
+    cfg.missingModels.length +
+    cfg.missingUpstreams.length +
+    cfg.missingKeys.length +
+    (usage ? usage.lostAtStop + usage.lostAtRestart : 0);
+  return {
+    ...cfg,
+    keysTried: entries.length,
+    keysWorking,
+    usage,
+    stopExitCode,
+    restartOk: restartError === undefined && afterRestart !== undefined,
+    ...(restartError ? { restartError } : {}),
+    dataLost,
+  };
 }

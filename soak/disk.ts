@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** The mounted filesystem, or why there is none. */
-export type TinyDisk = { mounted: true; dir: string; sizeBytes: number } | { mounted: false; dir: string; reason: string };
+export type TinyDisk =
+  { mounted: true; dir: string; sizeBytes: number } | { mounted: false; dir: string; reason: string };
 
 const FILLER = '.soak-filler';
 
@@ -67,5 +68,7 @@ export async function unfillDisk(dir: string): Promise<void> {
 export async function unmountTinyDisk(disk: TinyDisk): Promise<void> {
   if (!disk.mounted) return;
   await unfillDisk(disk.dir).catch(() => undefined);
-  await run('umount', [disk.dir], { timeout: 10_000 }).catch(() => run('umount', ['-l', disk.dir], { timeout: 10_000 }).catch(() => undefined));
+  await run('umount', [disk.dir], { timeout: 10_000 }).catch(() =>
+    run('umount', ['-l', disk.dir], { timeout: 10_000 }).catch(() => undefined),
+  );
 }

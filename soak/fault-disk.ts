@@ -51,19 +51,30 @@ function parses(text: string): boolean {
 }
 
 /** PUTs the current config plus one model `id` (an alias of gpt-4o-mini on the stack's simulator). */
-async function addModel(soak: Soak, id: string): Promise<{ status: number; etag: string | undefined; body: Record<string, unknown> }> {
+async function addModel(
+  soak: Soak,
+  id: string,
+): Promise<{ status: number; etag: string | undefined; body: Record<string, unknown> }> {
   const { etag, config } = await soak.admin.config();
   (config.models as unknown[]).push({ id, upstream: 'simulator', targetModel: 'gpt-4o-mini' });
   const r = await soak.admin.call('PUT', '/admin/api/config', { body: config, headers: { 'if-match': etag } });
   if (r.status === 200) soak.added.models.push(id);
-  return { status: r.status, etag: r.etag, body: typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : { text: r.body } };
+  return {
+    status: r.status,
+    etag: r.etag,
+    body: typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : { text: r.body },
+  };
 }
 
 /** Runs the disk-full fault, or reports why it cannot be simulated here. */
 export async function diskFull(soak: Soak, bg: RunningLoad): Promise<FaultResult & { levels: DiskLevel[] }> {
   const from = Date.now();
   if (!soak.disk.mounted) {
-    return { ...result('disk full on config save', 'not simulated', from, from, bg, [soak.disk.reason], true), verdict: 'skipped', levels: [] };
+    return {
+      ...result('disk full on config save', 'not simulated', from, from, bg, [soak.disk.reason], true),
+      verdict: 'skipped',
+      levels: [],
+    };
   }
   const dir = soak.disk.dir;
   const configFile = path.join(dir, 'config.json');
@@ -86,7 +97,10 @@ export async function diskFull(soak: Soak, bg: RunningLoad): Promise<FaultResult
       [config1, caddy1] = await Promise.all([readOr(configFile), readOr(caddyfile)]);
       after = await soak.admin.config().catch(() => undefined);
       old = await runOp(soak.doors.caddy, ops.chat('gpt-4o-mini'), 'disk-probe', soak.keys.first, 15_000);
-      fresh = r.status === 200 ? await runOp(soak.doors.caddy, ops.chat(id), 'disk-probe', soak.keys.first, 15_000) : undefined;
+      fresh =
+        r.status === 200
+          ? await runOp(soak.doors.caddy, ops.chat(id), 'disk-probe', soak.keys.first, 15_000)
+          : undefined;
       if (i === 0) {
         // Keep it full past one usage write of the proxy (every 30 s): that write fails, and the
         // data check at the end shows whether the counts were kept for the next one.
@@ -94,16 +108,24 @@ export async function diskFull(soak: Soak, bg: RunningLoad): Promise<FaultResult
         const before = await persistedUsage(dir).catch(() => damaged);
         await new Promise((res) => setTimeout(res, HOLD_FULL_MS));
         const after = await persistedUsage(dir).catch(() => damaged);
-        usageWrite = { savedBefore: before.savedAt, savedAfter: after.savedAt, intact: after.total >= before.total && after.savedAt >= before.savedAt };
+        usageWrite = {
+          savedBefore: before.savedAt,
+          savedAfter: after.savedAt,
+          intact: after.total >= before.total && after.savedAt >= before.savedAt,
+        };
       }
     } finally {
       await unfillDisk(dir);
     }
     const error = (r.body.error ?? {}) as { code?: unknown };
     const filesUnchanged = config1 === config0 && caddy1 === caddy0;
-    const consistent = r.status === 200
-      ? after?.etag === r.etag && fresh?.result === 'ok' && config1 !== config0
-      : filesUnchanged && after !== undefined && after.config.models !== undefined && !(after.config.models as Array<{ id?: string }>).some((m) => m.id === id);
+    const consistent =
+      r.status === 200
+        ? after?.etag === r.etag && fresh?.result === 'ok' && config1 !== config0
+        : filesUnchanged &&
+          after !== undefined &&
+          after.config.models !== undefined &&
+          !(after.config.models as Array<{ id?: string }>).some((m) => m.id === id);
     levels.push({
       leaveBytes: leave,
       freeBytes: free,
@@ -116,25 +138,50 @@ export async function diskFull(soak: Soak, bg: RunningLoad): Promise<FaultResult
       consistent,
       oldConfigServes: old.result === 'ok',
       failedSteps: Array.isArray(r.body.steps)
-        ? (r.body.steps as Array<{ name?: unknown; ok?: unknown; detail?: unknown }>).filter((st) => st.ok === false).map((st) => `${String(st.name)}: ${String(st.detail ?? '').slice(0, 120)}`).join('; ')
+        ? (r.body.steps as Array<{ name?: unknown; ok?: unknown; detail?: unknown }>)
+            .filter((st) => st.ok === false)
+            .map((st) => `${String(st.name)}: ${String(st.detail ?? '').slice(0, 120)}`)
+            .join('; ')
         : '',
     });
   }
   // Space is back: the same kind of save must simply work.
   const final = await addModel(soak, 'soak-disk-after');
-  const finalProbe = final.status === 200 ? await runOp(soak.doors.caddy, ops.chat('soak-disk-after'), 'disk-probe', soak.keys.first, 15_000) : undefined;
-  const baks = await Promise.all(['config.json.bak', 'Caddyfile.bak'].map(async (f) => ({ f, text: await readOr(path.join(dir, f)) })));
+  const finalProbe =
+    final.status === 200
+      ? await runOp(soak.doors.caddy, ops.chat('soak-disk-after'), 'disk-probe', soak.keys.first, 15_000)
+      : undefined;
+  const baks = await Promise.all(
+    ['config.json.bak', 'Caddyfile.bak'].map(async (f) => ({ f, text: await readOr(path.join(dir, f)) })),
+  );
   const to = Date.now();
-  const failedCleanly = levels.filter((l) => l.status >= 400 && l.status < 600 && l.code !== '' && l.filesUnchanged).length;
+  const failedCleanly = levels.filter(
+    (l) => l.status >= 400 && l.status < 600 && l.code !== '' && l.filesUnchanged,
+  ).length;
   const notes = [
-    ...levels.map((l) => `${l.freeBytes} B free: PUT answered ${l.status}${l.code ? ` ${l.code}` : ''}${l.step ? ` at step ${l.step}` : ''}${l.rolledBack ? `, rolledBack=${l.rolledBack}` : ''}${l.failedSteps ? ` (failed steps — ${l.failedSteps})` : ''}; files ${l.filesUnchanged ? 'unchanged' : 'changed'}, config.json ${l.configParses ? 'valid JSON' : 'NOT JSON'}, answer and files ${l.consistent ? 'agree' : 'DISAGREE'}, old config ${l.oldConfigServes ? 'still serving' : 'NOT serving'}`),
+    ...levels.map(
+      (l) =>
+        `${l.freeBytes} B free: PUT answered ${l.status}${l.code ? ` ${l.code}` : ''}${l.step ? ` at step ${l.step}` : ''}${l.rolledBack ? `, rolledBack=${l.rolledBack}` : ''}${l.failedSteps ? ` (failed steps — ${l.failedSteps})` : ''}; files ${l.filesUnchanged ? 'unchanged' : 'changed'}, config.json ${l.configParses ? 'valid JSON' : 'NOT JSON'}, answer and files ${l.consistent ? 'agree' : 'DISAGREE'}, old config ${l.oldConfigServes ? 'still serving' : 'NOT serving'}`,
+    ),
     usageWrite
       ? `the disk stayed full for ${HOLD_FULL_MS / 1000} s, longer than the proxy's 30 s usage-write interval: usage.json was ${usageWrite.savedAfter === usageWrite.savedBefore ? 'not rewritten (the write failed with ENOSPC)' : 'rewritten (a write found room)'} and stayed ${usageWrite.intact ? 'intact (valid, no count lower)' : 'DAMAGED'}; phase 4 checks no count was lost`
       : 'the disk was not held full',
     `with space again: PUT answered ${final.status}, the new model ${finalProbe?.result === 'ok' ? 'served' : 'did NOT serve'}`,
     `backups: ${baks.map((b) => `${b.f} ${b.text === '' ? 'missing' : b.f.startsWith('config.json') ? (parses(b.text) ? 'valid JSON' : 'NOT JSON') : `${b.text.length} B`}`).join(', ')}`,
   ];
-  const ok = levels.every((l) => l.consistent && l.configParses && l.oldConfigServes) && final.status === 200 && finalProbe?.result === 'ok' && usageWrite?.intact !== false;
-  const res = result('disk full on config save', `DATA_DIR on a ${Math.round(soak.disk.sizeBytes / 1048576)} MiB tmpfs filled to ${LEVELS.map((l) => `${l / 1024} KiB`).join(' / ')} free, then PUT /admin/api/config (full for ${HOLD_FULL_MS / 1000} s the first time) (${failedCleanly} of ${levels.length} saves refused cleanly)`, from, to, bg, notes, ok);
+  const ok =
+    levels.every((l) => l.consistent && l.configParses && l.oldConfigServes) &&
+    final.status === 200 &&
+    finalProbe?.result === 'ok' &&
+    usageWrite?.intact !== false;
+  const res = result(
+    'disk full on config save',
+    `DATA_DIR on a ${Math.round(soak.disk.sizeBytes / 1048576)} MiB tmpfs filled to ${LEVELS.map((l) => `${l / 1024} KiB`).join(' / ')} free, then PUT /admin/api/config (full for ${HOLD_FULL_MS / 1000} s the first time) (${failedCleanly} of ${levels.length} saves refused cleanly)`,
+    from,
+    to,
+    bg,
+    notes,
+    ok,
+  );
   return { ...res, levels };
 }

@@ -43,17 +43,27 @@ export interface FaultResult {
 }
 
 /** Counts outcomes; `isError` decides what counts as an error (default: anything but ok). */
-export function count(outcomes: readonly Outcome[], isError: (o: Outcome) => boolean = (o) => o.result !== 'ok'): Counted {
+export function count(
+  outcomes: readonly Outcome[],
+  isError: (o: Outcome) => boolean = (o) => o.result !== 'ok',
+): Counted {
   const errors = outcomes.filter(isError);
   const errorStatuses: Record<string, number> = {};
   for (const o of errors) errorStatuses[String(o.status)] = (errorStatuses[String(o.status)] ?? 0) + 1;
   return {
     requests: outcomes.length,
     errors: errors.length,
-    errorSpanS: errors.length ? (Math.max(...errors.map((o) => o.t1)) - Math.min(...errors.map((o) => o.t0))) / 1000 : 0,
+    errorSpanS: errors.length
+      ? (Math.max(...errors.map((o) => o.t1)) - Math.min(...errors.map((o) => o.t0))) / 1000
+      : 0,
     errorStatuses,
     byResult: tally(outcomes),
-    examples: errors.slice(0, 3).map((o) => `${o.via} ${o.label} ${o.model}: ${o.result}${o.status ? ` ${o.status}` : ''}${o.detail ? ` — ${o.detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`),
+    examples: errors
+      .slice(0, 3)
+      .map(
+        (o) =>
+          `${o.via} ${o.label} ${o.model}: ${o.result}${o.status ? ` ${o.status}` : ''}${o.detail ? ` — ${o.detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`,
+      ),
   };
 }
 
@@ -62,8 +72,20 @@ export function startBackground(soak: Soak, untilMs: number): RunningLoad {
   const { faultClients, streamChunks, streamIntervalMs } = soak.settings;
   const slow = JSON.stringify({ kind: 'slowChunks', intervalMs: streamIntervalMs, chunks: streamChunks });
   const groups: ClientGroup[] = [
-    { name: 'bg-nonstream', door: (w) => (w % 2 === 0 ? soak.doors.caddy : soak.doors.caddyHttp1), workers: faultClients, op: (n) => (n % 4 === 3 ? ops.embeddings('text-embedding-3-small') : ops.chat('gpt-4o-mini')), pauseMs: 20 },
-    { name: 'bg-stream', door: (w) => (w % 2 === 0 ? soak.doors.caddy : soak.doors.caddyHttp1), workers: faultClients, op: () => ops.chatStream('gpt-4o-mini', slow), pauseMs: 20 },
+    {
+      name: 'bg-nonstream',
+      door: (w) => (w % 2 === 0 ? soak.doors.caddy : soak.doors.caddyHttp1),
+      workers: faultClients,
+      op: (n) => (n % 4 === 3 ? ops.embeddings('text-embedding-3-small') : ops.chat('gpt-4o-mini')),
+      pauseMs: 20,
+    },
+    {
+      name: 'bg-stream',
+      door: (w) => (w % 2 === 0 ? soak.doors.caddy : soak.doors.caddyHttp1),
+      workers: faultClients,
+      op: () => ops.chatStream('gpt-4o-mini', slow),
+      pauseMs: 20,
+    },
   ];
   return startLoad(groups, soak.keys.first, untilMs);
 }
@@ -74,7 +96,16 @@ export function backgroundIn(bg: RunningLoad, from: number, to: number): Counted
 }
 
 /** Combines background and targeted counts into a result. */
-export function result(name: string, action: string, from: number, to: number, bg: RunningLoad, notes: string[], recovered: boolean, targeted?: FaultResult['targeted']): FaultResult {
+export function result(
+  name: string,
+  action: string,
+  from: number,
+  to: number,
+  bg: RunningLoad,
+  notes: string[],
+  recovered: boolean,
+  targeted?: FaultResult['targeted'],
+): FaultResult {
   const background = backgroundIn(bg, from, to);
   const clientErrors = background.errors + (targeted?.unexpected ?? 0);
   const verdict = !recovered ? 'failed' : clientErrors === 0 ? 'survived' : 'degraded';

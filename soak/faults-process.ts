@@ -31,7 +31,11 @@ export async function caddyHealthInterval(soak: Soak): Promise<string> {
 /** True when the proxy's own listener answers /healthz with the health key. */
 async function healthz(soak: Soak): Promise<boolean> {
   try {
-    const res = await request(`${soak.doors.proxy.origin}/healthz`, { headers: { authorization: `Bearer ${soak.healthKey}` }, headersTimeout: 2_000, bodyTimeout: 2_000 });
+    const res = await request(`${soak.doors.proxy.origin}/healthz`, {
+      headers: { authorization: `Bearer ${soak.healthKey}` },
+      headersTimeout: 2_000,
+      bodyTimeout: 2_000,
+    });
     await res.body.dump();
     return res.statusCode === 200;
   } catch {
@@ -40,7 +44,11 @@ async function healthz(soak: Soak): Promise<boolean> {
 }
 
 /** kill -9 the proxy under load; measures restart time, errors, and usage counted but not yet persisted. */
-export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promise<FaultResult & { unpersistedUsage: number | undefined; ledgerLoss: LedgerLoss | undefined }> {
+export async function killProxy(
+  soak: Soak,
+  bg: RunningLoad,
+  nth: number,
+): Promise<FaultResult & { unpersistedUsage: number | undefined; ledgerLoss: LedgerLoss | undefined }> {
   const runDir = soak.stack.runDir;
   const pid = (await processInfo(runDir, 'proxy')).pid;
   const inMemory = await internalStats(soak).catch(() => undefined);
@@ -49,9 +57,17 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
   process.kill(pid, 'SIGKILL');
   // The proxy is gone and its successor has not written yet (usage every 30 s, governance once a
   // second but only after it has counted something): what is on disk now survived the kill.
-  const [onDisk, ledgerOnDisk] = await Promise.all([persistedUsage(soak.stack.dataDir), persistedTeamLedger(soak.stack.dataDir)]);
+  const [onDisk, ledgerOnDisk] = await Promise.all([
+    persistedUsage(soak.stack.dataDir),
+    persistedTeamLedger(soak.stack.dataDir),
+  ]);
   const ledgerLoss: LedgerLoss | undefined = ledgerBefore
-    ? { tokens: Math.max(0, ledgerBefore.tokens - ledgerOnDisk.tokens), spend: Math.max(0, ledgerBefore.spend - ledgerOnDisk.spend), tokensBefore: ledgerBefore.tokens, writtenMsBeforeKill: from - ledgerOnDisk.mtimeMs }
+    ? {
+        tokens: Math.max(0, ledgerBefore.tokens - ledgerOnDisk.tokens),
+        spend: Math.max(0, ledgerBefore.spend - ledgerOnDisk.spend),
+        tokensBefore: ledgerBefore.tokens,
+        writtenMsBeforeKill: from - ledgerOnDisk.mtimeMs,
+      }
     : undefined;
   // One loop watches all three, so none waits for another: supervisord's RUNNING (which comes
   // `startsecs` after the spawn), the new proxy answering /healthz, and a request through Caddy.
@@ -64,7 +80,11 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
       if (p.state === 'RUNNING' && p.pid !== pid && p.pid !== 0) runningAt = Date.now();
     }
     if (!answeringAt && (await healthz(soak))) answeringAt = Date.now();
-    if (!servedAt && (await runOp(soak.doors.caddy, ops.chat('gpt-4o-mini'), 'probe', soak.keys.first, 5_000)).result === 'ok') servedAt = Date.now();
+    if (
+      !servedAt &&
+      (await runOp(soak.doors.caddy, ops.chat('gpt-4o-mini'), 'probe', soak.keys.first, 5_000)).result === 'ok'
+    )
+      servedAt = Date.now();
     return runningAt > 0 && answeringAt > 0 && servedAt > 0;
   }, 60_000);
   const restarted = runningAt > 0 && answeringAt > 0;
@@ -76,10 +96,18 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
   const interval = await caddyHealthInterval(soak);
   const notes = [
     bgIn.errors
-      ? `clients saw failures for ${bgIn.errorSpanS.toFixed(1)} s: ${Object.entries(bgIn.errorStatuses).map(([st, n]) => `${n} × ${st === '0' ? 'no answer' : st === '200' ? 'stream cut after 200' : st}`).join(', ')}${bgIn.errorStatuses['503'] ? ` (503 = Caddy's "no upstreams available": its active health check, every ${interval}, had marked the proxy down, and Caddy retries only dial errors for POSTs, so lb_try_duration does not hold these; they last until the next passing check)` : ''}`
+      ? `clients saw failures for ${bgIn.errorSpanS.toFixed(1)} s: ${Object.entries(bgIn.errorStatuses)
+          .map(([st, n]) => `${n} × ${st === '0' ? 'no answer' : st === '200' ? 'stream cut after 200' : st}`)
+          .join(
+            ', ',
+          )}${bgIn.errorStatuses['503'] ? ` (503 = Caddy's "no upstreams available": its active health check, every ${interval}, had marked the proxy down, and Caddy retries only dial errors for POSTs, so lb_try_duration does not hold these; they last until the next passing check)` : ''}`
       : 'no client saw a failure',
-    restarted ? `the new proxy answered /healthz ${((answeringAt - from) / 1000).toFixed(1)} s after the kill (supervisord called it RUNNING after ${((runningAt - from) / 1000).toFixed(1)} s, its startsecs included)` : 'the proxy did not come back within 60 s',
-    serving ? `first successful request through Caddy ${((servedAt - from) / 1000).toFixed(1)} s after the kill` : 'no request succeeded through Caddy within 60 s',
+    restarted
+      ? `the new proxy answered /healthz ${((answeringAt - from) / 1000).toFixed(1)} s after the kill (supervisord called it RUNNING after ${((runningAt - from) / 1000).toFixed(1)} s, its startsecs included)`
+      : 'the proxy did not come back within 60 s',
+    serving
+      ? `first successful request through Caddy ${((servedAt - from) / 1000).toFixed(1)} s after the kill`
+      : 'no request succeeded through Caddy within 60 s',
     unpersisted !== undefined
       ? `usage counted in memory but not yet on disk when killed: ${unpersisted} request(s) (${onDisk.savedAt ? `usage.json written ${((from - onDisk.savedAt) / 1000).toFixed(0)} s before the kill` : 'no usage.json written yet'}; the proxy writes it every 30 s)`
       : 'usage before the kill could not be read',
@@ -87,7 +115,19 @@ export async function killProxy(soak: Soak, bg: RunningLoad, nth: number): Promi
       ? `quota use and spend counted but not yet on disk when killed: ${ledgerLoss.tokens} of ${ledgerLoss.tokensBefore} tokens this month, ${ledgerLoss.spend.toFixed(6)} in spend (governance.json written ${(ledgerLoss.writtenMsBeforeKill / 1000).toFixed(1)} s before the kill; the proxy writes it every second)`
       : 'quota use before the kill could not be read',
   ];
-  return { ...result(`kill -9 proxy (#${nth})`, `SIGKILL to the proxy (pid ${pid}) under load`, from, to, bg, notes, restarted && serving), unpersistedUsage: unpersisted, ledgerLoss };
+  return {
+    ...result(
+      `kill -9 proxy (#${nth})`,
+      `SIGKILL to the proxy (pid ${pid}) under load`,
+      from,
+      to,
+      bg,
+      notes,
+      restarted && serving,
+    ),
+    unpersistedUsage: unpersisted,
+    ledgerLoss,
+  };
 }
 
 /** Re-applies the stored config three times (POST /admin/api/reload → Caddy /load, forced) under load. */
@@ -107,9 +147,24 @@ export async function reloadCaddy(soak: Soak, bg: RunningLoad): Promise<FaultRes
   const notes = [
     `POST /admin/api/reload answered ${statuses.join(', ')}`,
     bgIn.errors
-      ? `${bgIn.errors} request(s) failed: ${Object.entries(bgIn.byResult).filter(([k]) => k !== 'ok').map(([k, v]) => `${v} × ${k}`).join(', ')}${bgIn.examples.some((e) => /other side closed|ECONNRESET|socket/i.test(e)) ? ' — a request sent on an idle keep-alive connection just as the reload closed it (HTTP/1.1; the client cannot know the server never read it, so it is lost unless the client retries, as the OpenAI SDKs do by default)' : ''}`
+      ? `${bgIn.errors} request(s) failed: ${Object.entries(bgIn.byResult)
+          .filter(([k]) => k !== 'ok')
+          .map(([k, v]) => `${v} × ${k}`)
+          .join(
+            ', ',
+          )}${bgIn.examples.some((e) => /other side closed|ECONNRESET|socket/i.test(e)) ? ' — a request sent on an idle keep-alive connection just as the reload closed it (HTTP/1.1; the client cannot know the server never read it, so it is lost unless the client retries, as the OpenAI SDKs do by default)' : ''}`
       : 'no client saw a failure',
-    after.caddy === before.caddy ? `Caddy reloaded in place (pid ${after.caddy} unchanged)` : `Caddy's pid changed ${before.caddy} → ${after.caddy}`,
+    after.caddy === before.caddy
+      ? `Caddy reloaded in place (pid ${after.caddy} unchanged)`
+      : `Caddy's pid changed ${before.caddy} → ${after.caddy}`,
   ];
-  return result('Caddy config reload', '3 × POST /admin/api/reload (render → /adapt → forced /load of the same Caddyfile), 2 s apart, under load', from, to, bg, notes, statuses.every((s) => s === 200));
+  return result(
+    'Caddy config reload',
+    '3 × POST /admin/api/reload (render → /adapt → forced /load of the same Caddyfile), 2 s apart, under load',
+    from,
+    to,
+    bg,
+    notes,
+    statuses.every((s) => s === 200),
+  );
 }

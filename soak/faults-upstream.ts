@@ -15,7 +15,11 @@ const DROP_SECONDS = 15;
 const RECOVERY_LIMIT_MS = 20_000;
 
 function slow(soak: Soak): string {
-  return JSON.stringify({ kind: 'slowChunks', intervalMs: soak.settings.streamIntervalMs, chunks: soak.settings.streamChunks });
+  return JSON.stringify({
+    kind: 'slowChunks',
+    intervalMs: soak.settings.streamIntervalMs,
+    chunks: soak.settings.streamChunks,
+  });
 }
 
 /** An OpenAI-shaped error answer (what the gateway sends when it fails cleanly). */
@@ -28,10 +32,14 @@ export async function stormOnOneTarget(soak: Soak, bg: RunningLoad): Promise<Fau
   const storm429Before = served(soak.storm, soak.stormTally, 429);
   const from = Date.now();
   soak.storm.setDefault({ kind: 'status', status: 429, headers: { 'retry-after-ms': '500' } });
-  const pool = startLoad([
-    { name: 'pool-json', door: soak.doors.caddy, workers: 4, op: () => ops.chat('pool') },
-    { name: 'pool-stream', door: soak.doors.caddy, workers: 2, op: () => ops.chatStream('pool', slow(soak)) },
-  ], soak.keys.first, from + STORM_SECONDS * 1000);
+  const pool = startLoad(
+    [
+      { name: 'pool-json', door: soak.doors.caddy, workers: 4, op: () => ops.chat('pool') },
+      { name: 'pool-stream', door: soak.doors.caddy, workers: 2, op: () => ops.chatStream('pool', slow(soak)) },
+    ],
+    soak.keys.first,
+    from + STORM_SECONDS * 1000,
+  );
   await sleep(STORM_SECONDS * 1000);
   const outcomes = await pool.stop();
   soak.storm.setDefault('ok');
@@ -42,7 +50,16 @@ export async function stormOnOneTarget(soak: Soak, bg: RunningLoad): Promise<Fau
   const notes = [
     `the storm target answered 429 ${storm429} time(s); the pool model took ${outcomes.length} request(s) (${outcomes.filter((o) => o.label === 'chat-stream').length} streams) with ${targeted.errors} error(s): the proxy failed over to the other target and left the stormy one alone for its retry-after`,
   ];
-  return result('429 storm on one target', `every request to one of the pool's two targets answered 429 (retry-after-ms 500) for ${STORM_SECONDS} s, pool model under load`, from, to, bg, notes, true, targeted);
+  return result(
+    '429 storm on one target',
+    `every request to one of the pool's two targets answered 429 (retry-after-ms 500) for ${STORM_SECONDS} s, pool model under load`,
+    from,
+    to,
+    bg,
+    notes,
+    true,
+    targeted,
+  );
 }
 
 /** A quarter of the requests of dedicated clients have the simulator cut the connection mid-answer. */
@@ -50,19 +67,29 @@ export async function dropMidStream(soak: Soak, bg: RunningLoad): Promise<FaultR
   const dropStream = JSON.stringify({ kind: 'dropMidStream', afterChunks: 5, chunks: soak.settings.streamChunks });
   const dropJson = JSON.stringify({ kind: 'dropMidStream', afterChunks: 2, chunks: 4 });
   const dropped = (n: number) => n % 4 === 0;
-  const streamOp = (n: number): Op => (dropped(n) ? { ...ops.chatStream('gpt-4o-mini', dropStream), label: 'chat-stream-drop' } : ops.chatStream('gpt-4o-mini', slow(soak)));
-  const jsonOp = (n: number): Op => (dropped(n) ? { ...ops.chat('gpt-4o-mini', dropJson), label: 'chat-drop' } : ops.chat('gpt-4o-mini'));
+  const streamOp = (n: number): Op =>
+    dropped(n)
+      ? { ...ops.chatStream('gpt-4o-mini', dropStream), label: 'chat-stream-drop' }
+      : ops.chatStream('gpt-4o-mini', slow(soak));
+  const jsonOp = (n: number): Op =>
+    dropped(n) ? { ...ops.chat('gpt-4o-mini', dropJson), label: 'chat-drop' } : ops.chat('gpt-4o-mini');
   const from = Date.now();
-  const load = startLoad([
-    { name: 'drop-stream', door: soak.doors.caddy, workers: 4, op: streamOp },
-    { name: 'drop-stream-direct', door: soak.doors.proxy, workers: 2, op: streamOp },
-    { name: 'drop-json', door: soak.doors.caddy, workers: 2, op: jsonOp },
-  ], soak.keys.first, from + DROP_SECONDS * 1000);
+  const load = startLoad(
+    [
+      { name: 'drop-stream', door: soak.doors.caddy, workers: 4, op: streamOp },
+      { name: 'drop-stream-direct', door: soak.doors.proxy, workers: 2, op: streamOp },
+      { name: 'drop-json', door: soak.doors.caddy, workers: 2, op: jsonOp },
+    ],
+    soak.keys.first,
+    from + DROP_SECONDS * 1000,
+  );
   await sleep(DROP_SECONDS * 1000);
   const outcomes = await load.stop();
   const to = Date.now();
   // A dropped stream must end with an error event; a dropped JSON answer must be a clean 502.
-  const isExpected = (o: Outcome) => (o.label === 'chat-stream-drop' && o.result === 'error_event') || (o.label === 'chat-drop' && cleanError(o) && o.status === 502);
+  const isExpected = (o: Outcome) =>
+    (o.label === 'chat-stream-drop' && o.result === 'error_event') ||
+    (o.label === 'chat-drop' && cleanError(o) && o.status === 502);
   const drops = outcomes.filter((o) => o.label.endsWith('-drop'));
   const expected = drops.filter(isExpected).length;
   const unexpected = outcomes.filter((o) => (o.label.endsWith('-drop') ? !isExpected(o) : o.result !== 'ok')).length;
@@ -73,11 +100,24 @@ export async function dropMidStream(soak: Soak, bg: RunningLoad): Promise<FaultR
     `${outcomes.length - drops.length} request(s) of the same clients without a drop: ${outcomes.filter((o) => !o.label.endsWith('-drop') && o.result !== 'ok').length} error(s)`,
   ];
   const targeted = { ...count(outcomes, (o) => o.result !== 'ok'), expected, unexpected };
-  return result('upstream drops mid-stream', `the simulator cut the connection after 5 events (streams) or half the body (JSON) on 1 request in 4 of dedicated clients, for ${DROP_SECONDS} s`, from, to, bg, notes, true, targeted);
+  return result(
+    'upstream drops mid-stream',
+    `the simulator cut the connection after 5 events (streams) or half the body (JSON) on 1 request in 4 of dedicated clients, for ${DROP_SECONDS} s`,
+    from,
+    to,
+    bg,
+    notes,
+    true,
+    targeted,
+  );
 }
 
 async function readyz(soak: Soak): Promise<number> {
-  const res = await request(`${soak.doors.proxy.origin}/readyz`, { headers: { authorization: `Bearer ${soak.healthKey}` }, headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const res = await request(`${soak.doors.proxy.origin}/readyz`, {
+    headers: { authorization: `Bearer ${soak.healthKey}` },
+    headersTimeout: 5_000,
+    bodyTimeout: 5_000,
+  });
   await res.body.dump();
   return res.statusCode;
 }
@@ -91,21 +131,36 @@ async function readyz(soak: Soak): Promise<number> {
 export async function credentialOutage(soak: Soak, bg: RunningLoad): Promise<FaultResult> {
   const outageMs = soak.settings.credentialOutageSeconds * 1000;
   const deadline = Date.now() + outageMs + RECOVERY_LIMIT_MS + 30_000;
-  const warm = startLoad([{ name: 'mi-warm', door: soak.doors.caddy, workers: 2, op: () => ops.chat('mi-model'), pauseMs: 100 }], soak.keys.first, deadline);
+  const warm = startLoad(
+    [{ name: 'mi-warm', door: soak.doors.caddy, workers: 2, op: () => ops.chat('mi-model'), pauseMs: 100 }],
+    soak.keys.first,
+    deadline,
+  );
   await sleep(2_000);
   const from = Date.now();
   const tokensBefore = soak.identity.tokensIssued.length;
   const requestsBefore = soak.identity.requests.length;
   soak.identity.fail('down');
   const readyStatuses: Array<{ at: number; status: number }> = [];
-  const readyTimer = setInterval(() => void readyz(soak).then((status) => readyStatuses.push({ at: Date.now(), status }), () => undefined), 2_000);
+  const readyTimer = setInterval(
+    () =>
+      void readyz(soak).then(
+        (status) => readyStatuses.push({ at: Date.now(), status }),
+        () => undefined,
+      ),
+    2_000,
+  );
   await sleep(5_000);
 
   const coldClientId = randomUUID();
   let putStatus: number;
   try {
     const r = await soak.admin.editConfig((c) => {
-      (c.upstreams as unknown[]).push({ name: 'mi-cold', baseUrl: soak.mi.url, auth: { mode: 'managedIdentity', managedIdentityClientId: coldClientId } });
+      (c.upstreams as unknown[]).push({
+        name: 'mi-cold',
+        baseUrl: soak.mi.url,
+        auth: { mode: 'managedIdentity', managedIdentityClientId: coldClientId },
+      });
       (c.models as unknown[]).push({ id: 'mi-cold-model', upstream: 'mi-cold', targetModel: 'gpt-4o-mini' });
     });
     putStatus = r.status;
@@ -117,7 +172,20 @@ export async function credentialOutage(soak: Soak, bg: RunningLoad): Promise<Fau
     void err;
   }
   const addedAt = Date.now();
-  const cold = startLoad([{ name: 'mi-cold', door: soak.doors.caddy, workers: 2, op: () => ops.chat('mi-cold-model'), pauseMs: 200, timeoutMs: 60_000 }], soak.keys.first, deadline);
+  const cold = startLoad(
+    [
+      {
+        name: 'mi-cold',
+        door: soak.doors.caddy,
+        workers: 2,
+        op: () => ops.chat('mi-cold-model'),
+        pauseMs: 200,
+        timeoutMs: 60_000,
+      },
+    ],
+    soak.keys.first,
+    deadline,
+  );
   await sleep(Math.max(0, from + outageMs - Date.now()));
   soak.identity.fail('none');
   const upAt = Date.now();
@@ -140,13 +208,18 @@ export async function credentialOutage(soak: Soak, bg: RunningLoad): Promise<Fau
   const coldDuring = coldOut.filter((o) => o.t0 < (recoveredAt || to + 1));
   const coldAfter = recoveredAt ? coldOut.filter((o) => o.t0 >= recoveredAt) : [];
   const coldCleanFailures = coldDuring.filter((o) => o.result !== 'ok' && cleanError(o));
-  const unexpected = warmOut.filter((o) => o.result !== 'ok').length + coldDuring.filter((o) => o.result !== 'ok' && !cleanError(o)).length + coldAfter.filter((o) => o.result !== 'ok').length;
+  const unexpected =
+    warmOut.filter((o) => o.result !== 'ok').length +
+    coldDuring.filter((o) => o.result !== 'ok' && !cleanError(o)).length +
+    coldAfter.filter((o) => o.result !== 'ok').length;
   const codes: Record<string, number> = {};
   for (const o of coldCleanFailures) {
     const k = `${o.status} ${o.code ?? '?'}`;
     codes[k] = (codes[k] ?? 0) + 1;
   }
-  const statuses = Object.entries(codes).map(([k, v]) => `${v} × ${k}`).join(', ');
+  const statuses = Object.entries(codes)
+    .map(([k, v]) => `${v} × ${k}`)
+    .join(', ');
   const notReady = readyStatuses.filter((r) => r.at < upAt && r.status !== 200).length;
   const readyAfter = readyStatuses.filter((r) => r.at > (recoveredAt || to)).map((r) => r.status);
   const notes = [
@@ -160,5 +233,14 @@ export async function credentialOutage(soak: Soak, bg: RunningLoad): Promise<Fau
   ];
   const all = [...warmOut, ...coldOut];
   const targeted = { ...count(all), expected: coldCleanFailures.length, unexpected };
-  return result('credential endpoint down', `managed-identity endpoint dropped every connection for ${outageMs / 1000} s; one upstream with a cached token, one added during the outage`, from, to, bg, notes, recoveredAt > 0, targeted);
+  return result(
+    'credential endpoint down',
+    `managed-identity endpoint dropped every connection for ${outageMs / 1000} s; one upstream with a cached token, one added during the outage`,
+    from,
+    to,
+    bg,
+    notes,
+    recoveredAt > 0,
+    targeted,
+  );
 }

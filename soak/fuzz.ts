@@ -98,7 +98,13 @@ const CAPS = { keyCreates: 20, reloads: 5, dnsProviders: 5 };
 
 function summary(c: FuzzCase, bodyText?: string): string {
   const size = c.body?.kind === 'bytes' ? c.body.data.length : undefined;
-  const preview = bodyText ?? (c.body?.kind === 'bytes' ? c.body.data.subarray(0, 160).toString('latin1') : c.body ? JSON.stringify(c.body.overrides).slice(0, 160) : '');
+  const preview =
+    bodyText ??
+    (c.body?.kind === 'bytes'
+      ? c.body.data.subarray(0, 160).toString('latin1')
+      : c.body
+        ? JSON.stringify(c.body.overrides).slice(0, 160)
+        : '');
   return `${c.door} ${c.method} ${c.path.slice(0, 200)} headers=${JSON.stringify(c.headers).slice(0, 300)}${size !== undefined ? ` body(${size} B)=${JSON.stringify(preview)}` : c.body ? ` configMerge=${preview}` : ''}`;
 }
 
@@ -113,9 +119,14 @@ export function declaredLengthStatus(door: Door, key: string, length: number, ca
   const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
   return new Promise((resolve, reject) => {
     const port = Number(url.port);
-    const socket = url.protocol === 'https:'
-      ? tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] }, () => socket.write(Buffer.concat([Buffer.from(head), FIRST_BODY_BYTES])))
-      : net.connect({ host: '127.0.0.1', port }, () => socket.write(Buffer.concat([Buffer.from(head), FIRST_BODY_BYTES])));
+    const socket =
+      url.protocol === 'https:'
+        ? tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] }, () =>
+            socket.write(Buffer.concat([Buffer.from(head), FIRST_BODY_BYTES])),
+          )
+        : net.connect({ host: '127.0.0.1', port }, () =>
+            socket.write(Buffer.concat([Buffer.from(head), FIRST_BODY_BYTES])),
+          );
     let text = '';
     socket.setTimeout(15_000, () => socket.destroy(new Error('no answer within 15 s')));
     socket.on('data', (d: Buffer) => {
@@ -133,7 +144,11 @@ export function declaredLengthStatus(door: Door, key: string, length: number, ca
 
 /** Replaces placeholders with the real values for sending. */
 function fill(value: string, t: FuzzTarget, etag: string): string {
-  return value.replaceAll(PLACEHOLDER.client, t.clientKey).replaceAll(PLACEHOLDER.health, t.healthKey).replaceAll(PLACEHOLDER.admin, t.adminAuth).replaceAll(PLACEHOLDER.etag, etag);
+  return value
+    .replaceAll(PLACEHOLDER.client, t.clientKey)
+    .replaceAll(PLACEHOLDER.health, t.healthKey)
+    .replaceAll(PLACEHOLDER.admin, t.adminAuth)
+    .replaceAll(PLACEHOLDER.etag, etag);
 }
 
 /** Runs phase 3. */
@@ -143,8 +158,32 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
   const fixed = fixedCases(t.bodyLimitBytes);
   const cases = [...fixed, ...generated];
   const report: FuzzReport = {
-    seed, runs: cases.length, fixed: fixed.length, sent: 0, notSent: 0, byDoor: {}, byStatusClass: {}, byFamily: {}, status500: 0, status5xx: 0, upstream5xx: 0, timeouts: 0, stackTraces: 0, leaks: 0, transportErrors: 0, crashes: 0,
-    pidsBefore: await programPids(t.runDir), pidsAfter: { caddy: 0, proxy: 0, admin: 0 }, findings: [], keysCreated: 0, refusedWhileUploading: 0, bodyLimitStatus: {}, statusByFamily: {}, nonOpenAIErrors: {}, nonOpenAIExamples: {}, seconds: 0,
+    seed,
+    runs: cases.length,
+    fixed: fixed.length,
+    sent: 0,
+    notSent: 0,
+    byDoor: {},
+    byStatusClass: {},
+    byFamily: {},
+    status500: 0,
+    status5xx: 0,
+    upstream5xx: 0,
+    timeouts: 0,
+    stackTraces: 0,
+    leaks: 0,
+    transportErrors: 0,
+    crashes: 0,
+    pidsBefore: await programPids(t.runDir),
+    pidsAfter: { caddy: 0, proxy: 0, admin: 0 },
+    findings: [],
+    keysCreated: 0,
+    refusedWhileUploading: 0,
+    bodyLimitStatus: {},
+    statusByFamily: {},
+    nonOpenAIErrors: {},
+    nonOpenAIExamples: {},
+    seconds: 0,
   };
   const used = { keyCreates: 0, reloads: 0, dnsProviders: 0 };
   const add = (f: Finding) => {
@@ -169,14 +208,22 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     let c = c0;
     // Caps on real changes: past them, a key create becomes a stale-If-Match create (412, no change)
     // and a reload or DNS module listing becomes a GET of an unknown route.
-    if (c.method === 'POST' && c.path === '/admin/api/keys' && !c.headers['if-match'] && c.family.indexOf('bad-login') < 0) {
+    if (
+      c.method === 'POST' &&
+      c.path === '/admin/api/keys' &&
+      !c.headers['if-match'] &&
+      c.family.indexOf('bad-login') < 0
+    ) {
       if (++used.keyCreates > CAPS.keyCreates) c = { ...c, headers: { ...c.headers, 'if-match': '"stale-cap"' } };
     }
-    if (c.method === 'POST' && c.path === '/admin/api/reload' && ++used.reloads > CAPS.reloads) c = { ...c, method: 'GET' };
-    if (c.path === '/admin/api/dns-providers' && ++used.dnsProviders > CAPS.dnsProviders) c = { ...c, path: '/admin/api/dns-providers-capped' };
+    if (c.method === 'POST' && c.path === '/admin/api/reload' && ++used.reloads > CAPS.reloads)
+      c = { ...c, method: 'GET' };
+    if (c.path === '/admin/api/dns-providers' && ++used.dnsProviders > CAPS.dnsProviders)
+      c = { ...c, path: '/admin/api/dns-providers-capped' };
 
     const door = t.doors[c.door];
-    const needsEtag = Object.values(c.headers).some((v) => v.includes(PLACEHOLDER.etag)) || c.body?.kind === 'configMerge';
+    const needsEtag =
+      Object.values(c.headers).some((v) => v.includes(PLACEHOLDER.etag)) || c.body?.kind === 'configMerge';
     const current = needsEtag ? await t.currentConfig() : undefined;
     const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, fill(v, t, current?.etag ?? '')]));
     let body: Buffer | undefined;
@@ -184,7 +231,12 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     if (c.body?.kind === 'configMerge') {
       // Always invalid: the marker is an unknown root property and the root has additionalProperties: false.
       const raw = c.body.raw ?? {};
-      let text = JSON.stringify({ ...(current?.config ?? {}), ...c.body.overrides, ...Object.fromEntries(Object.keys(raw).map((k) => [k, `\u0000RAW:${k}`])), [INVALID_MARKER]: true });
+      let text = JSON.stringify({
+        ...(current?.config ?? {}),
+        ...c.body.overrides,
+        ...Object.fromEntries(Object.keys(raw).map((k) => [k, `\u0000RAW:${k}`])),
+        [INVALID_MARKER]: true,
+      });
       for (const [k, v] of Object.entries(raw)) text = text.replace(JSON.stringify(`\u0000RAW:${k}`), v);
       body = Buffer.from(text);
     }
@@ -192,11 +244,21 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     report.byFamily[c.family] = (report.byFamily[c.family] ?? 0) + 1;
     let answer: Answer;
     try {
-      answer = await exchange(door, { method: c.method, path: c.path, headers, ...(body ? { body } : {}), timeoutMs: 30_000 });
+      answer = await exchange(door, {
+        method: c.method,
+        path: c.path,
+        headers,
+        ...(body ? { body } : {}),
+        timeoutMs: 30_000,
+      });
     } catch (err) {
       const text = describe(err);
       // undici refuses some inputs before anything is sent (InvalidArgumentError); not the server's doing.
-      if (/InvalidArgument|invalid .*header|UND_ERR_INVALID_ARG|ERR_INVALID_CHAR|ERR_INVALID_HTTP_TOKEN|Connection specific headers are forbidden/i.test(text)) {
+      if (
+        /InvalidArgument|invalid .*header|UND_ERR_INVALID_ARG|ERR_INVALID_CHAR|ERR_INVALID_HTTP_TOKEN|Connection specific headers are forbidden/i.test(
+          text,
+        )
+      ) {
         report.notSent += 1;
         return;
       }
@@ -204,14 +266,24 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
       // A server that refuses an oversized upload answers at once and closes the connection;
       // the client, still writing, sees EPIPE or a reset instead of the answer. The status it
       // sent is checked separately (bodyLimitStatus), so this is not a finding.
-      if (c.family === 'fixed/over-body-limit' && /EPIPE|ECONNRESET|UND_ERR_SOCKET|other side closed|socket hang up/i.test(text)) {
+      if (
+        c.family === 'fixed/over-body-limit' &&
+        /EPIPE|ECONNRESET|UND_ERR_SOCKET|other side closed|socket hang up/i.test(text)
+      ) {
         report.refusedWhileUploading += 1;
         return;
       }
       const timeout = /timeout|aborted/i.test(text);
       if (timeout) report.timeouts += 1;
       else report.transportErrors += 1;
-      add({ kind: timeout ? 'timeout' : 'transport', family: c.family, request: summary(c), detail: timeout ? `${text} (a request that times out may be the victim of an earlier one on the same connection: see the parked-connection check)` : text });
+      add({
+        kind: timeout ? 'timeout' : 'transport',
+        family: c.family,
+        request: summary(c),
+        detail: timeout
+          ? `${text} (a request that times out may be the victim of an earlier one on the same connection: see the parked-connection check)`
+          : text,
+      });
       return;
     }
     report.sent += 1;
@@ -221,7 +293,9 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     const familyStatuses = (report.statusByFamily[c.family] ??= {});
     familyStatuses[answer.status] = (familyStatuses[answer.status] ?? 0) + 1;
     const text = answer.body.toString('utf8');
-    const headerText = Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+    const headerText = Object.entries(answer.headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n');
     if (answer.status >= 400 && c.method !== 'HEAD' && !/^\s*\{"error":\{"message":/.test(text)) {
       const kind = text.trim() === '' ? 'empty body' : /^\s*[{[]/.test(text) ? 'other JSON' : 'text';
       const k = `${answer.status} ${kind}`;
@@ -231,26 +305,50 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     // Azure's (and the simulator's) own answers carry apim-request-id, which the proxy passes on;
     // the gateway's and Caddy's never do. The simulator's last-resort 500 ("simulator bug: …",
     // e.g. its own stack overflow on deep nesting) has no Azure headers, so it is named here.
-    if (answer.status >= 500 && (answer.headers['apim-request-id'] || text.startsWith('{"error":{"message":"simulator bug:'))) {
+    if (
+      answer.status >= 500 &&
+      (answer.headers['apim-request-id'] || text.startsWith('{"error":{"message":"simulator bug:'))
+    ) {
       report.upstream5xx += 1;
-      add({ kind: 'upstream_5xx', family: c.family, request: summary(c), status: answer.status, detail: text.slice(0, 400) });
+      add({
+        kind: 'upstream_5xx',
+        family: c.family,
+        request: summary(c),
+        status: answer.status,
+        detail: text.slice(0, 400),
+      });
     } else if (answer.status === 500) {
       report.status500 += 1;
       add({ kind: 'status_500', family: c.family, request: summary(c), status: 500, detail: text.slice(0, 400) });
     } else if (answer.status >= 500) {
       report.status5xx += 1;
-      add({ kind: 'status_5xx', family: c.family, request: summary(c), status: answer.status, headerBytes, detail: text.slice(0, 400) });
+      add({
+        kind: 'status_5xx',
+        family: c.family,
+        request: summary(c),
+        status: answer.status,
+        headerBytes,
+        detail: text.slice(0, 400),
+      });
     }
     // Static UI files are code, not error output; every other answer is checked for stack frames.
     const type = answer.headers['content-type'] ?? '';
     // The admin's log viewer shows log lines, which may carry an error's stack by design (it is
     // behind the admin login); it is still checked for secrets below.
-    const isAsset = (answer.status === 200 && /javascript|text\/html|text\/css/.test(type)) || (answer.status === 200 && c.path.startsWith('/admin/api/logs'));
+    const isAsset =
+      (answer.status === 200 && /javascript|text\/html|text\/css/.test(type)) ||
+      (answer.status === 200 && c.path.startsWith('/admin/api/logs'));
     const traceIn = [headerText, isAsset ? '' : text].find((s) => STACK_TRACE.test(s) || INTERNAL_FRAME.test(s));
     if (traceIn !== undefined) {
       report.stackTraces += 1;
       const m = STACK_TRACE.exec(traceIn) ?? INTERNAL_FRAME.exec(traceIn);
-      add({ kind: 'stack_trace', family: c.family, request: summary(c), status: answer.status, detail: `…${traceIn.slice(Math.max(0, (m?.index ?? 0) - 150), (m?.index ?? 0) + 150)}…` });
+      add({
+        kind: 'stack_trace',
+        family: c.family,
+        request: summary(c),
+        status: answer.status,
+        detail: `…${traceIn.slice(Math.max(0, (m?.index ?? 0) - 150), (m?.index ?? 0) + 150)}…`,
+      });
     }
     // A key created by this very request is in its answer by design (shown once).
     let ownKey: string | undefined;
@@ -271,19 +369,50 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
       if (s.value.length < 8 || s.value === ownKey || sentBody.includes(s.value)) continue;
       if (text.includes(s.value) || headerText.includes(s.value)) {
         report.leaks += 1;
-        add({ kind: 'secret', family: c.family, request: summary(c), status: answer.status, detail: `${s.name} appears in the ${text.includes(s.value) ? 'body' : 'headers'} (status ${answer.status})` });
+        add({
+          kind: 'secret',
+          family: c.family,
+          request: summary(c),
+          status: answer.status,
+          detail: `${s.name} appears in the ${text.includes(s.value) ? 'body' : 'headers'} (status ${answer.status})`,
+        });
       }
     }
   };
 
-  report.stall = await stallCheck(Number(new URL(t.doors.caddy.origin).port), Number(new URL(t.doors.proxy.origin).port), t.caddyCa, t.clientKey);
-  for (const [name, door] of [['caddy', t.doors.caddy], ['proxy', t.doors.proxy]] as const) {
-    report.bodyLimitStatus[name] = await declaredLengthStatus(door, t.clientKey, t.bodyLimitBytes + 1024, t.caddyCa).catch(() => -1);
+  report.stall = await stallCheck(
+    Number(new URL(t.doors.caddy.origin).port),
+    Number(new URL(t.doors.proxy.origin).port),
+    t.caddyCa,
+    t.clientKey,
+  );
+  for (const [name, door] of [
+    ['caddy', t.doors.caddy],
+    ['proxy', t.doors.proxy],
+  ] as const) {
+    report.bodyLimitStatus[name] = await declaredLengthStatus(
+      door,
+      t.clientKey,
+      t.bodyLimitBytes + 1024,
+      t.caddyCa,
+    ).catch(() => -1);
   }
   // The review's attacks, before the generated cases (their pids are checked along with them).
   const bodies = await bodyAttacks(t.doors.proxy, t.runDir, t.clientKey);
-  const slow = await slowClients({ caddyPort: Number(new URL(t.doors.caddy.origin).port), caddyCa: t.caddyCa, proxyPort: Number(new URL(t.doors.proxy.origin).port), key: t.clientKey, timeouts: t.clientTimeouts });
-  report.hardening = { bodies, slow, timeouts: t.clientTimeouts, slowOpen: slow.reduce((n, r) => n + r.clients - r.closed, 0), bodyCrashes: bodies.filter((b) => b.crashed).length };
+  const slow = await slowClients({
+    caddyPort: Number(new URL(t.doors.caddy.origin).port),
+    caddyCa: t.caddyCa,
+    proxyPort: Number(new URL(t.doors.proxy.origin).port),
+    key: t.clientKey,
+    timeouts: t.clientTimeouts,
+  });
+  report.hardening = {
+    bodies,
+    slow,
+    timeouts: t.clientTimeouts,
+    slowOpen: slow.reduce((n, r) => n + r.clients - r.closed, 0),
+    bodyCrashes: bodies.filter((b) => b.crashed).length,
+  };
 
   let next = 0;
   let done = 0;

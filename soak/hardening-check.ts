@@ -98,7 +98,10 @@ async function bodyAttack(name: string, body: Buffer, proxy: Door, runDir: strin
   const before = await proxyRss(runDir);
   // Writing 5 to clear_refs resets the kernel's peak RSS (VmHWM), so the peak read afterwards is
   // this attack's own, between the 100 ms samples too (needs the proxy's user or root).
-  const peakReset = await fs.writeFile(`/proc/${before.pid}/clear_refs`, '5').then(() => true, () => false);
+  const peakReset = await fs.writeFile(`/proc/${before.pid}/clear_refs`, '5').then(
+    () => true,
+    () => false,
+  );
   let peak = before.mib;
   let sampling = true;
   const sampler = (async () => {
@@ -109,12 +112,20 @@ async function bodyAttack(name: string, body: Buffer, proxy: Door, runDir: strin
     }
   })();
   const started = Date.now();
-  const answers = await Promise.all(Array.from({ length: BODIES_AT_ONCE }, () =>
-    exchange(proxy, { method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body, timeoutMs: 120_000 }).then(
-      (a) => String(a.status),
-      (err: unknown) => `transport (${describe(err).slice(0, 60)})`,
+  const answers = await Promise.all(
+    Array.from({ length: BODIES_AT_ONCE }, () =>
+      exchange(proxy, {
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+        timeoutMs: 120_000,
+      }).then(
+        (a) => String(a.status),
+        (err: unknown) => `transport (${describe(err).slice(0, 60)})`,
+      ),
     ),
-  ));
+  );
   const seconds = (Date.now() - started) / 1000;
   // A moment for the last parsed body to become garbage (the heap shrinks lazily; RSS more so).
   await new Promise((r) => setTimeout(r, 2_000));
@@ -124,7 +135,17 @@ async function bodyAttack(name: string, body: Buffer, proxy: Door, runDir: strin
   if (peakReset && after.pid === before.pid) peak = Math.max(peak, (await memoryOf(after.pid)).hwm / 2 ** 20);
   const statuses: Record<string, number> = {};
   for (const s of answers) statuses[s] = (statuses[s] ?? 0) + 1;
-  return { name, bodies: BODIES_AT_ONCE, bytesEach: body.length, statuses, rssBeforeMiB: before.mib, rssPeakMiB: peak, rssAfterMiB: after.mib, crashed: after.pid !== before.pid, seconds };
+  return {
+    name,
+    bodies: BODIES_AT_ONCE,
+    bytesEach: body.length,
+    statuses,
+    rssBeforeMiB: before.mib,
+    rssPeakMiB: peak,
+    rssAfterMiB: after.mib,
+    crashed: after.pid !== before.pid,
+    seconds,
+  };
 }
 
 /** Runs the body attacks one after another, straight to the proxy. */
@@ -133,7 +154,15 @@ export async function bodyAttacks(proxy: Door, runDir: string, key: string): Pro
   out.push(await bodyAttack('[[[[…]]]] of 10 MB', nested(10_000_000), proxy, runDir, key));
   out.push(await bodyAttack('[[[[…]]]] just under the 50 MiB limit', nested(NEAR_LIMIT_BYTES), proxy, runDir, key));
   out.push(await bodyAttack('26 million numbers just under the limit', numbers(NEAR_LIMIT_BYTES), proxy, runDir, key));
-  out.push(await bodyAttack('the heaviest body the limits let through (parsed, then 404)', heaviestAllowed(NEAR_LIMIT_BYTES), proxy, runDir, key));
+  out.push(
+    await bodyAttack(
+      'the heaviest body the limits let through (parsed, then 404)',
+      heaviestAllowed(NEAR_LIMIT_BYTES),
+      proxy,
+      runDir,
+      key,
+    ),
+  );
   return out;
 }
 
@@ -156,16 +185,28 @@ export async function slowClients(t: SlowTargets): Promise<SlowResult[]> {
     ...(['silent', 'headers', 'body', 'no-body'] as const).map((k): ['proxy', SlowKind] => ['proxy', k]),
   ];
   for (const [door, kind] of kinds) {
-    const target = door === 'caddy' ? { port: t.caddyPort, tls: { ca: t.caddyCa, servername: 'localhost' }, giveUpMs, headers } : { port: t.proxyPort, giveUpMs, headers };
-    runs.push(Promise.all(Array.from({ length: SLOW_CLIENTS_PER_KIND }, () => slowClient(kind, target))).then((outcomes) => {
-      const statuses: Record<string, number> = {};
-      for (const o of outcomes) {
-        const k = o.status === undefined ? 'no answer' : String(o.status);
-        statuses[k] = (statuses[k] ?? 0) + 1;
-      }
-      const closed = outcomes.filter((o) => o.closed);
-      return { door, kind, clients: outcomes.length, closed: closed.length, maxClosedAfterMs: Math.max(0, ...closed.map((o) => o.afterMs)), statuses };
-    }));
+    const target =
+      door === 'caddy'
+        ? { port: t.caddyPort, tls: { ca: t.caddyCa, servername: 'localhost' }, giveUpMs, headers }
+        : { port: t.proxyPort, giveUpMs, headers };
+    runs.push(
+      Promise.all(Array.from({ length: SLOW_CLIENTS_PER_KIND }, () => slowClient(kind, target))).then((outcomes) => {
+        const statuses: Record<string, number> = {};
+        for (const o of outcomes) {
+          const k = o.status === undefined ? 'no answer' : String(o.status);
+          statuses[k] = (statuses[k] ?? 0) + 1;
+        }
+        const closed = outcomes.filter((o) => o.closed);
+        return {
+          door,
+          kind,
+          clients: outcomes.length,
+          closed: closed.length,
+          maxClosedAfterMs: Math.max(0, ...closed.map((o) => o.afterMs)),
+          statuses,
+        };
+      }),
+    );
   }
   return Promise.all(runs);
 }

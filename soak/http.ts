@@ -68,12 +68,22 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export function caddyDoor(httpsPort: number, ca: string, http1 = false): Door {
   const dispatcher = loopbackTlsAgent(ca, { allowH2: !http1, keepAliveTimeout: 30_000 });
-  return { name: 'caddy', label: http1 ? 'Caddy (HTTP/1.1)' : 'Caddy (h2)', origin: `https://localhost:${httpsPort}`, dispatcher };
+  return {
+    name: 'caddy',
+    label: http1 ? 'Caddy (HTTP/1.1)' : 'Caddy (h2)',
+    origin: `https://localhost:${httpsPort}`,
+    dispatcher,
+  };
 }
 
 /** A plain-HTTP door on 127.0.0.1:`port` (the proxy's or the admin service's own listener). */
 export function loopbackDoor(name: 'proxy' | 'admin', port: number): Door {
-  return { name, label: `${name} (HTTP/1.1)`, origin: `http://127.0.0.1:${port}`, dispatcher: new Agent({ keepAliveTimeout: 30_000 }) };
+  return {
+    name,
+    label: `${name} (HTTP/1.1)`,
+    origin: `http://127.0.0.1:${port}`,
+    dispatcher: new Agent({ keepAliveTimeout: 30_000 }),
+  };
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -92,7 +102,14 @@ export function describe(err: unknown): string {
 
 /** Sends `req` through `door`, to be given up when `signal` aborts. */
 function send(door: Door, req: Req, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-  return door.dispatcher.request({ origin: door.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, signal });
+  return door.dispatcher.request({
+    origin: door.origin,
+    path: req.path,
+    method: req.method as Dispatcher.HttpMethod,
+    headers: req.headers,
+    body: req.body,
+    signal,
+  });
 }
 
 /** Sends `req` through `door` and reads the answer whole; throws on transport failure or deadline. */
@@ -106,7 +123,12 @@ export async function exchange(door: Door, req: Req): Promise<Answer> {
     if (size < MAX_BODY_BYTES) chunks.push(buf.subarray(0, MAX_BODY_BYTES - size));
     size += buf.length;
   }
-  return { status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks), ms: performance.now() - t0 };
+  return {
+    status: res.statusCode,
+    headers: flatten(res.headers),
+    body: Buffer.concat(chunks),
+    ms: performance.now() - t0,
+  };
 }
 
 /** How a finished event-stream text ended: its last meaningful event decides. */
@@ -116,8 +138,14 @@ export function classifyStream(text: string): { end: 'complete' | 'error_event' 
   let sawError = false;
   for (const block of blocks) {
     const lines = block.split(/\r?\n/);
-    const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
-    const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+    const event = lines
+      .find((l) => l.startsWith('event:'))
+      ?.slice(6)
+      .trim();
+    const data = lines
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => l.slice(5).trimStart())
+      .join('\n');
     if (data === '[DONE]' || event === 'response.completed') {
       last = 'complete';
       continue;
@@ -148,16 +176,34 @@ export async function readStream(door: Door, req: Req): Promise<StreamResult> {
     try {
       for await (const chunk of res.body) if (text.length < MAX_BODY_BYTES) text += (chunk as Buffer).toString('utf8');
     } catch (err) {
-      if (controller.signal.aborted) return { status, end: 'hang', events: 0, ms: performance.now() - t0, detail: `no end within the deadline after ${text.length} bytes` };
+      if (controller.signal.aborted)
+        return {
+          status,
+          end: 'hang',
+          events: 0,
+          ms: performance.now() - t0,
+          detail: `no end within the deadline after ${text.length} bytes`,
+        };
       // The connection broke mid-body: what arrived decides whether the client was told.
       const seen = classifyStream(text);
-      return { status, end: seen.end === 'error_event' ? 'error_event' : 'cut', events: seen.events, ms: performance.now() - t0, detail: describe(err) };
+      return {
+        status,
+        end: seen.end === 'error_event' ? 'error_event' : 'cut',
+        events: seen.events,
+        ms: performance.now() - t0,
+        detail: describe(err),
+      };
     }
     if (status !== 200 || !type.startsWith('text/event-stream')) {
       return { status, end: 'http_error', events: 0, ms: performance.now() - t0, detail: text.slice(0, 300) };
     }
     const seen = classifyStream(text);
-    return { status, ...seen, ms: performance.now() - t0, ...(seen.end !== 'complete' ? { detail: text.slice(-300) } : {}) };
+    return {
+      status,
+      ...seen,
+      ms: performance.now() - t0,
+      ...(seen.end !== 'complete' ? { detail: text.slice(-300) } : {}),
+    };
   } catch (err) {
     const end = controller.signal.aborted ? 'hang' : 'transport';
     return { status, end, events: 0, ms: performance.now() - t0, detail: describe(err) };

@@ -78,20 +78,51 @@ export async function runOp(door: Door, op: Op, client: string, key: string, tim
   if (op.stream) {
     const r = await readStream(door, { method: 'POST', path: op.path, headers, body: op.body, timeoutMs });
     const result = r.end === 'complete' ? 'ok' : r.end;
-    return { ...base, t0, t1: Date.now(), status: r.status, result, events: r.events, ...(r.detail !== undefined && result !== 'ok' ? { detail: r.detail } : {}) };
+    return {
+      ...base,
+      t0,
+      t1: Date.now(),
+      status: r.status,
+      result,
+      events: r.events,
+      ...(r.detail !== undefined && result !== 'ok' ? { detail: r.detail } : {}),
+    };
   }
   try {
     const a = await exchange(door, { method: 'POST', path: op.path, headers, body: op.body, timeoutMs });
     if (a.status !== 200) {
       const text = a.body.toString('utf8');
       const code = /"code"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-      return { ...base, t0, t1: Date.now(), status: a.status, result: 'status', ...(code ? { code } : {}), detail: text.slice(0, 300) };
+      return {
+        ...base,
+        t0,
+        t1: Date.now(),
+        status: a.status,
+        result: 'status',
+        ...(code ? { code } : {}),
+        detail: text.slice(0, 300),
+      };
     }
-    if (op.expectField && !hasField(a.body, op.expectField)) return { ...base, t0, t1: Date.now(), status: a.status, result: 'bad_body', detail: a.body.toString('utf8').slice(0, 300) };
+    if (op.expectField && !hasField(a.body, op.expectField))
+      return {
+        ...base,
+        t0,
+        t1: Date.now(),
+        status: a.status,
+        result: 'bad_body',
+        detail: a.body.toString('utf8').slice(0, 300),
+      };
     return { ...base, t0, t1: Date.now(), status: a.status, result: 'ok' };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || /aborted|timeout/i.test(err.message));
-    return { ...base, t0, t1: Date.now(), status: 0, result: timedOut ? 'timeout' : 'transport', detail: describe(err) };
+    return {
+      ...base,
+      t0,
+      t1: Date.now(),
+      status: 0,
+      result: timedOut ? 'timeout' : 'transport',
+      detail: describe(err),
+    };
   }
 }
 
@@ -102,15 +133,25 @@ export function startLoad(groups: ClientGroup[], key: string, deadline: number):
   const workers: Promise<void>[] = [];
   for (const g of groups) {
     for (let w = 0; w < g.workers; w++) {
-      workers.push((async () => {
-        const max = g.maxPerWorker ?? Number.MAX_SAFE_INTEGER;
-        for (let n = 0; n < max && !stopped && Date.now() < deadline; n++) {
-          const left = deadline - Date.now();
-          const door = typeof g.door === 'function' ? g.door(w) : g.door;
-          outcomes.push(await runOp(door, g.op(n, w), g.name, key, Math.max(1_000, Math.min(g.timeoutMs ?? 30_000, left + 30_000))));
-          if (g.pauseMs) await sleep(g.pauseMs);
-        }
-      })());
+      workers.push(
+        (async () => {
+          const max = g.maxPerWorker ?? Number.MAX_SAFE_INTEGER;
+          for (let n = 0; n < max && !stopped && Date.now() < deadline; n++) {
+            const left = deadline - Date.now();
+            const door = typeof g.door === 'function' ? g.door(w) : g.door;
+            outcomes.push(
+              await runOp(
+                door,
+                g.op(n, w),
+                g.name,
+                key,
+                Math.max(1_000, Math.min(g.timeoutMs ?? 30_000, left + 30_000)),
+              ),
+            );
+            if (g.pauseMs) await sleep(g.pauseMs);
+          }
+        })(),
+      );
     }
   }
   return {
@@ -139,27 +180,42 @@ export function tally(outcomes: readonly Outcome[]): Record<string, number> {
 export const ops = {
   chat(model: string, scenario?: string): Op {
     return {
-      label: 'chat', model, stream: false, path: '/v1/chat/completions', expectField: 'choices',
+      label: 'chat',
+      model,
+      stream: false,
+      path: '/v1/chat/completions',
+      expectField: 'choices',
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 16 }),
       ...(scenario ? { headers: { 'x-sim-scenario': scenario } } : {}),
     };
   },
   chatStream(model: string, scenario?: string): Op {
     return {
-      label: 'chat-stream', model, stream: true, path: '/v1/chat/completions',
+      label: 'chat-stream',
+      model,
+      stream: true,
+      path: '/v1/chat/completions',
       body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'Count to twenty.' }] }),
       ...(scenario ? { headers: { 'x-sim-scenario': scenario } } : {}),
     };
   },
   responses(model: string): Op {
     return {
-      label: 'responses', model, stream: false, path: '/v1/responses', expectField: 'output',
+      label: 'responses',
+      model,
+      stream: false,
+      path: '/v1/responses',
+      expectField: 'output',
       body: JSON.stringify({ model, input: 'Say hello.' }),
     };
   },
   embeddings(model: string): Op {
     return {
-      label: 'embeddings', model, stream: false, path: '/v1/embeddings', expectField: 'data',
+      label: 'embeddings',
+      model,
+      stream: false,
+      path: '/v1/embeddings',
+      expectField: 'data',
       body: JSON.stringify({ model, input: ['soak test sentence one', 'soak test sentence two'] }),
     };
   },

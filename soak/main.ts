@@ -35,7 +35,12 @@ const run = promisify(execFile);
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 const settings = readSettings(REPO_ROOT);
-const results: SoakResults & { betweenFaults?: Counted } = { machine: await machineInfo(), settings, seconds: 0, faults: [] };
+const results: SoakResults & { betweenFaults?: Counted } = {
+  machine: await machineInfo(),
+  settings,
+  seconds: 0,
+  faults: [],
+};
 const started = Date.now();
 let soak: Soak | undefined;
 let cleaned: Promise<void> | undefined;
@@ -67,7 +72,8 @@ const watchdog = setTimeout(() => {
     .then(() => writeReport(settings.reportFile, { ...results, seconds: (Date.now() - started) / 1000 }))
     .finally(() => process.exit(2));
 }, settings.maxRunSeconds * 1000);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 
 /** Background outcomes outside every fault window (the control: should all be fine). */
 function outsideWindows(bg: RunningLoad, faults: readonly FaultResult[]): Counted {
@@ -84,16 +90,27 @@ function failed(r: typeof results): string[] {
     if (nonStreamErrors > 0) why.push(`${nonStreamErrors} error(s) under load outside Caddy's stream cuts`);
     const streamOther = l.streamsViaCaddy.streams - l.streamsViaCaddy.complete - l.streamsViaCaddy.cut;
     if (streamOther > 0) why.push(`${streamOther} stream(s) through Caddy failed other than by a cut`);
-    if (l.usage && l.usage.sent !== l.usage.counted) why.push(`usage counted ${l.usage.counted} of ${l.usage.sent} requests`);
+    if (l.usage && l.usage.sent !== l.usage.counted)
+      why.push(`usage counted ${l.usage.counted} of ${l.usage.sent} requests`);
   }
   for (const f of r.faults) if (f.verdict === 'failed') why.push(`fault "${f.name}" not survived`);
   if (r.betweenFaults && r.betweenFaults.errors > 0) why.push(`${r.betweenFaults.errors} error(s) between faults`);
   const z = r.fuzz;
-  if (z && (z.status500 || z.crashes || z.leaks || z.stackTraces || z.timeouts)) why.push(`fuzz: ${z.status500} × 500, ${z.crashes} crash(es), ${z.leaks} leak(s), ${z.stackTraces} stack trace(s), ${z.timeouts} request(s) never answered`);
-  if (z?.hardening && (z.hardening.slowOpen || z.hardening.bodyCrashes)) why.push(`hardening: ${z.hardening.slowOpen} slow connection(s) never cut off, ${z.hardening.bodyCrashes} body attack(s) crashed the proxy`);
-  if (z?.stall && !z.stall.ok) why.push(`parked connection: direct upload ${z.stall.direct.upload}; follow-ups through Caddy ${z.stall.viaCaddy.followUps.join(', ')}`);
+  if (z && (z.status500 || z.crashes || z.leaks || z.stackTraces || z.timeouts))
+    why.push(
+      `fuzz: ${z.status500} × 500, ${z.crashes} crash(es), ${z.leaks} leak(s), ${z.stackTraces} stack trace(s), ${z.timeouts} request(s) never answered`,
+    );
+  if (z?.hardening && (z.hardening.slowOpen || z.hardening.bodyCrashes))
+    why.push(
+      `hardening: ${z.hardening.slowOpen} slow connection(s) never cut off, ${z.hardening.bodyCrashes} body attack(s) crashed the proxy`,
+    );
+  if (z?.stall && !z.stall.ok)
+    why.push(
+      `parked connection: direct upload ${z.stall.direct.upload}; follow-ups through Caddy ${z.stall.viaCaddy.followUps.join(', ')}`,
+    );
   if (r.data && r.data.dataLost > 0) why.push(`data lost: ${r.data.dataLost}`);
-  if (r.data && (!r.data.configValid || !r.data.restartOk || r.data.fuzzMarkerFound)) why.push('config or restart check failed');
+  if (r.data && (!r.data.configValid || !r.data.restartOk || r.data.fuzzMarkerFound))
+    why.push('config or restart check failed');
   return why;
 }
 
@@ -135,31 +152,46 @@ async function faultsPhase(s: Soak): Promise<void> {
 /** Phase 3: the fuzzer against every door. */
 async function fuzzPhase(s: Soak): Promise<void> {
   log(`phase 3: fuzzing (${settings.fuzzRuns} generated cases + fixed ones)`);
-  results.fuzz = await runFuzz({
-    doors: { caddy: s.doors.caddyHttp1, proxy: s.doors.proxy, admin: s.doors.admin, 'admin-caddy': s.doors.caddyHttp1 },
-    runDir: s.stack.runDir,
-    clientKey: s.keys.first,
-    healthKey: s.healthKey,
-    adminAuth: s.adminAuth,
-    currentConfig: () => s.admin.config(),
-    secrets: () => s.secrets(),
-    onKeyCreated: (id, key) => {
-      // A created id the fuzzer may revoke later (its revocations use fuzz-* ids) is not expected back.
-      if (!id.startsWith('fuzz-')) s.added.keys[id] = key;
-      s.addSecret(`client key ${id} (created by the fuzzer)`, key);
+  results.fuzz = await runFuzz(
+    {
+      doors: {
+        caddy: s.doors.caddyHttp1,
+        proxy: s.doors.proxy,
+        admin: s.doors.admin,
+        'admin-caddy': s.doors.caddyHttp1,
+      },
+      runDir: s.stack.runDir,
+      clientKey: s.keys.first,
+      healthKey: s.healthKey,
+      adminAuth: s.adminAuth,
+      currentConfig: () => s.admin.config(),
+      secrets: () => s.secrets(),
+      onKeyCreated: (id, key) => {
+        // A created id the fuzzer may revoke later (its revocations use fuzz-* ids) is not expected back.
+        if (!id.startsWith('fuzz-')) s.added.keys[id] = key;
+        s.addSecret(`client key ${id} (created by the fuzzer)`, key);
+      },
+      bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+      caddyCa: s.caddyCa,
+      clientTimeouts: SOAK_CLIENT_TIMEOUTS,
     },
-    bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
-    caddyCa: s.caddyCa,
-    clientTimeouts: SOAK_CLIENT_TIMEOUTS,
-  }, settings.fuzzRuns, settings.fuzzSeed);
-  log(`phase 3 done: ${results.fuzz.sent} sent, ${results.fuzz.status500} × 500, ${results.fuzz.status5xx} other 5xx, ${results.fuzz.timeouts} unanswered, ${results.fuzz.crashes} crashes, ${results.fuzz.leaks} leaks`);
+    settings.fuzzRuns,
+    settings.fuzzSeed,
+  );
+  log(
+    `phase 3 done: ${results.fuzz.sent} sent, ${results.fuzz.status500} × 500, ${results.fuzz.status5xx} other 5xx, ${results.fuzz.timeouts} unanswered, ${results.fuzz.crashes} crashes, ${results.fuzz.leaks} leaks`,
+  );
 }
 
 try {
-  log(`machine: ${results.machine.cpus} CPU, load average ${results.machine.loadAvgStart.toFixed(2)}; seed ${settings.fuzzSeed}`);
+  log(
+    `machine: ${results.machine.cpus} CPU, load average ${results.machine.loadAvgStart.toFixed(2)}; seed ${settings.fuzzSeed}`,
+  );
   log('starting the stack (entrypoint → init → supervisord) on a tmpfs DATA_DIR');
   soak = await startSoak(settings, REPO_ROOT);
-  log(`stack up at ${soak.stack.url}; DATA_DIR ${soak.disk.mounted ? 'on tmpfs' : `NOT on tmpfs (${soak.disk.reason})`}`);
+  log(
+    `stack up at ${soak.stack.url}; DATA_DIR ${soak.disk.mounted ? 'on tmpfs' : `NOT on tmpfs (${soak.disk.reason})`}`,
+  );
 
   if (!settings.skip.has('load')) {
     log(`phase 1: load held for ${settings.loadSeconds} s`);
@@ -170,11 +202,15 @@ try {
   if (!settings.skip.has('fuzz')) await fuzzPhase(soak);
   if (!settings.skip.has('data')) {
     log('phase 4: data lost? (config, keys, usage across a graceful stop and a restart)');
-    results.data = await checkData(soak, {
-      models: ['pool', 'mi-model', ...SIMULATOR_MODELS, ...soak.added.models],
-      upstreams: ['simulator', 'storm', 'mi', ...soak.added.upstreams],
-      keyIds: Object.keys(soak.added.keys),
-    }, soak.added.keys);
+    results.data = await checkData(
+      soak,
+      {
+        models: ['pool', 'mi-model', ...SIMULATOR_MODELS, ...soak.added.models],
+        upstreams: ['simulator', 'storm', 'mi', ...soak.added.upstreams],
+        keyIds: Object.keys(soak.added.keys),
+      },
+      soak.added.keys,
+    );
   }
 } catch (err) {
   results.aborted = `${describe(err)}${err instanceof Error && err.stack ? `\n${err.stack.split('\n').slice(1, 6).join('\n')}` : ''}`;
@@ -189,8 +225,14 @@ results.seconds = (Date.now() - started) / 1000;
 results.machine.loadAvgEnd = os.loadavg()[0] ?? 0;
 if (results.betweenFaults) {
   results.faults.push({
-    name: 'between faults (control)', action: 'background load outside every fault window', from: 0, to: 0,
-    background: results.betweenFaults, clientErrors: results.betweenFaults.errors, verdict: results.betweenFaults.errors ? 'degraded' : 'survived', notes: [`${results.betweenFaults.requests} request(s), ${results.betweenFaults.errors} error(s)`],
+    name: 'between faults (control)',
+    action: 'background load outside every fault window',
+    from: 0,
+    to: 0,
+    background: results.betweenFaults,
+    clientErrors: results.betweenFaults.errors,
+    verdict: results.betweenFaults.errors ? 'degraded' : 'survived',
+    notes: [`${results.betweenFaults.requests} request(s), ${results.betweenFaults.errors} error(s)`],
   });
 }
 await writeReport(settings.reportFile, results);

@@ -68,7 +68,16 @@ export async function holdLoad(soak: Soak): Promise<LoadReport> {
   const groups: ClientGroup[] = [
     { name: 'caddy-nonstream', door: caddy, workers: s.nonStreamClients, op: nonStreamOp },
     { name: 'caddy-stream', door: caddy, workers: s.streamClients, op: () => ops.chatStream('gpt-4o-mini', scenario) },
-    ...(s.directStreamClients > 0 ? [{ name: 'proxy-stream', door: soak.doors.proxy, workers: s.directStreamClients, op: () => ops.chatStream('gpt-4o-mini', scenario) }] : []),
+    ...(s.directStreamClients > 0
+      ? [
+          {
+            name: 'proxy-stream',
+            door: soak.doors.proxy,
+            workers: s.directStreamClients,
+            op: () => ops.chatStream('gpt-4o-mini', scenario),
+          },
+        ]
+      : []),
   ];
   const before = await internalStats(soak);
   const sampler = startRssSampler(soak.stack.runDir, s.rssIntervalMs);
@@ -92,10 +101,20 @@ export async function holdLoad(soak: Soak): Promise<LoadReport> {
     rps: outcomes.length / seconds,
     byGroup: groups.map((g) => {
       const mine = outcomes.filter((o) => o.client === g.name);
-      return { name: g.name, requests: mine.length, errors: mine.filter((o) => o.result !== 'ok').length, byResult: tally(mine) };
+      return {
+        name: g.name,
+        requests: mine.length,
+        errors: mine.filter((o) => o.result !== 'ok').length,
+        byResult: tally(mine),
+      };
     }),
     streamsViaCaddy: streamCount(outcomes.filter((o) => o.client === 'caddy-stream')),
-    streamsViaCaddyByProtocol: Object.fromEntries([soak.doors.caddy.label, soak.doors.caddyHttp1.label].map((via) => [via, streamCount(outcomes.filter((o) => o.client === 'caddy-stream' && o.via === via))])),
+    streamsViaCaddyByProtocol: Object.fromEntries(
+      [soak.doors.caddy.label, soak.doors.caddyHttp1.label].map((via) => [
+        via,
+        streamCount(outcomes.filter((o) => o.client === 'caddy-stream' && o.via === via)),
+      ]),
+    ),
     streamsDirect: streamCount(outcomes.filter((o) => o.client === 'proxy-stream')),
     warmupSeconds,
     rss: rssVerdicts(samples.filter((x) => x.s >= warmupSeconds)),
@@ -108,6 +127,11 @@ export async function holdLoad(soak: Soak): Promise<LoadReport> {
           ok: outcomes.length - errors.length,
         }
       : undefined,
-    examples: errors.slice(0, 5).map((o) => `${o.client} ${o.label} ${o.model}: ${o.result} ${o.status} ${o.detail?.replace(/\s+/g, ' ').slice(0, 200) ?? ''}`),
+    examples: errors
+      .slice(0, 5)
+      .map(
+        (o) =>
+          `${o.client} ${o.label} ${o.model}: ${o.result} ${o.status} ${o.detail?.replace(/\s+/g, ' ').slice(0, 200) ?? ''}`,
+      ),
   };
 }

@@ -45,7 +45,10 @@ export function programPids(runDir: string): Promise<Record<Watched, number>> {
 }
 
 /** Samples every `intervalMs` until stopped; the timer never outlives `stop()`. */
-export function startRssSampler(runDir: string, intervalMs: number): { samples: RssSample[]; stop(): Promise<RssSample[]> } {
+export function startRssSampler(
+  runDir: string,
+  intervalMs: number,
+): { samples: RssSample[]; stop(): Promise<RssSample[]> } {
   const samples: RssSample[] = [];
   const started = Date.now();
   let running: Promise<void> = Promise.resolve();

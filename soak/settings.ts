@@ -42,7 +42,8 @@ function int(name: string, def: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -64,10 +65,16 @@ export function readSettings(root: string): SoakSettings {
     reportFile: path.resolve(root, report),
     keep: process.env.SOAK_KEEP === '1',
     maxRunSeconds: int('SOAK_MAX_SECONDS', 900, 60, 7200),
-    skip: new Set((process.env.SOAK_SKIP ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => {
-      const phase = PHASES.find((x) => x === p);
-      if (!phase) throw new Error(`SOAK_SKIP: unknown phase ${JSON.stringify(p)} (use ${PHASES.join(', ')})`);
-      return phase;
-    })),
+    skip: new Set(
+      (process.env.SOAK_SKIP ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((p) => {
+          const phase = PHASES.find((x) => x === p);
+          if (!phase) throw new Error(`SOAK_SKIP: unknown phase ${JSON.stringify(p)} (use ${PHASES.join(', ')})`);
+          return phase;
+        }),
+    ),
   };
 }

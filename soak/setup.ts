@@ -90,12 +90,28 @@ export const SOAK_TEAM = 'soak';
 const SOAK_PRICE = { inputPerMillion: 1, outputPerMillion: 4 };
 
 /** The initial config.json: data-skel's, plus the storm and managed-identity upstreams and their models. */
-async function seedConfig(root: string, dataDir: string, storm: FoundrySimulator, mi: FoundrySimulator, stormKey: string, miClientId: string): Promise<void> {
-  const skel = JSON.parse(await fs.readFile(path.join(root, 'data-skel/config.json'), 'utf8')) as Record<string, unknown>;
+async function seedConfig(
+  root: string,
+  dataDir: string,
+  storm: FoundrySimulator,
+  mi: FoundrySimulator,
+  stormKey: string,
+  miClientId: string,
+): Promise<void> {
+  const skel = JSON.parse(await fs.readFile(path.join(root, 'data-skel/config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const server = skel.server as Record<string, unknown>;
   // Fail over fast and keep the circuit breaker from taking the storm target out for long: the
   // suite measures what clients see while one target keeps answering 429.
-  server.upstream = { ...(server.upstream as object), connectTimeoutMs: 2_000, firstByteTimeoutMs: 20_000, idleTimeoutMs: 20_000, requestTimeoutMs: 60_000 };
+  server.upstream = {
+    ...(server.upstream as object),
+    connectTimeoutMs: 2_000,
+    firstByteTimeoutMs: 20_000,
+    idleTimeoutMs: 20_000,
+    requestTimeoutMs: 60_000,
+  };
   // Shorter than the defaults (10 s, 5 min) so the slow-client checks finish quickly; every body
   // the suite sends arrives in well under a second on loopback.
   server.caddy = { ...(server.caddy as object | undefined), timeouts: SOAK_CLIENT_TIMEOUTS };
@@ -105,12 +121,25 @@ async function seedConfig(root: string, dataDir: string, storm: FoundrySimulator
   ];
   skel.models = [
     // `simulator` is the stack's own simulator upstream, which init adds (SIMULATOR=1).
-    { id: 'pool', targets: [{ upstream: 'simulator', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }, { upstream: 'storm', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 }], price: SOAK_PRICE },
+    {
+      id: 'pool',
+      targets: [
+        { upstream: 'simulator', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 },
+        { upstream: 'storm', targetModel: 'gpt-4o-mini', priority: 0, weight: 1 },
+      ],
+      price: SOAK_PRICE,
+    },
     { id: 'mi-model', upstream: 'mi', targetModel: 'gpt-4o-mini', price: SOAK_PRICE },
   ];
   // The load key belongs to a team with limits far above the load, so its quota use and spend are
   // counted (and their loss at kill -9 measured) without refusing anything.
-  skel.teams = [{ id: SOAK_TEAM, limits: { requestsPerMinute: 1e9, tokensPerMonth: 1e12 }, budget: { amount: 1e9, period: 'month' } }];
+  skel.teams = [
+    {
+      id: SOAK_TEAM,
+      limits: { requestsPerMinute: 1e9, tokensPerMonth: 1e12 },
+      budget: { amount: 1e9, period: 'month' },
+    },
+  ];
   await fs.writeFile(path.join(dataDir, 'config.json'), `${JSON.stringify(skel, null, 2)}\n`, { mode: 0o600 });
 }
 
@@ -153,9 +182,12 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
     const running = stack;
     const admin = await stackAdminApi(running);
     const password = await adminPassword(running.dataDir);
-    const created = await admin.call('POST', '/admin/api/keys', { body: { id: 'soak-load', label: 'soak suite, phase 1 (load held)', team: SOAK_TEAM } });
+    const created = await admin.call('POST', '/admin/api/keys', {
+      body: { id: 'soak-load', label: 'soak suite, phase 1 (load held)', team: SOAK_TEAM },
+    });
     const body = created.body as { key?: unknown; id?: unknown };
-    if (created.status !== 201 || typeof body.key !== 'string') throw new Error(`creating the load key answered ${created.status}: ${JSON.stringify(created.body)}`);
+    if (created.status !== 201 || typeof body.key !== 'string')
+      throw new Error(`creating the load key answered ${created.status}: ${JSON.stringify(created.body)}`);
     const loadKey = body.key;
     const first = await running.clientKey();
     const healthKey = await running.healthKey();
@@ -171,14 +203,27 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
       { name: 'IDENTITY_HEADER secret', value: identity.header },
     ];
     const configSecrets = async (): Promise<Secret[]> => {
-      const c = JSON.parse(await fs.readFile(path.join(running.dataDir, 'config.json'), 'utf8')) as { server?: { adminAuth?: { passwordHash?: string } }; apiKeys?: Array<{ id?: string; keyHash?: string }> };
+      const c = JSON.parse(await fs.readFile(path.join(running.dataDir, 'config.json'), 'utf8')) as {
+        server?: { adminAuth?: { passwordHash?: string } };
+        apiKeys?: Array<{ id?: string; keyHash?: string }>;
+      };
       const out: Secret[] = [];
-      if (c.server?.adminAuth?.passwordHash) out.push({ name: 'admin password hash', value: c.server.adminAuth.passwordHash });
+      if (c.server?.adminAuth?.passwordHash)
+        out.push({ name: 'admin password hash', value: c.server.adminAuth.passwordHash });
       for (const k of c.apiKeys ?? []) if (k.keyHash) out.push({ name: `keyHash of ${k.id ?? '?'}`, value: k.keyHash });
       return out;
     };
     let stored = await configSecrets();
-    const refresh = setInterval(() => void configSecrets().then((x) => { stored = x; }, () => undefined), 5_000);
+    const refresh = setInterval(
+      () =>
+        void configSecrets().then(
+          (x) => {
+            stored = x;
+          },
+          () => undefined,
+        ),
+      5_000,
+    );
     refresh.unref();
     timers.push(refresh);
 
@@ -207,7 +252,11 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
       adminAuth: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`,
       caddyCa: ca,
       addSecret: (name, value) => void extra.push({ name, value }),
-      secrets: () => [...extra, ...stored, ...identity.tokensIssued.map((t, i) => ({ name: `managed-identity token #${i + 1}`, value: t }))],
+      secrets: () => [
+        ...extra,
+        ...stored,
+        ...identity.tokensIssued.map((t, i) => ({ name: `managed-identity token #${i + 1}`, value: t })),
+      ],
       stopTimers: () => {
         for (const t of timers) clearInterval(t);
         trimmer(storm, stormTally)();
@@ -221,9 +270,14 @@ export async function startSoak(settings: SoakSettings, root: string): Promise<S
 export type UsageTotals = Pick<UsageCounters, 'requests' | 's2xx' | 's4xx' | 's429' | 's5xx' | 'sOther'>;
 
 /** GET /internal/stats for the last 48 h: totals and per key. */
-export async function internalStats(soak: Pick<Soak, 'internalUrl'>): Promise<{ totals: UsageTotals; byKey: Record<string, UsageTotals> }> {
+export async function internalStats(
+  soak: Pick<Soak, 'internalUrl'>,
+): Promise<{ totals: UsageTotals; byKey: Record<string, UsageTotals> }> {
   const from = Date.now() - 47 * 3_600_000;
-  const res = await request(`${soak.internalUrl}/internal/stats?from=${from}&resolution=minute`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const res = await request(`${soak.internalUrl}/internal/stats?from=${from}&resolution=minute`, {
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   const body = (await res.body.json()) as { totals: UsageTotals; byKey: Record<string, UsageTotals> };
   if (res.statusCode !== 200) throw new Error(`/internal/stats answered ${res.statusCode}`);
   return body;
@@ -238,7 +292,9 @@ export interface TeamLedger {
 /** The soak team's counters in the running proxy (`/internal/governance`). */
 export async function liveTeamLedger(soak: Pick<Soak, 'internalUrl'>): Promise<TeamLedger> {
   const res = await request(`${soak.internalUrl}/internal/governance`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
-  const body = (await res.body.json()) as { scopes?: Record<string, { tokensThisMonth?: number; spendThisMonth?: number }> };
+  const body = (await res.body.json()) as {
+    scopes?: Record<string, { tokensThisMonth?: number; spendThisMonth?: number }>;
+  };
   const team = body.scopes?.[`team:${SOAK_TEAM}`];
   return { tokens: team?.tokensThisMonth ?? 0, spend: team?.spendThisMonth ?? 0 };
 }
@@ -246,15 +302,24 @@ export async function liveTeamLedger(soak: Pick<Soak, 'internalUrl'>): Promise<T
 /** The soak team's counters as last written to DATA_DIR/governance.json, and when the file was written. */
 export async function persistedTeamLedger(dataDir: string): Promise<TeamLedger & { mtimeMs: number }> {
   const file = path.join(dataDir, 'governance.json');
-  const [text, stat] = await Promise.all([fs.readFile(file, 'utf8').catch(() => ''), fs.stat(file).catch(() => undefined)]);
+  const [text, stat] = await Promise.all([
+    fs.readFile(file, 'utf8').catch(() => ''),
+    fs.stat(file).catch(() => undefined),
+  ]);
   const doc = (text ? JSON.parse(text) : {}) as { counters?: Record<string, Record<string, number>> };
   const periods = doc.counters?.[`team:${SOAK_TEAM}`] ?? {};
   const month = new Date().toISOString().slice(0, 7);
-  return { tokens: periods[`tokens:month:${month}`] ?? 0, spend: periods[`spend:month:${month}`] ?? 0, mtimeMs: stat?.mtimeMs ?? 0 };
+  return {
+    tokens: periods[`tokens:month:${month}`] ?? 0,
+    spend: periods[`spend:month:${month}`] ?? 0,
+    mtimeMs: stat?.mtimeMs ?? 0,
+  };
 }
 
 /** Requests per key as persisted in DATA_DIR/usage.json (lifetime field 0), and the file's savedAt. */
-export async function persistedUsage(dataDir: string): Promise<{ savedAt: number; total: number; byKey: Record<string, number> }> {
+export async function persistedUsage(
+  dataDir: string,
+): Promise<{ savedAt: number; total: number; byKey: Record<string, number> }> {
   const text = await fs.readFile(path.join(dataDir, 'usage.json'), 'utf8').catch(() => '');
   if (!text) return { savedAt: 0, total: 0, byKey: {} };
   const doc = JSON.parse(text) as { savedAt?: number; series?: Array<{ keyId: string; lifetime: number[] }> };

@@ -45,7 +45,9 @@ function directCheck(port: number, key: string): Promise<StallReport['direct']> 
     // Parked: within 10 s neither the second request was answered nor the connection closed.
     const timer = setTimeout(() => finish('parked'), 10_000);
     socket.on('connect', () => {
-      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nContent-Type: text/plain\r\nContent-Length: ${BODY_BYTES}\r\n\r\n`);
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nContent-Type: text/plain\r\nContent-Length: ${BODY_BYTES}\r\n\r\n`,
+      );
       // The next request on the same connection goes out once the whole body is written.
       socket.write(Buffer.alloc(BODY_BYTES, 0x61), (err) => {
         if (!err) socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\n\r\n`);
@@ -64,11 +66,20 @@ function directCheck(port: number, key: string): Promise<StallReport['direct']> 
 export async function stallCheck(httpsPort: number, proxyPort: number, ca: string, key: string): Promise<StallReport> {
   const direct = await directCheck(proxyPort, key);
   // A fresh Agent per request: no client connection is shared, only Caddy's own pool is.
-  const once = async (init: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs: number) => {
+  const once = async (
+    init: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+    timeoutMs: number,
+  ) => {
     const agent = loopbackTlsAgent(ca, { allowH2: false });
     const t0 = Date.now();
     try {
-      const res = await request(`https://localhost:${httpsPort}${init.path}`, { dispatcher: agent, method: init.method as 'GET', headers: init.headers, body: init.body, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await request(`https://localhost:${httpsPort}${init.path}`, {
+        dispatcher: agent,
+        method: init.method as 'GET',
+        headers: init.headers,
+        body: init.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await res.body.dump();
       return { status: res.statusCode, text: `${res.statusCode} ${Date.now() - t0} ms` };
     } catch {
@@ -77,9 +88,25 @@ export async function stallCheck(httpsPort: number, proxyPort: number, ca: strin
       await agent.close().catch(() => undefined);
     }
   };
-  const bad = await once({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain' }, body: Buffer.alloc(BODY_BYTES, 0x61) }, 15_000);
+  const bad = await once(
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain' },
+      body: Buffer.alloc(BODY_BYTES, 0x61),
+    },
+    15_000,
+  );
   const followUps: string[] = [];
-  for (let i = 0; i < 3; i++) followUps.push((await once({ method: 'GET', path: '/v1/models', headers: { authorization: `Bearer ${key}` } }, FOLLOW_UP_TIMEOUT_MS)).text);
+  for (let i = 0; i < 3; i++)
+    followUps.push(
+      (
+        await once(
+          { method: 'GET', path: '/v1/models', headers: { authorization: `Bearer ${key}` } },
+          FOLLOW_UP_TIMEOUT_MS,
+        )
+      ).text,
+    );
   const viaCaddy = { status: bad.status, followUps };
   return { direct, viaCaddy, ok: direct.upload !== 'parked' && followUps.every((f) => f.startsWith('200')) };
 }

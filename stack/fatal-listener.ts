@@ -12,7 +12,12 @@ let buffer = '';
 let expecting: { len: number; header: Record<string, string> } | undefined;
 
 function parseTokens(line: string): Record<string, string> {
-  return Object.fromEntries(line.trim().split(/\s+/).map((kv) => kv.split(':') as [string, string]));
+  return Object.fromEntries(
+    line
+      .trim()
+      .split(/\s+/)
+      .map((kv) => kv.split(':') as [string, string]),
+  );
 }
 
 function ready(): void {

@@ -22,15 +22,25 @@ try {
   const result = await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
   if (result.brokenConfig) {
     // Loud on purpose: the stack starts, but from an older config than the one on disk.
-    const lines = ['', '==== config.json cannot be used: the gateway starts from the last good config ====', ...result.brokenConfig.map((i) => `  ${i.path || '/'}: ${i.message}`), '  Log in to the admin UI and save the config (or fix config.json) to repair it.', ''];
+    const lines = [
+      '',
+      '==== config.json cannot be used: the gateway starts from the last good config ====',
+      ...result.brokenConfig.map((i) => `  ${i.path || '/'}: ${i.message}`),
+      '  Log in to the admin UI and save the config (or fix config.json) to repair it.',
+      '',
+    ];
     process.stderr.write(lines.join('\n') + '\n');
   }
   if (result.firstRunFile) {
     // Printed once, to the container log (docs/architecture.md, "The init step"); also in first-run.txt (0600).
     const lines = ['', '==== first run: save these, they are not shown again ===='];
-    if (result.generated.adminPassword) lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);
+    if (result.generated.adminPassword)
+      lines.push(`admin user:     ${result.generated.adminUser}`, `admin password: ${result.generated.adminPassword}`);
     if (result.generated.clientKey) lines.push(`client API key: ${result.generated.clientKey}`);
-    lines.push(`(also written to ${result.firstRunFile}; change the password after the first login: this log may be readable by others)`, '');
+    lines.push(
+      `(also written to ${result.firstRunFile}; change the password after the first login: this log may be readable by others)`,
+      '',
+    );
     process.stdout.write(lines.join('\n') + '\n');
   }
 } catch (err) {

@@ -17,7 +17,11 @@ export function addSimulator(config: Json, env: NodeJS.ProcessEnv): void {
   const baseUrl = `http://127.0.0.1:${port}`;
   const existing = upstreams.find((u) => u.name === 'simulator');
   if (!existing) {
-    upstreams.push({ name: 'simulator', baseUrl, auth: { mode: 'apiKey', apiKey: env.SIM_API_KEY ?? 'simulator-key' } });
+    upstreams.push({
+      name: 'simulator',
+      baseUrl,
+      auth: { mode: 'apiKey', apiKey: env.SIM_API_KEY ?? 'simulator-key' },
+    });
   } else if (typeof existing.baseUrl === 'string' && /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(existing.baseUrl)) {
     // The simulator listens on SIM_PORT of this start: a data dir from a run with another SIM_PORT
     // would otherwise send every demo request to a closed port (502). A baseUrl pointing anywhere

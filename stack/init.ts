@@ -26,7 +26,11 @@ export interface InitOptions {
   skelDir: string;
   env: NodeJS.ProcessEnv;
   dnsModules: string[];
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
 }
 
 /** What init did; `generated` holds clear secrets to print once. */
@@ -76,7 +80,12 @@ export async function seedDataDir(skel: string, data: string): Promise<string[]>
 }
 
 /** Fills in what a working gateway needs; records generated clear values in `generated`. */
-function completeConfig(config: Json, env: NodeJS.ProcessEnv, generated: Record<string, string>, log: InitOptions['log']): void {
+function completeConfig(
+  config: Json,
+  env: NodeJS.ProcessEnv,
+  generated: Record<string, string>,
+  log: InitOptions['log'],
+): void {
   const server = obj(config, 'server');
   const adminAuth = obj(server, 'adminAuth');
   if (adminAuth.enabled !== false) {
@@ -95,17 +104,28 @@ function completeConfig(config: Json, env: NodeJS.ProcessEnv, generated: Record<
   if (!server.healthKey) server.healthKey = randomSecret('hk-', 24);
   if (!Array.isArray(config.apiKeys) || config.apiKeys.length === 0) {
     generated.clientKey = randomSecret('sk-gw-', 24);
-    config.apiKeys = [{ id: 'default', key: generated.clientKey, status: 'active', label: 'created on first run', createdAt: new Date().toISOString() }];
+    config.apiKeys = [
+      {
+        id: 'default',
+        key: generated.clientKey,
+        status: 'active',
+        label: 'created on first run',
+        createdAt: new Date().toISOString(),
+      },
+    ];
   }
   const caddy = obj(server, 'caddy');
-  const hasDomain = (typeof caddy.domain === 'string' && caddy.domain !== '') || (Array.isArray(caddy.domains) && caddy.domains.length > 0);
+  const hasDomain =
+    (typeof caddy.domain === 'string' && caddy.domain !== '') ||
+    (Array.isArray(caddy.domains) && caddy.domains.length > 0);
   if (!hasDomain && env.DOMAIN) caddy.domain = env.DOMAIN.trim();
   if (!caddy.email && env.ACME_EMAIL) caddy.email = env.ACME_EMAIL.trim();
 }
 
 async function writeFirstRun(file: string, generated: Record<string, string>): Promise<void> {
   const lines = [`# Written by init on ${new Date().toISOString()}. Shown once; keep it safe, then delete this file.`];
-  if (generated.adminPassword) lines.push(`admin user: ${generated.adminUser ?? 'admin'}`, `admin password: ${generated.adminPassword}`);
+  if (generated.adminPassword)
+    lines.push(`admin user: ${generated.adminUser ?? 'admin'}`, `admin password: ${generated.adminPassword}`);
   if (generated.clientKey) lines.push(`client API key: ${generated.clientKey}`);
   await fs.appendFile(file, `${lines.join('\n')}\n\n`, { mode: 0o600 });
   await fs.chmod(file, 0o600).catch(() => undefined);
@@ -154,7 +174,8 @@ async function scrubBackup(file: string, log: InitOptions['log']): Promise<void>
   }
   if (!isJson(raw)) return;
   const adminAuth = isJson(raw.server) ? raw.server.adminAuth : undefined;
-  if (isJson(adminAuth) && typeof adminAuth.password === 'string' && WELL_KNOWN_PASSWORDS.has(adminAuth.password)) delete adminAuth.password;
+  if (isJson(adminAuth) && typeof adminAuth.password === 'string' && WELL_KNOWN_PASSWORDS.has(adminAuth.password))
+    delete adminAuth.password;
   const scrubbed = await hashPlaintextSecrets(raw);
   const next = `${JSON.stringify(scrubbed, null, 2)}\n`;
   if (JSON.stringify(scrubbed) === JSON.stringify(JSON.parse(text))) return;
@@ -193,7 +214,10 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
       throw err;
     }
     brokenConfig = err.issues;
-    log.error({ issues: err.issues, file: configFile, servingFrom: lastGoodFile(configFile) }, 'config.json cannot be used: STARTING FROM THE LAST GOOD CONFIG; config.json is left as it is for the admin to repair');
+    log.error(
+      { issues: err.issues, file: configFile, servingFrom: lastGoodFile(configFile) },
+      'config.json cannot be used: STARTING FROM THE LAST GOOD CONFIG; config.json is left as it is for the admin to repair',
+    );
   }
   const generated = prepared?.generated ?? {};
   const configChanged = prepared !== undefined && prepared.nextText !== text;
@@ -221,6 +245,17 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
     log.warn({ file: legacyCaddyfile }, 'a Caddyfile not written by this gateway was moved aside');
   }
   if (rendered !== current) await writeFileAtomic(caddyfile, rendered, { mode: 0o600 });
-  log.info({ seeded, configChanged, generated: Object.keys(generated), lastGood: brokenConfig !== undefined }, 'init done');
-  return { seeded, generated, firstRunFile, configChanged, legacyCaddyfile, orphansRemoved, ...(brokenConfig ? { brokenConfig } : {}) };
+  log.info(
+    { seeded, configChanged, generated: Object.keys(generated), lastGood: brokenConfig !== undefined },
+    'init done',
+  );
+  return {
+    seeded,
+    generated,
+    firstRunFile,
+    configChanged,
+    legacyCaddyfile,
+    orphansRemoved,
+    ...(brokenConfig ? { brokenConfig } : {}),
+  };
 }

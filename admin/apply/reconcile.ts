@@ -43,7 +43,8 @@ export function startReconciler(opts: ReconcilerOptions): () => void {
       if (checkedCaddy && stored.text === lastSeenText) return;
       const valid = stored.raw === undefined ? undefined : validateConfig(stored.raw);
       if (!valid?.ok) {
-        if (stored.text !== lastSeenText) opts.log.error({}, 'config.json on disk is invalid; Caddy keeps its current config until it is fixed');
+        if (stored.text !== lastSeenText)
+          opts.log.error({}, 'config.json on disk is invalid; Caddy keeps its current config until it is fixed');
         lastSeenText = stored.text;
         return;
       }
@@ -62,12 +63,18 @@ export function startReconciler(opts: ReconcilerOptions): () => void {
         checkedCaddy = true;
       }
       if (rendered !== onDisk || !caddyAgrees) {
-        opts.log.warn({ caddyfileOnDiskDiffers: rendered !== onDisk, caddyRunningDiffers: !caddyAgrees }, 'config.json, the Caddyfile and Caddy disagree; re-applying config.json');
+        opts.log.warn(
+          { caddyfileOnDiskDiffers: rendered !== onDisk, caddyRunningDiffers: !caddyAgrees },
+          'config.json, the Caddyfile and Caddy disagree; re-applying config.json',
+        );
         await reapplyStored(opts.applier, opts.store);
       }
       lastSeenText = (await opts.store.read()).text;
     } catch (err) {
-      opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'reconciling the config failed; will try again when config.json changes');
+      opts.log.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'reconciling the config failed; will try again when config.json changes',
+      );
       lastSeenText = (await opts.store.read().catch(() => undefined))?.text;
     } finally {
       running = false;

@@ -23,7 +23,16 @@ import { invalidConfig } from '../config/edit.js';
 import { scrub } from '../config/redact.js';
 
 /** Steps of an apply, in order, then the rollback steps. */
-export type StepName = 'validate' | 'render' | 'caddy_adapt' | 'write_files' | 'proxy_reload' | 'caddy_load' | 'restore_files' | 'caddy_restore' | 'proxy_restore';
+export type StepName =
+  | 'validate'
+  | 'render'
+  | 'caddy_adapt'
+  | 'write_files'
+  | 'proxy_reload'
+  | 'caddy_load'
+  | 'restore_files'
+  | 'caddy_restore'
+  | 'proxy_restore';
 
 /** One step as the API reports it. */
 export interface StepRecord {
@@ -103,7 +112,8 @@ export class Applier {
     try {
       caddyfile = await step('render', async () => renderCaddyfile(plan.config, this.opts.renderEnv));
     } catch (err) {
-      if (err instanceof CaddyfileRenderError) invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');
+      if (err instanceof CaddyfileRenderError)
+        invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');
       throw err;
     }
     const adapted = await step('caddy_adapt', async () => {
@@ -112,7 +122,9 @@ export class Applier {
       // on the Caddy the image ships, so a warning is a rendering bug (docs/architecture.md,
       // "Adapt, then load JSON, refusing warnings").
       if (result.warnings.length) {
-        throw new Error(`Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`);
+        throw new Error(
+          `Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`,
+        );
       }
       return result.result;
     }).catch((err: unknown) => this.fail(err, steps, true));
@@ -125,7 +137,10 @@ export class Applier {
       reached = 'proxy';
       warnings = await step('proxy_reload', async () => {
         const r = await proxy.reload();
-        if (r.status === 'invalid') throw new Error(`the proxy rejected the config: ${r.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`);
+        if (r.status === 'invalid')
+          throw new Error(
+            `the proxy rejected the config: ${r.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`,
+          );
         return r.warnings;
       });
       reached = 'load';
@@ -140,7 +155,13 @@ export class Applier {
   }
 
   /** Puts files, the proxy and Caddy back as they were; true when every rollback step worked. */
-  private async rollback(snap: FilesSnapshot, wroteConfig: boolean, reached: 'write' | 'proxy' | 'load', steps: StepRecord[], secrets: string[]): Promise<boolean> {
+  private async rollback(
+    snap: FilesSnapshot,
+    wroteConfig: boolean,
+    reached: 'write' | 'proxy' | 'load',
+    steps: StepRecord[],
+    secrets: string[],
+  ): Promise<boolean> {
     const { store, caddy, proxy, log } = this.opts;
     let ok = true;
     // A step may return a note for the API (what it found), reported as the step's detail.
@@ -153,7 +174,10 @@ export class Applier {
         ok = false;
         const detail = scrub(err instanceof Error ? err.message : String(err), secrets);
         steps.push({ name, ok: false, ms: Math.round(performance.now() - started), detail });
-        log.error({ step: name, detail }, 'rollback step failed: check the files in DATA_DIR and restart Caddy or the proxy');
+        log.error(
+          { step: name, detail },
+          'rollback step failed: check the files in DATA_DIR and restart Caddy or the proxy',
+        );
       }
     };
     await step('restore_files', async () => {

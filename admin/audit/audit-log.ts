@@ -63,7 +63,12 @@ export class AuditLog {
       this.seq = entry.seq;
       this.lastHash = entry.hash;
     });
-    this.tail = run.catch((err: unknown) => this.log.error({ err: err instanceof Error ? err.message : String(err), action: input.action }, 'could not write the audit log'));
+    this.tail = run.catch((err: unknown) =>
+      this.log.error(
+        { err: err instanceof Error ? err.message : String(err), action: input.action },
+        'could not write the audit log',
+      ),
+    );
     return this.tail;
   }
 

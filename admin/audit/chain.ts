@@ -29,7 +29,11 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj).filter((k) => obj[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -70,8 +74,22 @@ export function verifyChain(text: string): ChainStatus {
     } catch {
       return { intact: false, entries: lines.length, brokenAt: i + 1, reason: 'the line is not JSON', lastHash: prev };
     }
-    if (entry.prev !== prev) return { intact: false, entries: lines.length, brokenAt: i + 1, reason: 'it does not follow the entry before it (a line was removed, inserted or reordered)', lastHash: prev };
-    if (entryHash(recordOf(entry), entry.prev) !== entry.hash) return { intact: false, entries: lines.length, brokenAt: i + 1, reason: 'its content does not match its hash (the line was edited)', lastHash: prev };
+    if (entry.prev !== prev)
+      return {
+        intact: false,
+        entries: lines.length,
+        brokenAt: i + 1,
+        reason: 'it does not follow the entry before it (a line was removed, inserted or reordered)',
+        lastHash: prev,
+      };
+    if (entryHash(recordOf(entry), entry.prev) !== entry.hash)
+      return {
+        intact: false,
+        entries: lines.length,
+        brokenAt: i + 1,
+        reason: 'its content does not match its hash (the line was edited)',
+        lastHash: prev,
+      };
     prev = entry.hash;
   }
   return { intact: true, entries: lines.length, lastHash: prev };

@@ -59,13 +59,22 @@ export function registerAudit(app: FastifyInstance, audit: AuditLog): void {
       const last = seen.get(id);
       const now = Date.now();
       seen.set(id, now);
-      if (last === undefined || now - last > LOGIN_SESSION_MS) await audit.append({ actor: req.adminUser, ip: req.ip, action: 'login', outcome: status });
+      if (last === undefined || now - last > LOGIN_SESSION_MS)
+        await audit.append({ actor: req.adminUser, ip: req.ip, action: 'login', outcome: status });
       if (seen.size > 10_000) seen.clear();
     }
     const action = ACTIONS[`${req.method} ${req.routeOptions.url ?? ''}`];
     if (!action) return;
     const details: Record<string, unknown> = { ...req.auditDetails };
-    if (req.auditChanges) Object.assign(details, { changes: req.auditChanges.changes, changeCount: req.auditChanges.total });
-    await audit.append({ actor: actorOf(req), ip: req.ip, action, target: targetOf(req), outcome: status, ...(Object.keys(details).length ? { details } : {}) });
+    if (req.auditChanges)
+      Object.assign(details, { changes: req.auditChanges.changes, changeCount: req.auditChanges.total });
+    await audit.append({
+      actor: actorOf(req),
+      ip: req.ip,
+      action,
+      target: targetOf(req),
+      outcome: status,
+      ...(Object.keys(details).length ? { details } : {}),
+    });
   });
 }

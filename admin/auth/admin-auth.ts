@@ -10,7 +10,13 @@ import { Semaphore } from '../../common/semaphore.js';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../../common/password-hash.js';
-import { AuthNotConfiguredError, AuthRequiredError, ForwardedRefusedError, LoginThrottledError, withBody } from '../errors.js';
+import {
+  AuthNotConfiguredError,
+  AuthRequiredError,
+  ForwardedRefusedError,
+  LoginThrottledError,
+  withBody,
+} from '../errors.js';
 import { isRecord } from '../http-call.js';
 import type { LoginThrottle } from './login-throttle.js';
 
@@ -94,7 +100,9 @@ export class AdminAuthenticator {
     if (!s.password && !s.passwordHash) {
       if (Date.now() - this.lastNotConfiguredLog > NOT_CONFIGURED_LOG_EVERY_MS) {
         this.lastNotConfiguredLog = Date.now();
-        this.log.warn('admin login is enabled but server.adminAuth has no password: every request is refused. Run init (it writes DATA_DIR/first-run.txt) or set one.');
+        this.log.warn(
+          'admin login is enabled but server.adminAuth has no password: every request is refused. Run init (it writes DATA_DIR/first-run.txt) or set one.',
+        );
       }
       throw withBody(new AuthNotConfiguredError(), {}, challenge);
     }
@@ -135,7 +143,9 @@ export class AdminAuthenticator {
   private async matches(s: AdminAuthSettings, user: string, pass: string): Promise<boolean> {
     // Both checks always run, so timing does not tell a wrong user from a wrong password.
     const userOk = timingSafeEqual(digest(user), digest(s.username));
-    const passOk = s.passwordHash ? await this.scryptGate.run(() => verifyPassword(pass, s.passwordHash ?? '')) : timingSafeEqual(digest(pass), digest(s.password ?? ''));
+    const passOk = s.passwordHash
+      ? await this.scryptGate.run(() => verifyPassword(pass, s.passwordHash ?? ''))
+      : timingSafeEqual(digest(pass), digest(s.password ?? ''));
     if (!userOk || !passOk) return false;
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
     this.verified.set(this.cacheKey(s, user, pass), Date.now() + VERIFIED_TTL_MS);

@@ -45,6 +45,7 @@ export function crossOriginReason(req: FastifyRequest): string | undefined {
   // scheme the browser used: X-Forwarded-Proto from Caddy (trusted from loopback), else http.
   const scheme = `${req.protocol}:`;
   if (url.protocol !== scheme) return `Origin ${url.origin} is not this site (${req.protocol}://${host})`;
-  if (normalHost(url.host, url.protocol) !== normalHost(host, url.protocol)) return `Origin ${url.origin} is not this site (${host})`;
+  if (normalHost(url.host, url.protocol) !== normalHost(host, url.protocol))
+    return `Origin ${url.origin} is not this site (${host})`;
   return undefined;
 }

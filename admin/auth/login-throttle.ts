@@ -22,7 +22,13 @@ export interface ThrottleOptions {
 }
 
 /** 5 failures in 5 minutes, then 30 s, 60 s, … up to 15 minutes. */
-export const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 5, windowMs: 5 * 60_000, baseBlockMs: 30_000, maxBlockMs: 15 * 60_000, maxEntries: 10_000 };
+export const DEFAULT_THROTTLE: ThrottleOptions = {
+  maxFailures: 5,
+  windowMs: 5 * 60_000,
+  baseBlockMs: 30_000,
+  maxBlockMs: 15 * 60_000,
+  maxEntries: 10_000,
+};
 
 /** One login attempt, counted as failed until it is settled; settling twice does nothing. */
 export interface LoginAttempt {

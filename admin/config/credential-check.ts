@@ -40,11 +40,22 @@ export async function verifyUpstreamCredential(config: Config, name: string, log
   const base = { upstream: name, mode: auth.mode, credential: credential.description };
   try {
     const headers = await credential.headers();
-    if (auth.mode === 'apiKey') return { ...base, ok: true, message: 'An api-key is set; it is sent as the api-key header. It was not tried against Azure (that would be a billable call).' };
-    if (auth.mode === 'none' || Object.keys(headers).length === 0) return { ...base, ok: true, message: 'No credential is sent to this upstream.' };
+    if (auth.mode === 'apiKey')
+      return {
+        ...base,
+        ok: true,
+        message:
+          'An api-key is set; it is sent as the api-key header. It was not tried against Azure (that would be a billable call).',
+      };
+    if (auth.mode === 'none' || Object.keys(headers).length === 0)
+      return { ...base, ok: true, message: 'No credential is sent to this upstream.' };
     const state = credential.state();
     return { ...base, ok: true, expiresAt: state.expiresAt, message: 'A token was issued for the configured scope.' };
   } catch (err) {
-    return { ...base, ok: false, message: scrub(err instanceof Error ? err.message : String(err), secretValues(config)) };
+    return {
+      ...base,
+      ok: false,
+      message: scrub(err instanceof Error ? err.message : String(err), secretValues(config)),
+    };
   }
 }

@@ -38,14 +38,21 @@ function pointerOf(identity: string, incoming: unknown): string {
 export function unmaskIncoming(incoming: unknown, storedRaw: unknown): unknown {
   if (!isRecord(incoming)) invalidConfig([{ path: '', message: 'must be a JSON object (the whole config)' }]);
   // Cloning and validating recurse: refuse absurd nesting as the client mistake it is.
-  if (nestedDeeperThan(incoming, MAX_CONFIG_DEPTH)) invalidConfig([{ path: '', message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; no setting is that deep` }]);
+  if (nestedDeeperThan(incoming, MAX_CONFIG_DEPTH))
+    invalidConfig([{ path: '', message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; no setting is that deep` }]);
   const { config, unknownMasks, movedMasks } = unmaskSecrets(incoming, storedRaw);
   if (unknownMasks.length || movedMasks.length) {
     invalidConfig(
       [
-        ...unknownMasks.map((id) => ({ path: pointerOf(id, incoming), message: `is the mask "${MASK}" but no stored secret matches it: send the real value` })),
+        ...unknownMasks.map((id) => ({
+          path: pointerOf(id, incoming),
+          message: `is the mask "${MASK}" but no stored secret matches it: send the real value`,
+        })),
         // A stored secret never follows a changed destination (admin/config/secret-destinations.ts).
-        ...movedMasks.map((id) => ({ path: pointerOf(id, incoming), message: `is the mask "${MASK}", but where this secret is sent has changed (scheme, host or port of an upstream, the sign-in authority, or the DNS tenant): enter the secret again` })),
+        ...movedMasks.map((id) => ({
+          path: pointerOf(id, incoming),
+          message: `is the mask "${MASK}", but where this secret is sent has changed (scheme, host or port of an upstream, the sign-in authority, or the DNS tenant): enter the secret again`,
+        })),
       ],
       'The config has masked secrets that cannot keep their stored value; see issues.',
     );
@@ -66,7 +73,12 @@ export async function prepareConfig(raw: unknown): Promise<PreparedConfig> {
 export function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (isRecord(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    if (isRecord(v))
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort(v[k])]),
+      );
     return v;
   };
   return JSON.stringify(sort(value));
@@ -84,8 +96,12 @@ export function configFileText(raw: unknown): string {
 }
 
 /** A copy of `raw` with its list `name` (created when absent); a 400 when the stored config is not an object. */
-export function withList(raw: unknown, name: 'apiKeys' | 'teams'): { copy: Record<string, unknown>; items: Record<string, unknown>[] } {
-  if (!isRecord(raw)) invalidConfig([{ path: '', message: 'the stored config is not a JSON object; fix it with PUT /admin/api/config' }]);
+export function withList(
+  raw: unknown,
+  name: 'apiKeys' | 'teams',
+): { copy: Record<string, unknown>; items: Record<string, unknown>[] } {
+  if (!isRecord(raw))
+    invalidConfig([{ path: '', message: 'the stored config is not a JSON object; fix it with PUT /admin/api/config' }]);
   const copy = structuredClone(raw);
   if (copy[name] === undefined) copy[name] = [];
   if (!Array.isArray(copy[name])) invalidConfig([{ path: `/${name}`, message: 'must be a list' }]);
@@ -98,9 +114,11 @@ export function withList(raw: unknown, name: 'apiKeys' | 'teams'): { copy: Recor
  */
 export function pickFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  if (!isRecord(body)) throw new InvalidRequestError(`The body must be a JSON object with some of: ${allowed.join(', ')}.`);
+  if (!isRecord(body))
+    throw new InvalidRequestError(`The body must be a JSON object with some of: ${allowed.join(', ')}.`);
   for (const field of Object.keys(body)) {
-    if (!allowed.includes(field)) throw new InvalidRequestError(`Unknown field "${field}": send some of ${allowed.join(', ')}.`);
+    if (!allowed.includes(field))
+      throw new InvalidRequestError(`Unknown field "${field}": send some of ${allowed.join(', ')}.`);
   }
   return body;
 }

@@ -10,9 +10,29 @@ import { InvalidRequestError, KeyExistsError, KeyNotFoundError } from '../errors
 import { applyFields, pickFields, withList } from './edit.js';
 
 /** Fields `POST /admin/api/keys` accepts. */
-export const NEW_KEY_FIELDS = ['id', 'label', 'models', 'team', 'owner', 'tags', 'expiresAt', 'limits', 'budget'] as const;
+export const NEW_KEY_FIELDS = [
+  'id',
+  'label',
+  'models',
+  'team',
+  'owner',
+  'tags',
+  'expiresAt',
+  'limits',
+  'budget',
+] as const;
 /** Fields `PATCH /admin/api/keys/{id}` accepts (`null` removes one). */
-export const KEY_EDIT_FIELDS = ['label', 'models', 'team', 'owner', 'tags', 'expiresAt', 'limits', 'budget', 'status'] as const;
+export const KEY_EDIT_FIELDS = [
+  'label',
+  'models',
+  'team',
+  'owner',
+  'tags',
+  'expiresAt',
+  'limits',
+  'budget',
+  'status',
+] as const;
 /** The longest rotation grace period: 30 days. */
 export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 const MAX_PREVIOUS_KEYS = 8;
@@ -27,7 +47,8 @@ export function parseNewKey(body: unknown): Record<string, unknown> {
 /** Narrows the body of `PATCH /admin/api/keys/{id}`. */
 export function parseKeyEdit(body: unknown): Record<string, unknown> {
   const fields = pickFields(body, KEY_EDIT_FIELDS);
-  if (Object.keys(fields).length === 0) throw new InvalidRequestError(`Send at least one of ${KEY_EDIT_FIELDS.join(', ')}.`);
+  if (Object.keys(fields).length === 0)
+    throw new InvalidRequestError(`Send at least one of ${KEY_EDIT_FIELDS.join(', ')}.`);
   return fields;
 }
 
@@ -35,14 +56,26 @@ export function parseKeyEdit(body: unknown): Record<string, unknown> {
 export function parseGraceSeconds(body: unknown): number {
   const { graceSeconds } = pickFields(body, ['graceSeconds']);
   if (graceSeconds === undefined) return 0;
-  if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
-    throw new InvalidRequestError(`"graceSeconds" must be a whole number of seconds from 0 to ${MAX_GRACE_SECONDS} (30 days).`);
+  if (
+    typeof graceSeconds !== 'number' ||
+    !Number.isInteger(graceSeconds) ||
+    graceSeconds < 0 ||
+    graceSeconds > MAX_GRACE_SECONDS
+  ) {
+    throw new InvalidRequestError(
+      `"graceSeconds" must be a whole number of seconds from 0 to ${MAX_GRACE_SECONDS} (30 days).`,
+    );
   }
   return graceSeconds;
 }
 
 /** `storedRaw` plus a new active key holding only `keyHash`; the new entry's id is returned. */
-export function withNewKey(storedRaw: unknown, fields: Record<string, unknown>, keyHash: string, now = new Date()): { raw: Record<string, unknown>; id: string } {
+export function withNewKey(
+  storedRaw: unknown,
+  fields: Record<string, unknown>,
+  keyHash: string,
+  now = new Date(),
+): { raw: Record<string, unknown>; id: string } {
   const { copy, items } = withList(storedRaw, 'apiKeys');
   const id = typeof fields.id === 'string' ? fields.id : `key-${randomBytes(4).toString('hex')}`;
   if (items.some((k) => k.id === id)) throw new KeyExistsError(id);
@@ -60,7 +93,11 @@ function findKey(storedRaw: unknown, id: string) {
 }
 
 /** `storedRaw` with key `id`'s fields changed; 404 when there is no such key. */
-export function withKeyEdited(storedRaw: unknown, id: string, changes: Record<string, unknown>): Record<string, unknown> {
+export function withKeyEdited(
+  storedRaw: unknown,
+  id: string,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   const { copy, entry } = findKey(storedRaw, id);
   applyFields(entry, changes);
   return copy;
@@ -75,11 +112,25 @@ export function withKeyDisabled(storedRaw: unknown, id: string): Record<string, 
  * `storedRaw` with key `id` given the secret hashed as `newHash`; its current secret stays valid
  * for `graceSeconds` (none: it stops at once). Expired previous secrets are dropped.
  */
-export function withKeyRotated(storedRaw: unknown, id: string, newHash: string, graceSeconds: number, now = new Date()): { raw: Record<string, unknown>; validUntil?: string } {
+export function withKeyRotated(
+  storedRaw: unknown,
+  id: string,
+  newHash: string,
+  graceSeconds: number,
+  now = new Date(),
+): { raw: Record<string, unknown>; validUntil?: string } {
   const { copy, entry } = findKey(storedRaw, id);
-  const current = typeof entry.keyHash === 'string' ? entry.keyHash : typeof entry.key === 'string' ? hashClientKey(entry.key) : undefined;
+  const current =
+    typeof entry.keyHash === 'string'
+      ? entry.keyHash
+      : typeof entry.key === 'string'
+        ? hashClientKey(entry.key)
+        : undefined;
   const previous = (Array.isArray(entry.previousKeys) ? entry.previousKeys : []).filter(
-    (p: unknown) => typeof p === 'object' && p !== null && Date.parse(String((p as { validUntil?: unknown }).validUntil)) > now.getTime(),
+    (p: unknown) =>
+      typeof p === 'object' &&
+      p !== null &&
+      Date.parse(String((p as { validUntil?: unknown }).validUntil)) > now.getTime(),
   );
   let validUntil: string | undefined;
   if (graceSeconds > 0 && current) {

@@ -34,7 +34,9 @@ export async function readStored(store: ConfigStore): Promise<StoredConfig> {
   try {
     return await store.read();
   } catch (err) {
-    throw new ConfigUnreadableError(`Cannot read ${store.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Run init to create it.`);
+    throw new ConfigUnreadableError(
+      `Cannot read ${store.configFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Run init to create it.`,
+    );
   }
 }
 
@@ -46,7 +48,12 @@ function sameConfig(a: Config, b: Config | undefined): boolean {
  * Reads the stored config, checks If-Match, builds the next config with `edit` (given the stored
  * JSON), hashes and validates it, and applies it unless it equals the stored one.
  */
-export function saveEdited(applier: Applier, store: ConfigStore, edit: (storedRaw: unknown) => unknown, opts: SaveOptions): Promise<SaveResult> {
+export function saveEdited(
+  applier: Applier,
+  store: ConfigStore,
+  edit: (storedRaw: unknown) => unknown,
+  opts: SaveOptions,
+): Promise<SaveResult> {
   if (opts.requireIfMatch && !opts.ifMatch) return Promise.reject(new IfMatchRequiredError());
   // The If-Match check runs inside the mutex: of two concurrent saves made from the same ETag, the
   // second sees the first one's file and gets 412 instead of silently overwriting it.
@@ -60,7 +67,11 @@ export function saveEdited(applier: Applier, store: ConfigStore, edit: (storedRa
     const next = await prepareConfig(edit(base));
     const validate: StepRecord = { name: 'validate', ok: true, ms: Math.round(performance.now() - started) };
     if (sameConfig(next.config, validatedOrUndefined(stored.raw))) return { unchanged: true, etag: stored.etag };
-    const applied = await applier.commit({ config: next.config, configText: configFileText(next.raw), steps: [validate] });
+    const applied = await applier.commit({
+      config: next.config,
+      configText: configFileText(next.raw),
+      steps: [validate],
+    });
     opts.onApplied?.(stored.raw, next.raw);
     return applied;
   });
@@ -70,7 +81,8 @@ export function saveEdited(applier: Applier, store: ConfigStore, edit: (storedRa
 export function reapplyStored(applier: Applier, store: ConfigStore): Promise<Applied> {
   return applier.exclusive(async () => {
     const stored = await readStored(store);
-    if (stored.raw === undefined) invalidConfig([{ path: '', message: `is not valid JSON (${stored.parseError ?? 'unexpected token'})` }]);
+    if (stored.raw === undefined)
+      invalidConfig([{ path: '', message: `is not valid JSON (${stored.parseError ?? 'unexpected token'})` }]);
     const started = performance.now();
     const result = validateConfig(stored.raw);
     if (!result.ok) invalidConfig(result.issues, 'The config on disk is invalid; see issues.');

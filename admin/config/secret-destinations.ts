@@ -60,12 +60,21 @@ export function secretDestinations(config: unknown): Map<string, Set<string>> {
   const server = isRecord(config.server) ? config.server : {};
   const caddy = isRecord(server.caddy) ? server.caddy : {};
   const acme = isRecord(caddy.acme) ? caddy.acme : {};
-  if (isRecord(acme.azure)) add('server.caddy.acme.azure.clientSecret', `tenant ${String(acme.azure.tenantId)}`, `client ${String(acme.azure.clientId)}`);
+  if (isRecord(acme.azure))
+    add(
+      'server.caddy.acme.azure.clientSecret',
+      `tenant ${String(acme.azure.tenantId)}`,
+      `client ${String(acme.azure.clientId)}`,
+    );
   return out;
 }
 
 /** True when secret `id` would go somewhere in `next` that it did not go in `stored`. */
-export function destinationChanged(id: string, next: Map<string, Set<string>>, stored: Map<string, Set<string>>): boolean {
+export function destinationChanged(
+  id: string,
+  next: Map<string, Set<string>>,
+  stored: Map<string, Set<string>>,
+): boolean {
   const before = stored.get(id);
   const after = next.get(id);
   if (!after) return false;

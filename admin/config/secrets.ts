@@ -29,7 +29,8 @@ function forEachSecret(config: Json, visit: (holder: Json, field: string, identi
   if (server) {
     if ('healthKey' in server) visit(server, 'healthKey', 'server.healthKey');
     const adminAuth = isObject(server.adminAuth) ? server.adminAuth : undefined;
-    if (adminAuth) for (const f of ['password', 'passwordHash']) if (f in adminAuth) visit(adminAuth, f, `server.adminAuth.${f}`);
+    if (adminAuth)
+      for (const f of ['password', 'passwordHash']) if (f in adminAuth) visit(adminAuth, f, `server.adminAuth.${f}`);
     const caddy = isObject(server.caddy) ? server.caddy : undefined;
     const acme = caddy && isObject(caddy.acme) ? caddy.acme : undefined;
     const azure = acme && isObject(acme.azure) ? acme.azure : undefined;
@@ -66,7 +67,10 @@ export function maskSecrets<T>(config: T): T {
  * same secret in `stored`. A MASK with no stored counterpart is an error, and so is one whose
  * secret would now be sent somewhere else (secret-destinations.ts); both are returned as names.
  */
-export function unmaskSecrets(incoming: unknown, stored: unknown): { config: unknown; unknownMasks: string[]; movedMasks: string[] } {
+export function unmaskSecrets(
+  incoming: unknown,
+  stored: unknown,
+): { config: unknown; unknownMasks: string[]; movedMasks: string[] } {
   const copy = structuredClone(incoming);
   const known = new Map<string, unknown>();
   if (isObject(stored)) forEachSecret(stored, (holder, field, id) => known.set(id, holder[field]));

@@ -113,7 +113,12 @@ export class ConfigStore {
     const [config, configBak, caddyfile, caddyfileBak] = await Promise.all(
       [this.configFile, `${this.configFile}.bak`, this.caddyfile, `${this.caddyfile}.bak`].map(readOrNull),
     );
-    return { config: config ?? null, configBak: configBak ?? null, caddyfile: caddyfile ?? null, caddyfileBak: caddyfileBak ?? null };
+    return {
+      config: config ?? null,
+      configBak: configBak ?? null,
+      caddyfile: caddyfile ?? null,
+      caddyfileBak: caddyfileBak ?? null,
+    };
   }
 
   /** Writes the Caddyfile and (unless null) config.json atomically, each keeping its previous version as `.bak`. */

@@ -16,7 +16,10 @@ const AZURE_DNS_MODULE = 'dns.providers.azure';
 export function registerCaddyRoutes(app: FastifyInstance, ctx: AdminContext): void {
   app.get('/admin/api/caddy/status', async () => {
     const stored = await readStored(ctx.store).catch(() => undefined);
-    return caddyStatus({ caddy: ctx.caddy, storageRoot: ctx.renderEnv.storageRoot, logFile: ctx.renderEnv.logFile }, stored?.raw);
+    return caddyStatus(
+      { caddy: ctx.caddy, storageRoot: ctx.renderEnv.storageRoot, logFile: ctx.renderEnv.logFile },
+      stored?.raw,
+    );
   });
 
   app.get('/admin/api/dns-providers', async () => {

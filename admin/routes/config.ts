@@ -16,8 +16,16 @@ function header(v: string | string[] | undefined): string | undefined {
 }
 
 /** Sends a save's result with the new ETag. */
-export function sendSaved(reply: FastifyReply, result: SaveResult, extra: Record<string, unknown> = {}, status = 200): FastifyReply {
-  return reply.code(status).header('etag', result.etag).send({ ...extra, ...result });
+export function sendSaved(
+  reply: FastifyReply,
+  result: SaveResult,
+  extra: Record<string, unknown> = {},
+  status = 200,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('etag', result.etag)
+    .send({ ...extra, ...result });
 }
 
 /** Registers the config routes. */
@@ -30,9 +38,18 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
       // saving it, edited or not, repairs the file.
       const good = await ctx.store.readLastGood();
       if (good) {
-        return reply.header('etag', stored.etag).header('cache-control', 'no-store').header('x-config-source', 'last-good').header('warning', `199 - "${problem}; this is the last good config: save it to repair the file"`).send(maskSecrets(good.raw));
+        return reply
+          .header('etag', stored.etag)
+          .header('cache-control', 'no-store')
+          .header('x-config-source', 'last-good')
+          .header('warning', `199 - "${problem}; this is the last good config: save it to repair the file"`)
+          .send(maskSecrets(good.raw));
       }
-      throw withBody(new ConfigUnreadableError(`${problem}; fix the file, or PUT a whole config with this ETag.`), {}, { etag: stored.etag });
+      throw withBody(
+        new ConfigUnreadableError(`${problem}; fix the file, or PUT a whole config with this ETag.`),
+        {},
+        { etag: stored.etag },
+      );
     }
     return reply.header('etag', stored.etag).header('cache-control', 'no-store').send(maskSecrets(stored.raw));
   });

@@ -26,6 +26,15 @@ export async function governanceView(ctx: AdminContext): Promise<GovernanceSnaps
 /** The counters of one scope (`key:<id>` or `team:<id>`), zeros when it has none yet. */
 export function scopeUsage(view: GovernanceSnapshot, scope: string): Record<string, number> {
   return (
-    view.scopes[scope] ?? { requestsLastMinute: 0, tokensLastMinute: 0, tokensToday: 0, tokensThisMonth: 0, inFlight: 0, spendToday: 0, spendThisMonth: 0, spendTotal: 0 }
+    view.scopes[scope] ?? {
+      requestsLastMinute: 0,
+      tokensLastMinute: 0,
+      tokensToday: 0,
+      tokensThisMonth: 0,
+      inFlight: 0,
+      spendToday: 0,
+      spendThisMonth: 0,
+      spendTotal: 0,
+    }
   );
 }

@@ -7,7 +7,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashClientKey } from '../../common/key-hash.js';
 import { randomSecret } from '../../common/password-hash.js';
-import { parseGraceSeconds, parseKeyEdit, parseNewKey, withKeyDisabled, withKeyEdited, withKeyRotated, withNewKey } from '../config/key-edits.js';
+import {
+  parseGraceSeconds,
+  parseKeyEdit,
+  parseNewKey,
+  withKeyDisabled,
+  withKeyEdited,
+  withKeyRotated,
+  withNewKey,
+} from '../config/key-edits.js';
 import { readStored, saveEdited, type SaveOptions } from '../config/saves.js';
 import { maskedConfigDiff } from '../audit/masked-diff.js';
 import type { AdminContext } from '../context.js';
@@ -18,7 +26,19 @@ import { governanceView, scopeUsage } from './governance-view.js';
 /** Prefix of keys made by the admin service, so a leaked one is recognisable (secret scanners). */
 export const CLIENT_KEY_PREFIX = 'sk-gw-';
 
-const LISTED = ['id', 'status', 'label', 'models', 'createdAt', 'team', 'owner', 'tags', 'expiresAt', 'limits', 'budget'] as const;
+const LISTED = [
+  'id',
+  'status',
+  'label',
+  'models',
+  'createdAt',
+  'team',
+  'owner',
+  'tags',
+  'expiresAt',
+  'limits',
+  'budget',
+] as const;
 
 function ifMatchOf(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
@@ -44,11 +64,17 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
     const now = Date.now();
     return {
       data: keys.map((k) => {
-        const listed: Record<string, unknown> = Object.fromEntries(LISTED.filter((f) => k[f] !== undefined).map((f) => [f, k[f]]));
+        const listed: Record<string, unknown> = Object.fromEntries(
+          LISTED.filter((f) => k[f] !== undefined).map((f) => [f, k[f]]),
+        );
         listed.status ??= 'active';
         listed.expired = typeof k.expiresAt === 'string' && Date.parse(k.expiresAt) <= now;
         const previous = Array.isArray(k.previousKeys) ? k.previousKeys.filter(isRecord) : [];
-        const graceUntil = previous.map((p) => String(p.validUntil)).filter((v) => Date.parse(v) > now).sort().pop();
+        const graceUntil = previous
+          .map((p) => String(p.validUntil))
+          .filter((v) => Date.parse(v) > now)
+          .sort()
+          .pop();
         if (graceUntil) listed.previousSecretValidUntil = graceUntil;
         if (view) {
           listed.lastUsed = view.lastUsed[String(k.id)] ?? null;
@@ -81,7 +107,12 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
 
   app.patch<{ Params: { id: string } }>('/admin/api/keys/:id', async (req, reply) => {
     const changes = parseKeyEdit(req.body);
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => withKeyEdited(storedRaw, req.params.id, changes), auditedSave(req));
+    const result = await saveEdited(
+      ctx.applier,
+      ctx.store,
+      (storedRaw) => withKeyEdited(storedRaw, req.params.id, changes),
+      auditedSave(req),
+    );
     ctx.log.info({ keyId: req.params.id, fields: Object.keys(changes) }, 'client key changed');
     return sendSaved(reply, result, { id: req.params.id });
   });
@@ -106,10 +137,19 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
   });
 
   const revoke = async (req: FastifyRequest<{ Params: { id: string } }>) => {
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => withKeyDisabled(storedRaw, req.params.id), auditedSave(req));
+    const result = await saveEdited(
+      ctx.applier,
+      ctx.store,
+      (storedRaw) => withKeyDisabled(storedRaw, req.params.id),
+      auditedSave(req),
+    );
     ctx.log.info({ keyId: req.params.id }, 'client key revoked');
     return result;
   };
-  app.post<{ Params: { id: string } }>('/admin/api/keys/:id/revoke', async (req, reply) => sendSaved(reply, await revoke(req), { id: req.params.id, status: 'disabled' }));
-  app.delete<{ Params: { id: string } }>('/admin/api/keys/:id', async (req, reply) => sendSaved(reply, await revoke(req), { id: req.params.id, status: 'disabled' }));
+  app.post<{ Params: { id: string } }>('/admin/api/keys/:id/revoke', async (req, reply) =>
+    sendSaved(reply, await revoke(req), { id: req.params.id, status: 'disabled' }),
+  );
+  app.delete<{ Params: { id: string } }>('/admin/api/keys/:id', async (req, reply) =>
+    sendSaved(reply, await revoke(req), { id: req.params.id, status: 'disabled' }),
+  );
 }

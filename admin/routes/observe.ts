@@ -39,16 +39,25 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: AdminContext): 
   app.get<{ Querystring: Record<string, string | undefined> }>('/admin/api/usage', async (req, reply) => {
     const query = Object.fromEntries(STATS_PARAMS.map((k) => [k, req.query[k]]));
     if (req.query.format === 'csv') {
-      const [answer, stored] = await Promise.all([fromProxy(() => ctx.proxy.statsRows(query)), readStored(ctx.store).catch(() => undefined)]);
+      const [answer, stored] = await Promise.all([
+        fromProxy(() => ctx.proxy.statsRows(query)),
+        readStored(ctx.store).catch(() => undefined),
+      ]);
       const raw = isRecord(stored?.raw) ? stored.raw : {};
-      const teams = new Map((Array.isArray(raw.apiKeys) ? raw.apiKeys.filter(isRecord) : []).map((k) => [String(k.id), typeof k.team === 'string' ? k.team : undefined]));
+      const teams = new Map(
+        (Array.isArray(raw.apiKeys) ? raw.apiKeys.filter(isRecord) : []).map((k) => [
+          String(k.id),
+          typeof k.team === 'string' ? k.team : undefined,
+        ]),
+      );
       const currency = isRecord(raw.server) && typeof raw.server.currency === 'string' ? raw.server.currency : 'USD';
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="usage.csv"')
         .send(usageCsv(isRecord(answer) ? answer.rows : [], (id) => teams.get(id), currency));
     }
-    if (req.query.format !== undefined && req.query.format !== 'json') throw new InvalidRequestError('format must be "json" or "csv".');
+    if (req.query.format !== undefined && req.query.format !== 'json')
+      throw new InvalidRequestError('format must be "json" or "csv".');
     return fromProxy(() => ctx.proxy.stats(query));
   });
 
@@ -57,11 +66,19 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: AdminContext): 
   app.get<{ Querystring: LogsQuery }>('/admin/api/logs', async (req) => {
     const source = req.query.source ?? 'proxy';
     const limit = Math.min(Math.max(Number(req.query.limit) || 200, 1), MAX_LINES);
-    const minLevel = req.query.level ? levelNumber(/^\d+$/.test(req.query.level) ? Number(req.query.level) : req.query.level) : undefined;
-    if (req.query.level && minLevel === undefined) throw new InvalidRequestError('level must be one of debug, info, warn, error, fatal or a pino level number.');
+    const minLevel = req.query.level
+      ? levelNumber(/^\d+$/.test(req.query.level) ? Number(req.query.level) : req.query.level)
+      : undefined;
+    if (req.query.level && minLevel === undefined)
+      throw new InvalidRequestError('level must be one of debug, info, warn, error, fatal or a pino level number.');
     const q = req.query.q || undefined;
     if (source === 'proxy') {
-      return { source, ...((await fromProxy(() => ctx.proxy.logs({ limit: String(limit), level: minLevel === undefined ? undefined : String(minLevel), q }))) as object) };
+      return {
+        source,
+        ...((await fromProxy(() =>
+          ctx.proxy.logs({ limit: String(limit), level: minLevel === undefined ? undefined : String(minLevel), q }),
+        )) as object),
+      };
     }
     if (source === 'caddy') {
       const stored = await readStored(ctx.store).catch(() => undefined);

@@ -24,26 +24,46 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AdminContext): voi
       data: teams.map((t) => ({
         ...t,
         keys: keys.filter((k) => k.team === t.id).map((k) => String(k.id)),
-        ...(view ? { usage: scopeUsage(view, `team:${String(t.id)}`), alerts: view.alerts.filter((a) => a.scope === `team:${String(t.id)}`) } : {}),
+        ...(view
+          ? {
+              usage: scopeUsage(view, `team:${String(t.id)}`),
+              alerts: view.alerts.filter((a) => a.scope === `team:${String(t.id)}`),
+            }
+          : {}),
       })),
     };
   });
 
   app.post('/admin/api/teams', async (req, reply) => {
     const fields = parseNewTeam(req.body);
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => withNewTeam(storedRaw, fields), auditedSave(req));
+    const result = await saveEdited(
+      ctx.applier,
+      ctx.store,
+      (storedRaw) => withNewTeam(storedRaw, fields),
+      auditedSave(req),
+    );
     req.auditDetails = { teamId: fields.id };
     return sendSaved(reply, result, { ...fields }, 201);
   });
 
   app.patch<{ Params: { id: string } }>('/admin/api/teams/:id', async (req, reply) => {
     const changes = parseTeamEdit(req.body);
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => withTeamEdited(storedRaw, req.params.id, changes), auditedSave(req));
+    const result = await saveEdited(
+      ctx.applier,
+      ctx.store,
+      (storedRaw) => withTeamEdited(storedRaw, req.params.id, changes),
+      auditedSave(req),
+    );
     return sendSaved(reply, result, { id: req.params.id });
   });
 
   app.delete<{ Params: { id: string } }>('/admin/api/teams/:id', async (req, reply) => {
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => withTeamDeleted(storedRaw, req.params.id), auditedSave(req));
+    const result = await saveEdited(
+      ctx.applier,
+      ctx.store,
+      (storedRaw) => withTeamDeleted(storedRaw, req.params.id),
+      auditedSave(req),
+    );
     return sendSaved(reply, result, { id: req.params.id, deleted: true });
   });
 }

@@ -56,7 +56,8 @@ async function readBuild(dir: string, rels: string[]): Promise<UiBuild> {
   rels.forEach((rel, i) => {
     let body = bodies[i]!;
     // The page's own references (stylesheet, entry script, icon) point into this build.
-    if (rel === 'index.html') body = Buffer.from(body.toString('utf8').replaceAll('"/admin/assets/', `"${buildPrefix(version)}`));
+    if (rel === 'index.html')
+      body = Buffer.from(body.toString('utf8').replaceAll('"/admin/assets/', `"${buildPrefix(version)}`));
     files.set(rel, { body, etag: etagOf(body) });
   });
   return { version, files };

@@ -75,7 +75,9 @@ export interface UiRouteOptions {
 /** The `version` of the package.json two folders up (the repo root, or /app in the image). */
 async function packageVersion(): Promise<string> {
   try {
-    const pkg: unknown = JSON.parse(await fs.readFile(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'));
+    const pkg: unknown = JSON.parse(
+      await fs.readFile(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'),
+    );
     const v = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>).version : undefined;
     return typeof v === 'string' ? v : 'unknown';
   } catch {
@@ -113,7 +115,13 @@ export function registerUiRoutes(app: FastifyInstance, opts: UiRouteOptions = {}
     throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
   };
 
-  const answer = (req: FastifyRequest, reply: FastifyReply, rel: string, file: CachedFile | UiFile, cacheControl: string): FastifyReply => {
+  const answer = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    rel: string,
+    file: CachedFile | UiFile,
+    cacheControl: string,
+  ): FastifyReply => {
     void reply.headers(SECURITY_HEADERS);
     void reply.header('content-type', CONTENT_TYPES[path.extname(rel)] ?? 'application/octet-stream');
     void reply.header('cache-control', cacheControl);

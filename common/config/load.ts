@@ -35,7 +35,9 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigInvalidError([{ path: '', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    throw new ConfigInvalidError([
+      { path: '', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
+    ]);
   }
   return parseConfigText(text);
 }
@@ -47,8 +49,10 @@ function ignoredSettings(config: Config): ConfigIssue[] {
   const ignored = (path: string, message: string) => warnings.push({ path, message });
   if (config.server.host !== undefined) ignored('/server/host', 'ignored: the proxy always listens on 127.0.0.1');
   if (config.server.port !== undefined) ignored('/server/port', 'ignored: the proxy port comes from PROXY_PORT');
-  if (config.server.caddy.upstreamHost !== undefined) ignored('/server/caddy/upstreamHost', 'ignored: Caddy always reaches the proxy on 127.0.0.1');
-  if (config.server.caddy.upstreamPort !== undefined) ignored('/server/caddy/upstreamPort', 'ignored: Caddy reaches the proxy on PROXY_PORT');
+  if (config.server.caddy.upstreamHost !== undefined)
+    ignored('/server/caddy/upstreamHost', 'ignored: Caddy always reaches the proxy on 127.0.0.1');
+  if (config.server.caddy.upstreamPort !== undefined)
+    ignored('/server/caddy/upstreamPort', 'ignored: Caddy reaches the proxy on PROXY_PORT');
   return warnings;
 }
 
@@ -66,7 +70,8 @@ function deepFreeze<T>(value: T): T {
  */
 export function jsonErrorPosition(text: string, err: unknown): string {
   const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
-  if (!m) return /end of JSON/i.test(err instanceof Error ? err.message : '') ? 'it ends too early' : 'unexpected token';
+  if (!m)
+    return /end of JSON/i.test(err instanceof Error ? err.message : '') ? 'it ends too early' : 'unexpected token';
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;

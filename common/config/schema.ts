@@ -7,8 +7,17 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** Route keys a client can call on a model (and that `models[].routes` and `upstreams[].routes` can name). */
 export const ROUTE_KEYS = [
-  'chat/completions', 'responses', 'images/generations', 'embeddings', 'completions', 'images/edits', 'images/variations',
-  'audio/transcriptions', 'audio/translations', 'audio/speech', 'realtime',
+  'chat/completions',
+  'responses',
+  'images/generations',
+  'embeddings',
+  'completions',
+  'images/edits',
+  'images/variations',
+  'audio/transcriptions',
+  'audio/translations',
+  'audio/speech',
+  'realtime',
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 /** Upstream routes that belong to no model: the resource's stored files and batches. */
@@ -20,7 +29,8 @@ const Ms = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 86_400_000, default: def, description });
 
 /** A hostname (no port, no scheme): letters, digits, dots and dashes; `*.` wildcard allowed. */
-export const HOSTNAME_PATTERN = '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+export const HOSTNAME_PATTERN =
+  '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 /** Paths sent upstream: printable URL characters only, so nothing can break out of a template. */
 export const UPSTREAM_PATH_PATTERN = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*$";
 const RouteTarget = Type.String({
@@ -29,11 +39,9 @@ const RouteTarget = Type.String({
   pattern: "^(chat/completions|responses|images/generations|embeddings|/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*)$",
   description: 'Another route key, or an explicit upstream path starting with / (may contain {deployment})',
 });
-const RouteMap = Type.Record(
-  Type.String({ pattern: `^(\\*|${ROUTE_KEY_ALTERNATION})$` }),
-  RouteTarget,
-  { default: {} },
-);
+const RouteMap = Type.Record(Type.String({ pattern: `^(\\*|${ROUTE_KEY_ALTERNATION})$` }), RouteTarget, {
+  default: {},
+});
 
 /** How the proxy authenticates to an upstream (the original's global `auth` block, or per upstream). */
 export const UpstreamAuthSchema = Type.Object(
@@ -59,15 +67,17 @@ export const UpstreamAuthSchema = Type.Object(
   { additionalProperties: false },
 );
 
-
 /** Positive whole numbers; an absent limit is no limit. */
-const PositiveInt = (description: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description }));
+const PositiveInt = (description: string) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description }));
 
 /** Limits of a key or a team (docs/governance.md): minute windows slide, day and month are UTC calendar periods. */
 export const LimitsSchema = Type.Object(
   {
     requestsPerMinute: PositiveInt('Requests in any 60 s window'),
-    tokensPerMinute: PositiveInt('Tokens (prompt + output) in any 60 s window; reserved before the call from an estimate'),
+    tokensPerMinute: PositiveInt(
+      'Tokens (prompt + output) in any 60 s window; reserved before the call from an estimate',
+    ),
     tokensPerDay: PositiveInt('Tokens per UTC calendar day'),
     tokensPerMonth: PositiveInt('Tokens per UTC calendar month'),
     maxConcurrent: PositiveInt('Requests in flight at once'),
@@ -78,9 +88,17 @@ export const LimitsSchema = Type.Object(
 /** A spending cap in `server.currency`. */
 export const BudgetSchema = Type.Object(
   {
-    amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000, description: 'Spend at which requests are refused' }),
+    amount: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1_000_000_000,
+      description: 'Spend at which requests are refused',
+    }),
     period: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('total')], { default: 'month' }),
-    alertAt: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), { maxItems: 10, default: [0.5, 0.8], description: 'Fractions of the budget that raise an alert once per period' }),
+    alertAt: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), {
+      maxItems: 10,
+      default: [0.5, 0.8],
+      description: 'Fractions of the budget that raise an alert once per period',
+    }),
   },
   { additionalProperties: false },
 );
@@ -89,7 +107,9 @@ export const BudgetSchema = Type.Object(
 export const PriceSchema = Type.Object(
   {
     inputPerMillion: Type.Number({ minimum: 0, maximum: 1_000_000 }),
-    cachedInputPerMillion: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000, description: 'Absent: cached input costs the input price' })),
+    cachedInputPerMillion: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1_000_000, description: 'Absent: cached input costs the input price' }),
+    ),
     outputPerMillion: Type.Number({ minimum: 0, maximum: 1_000_000 }),
   },
   { additionalProperties: false },
@@ -106,17 +126,28 @@ const TeamSchema = Type.Object(
 );
 
 /** An ISO 8601 instant with a time zone, e.g. 2027-01-31T00:00:00Z. */
-const INSTANT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+const INSTANT_PATTERN =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
 const Instant = (description: string) => Type.String({ maxLength: 40, pattern: INSTANT_PATTERN, description });
 
 const ApiKeySchema = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
-    key: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Plaintext (original format); replaced by keyHash on save' })),
+    key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        description: 'Plaintext (original format); replaced by keyHash on save',
+      }),
+    ),
     keyHash: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
     status: Type.Union([Type.Literal('active'), Type.Literal('disabled')], { default: 'active' }),
     label: Type.Optional(Type.String({ maxLength: 256 })),
-    models: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { description: 'Allow-list of model ids; absent = all' })),
+    models: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        description: 'Allow-list of model ids; absent = all',
+      }),
+    ),
     createdAt: Type.Optional(Type.String({ maxLength: 64 })),
     team: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Id of an entry of teams[]' })),
     owner: Type.Optional(Type.String({ maxLength: 256 })),
@@ -127,7 +158,10 @@ const ApiKeySchema = Type.Object(
     previousKeys: Type.Optional(
       Type.Array(
         Type.Object(
-          { keyHash: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }), validUntil: Instant('End of the rotation grace period') },
+          {
+            keyHash: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
+            validUntil: Instant('End of the rotation grace period'),
+          },
           { additionalProperties: false },
         ),
         { maxItems: 8, description: 'Secrets replaced by a rotation, still accepted until validUntil' },
@@ -141,9 +175,17 @@ const UpstreamSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
     baseUrl: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s{}"\'<>\\\\]+$' }),
-    routes: Type.Record(Type.String({ pattern: `^(${ROUTE_KEY_ALTERNATION}|${STORE_ROUTE_KEYS.join('|')})$` }), Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }), { default: {} }),
+    routes: Type.Record(
+      Type.String({ pattern: `^(${ROUTE_KEY_ALTERNATION}|${STORE_ROUTE_KEYS.join('|')})$` }),
+      Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }),
+      { default: {} },
+    ),
     auth: Type.Optional(UpstreamAuthSchema),
-    files: Type.Optional(Type.Boolean({ description: 'Store files and batches uploaded through the gateway here (default: the first upstream)' })),
+    files: Type.Optional(
+      Type.Boolean({
+        description: 'Store files and batches uploaded through the gateway here (default: the first upstream)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -166,11 +208,23 @@ const ModelSchema = Type.Object(
     targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     routes: RouteMap,
     targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
-    streamUsage: Type.Boolean({ default: true, description: 'Ask the upstream for stream usage (stream_options.include_usage)' }),
-    dropContentFilterChunks: Type.Optional(Type.Boolean({ description: "Remove Azure's content-filter-only stream chunks (choices: [] with prompt_filter_results), which some client libraries cannot parse; off when absent" })),
+    streamUsage: Type.Boolean({
+      default: true,
+      description: 'Ask the upstream for stream usage (stream_options.include_usage)',
+    }),
+    dropContentFilterChunks: Type.Optional(
+      Type.Boolean({
+        description:
+          "Remove Azure's content-filter-only stream chunks (choices: [] with prompt_filter_results), which some client libraries cannot parse; off when absent",
+      }),
+    ),
     ownedBy: Type.Optional(Type.String({ maxLength: 128 })),
     price: Type.Optional(PriceSchema),
-    tokenizer: Type.Optional(Type.Union([Type.Literal('o200k_base'), Type.Literal('cl100k_base')], { description: 'Encoding used to count prompts for token limits; absent: chosen from the deployment name' })),
+    tokenizer: Type.Optional(
+      Type.Union([Type.Literal('o200k_base'), Type.Literal('cl100k_base')], {
+        description: 'Encoding used to count prompts for token limits; absent: chosen from the deployment name',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -179,7 +233,9 @@ const AdminAuthSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
     username: Type.String({ minLength: 1, maxLength: 128, default: 'admin' }),
-    password: Type.Optional(Type.String({ maxLength: 512, description: 'Plaintext (original format); replaced by passwordHash on save' })),
+    password: Type.Optional(
+      Type.String({ maxLength: 512, description: 'Plaintext (original format); replaced by passwordHash on save' }),
+    ),
     passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[A-Za-z0-9+/=$:.-]+$' })),
   },
   { additionalProperties: false },
@@ -190,16 +246,31 @@ const CaddySchema = Type.Object(
     enabled: Type.Optional(Type.Boolean({ description: 'Original format; Caddy always runs in this project' })),
     domain: Type.Optional(Type.String({ maxLength: 253, pattern: `(${HOSTNAME_PATTERN})|^$` })),
     domains: Type.Optional(Type.Array(Type.String({ maxLength: 253, pattern: HOSTNAME_PATTERN }), { maxItems: 50 })),
-    email: Type.Optional(Type.String({ maxLength: 254, pattern: '^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,63})?$' })),
+    email: Type.Optional(
+      Type.String({ maxLength: 254, pattern: '^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,63})?$' }),
+    ),
     httpsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     httpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-    upstreamHost: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy always listens on 127.0.0.1' })),
-    upstreamPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Ignored: PROXY_PORT decides' })),
+    upstreamHost: Type.Optional(
+      Type.String({ maxLength: 253, description: 'Ignored: the proxy always listens on 127.0.0.1' }),
+    ),
+    upstreamPort: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65535, description: 'Ignored: PROXY_PORT decides' }),
+    ),
     timeouts: Type.Object(
       {
-        readHeaderMs: Ms(10_000, 'Client → Caddy: TLS handshake and request headers; cuts off slowloris clients (0 = none)'),
-        readBodyMs: Ms(300_000, 'Client → Caddy: the whole request, body included; cuts off slow uploads. Responses and streams are not limited (0 = none)'),
-        idleMs: Ms(120_000, 'Client → Caddy: an idle keep-alive connection is closed after this (0 = Caddy\'s default, 5 min)'),
+        readHeaderMs: Ms(
+          10_000,
+          'Client → Caddy: TLS handshake and request headers; cuts off slowloris clients (0 = none)',
+        ),
+        readBodyMs: Ms(
+          300_000,
+          'Client → Caddy: the whole request, body included; cuts off slow uploads. Responses and streams are not limited (0 = none)',
+        ),
+        idleMs: Ms(
+          120_000,
+          "Client → Caddy: an idle keep-alive connection is closed after this (0 = Caddy's default, 5 min)",
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -214,18 +285,52 @@ const CaddySchema = Type.Object(
     acme: Type.Optional(
       Type.Object(
         {
-          ca: Type.Optional(Type.String({ maxLength: 2048, pattern: '^(production|staging|https://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%/:@&=+,?!-]*)?)$' })),
-          caRoot: Type.Optional(Type.String({ maxLength: 1024, pattern: '^/[A-Za-z0-9._/-]+$', description: 'PEM file of a custom CA root' })),
+          ca: Type.Optional(
+            Type.String({
+              maxLength: 2048,
+              pattern:
+                '^(production|staging|https://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%/:@&=+,?!-]*)?)$',
+            }),
+          ),
+          caRoot: Type.Optional(
+            Type.String({
+              maxLength: 1024,
+              pattern: '^/[A-Za-z0-9._/-]+$',
+              description: 'PEM file of a custom CA root',
+            }),
+          ),
           dns: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('azure')])),
           azure: Type.Optional(
             Type.Object(
               {
-                subscriptionId: Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$' }),
-                resourceGroupName: Type.String({ maxLength: 128, pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)([A-Za-z0-9._-][A-Za-z0-9._()-]{0,89})?$' }),
-                tenantId: Type.Optional(Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)?$' })),
-                clientId: Type.Optional(Type.String({ maxLength: 64, pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$' })),
+                subscriptionId: Type.String({
+                  maxLength: 64,
+                  pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$',
+                }),
+                resourceGroupName: Type.String({
+                  maxLength: 128,
+                  pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)([A-Za-z0-9._-][A-Za-z0-9._()-]{0,89})?$',
+                }),
+                tenantId: Type.Optional(
+                  Type.String({
+                    maxLength: 64,
+                    pattern:
+                      '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)?$',
+                  }),
+                ),
+                clientId: Type.Optional(
+                  Type.String({
+                    maxLength: 64,
+                    pattern: '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$',
+                  }),
+                ),
                 // Rendered into the Caddyfile: no braces, quotes, spaces or newlines.
-                clientSecret: Type.Optional(Type.String({ maxLength: 1024, pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)[A-Za-z0-9._~+/=:@?*!\\[\\]-]*$' })),
+                clientSecret: Type.Optional(
+                  Type.String({
+                    maxLength: 1024,
+                    pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)[A-Za-z0-9._~+/=:@?*!\\[\\]-]*$',
+                  }),
+                ),
               },
               { additionalProperties: false },
             ),
@@ -243,8 +348,14 @@ const ImageCompressionSchema = Type.Object(
     enabled: Type.Boolean({ default: true }),
     maxSize: Type.Integer({ minimum: 16, maximum: 16_384, default: 1600, description: 'Longest side in pixels' }),
     quality: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.85 }),
-    format: Type.Union([Type.Literal('jpeg'), Type.Literal('webp'), Type.Literal('png'), Type.Literal('auto')], { default: 'jpeg' }),
-    thresholdBytes: Type.Integer({ minimum: 0, default: 262_144, description: 'Images smaller than this are left alone' }),
+    format: Type.Union([Type.Literal('jpeg'), Type.Literal('webp'), Type.Literal('png'), Type.Literal('auto')], {
+      default: 'jpeg',
+    }),
+    thresholdBytes: Type.Integer({
+      minimum: 0,
+      default: 262_144,
+      description: 'Images smaller than this are left alone',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -257,7 +368,13 @@ const PoolSchema = Type.Object(
     headersTimeoutMs: Ms(300_000, 'Legacy alias of firstByteTimeoutMs, used when that is absent'),
     bodyTimeoutMs: Ms(0, 'Legacy alias of idleTimeoutMs, used when that is absent'),
     pipelining: Type.Integer({ minimum: 0, maximum: 1, default: 1 }),
-    queueTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 10_000, description: 'Longest wait for a free connection to an upstream when all are busy; then 503 upstream_busy (or the next target)' }),
+    queueTimeoutMs: Type.Integer({
+      minimum: 1,
+      maximum: 86_400_000,
+      default: 10_000,
+      description:
+        'Longest wait for a free connection to an upstream when all are busy; then 503 upstream_busy (or the next target)',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -266,23 +383,40 @@ const UpstreamSettingsSchema = Type.Object(
   {
     connectTimeoutMs: Ms(10_000, 'TCP (and TLS) connect only'),
     requestTimeoutMs: Ms(900_000, 'Whole request, stream, retries and failover included; 0 = none'),
-    firstByteTimeoutMs: Type.Optional(Ms(300_000, 'Until response headers; Azure sends non-stream headers only after generation')),
+    firstByteTimeoutMs: Type.Optional(
+      Ms(300_000, 'Until response headers; Azure sends non-stream headers only after generation'),
+    ),
     idleTimeoutMs: Type.Optional(Ms(900_000, 'Longest gap between two body chunks; 0 = none')),
     maxRetries: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
     retryBaseMs: Ms(800, 'Backoff base'),
     retryMaxMs: Ms(8_000, 'Backoff cap'),
-    retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { default: [408, 409, 425, 429, 500, 502, 503, 504] }),
+    retryStatuses: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+      default: [408, 409, 425, 429, 500, 502, 503, 504],
+    }),
     circuitBreaker: Type.Object(
       {
-        failureThreshold: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Consecutive failures that open a target\'s circuit' }),
+        failureThreshold: Type.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 5,
+          description: "Consecutive failures that open a target's circuit",
+        }),
         openMs: Ms(30_000, 'How long an open circuit keeps a target out before one request may test it'),
       },
       { additionalProperties: false, default: {} },
     ),
     rateLimitHeadroom: Type.Object(
       {
-        requests: Type.Integer({ minimum: 0, default: 1, description: 'x-ratelimit-remaining-requests at or below this counts as nearly exhausted' }),
-        tokens: Type.Integer({ minimum: 0, default: 1000, description: 'x-ratelimit-remaining-tokens at or below this counts as nearly exhausted' }),
+        requests: Type.Integer({
+          minimum: 0,
+          default: 1,
+          description: 'x-ratelimit-remaining-requests at or below this counts as nearly exhausted',
+        }),
+        tokens: Type.Integer({
+          minimum: 0,
+          default: 1000,
+          description: 'x-ratelimit-remaining-tokens at or below this counts as nearly exhausted',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -302,7 +436,11 @@ const ServerSchema = Type.Object(
     upstream: UpstreamSettingsSchema,
     healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
-    currency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of prices and budgets' }),
+    currency: Type.String({
+      pattern: '^[A-Z]{3}$',
+      default: 'USD',
+      description: 'ISO 4217 code of prices and budgets',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -72,8 +72,10 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
   const modelIds = new Set(config.models.map((m) => m.id));
   config.apiKeys.forEach((k, i) => {
     if (!k.key && !k.keyHash) issues.push({ path: `/apiKeys/${i}`, message: 'needs key or keyHash' });
-    if (k.team !== undefined && !teamIds.has(k.team)) issues.push({ path: `/apiKeys/${i}/team`, message: `no team with id "${k.team}"` });
-    if (k.expiresAt !== undefined && Number.isNaN(Date.parse(k.expiresAt))) issues.push({ path: `/apiKeys/${i}/expiresAt`, message: 'is not a real date and time' });
+    if (k.team !== undefined && !teamIds.has(k.team))
+      issues.push({ path: `/apiKeys/${i}/team`, message: `no team with id "${k.team}"` });
+    if (k.expiresAt !== undefined && Number.isNaN(Date.parse(k.expiresAt)))
+      issues.push({ path: `/apiKeys/${i}/expiresAt`, message: 'is not a real date and time' });
     k.models?.forEach((m, j) => {
       if (!modelIds.has(m)) issues.push({ path: `/apiKeys/${i}/models/${j}`, message: `no model with id "${m}"` });
     });

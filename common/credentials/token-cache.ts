@@ -64,11 +64,19 @@ export class TokenCache {
 
   private async fetchOnce(): Promise<AccessToken> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`)), TOKEN_FETCH_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`)),
+      TOKEN_FETCH_TIMEOUT_MS,
+    );
     try {
       // Some credentials (managed identity through MSAL) ignore the abort signal, so the
       // deadline is enforced here as well.
-      const token = await withDeadline(this.credential.getToken(this.scope, { abortSignal: abort.signal }), TOKEN_FETCH_TIMEOUT_MS, undefined, `no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`);
+      const token = await withDeadline(
+        this.credential.getToken(this.scope, { abortSignal: abort.signal }),
+        TOKEN_FETCH_TIMEOUT_MS,
+        undefined,
+        `no token within ${TOKEN_FETCH_TIMEOUT_MS} ms`,
+      );
       if (!token) throw new Error('the credential returned no token');
       this.token = token;
       this.lastError = undefined;

@@ -4,7 +4,12 @@
  * outlive config reloads when the auth settings did not change, so a reload never refetches.
  */
 import { createHash } from 'node:crypto';
-import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import {
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from '@azure/identity';
 import type { Config, UpstreamAuth, UpstreamEntry } from '../config/schema.js';
 import { TokenCache, type TokenState } from './token-cache.js';
 
@@ -82,7 +87,9 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
   const authorityHost = auth.authorityHost || undefined;
   switch (auth.mode) {
     case 'apiKey':
-      return auth.apiKey ? new StaticKeyCredential(auth.apiKey) : new MisconfiguredCredential('apiKey', 'auth.mode is apiKey but no apiKey is set');
+      return auth.apiKey
+        ? new StaticKeyCredential(auth.apiKey)
+        : new MisconfiguredCredential('apiKey', 'auth.mode is apiKey but no apiKey is set');
     case 'none':
       return new NoCredential();
     case 'managedIdentity': {
@@ -92,11 +99,18 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
     }
     case 'servicePrincipal':
       if (auth.tenantId && auth.clientId && auth.clientSecret) {
-        return new EntraCredential(`servicePrincipal(${auth.clientId})`, new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, { authorityHost }), auth.scope);
+        return new EntraCredential(
+          `servicePrincipal(${auth.clientId})`,
+          new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, { authorityHost }),
+          auth.scope,
+        );
       }
       // The original project fell back to DefaultAzureCredential when these were blank (its sample
       // config ships them empty), so an upgraded deployment keeps working the same way.
-      log.warn({ upstream: upstreamName }, 'servicePrincipal auth has blank tenantId/clientId/clientSecret: using DefaultAzureCredential');
+      log.warn(
+        { upstream: upstreamName },
+        'servicePrincipal auth has blank tenantId/clientId/clientSecret: using DefaultAzureCredential',
+      );
       return defaultCredential(auth, authorityHost);
     case 'defaultAzureCredential':
       return defaultCredential(auth, authorityHost);
@@ -105,7 +119,9 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
 
 function defaultCredential(auth: UpstreamAuth, authorityHost: string | undefined): UpstreamCredential {
   const managedIdentityClientId = auth.managedIdentityClientId || undefined;
-  const cred = new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId, authorityHost } : { authorityHost });
+  const cred = new DefaultAzureCredential(
+    managedIdentityClientId ? { managedIdentityClientId, authorityHost } : { authorityHost },
+  );
   return new EntraCredential('defaultAzureCredential', cred, auth.scope);
 }
 
@@ -152,7 +168,10 @@ export class CredentialRegistry {
         try {
           cred = build(auth, this.log, upstream.name);
         } catch (err) {
-          throw new CredentialSetupError(upstream.auth ? `/upstreams/${i}/auth` : '/auth', `upstream "${upstream.name}": ${err instanceof Error ? err.message : String(err)}`);
+          throw new CredentialSetupError(
+            upstream.auth ? `/upstreams/${i}/auth` : '/auth',
+            `upstream "${upstream.name}": ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
       }
       byFingerprint.set(fp, cred);

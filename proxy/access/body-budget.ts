@@ -41,7 +41,8 @@ export class BodyBudget {
     readonly totalBytes: number,
     readonly maxWaitMs: number,
   ) {
-    if (!Number.isSafeInteger(totalBytes) || totalBytes < 1) throw new RangeError(`budget must be a positive number of bytes, got ${totalBytes}`);
+    if (!Number.isSafeInteger(totalBytes) || totalBytes < 1)
+      throw new RangeError(`budget must be a positive number of bytes, got ${totalBytes}`);
   }
 
   /** Bytes held now. */
@@ -62,7 +63,8 @@ export class BodyBudget {
   /** Asks for `bytes`; admitted at once when they fit and nobody waits ahead. */
   request(bytes: number): BudgetRequest {
     const need = Math.max(0, Math.ceil(bytes));
-    if (this.#waiters.length === 0 && this.#fits(need)) return { granted: Promise.resolve(this.#lease(need)), cancel: () => undefined };
+    if (this.#waiters.length === 0 && this.#fits(need))
+      return { granted: Promise.resolve(this.#lease(need)), cancel: () => undefined };
     let waiter!: Waiter;
     const granted = new Promise<BudgetLease>((resolve, reject) => {
       waiter = {
@@ -87,7 +89,10 @@ export class BodyBudget {
       this.#admit();
     };
     // Declared after the waiter on purpose: it can only be admitted or fail once this runs.
-    const timer = setTimeout(() => withdraw(new BudgetWaitTimeoutError(`no room to parse the body within ${this.maxWaitMs} ms`)), this.maxWaitMs);
+    const timer = setTimeout(
+      () => withdraw(new BudgetWaitTimeoutError(`no room to parse the body within ${this.maxWaitMs} ms`)),
+      this.maxWaitMs,
+    );
     timer.unref();
     return { granted, cancel: withdraw };
   }

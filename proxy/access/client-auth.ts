@@ -60,7 +60,9 @@ export function presentedUpgradeKey(headers: IncomingHttpHeaders, query: URLSear
   if (fromHeaders) return fromHeaders;
   const fromQuery = query.get('api-key')?.trim();
   if (fromQuery) return fromQuery;
-  const protocols = String(headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const protocols = String(headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const carried = protocols.find(isCredentialProtocol);
   return carried ? carried.slice(KEY_PROTOCOL.length) || undefined : undefined;
 }
@@ -73,11 +75,16 @@ export class KeyRing {
     this.keys = config.apiKeys.map((entry) => ({ digest: digestOfEntry(entry), entry, validUntil: Infinity }));
     for (const entry of config.apiKeys) {
       for (const previous of entry.previousKeys ?? []) {
-        this.keys.push({ digest: Buffer.from(previous.keyHash.slice('sha256:'.length), 'hex'), entry, validUntil: Date.parse(previous.validUntil) });
+        this.keys.push({
+          digest: Buffer.from(previous.keyHash.slice('sha256:'.length), 'hex'),
+          entry,
+          validUntil: Date.parse(previous.validUntil),
+        });
       }
     }
     const healthKeys = [config.server.healthKey, ...extraHealthKeys].filter((k): k is string => !!k);
-    for (const k of new Set(healthKeys)) this.keys.push({ digest: digestOf(k), entry: undefined, validUntil: Infinity });
+    for (const k of new Set(healthKeys))
+      this.keys.push({ digest: digestOf(k), entry: undefined, validUntil: Infinity });
   }
 
   /** The caller owning `key`, or undefined. Every stored key is compared, whatever matches. */

@@ -5,7 +5,14 @@
  * other content type is read and answered 415, so the connection stays usable.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BodyTooLargeError, DuplicateKeyError, JsonTooComplexError, JsonTooDeepError, UnsupportedMediaTypeError, gatewayBusy } from '../errors.js';
+import {
+  BodyTooLargeError,
+  DuplicateKeyError,
+  JsonTooComplexError,
+  JsonTooDeepError,
+  UnsupportedMediaTypeError,
+  gatewayBusy,
+} from '../errors.js';
 import { bodyLimitOf, snapshotOf } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { BodyBudget, BudgetWaitTimeoutError, type BudgetLease, type BudgetRequest } from './body-budget.js';
@@ -44,8 +51,10 @@ export function defaultBodyBudgetBytes(heapLimitBytes: number): number {
 
 function refusal(limit: 'depth' | 'containers' | 'topLevelKeys' | 'values', limits: JsonShapeLimits): Error {
   if (limit === 'depth') return new JsonTooDeepError(String(limits.maxDepth));
-  if (limit === 'containers') return new JsonTooComplexError(limits.maxContainers.toLocaleString('en-US'), 'objects and arrays');
-  if (limit === 'values') return new JsonTooComplexError(limits.maxValues.toLocaleString('en-US'), 'fields and array items');
+  if (limit === 'containers')
+    return new JsonTooComplexError(limits.maxContainers.toLocaleString('en-US'), 'objects and arrays');
+  if (limit === 'values')
+    return new JsonTooComplexError(limits.maxValues.toLocaleString('en-US'), 'fields and array items');
   return new JsonTooComplexError(limits.maxTopLevelKeys.toLocaleString('en-US'), 'top-level fields');
 }
 
@@ -112,13 +121,22 @@ export function registerJsonBody(app: FastifyInstance, runtime: ProxyRuntime, op
 
   app.removeAllContentTypeParsers();
   // Any other type: read the body (so the connection stays usable), then answer 415.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) => done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) =>
+    done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))),
+  );
   for (const type of ['application/json', /^application\/[a-z0-9.+-]+\+json$/]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req: FastifyRequest, body: string | Buffer) => parseJson(req, body as Buffer));
+    app.addContentTypeParser(
+      type,
+      { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT },
+      (req: FastifyRequest, body: string | Buffer) => parseJson(req, body as Buffer),
+    );
   }
 }
 
 /** The budget for a process whose V8 heap limit is `heapLimitBytes`. */
-export function createBodyBudget(heapLimitBytes: number, totalBytes = defaultBodyBudgetBytes(heapLimitBytes)): BodyBudget {
+export function createBodyBudget(
+  heapLimitBytes: number,
+  totalBytes = defaultBodyBudgetBytes(heapLimitBytes),
+): BodyBudget {
   return new BodyBudget(totalBytes, BODY_BUDGET_WAIT_MS);
 }

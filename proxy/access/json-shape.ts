@@ -27,11 +27,24 @@ export interface JsonShapeLimits {
  * stop at 300,000 tokens a request. 200,000 empty objects are ~13 MB of heap, 2 million numbers
  * ~20 MB; 50 MiB of numbers without these limits keep 260 MB.
  */
-export const DEFAULT_JSON_LIMITS: JsonShapeLimits = { maxDepth: 128, maxContainers: 200_000, maxTopLevelKeys: 1_000, maxValues: 2_000_000 };
+export const DEFAULT_JSON_LIMITS: JsonShapeLimits = {
+  maxDepth: 128,
+  maxContainers: 200_000,
+  maxTopLevelKeys: 1_000,
+  maxValues: 2_000_000,
+};
 
 /** What the scan found; `refused` names the first limit passed (nothing else is then reliable). */
 export type JsonShape =
-  | { refused?: undefined; depth: number; containers: number; separators: number; stringBytes: number; ascii: boolean; duplicateKey?: string }
+  | {
+      refused?: undefined;
+      depth: number;
+      containers: number;
+      separators: number;
+      stringBytes: number;
+      ascii: boolean;
+      duplicateKey?: string;
+    }
   | { refused: 'depth' | 'containers' | 'topLevelKeys' | 'values' };
 
 const QUOTE = 0x22;
@@ -119,7 +132,14 @@ export function scanJson(buf: Buffer, limits: JsonShapeLimits = DEFAULT_JSON_LIM
       expectKey = c === COMMA && depth === 1 && rootIsObject === true;
     }
   }
-  return { depth: maxSeen, containers, separators, stringBytes, ascii: isAscii(buf), ...(duplicateKey !== undefined ? { duplicateKey } : {}) };
+  return {
+    depth: maxSeen,
+    containers,
+    separators,
+    stringBytes,
+    ascii: isAscii(buf),
+    ...(duplicateKey !== undefined ? { duplicateKey } : {}),
+  };
 }
 
 /** Heap bytes V8 spends per object or array, and per value or key, rounded up from measurements on Node 24. */
@@ -131,7 +151,11 @@ const BYTES_PER_SEPARATOR = 32;
  * unless the body is ASCII), its objects and arrays, and a slot for every value and key.
  */
 export function retainedEstimate(shape: Extract<JsonShape, { refused?: undefined }>): number {
-  return shape.stringBytes * (shape.ascii ? 1 : 2) + shape.containers * BYTES_PER_CONTAINER + shape.separators * BYTES_PER_SEPARATOR;
+  return (
+    shape.stringBytes * (shape.ascii ? 1 : 2) +
+    shape.containers * BYTES_PER_CONTAINER +
+    shape.separators * BYTES_PER_SEPARATOR
+  );
 }
 
 /** What parsing needs at its peak: the retained body plus the source text it is parsed from. */

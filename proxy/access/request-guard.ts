@@ -6,7 +6,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyEntry } from '../../common/config/schema.js';
-import { BodyTooLargeError, HealthKeyOnlyError, InvalidKeyError, KeyDisabledError, KeyExpiredError, MissingKeyError } from '../errors.js';
+import {
+  BodyTooLargeError,
+  HealthKeyOnlyError,
+  InvalidKeyError,
+  KeyDisabledError,
+  KeyExpiredError,
+  MissingKeyError,
+} from '../errors.js';
 import { CADDY_BODY_HEADROOM_BYTES } from '../../common/runtime-env.js';
 import { drainUnreadBody } from './body-drain.js';
 import { presentedKey, type Caller } from './client-auth.js';
@@ -30,7 +37,11 @@ class BodyLimitCounter extends Transform {
 }
 
 /** Registers the body-limit and authentication hooks on the public app. */
-export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime, envBodyLimit: number | undefined): void {
+export function registerRequestGuard(
+  app: FastifyInstance,
+  runtime: ProxyRuntime,
+  envBodyLimit: number | undefined,
+): void {
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
@@ -53,7 +64,9 @@ export function registerRequestGuard(app: FastifyInstance, runtime: ProxyRuntime
     else void reply.header('connection', 'close');
     return payload;
   });
-  app.addHook('preParsing', async (req, _reply, payload) => payload.pipe(new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit))));
+  app.addHook('preParsing', async (req, _reply, payload) =>
+    payload.pipe(new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit))),
+  );
 }
 
 /** Who presented `key`: a missing, unknown, disabled or expired key is a 401. */
@@ -62,7 +75,11 @@ export function authenticate(snap: ConfigSnapshot, key: string | undefined): Cal
   const caller = snap.keys.identify(key);
   if (!caller) throw new InvalidKeyError();
   if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
-  if (caller.kind === 'client' && caller.entry.expiresAt !== undefined && Date.parse(caller.entry.expiresAt) <= Date.now()) {
+  if (
+    caller.kind === 'client' &&
+    caller.entry.expiresAt !== undefined &&
+    Date.parse(caller.entry.expiresAt) <= Date.now()
+  ) {
     throw new KeyExpiredError(caller.entry.expiresAt);
   }
   return caller;

@@ -34,7 +34,11 @@ export interface AdmissionInput {
 }
 
 /** Admits the request (or throws the 429); returns undefined when nothing limits its key. */
-export async function admitRequest(state: GovernanceState, plans: GovernancePlans, input: AdmissionInput): Promise<Ticket | undefined> {
+export async function admitRequest(
+  state: GovernanceState,
+  plans: GovernancePlans,
+  input: AdmissionInput,
+): Promise<Ticket | undefined> {
   const plan = plans.of(input.key);
   if (!plan) return undefined;
   let tokens = 0;
@@ -50,7 +54,12 @@ export async function admitRequest(state: GovernanceState, plans: GovernancePlan
  * Admits a call that names no model and carries no prompt (files, batches): it counts as a
  * request and holds a concurrency slot until it ends. Undefined when nothing limits its key.
  */
-export async function admitCall(state: GovernanceState, plans: GovernancePlans, key: ApiKeyEntry, currency: string): Promise<Ticket | undefined> {
+export async function admitCall(
+  state: GovernanceState,
+  plans: GovernancePlans,
+  key: ApiKeyEntry,
+  currency: string,
+): Promise<Ticket | undefined> {
   const plan = plans.of(key);
   return plan ? admitPlan(state, { keyId: key.id, scopes: plan.scopes, tokens: 0 }, currency) : undefined;
 }
@@ -72,7 +81,11 @@ export interface RequestEnd {
 
 /** Settles the ticket once: Azure's usage replaces the reservation; a stream without usage keeps it. */
 export function settleRequest(state: GovernanceState, ticket: Ticket, end: RequestEnd): void {
-  const tokens = end.usage ? end.usage.total || end.usage.prompt + end.usage.completion : end.reachedUpstream ? undefined : 0;
+  const tokens = end.usage
+    ? end.usage.total || end.usage.prompt + end.usage.completion
+    : end.reachedUpstream
+      ? undefined
+      : 0;
   state.settle(ticket, { tokens, cost: costOf(end.usage, end.price) }).catch(() => undefined);
 }
 

@@ -14,7 +14,17 @@ import type { Limits } from '../../common/config/schema.js';
 import { periodEnd, periodKey, type CalendarPeriod } from './calendar.js';
 import { SlidingWindow, type WindowEntry } from './sliding-window.js';
 import type {
-  Admission, AdmissionPlan, BudgetAlert, GovernanceState, GovernanceView, RateLimitView, Refusal, ScopePlan, ScopeUsage, Settlement, Ticket,
+  Admission,
+  AdmissionPlan,
+  BudgetAlert,
+  GovernanceState,
+  GovernanceView,
+  RateLimitView,
+  Refusal,
+  ScopePlan,
+  ScopeUsage,
+  Settlement,
+  Ticket,
 } from './state.js';
 
 /** How often changed counters are written. */
@@ -105,15 +115,30 @@ export class EmbeddedLedger implements GovernanceState {
     const reservations = plan.scopes.map((sp) => this.reserve(sp, plan.tokens, now));
     this.lastUsed.set(plan.keyId, now);
     this.dirty = true;
-    const ticket: LedgerTicket = { plan, view: this.viewOf(plan, now), settled: false, reserved: plan.tokens, reservations };
+    const ticket: LedgerTicket = {
+      plan,
+      view: this.viewOf(plan, now),
+      settled: false,
+      reserved: plan.tokens,
+      reservations,
+    };
     return { ok: true, ticket };
   }
 
   // The first limit of `sp` that `tokens` more would break, or undefined.
   private check(sp: ScopePlan, c: ScopeCounters, tokens: number, now: number): Refusal | undefined {
     const l: Limits = sp.limits;
-    const refuse = (limit: Refusal['limit'], value: number, retryAfterMs: number, code: Refusal['code']): Refusal => ({ scope: sp, limit, value, retryAfterMs, code, requested: tokens, at: now });
-    if (l.maxConcurrent !== undefined && c.inFlight >= l.maxConcurrent) return refuse('maxConcurrent', l.maxConcurrent, CONCURRENCY_RETRY_MS, 'rate_limit_exceeded');
+    const refuse = (limit: Refusal['limit'], value: number, retryAfterMs: number, code: Refusal['code']): Refusal => ({
+      scope: sp,
+      limit,
+      value,
+      retryAfterMs,
+      code,
+      requested: tokens,
+      at: now,
+    });
+    if (l.maxConcurrent !== undefined && c.inFlight >= l.maxConcurrent)
+      return refuse('maxConcurrent', l.maxConcurrent, CONCURRENCY_RETRY_MS, 'rate_limit_exceeded');
     if (l.requestsPerMinute !== undefined) {
       const wait = c.requests.waitFor(1, l.requestsPerMinute, now);
       if (wait > 0) return refuse('requestsPerMinute', l.requestsPerMinute, wait, 'rate_limit_exceeded');
@@ -127,13 +152,19 @@ export class EmbeddedLedger implements GovernanceState {
       if (limit === undefined) continue;
       const used = c.periods.get(tokenKey(period, now)) ?? 0;
       if (used + tokens > limit || used >= limit) {
-        return refuse(period === 'day' ? 'tokensPerDay' : 'tokensPerMonth', limit, tokens > limit ? Infinity : periodEnd(period, now) - now, 'insufficient_quota');
+        return refuse(
+          period === 'day' ? 'tokensPerDay' : 'tokensPerMonth',
+          limit,
+          tokens > limit ? Infinity : periodEnd(period, now) - now,
+          'insufficient_quota',
+        );
       }
     }
     if (sp.budget) {
       const spend = c.periods.get(spendKey(sp.budget.period, now)) ?? 0;
       // Refused only once spend has reached the budget: never while it is below.
-      if (spend >= sp.budget.amount) return refuse('budget', sp.budget.amount, periodEnd(sp.budget.period, now) - now, 'insufficient_quota');
+      if (spend >= sp.budget.amount)
+        return refuse('budget', sp.budget.amount, periodEnd(sp.budget.period, now) - now, 'insufficient_quota');
     }
     return undefined;
   }
@@ -157,7 +188,8 @@ export class EmbeddedLedger implements GovernanceState {
       if (s.tokens !== undefined && r.tokenEntry) r.scope.tokens.correct(r.tokenEntry, s.tokens);
       for (const k of r.periodKeys) r.scope.periods.set(k, Math.max(0, (r.scope.periods.get(k) ?? 0) + delta));
     });
-    if (s.cost > 0) ticket.plan.scopes.forEach((sp, i) => this.addSpend(sp, ticket.reservations[i]!.scope, s.cost, now));
+    if (s.cost > 0)
+      ticket.plan.scopes.forEach((sp, i) => this.addSpend(sp, ticket.reservations[i]!.scope, s.cost, now));
     this.dirty = true;
   }
 
@@ -179,9 +211,19 @@ export class EmbeddedLedger implements GovernanceState {
       const id = `${sp.scope}|${period}|${threshold}`;
       if (before >= line || after < line || this.fired.has(id)) continue;
       this.fired.add(id);
-      const alert: BudgetAlert = { scope: sp.scope, threshold, period, spend: after, amount: budget.amount, at: new Date(now).toISOString() };
+      const alert: BudgetAlert = {
+        scope: sp.scope,
+        threshold,
+        period,
+        spend: after,
+        amount: budget.amount,
+        at: new Date(now).toISOString(),
+      };
       this.alerts = [...this.alerts.slice(-(MAX_ALERTS_KEPT - 1)), alert];
-      this.opts.log.warn({ scope: sp.scope, threshold, spend: after, amount: budget.amount, period }, threshold >= 1 ? 'budget exhausted: further requests are refused' : 'budget threshold crossed');
+      this.opts.log.warn(
+        { scope: sp.scope, threshold, spend: after, amount: budget.amount, period },
+        threshold >= 1 ? 'budget exhausted: further requests are refused' : 'budget threshold crossed',
+      );
     }
   }
 
@@ -191,8 +233,18 @@ export class EmbeddedLedger implements GovernanceState {
     const c = this.counters(own.scope);
     const view: RateLimitView = {};
     const l = own.limits;
-    if (l.requestsPerMinute !== undefined) view.requests = { limit: l.requestsPerMinute, remaining: Math.max(0, l.requestsPerMinute - c.requests.sum(now)), resetMs: c.requests.resetIn(now) };
-    if (l.tokensPerMinute !== undefined) view.tokens = { limit: l.tokensPerMinute, remaining: Math.max(0, l.tokensPerMinute - c.tokens.sum(now)), resetMs: c.tokens.resetIn(now) };
+    if (l.requestsPerMinute !== undefined)
+      view.requests = {
+        limit: l.requestsPerMinute,
+        remaining: Math.max(0, l.requestsPerMinute - c.requests.sum(now)),
+        resetMs: c.requests.resetIn(now),
+      };
+    if (l.tokensPerMinute !== undefined)
+      view.tokens = {
+        limit: l.tokensPerMinute,
+        remaining: Math.max(0, l.tokensPerMinute - c.tokens.sum(now)),
+        resetMs: c.tokens.resetIn(now),
+      };
     return view;
   }
 
@@ -235,14 +287,23 @@ export class EmbeddedLedger implements GovernanceState {
       .then(() => writeFileAtomic(file, text, { mode: 0o600 }))
       .catch((err: unknown) => {
         this.dirty = true;
-        this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not write governance.json; will retry');
+        this.opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'could not write governance.json; will retry',
+        );
       });
     return this.writing;
   }
 
   // Only current periods are kept: older ones can no longer refuse anything.
   private serialise(now: number): LedgerFile {
-    const current = new Set([tokenKey('day', now), tokenKey('month', now), spendKey('day', now), spendKey('month', now), spendKey('total', now)]);
+    const current = new Set([
+      tokenKey('day', now),
+      tokenKey('month', now),
+      spendKey('day', now),
+      spendKey('month', now),
+      spendKey('total', now),
+    ]);
     const counters: LedgerFile['counters'] = {};
     for (const [scope, c] of this.scopes) {
       for (const k of [...c.periods.keys()]) if (!current.has(k)) c.periods.delete(k);
@@ -250,7 +311,13 @@ export class EmbeddedLedger implements GovernanceState {
     }
     const periodsNow = new Set([periodKey('day', now), periodKey('month', now), 'total']);
     for (const id of [...this.fired]) if (!periodsNow.has(id.split('|')[1] ?? '')) this.fired.delete(id);
-    return { version: 1, counters, lastUsed: Object.fromEntries(this.lastUsed), fired: [...this.fired], alerts: this.alerts };
+    return {
+      version: 1,
+      counters,
+      lastUsed: Object.fromEntries(this.lastUsed),
+      fired: [...this.fired],
+      alerts: this.alerts,
+    };
   }
 
   private async restore(file: string): Promise<void> {
@@ -258,7 +325,8 @@ export class EmbeddedLedger implements GovernanceState {
     try {
       parsed = JSON.parse(await readFile(file, 'utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.log.warn({ err: (err as Error).message }, 'governance.json unreadable; starting with empty counters');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.opts.log.warn({ err: (err as Error).message }, 'governance.json unreadable; starting with empty counters');
       return;
     }
     if (!isRecord(parsed) || parsed.version !== 1) return;
@@ -266,10 +334,12 @@ export class EmbeddedLedger implements GovernanceState {
       for (const [scope, periods] of Object.entries(parsed.counters)) {
         if (!isRecord(periods)) continue;
         const c = this.counters(scope);
-        for (const [k, v] of Object.entries(periods)) if (typeof v === 'number' && Number.isFinite(v) && v >= 0) c.periods.set(k, v);
+        for (const [k, v] of Object.entries(periods))
+          if (typeof v === 'number' && Number.isFinite(v) && v >= 0) c.periods.set(k, v);
       }
     }
-    if (isRecord(parsed.lastUsed)) for (const [id, at] of Object.entries(parsed.lastUsed)) if (typeof at === 'number') this.lastUsed.set(id, at);
+    if (isRecord(parsed.lastUsed))
+      for (const [id, at] of Object.entries(parsed.lastUsed)) if (typeof at === 'number') this.lastUsed.set(id, at);
     if (Array.isArray(parsed.fired)) for (const id of parsed.fired) if (typeof id === 'string') this.fired.add(id);
     if (Array.isArray(parsed.alerts)) this.alerts = parsed.alerts.filter(isAlert).slice(-MAX_ALERTS_KEPT);
     this.opts.log.info({ scopes: this.scopes.size }, 'governance counters restored');
@@ -286,5 +356,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function isAlert(v: unknown): v is BudgetAlert {
-  return isRecord(v) && typeof v.scope === 'string' && typeof v.threshold === 'number' && typeof v.period === 'string' && typeof v.spend === 'number' && typeof v.amount === 'number' && typeof v.at === 'string';
+  return (
+    isRecord(v) &&
+    typeof v.scope === 'string' &&
+    typeof v.threshold === 'number' &&
+    typeof v.period === 'string' &&
+    typeof v.spend === 'number' &&
+    typeof v.amount === 'number' &&
+    typeof v.at === 'string'
+  );
 }

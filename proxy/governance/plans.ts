@@ -12,7 +12,8 @@ export interface KeyPlan {
   needsTokenEstimate: boolean;
 }
 
-const usesTokens = (l: Limits): boolean => l.tokensPerMinute !== undefined || l.tokensPerDay !== undefined || l.tokensPerMonth !== undefined;
+const usesTokens = (l: Limits): boolean =>
+  l.tokensPerMinute !== undefined || l.tokensPerDay !== undefined || l.tokensPerMonth !== undefined;
 const hasAny = (s: ScopePlan): boolean => Object.keys(s.limits).length > 0 || s.budget !== undefined;
 
 /** The plans of one config. */
@@ -22,9 +23,17 @@ export class GovernancePlans {
   constructor(config: Readonly<Config>) {
     const teams = new Map(config.teams.map((t) => [t.id, t]));
     for (const key of config.apiKeys) {
-      const scopes: ScopePlan[] = [{ scope: `key:${key.id}`, label: `key "${key.id}"`, limits: key.limits ?? {}, budget: key.budget }];
+      const scopes: ScopePlan[] = [
+        { scope: `key:${key.id}`, label: `key "${key.id}"`, limits: key.limits ?? {}, budget: key.budget },
+      ];
       const team = key.team !== undefined ? teams.get(key.team) : undefined;
-      if (team) scopes.push({ scope: `team:${team.id}`, label: `team "${team.id}"`, limits: team.limits ?? {}, budget: team.budget });
+      if (team)
+        scopes.push({
+          scope: `team:${team.id}`,
+          label: `team "${team.id}"`,
+          limits: team.limits ?? {},
+          budget: team.budget,
+        });
       if (!scopes.some(hasAny)) continue;
       this.byKey.set(key.id, { scopes, needsTokenEstimate: scopes.some((s) => usesTokens(s.limits)) });
     }

@@ -11,5 +11,10 @@ export function costOf(usage: TokenUsage | undefined, price: Price | undefined):
   if (!usage || !price) return 0;
   const cached = Math.min(usage.cached, usage.prompt);
   const cachedPrice = price.cachedInputPerMillion ?? price.inputPerMillion;
-  return ((usage.prompt - cached) * price.inputPerMillion + cached * cachedPrice + usage.completion * price.outputPerMillion) / 1_000_000;
+  return (
+    ((usage.prompt - cached) * price.inputPerMillion +
+      cached * cachedPrice +
+      usage.completion * price.outputPerMillion) /
+    1_000_000
+  );
 }

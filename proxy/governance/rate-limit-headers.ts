@@ -31,7 +31,10 @@ export function rateLimitHeaders(view: RateLimitView): Record<string, string> {
 }
 
 /** Renames Azure's x-ratelimit-* in `headers` to x-upstream-ratelimit-* (in place). */
-export function moveUpstreamRateLimitHeaders(headers: Record<string, unknown>, rename: (from: string, to: string) => void): void {
+export function moveUpstreamRateLimitHeaders(
+  headers: Record<string, unknown>,
+  rename: (from: string, to: string) => void,
+): void {
   for (const name of Object.keys(headers)) {
     if (name.startsWith('x-ratelimit-')) rename(name, `x-upstream-${name.slice(2)}`);
   }

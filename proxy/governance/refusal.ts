@@ -29,10 +29,14 @@ export function refusalMessage(r: Refusal, currency: string): string {
   }
   if (r.limit === 'budget') {
     const period = r.scope.budget?.period ?? 'month';
-    const resets = r.retryAfterMs === Infinity ? 'It does not reset (a total budget): ask an operator to raise it.' : `It resets ${when(r.retryAfterMs, now)}.`;
+    const resets =
+      r.retryAfterMs === Infinity
+        ? 'It does not reset (a total budget): ask an operator to raise it.'
+        : `It resets ${when(r.retryAfterMs, now)}.`;
     return `Budget exhausted for ${r.scope.label}: its ${period === 'total' ? 'total' : `${period}ly`} budget of ${r.value} ${currency} is spent. ${resets}`;
   }
-  if (r.code === 'insufficient_quota') return `Quota exceeded for ${r.scope.label} on ${name}: limit ${r.value}. It resets ${when(r.retryAfterMs, now)}.`;
+  if (r.code === 'insufficient_quota')
+    return `Quota exceeded for ${r.scope.label} on ${name}: limit ${r.value}. It resets ${when(r.retryAfterMs, now)}.`;
   return `Rate limit reached for ${r.scope.label} on ${name}: limit ${r.value}. Please try again ${when(r.retryAfterMs, now)}.`;
 }
 
@@ -41,7 +45,14 @@ export function refusalError(r: Refusal, currency: string, headers: Record<strin
   const message = refusalMessage(r, currency);
   const err = r.code === 'insufficient_quota' ? new QuotaExceededError(message) : new LimitExceededError(message);
   const retry: Record<string, string> = Number.isFinite(r.retryAfterMs)
-    ? { 'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))), 'retry-after-ms': String(Math.ceil(r.retryAfterMs)) }
+    ? {
+        'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
+        'retry-after-ms': String(Math.ceil(r.retryAfterMs)),
+      }
     : {};
-  return Object.assign(err, { headers: { ...headers, ...retry }, openaiType: r.code === 'insufficient_quota' ? 'insufficient_quota' : r.limit.startsWith('tokens') ? 'tokens' : 'requests' });
+  return Object.assign(err, {
+    headers: { ...headers, ...retry },
+    openaiType:
+      r.code === 'insufficient_quota' ? 'insufficient_quota' : r.limit.startsWith('tokens') ? 'tokens' : 'requests',
+  });
 }

@@ -35,9 +35,11 @@ const loaded = new Map<Encoding, Promise<Counter>>();
 export function tokenCounter(encoding: Encoding): Promise<Counter> {
   let p = loaded.get(encoding);
   if (!p) {
-    p = (encoding === 'cl100k_base' ? import('gpt-tokenizer/encoding/cl100k_base') : import('gpt-tokenizer/encoding/o200k_base')).then(
-      (m) => (text: string) => m.countTokens(text),
-    );
+    p = (
+      encoding === 'cl100k_base'
+        ? import('gpt-tokenizer/encoding/cl100k_base')
+        : import('gpt-tokenizer/encoding/o200k_base')
+    ).then((m) => (text: string) => m.countTokens(text));
     loaded.set(encoding, p);
   }
   return p;
@@ -45,7 +47,8 @@ export function tokenCounter(encoding: Encoding): Promise<Counter> {
 
 // GPT-4o and later (gpt-4.1, gpt-4.5, gpt-5, o-series, gpt-oss, gpt-image) use o200k_base; GPT-4,
 // GPT-3.5 and the text-embedding models use cl100k_base.
-const CL100K = /(gpt-?35|gpt-?3\.5|gpt-?4(?![o.0-9])|gpt-?4-(?:32k|0613|0314|turbo|1106|0125|vision)|text-embedding|ada)/i;
+const CL100K =
+  /(gpt-?35|gpt-?3\.5|gpt-?4(?![o.0-9])|gpt-?4-(?:32k|0613|0314|turbo|1106|0125|vision)|text-embedding|ada)/i;
 
 /** The encoding for a model: its `tokenizer` setting, else guessed from its deployment name or id. */
 export function encodingFor(model: ModelEntry, deployment: string): Encoding {

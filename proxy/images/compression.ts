@@ -46,7 +46,6 @@ function loadSharp(): Promise<typeof import('sharp')> {
   return sharpLoading;
 }
 
-
 // One gate per process: a burst of requests carrying large images queues here instead of
 // decoding dozens of images at once.
 const defaultGate = new Semaphore(availableParallelism());
@@ -62,8 +61,10 @@ export function setImageCompressionConcurrency(limit: number): void {
  */
 export function bodyMayContainImages(body: unknown): boolean {
   // `data:image\/` covers encoders that escape slashes (PHP's json_encode does by default).
-  if (typeof body === 'string') return body.includes('data:image/') || body.includes('data:image\\/') || body.includes('image_base64');
-  if (Buffer.isBuffer(body)) return body.includes('data:image/') || body.includes('data:image\\/') || body.includes('image_base64');
+  if (typeof body === 'string')
+    return body.includes('data:image/') || body.includes('data:image\\/') || body.includes('image_base64');
+  if (Buffer.isBuffer(body))
+    return body.includes('data:image/') || body.includes('data:image\\/') || body.includes('image_base64');
   return findImageSites(body, 1).length > 0;
 }
 
@@ -74,8 +75,10 @@ type OutFormat = 'jpeg' | 'webp' | 'png' | 'gif';
 function sniff(buf: Buffer): OutFormat | undefined {
   if (buf.length >= 8 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
-  if (buf.length >= 6 && (buf.toString('latin1', 0, 6) === 'GIF87a' || buf.toString('latin1', 0, 6) === 'GIF89a')) return 'gif';
-  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (buf.length >= 6 && (buf.toString('latin1', 0, 6) === 'GIF87a' || buf.toString('latin1', 0, 6) === 'GIF89a'))
+    return 'gif';
+  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP')
+    return 'webp';
   return undefined;
 }
 
@@ -114,12 +117,16 @@ function hasTransparency(pixels: Buffer, channels: number): boolean {
 
 function encode(pipeline: Sharp, format: OutFormat, quality: number): Sharp {
   switch (format) {
-    case 'jpeg': return pipeline.jpeg({ quality });
-    case 'webp': return pipeline.webp({ quality });
+    case 'jpeg':
+      return pipeline.jpeg({ quality });
+    case 'webp':
+      return pipeline.webp({ quality });
     // PNG stays lossless: sharp's PNG `quality` means 256-colour quantisation, which smears the
     // text in screenshots the model has to read. The resize is where PNG saves bytes.
-    case 'png': return pipeline.png({ compressionLevel: 9 });
-    case 'gif': return pipeline.gif();
+    case 'png':
+      return pipeline.png({ compressionLevel: 9 });
+    case 'gif':
+      return pipeline.gif();
   }
 }
 
@@ -127,7 +134,11 @@ function encode(pipeline: Sharp, format: OutFormat, quality: number): Sharp {
  * Re-encodes one image, or returns undefined when it must be forwarded as is.
  * `keep` forces the output container (for raw base64, which has no MIME type to update).
  */
-async function recompress(input: Buffer, settings: ImageCompressionSettings, keep?: OutFormat): Promise<{ data: Buffer; format: OutFormat } | undefined> {
+async function recompress(
+  input: Buffer,
+  settings: ImageCompressionSettings,
+  keep?: OutFormat,
+): Promise<{ data: Buffer; format: OutFormat } | undefined> {
   if (!sniff(input)) return undefined;
   const sharp = (await loadSharp()).default;
   // limitInputPixels makes the pipeline throw on a bomb before allocating its pixels; the catch
@@ -159,7 +170,12 @@ async function recompress(input: Buffer, settings: ImageCompressionSettings, kee
   return data.length < input.length ? { data, format } : undefined;
 }
 
-interface SiteOutcome { value: string; before: number; after: number; compressed: boolean }
+interface SiteOutcome {
+  value: string;
+  before: number;
+  after: number;
+  compressed: boolean;
+}
 
 async function processSite(site: ImageSite, settings: ImageCompressionSettings, gate: Semaphore): Promise<SiteOutcome> {
   const start = site.kind === 'data-url' ? dataUrlPayloadStart(site.value) : 0;
@@ -188,21 +204,31 @@ async function processSite(site: ImageSite, settings: ImageCompressionSettings, 
  * Returns `body` with every inline image at or above `thresholdBytes` resized to `maxSize` and
  * re-encoded; the input is not mutated and only the containers on changed paths are copied.
  */
-export async function compressImagesInBody(body: unknown, settings: ImageCompressionSettings, options: ImageCompressionOptions = {}): Promise<ImageCompressionResult> {
+export async function compressImagesInBody(
+  body: unknown,
+  settings: ImageCompressionSettings,
+  options: ImageCompressionOptions = {},
+): Promise<ImageCompressionResult> {
   const sites = settings.enabled ? findImageSites(body) : [];
-  if (sites.length === 0) return { body, imagesSeen: 0, imagesCompressed: 0, bytesBefore: 0, bytesAfter: 0, bytesSaved: 0 };
+  if (sites.length === 0)
+    return { body, imagesSeen: 0, imagesCompressed: 0, bytesBefore: 0, bytesAfter: 0, bytesSaved: 0 };
   const gate = options.semaphore ?? defaultGate;
   // Clients resending a conversation repeat the same image; compress each distinct one once.
   // Keyed per kind so the multi-megabyte strings are used as keys as they are, not concatenated.
-  const seen: Record<ImageSite['kind'], Map<string, Promise<SiteOutcome>>> = { 'data-url': new Map(), 'raw-base64': new Map() };
-  const outcomes = await Promise.all(sites.map((site) => {
-    let outcome = seen[site.kind].get(site.value);
-    if (!outcome) {
-      outcome = processSite(site, settings, gate);
-      seen[site.kind].set(site.value, outcome);
-    }
-    return outcome;
-  }));
+  const seen: Record<ImageSite['kind'], Map<string, Promise<SiteOutcome>>> = {
+    'data-url': new Map(),
+    'raw-base64': new Map(),
+  };
+  const outcomes = await Promise.all(
+    sites.map((site) => {
+      let outcome = seen[site.kind].get(site.value);
+      if (!outcome) {
+        outcome = processSite(site, settings, gate);
+        seen[site.kind].set(site.value, outcome);
+      }
+      return outcome;
+    }),
+  );
   const edits: PathEdit[] = [];
   let imagesCompressed = 0;
   let bytesBefore = 0;

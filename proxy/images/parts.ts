@@ -34,12 +34,16 @@ const DATA_IMAGE_PREFIX = 'data:image/';
 
 function isDataImageUrl(value: string): boolean {
   // The `data:` scheme and the media type are case-insensitive (RFC 2397, RFC 2045 §5.1).
-  return value.length > DATA_IMAGE_PREFIX.length && value.slice(0, DATA_IMAGE_PREFIX.length).toLowerCase() === DATA_IMAGE_PREFIX;
+  return (
+    value.length > DATA_IMAGE_PREFIX.length &&
+    value.slice(0, DATA_IMAGE_PREFIX.length).toLowerCase() === DATA_IMAGE_PREFIX
+  );
 }
 
 function classify(key: PathStep, parentKey: PathStep | undefined, value: string): ImageSite['kind'] | undefined {
   if (key === 'image_base64') return isDataImageUrl(value) ? 'data-url' : value.length > 0 ? 'raw-base64' : undefined;
-  if (key === 'image_url' || (key === 'url' && parentKey === 'image_url')) return isDataImageUrl(value) ? 'data-url' : undefined;
+  if (key === 'image_url' || (key === 'url' && parentKey === 'image_url'))
+    return isDataImageUrl(value) ? 'data-url' : undefined;
   return undefined;
 }
 

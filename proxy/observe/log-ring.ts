@@ -29,7 +29,10 @@ export class LogRing extends Writable {
 
   /** Recent lines, oldest first, filtered by minimum level and a text match. */
   recent(opts: { limit?: number; minLevel?: number; contains?: string } = {}): LogLine[] {
-    const ordered = this.lines.length < this.capacity ? this.lines : [...this.lines.slice(this.next), ...this.lines.slice(0, this.next)];
+    const ordered =
+      this.lines.length < this.capacity
+        ? this.lines
+        : [...this.lines.slice(this.next), ...this.lines.slice(0, this.next)];
     const out: LogLine[] = [];
     for (const raw of ordered) {
       if (opts.contains && !raw.includes(opts.contains)) continue;

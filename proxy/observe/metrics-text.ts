@@ -35,7 +35,13 @@ const TOKEN_KINDS = [
   ['cached', 'cachedTokens'],
   ['reasoning', 'reasoningTokens'],
 ] as const;
-const OWN_FAMILIES = ['gateway_requests_total', 'gateway_tokens_total', 'gateway_image_bytes_saved_total', 'gateway_spend_total', 'gateway_request_duration_seconds'];
+const OWN_FAMILIES = [
+  'gateway_requests_total',
+  'gateway_tokens_total',
+  'gateway_image_bytes_saved_total',
+  'gateway_spend_total',
+  'gateway_request_duration_seconds',
+];
 
 /** Escapes a label value: backslash, double quote and line feed are the three the format escapes. */
 export function escapeLabelValue(v: string): string {
@@ -68,7 +74,9 @@ function header(out: string[], name: string, type: 'counter' | 'gauge' | 'histog
 export function renderPrometheus(stats: UsageStats, extra: { gauges?: GaugeSample[] } = {}): string {
   // Sorted (by code unit, not locale) so that scrapes and golden tests see a stable order.
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const series = stats.lifetime().sort((a, b) => cmp(a.model, b.model) || cmp(a.keyId, b.keyId) || cmp(a.target, b.target));
+  const series = stats
+    .lifetime()
+    .sort((a, b) => cmp(a.model, b.model) || cmp(a.keyId, b.keyId) || cmp(a.target, b.target));
   const base = (s: LifetimeSeries): Array<[string, string]> => [
     ['model', s.model],
     ['key', s.keyId],
@@ -79,7 +87,9 @@ export function renderPrometheus(stats: UsageStats, extra: { gauges?: GaugeSampl
   header(out, 'gateway_requests_total', 'counter', 'Requests answered, by status class (4xx excludes 429).');
   for (const s of series) {
     for (const [cls, field] of STATUS_CLASSES) {
-      out.push(`gateway_requests_total${formatLabels([...base(s), ['status_class', cls]])} ${formatValue(s.counters[field])}`);
+      out.push(
+        `gateway_requests_total${formatLabels([...base(s), ['status_class', cls]])} ${formatValue(s.counters[field])}`,
+      );
     }
   }
 
@@ -106,11 +116,15 @@ export function renderPrometheus(stats: UsageStats, extra: { gauges?: GaugeSampl
     let cumulative = 0;
     LATENCY_BOUNDS_MS.forEach((bound, i) => {
       cumulative += hist[i] ?? 0;
-      out.push(`gateway_request_duration_seconds_bucket${formatLabels([...base(s), ['le', formatValue(bound / 1000)]])} ${cumulative}`);
+      out.push(
+        `gateway_request_duration_seconds_bucket${formatLabels([...base(s), ['le', formatValue(bound / 1000)]])} ${cumulative}`,
+      );
     });
     cumulative += hist[LATENCY_BOUNDS_MS.length] ?? 0;
     out.push(`gateway_request_duration_seconds_bucket${formatLabels([...base(s), ['le', '+Inf']])} ${cumulative}`);
-    out.push(`gateway_request_duration_seconds_sum${formatLabels(base(s))} ${formatValue(s.counters.latencySumMs / 1000)}`);
+    out.push(
+      `gateway_request_duration_seconds_sum${formatLabels(base(s))} ${formatValue(s.counters.latencySumMs / 1000)}`,
+    );
     out.push(`gateway_request_duration_seconds_count${formatLabels(base(s))} ${cumulative}`);
   }
 
@@ -123,7 +137,8 @@ export function renderPrometheus(stats: UsageStats, extra: { gauges?: GaugeSampl
 function renderGauges(out: string[], gauges: GaugeSample[]): void {
   const families = new Map<string, GaugeSample[]>();
   for (const g of gauges) {
-    if (!METRIC_NAME.test(g.name) || OWN_FAMILIES.includes(g.name)) throw new TypeError(`invalid gauge name: ${g.name}`);
+    if (!METRIC_NAME.test(g.name) || OWN_FAMILIES.includes(g.name))
+      throw new TypeError(`invalid gauge name: ${g.name}`);
     for (const label of Object.keys(g.labels ?? {})) {
       if (!LABEL_NAME.test(label) || label.startsWith('__')) throw new TypeError(`invalid label name: ${label}`);
     }

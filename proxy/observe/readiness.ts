@@ -9,7 +9,9 @@ import type { ProxyRuntime } from '../runtime.js';
 export function readiness(runtime: ProxyRuntime) {
   const snap = runtime.snapshot();
   const upstreams = runtime.credentials.states();
-  const failing = Object.entries(upstreams).filter(([, s]) => s.state === 'error').map(([name]) => name);
+  const failing = Object.entries(upstreams)
+    .filter(([, s]) => s.state === 'error')
+    .map(([name]) => name);
   const source = runtime.source();
   return {
     status: failing.length ? 'not_ready' : 'ready',

@@ -59,17 +59,26 @@ export function registerRealtime(app: FastifyInstance, services: RealtimeService
   const sessions = new Set<WebSocket>();
   const ids = new WeakMap<IncomingMessage, string>();
   // The client's own subprotocol choice, never one that carries its key.
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => [...offered].find((p) => !isCredentialProtocol(p)) ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => [...offered].find((p) => !isCredentialProtocol(p)) ?? false,
+  });
   wss.on('headers', (headers, req) => headers.push(`x-request-id: ${ids.get(req) ?? ''}`));
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A reset while the session is set up shows as 'close', which abandons it; the error itself has nothing to add.
     socket.on('error', () => undefined);
     const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+    const id =
+      typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+        ? incoming
+        : `req_${randomUUID().replaceAll('-', '')}`;
     ids.set(req, id);
     const upgrade: Upgrade = { req, socket, head, id, acc: { imageBytesSaved: 0 }, started: performance.now() };
     const log = app.log.child({ reqId: id });
-    accept(services, wss, upgrade, log, sessions).catch((err: unknown) => refuse(services, upgrade, err as FastifyError, log));
+    accept(services, wss, upgrade, log, sessions).catch((err: unknown) =>
+      refuse(services, upgrade, err as FastifyError, log),
+    );
   });
   // Before the server closes: it would otherwise wait for these connections, which end only
   // when a side closes them.
@@ -82,25 +91,56 @@ export function registerRealtime(app: FastifyInstance, services: RealtimeService
   });
 }
 
-async function accept(services: RealtimeServices, wss: WebSocketServer, up: Upgrade, log: FastifyBaseLogger, sessions: Set<WebSocket>): Promise<void> {
+async function accept(
+  services: RealtimeServices,
+  wss: WebSocketServer,
+  up: Upgrade,
+  log: FastifyBaseLogger,
+  sessions: Set<WebSocket>,
+): Promise<void> {
   const url = new URL(up.req.url ?? '/', 'http://gateway.invalid');
   if (!PATHS.has(url.pathname)) throw new NotFoundError('GET', url.pathname);
-  if (!isWebSocketHandshake(up.req)) throw new InvalidBodyError('Expected a WebSocket handshake (Upgrade: websocket, Sec-WebSocket-Version: 13).');
+  if (!isWebSocketHandshake(up.req))
+    throw new InvalidBodyError('Expected a WebSocket handshake (Upgrade: websocket, Sec-WebSocket-Version: 13).');
   const snap = services.snapshot();
   up.caller = authenticate(snap, presentedUpgradeKey(up.req.headers, url.searchParams));
   const key = clientKeyOf(up);
   const query = Object.fromEntries(url.searchParams);
   const model = callerModel(snap, key, up.acc, url.searchParams.get('model') ?? url.searchParams.get('deployment'));
   const pool = resolveTargets(snap, model, 'realtime', clientApiVersion(query));
-  up.ticket = await admitRequest(services.governance, snap.plans, { key, route: 'realtime', body: {}, model, deployment: pool[0]!.deployment, currency: snap.config.server.currency });
+  up.ticket = await admitRequest(services.governance, snap.plans, {
+    key,
+    route: 'realtime',
+    body: {},
+    model,
+    deployment: pool[0]!.deployment,
+    currency: snap.config.server.currency,
+  });
 
   // A client that hangs up during the handshake abandons it.
   const gone = new AbortController();
   const onGone = () => gone.abort(new Error('client disconnected'));
   up.socket.once('close', onGone);
   const attempt = (target: (typeof pool)[number]) =>
-    openUpstreamSocket(services, { upstream: target.upstream, path: target.path, clientHeaders: up.req.headers, requestId: up.id, handshakeMs: snap.timeouts.headersMs, signal: gone.signal });
-  const { exchange, target } = await sendWithFailover<SocketExchange>({ states: services.targets, settings: snap.config.server.upstream, log, signal: gone.signal, deadlineAt: Infinity, attempt }, orderTargets(pool, services.targets));
+    openUpstreamSocket(services, {
+      upstream: target.upstream,
+      path: target.path,
+      clientHeaders: up.req.headers,
+      requestId: up.id,
+      handshakeMs: snap.timeouts.headersMs,
+      signal: gone.signal,
+    });
+  const { exchange, target } = await sendWithFailover<SocketExchange>(
+    {
+      states: services.targets,
+      settings: snap.config.server.upstream,
+      log,
+      signal: gone.signal,
+      deadlineAt: Infinity,
+      attempt,
+    },
+    orderTargets(pool, services.targets),
+  );
   up.socket.off('close', onGone);
   up.acc.target = targetKey(target);
   up.acc.price = target.price;
@@ -114,36 +154,75 @@ async function accept(services: RealtimeServices, wss: WebSocketServer, up: Upgr
   wss.handleUpgrade(up.req, up.socket, up.head, (client) => {
     sessions.add(client);
     log.info({ keyId: key.id, model: model.entry.id, target: up.acc.target }, 'realtime session open');
-    void relaySession(client, upstream, { log, onUsage: (usage) => (up.acc.tokens = addUsage(up.acc.tokens, usage)) }).then((end) => {
+    void relaySession(client, upstream, {
+      log,
+      onUsage: (usage) => (up.acc.tokens = addUsage(up.acc.tokens, usage)),
+    }).then((end) => {
       sessions.delete(client);
-      log.info({ keyId: key.id, model: model.entry.id, target: up.acc.target, end, ms: Math.round(performance.now() - up.started) }, 'realtime session closed');
+      log.info(
+        {
+          keyId: key.id,
+          model: model.entry.id,
+          target: up.acc.target,
+          end,
+          ms: Math.round(performance.now() - up.started),
+        },
+        'realtime session closed',
+      );
       finish(services, up, end === 'upstream_error' ? 502 : 101);
     });
   });
 }
 
 // The upstream refused the handshake (and failover had nowhere else to go): its answer, as is.
-async function passOn(services: RealtimeServices, up: Upgrade, exchange: SocketExchange, upstreamName: string): Promise<void> {
+async function passOn(
+  services: RealtimeServices,
+  up: Upgrade,
+  exchange: SocketExchange,
+  upstreamName: string,
+): Promise<void> {
   const body = await readBody(exchange, upstreamName);
-  writeAnswer(up.socket, exchange.statusCode, { ...flatHeaders(clientResponseHeaders(exchange.headers)), 'x-request-id': up.id }, body);
+  writeAnswer(
+    up.socket,
+    exchange.statusCode,
+    { ...flatHeaders(clientResponseHeaders(exchange.headers)), 'x-request-id': up.id },
+    body,
+  );
   finish(services, up, exchange.statusCode);
 }
 
 function refuse(services: RealtimeServices, up: Upgrade, err: FastifyError, log: FastifyBaseLogger): void {
   const answer = errorAnswer(err, log);
-  writeAnswer(up.socket, answer.status, { ...answer.headers, 'content-type': 'application/json', 'x-request-id': up.id }, Buffer.from(JSON.stringify(answer.body)));
+  writeAnswer(
+    up.socket,
+    answer.status,
+    { ...answer.headers, 'content-type': 'application/json', 'x-request-id': up.id },
+    Buffer.from(JSON.stringify(answer.body)),
+  );
   finish(services, up, answer.status);
 }
 
 function finish(services: RealtimeServices, up: Upgrade, status: number): void {
   const keyId = up.caller?.kind === 'client' ? up.caller.entry.id : '(unauthenticated)';
-  recordCall(services.usage, services.governance, { acc: up.acc, keyId, ticket: up.ticket, status, latencyMs: performance.now() - up.started });
+  recordCall(services.usage, services.governance, {
+    acc: up.acc,
+    keyId,
+    ticket: up.ticket,
+    status,
+    latencyMs: performance.now() - up.started,
+  });
 }
 
 // What ws itself checks before it completes a handshake, checked before the upstream is opened.
 function isWebSocketHandshake(req: IncomingMessage): boolean {
   const key = req.headers['sec-websocket-key'];
-  return req.method === 'GET' && String(req.headers.upgrade ?? '').toLowerCase() === 'websocket' && req.headers['sec-websocket-version'] === '13' && typeof key === 'string' && /^[+/0-9A-Za-z]{22}==$/.test(key);
+  return (
+    req.method === 'GET' &&
+    String(req.headers.upgrade ?? '').toLowerCase() === 'websocket' &&
+    req.headers['sec-websocket-version'] === '13' &&
+    typeof key === 'string' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key)
+  );
 }
 
 function flatHeaders(headers: Record<string, string | string[]>): Record<string, string> {
@@ -154,7 +233,11 @@ function flatHeaders(headers: Record<string, string | string[]>): Record<string,
 function writeAnswer(socket: Duplex, status: number, headers: Record<string, string>, body: Buffer): void {
   if (socket.destroyed) return;
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`];
-  for (const [name, value] of Object.entries({ ...headers, 'content-length': String(body.length), connection: 'close' })) {
+  for (const [name, value] of Object.entries({
+    ...headers,
+    'content-length': String(body.length),
+    connection: 'close',
+  })) {
     if (!/[\r\n]/.test(name + value)) lines.push(`${name}: ${value}`);
   }
   socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));

@@ -38,26 +38,51 @@ export interface DirectCall {
 }
 
 /** Sends `call` and relays the answer; resolves with the exchange once the response has been sent. */
-export async function relayDirect(services: DirectServices, request: FastifyRequest, reply: FastifyReply, call: DirectCall): Promise<UpstreamExchange> {
+export async function relayDirect(
+  services: DirectServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  call: DirectCall,
+): Promise<UpstreamExchange> {
   const stop = new RequestStop(reply.raw);
   const snap = snapshotOf(request, services);
   const acc = accountingOf(request);
   stop.startDeadline(snap.timeouts.totalMs);
   try {
     const { upstream, path, method, body, contentType, contentLength } = call;
-    const exchange = await sendUpstream(services, { upstream, path, method, body, contentType, contentLength, clientHeaders: request.headers, requestId: request.id, timeouts: snap.timeouts, signal: stop.signal });
+    const exchange = await sendUpstream(services, {
+      upstream,
+      path,
+      method,
+      body,
+      contentType,
+      contentLength,
+      clientHeaders: request.headers,
+      requestId: request.id,
+      timeouts: snap.timeouts,
+      signal: stop.signal,
+    });
     if (call.rewrite && exchange.statusCode < 300) {
       const body = await readBody(exchange, call.upstream.name);
       const parsed = parseJson(body);
       if (parsed !== undefined) call.onJson?.(parsed);
-      void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers)).send(parsed === undefined ? body : call.rewrite(parsed));
+      void reply
+        .code(exchange.statusCode)
+        .headers(clientResponseHeaders(exchange.headers))
+        .send(parsed === undefined ? body : call.rewrite(parsed));
       return exchange;
     }
     // Stored objects carry the usage of the call that made them, counted then: none here.
     const onUpstreamError = () => {
       acc.status = 502;
     };
-    await relayAnswer(exchange, reply, call.upstream.name, { route: 'responses', dropUsageChunk: false, log: request.log, onUpstreamError, onJson: call.onJson });
+    await relayAnswer(exchange, reply, call.upstream.name, {
+      route: 'responses',
+      dropUsageChunk: false,
+      log: request.log,
+      onUpstreamError,
+      onJson: call.onJson,
+    });
     return exchange;
   } finally {
     stop.clear();

@@ -24,7 +24,9 @@ export interface StreamFailure {
  * `drop` to filter the upstream's events, or `convert` to replace them: either way the tap frames
  * its output by event, so closing frames never follow half an event.
  */
-export type EventHandling = { drop: NonNullable<SseTapOptions['drop']>; convert?: never } | { convert: NonNullable<SseTapOptions['convert']>; drop?: never };
+export type EventHandling =
+  | { drop: NonNullable<SseTapOptions['drop']>; convert?: never }
+  | { convert: NonNullable<SseTapOptions['convert']>; drop?: never };
 
 /** What the stream core tells the request's hub as it happens. */
 export interface StreamHooks {
@@ -54,10 +56,19 @@ function clientLeft(reply: FastifyReply): boolean {
 }
 
 /** Relays `exchange`'s event stream through `transform`; resolves once the client has it all, or has left. */
-export function relayEventStream(exchange: UpstreamExchange, reply: FastifyReply, transform: EventTransform, hooks: StreamHooks): Promise<StreamEnd> {
+export function relayEventStream(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  transform: EventTransform,
+  hooks: StreamHooks,
+): Promise<StreamEnd> {
   const headers = clientResponseHeaders(exchange.headers);
   if (transform.contentType) headers['content-type'] = transform.contentType;
-  void reply.code(exchange.statusCode).headers(headers).header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+  void reply
+    .code(exchange.statusCode)
+    .headers(headers)
+    .header('cache-control', 'no-cache')
+    .header('x-accel-buffering', 'no');
   const source = exchange.body;
   let failure: StreamFailure | undefined;
   const tap = new SseTap({ ...transform.events, trailer: () => transform.end(failure) });

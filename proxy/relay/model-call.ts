@@ -48,7 +48,12 @@ export function requireModel(snap: ConfigSnapshot, modelId: unknown): CatalogMod
 }
 
 /** The model a call names, when `key` may use it; it becomes the call's model in the statistics either way. */
-export function callerModel(snap: ConfigSnapshot, key: ApiKeyEntry, acc: RequestAccounting, modelId: unknown): CatalogModel {
+export function callerModel(
+  snap: ConfigSnapshot,
+  key: ApiKeyEntry,
+  acc: RequestAccounting,
+  modelId: unknown,
+): CatalogModel {
   const model = requireModel(snap, modelId);
   acc.model = model.entry.id;
   if (!mayUseModel(key, model.entry.id)) throw new ModelNotAllowedError(model.entry.id);
@@ -56,7 +61,12 @@ export function callerModel(snap: ConfigSnapshot, key: ApiKeyEntry, acc: Request
 }
 
 /** The targets that serve `model` on `route`, their paths carrying the client's api-version where one is needed. */
-export function resolveTargets(snap: ConfigSnapshot, model: CatalogModel, route: RouteKey, apiVersion?: string): ResolvedTarget[] {
+export function resolveTargets(
+  snap: ConfigSnapshot,
+  model: CatalogModel,
+  route: RouteKey,
+  apiVersion?: string,
+): ResolvedTarget[] {
   const resolved = snap.catalog.resolve(model, route);
   if (!Array.isArray(resolved)) throw new UpstreamConfigError(resolved.upstream, 'it is not defined');
   if (resolved.length === 0) throw new UpstreamConfigError(model.entry.id, 'the model has no targets');

@@ -23,7 +23,11 @@ function fieldHead(boundary: string, name: string): string {
 }
 
 /** The parts `next()` yields, encoded; `overrides` replace (or add) text fields. */
-export async function* encodeForm(next: () => Promise<FormPart | undefined>, boundary: string, overrides: Record<string, string>): AsyncGenerator<Buffer> {
+export async function* encodeForm(
+  next: () => Promise<FormPart | undefined>,
+  boundary: string,
+  overrides: Record<string, string>,
+): AsyncGenerator<Buffer> {
   const written = new Set<string>();
   for (let part = await next(); part; part = await next()) {
     if (part.kind === 'field') {

@@ -64,13 +64,23 @@ export class MultipartForm {
       this.#finished = true;
       this.#wake();
     });
-    parser.once('error', (err: unknown) => this.#fail(new InvalidBodyError(`The multipart body is malformed: ${err instanceof Error ? err.message : String(err)}`)));
+    parser.once('error', (err: unknown) =>
+      this.#fail(
+        new InvalidBodyError(`The multipart body is malformed: ${err instanceof Error ? err.message : String(err)}`),
+      ),
+    );
     for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
       parser.once(limit, () => this.#fail(new InvalidBodyError('The form has too many parts.')));
     }
     // The request guard's byte counter fails the source at the body limit (a 413); any other
     // failure of the source is the client's connection breaking off.
-    source.once('error', (err: Error) => this.#fail(typeof (err as { statusCode?: unknown }).statusCode === 'number' ? err : new InvalidBodyError('The upload was interrupted.')));
+    source.once('error', (err: Error) =>
+      this.#fail(
+        typeof (err as { statusCode?: unknown }).statusCode === 'number'
+          ? err
+          : new InvalidBodyError('The upload was interrupted.'),
+      ),
+    );
     source.pipe(parser);
     this.#stopReading = () => {
       source.unpipe(parser);

@@ -26,7 +26,12 @@ export interface StoreServices extends DirectServices {
  * The store a new upload, batch or listing goes to, or the one holding a pinned id; the call is
  * admitted for the caller's key (a request, no tokens).
  */
-export async function storeFor(runtime: StoreServices, req: FastifyRequest, kind: 'files' | 'batches', pinned?: { upstream: string; id: string }): Promise<StoreLocation> {
+export async function storeFor(
+  runtime: StoreServices,
+  req: FastifyRequest,
+  kind: 'files' | 'batches',
+  pinned?: { upstream: string; id: string },
+): Promise<StoreLocation> {
   const snap = snapshotOf(req, runtime);
   const store = snap.catalog.store(pinned?.upstream);
   if (!store) {
@@ -39,9 +44,19 @@ export async function storeFor(runtime: StoreServices, req: FastifyRequest, kind
 }
 
 /** Relays the store's list of files or batches, cut down to what the caller's key made there. */
-export async function listOwned(runtime: StoreServices, req: FastifyRequest, reply: FastifyReply, kind: 'files' | 'batches'): Promise<void> {
+export async function listOwned(
+  runtime: StoreServices,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  kind: 'files' | 'batches',
+): Promise<void> {
   const owner = clientKeyOf(req).id;
   const store = await storeFor(runtime, req, kind);
   const path = collectionPath(store[kind], req.url, clientApiVersion(req.query));
-  await relayDirect(runtime, req, reply, { upstream: store.upstream, path, method: 'GET', rewrite: (page) => ownedList(runtime.storedObjects, page, store.upstream.name, owner) });
+  await relayDirect(runtime, req, reply, {
+    upstream: store.upstream,
+    path,
+    method: 'GET',
+    rewrite: (page) => ownedList(runtime.storedObjects, page, store.upstream.name, owner),
+  });
 }

@@ -36,7 +36,13 @@ declare module 'fastify' {
 }
 
 /** Handles one client request on `route`; resolves once the response has been sent. */
-export async function relay(services: RelayServices, route: RouteKey, request: FastifyRequest, reply: FastifyReply, call: ClientCall = {}): Promise<void> {
+export async function relay(
+  services: RelayServices,
+  route: RouteKey,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  call: ClientCall = {},
+): Promise<void> {
   // First thing: a client that leaves at any point from here on cancels the work for it.
   const stop = new RequestStop(reply.raw);
   const started = performance.now();
@@ -47,7 +53,14 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
   const model = callerModel(snap, key, acc, call.pathModel ?? body.model);
   const pool = pinToResponseOrigin(services.affinity, route, body, resolveTargets(snap, model, route, call.apiVersion));
   // Limits, quotas and budgets: admitted once here, before failover, so no attempt charges twice.
-  request.governance = await admitRequest(services.governance, snap.plans, { key, route, body, model, deployment: pool[0]!.deployment, currency: snap.config.server.currency });
+  request.governance = await admitRequest(services.governance, snap.plans, {
+    key,
+    route,
+    body,
+    model,
+    deployment: pool[0]!.deployment,
+    currency: snap.config.server.currency,
+  });
 
   // A chat call mapped to a Responses deployment (or the reverse) is translated both ways.
   const translation = translationFor(route, pool[0]?.upstreamRoute);
@@ -67,10 +80,29 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
         rejecting: services.noStreamOptions,
         log: request.log,
         // Unchanged bodies go upstream byte for byte: no re-encoding of large (image) requests.
-        send: (b) => sendUpstream(services, { upstream: target.upstream, path: target.path, body: b === body && request.rawBody ? request.rawBody : JSON.stringify(b), clientHeaders: request.headers, requestId: request.id, timeouts: snap.timeouts, signal: stop.signal }),
+        send: (b) =>
+          sendUpstream(services, {
+            upstream: target.upstream,
+            path: target.path,
+            body: b === body && request.rawBody ? request.rawBody : JSON.stringify(b),
+            clientHeaders: request.headers,
+            requestId: request.id,
+            timeouts: snap.timeouts,
+            signal: stop.signal,
+          }),
       });
     const settings = snap.config.server.upstream;
-    const { exchange, target } = await sendWithFailover({ states: services.targets, settings, log: request.log, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt }, orderTargets(pool, services.targets));
+    const { exchange, target } = await sendWithFailover(
+      {
+        states: services.targets,
+        settings,
+        log: request.log,
+        signal: stop.signal,
+        deadlineAt: stop.deadlineAt,
+        attempt,
+      },
+      orderTargets(pool, services.targets),
+    );
     acc.target = targetKey(target);
     acc.price = target.price;
     const hooks: RelayHooks = {
@@ -83,13 +115,34 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
         acc.status = 502;
       },
       // Follow-ups on a Responses answer must find the resource that made it.
-      onResponseId: route === 'responses' && !translation ? (id) => services.affinity.remember(id, { upstream: target.upstream.name, deployment: target.deployment, model: model.entry.id }) : undefined,
+      onResponseId:
+        route === 'responses' && !translation
+          ? (id) =>
+              services.affinity.remember(id, {
+                upstream: target.upstream.name,
+                deployment: target.deployment,
+                model: model.entry.id,
+              })
+          : undefined,
     };
     const outcome = translation
       ? await relayTranslated(translation, exchange, reply, target.upstream.name, body, hooks)
-      : await relayAnswer(exchange, reply, target.upstream.name, { ...hooks, route, dropUsageChunk: exchange.usageInjected, dropFilterChunks: model.entry.dropContentFilterChunks === true });
+      : await relayAnswer(exchange, reply, target.upstream.name, {
+          ...hooks,
+          route,
+          dropUsageChunk: exchange.usageInjected,
+          dropFilterChunks: model.entry.dropContentFilterChunks === true,
+        });
     request.log.info(
-      { keyId: key.id, model: model.entry.id, target: targetKey(target), status: exchange.statusCode, ms: Math.round(performance.now() - started), streamed: outcome.streamed, outcome: outcome.end },
+      {
+        keyId: key.id,
+        model: model.entry.id,
+        target: targetKey(target),
+        status: exchange.statusCode,
+        ms: Math.round(performance.now() - started),
+        streamed: outcome.streamed,
+        outcome: outcome.end,
+      },
       'relayed',
     );
   } finally {
@@ -98,7 +151,8 @@ export async function relay(services: RelayServices, route: RouteKey, request: F
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidBodyError('The request body must be a JSON object.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new InvalidBodyError('The request body must be a JSON object.');
   return body as Record<string, unknown>;
 }
 
@@ -106,7 +160,12 @@ function requireObject(body: unknown): Record<string, unknown> {
  * A Responses call that continues an earlier response (previous_response_id) can only be served
  * by the resource that made it: keep the targets on that upstream.
  */
-function pinToResponseOrigin(affinity: ResponseAffinity, route: RouteKey, body: Record<string, unknown>, targets: ResolvedTarget[]): ResolvedTarget[] {
+function pinToResponseOrigin(
+  affinity: ResponseAffinity,
+  route: RouteKey,
+  body: Record<string, unknown>,
+  targets: ResolvedTarget[],
+): ResolvedTarget[] {
   const previous = body.previous_response_id;
   if (route !== 'responses' || typeof previous !== 'string') return targets;
   const origin = affinity.lookup(previous);
@@ -116,7 +175,12 @@ function pinToResponseOrigin(affinity: ResponseAffinity, route: RouteKey, body: 
 }
 
 // Images are compressed once, before the first attempt; the bytes saved are counted.
-async function compressImages(snap: ConfigSnapshot, request: FastifyRequest, body: Record<string, unknown>, acc: RequestAccounting): Promise<Record<string, unknown>> {
+async function compressImages(
+  snap: ConfigSnapshot,
+  request: FastifyRequest,
+  body: Record<string, unknown>,
+  acc: RequestAccounting,
+): Promise<Record<string, unknown>> {
   const compression = snap.config.server.imageCompression;
   if (!compression.enabled || !bodyMayContainImages(request.rawBody ?? body)) return body;
   const result = await compressImagesInBody(body, compression);

@@ -48,20 +48,36 @@ const CARRIES_USAGE = /"usage"\s*:\s*\{/;
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\b/i;
 
 /** Relays an answer as it is: an event stream through the stream core, JSON and errors whole, other bodies piped. */
-export function relayAnswer(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, opts: PlainRelayOptions): Promise<RelayOutcome> {
+export function relayAnswer(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  upstreamName: string,
+  opts: PlainRelayOptions,
+): Promise<RelayOutcome> {
   const type = String(exchange.headers['content-type'] ?? '');
-  if (exchange.statusCode >= 300 || exchange.buffered || JSON_TYPE.test(type)) return relayJson(exchange, reply, upstreamName, opts);
+  if (exchange.statusCode >= 300 || exchange.buffered || JSON_TYPE.test(type))
+    return relayJson(exchange, reply, upstreamName, opts);
   if (type.startsWith('text/event-stream')) return relayStream(exchange, reply, opts);
   return relayPiped(exchange, reply, opts);
 }
 
 /** Relays a non-stream answer (success or upstream error) with its status and body unchanged. */
-export async function relayJson(exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, hooks: RelayHooks): Promise<RelayOutcome> {
+export async function relayJson(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  upstreamName: string,
+  hooks: RelayHooks,
+): Promise<RelayOutcome> {
   const body = await readBody(exchange, upstreamName);
   // Headers only once the body is in hand: a failed read answers 502 without Azure's headers.
   void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
   const { onResponseId, onUsage, onJson } = hooks;
-  if (exchange.statusCode < 300 && (onResponseId || onJson || (onUsage && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))))) {
+  if (
+    exchange.statusCode < 300 &&
+    (onResponseId ||
+      onJson ||
+      (onUsage && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))))
+  ) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -87,8 +103,17 @@ export function streamErrorEvent(route: RouteKey, message: string, code: string)
 }
 
 /** Relays an event stream unchanged but for the proxy's own usage chunk; resolves when it has ended one way or another. */
-export async function relayStream(exchange: UpstreamExchange, reply: FastifyReply, opts: PlainRelayOptions): Promise<RelayOutcome> {
-  const end = await relayEventStream(exchange, reply, { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) }, opts);
+export async function relayStream(
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  opts: PlainRelayOptions,
+): Promise<RelayOutcome> {
+  const end = await relayEventStream(
+    exchange,
+    reply,
+    { events: { drop: usageTap(opts) }, end: (failure) => closingFrames(opts.route, failure) },
+    opts,
+  );
   return { streamed: true, end };
 }
 
@@ -111,7 +136,12 @@ export function relayPiped(exchange: UpstreamExchange, reply: FastifyReply, hook
       hooks.log.warn('upstream failed mid-body');
       hooks.onUpstreamError?.();
     });
-    reply.raw.once('close', () => resolve({ streamed: true, end: failed ? 'upstream_error' : reply.raw.writableFinished ? 'complete' : 'client_aborted' }));
+    reply.raw.once('close', () =>
+      resolve({
+        streamed: true,
+        end: failed ? 'upstream_error' : reply.raw.writableFinished ? 'complete' : 'client_aborted',
+      }),
+    );
     void reply.send(source);
   });
 }
@@ -125,7 +155,8 @@ function usageTap(opts: PlainRelayOptions): (e: SseEvent) => boolean {
       const id = (parseJsonData(e) as { response?: { id?: unknown } } | undefined)?.response?.id;
       if (typeof id === 'string') onResponseId(id);
     }
-    if (dropFilterChunks && e.data.includes('"prompt_filter_results"') && isContentFilterOnlyChunk(e, parseJsonData(e))) return true;
+    if (dropFilterChunks && e.data.includes('"prompt_filter_results"') && isContentFilterOnlyChunk(e, parseJsonData(e)))
+      return true;
     // A cheap substring test first: most events are content deltas without usage.
     if (!e.data.includes('"usage"') || !CARRIES_USAGE.test(e.data)) return false;
     const parsed = parseJsonData(e);
@@ -138,5 +169,11 @@ function usageTap(opts: PlainRelayOptions): (e: SseEvent) => boolean {
 // A clean end needs nothing more; a failure gets the API's error event, and no [DONE].
 function closingFrames(route: RouteKey, failure: StreamFailure | undefined): string[] {
   if (!failure) return [];
-  return [streamErrorEvent(route, `The upstream stream failed: ${failure.message}`, failure.timeout ? 'upstream_timeout' : 'upstream_stream_error')];
+  return [
+    streamErrorEvent(
+      route,
+      `The upstream stream failed: ${failure.message}`,
+      failure.timeout ? 'upstream_timeout' : 'upstream_stream_error',
+    ),
+  ];
 }

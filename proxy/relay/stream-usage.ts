@@ -32,7 +32,11 @@ export interface StreamUsageRequest {
 }
 
 /** True when a client call on `route` to a target on `upstreamRoute` may ask for stream usage. */
-export function wantsStreamUsage(route: RouteKey, upstreamRoute: RouteKey | undefined, modelStreamUsage: boolean): boolean {
+export function wantsStreamUsage(
+  route: RouteKey,
+  upstreamRoute: RouteKey | undefined,
+  modelStreamUsage: boolean,
+): boolean {
   // Only a real chat route is asked; a chat call mapped to /responses (or a raw path) is not.
   return route === 'chat/completions' && upstreamRoute === 'chat/completions' && modelStreamUsage;
 }
@@ -47,7 +51,10 @@ export async function sendWithStreamUsage(req: StreamUsageRequest): Promise<Usag
   const text = await readBody(exchange, req.upstream);
   if (!rejectsStreamOptions(text.toString('utf8'))) return { ...bufferedExchange(exchange, text), usageInjected: true };
   req.rejecting.add(key);
-  req.log.warn({ upstream: req.upstream, deployment: req.deployment }, 'upstream rejects stream_options; retrying without it and not asking again');
+  req.log.warn(
+    { upstream: req.upstream, deployment: req.deployment },
+    'upstream rejects stream_options; retrying without it and not asking again',
+  );
   const { stream_options: _asked, ...without } = body;
   return { ...(await req.send(without)), usageInjected: false };
 }
@@ -64,7 +71,10 @@ function withUsageAsked(body: Record<string, unknown>): Record<string, unknown> 
 
 /** True when an upstream 400 body says it does not know `stream_options`. */
 export function rejectsStreamOptions(bodyText: string): boolean {
-  return /unknown_parameter|unrecognized request argument|not supported|unknown parameter/i.test(bodyText) && bodyText.includes('stream_options');
+  return (
+    /unknown_parameter|unrecognized request argument|not supported|unknown parameter/i.test(bodyText) &&
+    bodyText.includes('stream_options')
+  );
 }
 
 /**

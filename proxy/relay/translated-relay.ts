@@ -46,12 +46,22 @@ interface Converter {
 }
 
 /** Relays a translated answer; `clientBody` is the request as the client sent it. */
-export async function relayTranslated(kind: Translation, exchange: UpstreamExchange, reply: FastifyReply, upstreamName: string, clientBody: Record<string, unknown>, hooks: RelayHooks): Promise<RelayOutcome> {
+export async function relayTranslated(
+  kind: Translation,
+  exchange: UpstreamExchange,
+  reply: FastifyReply,
+  upstreamName: string,
+  clientBody: Record<string, unknown>,
+  hooks: RelayHooks,
+): Promise<RelayOutcome> {
   const contentType = String(exchange.headers['content-type'] ?? '');
   // Errors (and anything not a success) pass through as Azure sent them.
   if (exchange.statusCode >= 300) return relayJson(exchange, reply, upstreamName, hooks);
   if (contentType.startsWith('text/event-stream')) {
-    const converter: Converter = kind === 'chat-to-responses' ? new ResponsesToChatStream({ includeUsage: chatWantsStreamUsage(clientBody) }) : new ChatToResponsesStream({ request: clientBody });
+    const converter: Converter =
+      kind === 'chat-to-responses'
+        ? new ResponsesToChatStream({ includeUsage: chatWantsStreamUsage(clientBody) })
+        : new ChatToResponsesStream({ request: clientBody });
     const end = await relayEventStream(exchange, reply, converting(converter, hooks), hooks);
     return { streamed: true, end };
   }
@@ -67,7 +77,11 @@ export async function relayTranslated(kind: Translation, exchange: UpstreamExcha
   const headers = clientResponseHeaders(exchange.headers);
   if (kind === 'chat-to-responses') {
     const answer = responsesResponseToChat(parsed);
-    void reply.code(answer.ok ? 200 : answer.status).headers(headers).type('application/json').send(answer.ok ? answer.value : answer.body);
+    void reply
+      .code(answer.ok ? 200 : answer.status)
+      .headers(headers)
+      .type('application/json')
+      .send(answer.ok ? answer.value : answer.body);
     return { streamed: false, end: 'complete' };
   }
   void reply.code(200).headers(headers).type('application/json').send(chatCompletionToResponse(parsed, clientBody));

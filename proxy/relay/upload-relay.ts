@@ -25,7 +25,13 @@ import { encodeForm, newBoundary } from './multipart-encode.js';
 import { openUpload } from './upload-body.js';
 
 /** Handles one multipart call on `route`; resolves once the response has been sent. */
-export async function relayUpload(services: RelayServices, route: RouteKey, request: FastifyRequest, reply: FastifyReply, call: ClientCall = {}): Promise<void> {
+export async function relayUpload(
+  services: RelayServices,
+  route: RouteKey,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  call: ClientCall = {},
+): Promise<void> {
   const stop = new RequestStop(reply.raw);
   const snap = snapshotOf(request, services);
   const acc = accountingOf(request);
@@ -35,7 +41,14 @@ export async function relayUpload(services: RelayServices, route: RouteKey, requ
   try {
     const model = callerModel(snap, key, acc, call.pathModel ?? (await form.lookahead('model')));
     const pool = resolveTargets(snap, model, route, call.apiVersion);
-    request.governance = await admitRequest(services.governance, snap.plans, { key, route, body: form.fields, model, deployment: pool[0]!.deployment, currency: snap.config.server.currency });
+    request.governance = await admitRequest(services.governance, snap.plans, {
+      key,
+      route,
+      body: form.fields,
+      model,
+      deployment: pool[0]!.deployment,
+      currency: snap.config.server.currency,
+    });
 
     stop.startDeadline(snap.timeouts.totalMs);
     const boundary = newBoundary();
@@ -46,10 +59,27 @@ export async function relayUpload(services: RelayServices, route: RouteKey, requ
         sent = true;
         yield* encodeForm(() => form.next(), boundary, { model: target.deployment });
       };
-      return sendUpstream(services, { upstream: target.upstream, path: target.path, body: Readable.from(parts(), { objectMode: false }), contentType: `multipart/form-data; boundary=${boundary}`, clientHeaders: request.headers, requestId: request.id, timeouts: snap.timeouts, signal: stop.signal });
+      return sendUpstream(services, {
+        upstream: target.upstream,
+        path: target.path,
+        body: Readable.from(parts(), { objectMode: false }),
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        clientHeaders: request.headers,
+        requestId: request.id,
+        timeouts: snap.timeouts,
+        signal: stop.signal,
+      });
     };
     const settings = snap.config.server.upstream;
-    const failover = { states: services.targets, settings, log: request.log, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt, canResend: () => !sent };
+    const failover = {
+      states: services.targets,
+      settings,
+      log: request.log,
+      signal: stop.signal,
+      deadlineAt: stop.deadlineAt,
+      attempt,
+      canResend: () => !sent,
+    };
     const { exchange, target } = await sendWithFailover(failover, orderTargets(pool, services.targets));
     acc.target = targetKey(target);
     acc.price = target.price;
@@ -64,7 +94,17 @@ export async function relayUpload(services: RelayServices, route: RouteKey, requ
         acc.status = 502;
       },
     });
-    request.log.info({ keyId: key.id, model: model.entry.id, target: acc.target, status: exchange.statusCode, streamed: outcome.streamed, outcome: outcome.end }, 'relayed upload');
+    request.log.info(
+      {
+        keyId: key.id,
+        model: model.entry.id,
+        target: acc.target,
+        status: exchange.statusCode,
+        streamed: outcome.streamed,
+        outcome: outcome.end,
+      },
+      'relayed upload',
+    );
   } catch (err) {
     // A body over the limit (or malformed) surfaces upstream as a broken request: say what it was.
     throw upload.failure ?? form.failure ?? err;

@@ -20,18 +20,28 @@ async function create(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
   const owner = clientKeyOf(req).id;
   const body = req.body;
   const fileId = body && typeof body === 'object' ? (body as { input_file_id?: unknown }).input_file_id : undefined;
-  if (typeof fileId !== 'string' || fileId === '') throw InvalidParameterError('You must provide input_file_id.', 'input_file_id', 'missing_required_parameter');
+  if (typeof fileId !== 'string' || fileId === '')
+    throw InvalidParameterError('You must provide input_file_id.', 'input_file_id', 'missing_required_parameter');
   const upstream = ownedUpstream(runtime.storedObjects, fileId, owner);
   if (upstream === undefined) throw Object.assign(new UnknownFileError(fileId), { param: 'input_file_id' });
   const store = await storeFor(runtime, req, 'batches', { upstream, id: fileId });
   const path = collectionPath(store.batches, req.url, clientApiVersion(req.query));
   await relayDirect(runtime, req, reply, {
-    upstream: store.upstream, path, method: 'POST', body: req.rawBody ?? JSON.stringify(body),
+    upstream: store.upstream,
+    path,
+    method: 'POST',
+    body: req.rawBody ?? JSON.stringify(body),
     onJson: (batch) => pinObject(runtime.storedObjects, batch, store.upstream.name, owner),
   });
 }
 
-async function onBatch(runtime: ProxyRuntime, req: IdRequest, reply: FastifyReply, method: 'GET' | 'POST', action: string): Promise<void> {
+async function onBatch(
+  runtime: ProxyRuntime,
+  req: IdRequest,
+  reply: FastifyReply,
+  method: 'GET' | 'POST',
+  action: string,
+): Promise<void> {
   const owner = clientKeyOf(req).id;
   const id = req.params.id;
   const upstream = ownedUpstream(runtime.storedObjects, id, owner);
@@ -40,7 +50,10 @@ async function onBatch(runtime: ProxyRuntime, req: IdRequest, reply: FastifyRepl
   const path = followUpPath(store.batches, id, action, req.url, clientApiVersion(req.query));
   // A finished batch names the output and error files Azure made: they become the caller's too.
   await relayDirect(runtime, req, reply, {
-    upstream: store.upstream, path, method, body: method === 'POST' ? '{}' : undefined,
+    upstream: store.upstream,
+    path,
+    method,
+    body: method === 'POST' ? '{}' : undefined,
     onJson: (batch) => pinObject(runtime.storedObjects, batch, store.upstream.name, owner),
   });
 }

@@ -21,9 +21,21 @@ import { registerBatchRoutes } from './batches.js';
 export const CLIENT_API_PREFIXES = ['/v1', '/openai/v1', '/openai'] as const;
 
 /** POST routes with a JSON body on a model. */
-const JSON_ROUTES: readonly RouteKey[] = ['chat/completions', 'completions', 'responses', 'images/generations', 'embeddings', 'audio/speech'];
+const JSON_ROUTES: readonly RouteKey[] = [
+  'chat/completions',
+  'completions',
+  'responses',
+  'images/generations',
+  'embeddings',
+  'audio/speech',
+];
 /** POST routes with a multipart body on a model. */
-const UPLOAD_ROUTES: readonly RouteKey[] = ['audio/transcriptions', 'audio/translations', 'images/edits', 'images/variations'];
+const UPLOAD_ROUTES: readonly RouteKey[] = [
+  'audio/transcriptions',
+  'audio/translations',
+  'images/edits',
+  'images/variations',
+];
 
 type CallRequest = FastifyRequest<{ Params: { deployment?: string } }>;
 
@@ -37,11 +49,18 @@ function acceptUploads(scope: FastifyInstance): void {
   scope.addContentTypeParser('multipart/form-data', (_req, payload, done) => done(null, payload as Readable));
 }
 
-function modelRoutes(scope: FastifyInstance, runtime: ProxyRuntime, routes: readonly RouteKey[], fileUploads: boolean): void {
-  for (const route of routes) scope.post(`/${route}`, (req: CallRequest, reply) => relay(runtime, route, req, reply, clientCall(req)));
+function modelRoutes(
+  scope: FastifyInstance,
+  runtime: ProxyRuntime,
+  routes: readonly RouteKey[],
+  fileUploads: boolean,
+): void {
+  for (const route of routes)
+    scope.post(`/${route}`, (req: CallRequest, reply) => relay(runtime, route, req, reply, clientCall(req)));
   void scope.register(async (uploads) => {
     acceptUploads(uploads);
-    for (const route of UPLOAD_ROUTES) uploads.post(`/${route}`, (req: CallRequest, reply) => relayUpload(runtime, route, req, reply, clientCall(req)));
+    for (const route of UPLOAD_ROUTES)
+      uploads.post(`/${route}`, (req: CallRequest, reply) => relayUpload(runtime, route, req, reply, clientCall(req)));
     if (fileUploads) registerFileUpload(uploads, runtime);
   });
 }
@@ -63,7 +82,12 @@ export function registerClientApi(app: FastifyInstance, runtime: ProxyRuntime): 
   // Azure's deployment paths: the model is the path's; Responses has no such path.
   void app.register(
     async (scope) => {
-      modelRoutes(scope, runtime, JSON_ROUTES.filter((r) => r !== 'responses'), false);
+      modelRoutes(
+        scope,
+        runtime,
+        JSON_ROUTES.filter((r) => r !== 'responses'),
+        false,
+      );
       // AzureOpenAI sends batches here when it is bound to a deployment; a batch names none.
       registerBatchRoutes(scope, runtime);
     },

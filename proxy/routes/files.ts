@@ -26,13 +26,24 @@ async function upload(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
   const contentLength = typeof req.headers['content-length'] === 'string' ? req.headers['content-length'] : undefined;
   await body.send(() =>
     relayDirect(runtime, req, reply, {
-      upstream: store.upstream, path, method: 'POST', body: body.stream, contentType: body.contentType, contentLength,
+      upstream: store.upstream,
+      path,
+      method: 'POST',
+      body: body.stream,
+      contentType: body.contentType,
+      contentLength,
       onJson: (file) => pinObject(runtime.storedObjects, file, store.upstream.name, owner),
     }),
   );
 }
 
-async function onFile(runtime: ProxyRuntime, req: IdRequest, reply: FastifyReply, method: 'GET' | 'DELETE', action: string): Promise<void> {
+async function onFile(
+  runtime: ProxyRuntime,
+  req: IdRequest,
+  reply: FastifyReply,
+  method: 'GET' | 'DELETE',
+  action: string,
+): Promise<void> {
   const id = req.params.id;
   const upstream = ownedUpstream(runtime.storedObjects, id, clientKeyOf(req).id);
   if (upstream === undefined) throw new UnknownFileError(id);
@@ -47,7 +58,9 @@ export function registerFileRoutes(app: FastifyInstance, runtime: ProxyRuntime):
   app.get('/files', (req, reply) => listOwned(runtime, req, reply, 'files'));
   app.get<{ Params: { id: string } }>('/files/:id', (req, reply) => onFile(runtime, req, reply, 'GET', ''));
   app.delete<{ Params: { id: string } }>('/files/:id', (req, reply) => onFile(runtime, req, reply, 'DELETE', ''));
-  app.get<{ Params: { id: string } }>('/files/:id/content', (req, reply) => onFile(runtime, req, reply, 'GET', '/content'));
+  app.get<{ Params: { id: string } }>('/files/:id/content', (req, reply) =>
+    onFile(runtime, req, reply, 'GET', '/content'),
+  );
 }
 
 /** Registers the upload route (in the scope that reads multipart bodies as streams). */

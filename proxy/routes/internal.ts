@@ -34,13 +34,29 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
   app.get<{ Querystring: StatsQuery }>('/internal/stats', async (req) => {
     const q = req.query;
     const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-    return runtime.usage.snapshot({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution });
+    return runtime.usage.snapshot({
+      from: num(q.from),
+      to: num(q.to),
+      model: q.model || undefined,
+      keyId: q.key || undefined,
+      target: q.target,
+      resolution,
+    });
   });
   // The same buckets as rows per series, for the admin's CSV export.
   app.get<{ Querystring: StatsQuery }>('/internal/stats/rows', async (req) => {
     const q = req.query;
     const resolution = q.resolution === 'minute' || q.resolution === 'hour' ? q.resolution : 'auto';
-    return { rows: runtime.usage.rows({ from: num(q.from), to: num(q.to), model: q.model || undefined, keyId: q.key || undefined, target: q.target, resolution }) };
+    return {
+      rows: runtime.usage.rows({
+        from: num(q.from),
+        to: num(q.to),
+        model: q.model || undefined,
+        keyId: q.key || undefined,
+        target: q.target,
+        resolution,
+      }),
+    };
   });
   // Quota use, spend, last use of keys and budget alerts, for the admin service.
   app.get('/internal/governance', async () => runtime.governance.view());
@@ -49,7 +65,11 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
     streamOptionsRejectedBy: [...runtime.noStreamOptions],
   }));
   app.get<{ Querystring: { limit?: string; level?: string; q?: string } }>('/internal/logs', async (req) => ({
-    lines: logs.recent({ limit: Math.min(Number(req.query.limit) || 200, 2000), minLevel: Number(req.query.level) || undefined, contains: req.query.q || undefined }),
+    lines: logs.recent({
+      limit: Math.min(Number(req.query.limit) || 200, 2000),
+      minLevel: Number(req.query.level) || undefined,
+      contains: req.query.q || undefined,
+    }),
   }));
   app.get('/metrics', async (_req, reply) => {
     const states = runtime.credentials.states();

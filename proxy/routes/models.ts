@@ -14,7 +14,10 @@ function modelObject(m: CatalogModel) {
 export function registerModelRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {
   app.get('/models', async (req) => {
     const key = clientKeyOf(req);
-    const data = snapshotOf(req, runtime).catalog.list().filter((m) => mayUseModel(key, m.entry.id)).map(modelObject);
+    const data = snapshotOf(req, runtime)
+      .catalog.list()
+      .filter((m) => mayUseModel(key, m.entry.id))
+      .map(modelObject);
     return { object: 'list', data };
   });
   app.get<{ Params: { id: string } }>('/models/:id', async (req) => {

@@ -17,7 +17,13 @@ import { accountingOf } from '../usage/accounting.js';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
-async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, method: 'GET' | 'POST' | 'DELETE', action: string): Promise<void> {
+async function followUp(
+  runtime: ProxyRuntime,
+  req: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+  method: 'GET' | 'POST' | 'DELETE',
+  action: string,
+): Promise<void> {
   const key = clientKeyOf(req);
   const id = req.params.id;
   const origin = SAFE_ID.test(id) ? runtime.affinity.lookup(id) : undefined;
@@ -28,7 +34,12 @@ async function followUp(runtime: ProxyRuntime, req: FastifyRequest<{ Params: { i
   acc.model = origin.model;
   acc.target = targetKey(target);
   const path = followUpPath(target.path, id, action, req.url, clientApiVersion(req.query));
-  const exchange = await relayDirect(runtime, req, reply, { upstream: target.upstream, path, method, body: method === 'POST' ? '{}' : undefined });
+  const exchange = await relayDirect(runtime, req, reply, {
+    upstream: target.upstream,
+    path,
+    method,
+    body: method === 'POST' ? '{}' : undefined,
+  });
   if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);
 }
 

@@ -17,7 +17,11 @@ export function clientApiVersion(query: unknown): string | undefined {
   const value = query && typeof query === 'object' ? (query as Record<string, unknown>)['api-version'] : undefined;
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !API_VERSION.test(value)) {
-    throw InvalidParameterError('The api-version query parameter is not a valid API version.', 'api-version', 'invalid_api_version');
+    throw InvalidParameterError(
+      'The api-version query parameter is not a valid API version.',
+      'api-version',
+      'invalid_api_version',
+    );
   }
   return value;
 }

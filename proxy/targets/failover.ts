@@ -39,7 +39,9 @@ export interface FailoverContext<E extends UpstreamExchange> {
   canResend?: () => boolean;
 }
 
-type Failure<E> = { kind: 'response'; status: number; exchange: E; body: Buffer; target: ResolvedTarget } | { kind: 'transport'; error: unknown; target: ResolvedTarget };
+type Failure<E> =
+  | { kind: 'response'; status: number; exchange: E; body: Buffer; target: ResolvedTarget }
+  | { kind: 'transport'; error: unknown; target: ResolvedTarget };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,7 +63,10 @@ function isTargetFailure(status: number): boolean {
 }
 
 /** Tries `targets` in order (see target-order.ts) until one gives an answer worth relaying. */
-export async function sendWithFailover<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: readonly ResolvedTarget[]): Promise<ChosenExchange<E>> {
+export async function sendWithFailover<E extends UpstreamExchange>(
+  ctx: FailoverContext<E>,
+  targets: readonly ResolvedTarget[],
+): Promise<ChosenExchange<E>> {
   const { states, settings } = ctx;
   let retriesLeft = settings.maxRetries;
   let retryNumber = 0;
@@ -82,7 +87,8 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
       const body = await readBody(exchange, target.upstream.name);
       failure = { kind: 'response', status: exchange.statusCode, exchange, body, target };
       if (exchange.statusCode === 429) {
-        const wait = retryAfterMs(exchange.headers) ?? backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs);
+        const wait =
+          retryAfterMs(exchange.headers) ?? backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs);
         states.rateLimited(key, wait, `429 from ${key}`);
       } else {
         states.failed(key, `${exchange.statusCode} from ${key}`);
@@ -104,14 +110,25 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
     }
     last = failure;
     if (ctx.canResend?.() === false) break;
-    ctx.log.warn({ target: key, status: failure.kind === 'response' ? failure.status : undefined, error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined }, 'target failed before the first byte; trying the next');
+    ctx.log.warn(
+      {
+        target: key,
+        status: failure.kind === 'response' ? failure.status : undefined,
+        error: failure.kind === 'transport' ? describeTransportError(failure.error) : undefined,
+      },
+      'target failed before the first byte; trying the next',
+    );
 
     // Same-target retry: only when no other target can take the request right now.
     const othersAvailable = queue.some((t) => states.waitMs(targetKey(t)) === 0);
     const retryable = failure.kind === 'transport' || settings.retryStatuses.includes(failure.status);
     if (!othersAvailable && retryable && retriesLeft > 0) {
       const hinted = failure.kind === 'response' ? retryAfterMs(failure.exchange.headers) : undefined;
-      const wait = Math.max(hinted ?? 0, states.waitMs(key), backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs));
+      const wait = Math.max(
+        hinted ?? 0,
+        states.waitMs(key),
+        backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs),
+      );
       if (Date.now() + wait < ctx.deadlineAt) {
         retriesLeft--;
         retryNumber++;
@@ -124,7 +141,11 @@ export async function sendWithFailover<E extends UpstreamExchange>(ctx: Failover
 }
 
 // Nothing could be relayed as a success: say why, in the most useful form.
-function finish<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: readonly ResolvedTarget[], last: Failure<E> | undefined): ChosenExchange<E> {
+function finish<E extends UpstreamExchange>(
+  ctx: FailoverContext<E>,
+  targets: readonly ResolvedTarget[],
+  last: Failure<E> | undefined,
+): ChosenExchange<E> {
   const waits = targets.map((t) => ctx.states.waitMs(targetKey(t)));
   const shortest = Math.min(...waits);
   if (waits.every((w) => w > 0)) {
@@ -133,7 +154,11 @@ function finish<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: re
       // target of the pool may be tried again.
       // Untouched when the target that answered it is the first to come back.
       if (ctx.states.waitMs(targetKey(last.target)) <= shortest) return passOn(last);
-      const headers = { ...last.exchange.headers, 'retry-after': String(Math.max(1, Math.ceil(shortest / 1000))), 'retry-after-ms': String(Math.ceil(shortest)) };
+      const headers = {
+        ...last.exchange.headers,
+        'retry-after': String(Math.max(1, Math.ceil(shortest / 1000))),
+        'retry-after-ms': String(Math.ceil(shortest)),
+      };
       return passOn({ ...last, exchange: { ...last.exchange, headers } });
     }
     if (!last) {
@@ -144,12 +169,17 @@ function finish<E extends UpstreamExchange>(ctx: FailoverContext<E>, targets: re
   }
   if (!last) throw allTargetsUnavailable(Math.min(...waits));
   if (last.kind === 'transport') throw last.error;
-  if (last.status === 401 || last.status === 403) throw upstreamAuthFailure(last.target.upstream.name, last.status, last.body.toString('utf8'));
+  if (last.status === 401 || last.status === 403)
+    throw upstreamAuthFailure(last.target.upstream.name, last.status, last.body.toString('utf8'));
   // Pass the last upstream error through with its status, body and headers.
   return passOn(last);
 }
 
 // An upstream error answer, relayed with the body failover already read.
-function passOn<E extends UpstreamExchange>(failure: { exchange: E; body: Buffer; target: ResolvedTarget }): ChosenExchange<E> {
+function passOn<E extends UpstreamExchange>(failure: {
+  exchange: E;
+  body: Buffer;
+  target: ResolvedTarget;
+}): ChosenExchange<E> {
   return { exchange: bufferedExchange(failure.exchange, failure.body), target: failure.target };
 }

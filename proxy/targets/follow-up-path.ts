@@ -9,7 +9,13 @@
 import { withApiVersion } from './api-version.js';
 
 /** The path for stored object `id` with `action` ('' or e.g. '/cancel', '/input_items', '/content'). */
-export function followUpPath(routePath: string, id: string, action: string, clientUrl: string, clientVersion?: string): string {
+export function followUpPath(
+  routePath: string,
+  id: string,
+  action: string,
+  clientUrl: string,
+  clientVersion?: string,
+): string {
   const [base] = splitQuery(routePath);
   return merged(`${base.replace(/\/+$/, '')}/${encodeURIComponent(id)}${action}`, routePath, clientUrl, clientVersion);
 }

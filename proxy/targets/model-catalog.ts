@@ -2,7 +2,15 @@
  * Model resolution: a client's model id and route → the upstream targets that serve it, each
  * with the deployment name and the exact upstream path. Built once per config snapshot.
  */
-import { ROUTE_KEYS, type Config, type ModelEntry, type Price, type RouteKey, type StoreRouteKey, type UpstreamEntry } from '../../common/config/schema.js';
+import {
+  ROUTE_KEYS,
+  type Config,
+  type ModelEntry,
+  type Price,
+  type RouteKey,
+  type StoreRouteKey,
+  type UpstreamEntry,
+} from '../../common/config/schema.js';
 
 /** One place a request can be sent: an upstream, a deployment and a path on it. */
 export interface ResolvedTarget {
@@ -97,7 +105,11 @@ export class ModelCatalog {
     for (const u of config.upstreams) this.upstreams.set(u.name, u);
     this.storeUpstream = config.upstreams.find((u) => u.files === true) ?? config.upstreams[0];
     for (const m of config.models) {
-      this.models.set(m.id, { entry: m, created: stableCreated(m.id), ownedBy: m.ownedBy ?? m.upstream ?? m.targets?.[0]?.upstream ?? 'azure' });
+      this.models.set(m.id, {
+        entry: m,
+        created: stableCreated(m.id),
+        ownedBy: m.ownedBy ?? m.upstream ?? m.targets?.[0]?.upstream ?? 'azure',
+      });
     }
   }
 
@@ -114,7 +126,9 @@ export class ModelCatalog {
   /** The targets for `model` on the client route `route`, sorted by priority (lowest first). */
   resolve(model: CatalogModel, route: RouteKey): ResolvedTarget[] | ResolveFailure {
     const override = routeOverride(model.entry, route);
-    const targets = model.entry.targets ?? [{ upstream: model.entry.upstream ?? '', targetModel: model.entry.targetModel, priority: 0, weight: 1 }];
+    const targets = model.entry.targets ?? [
+      { upstream: model.entry.upstream ?? '', targetModel: model.entry.targetModel, priority: 0, weight: 1 },
+    ];
     const resolved: ResolvedTarget[] = [];
     for (const t of targets) {
       const upstream = this.upstreams.get(t.upstream);
@@ -129,7 +143,15 @@ export class ModelCatalog {
         if (override && isRouteKey(override)) upstreamRoute = override;
         template = upstreamPath(upstream, upstreamRoute);
       }
-      resolved.push({ upstream, deployment, path: fillDeployment(template, deployment), upstreamRoute, priority: t.priority, weight: t.weight, price: ('price' in t ? t.price : undefined) ?? model.entry.price });
+      resolved.push({
+        upstream,
+        deployment,
+        path: fillDeployment(template, deployment),
+        upstreamRoute,
+        priority: t.priority,
+        weight: t.weight,
+        price: ('price' in t ? t.price : undefined) ?? model.entry.price,
+      });
     }
     return resolved.sort((a, b) => a.priority - b.priority);
   }
@@ -147,7 +169,14 @@ export class ModelCatalog {
     const override = model ? routeOverride(model.entry, route) : undefined;
     const explicit = override?.startsWith('/') ? override : undefined;
     const template = explicit ?? upstreamPath(upstream, route);
-    return { upstream, deployment: place.deployment, path: fillDeployment(template, place.deployment), upstreamRoute: explicit ? undefined : route, priority: 0, weight: 1 };
+    return {
+      upstream,
+      deployment: place.deployment,
+      path: fillDeployment(template, place.deployment),
+      upstreamRoute: explicit ? undefined : route,
+      priority: 0,
+      weight: 1,
+    };
   }
 
   /**

@@ -31,7 +31,13 @@ interface Logger {
 function isEntry(v: unknown): v is AffinityEntry {
   if (!v || typeof v !== 'object') return false;
   const e = v as Record<string, unknown>;
-  return typeof e.upstream === 'string' && typeof e.deployment === 'string' && typeof e.model === 'string' && typeof e.at === 'number' && (e.owner === undefined || typeof e.owner === 'string');
+  return (
+    typeof e.upstream === 'string' &&
+    typeof e.deployment === 'string' &&
+    typeof e.model === 'string' &&
+    typeof e.at === 'number' &&
+    (e.owner === undefined || typeof e.owner === 'string')
+  );
 }
 
 /** Response id → target, with an LRU bound. */
@@ -85,7 +91,8 @@ export class ResponseAffinity {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ file, err: String(err) }, 'response affinity file unreadable; starting empty');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        log.warn({ file, err: String(err) }, 'response affinity file unreadable; starting empty');
       return;
     }
     try {
@@ -93,7 +100,8 @@ export class ResponseAffinity {
       if (parsed.version !== FILE_VERSION || !Array.isArray(parsed.entries)) throw new Error('unknown format');
       const cutoff = this.now() - this.ttlMs;
       for (const item of parsed.entries as unknown[]) {
-        if (Array.isArray(item) && typeof item[0] === 'string' && isEntry(item[1]) && item[1].at > cutoff) this.entries.set(item[0], item[1]);
+        if (Array.isArray(item) && typeof item[0] === 'string' && isEntry(item[1]) && item[1].at > cutoff)
+          this.entries.set(item[0], item[1]);
       }
     } catch (err) {
       log.warn({ file, err: String(err) }, 'response affinity file is corrupt; starting empty');
@@ -114,7 +122,13 @@ export class ResponseAffinity {
 
   /** Persists every `intervalMs` until `stop()`. */
   startAutoPersist(file: string, intervalMs: number, log: Logger): void {
-    this.timer = setInterval(() => this.persist(file).catch((err: unknown) => log.warn({ err: String(err) }, 'persisting response affinity failed')), intervalMs);
+    this.timer = setInterval(
+      () =>
+        this.persist(file).catch((err: unknown) =>
+          log.warn({ err: String(err) }, 'persisting response affinity failed'),
+        ),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

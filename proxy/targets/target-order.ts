@@ -20,7 +20,11 @@ function weightedShuffle(targets: ResolvedTarget[], random: () => number): Resol
 }
 
 /** The targets in the order to try them. */
-export function orderTargets(targets: readonly ResolvedTarget[], states: TargetStates, random: () => number = Math.random): ResolvedTarget[] {
+export function orderTargets(
+  targets: readonly ResolvedTarget[],
+  states: TargetStates,
+  random: () => number = Math.random,
+): ResolvedTarget[] {
   if (targets.length <= 1) return [...targets];
   const tiers = new Map<number, ResolvedTarget[]>();
   for (const t of targets) tiers.set(t.priority, [...(tiers.get(t.priority) ?? []), t]);

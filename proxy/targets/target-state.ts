@@ -76,7 +76,16 @@ export class TargetStates {
   private get(key: string): TargetRecord {
     let r = this.targets.get(key);
     if (!r) {
-      r = { coolDownUntil: 0, circuit: 'closed', consecutiveFailures: 0, openedAt: 0, probeInFlight: false, rateInfoAt: 0, successes: 0, failures: 0 };
+      r = {
+        coolDownUntil: 0,
+        circuit: 'closed',
+        consecutiveFailures: 0,
+        openedAt: 0,
+        probeInFlight: false,
+        rateInfoAt: 0,
+        successes: 0,
+        failures: 0,
+      };
       this.targets.set(key, r);
     }
     return r;
@@ -97,7 +106,10 @@ export class TargetStates {
   nearlyExhausted(key: string): boolean {
     const r = this.targets.get(key);
     if (!r || this.now() - r.rateInfoAt > RATE_LIMIT_INFO_TTL_MS) return false;
-    return (r.remainingRequests !== undefined && r.remainingRequests <= this.policy.minRemainingRequests) || (r.remainingTokens !== undefined && r.remainingTokens <= this.policy.minRemainingTokens);
+    return (
+      (r.remainingRequests !== undefined && r.remainingRequests <= this.policy.minRemainingRequests) ||
+      (r.remainingTokens !== undefined && r.remainingTokens <= this.policy.minRemainingTokens)
+    );
   }
 
   /**
@@ -163,7 +175,10 @@ export class TargetStates {
     if (reopen || (r.circuit === 'closed' && r.consecutiveFailures >= this.policy.failureThreshold)) {
       r.circuit = 'open';
       r.openedAt = this.now();
-      this.log.warn({ target: key, consecutiveFailures: r.consecutiveFailures, openMs: this.policy.openMs, detail }, 'circuit open: target taken out of rotation');
+      this.log.warn(
+        { target: key, consecutiveFailures: r.consecutiveFailures, openMs: this.policy.openMs, detail },
+        'circuit open: target taken out of rotation',
+      );
     }
   }
 
@@ -190,7 +205,9 @@ export class TargetStates {
         ...(cooling ? { coolingDownUntil: new Date(r.coolDownUntil).toISOString() } : {}),
         ...(open ? { circuitOpenUntil: new Date(r.openedAt + this.policy.openMs).toISOString() } : {}),
         consecutiveFailures: r.consecutiveFailures,
-        ...(r.rateInfoAt && now - r.rateInfoAt <= RATE_LIMIT_INFO_TTL_MS ? { remainingRequests: r.remainingRequests, remainingTokens: r.remainingTokens } : {}),
+        ...(r.rateInfoAt && now - r.rateInfoAt <= RATE_LIMIT_INFO_TTL_MS
+          ? { remainingRequests: r.remainingRequests, remainingTokens: r.remainingTokens }
+          : {}),
         ...(r.lastError ? { lastError: r.lastError, lastErrorAt: new Date(r.lastErrorAt ?? 0).toISOString() } : {}),
         successes: r.successes,
         failures: r.failures,

@@ -16,18 +16,35 @@ export interface ChatInput {
 }
 
 /** Keys a chat message may carry that this module reads (or rejects when set). */
-const KNOWN_MESSAGE_KEYS = new Set(['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'refusal', 'audio', 'function_call', 'annotations']);
+const KNOWN_MESSAGE_KEYS = new Set([
+  'role',
+  'content',
+  'name',
+  'tool_calls',
+  'tool_call_id',
+  'refusal',
+  'audio',
+  'function_call',
+  'annotations',
+]);
 
 /** Text of a system/developer/tool content: a string, or text parts joined by a newline. */
 function textContent(content: unknown, param: string): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) throw invalid(param, 'a string or an array of text parts');
-  return content.map((part: unknown, j) => {
-    if (!isRecord(part) || part.type !== 'text' || typeof part.text !== 'string') {
-      throw unsupportedValue(`${param}[${j}].type`, `'${isRecord(part) ? String(part.type) : typeof part}'`, 'Responses', 'takes only text here');
-    }
-    return part.text;
-  }).join('\n');
+  return content
+    .map((part: unknown, j) => {
+      if (!isRecord(part) || part.type !== 'text' || typeof part.text !== 'string') {
+        throw unsupportedValue(
+          `${param}[${j}].type`,
+          `'${isRecord(part) ? String(part.type) : typeof part}'`,
+          'Responses',
+          'takes only text here',
+        );
+      }
+      return part.text;
+    })
+    .join('\n');
 }
 
 /** Keeps a part's prompt-cache breakpoint, which both APIs accept on every content part. */
@@ -64,9 +81,14 @@ function userPart(part: unknown, param: string): JsonObject {
 }
 
 function userItem(content: unknown, param: string): JsonObject {
-  if (typeof content === 'string') return { type: 'message', role: 'user', content: [{ type: 'input_text', text: content }] };
+  if (typeof content === 'string')
+    return { type: 'message', role: 'user', content: [{ type: 'input_text', text: content }] };
   if (!Array.isArray(content)) throw invalid(param, 'a string or an array of content parts');
-  return { type: 'message', role: 'user', content: content.map((part: unknown, j) => userPart(part, `${param}[${j}]`)) };
+  return {
+    type: 'message',
+    role: 'user',
+    content: content.map((part: unknown, j) => userPart(part, `${param}[${j}]`)),
+  };
 }
 
 function assistantParts(msg: JsonObject, param: string): JsonObject[] {
@@ -77,8 +99,14 @@ function assistantParts(msg: JsonObject, param: string): JsonObject[] {
   } else if (Array.isArray(msg.content)) {
     msg.content.forEach((part: unknown, j) => {
       if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') parts.push(text(part.text));
-      else if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string') parts.push({ type: 'refusal', refusal: part.refusal });
-      else throw unsupportedValue(`${param}.content[${j}].type`, `'${isRecord(part) ? String(part.type) : typeof part}'`, 'Responses');
+      else if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string')
+        parts.push({ type: 'refusal', refusal: part.refusal });
+      else
+        throw unsupportedValue(
+          `${param}.content[${j}].type`,
+          `'${isRecord(part) ? String(part.type) : typeof part}'`,
+          'Responses',
+        );
     });
   } else if (!isAbsent(msg.content)) {
     throw invalid(`${param}.content`, 'a string, an array of parts or null');
@@ -89,7 +117,12 @@ function assistantParts(msg: JsonObject, param: string): JsonObject[] {
 
 function assistantItems(msg: JsonObject, param: string): JsonObject[] {
   if (!isAbsent(msg.audio)) throw unsupported(`${param}.audio`, 'Responses');
-  if (!isAbsent(msg.function_call)) throw unsupported(`${param}.function_call`, 'Responses', "takes 'tool_calls' instead of the deprecated 'function_call'");
+  if (!isAbsent(msg.function_call))
+    throw unsupported(
+      `${param}.function_call`,
+      'Responses',
+      "takes 'tool_calls' instead of the deprecated 'function_call'",
+    );
   const items: JsonObject[] = [];
   const parts = assistantParts(msg, param);
   if (parts.length > 0) items.push({ type: 'message', role: 'assistant', content: parts });
@@ -98,7 +131,12 @@ function assistantItems(msg: JsonObject, param: string): JsonObject[] {
   calls.forEach((call: unknown, k) => {
     const p = `${param}.tool_calls[${k}]`;
     if (!isRecord(call) || call.type !== 'function' || !isRecord(call.function)) {
-      throw unsupportedValue(`${p}.type`, `'${isRecord(call) ? String(call.type) : typeof call}'`, 'Responses', 'takes only function tool calls from this gateway');
+      throw unsupportedValue(
+        `${p}.type`,
+        `'${isRecord(call) ? String(call.type) : typeof call}'`,
+        'Responses',
+        'takes only function tool calls from this gateway',
+      );
     }
     const id = str(call.id);
     const name = str(call.function.name);
@@ -124,10 +162,16 @@ export function chatMessagesToInput(messages: unknown, dropped: string[]): ChatI
     const param = `messages[${i}]`;
     if (!isRecord(msg)) throw invalid(param, 'a message object');
     if (msg.role === 'function') {
-      throw unsupportedValue(`${param}.role`, "'function'", 'Responses', "takes 'tool' messages instead of the deprecated 'function' role");
+      throw unsupportedValue(
+        `${param}.role`,
+        "'function'",
+        'Responses',
+        "takes 'tool' messages instead of the deprecated 'function' role",
+      );
     }
     // Responses has no participant names: dropping one could change how the model reads the turn.
-    if (!isAbsent(msg.name) && msg.name !== '') throw unsupported(`${param}.name`, 'Responses', 'has no participant names');
+    if (!isAbsent(msg.name) && msg.name !== '')
+      throw unsupported(`${param}.name`, 'Responses', 'has no participant names');
     for (const [key, value] of Object.entries(msg)) {
       if (!KNOWN_MESSAGE_KEYS.has(key) && !isAbsent(value)) dropped.push(`${param}.${key}`);
     }
@@ -145,7 +189,11 @@ export function chatMessagesToInput(messages: unknown, dropped: string[]): ChatI
       case 'tool': {
         const callId = str(msg.tool_call_id);
         if (callId === undefined) throw invalid(`${param}.tool_call_id`, 'a string');
-        input.push({ type: 'function_call_output', call_id: callId, output: toolOutput(msg.content, `${param}.content`) });
+        input.push({
+          type: 'function_call_output',
+          call_id: callId,
+          output: toolOutput(msg.content, `${param}.content`),
+        });
         break;
       }
       default:

@@ -79,7 +79,11 @@ export class ChatToResponsesStream {
     if (!isRecord(chunk)) return this.#fail('server_error', 'The upstream sent an event that is not JSON.', null);
     if (isRecord(chunk.error)) {
       const e = chunk.error;
-      return this.#fail(str(e.code) ?? str(e.type) ?? 'server_error', str(e.message) ?? 'The upstream failed.', str(e.param) ?? null);
+      return this.#fail(
+        str(e.code) ?? str(e.type) ?? 'server_error',
+        str(e.message) ?? 'The upstream failed.',
+        str(e.param) ?? null,
+      );
     }
     // Azure's first event (prompt filter results) has an empty id and model: wait for real ones.
     if (!this.#chatId && str(chunk.id)) this.#chatId = str(chunk.id) ?? '';

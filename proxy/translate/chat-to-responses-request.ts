@@ -12,8 +12,20 @@ import { chatToolChoiceToResponses, chatToolsToResponses } from './tools.js';
 
 /** Parameters with the same name and meaning in both APIs. */
 const SAME = [
-  'model', 'stream', 'temperature', 'top_p', 'parallel_tool_calls', 'user', 'metadata', 'store',
-  'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'service_tier', 'moderation',
+  'model',
+  'stream',
+  'temperature',
+  'top_p',
+  'parallel_tool_calls',
+  'user',
+  'metadata',
+  'store',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'prompt_cache_options',
+  'safety_identifier',
+  'service_tier',
+  'moderation',
 ] as const;
 
 /** True when a parameter's value is its no-op default, so leaving it out cannot change the answer. */
@@ -21,7 +33,8 @@ type Neutral = (value: unknown) => boolean;
 
 const zero: Neutral = (v) => isAbsent(v) || v === 0;
 const falsy: Neutral = (v) => isAbsent(v) || v === false;
-const nothing: Neutral = (v) => isAbsent(v) || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
+const nothing: Neutral = (v) =>
+  isAbsent(v) || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
 
 /** Parameters Responses lacks, with the values that may be dropped and why others cannot. */
 const WITHOUT_EQUIVALENT: Record<string, { neutral: Neutral; why?: string }> = {
@@ -34,11 +47,17 @@ const WITHOUT_EQUIVALENT: Record<string, { neutral: Neutral; why?: string }> = {
   seed: { neutral: isAbsent },
   stop: { neutral: nothing },
   audio: { neutral: isAbsent, why: 'does not produce audio' },
-  modalities: { neutral: (v) => isAbsent(v) || (Array.isArray(v) && v.every((m) => m === 'text')), why: 'produces text only' },
+  modalities: {
+    neutral: (v) => isAbsent(v) || (Array.isArray(v) && v.every((m) => m === 'text')),
+    why: 'produces text only',
+  },
   prediction: { neutral: isAbsent },
   functions: { neutral: nothing, why: "takes 'tools' instead of the deprecated 'functions'" },
   function_call: { neutral: isAbsent, why: "takes 'tool_choice' instead of the deprecated 'function_call'" },
-  web_search_options: { neutral: isAbsent, why: 'offers web search only as a built-in tool, which this gateway does not translate' },
+  web_search_options: {
+    neutral: isAbsent,
+    why: 'offers web search only as a built-in tool, which this gateway does not translate',
+  },
 };
 
 /** Maximum output tokens: chat has two spellings, Responses one. */

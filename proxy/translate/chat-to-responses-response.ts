@@ -6,7 +6,13 @@
  */
 import { isRecord, num, str, type JsonObject } from './json.js';
 import {
-  functionCallItem, ids, messageItem, outputText, reasoningItem, responseEnvelope, type EnvelopeState,
+  functionCallItem,
+  ids,
+  messageItem,
+  outputText,
+  reasoningItem,
+  responseEnvelope,
+  type EnvelopeState,
 } from './response-envelope.js';
 import { chatUsageToResponses } from './usage.js';
 
@@ -18,7 +24,10 @@ export function incompleteReasonOf(finishReason: unknown): EnvelopeState['incomp
 }
 
 /** Translates a chat completion into the `response` object answering the client's Responses `request`. */
-export function chatCompletionToResponse(completion: Record<string, unknown>, request: Record<string, unknown>): Record<string, unknown> {
+export function chatCompletionToResponse(
+  completion: Record<string, unknown>,
+  request: Record<string, unknown>,
+): Record<string, unknown> {
   const chatId = str(completion.id) ?? '';
   const choice = Array.isArray(completion.choices) ? completion.choices.find(isRecord) : undefined;
   const message = choice && isRecord(choice.message) ? choice.message : {};
@@ -31,11 +40,20 @@ export function chatCompletionToResponse(completion: Record<string, unknown>, re
   if (text) parts.push(outputText(text));
   const refusal = str(message.refusal);
   if (refusal) parts.push({ type: 'refusal', refusal });
-  if (parts.length > 0) output.push(messageItem(ids.message(chatId), parts, incompleteReason ? 'incomplete' : 'completed'));
+  if (parts.length > 0)
+    output.push(messageItem(ids.message(chatId), parts, incompleteReason ? 'incomplete' : 'completed'));
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isRecord) : [];
   calls.forEach((call, i) => {
     const fn = isRecord(call.function) ? call.function : {};
-    output.push(functionCallItem(ids.functionCall(chatId, i), str(call.id) ?? '', str(fn.name) ?? '', str(fn.arguments) ?? '', 'completed'));
+    output.push(
+      functionCallItem(
+        ids.functionCall(chatId, i),
+        str(call.id) ?? '',
+        str(fn.name) ?? '',
+        str(fn.arguments) ?? '',
+        'completed',
+      ),
+    );
   });
   const state: EnvelopeState = {
     id: ids.response(chatId),

@@ -77,7 +77,10 @@ export function responseEnvelope(request: JsonObject, s: EnvelopeState): JsonObj
     // The chat backend keeps nothing that previous_response_id could later refer to.
     store: false,
     temperature: echo(request, 'temperature', 1),
-    text: { format: text.format ?? { type: 'text' }, ...(isAbsent(text.verbosity) ? {} : { verbosity: text.verbosity }) },
+    text: {
+      format: text.format ?? { type: 'text' },
+      ...(isAbsent(text.verbosity) ? {} : { verbosity: text.verbosity }),
+    },
     tool_choice: echo(request, 'tool_choice', 'auto'),
     tools: echo(request, 'tools', []),
     top_p: echo(request, 'top_p', 1),

@@ -83,11 +83,18 @@ export class ResponseItemEvents {
       item.callId = callId ?? '';
       item.name = name ?? '';
       this.#calls.set(index, item);
-      this.emit('response.output_item.added', { output_index: item.outputIndex, item: this.#snapshot(item, 'in_progress') });
+      this.emit('response.output_item.added', {
+        output_index: item.outputIndex,
+        item: this.#snapshot(item, 'in_progress'),
+      });
     }
     if (argsDelta === '') return;
     item.args += argsDelta;
-    this.emit('response.function_call_arguments.delta', { item_id: item.id, output_index: item.outputIndex, delta: argsDelta });
+    this.emit('response.function_call_arguments.delta', {
+      item_id: item.id,
+      output_index: item.outputIndex,
+      delta: argsDelta,
+    });
   }
 
   /** Closes every open item, in output order, with the status they end in. */
@@ -97,7 +104,17 @@ export class ResponseItemEvents {
   }
 
   #newItem(kind: Item['kind'], id: string): Item {
-    const item: Item = { outputIndex: this.#items.length, id, kind, parts: [], open: true, status: 'completed', callId: '', name: '', args: '' };
+    const item: Item = {
+      outputIndex: this.#items.length,
+      id,
+      kind,
+      parts: [],
+      open: true,
+      status: 'completed',
+      callId: '',
+      name: '',
+      args: '',
+    };
     this.#items.push(item);
     return item;
   }
@@ -110,7 +127,10 @@ export class ResponseItemEvents {
     // A second item of the same kind (text after tool calls) needs its own id.
     const taken = this.#items.some((i) => i.id === id);
     const item = this.#newItem(kind, taken ? `${id}_${this.#items.length}` : id);
-    this.emit('response.output_item.added', { output_index: item.outputIndex, item: this.#snapshot(item, 'in_progress') });
+    this.emit('response.output_item.added', {
+      output_index: item.outputIndex,
+      item: this.#snapshot(item, 'in_progress'),
+    });
     return item;
   }
 
@@ -121,11 +141,16 @@ export class ResponseItemEvents {
       if (part?.open) this.#closePart(item, item.parts.length - 1);
       part = { type, text: '', open: true };
       item.parts.push(part);
-      this.emit('response.content_part.added', { ...this.#where(item), content_index: item.parts.length - 1, part: partJson(part) });
+      this.emit('response.content_part.added', {
+        ...this.#where(item),
+        content_index: item.parts.length - 1,
+        part: partJson(part),
+      });
     }
     part.text += delta;
     const content_index = item.parts.length - 1;
-    if (type === 'output_text') this.emit('response.output_text.delta', { ...this.#where(item), content_index, delta, logprobs: [] });
+    if (type === 'output_text')
+      this.emit('response.output_text.delta', { ...this.#where(item), content_index, delta, logprobs: [] });
     else if (type === 'refusal') this.emit('response.refusal.delta', { ...this.#where(item), content_index, delta });
     else this.emit('response.reasoning_text.delta', { ...this.#where(item), content_index, delta });
   }
@@ -149,7 +174,11 @@ export class ResponseItemEvents {
     if (!item.open) return;
     item.parts.forEach((_, i) => this.#closePart(item, i));
     if (item.kind === 'function_call') {
-      this.emit('response.function_call_arguments.done', { ...this.#where(item), name: item.name, arguments: item.args });
+      this.emit('response.function_call_arguments.done', {
+        ...this.#where(item),
+        name: item.name,
+        arguments: item.args,
+      });
     }
     item.open = false;
     item.status = this.#end;
@@ -162,7 +191,8 @@ export class ResponseItemEvents {
 
   #snapshot(item: Item, status: string): JsonObject {
     if (item.kind === 'function_call') return functionCallItem(item.id, item.callId, item.name, item.args, status);
-    if (item.kind === 'reasoning') return { id: item.id, type: 'reasoning', summary: [], content: item.parts.map(partJson) };
+    if (item.kind === 'reasoning')
+      return { id: item.id, type: 'reasoning', summary: [], content: item.parts.map(partJson) };
     return messageItem(item.id, item.parts.map(partJson), status);
   }
 }

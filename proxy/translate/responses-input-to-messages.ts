@@ -58,7 +58,11 @@ function assistantMessage(content: unknown, param: string): JsonObject {
   let text: string | null = null;
   let refusal: string | null = null;
   content.forEach((part: unknown, j) => {
-    if (isRecord(part) && (part.type === 'output_text' || part.type === 'input_text') && typeof part.text === 'string') {
+    if (
+      isRecord(part) &&
+      (part.type === 'output_text' || part.type === 'input_text') &&
+      typeof part.text === 'string'
+    ) {
       text = (text ?? '') + part.text;
     } else if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string') {
       refusal = (refusal ?? '') + part.refusal;

@@ -43,11 +43,18 @@ export function failureOf(response: Record<string, unknown>): TranslatedFailure 
     const err = isRecord(response.error) ? response.error : {};
     const code = str(err.code) ?? 'server_error';
     const http = statusForCode(code);
-    return { status: http, body: openAIError(str(err.message) ?? 'The upstream response failed.', errorTypeForStatus(http), code) };
+    return {
+      status: http,
+      body: openAIError(str(err.message) ?? 'The upstream response failed.', errorTypeForStatus(http), code),
+    };
   }
   // cancelled, queued, in_progress: background runs are rejected up front, so this is an upstream fault.
   return {
     status: 502,
-    body: openAIError(`The upstream response ended with status '${String(status)}' instead of an answer.`, errorTypeForStatus(502), 'upstream_incomplete'),
+    body: openAIError(
+      `The upstream response ended with status '${String(status)}' instead of an answer.`,
+      errorTypeForStatus(502),
+      'upstream_incomplete',
+    ),
   };
 }

@@ -88,7 +88,11 @@ export class ResponsesToChatStream {
         return this.#failed(data.response);
       case 'error': {
         const err = isRecord(data.error) ? data.error : data;
-        return this.#error(str(err.message) ?? 'The upstream failed.', str(err.code) ?? 'server_error', str(err.param) ?? null);
+        return this.#error(
+          str(err.message) ?? 'The upstream failed.',
+          str(err.code) ?? 'server_error',
+          str(err.param) ?? null,
+        );
       }
       default:
         // Reasoning summaries, content-part bookkeeping, text `.done` repeats: nothing for chat.
@@ -148,7 +152,12 @@ export class ResponsesToChatStream {
       const call: Call = { index: this.#callCount++, sent: '' };
       this.#calls.set(key, call);
       if (outputIndex !== undefined) this.#calls.set(`#${outputIndex}`, call);
-      const first = { index: call.index, id: str(item.call_id) ?? key, type: 'function', function: { name: str(item.name) ?? '', arguments: '' } };
+      const first = {
+        index: call.index,
+        id: str(item.call_id) ?? key,
+        type: 'function',
+        function: { name: str(item.name) ?? '', arguments: '' },
+      };
       frames.push(...this.#role(), dataFrame(this.#chunk({ tool_calls: [first] })));
     }
     // Arguments may arrive whole on the item rather than as deltas.
@@ -167,7 +176,8 @@ export class ResponsesToChatStream {
   }
 
   #finish(response: unknown): string[] {
-    if (!isRecord(response)) return this.#error('The upstream completed without a response object.', 'server_error', null);
+    if (!isRecord(response))
+      return this.#error('The upstream completed without a response object.', 'server_error', null);
     this.#meta(response);
     const output = Array.isArray(response.output) ? response.output : [];
     const hasCalls = this.#callCount > 0 || output.some((i) => isRecord(i) && i.type === 'function_call');

@@ -14,8 +14,20 @@ const API = 'Chat Completions';
 
 /** Parameters with the same name and meaning in both APIs. */
 const SAME = [
-  'model', 'stream', 'temperature', 'top_p', 'parallel_tool_calls', 'user', 'metadata', 'store',
-  'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'service_tier', 'moderation',
+  'model',
+  'stream',
+  'temperature',
+  'top_p',
+  'parallel_tool_calls',
+  'user',
+  'metadata',
+  'store',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'prompt_cache_options',
+  'safety_identifier',
+  'service_tier',
+  'moderation',
 ] as const;
 
 const STATE = 'cannot carry conversation state stored by the Responses API; send the whole conversation in input';
@@ -27,8 +39,14 @@ const WITHOUT_EQUIVALENT: Record<string, { neutral: (v: unknown) => boolean; why
   background: { neutral: (v) => isAbsent(v) || v === false, why: 'cannot run a response in the background' },
   prompt: { neutral: isAbsent, why: 'cannot expand prompt templates stored by the Responses API' },
   max_tool_calls: { neutral: isAbsent, why: 'cannot limit the number of tool calls' },
-  top_logprobs: { neutral: (v) => isAbsent(v) || v === 0, why: 'returns log probabilities in a shape this gateway does not translate' },
-  truncation: { neutral: (v) => isAbsent(v) || v === 'disabled', why: 'cannot truncate the conversation to fit the context window' },
+  top_logprobs: {
+    neutral: (v) => isAbsent(v) || v === 0,
+    why: 'returns log probabilities in a shape this gateway does not translate',
+  },
+  truncation: {
+    neutral: (v) => isAbsent(v) || v === 'disabled',
+    why: 'cannot truncate the conversation to fit the context window',
+  },
   // Chat always streams usage on request (set below); obfuscation padding is cosmetic.
   stream_options: { neutral: () => true, why: '' },
 };
@@ -95,7 +113,8 @@ export function responsesRequestToChat(body: Record<string, unknown>): Translati
         throw unsupported(key, API);
       }
     }
-    if (isAbsent(body.input) && isAbsent(body.instructions)) throw invalid('input', 'a string or an array of input items');
+    if (isAbsent(body.input) && isAbsent(body.instructions))
+      throw invalid('input', 'a string or an array of input items');
     out.messages = responsesInputToMessages(body.instructions, body.input ?? [], dropped);
     // ChatToResponsesStream needs the usage chunk to close the stream with response.completed usage.
     if (body.stream === true) out.stream_options = { include_usage: true };

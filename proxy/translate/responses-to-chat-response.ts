@@ -46,7 +46,9 @@ export function responsesResponseToChat(response: Record<string, unknown>): Answ
     object: 'chat.completion',
     created: num(response.created_at) ?? Math.floor(Date.now() / 1000),
     model: str(response.model) ?? '',
-    choices: [{ index: 0, message, finish_reason: finishReasonOf(response, message.tool_calls !== undefined), logprobs: null }],
+    choices: [
+      { index: 0, message, finish_reason: finishReasonOf(response, message.tool_calls !== undefined), logprobs: null },
+    ],
     usage: responsesUsageToChat(response.usage),
   };
   if (typeof response.service_tier === 'string') completion.service_tier = response.service_tier;

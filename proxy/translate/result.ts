@@ -30,11 +30,19 @@ export type TargetApi = 'Responses' | 'Chat Completions';
 
 /** Rejects a parameter the target API cannot express; `why` completes "…the X API, which …". */
 export function unsupported(param: string, target: TargetApi, why = 'has no equivalent'): TranslationRejected {
-  return new TranslationRejected(param, `Unsupported parameter: '${param}'. This model is served through the ${target} API, which ${why}.`);
+  return new TranslationRejected(
+    param,
+    `Unsupported parameter: '${param}'. This model is served through the ${target} API, which ${why}.`,
+  );
 }
 
 /** Rejects one value of a parameter that is otherwise translated. */
-export function unsupportedValue(param: string, value: string, target: TargetApi, why = 'has no equivalent'): TranslationRejected {
+export function unsupportedValue(
+  param: string,
+  value: string,
+  target: TargetApi,
+  why = 'has no equivalent',
+): TranslationRejected {
   return new TranslationRejected(
     param,
     `Unsupported value: '${param}' does not support ${value}. This model is served through the ${target} API, which ${why}.`,

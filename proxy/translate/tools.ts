@@ -15,7 +15,12 @@ export function chatToolsToResponses(tools: unknown): JsonObject[] {
     const fn = isRecord(tool) ? tool.function : undefined;
     if (!isRecord(tool) || tool.type !== 'function') {
       const type = isRecord(tool) ? String(tool.type) : typeof tool;
-      throw unsupportedValue(`tools[${i}].type`, `'${type}'`, 'Responses', 'takes only function tools from this gateway');
+      throw unsupportedValue(
+        `tools[${i}].type`,
+        `'${type}'`,
+        'Responses',
+        'takes only function tools from this gateway',
+      );
     }
     if (!isRecord(fn) || typeof fn.name !== 'string') throw invalid(`tools[${i}].function.name`, 'a string');
     const out: JsonObject = { type: 'function', name: fn.name };
@@ -64,7 +69,13 @@ export function chatToolChoiceToResponses(choice: unknown): unknown {
       mode: allowed.mode,
       tools: tools.map((t: unknown, i) => {
         const name = isRecord(t) && t.type === 'function' && isRecord(t.function) ? str(t.function.name) : undefined;
-        if (name === undefined) throw unsupportedValue(`tool_choice.allowed_tools.tools[${i}]`, 'this tool', 'Responses', 'takes only function tools from this gateway');
+        if (name === undefined)
+          throw unsupportedValue(
+            `tool_choice.allowed_tools.tools[${i}]`,
+            'this tool',
+            'Responses',
+            'takes only function tools from this gateway',
+          );
         return { type: 'function', name };
       }),
     };
@@ -88,7 +99,8 @@ export function responsesToolChoiceToChat(choice: unknown): unknown {
         mode: choice.mode,
         tools: tools.map((t: unknown, i) => {
           const name = isRecord(t) && t.type === 'function' ? str(t.name) : undefined;
-          if (name === undefined) throw unsupportedValue(`tool_choice.tools[${i}]`, 'this tool', 'Chat Completions', 'has no built-in tools');
+          if (name === undefined)
+            throw unsupportedValue(`tool_choice.tools[${i}]`, 'this tool', 'Chat Completions', 'has no built-in tools');
           return { type: 'function', function: { name } };
         }),
       },

@@ -15,7 +15,11 @@ export function responsesUsageToChat(usage: unknown): JsonObject | null {
   if (!isRecord(usage)) return null;
   const prompt = num(usage.input_tokens) ?? 0;
   const completion = num(usage.output_tokens) ?? 0;
-  const out: JsonObject = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: num(usage.total_tokens) ?? prompt + completion };
+  const out: JsonObject = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: num(usage.total_tokens) ?? prompt + completion,
+  };
   const cached = detail(usage.input_tokens_details, 'cached_tokens');
   const reasoning = detail(usage.output_tokens_details, 'reasoning_tokens');
   if (cached !== undefined) out.prompt_tokens_details = { cached_tokens: cached };

@@ -103,7 +103,13 @@ export async function callUpstream(upstreamName: string, opts: UpstreamCallOptio
 }
 
 /** Error codes of undici and Node's net stack, mapped to "timed out" or "unreachable". */
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'GW_TOTAL_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'GW_TOTAL_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const DESCRIPTIONS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout (connectTimeoutMs)',
   UND_ERR_HEADERS_TIMEOUT: 'no response headers in time (firstByteTimeoutMs)',
@@ -144,8 +150,11 @@ export function isTimeout(err: unknown): boolean {
 /** The gateway error (504 or 502) for a transport failure talking to `upstreamName`. */
 export function toGatewayError(upstreamName: string, err: unknown): Error {
   const message = describeTransportError(err);
-  if (errorCode(err) === 'GW_POOL_WAIT_TIMEOUT') return Object.assign(upstreamBusy(upstreamName, message, 1_000), { cause: err });
-  const gw = isTimeout(err) ? new UpstreamTimeoutError(upstreamName, message) : new UpstreamUnreachableError(upstreamName, message);
+  if (errorCode(err) === 'GW_POOL_WAIT_TIMEOUT')
+    return Object.assign(upstreamBusy(upstreamName, message, 1_000), { cause: err });
+  const gw = isTimeout(err)
+    ? new UpstreamTimeoutError(upstreamName, message)
+    : new UpstreamUnreachableError(upstreamName, message);
   (gw as Error & { cause?: unknown }).cause = err;
   return gw;
 }

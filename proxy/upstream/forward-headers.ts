@@ -6,22 +6,53 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 // Forwarded upstream: only headers known to be harmless and useful. An allow-list, because
 // Azure reads credentials and routing from headers a deny-list would miss
 // (x-ms-authorization-auxiliary, azureml-model-deployment, ocp-apim-subscription-key, …).
-const TO_UPSTREAM = new Set(['accept', 'accept-language', 'user-agent', 'openai-beta', 'openai-organization', 'traceparent', 'tracestate', 'extra-parameters']);
+const TO_UPSTREAM = new Set([
+  'accept',
+  'accept-language',
+  'user-agent',
+  'openai-beta',
+  'openai-organization',
+  'traceparent',
+  'tracestate',
+  'extra-parameters',
+]);
 // x-stainless-*: the OpenAI SDKs' client telemetry; x-sim-*: the Foundry simulator's scenario
 // selector, used by tests and benchmarks, meaningless to Azure.
 const TO_UPSTREAM_PREFIXES = ['x-stainless-', 'x-sim-'];
 
 // Never passed back: framing the proxy redoes, and what would leak upstream session state.
-const NOT_DOWNSTREAM = new Set(['content-length', 'set-cookie', 'x-request-id', 'date', 'server', 'strict-transport-security']);
+const NOT_DOWNSTREAM = new Set([
+  'content-length',
+  'set-cookie',
+  'x-request-id',
+  'date',
+  'server',
+  'strict-transport-security',
+]);
 
 function connectionTokens(value: string | string[] | undefined): Set<string> {
   const raw = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return new Set(raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    raw
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** The client headers to send upstream (lower-cased names). */
@@ -37,7 +68,9 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders): Record<stri
 }
 
 /** The upstream response headers to pass to the client. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const named = connectionTokens(upstream.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream)) {

@@ -43,11 +43,20 @@ export interface UpstreamRequest {
 }
 
 /** The headers that authenticate a call to `upstream` (an Entra token or an api-key); 502 when they cannot be had in time. */
-export async function credentialHeaders(link: UpstreamLink, upstream: UpstreamEntry, signal: AbortSignal): Promise<Record<string, string>> {
+export async function credentialHeaders(
+  link: UpstreamLink,
+  upstream: UpstreamEntry,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
   const credential = link.credentials.get(upstream.name);
   if (!credential) throw new UpstreamConfigError(upstream.name, 'no credential is configured');
   try {
-    return await withDeadline(credential.headers(), CREDENTIAL_TIMEOUT_MS, signal, 'the token request did not finish in time');
+    return await withDeadline(
+      credential.headers(),
+      CREDENTIAL_TIMEOUT_MS,
+      signal,
+      'the token request did not finish in time',
+    );
   } catch (err) {
     throw new UpstreamCredentialError(upstream.name, err instanceof Error ? err.message : String(err));
   }
@@ -68,5 +77,13 @@ export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Pr
     'x-ms-client-request-id': req.requestId,
   };
   const url = req.upstream.baseUrl.replace(/\/+$/, '') + req.path;
-  return callUpstream(name, { dispatcher: link.dispatcher(), url, headers, body: req.body, method: req.method, timeouts: req.timeouts, signal: req.signal });
+  return callUpstream(name, {
+    dispatcher: link.dispatcher(),
+    url,
+    headers,
+    body: req.body,
+    method: req.method,
+    timeouts: req.timeouts,
+    signal: req.signal,
+  });
 }

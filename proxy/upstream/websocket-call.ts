@@ -41,8 +41,18 @@ export function socketUrl(baseUrl: string, path: string): string {
 
 /** Opens the socket; resolves at the handshake's answer. */
 export async function openUpstreamSocket(link: UpstreamLink, req: SocketRequest): Promise<SocketExchange> {
-  const headers = { ...upstreamRequestHeaders(req.clientHeaders), ...(await credentialHeaders(link, req.upstream, req.signal)), 'x-request-id': req.requestId, 'x-ms-client-request-id': req.requestId };
-  const socket = new WebSocket(socketUrl(req.upstream.baseUrl, req.path), { headers, handshakeTimeout: req.handshakeMs || undefined, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
+  const headers = {
+    ...upstreamRequestHeaders(req.clientHeaders),
+    ...(await credentialHeaders(link, req.upstream, req.signal)),
+    'x-request-id': req.requestId,
+    'x-ms-client-request-id': req.requestId,
+  };
+  const socket = new WebSocket(socketUrl(req.upstream.baseUrl, req.path), {
+    headers,
+    handshakeTimeout: req.handshakeMs || undefined,
+    maxPayload: MAX_PAYLOAD,
+    perMessageDeflate: false,
+  });
   const { signal } = req;
   return new Promise<SocketExchange>((resolve, reject) => {
     const onAbort = () => socket.terminate();
@@ -63,7 +73,11 @@ export async function openUpstreamSocket(link: UpstreamLink, req: SocketRequest)
     // `on`, not `once`: ws can report more than one error for a failed handshake.
     socket.on('error', (err: Error) => {
       settle();
-      const reason = signal.aborted ? (signal.reason ?? err) : /timed out/i.test(err.message) ? Object.assign(err, { code: 'UND_ERR_HEADERS_TIMEOUT' }) : err;
+      const reason = signal.aborted
+        ? (signal.reason ?? err)
+        : /timed out/i.test(err.message)
+          ? Object.assign(err, { code: 'UND_ERR_HEADERS_TIMEOUT' })
+          : err;
       reject(toGatewayError(req.upstream.name, reason));
     });
   });

@@ -75,7 +75,12 @@ export interface FinishedCall {
 export function recordCall(usage: UsageStats, governance: GovernanceState | undefined, call: FinishedCall): void {
   const { acc } = call;
   // The same single point settles the request's limits and spend (docs/governance.md).
-  if (call.ticket && governance) settleRequest(governance, call.ticket, { usage: acc.tokens, price: acc.price, reachedUpstream: acc.target !== undefined });
+  if (call.ticket && governance)
+    settleRequest(governance, call.ticket, {
+      usage: acc.tokens,
+      price: acc.price,
+      reachedUpstream: acc.target !== undefined,
+    });
   usage.record({
     cost: costOf(acc.tokens, acc.price),
     model: acc.model ?? '(none)',
@@ -89,7 +94,13 @@ export function recordCall(usage: UsageStats, governance: GovernanceState | unde
 }
 
 // 'close' follows 'finish' for a complete response, and comes alone when the client left first.
-function record(usage: UsageStats, governance: GovernanceState | undefined, req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
+function record(
+  usage: UsageStats,
+  governance: GovernanceState | undefined,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  latencyMs: number,
+): void {
   const acc = accountingOf(req);
   recordCall(usage, governance, {
     acc,

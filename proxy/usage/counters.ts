@@ -14,13 +14,35 @@ export const LATENCY_BOUNDS_MS: readonly number[] = [50, 100, 250, 500, 1000, 25
 // Status classes are disjoint so they add up to `requests`: 429 is kept apart from 4xx because
 // rate limiting is the signal operators watch, and `sOther` takes 1xx/3xx and status 0 (aborts).
 const SCALARS = [
-  'requests', 's2xx', 's4xx', 's429', 's5xx', 'sOther',
-  'promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens',
-  'imageBytesSaved', 'latencySumMs', 'latencyMaxMs', 'cost',
+  'requests',
+  's2xx',
+  's4xx',
+  's429',
+  's5xx',
+  'sOther',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'cachedTokens',
+  'reasoningTokens',
+  'imageBytesSaved',
+  'latencySumMs',
+  'latencyMaxMs',
+  'cost',
 ] as const;
 export const REQUESTS = 0;
-const S2XX = 1, S4XX = 2, S429 = 3, S5XX = 4, SOTHER = 5;
-const PROMPT = 6, COMPLETION = 7, TOTAL = 8, CACHED = 9, REASONING = 10, IMAGE_SAVED = 11, SUM_MS = 12;
+const S2XX = 1,
+  S4XX = 2,
+  S429 = 3,
+  S5XX = 4,
+  SOTHER = 5;
+const PROMPT = 6,
+  COMPLETION = 7,
+  TOTAL = 8,
+  CACHED = 9,
+  REASONING = 10,
+  IMAGE_SAVED = 11,
+  SUM_MS = 12;
 export const MAX_MS = 13;
 const COST = 14;
 export const HIST = SCALARS.length;
@@ -81,7 +103,15 @@ export function histIndex(ms: number): number {
 }
 
 /** Counts one request into `a`; indices come from statusIndex/histIndex, computed once per event. */
-export function add(a: Counters, status: number, hist: number, ms: number, usage: TokenUsage | undefined, saved: number, cost = 0): void {
+export function add(
+  a: Counters,
+  status: number,
+  hist: number,
+  ms: number,
+  usage: TokenUsage | undefined,
+  saved: number,
+  cost = 0,
+): void {
   bump(a, REQUESTS, 1);
   bump(a, status, 1);
   if (usage !== undefined) {
@@ -133,9 +163,21 @@ export function toCounters(a: Counters): UsageCounters {
   const v = (i: number): number => a[i] ?? 0;
   const latencyHistogram = a.slice(HIST);
   return {
-    requests: v(REQUESTS), s2xx: v(S2XX), s4xx: v(S4XX), s429: v(S429), s5xx: v(S5XX), sOther: v(SOTHER),
-    promptTokens: v(PROMPT), completionTokens: v(COMPLETION), totalTokens: v(TOTAL), cachedTokens: v(CACHED),
-    reasoningTokens: v(REASONING), imageBytesSaved: v(IMAGE_SAVED), latencySumMs: v(SUM_MS), latencyMaxMs: v(MAX_MS), cost: v(COST),
+    requests: v(REQUESTS),
+    s2xx: v(S2XX),
+    s4xx: v(S4XX),
+    s429: v(S429),
+    s5xx: v(S5XX),
+    sOther: v(SOTHER),
+    promptTokens: v(PROMPT),
+    completionTokens: v(COMPLETION),
+    totalTokens: v(TOTAL),
+    cachedTokens: v(CACHED),
+    reasoningTokens: v(REASONING),
+    imageBytesSaved: v(IMAGE_SAVED),
+    latencySumMs: v(SUM_MS),
+    latencyMaxMs: v(MAX_MS),
+    cost: v(COST),
     latencyHistogram,
     latencyP50Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.5),
     latencyP95Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.95),

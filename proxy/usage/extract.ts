@@ -65,9 +65,13 @@ export function extractUsage(json: unknown): TokenUsage | undefined {
   if (prompt === undefined && completion === undefined && total === undefined) return undefined;
 
   // Realtime's response.done spells it input_token_details.
-  const cached = nested(usage, 'prompt_tokens_details', 'cached_tokens') ?? nested(usage, 'input_tokens_details', 'cached_tokens') ?? nested(usage, 'input_token_details', 'cached_tokens');
+  const cached =
+    nested(usage, 'prompt_tokens_details', 'cached_tokens') ??
+    nested(usage, 'input_tokens_details', 'cached_tokens') ??
+    nested(usage, 'input_token_details', 'cached_tokens');
   const reasoning =
-    nested(usage, 'completion_tokens_details', 'reasoning_tokens') ?? nested(usage, 'output_tokens_details', 'reasoning_tokens');
+    nested(usage, 'completion_tokens_details', 'reasoning_tokens') ??
+    nested(usage, 'output_tokens_details', 'reasoning_tokens');
   return {
     prompt: prompt ?? 0,
     completion: completion ?? 0,

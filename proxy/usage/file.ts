@@ -77,7 +77,8 @@ export function decodeUsageFile(json: unknown): FileSeries[] {
     const where = `series[${i}]`;
     if (!isObject(s)) throw new Error(`${where}: not an object`);
     const { model, keyId, target } = s;
-    if (typeof model !== 'string' || typeof keyId !== 'string' || typeof target !== 'string') throw new Error(`${where}: labels`);
+    if (typeof model !== 'string' || typeof keyId !== 'string' || typeof target !== 'string')
+      throw new Error(`${where}: labels`);
     if (!isArray(s.lifetime)) throw new Error(`${where}.lifetime: not a list`);
     return {
       model,
@@ -106,7 +107,8 @@ function decodeBuckets(v: unknown, step: number, layout: number[], where: string
   if (!isArray(v)) throw new Error(`${where}: not a list`);
   return v.map((row, j): [number, Counters] => {
     const t = isArray(row) ? row[0] : undefined;
-    if (!isArray(row) || typeof t !== 'number' || !Number.isSafeInteger(t) || t % step !== 0) throw new Error(`${where}[${j}]: bad bucket`);
+    if (!isArray(row) || typeof t !== 'number' || !Number.isSafeInteger(t) || t % step !== 0)
+      throw new Error(`${where}[${j}]: bad bucket`);
     return [t, decodeValues(row, 1, layout, `${where}[${j}]`)];
   });
 }
@@ -115,7 +117,10 @@ function decodeBuckets(v: unknown, step: number, layout: number[], where: string
  * Reads and decodes `file`. Missing: no series. Corrupt: renamed to `<file>.corrupt-<epoch ms>`,
  * logged, no series. Unreadable (EACCES, EIO): logged, no series, left in place.
  */
-export async function readUsageFile(file: string, logger?: UsageLogger): Promise<{ result: RestoreResult; series: FileSeries[] }> {
+export async function readUsageFile(
+  file: string,
+  logger?: UsageLogger,
+): Promise<{ result: RestoreResult; series: FileSeries[] }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -131,7 +136,10 @@ export async function readUsageFile(file: string, logger?: UsageLogger): Promise
     await fs.rename(file, movedTo).catch((renameErr: unknown) => {
       logger?.warn({ err: renameErr, file }, 'could not move corrupt usage stats file aside');
     });
-    logger?.warn({ file, movedTo, reason: err instanceof Error ? err.message : String(err) }, 'usage stats file corrupt; starting empty');
+    logger?.warn(
+      { file, movedTo, reason: err instanceof Error ? err.message : String(err) },
+      'usage stats file corrupt; starting empty',
+    );
     return { result: 'corrupt', series: [] };
   }
 }

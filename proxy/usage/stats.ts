@@ -13,7 +13,17 @@
 import { writeFileAtomic } from '../../common/atomic-write.js';
 import type { TokenUsage } from './extract.js';
 import {
-  HOUR_MS, MINUTE_MS, REQUESTS, add, histIndex, merge, newCounters, statusIndex, toCounters, type Counters, type UsageCounters,
+  HOUR_MS,
+  MINUTE_MS,
+  REQUESTS,
+  add,
+  histIndex,
+  merge,
+  newCounters,
+  statusIndex,
+  toCounters,
+  type Counters,
+  type UsageCounters,
 } from './counters.js';
 import { encodeUsageFile, readUsageFile, type FileSeries, type RestoreResult, type UsageLogger } from './file.js';
 
@@ -186,7 +196,8 @@ export class UsageStats {
     // Each event updates its minute and its hour bucket: the hour buckets are the roll-up of the
     // minutes without a roll-up pass, so hour queries never have to combine both kinds.
     const minute = floorTo(at, MINUTE_MS);
-    if (minute + MINUTE_MS > now - MINUTE_RETENTION_MS) add(bucketFor(s.minutes, minute), status, hist, ms, e.usage, saved, cost);
+    if (minute + MINUTE_MS > now - MINUTE_RETENTION_MS)
+      add(bucketFor(s.minutes, minute), status, hist, ms, e.usage, saved, cost);
     const hour = floorTo(at, HOUR_MS);
     if (hour + HOUR_MS > now - HOUR_RETENTION_MS) add(bucketFor(s.hours, hour), status, hist, ms, e.usage, saved, cost);
     if (now - this.lastPrune >= MINUTE_MS) this.prune(now);
@@ -221,7 +232,9 @@ export class UsageStats {
     const resolution =
       q.resolution === 'minute' || q.resolution === 'hour'
         ? q.resolution
-        : to - from <= AUTO_MINUTE_SPAN_MS && from >= now - MINUTE_RETENTION_MS ? 'minute' : 'hour';
+        : to - from <= AUTO_MINUTE_SPAN_MS && from >= now - MINUTE_RETENTION_MS
+          ? 'minute'
+          : 'hour';
     return { from, to, resolution, step: resolution === 'minute' ? MINUTE_MS : HOUR_MS };
   }
 
@@ -243,7 +256,13 @@ export class UsageStats {
         out.push({ t, stepMs: step, model: s.model, keyId: s.keyId, target: s.target, ...toCounters(b) });
       }
     }
-    return out.sort((a, b) => a.t - b.t || a.model.localeCompare(b.model) || a.keyId.localeCompare(b.keyId) || a.target.localeCompare(b.target));
+    return out.sort(
+      (a, b) =>
+        a.t - b.t ||
+        a.model.localeCompare(b.model) ||
+        a.keyId.localeCompare(b.keyId) ||
+        a.target.localeCompare(b.target),
+    );
   }
 
   snapshot(q: UsageQuery = {}): UsageReport {
@@ -287,7 +306,12 @@ export class UsageStats {
 
   /** Lifetime totals of every series (monotonic across restarts once restored). */
   lifetime(): LifetimeSeries[] {
-    return this.all.map((s) => ({ model: s.model, keyId: s.keyId, target: s.target, counters: toCounters(s.lifetime) }));
+    return this.all.map((s) => ({
+      model: s.model,
+      keyId: s.keyId,
+      target: s.target,
+      counters: toCounters(s.lifetime),
+    }));
   }
 
   /**
@@ -350,17 +374,15 @@ export class UsageStats {
     const now = this.now();
     this.prune(now);
     // Built and serialised before the first await, so the file is one consistent instant.
-    const series = this.all.map(
-      (s): FileSeries => ({
-        model: s.model,
-        keyId: s.keyId,
-        target: s.target,
-        lifetime: s.lifetime,
-        // prune may leave a late event's bucket behind a newer one; the filter drops it here.
-        minutes: [...s.minutes].filter(([t]) => t + MINUTE_MS > now - MINUTE_RETENTION_MS),
-        hours: [...s.hours].filter(([t]) => t + HOUR_MS > now - HOUR_RETENTION_MS),
-      }),
-    );
+    const series = this.all.map((s): FileSeries => ({
+      model: s.model,
+      keyId: s.keyId,
+      target: s.target,
+      lifetime: s.lifetime,
+      // prune may leave a late event's bucket behind a newer one; the filter drops it here.
+      minutes: [...s.minutes].filter(([t]) => t + MINUTE_MS > now - MINUTE_RETENTION_MS),
+      hours: [...s.hours].filter(([t]) => t + HOUR_MS > now - HOUR_RETENTION_MS),
+    }));
     await this.write(file, encodeUsageFile(series, now));
   }
 
@@ -370,7 +392,11 @@ export class UsageStats {
     const found = byTarget?.get(target);
     if (found !== undefined) return found;
     if (this.all.length >= this.maxSeries && model !== OVERFLOW_LABEL) {
-      if (!this.overflowWarned) this.logger?.warn({ maxSeries: this.maxSeries }, 'usage series limit reached; folding new series into overflow');
+      if (!this.overflowWarned)
+        this.logger?.warn(
+          { maxSeries: this.maxSeries },
+          'usage series limit reached; folding new series into overflow',
+        );
       this.overflowWarned = true;
       return this.seriesFor(OVERFLOW_LABEL, OVERFLOW_LABEL, OVERFLOW_LABEL);
     }

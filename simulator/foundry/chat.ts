@@ -7,9 +7,25 @@
 // `choices: []` carries the usage, before `[DONE]`.
 // https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter
 import {
-  DEFAULT_CONTENT_CHUNKS, REASONING_TOKENS, SYSTEM_FINGERPRINT, asksForTools, countWords, filteredOutputFilter,
-  fragments, isRecord, limitWords, newId, nowSeconds, parallelCalls, promptFilterResults, promptTokensOf, replyTo,
-  safeOutputFilter, splitIntoChunks, textOf, type OfferedTool,
+  DEFAULT_CONTENT_CHUNKS,
+  REASONING_TOKENS,
+  SYSTEM_FINGERPRINT,
+  asksForTools,
+  countWords,
+  filteredOutputFilter,
+  fragments,
+  isRecord,
+  limitWords,
+  newId,
+  nowSeconds,
+  parallelCalls,
+  promptFilterResults,
+  promptTokensOf,
+  replyTo,
+  safeOutputFilter,
+  splitIntoChunks,
+  textOf,
+  type OfferedTool,
 } from './content.js';
 import { dataFrame, type SimCall, type SimReply } from './reply.js';
 
@@ -61,7 +77,11 @@ function plan(call: SimCall): ChatPlan {
     reasoningTokens: call.behaviour.reasoning ? REASONING_TOKENS : 0,
   };
   if (tools.length > 0 && (call.behaviour.toolCalls || asksForTools(userText))) {
-    const toolCalls = parallelCalls(tools).map((c) => ({ id: newId('call_'), name: c.tool.name, arguments: c.arguments }));
+    const toolCalls = parallelCalls(tools).map((c) => ({
+      id: newId('call_'),
+      name: c.tool.name,
+      arguments: c.arguments,
+    }));
     return { ...base, text: null, toolCalls, finish: 'tool_calls' };
   }
   let reply = replyTo(userText);
@@ -82,7 +102,10 @@ function usage(p: ChatPlan, completionText: string): Record<string, unknown> {
   return {
     completion_tokens: completion,
     completion_tokens_details: {
-      accepted_prediction_tokens: 0, audio_tokens: 0, reasoning_tokens: p.reasoningTokens, rejected_prediction_tokens: 0,
+      accepted_prediction_tokens: 0,
+      audio_tokens: 0,
+      reasoning_tokens: p.reasoningTokens,
+      rejected_prediction_tokens: 0,
     },
     prompt_tokens: p.promptTokens,
     prompt_tokens_details: { audio_tokens: 0, cached_tokens: 0 },
@@ -105,7 +128,11 @@ function jsonReply(p: ChatPlan): SimReply {
     role: 'assistant',
   };
   if (p.toolCalls.length > 0) {
-    message.tool_calls = p.toolCalls.map((c) => ({ function: { arguments: c.arguments, name: c.name }, id: c.id, type: 'function' }));
+    message.tool_calls = p.toolCalls.map((c) => ({
+      function: { arguments: c.arguments, name: c.name },
+      id: c.id,
+      type: 'function',
+    }));
   }
   const u = usage(p, p.text ?? '');
   return {
@@ -113,7 +140,9 @@ function jsonReply(p: ChatPlan): SimReply {
     status: 200,
     tokens: Number(u.total_tokens),
     body: {
-      choices: [{ content_filter_results: choiceFilter(p), finish_reason: p.finish, index: 0, logprobs: null, message }],
+      choices: [
+        { content_filter_results: choiceFilter(p), finish_reason: p.finish, index: 0, logprobs: null, message },
+      ],
       created: p.created,
       id: p.id,
       model: p.model,
@@ -129,7 +158,11 @@ function sseReply(p: ChatPlan, call: SimCall): SimReply {
   const streamOptions = isRecord(call.body.stream_options) ? call.body.stream_options : {};
   const includeUsage = streamOptions.include_usage === true;
   const nullUsage = includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, filter: Record<string, unknown>, finish: FinishReason | null): string =>
+  const chunk = (
+    delta: Record<string, unknown>,
+    filter: Record<string, unknown>,
+    finish: FinishReason | null,
+  ): string =>
     dataFrame({
       choices: [{ content_filter_results: filter, delta, finish_reason: finish, index: 0, logprobs: null }],
       created: p.created,
@@ -140,9 +173,17 @@ function sseReply(p: ChatPlan, call: SimCall): SimReply {
       ...nullUsage,
     });
 
-  const frames = [dataFrame({
-    choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: promptFilterResults(), ...nullUsage,
-  })];
+  const frames = [
+    dataFrame({
+      choices: [],
+      created: 0,
+      id: '',
+      model: '',
+      object: '',
+      prompt_filter_results: promptFilterResults(),
+      ...nullUsage,
+    }),
+  ];
   frames.push(chunk({ content: p.text === null ? null : '', refusal: null, role: 'assistant' }, {}, null));
   let streamed = '';
   if (p.text !== null) {
@@ -152,7 +193,13 @@ function sseReply(p: ChatPlan, call: SimCall): SimReply {
     }
   }
   for (const [index, c] of p.toolCalls.entries()) {
-    frames.push(chunk({ tool_calls: [{ function: { arguments: '', name: c.name }, id: c.id, index, type: 'function' }] }, {}, null));
+    frames.push(
+      chunk(
+        { tool_calls: [{ function: { arguments: '', name: c.name }, id: c.id, index, type: 'function' }] },
+        {},
+        null,
+      ),
+    );
     for (const part of fragments(c.arguments, 3)) {
       frames.push(chunk({ tool_calls: [{ function: { arguments: part }, index }] }, {}, null));
     }
@@ -160,10 +207,17 @@ function sseReply(p: ChatPlan, call: SimCall): SimReply {
   frames.push(chunk({}, p.finish === 'content_filter' ? filteredOutputFilter() : {}, p.finish));
   const u = usage(p, streamed);
   if (includeUsage) {
-    frames.push(dataFrame({
-      choices: [], created: p.created, id: p.id, model: p.model, object: 'chat.completion.chunk',
-      system_fingerprint: SYSTEM_FINGERPRINT, usage: u,
-    }));
+    frames.push(
+      dataFrame({
+        choices: [],
+        created: p.created,
+        id: p.id,
+        model: p.model,
+        object: 'chat.completion.chunk',
+        system_fingerprint: SYSTEM_FINGERPRINT,
+        usage: u,
+      }),
+    );
   }
   frames.push(dataFrame('[DONE]'));
   return { kind: 'sse', frames, tokens: Number(u.total_tokens) };

@@ -4,8 +4,16 @@
 // (`choices: []`, empty id), then `text_completion` chunks, then `[DONE]`.
 // https://learn.microsoft.com/azure/ai-foundry/openai/reference#completions
 import {
-  DEFAULT_CONTENT_CHUNKS, countWords, isRecord, limitWords, newId, nowSeconds, promptFilterResults,
-  replyTo, safeOutputFilter, splitIntoChunks,
+  DEFAULT_CONTENT_CHUNKS,
+  countWords,
+  isRecord,
+  limitWords,
+  newId,
+  nowSeconds,
+  promptFilterResults,
+  replyTo,
+  safeOutputFilter,
+  splitIntoChunks,
 } from './content.js';
 import { dataFrame, errorReply, type SimCall, type SimReply } from './reply.js';
 
@@ -24,7 +32,12 @@ export function completionsReply(call: SimCall): SimReply {
   if (!offersCompletions(call.model)) {
     return errorReply({
       status: 400,
-      body: { error: { code: 'OperationNotSupported', message: `The completion operation does not work with the specified model, ${call.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.` } },
+      body: {
+        error: {
+          code: 'OperationNotSupported',
+          message: `The completion operation does not work with the specified model, ${call.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+        },
+      },
       headers: {},
     });
   }
@@ -43,18 +56,49 @@ export function completionsReply(call: SimCall): SimReply {
       status: 200,
       tokens: usage.total_tokens,
       body: {
-        choices: [{ content_filter_results: safeOutputFilter(), finish_reason: finish, index: 0, logprobs: null, text: limited.text }],
-        created, id, model: call.model, object: 'text_completion', prompt_filter_results: promptFilterResults(), usage,
+        choices: [
+          {
+            content_filter_results: safeOutputFilter(),
+            finish_reason: finish,
+            index: 0,
+            logprobs: null,
+            text: limited.text,
+          },
+        ],
+        created,
+        id,
+        model: call.model,
+        object: 'text_completion',
+        prompt_filter_results: promptFilterResults(),
+        usage,
       },
     };
   }
   const withUsage = isRecord(call.body.stream_options) && call.body.stream_options.include_usage === true;
   const chunk = (text: string, finishReason: string | null): string =>
-    dataFrame({ choices: [{ content_filter_results: text ? safeOutputFilter() : {}, finish_reason: finishReason, index: 0, logprobs: null, text }], created, id, model: call.model, object: 'text_completion' });
-  const frames = [dataFrame({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: promptFilterResults() })];
-  for (const piece of splitIntoChunks(limited.text, call.behaviour.contentChunks ?? DEFAULT_CONTENT_CHUNKS)) frames.push(chunk(piece, null));
+    dataFrame({
+      choices: [
+        {
+          content_filter_results: text ? safeOutputFilter() : {},
+          finish_reason: finishReason,
+          index: 0,
+          logprobs: null,
+          text,
+        },
+      ],
+      created,
+      id,
+      model: call.model,
+      object: 'text_completion',
+    });
+  const frames = [
+    dataFrame({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: promptFilterResults() }),
+  ];
+  for (const piece of splitIntoChunks(limited.text, call.behaviour.contentChunks ?? DEFAULT_CONTENT_CHUNKS))
+    frames.push(chunk(piece, null));
   frames.push(chunk('', finish));
-  if (withUsage) frames.push(dataFrame({ choices: [], created, id, model: call.model, object: 'text_completion', usage }));
+  if (withUsage)
+    frames.push(dataFrame({ choices: [], created, id, model: call.model, object: 'text_completion', usage }));
   frames.push(dataFrame('[DONE]'));
   return { kind: 'sse', frames, tokens: usage.total_tokens };
 }

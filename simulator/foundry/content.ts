@@ -131,13 +131,18 @@ export interface OfferedTool {
 /** Placeholder arguments that fit the tool's JSON-schema `properties` (deterministic). */
 export function argumentsFor(tool: OfferedTool, callIndex: number): string {
   const args: Record<string, unknown> = {};
-  const properties = isRecord(tool.parameters) && isRecord(tool.parameters.properties) ? tool.parameters.properties : {};
+  const properties =
+    isRecord(tool.parameters) && isRecord(tool.parameters.properties) ? tool.parameters.properties : {};
   for (const [key, schema] of Object.entries(properties)) {
     const type = isRecord(schema) ? schema.type : undefined;
-    args[key] = type === 'number' || type === 'integer' ? callIndex + 1
-      : type === 'boolean' ? true
-        : type === 'string' ? `sim-${callIndex + 1}`
-          : null;
+    args[key] =
+      type === 'number' || type === 'integer'
+        ? callIndex + 1
+        : type === 'boolean'
+          ? true
+          : type === 'string'
+            ? `sim-${callIndex + 1}`
+            : null;
   }
   return JSON.stringify(args);
 }

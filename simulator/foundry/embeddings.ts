@@ -19,7 +19,7 @@ export function simEmbedding(input: string | number[], dimensions = DEFAULT_EMBE
     state ^= state >>> 17;
     state ^= state << 5;
     state >>>= 0;
-    raw.push(state / 0xffffffff * 2 - 1);
+    raw.push((state / 0xffffffff) * 2 - 1);
   }
   const norm = Math.hypot(...raw) || 1;
   // Rounded to float32 so the float and base64 encodings carry exactly the same numbers.

@@ -14,8 +14,17 @@ export interface SimError {
 
 /** The `Operation` names Azure's 429 message uses, per endpoint. */
 export type SimOperation =
-  | 'chat' | 'responses' | 'images' | 'embeddings' | 'completions' | 'imageEdits' | 'imageVariations'
-  | 'transcriptions' | 'translations' | 'speech' | 'realtime';
+  | 'chat'
+  | 'responses'
+  | 'images'
+  | 'embeddings'
+  | 'completions'
+  | 'imageEdits'
+  | 'imageVariations'
+  | 'transcriptions'
+  | 'translations'
+  | 'speech'
+  | 'realtime';
 
 /** The operations answered over plain HTTP (realtime is a WebSocket). */
 export type HttpOperation = Exclude<SimOperation, 'realtime'>;
@@ -36,17 +45,26 @@ const OPERATION_NAMES: Record<SimOperation, string> = {
 
 /** 401 for a wrong api-key (APIM's wording). */
 export function invalidKeyError(): SimError {
-  return apim(401, 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.');
+  return apim(
+    401,
+    'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+  );
 }
 
 /** 401 when the request carries no credential at all (APIM's wording). */
 export function missingKeyError(): SimError {
-  return apim(401, 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.');
+  return apim(
+    401,
+    'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.',
+  );
 }
 
 /** 401 for a bearer token that is unknown, expired or for another audience. */
 export function invalidTokenError(): SimError {
-  return apim(401, 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.');
+  return apim(
+    401,
+    'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
+  );
 }
 
 /** 404 for a path the data plane does not serve (also a classic path without api-version). */
@@ -58,13 +76,23 @@ export function resourceNotFoundError(): SimError {
 export function deploymentNotFoundError(): SimError {
   return {
     status: 404,
-    body: { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } },
+    body: {
+      error: {
+        code: 'DeploymentNotFound',
+        message:
+          'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+      },
+    },
     headers: {},
   };
 }
 
 /** 400 in the model service's OpenAI shape. */
-export function invalidRequestError(message: string, param: string | null = null, code: string | null = null): SimError {
+export function invalidRequestError(
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+): SimError {
   return { status: 400, body: { error: { message, type: 'invalid_request_error', param, code } }, headers: {} };
 }
 
@@ -88,7 +116,8 @@ export function promptFilteredError(): SimError {
     status: 400,
     body: {
       error: {
-        message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
+        message:
+          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
         type: null,
         param: 'prompt',
         code: 'content_filter',
@@ -114,7 +143,12 @@ export function statusError(status: number, operation: SimOperation, apiVersion:
   if (status === 429) {
     return {
       status,
-      body: { error: { code: '429', message: `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${apiVersion} have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 2 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.` } },
+      body: {
+        error: {
+          code: '429',
+          message: `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${apiVersion} have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 2 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.`,
+        },
+      },
       headers: { 'retry-after': '2', 'retry-after-ms': '2000', 'x-ratelimit-remaining-tokens': '0' },
     };
   }

@@ -18,7 +18,12 @@ const FILES = /^\/openai\/(v1\/)?files(?:\/([A-Za-z0-9_.-]+)(\/content)?)?$/;
 const PURPOSES = new Set(['assistants', 'batch', 'fine-tune', 'evals', 'vision', 'user_data']);
 
 function notFound(id: string): SimReply {
-  return { kind: 'json', status: 404, body: { error: { code: 'fileNotFound', message: `File with id '${id}' was not found.` } }, tokens: 0 };
+  return {
+    kind: 'json',
+    status: 404,
+    body: { error: { code: 'fileNotFound', message: `File with id '${id}' was not found.` } },
+    tokens: 0,
+  };
 }
 
 /** The files one simulator instance holds. */
@@ -29,12 +34,23 @@ export class SimFiles {
   matches(method: string, rawUrl: string): boolean {
     const url = new URL(rawUrl, 'http://sim.invalid');
     const m = FILES.exec(url.pathname);
-    return !!m && (m[1] !== undefined || url.searchParams.has('api-version')) && ['GET', 'POST', 'DELETE'].includes(method);
+    return (
+      !!m && (m[1] !== undefined || url.searchParams.has('api-version')) && ['GET', 'POST', 'DELETE'].includes(method)
+    );
   }
 
   /** Stores a file made by the resource itself (a batch's output), returning its object. */
   add(filename: string, purpose: string, data: Buffer): Record<string, unknown> {
-    const object = { bytes: data.length, created_at: nowSeconds(), filename, id: newId('file-', 16), object: 'file', purpose, status: 'processed', status_details: null };
+    const object = {
+      bytes: data.length,
+      created_at: nowSeconds(),
+      filename,
+      id: newId('file-', 16),
+      object: 'file',
+      purpose,
+      status: 'processed',
+      status_details: null,
+    };
     this.byId.set(object.id, { object, data });
     return object;
   }
@@ -47,10 +63,12 @@ export class SimFiles {
   /** Answers an upload. */
   upload(form: SimForm): SimReply {
     const purpose = form.fields.purpose;
-    if (purpose === undefined || !PURPOSES.has(purpose)) return errorReply(invalidRequestError(`Invalid value for purpose: ${String(purpose)}.`, 'purpose'));
+    if (purpose === undefined || !PURPOSES.has(purpose))
+      return errorReply(invalidRequestError(`Invalid value for purpose: ${String(purpose)}.`, 'purpose'));
     const file = form.files.find((f) => f.field === 'file');
     if (!file || !file.data) return errorReply(invalidRequestError("'file' is a required property", 'file'));
-    if (purpose === 'batch' && !file.filename.endsWith('.jsonl')) return errorReply(invalidRequestError('A batch input file must be a .jsonl file.', 'file'));
+    if (purpose === 'batch' && !file.filename.endsWith('.jsonl'))
+      return errorReply(invalidRequestError('A batch input file must be a .jsonl file.', 'file'));
     return { kind: 'json', status: 200, body: this.add(file.filename, purpose, file.data), tokens: 0 };
   }
 
@@ -61,8 +79,21 @@ export class SimFiles {
     const id = m?.[2];
     if (id === undefined) {
       const purpose = url.searchParams.get('purpose');
-      const data = [...this.byId.values()].map((f) => f.object).filter((o) => purpose === null || o.purpose === purpose);
-      return { kind: 'json', status: 200, body: { data, first_id: data[0]?.id ?? null, has_more: false, last_id: data.at(-1)?.id ?? null, object: 'list' }, tokens: 0 };
+      const data = [...this.byId.values()]
+        .map((f) => f.object)
+        .filter((o) => purpose === null || o.purpose === purpose);
+      return {
+        kind: 'json',
+        status: 200,
+        body: {
+          data,
+          first_id: data[0]?.id ?? null,
+          has_more: false,
+          last_id: data.at(-1)?.id ?? null,
+          object: 'list',
+        },
+        tokens: 0,
+      };
     }
     const stored = this.byId.get(id);
     if (!stored) return notFound(id);

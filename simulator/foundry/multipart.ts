@@ -32,7 +32,10 @@ export function isMultipart(req: IncomingMessage): boolean {
 export function readForm(req: IncomingMessage, keepData: boolean): Promise<SimForm> {
   return new Promise((resolve, reject) => {
     const form: SimForm = { fields: {}, files: [] };
-    const parser = Busboy({ headers: { 'content-type': req.headers['content-type'] ?? '' }, limits: { fieldSize: 1024 * 1024 } });
+    const parser = Busboy({
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      limits: { fieldSize: 1024 * 1024 },
+    });
     parser.on('field', (name, value) => {
       form.fields[name] = value;
     });

@@ -36,7 +36,8 @@ function targetOf(rawUrl: string): Target | undefined {
     return model ? { deployment: model, ga: true } : undefined;
   }
   const deployment = url.searchParams.get('deployment');
-  if (url.pathname === '/openai/realtime' && url.searchParams.has('api-version') && deployment) return { deployment, ga: false };
+  if (url.pathname === '/openai/realtime' && url.searchParams.has('api-version') && deployment)
+    return { deployment, ga: false };
   return undefined;
 }
 
@@ -48,7 +49,12 @@ function flat(req: IncomingMessage): Record<string, string> {
 
 function refuse(socket: Duplex, error: SimError): void {
   const body = JSON.stringify(error.body);
-  const head = [`HTTP/1.1 ${error.status} ${error.status === 429 ? 'Too Many Requests' : 'Error'}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+  const head = [
+    `HTTP/1.1 ${error.status} ${error.status === 429 ? 'Too Many Requests' : 'Error'}`,
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
   for (const [k, v] of Object.entries(error.headers)) head.push(`${k}: ${v}`);
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
@@ -58,7 +64,16 @@ export function attachRealtime(server: Server, hooks: RealtimeHooks): void {
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const headers = flat(req);
-    const entry: SimRequest = { method: 'GET', path: req.url ?? '/', headers, body: undefined, operation: 'realtime', aborted: false, completed: false, events: [] };
+    const entry: SimRequest = {
+      method: 'GET',
+      path: req.url ?? '/',
+      headers,
+      body: undefined,
+      operation: 'realtime',
+      aborted: false,
+      completed: false,
+      events: [],
+    };
     hooks.log(entry);
     hooks.changed();
     const target = targetOf(entry.path);
@@ -75,13 +90,38 @@ export function attachRealtime(server: Server, hooks: RealtimeHooks): void {
     try {
       behaviour = behaviourOf(headers['x-sim-scenario'] ? parseScenarioHeader(headers['x-sim-scenario']) : 'ok');
     } catch {
-      return fail({ status: 400, body: { error: { message: 'x-sim-scenario is invalid', type: 'invalid_request_error', param: 'x-sim-scenario', code: null } }, headers: {} });
+      return fail({
+        status: 400,
+        body: {
+          error: {
+            message: 'x-sim-scenario is invalid',
+            type: 'invalid_request_error',
+            param: 'x-sim-scenario',
+            code: null,
+          },
+        },
+        headers: {},
+      });
     }
-    if (behaviour.status) return fail(statusError(behaviour.status.status, 'realtime', target.ga ? 'v1' : new URL(entry.path, 'http://sim.invalid').searchParams.get('api-version') ?? ''));
+    if (behaviour.status)
+      return fail(
+        statusError(
+          behaviour.status.status,
+          'realtime',
+          target.ga ? 'v1' : (new URL(entry.path, 'http://sim.invalid').searchParams.get('api-version') ?? ''),
+        ),
+      );
     wss.handleUpgrade(req, socket, head, (ws) => {
       entry.status = 101;
       hooks.changed();
-      new RealtimeSession(ws, entry, hooks, hooks.models?.[target.deployment] ?? target.deployment, target.ga, behaviour);
+      new RealtimeSession(
+        ws,
+        entry,
+        hooks,
+        hooks.models?.[target.deployment] ?? target.deployment,
+        target.ga,
+        behaviour,
+      );
     });
   });
 }
@@ -100,7 +140,15 @@ class RealtimeSession {
     private readonly ga: boolean,
     private readonly behaviour: Behaviour,
   ) {
-    this.session = { id: newId('sess_'), object: 'realtime.session', model, modalities: ['text', 'audio'], voice: 'alloy', instructions: '', turn_detection: null };
+    this.session = {
+      id: newId('sess_'),
+      object: 'realtime.session',
+      model,
+      modalities: ['text', 'audio'],
+      voice: 'alloy',
+      instructions: '',
+      turn_detection: null,
+    };
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('close', (code: number) => {
       entry.completed = code === 1000;
@@ -128,7 +176,8 @@ class RealtimeSession {
       event = undefined;
     }
     const type = isRecord(event) && typeof event.type === 'string' ? event.type : undefined;
-    if (!isRecord(event) || type === undefined) return this.error('invalid_json', 'The event is not a JSON object with a type.');
+    if (!isRecord(event) || type === undefined)
+      return this.error('invalid_json', 'The event is not a JSON object with a type.');
     this.entry.events?.push(type);
     this.hooks.changed();
     if (type === 'session.update') {
@@ -137,7 +186,8 @@ class RealtimeSession {
     }
     if (type === 'conversation.item.create') return this.itemCreated(event.item);
     if (type === 'input_audio_buffer.append') return undefined;
-    if (type === 'input_audio_buffer.commit') return this.send({ type: 'input_audio_buffer.committed', item_id: newId('item_'), previous_item_id: null });
+    if (type === 'input_audio_buffer.commit')
+      return this.send({ type: 'input_audio_buffer.committed', item_id: newId('item_'), previous_item_id: null });
     if (type === 'response.create') return this.respond();
     return this.error('unknown_event', `Unknown event type '${type}'.`);
   }
@@ -148,28 +198,65 @@ class RealtimeSession {
 
   private itemCreated(item: unknown): void {
     const content = isRecord(item) && Array.isArray(item.content) ? item.content : [];
-    this.lastText = content.map((c: unknown) => (isRecord(c) && typeof c.text === 'string' ? c.text : '')).join(' ').trim();
-    this.send({ type: 'conversation.item.created', previous_item_id: null, item: { id: newId('item_'), object: 'realtime.item', status: 'completed', ...(isRecord(item) ? item : {}) } });
+    this.lastText = content
+      .map((c: unknown) => (isRecord(c) && typeof c.text === 'string' ? c.text : ''))
+      .join(' ')
+      .trim();
+    this.send({
+      type: 'conversation.item.created',
+      previous_item_id: null,
+      item: { id: newId('item_'), object: 'realtime.item', status: 'completed', ...(isRecord(item) ? item : {}) },
+    });
   }
 
   private respond(): void {
     const responseId = newId('resp_');
     const itemId = newId('item_');
     const text = replyTo(this.lastText);
-    const names = this.ga ? { delta: 'response.output_text.delta', done: 'response.output_text.done' } : { delta: 'response.text.delta', done: 'response.text.done' };
+    const names = this.ga
+      ? { delta: 'response.output_text.delta', done: 'response.output_text.done' }
+      : { delta: 'response.text.delta', done: 'response.text.done' };
     const base = { id: responseId, object: 'realtime.response', status_details: null, metadata: null };
     this.send({ type: 'response.created', response: { ...base, status: 'in_progress', output: [], usage: null } });
-    this.send({ type: 'response.output_item.added', response_id: responseId, output_index: 0, item: { id: itemId, object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] } });
+    this.send({
+      type: 'response.output_item.added',
+      response_id: responseId,
+      output_index: 0,
+      item: {
+        id: itemId,
+        object: 'realtime.item',
+        type: 'message',
+        role: 'assistant',
+        status: 'in_progress',
+        content: [],
+      },
+    });
     for (const delta of splitIntoChunks(text, this.behaviour.contentChunks ?? DEFAULT_CONTENT_CHUNKS)) {
-      this.send({ type: names.delta, response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, delta });
+      this.send({
+        type: names.delta,
+        response_id: responseId,
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        delta,
+      });
     }
     this.send({ type: names.done, response_id: responseId, item_id: itemId, output_index: 0, content_index: 0, text });
-    const item = { id: itemId, object: 'realtime.item', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'text', text }] };
+    const item = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'text', text }],
+    };
     this.send({ type: 'response.output_item.done', response_id: responseId, output_index: 0, item });
     const input = countWords(this.lastText) + 3;
     const output = countWords(text);
     const usage = {
-      total_tokens: input + output, input_tokens: input, output_tokens: output,
+      total_tokens: input + output,
+      input_tokens: input,
+      output_tokens: output,
       input_token_details: { cached_tokens: 0, text_tokens: input, audio_tokens: 0 },
       output_token_details: { text_tokens: output, audio_tokens: 0 },
     };

@@ -133,7 +133,12 @@ export async function writeReply(
   await writePaced(res, reply.frames, behaviour, hooks);
 }
 
-async function writePaced(res: ServerResponse, pieces: ReadonlyArray<string | Buffer>, behaviour: Behaviour, hooks: WriteHooks): Promise<void> {
+async function writePaced(
+  res: ServerResponse,
+  pieces: ReadonlyArray<string | Buffer>,
+  behaviour: Behaviour,
+  hooks: WriteHooks,
+): Promise<void> {
   for (const [i, piece] of pieces.entries()) {
     if (behaviour.dropAfterChunks !== undefined && i >= behaviour.dropAfterChunks) {
       // No terminating chunk: the client sees the connection cut mid-body, as when a

@@ -4,8 +4,21 @@
 // added → parts/deltas → done, then completed (or incomplete).
 // https://platform.openai.com/docs/api-reference/responses-streaming
 import {
-  DEFAULT_CONTENT_CHUNKS, REASONING_TOKENS, asksForTools, countWords, fragments, isRecord, limitWords, newId,
-  nowSeconds, parallelCalls, promptTokensOf, replyTo, splitIntoChunks, textOf, type OfferedTool,
+  DEFAULT_CONTENT_CHUNKS,
+  REASONING_TOKENS,
+  asksForTools,
+  countWords,
+  fragments,
+  isRecord,
+  limitWords,
+  newId,
+  nowSeconds,
+  parallelCalls,
+  promptTokensOf,
+  replyTo,
+  splitIntoChunks,
+  textOf,
+  type OfferedTool,
 } from './content.js';
 import { eventFrame, type SimCall, type SimReply } from './reply.js';
 
@@ -26,14 +39,18 @@ function readInput(body: Record<string, unknown>): Input {
     userText = body.input;
   } else if (Array.isArray(body.input)) {
     for (const item of body.input.filter(isRecord)) {
-      const text = item.type === 'function_call_output' && typeof item.output === 'string' ? item.output : textOf(item.content);
+      const text =
+        item.type === 'function_call_output' && typeof item.output === 'string' ? item.output : textOf(item.content);
       texts.push(text);
       if (item.role === 'user') userText = text;
     }
   }
   const tools = Array.isArray(body.tools)
-    ? body.tools.flatMap((t: unknown) => (isRecord(t) && t.type === 'function' && typeof t.name === 'string'
-      ? [{ name: t.name, parameters: t.parameters }] : []))
+    ? body.tools.flatMap((t: unknown) =>
+        isRecord(t) && t.type === 'function' && typeof t.name === 'string'
+          ? [{ name: t.name, parameters: t.parameters }]
+          : [],
+      )
     : [];
   const max = body.max_output_tokens;
   return { texts, userText, tools, maxOutputTokens: typeof max === 'number' ? max : undefined };
@@ -52,11 +69,19 @@ interface Plan {
 
 function plan(call: SimCall, stream: boolean): Plan {
   const input = readInput(call.body);
-  const p: Plan = { id: newId('resp_', 24), createdAt: nowSeconds(), calls: [], inputTokens: promptTokensOf(input.texts) };
+  const p: Plan = {
+    id: newId('resp_', 24),
+    createdAt: nowSeconds(),
+    calls: [],
+    inputTokens: promptTokensOf(input.texts),
+  };
   if (call.behaviour.reasoning) p.reasoningId = newId('rs_', 24);
   if (input.tools.length > 0 && (call.behaviour.toolCalls || asksForTools(input.userText))) {
     p.calls = parallelCalls(input.tools).map((c) => ({
-      id: newId('fc_', 24), callId: newId('call_'), name: c.tool.name, arguments: c.arguments,
+      id: newId('fc_', 24),
+      callId: newId('call_'),
+      name: c.tool.name,
+      arguments: c.arguments,
     }));
     return p;
   }
@@ -68,7 +93,9 @@ function plan(call: SimCall, stream: boolean): Plan {
   const limited = limitWords(reply, input.maxOutputTokens);
   if (limited.truncated) p.incomplete = 'max_output_tokens';
   if (call.behaviour.finish === 'content_filter') p.incomplete = 'content_filter';
-  const pieces = stream ? splitIntoChunks(limited.text, call.behaviour.contentChunks ?? DEFAULT_CONTENT_CHUNKS) : [limited.text];
+  const pieces = stream
+    ? splitIntoChunks(limited.text, call.behaviour.contentChunks ?? DEFAULT_CONTENT_CHUNKS)
+    : [limited.text];
   p.text = { id: newId('msg_', 24), pieces };
   return p;
 }
@@ -82,19 +109,30 @@ function finalItems(p: Plan): Item[] {
   if (p.reasoningId) items.push({ id: p.reasoningId, type: 'reasoning', summary: [] });
   if (p.text) {
     items.push({
-      id: p.text.id, type: 'message', status: p.incomplete ? 'incomplete' : 'completed', role: 'assistant',
+      id: p.text.id,
+      type: 'message',
+      status: p.incomplete ? 'incomplete' : 'completed',
+      role: 'assistant',
       content: [outputText(p.text.pieces.join(''))],
     });
   }
   for (const c of p.calls) {
-    items.push({ id: c.id, type: 'function_call', status: 'completed', arguments: c.arguments, call_id: c.callId, name: c.name });
+    items.push({
+      id: c.id,
+      type: 'function_call',
+      status: 'completed',
+      arguments: c.arguments,
+      call_id: c.callId,
+      name: c.name,
+    });
   }
   return items;
 }
 
 function outputTokens(p: Plan): number {
-  const words = countWords(p.text?.pieces.join('') ?? '')
-    + p.calls.reduce((n, c) => n + countWords(c.name) + countWords(c.arguments), 0);
+  const words =
+    countWords(p.text?.pieces.join('') ?? '') +
+    p.calls.reduce((n, c) => n + countWords(c.name) + countWords(c.arguments), 0);
   return words + (p.reasoningId ? REASONING_TOKENS : 0);
 }
 

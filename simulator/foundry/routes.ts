@@ -48,4 +48,3 @@ export function routeOf(method: string, rawUrl: string): Route | undefined {
   if (url.pathname === '/openai/responses') return { operation: 'responses', apiVersion };
   return undefined;
 }
-

@@ -64,7 +64,15 @@ export interface Behaviour {
 }
 
 const NAMES: readonly ScenarioName[] = [
-  'ok', 'hang', 'reset', 'contentFilter', 'promptFilter', 'rejectStreamOptions', 'reasoning', 'toolCalls', 'length',
+  'ok',
+  'hang',
+  'reset',
+  'contentFilter',
+  'promptFilter',
+  'rejectStreamOptions',
+  'reasoning',
+  'toolCalls',
+  'length',
 ];
 
 const BASE: Behaviour = {

@@ -13,8 +13,17 @@ import { chatReply } from './chat.js';
 import { isRecord } from './content.js';
 import { embeddingsReply } from './embeddings.js';
 import {
-  deploymentNotFoundError, invalidKeyError, invalidRequestError, invalidTokenError, missingKeyError,
-  promptFilteredError, resourceNotFoundError, statusError, streamOptionsError, type HttpOperation, type SimError,
+  deploymentNotFoundError,
+  invalidKeyError,
+  invalidRequestError,
+  invalidTokenError,
+  missingKeyError,
+  promptFilteredError,
+  resourceNotFoundError,
+  statusError,
+  streamOptionsError,
+  type HttpOperation,
+  type SimError,
 } from './errors.js';
 import { imageUploadReply, imagesReply } from './images.js';
 import { audioTextReply, speechReply } from './audio.js';
@@ -147,7 +156,13 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
   const files = new SimFiles();
   const batches = new SimBatches(files);
 
-  async function respond(req: IncomingMessage, res: ServerResponse, entry: SimRequest, form: SimForm | undefined, hooks: { beforeSelfDestroy(): void }): Promise<void> {
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: SimRequest,
+    form: SimForm | undefined,
+    hooks: { beforeSelfDestroy(): void },
+  ): Promise<void> {
     const send = (reply: SimReply, behaviour: Behaviour = plain): Promise<void> => {
       tokensUsed += reply.tokens;
       entry.status = reply.kind === 'json' ? reply.status : 200;
@@ -156,11 +171,18 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     // Stored objects (responses, files, batches) live on this instance only.
     const storedReply = (): SimReply | undefined => {
       if (stored.matches(entry.method, entry.path)) return stored.handle(entry.method, entry.path);
-      if (files.matches(entry.method, entry.path)) return entry.method === 'POST' ? files.upload(form ?? { fields: {}, files: [] }) : files.handle(entry.method, entry.path);
+      if (files.matches(entry.method, entry.path))
+        return entry.method === 'POST'
+          ? files.upload(form ?? { fields: {}, files: [] })
+          : files.handle(entry.method, entry.path);
       if (batches.matches(entry.method, entry.path)) return batches.handle(entry.method, entry.path, entry.body);
       return undefined;
     };
-    if (stored.matches(entry.method, entry.path) || files.matches(entry.method, entry.path) || batches.matches(entry.method, entry.path)) {
+    if (
+      stored.matches(entry.method, entry.path) ||
+      files.matches(entry.method, entry.path) ||
+      batches.matches(entry.method, entry.path)
+    ) {
       const denied = authError(entry.headers);
       return send(denied ? errorReply(denied) : (storedReply() ?? errorReply(resourceNotFoundError())));
     }
@@ -172,14 +194,15 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     const body = form ? form.fields : entry.body;
     if (!isRecord(body)) return send(errorReply(invalidRequestError('The request body must be a JSON object.')));
     const deployment = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
-    if (deployment === undefined) return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
+    if (deployment === undefined)
+      return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
     entry.deployment = deployment;
     if (deployment === MISSING_DEPLOYMENT) return send(errorReply(deploymentNotFoundError()));
 
     let scenario: Scenario;
     const header = entry.headers['x-sim-scenario'];
     try {
-      scenario = header !== undefined ? parseScenarioHeader(header) : queue.shift() ?? fallback;
+      scenario = header !== undefined ? parseScenarioHeader(header) : (queue.shift() ?? fallback);
     } catch (err) {
       return send(errorReply(invalidRequestError(`x-sim-scenario: ${(err as Error).message}`, 'x-sim-scenario')));
     }
@@ -198,11 +221,13 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
 
     if (behaviour.status) {
       const canned = statusError(behaviour.status.status, route.operation, route.apiVersion);
-      return send(errorReply({
-        status: behaviour.status.status,
-        body: behaviour.status.body ?? canned.body,
-        headers: { ...canned.headers, ...behaviour.status.headers },
-      }));
+      return send(
+        errorReply({
+          status: behaviour.status.status,
+          body: behaviour.status.body ?? canned.body,
+          headers: { ...canned.headers, ...behaviour.status.headers },
+        }),
+      );
     }
     if (behaviour.rejectStreamOptions && 'stream_options' in body) {
       return send(errorReply(streamOptionsError(behaviour.rejectStreamOptions)));
@@ -232,10 +257,18 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     });
     requests.push(entry);
     changes.emit('change');
-    respond(req, res, entry, form, { beforeSelfDestroy: () => { selfDestroyed = true; } }).catch((err: unknown) => {
+    respond(req, res, entry, form, {
+      beforeSelfDestroy: () => {
+        selfDestroyed = true;
+      },
+    }).catch((err: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null } }));
+        res.end(
+          JSON.stringify({
+            error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null },
+          }),
+        );
       } else {
         res.destroy();
       }
@@ -247,7 +280,10 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
       // Uploads are read as they arrive; only the Files API keeps the bytes.
       readForm(req, files.matches(req.method ?? '', req.url ?? '')).then(
         (form) => handle(req, res, form, form),
-        () => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(invalidRequestError('The multipart body is malformed.').body)),
+        () =>
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify(invalidRequestError('The multipart body is malformed.').body)),
       );
       return;
     }
@@ -255,7 +291,12 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, parseBody(Buffer.concat(chunks)), undefined));
   });
-  attachRealtime(server, { authError, log: (entry) => requests.push(entry), changed: () => changes.emit('change'), models: opts.models });
+  attachRealtime(server, {
+    authError,
+    log: (entry) => requests.push(entry),
+    changed: () => changes.emit('change'),
+    models: opts.models,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -271,8 +312,12 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    enqueue: (...scenarios) => { queue.push(...scenarios); },
-    setDefault: (scenario) => { fallback = scenario; },
+    enqueue: (...scenarios) => {
+      queue.push(...scenarios);
+    },
+    setDefault: (scenario) => {
+      fallback = scenario;
+    },
     waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -284,7 +329,9 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
         };
         const timer = setTimeout(() => {
           changes.off('change', check);
-          const seen = requests.map((r) => `${r.method} ${r.path} status=${r.status ?? '-'} aborted=${r.aborted} completed=${r.completed}`);
+          const seen = requests.map(
+            (r) => `${r.method} ${r.path} status=${r.status ?? '-'} aborted=${r.aborted} completed=${r.completed}`,
+          );
           reject(new Error(`waitFor: no matching request within ${timeoutMs} ms; seen: [${seen.join('; ')}]`));
         }, timeoutMs);
         changes.on('change', check);

@@ -13,12 +13,20 @@ interface Stored {
 const FOLLOW_UP = /^\/openai\/(v1\/)?responses\/([A-Za-z0-9_-]+)(\/cancel|\/input_items)?$/;
 
 function notFound(id: string): SimReply {
-  return { kind: 'json', status: 404, body: { error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: null } }, tokens: 0 };
+  return {
+    kind: 'json',
+    status: 404,
+    body: {
+      error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: null },
+    },
+    tokens: 0,
+  };
 }
 
 function inputItems(body: Record<string, unknown>): unknown[] {
   const input = body.input;
-  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  if (typeof input === 'string')
+    return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
   return Array.isArray(input) ? input : [];
 }
 
@@ -51,7 +59,9 @@ export class StoredResponses {
   matches(method: string, rawUrl: string): boolean {
     const url = new URL(rawUrl, 'http://sim.invalid');
     const m = FOLLOW_UP.exec(url.pathname);
-    return !!m && (m[1] !== undefined || url.searchParams.has('api-version')) && ['GET', 'DELETE', 'POST'].includes(method);
+    return (
+      !!m && (m[1] !== undefined || url.searchParams.has('api-version')) && ['GET', 'DELETE', 'POST'].includes(method)
+    );
   }
 
   /** Answers a follow-up on a stored response. */
@@ -69,12 +79,29 @@ export class StoredResponses {
     }
     if (method === 'POST' && action === '/cancel') {
       // Only background responses can be cancelled; ours complete at once, as a finished one would.
-      return { kind: 'json', status: 400, body: { error: { message: 'Cannot cancel a synchronous response.', type: 'invalid_request_error', param: null, code: null } }, tokens: 0 };
+      return {
+        kind: 'json',
+        status: 400,
+        body: {
+          error: {
+            message: 'Cannot cancel a synchronous response.',
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        },
+        tokens: 0,
+      };
     }
     if (method === 'GET' && action === '/input_items') {
       const data = stored.input.map((item, i) => (isRecord(item) ? { id: `msg_${id.slice(5)}_${i}`, ...item } : item));
       const ids = data.map((d) => (isRecord(d) ? d.id : undefined));
-      return { kind: 'json', status: 200, body: { object: 'list', data, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null, has_more: false }, tokens: 0 };
+      return {
+        kind: 'json',
+        status: 200,
+        body: { object: 'list', data, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null, has_more: false },
+        tokens: 0,
+      };
     }
     return notFound(id);
   }

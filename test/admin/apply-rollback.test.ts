@@ -22,7 +22,9 @@ test('a failed apply leaves the old config serving and the files as they were', 
   const stub = http.createServer((req, res) => {
     if (req.url === '/internal/reload' && failNextReload) {
       failNextReload = false;
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'invalid', issues: [{ path: '/models', message: 'simulated proxy refusal' }] }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'invalid', issues: [{ path: '/models', message: 'simulated proxy refusal' }] }));
       return;
     }
     const up = http.request(`${realInternal}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (r) => {
@@ -49,7 +51,11 @@ test('a failed apply leaves the old config serving and the files as they were', 
   (applied.server as { caddy: Json }).caddy.domains = ['gw.localhost'];
   const saved = await stack.api('PUT', '/admin/api/config', { body: applied, headers: { 'if-match': start.etag } });
   assert.equal(saved.statusCode, 200, saved.body);
-  await waitUntil(async () => (await stack.viaCaddy('/v1/models', { key: CLIENT_KEY, servername: 'gw.localhost' })).status === 200, 10_000, 'the gw.localhost site');
+  await waitUntil(
+    async () => (await stack.viaCaddy('/v1/models', { key: CLIENT_KEY, servername: 'gw.localhost' })).status === 200,
+    10_000,
+    'the gw.localhost site',
+  );
 
   await t.test('a config Caddy rejects at /load (missing ACME CA root) is rolled back', async () => {
     const before = await stack.currentConfig();
@@ -60,55 +66,89 @@ test('a failed apply leaves the old config serving and the files as they were', 
     server.caddy.acme = { ca: 'https://127.0.0.1:9/dir', caRoot: '/nonexistent/gateway-test/root.pem' };
     const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': before.etag } });
     assert.equal(r.statusCode, 502, r.body);
-    const body = r.json<{ error: Json; step: string; message: string; rolledBack: boolean; steps: { name: string; ok: boolean }[] }>();
+    const body = r.json<{
+      error: Json;
+      step: string;
+      message: string;
+      rolledBack: boolean;
+      steps: { name: string; ok: boolean }[];
+    }>();
     assert.equal(body.error.code, 'apply_failed');
     assert.equal(body.step, 'caddy_load');
     assert.match(body.message, /loading trusted root CA's PEM file: \/nonexistent\/gateway-test\/root\.pem/);
     assert.equal(body.rolledBack, true);
-    assert.deepEqual(body.steps.map((s) => `${s.name}:${s.ok}`), [...STEPS.slice(0, 5).map((s) => `${s}:true`), 'caddy_load:false', 'restore_files:true', 'caddy_restore:true', 'proxy_restore:true']);
+    assert.deepEqual(
+      body.steps.map((s) => `${s.name}:${s.ok}`),
+      [
+        ...STEPS.slice(0, 5).map((s) => `${s}:true`),
+        'caddy_load:false',
+        'restore_files:true',
+        'caddy_restore:true',
+        'proxy_restore:true',
+      ],
+    );
     assert.deepEqual(await files(stack), disk, 'config.json, Caddyfile and their .bak are byte-identical');
     const ids = await modelIds(stack, 'gw.localhost');
     assert.ok(ids.includes('gpt-added') && !ids.includes('gpt-rejected'), 'Caddy and the proxy serve the old config');
     assert.equal((await stack.currentConfig()).etag, before.etag);
   });
 
-  await t.test('a port conflict at /load is rolled back, the old listeners keep serving and the rejected ones are gone', async (tt) => {
-    const busy = net.createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    tt.after(() => new Promise<void>((resolve) => busy.close(() => resolve())));
-    const before = await stack.currentConfig();
-    const disk = await files(stack);
-    const next = structuredClone(before.config);
-    const freshHttpPort = await freePort();
-    Object.assign((next.server as { caddy: Json }).caddy, { httpsPort: (busy.address() as AddressInfo).port, httpPort: freshHttpPort });
-    const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': before.etag } });
-    assert.equal(r.statusCode, 502, r.body);
-    const body = r.json<{ step: string; message: string; rolledBack: boolean; hint?: string }>();
-    assert.equal(body.step, 'caddy_load');
-    assert.match(body.message, /address already in use/);
-    assert.equal(body.rolledBack, true);
-    assert.equal(body.hint, undefined);
-    assert.deepEqual(await files(stack), disk);
-    // Caddy 2.6.2 kept the rejected config's other listeners open (caddyserver/caddy#7175); 2.11 does not.
-    await assert.rejects(
-      new Promise<void>((resolve, reject) => net.connect(freshHttpPort, '127.0.0.1').once('connect', resolve).once('error', reject)),
-      /ECONNREFUSED/,
-      "the rejected config's HTTP listener is not left behind",
-    );
-    assert.ok((await modelIds(stack)).includes('gpt-added'), 'the old HTTPS port still serves');
-  });
+  await t.test(
+    'a port conflict at /load is rolled back, the old listeners keep serving and the rejected ones are gone',
+    async (tt) => {
+      const busy = net.createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      tt.after(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+      const before = await stack.currentConfig();
+      const disk = await files(stack);
+      const next = structuredClone(before.config);
+      const freshHttpPort = await freePort();
+      Object.assign((next.server as { caddy: Json }).caddy, {
+        httpsPort: (busy.address() as AddressInfo).port,
+        httpPort: freshHttpPort,
+      });
+      const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': before.etag } });
+      assert.equal(r.statusCode, 502, r.body);
+      const body = r.json<{ step: string; message: string; rolledBack: boolean; hint?: string }>();
+      assert.equal(body.step, 'caddy_load');
+      assert.match(body.message, /address already in use/);
+      assert.equal(body.rolledBack, true);
+      assert.equal(body.hint, undefined);
+      assert.deepEqual(await files(stack), disk);
+      // Caddy 2.6.2 kept the rejected config's other listeners open (caddyserver/caddy#7175); 2.11 does not.
+      await assert.rejects(
+        new Promise<void>((resolve, reject) =>
+          net.connect(freshHttpPort, '127.0.0.1').once('connect', resolve).once('error', reject),
+        ),
+        /ECONNREFUSED/,
+        "the rejected config's HTTP listener is not left behind",
+      );
+      assert.ok((await modelIds(stack)).includes('gpt-added'), 'the old HTTPS port still serves');
+    },
+  );
 
   await t.test('a proxy that rejects its reload rolls the files back', async () => {
     const before = await stack.currentConfig();
     const disk = await files(stack);
     failNextReload = true;
-    const r = await stack.api('PUT', '/admin/api/config', { body: withModel(before.config, 'gpt-proxy-refused'), headers: { 'if-match': before.etag } });
+    const r = await stack.api('PUT', '/admin/api/config', {
+      body: withModel(before.config, 'gpt-proxy-refused'),
+      headers: { 'if-match': before.etag },
+    });
     assert.equal(r.statusCode, 502, r.body);
-    const body = r.json<{ step: string; message: string; rolledBack: boolean; steps: { name: string; ok: boolean }[] }>();
+    const body = r.json<{
+      step: string;
+      message: string;
+      rolledBack: boolean;
+      steps: { name: string; ok: boolean }[];
+    }>();
     assert.equal(body.step, 'proxy_reload');
     assert.match(body.message, /simulated proxy refusal/);
     assert.equal(body.rolledBack, true);
-    assert.deepEqual(body.steps.slice(-2).map((s) => `${s.name}:${s.ok}`), ['restore_files:true', 'proxy_restore:true']);
+    assert.deepEqual(
+      body.steps.slice(-2).map((s) => `${s.name}:${s.ok}`),
+      ['restore_files:true', 'proxy_restore:true'],
+    );
     assert.deepEqual(await files(stack), disk);
     assert.ok(!(await modelIds(stack)).includes('gpt-proxy-refused'));
   });

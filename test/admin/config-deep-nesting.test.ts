@@ -6,8 +6,11 @@ import { unmaskIncoming } from '../../admin/config/edit.js';
 
 test('a deeply nested config PUT is a 400 issue, not a 500', () => {
   const deep = JSON.parse(`{"models":${'['.repeat(5000)}${']'.repeat(5000)}}`) as unknown;
-  assert.throws(() => unmaskIncoming(deep, {}), (err: unknown) => {
-    assert.equal((err as { statusCode?: number }).statusCode, 400);
-    return true;
-  });
+  assert.throws(
+    () => unmaskIncoming(deep, {}),
+    (err: unknown) => {
+      assert.equal((err as { statusCode?: number }).statusCode, 400);
+      return true;
+    },
+  );
 });

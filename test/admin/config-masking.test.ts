@@ -13,7 +13,8 @@ test('GET masks every secret and sends an ETag', async (t) => {
   assert.equal(r.statusCode, 200);
   assert.match(etag, /^"[0-9a-f]{64}"$/);
   assert.ok(secrets.length >= 6, 'the fixture has secrets of every kind');
-  for (const s of [...secrets, CLIENT_KEY, HEALTH_KEY, SIM_API_KEY]) assert.ok(!r.body.includes(s), `GET leaks ${s.slice(0, 6)}…`);
+  for (const s of [...secrets, CLIENT_KEY, HEALTH_KEY, SIM_API_KEY])
+    assert.ok(!r.body.includes(s), `GET leaks ${s.slice(0, 6)}…`);
   const server = config.server as { healthKey: string; adminAuth: Json };
   assert.equal(server.healthKey, MASK);
   assert.equal(server.adminAuth.passwordHash, MASK);

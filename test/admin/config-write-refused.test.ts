@@ -25,7 +25,10 @@ test('refused config writes leave the files untouched', { timeout: 60_000 }, asy
     const missing = await stack.api('PUT', '/admin/api/config', { body: config });
     assert.equal(missing.statusCode, 428);
     assert.equal(missing.json<ErrorBody>().error.code, 'if_match_required');
-    const stale = await stack.api('PUT', '/admin/api/config', { body: config, headers: { 'if-match': `"${'0'.repeat(64)}"` } });
+    const stale = await stack.api('PUT', '/admin/api/config', {
+      body: config,
+      headers: { 'if-match': `"${'0'.repeat(64)}"` },
+    });
     assert.equal(stale.statusCode, 412);
     assert.equal(stale.json<ErrorBody>().error.code, 'stale_config');
     await unchangedFiles();
@@ -44,29 +47,44 @@ test('refused config writes leave the files untouched', { timeout: 60_000 }, asy
     assert.deepEqual(body.issues, [{ path: '/server/bogus', message: 'is not a known setting' }]);
     delete (bad.server as Json).bogus;
     const r2 = await stack.api('PUT', '/admin/api/config', { body: bad, headers: { 'if-match': etag } });
-    assert.deepEqual(r2.json<ErrorBody>().issues, [{ path: '/models/7/upstream', message: 'no upstream named "nowhere"' }]);
+    assert.deepEqual(r2.json<ErrorBody>().issues, [
+      { path: '/models/7/upstream', message: 'no upstream named "nowhere"' },
+    ]);
     await unchangedFiles();
   });
 
   await t.test('a mask with no stored secret behind it is a 400 at its JSON pointer', async () => {
     const { config, etag } = await stack.currentConfig();
     const next = structuredClone(config);
-    (next.upstreams as Json[]).push({ name: 'new', baseUrl: 'https://new.invalid/', auth: { mode: 'apiKey', apiKey: MASK } });
+    (next.upstreams as Json[]).push({
+      name: 'new',
+      baseUrl: 'https://new.invalid/',
+      auth: { mode: 'apiKey', apiKey: MASK },
+    });
     const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': etag } });
     assert.equal(r.statusCode, 400);
-    assert.deepEqual(r.json<ErrorBody>().issues?.map((i) => i.path), ['/upstreams/3/auth/apiKey']);
+    assert.deepEqual(
+      r.json<ErrorBody>().issues?.map((i) => i.path),
+      ['/upstreams/3/auth/apiKey'],
+    );
     await unchangedFiles();
   });
 
   await t.test('a config that cannot be rendered is a 400 from the render step', async () => {
     const { config, etag } = await stack.currentConfig();
     const next = structuredClone(config);
-    (next.server as { caddy: Json }).caddy.acme = { dns: 'azure', azure: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroupName: 'rg-dns' } };
+    (next.server as { caddy: Json }).caddy.acme = {
+      dns: 'azure',
+      azure: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroupName: 'rg-dns' },
+    };
     const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': etag } });
     assert.equal(r.statusCode, 400, r.body);
     const body = r.json<ErrorBody>();
     assert.equal(body.error.code, 'invalid_config');
-    assert.ok(body.issues?.some((i) => i.path === '/server/caddy/acme/dns' && /Azure DNS module/.test(i.message)), JSON.stringify(body.issues));
+    assert.ok(
+      body.issues?.some((i) => i.path === '/server/caddy/acme/dns' && /Azure DNS module/.test(i.message)),
+      JSON.stringify(body.issues),
+    );
     await unchangedFiles();
   });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startAdminStack } from '../harness/admin-stack.js';
 
-test('DNS providers: none in Debian\'s Caddy, with the reason', async (t) => {
+test("DNS providers: none in Debian's Caddy, with the reason", async (t) => {
   const stack = await startAdminStack(t);
   const r = await stack.api('GET', '/admin/api/dns-providers');
   assert.equal(r.statusCode, 200);

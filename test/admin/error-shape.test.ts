@@ -13,7 +13,12 @@ test('unknown routes and bad JSON answer in OpenAI shape', async (t) => {
   assert.equal(nf.statusCode, 404);
   assert.equal(nf.json<ErrorBody>().error.code, 'not_found');
   const { etag } = await stack.currentConfig();
-  const bad = await stack.admin.inject({ method: 'PUT', url: '/admin/api/config', payload: '{"x":', headers: { 'content-type': 'application/json', 'if-match': etag, authorization: basic() } });
+  const bad = await stack.admin.inject({
+    method: 'PUT',
+    url: '/admin/api/config',
+    payload: '{"x":',
+    headers: { 'content-type': 'application/json', 'if-match': etag, authorization: basic() },
+  });
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.json<ErrorBody>().error.code, 'invalid_json');
 });

@@ -15,7 +15,12 @@ test('with admin auth disabled, requests forwarded by Caddy are refused', async 
     assert.equal(r.json<{ error: { code: string } }>().error.code, 'forwarded_request_refused');
   }
   // DNS rebinding: a page steers the operator's browser to 127.0.0.1 under its own name.
-  const rebound = await app.inject({ method: 'POST', url: '/admin/api/keys/nobody/revoke', headers: { host: 'rebind.attacker.example:3001', origin: 'http://rebind.attacker.example:3001' } });
+  const rebound = await app.inject({
+    method: 'POST',
+    url: '/admin/api/keys/nobody/revoke',
+    headers: { host: 'rebind.attacker.example:3001', origin: 'http://rebind.attacker.example:3001' },
+  });
   assert.equal(rebound.statusCode, 403);
-  for (const host of ['127.0.0.1:3001', 'localhost:3001', '[::1]:3001']) assert.equal((await get(app, { host })).statusCode, 200, host);
+  for (const host of ['127.0.0.1:3001', 'localhost:3001', '[::1]:3001'])
+    assert.equal((await get(app, { host })).statusCode, 200, host);
 });

@@ -17,23 +17,43 @@ import { startAdminAppWith } from '../harness/admin-app.js';
 const PASSWORD = 'pw-for-race-tests-0123';
 
 async function admin(t: Parameters<typeof startAdminAppWith>[0]) {
-  return startAdminAppWith(t, { server: { adminAuth: { enabled: true, username: 'ops', passwordHash: await hashPassword(PASSWORD) }, healthKey: 'health-key-0123456789abcdef' } });
+  return startAdminAppWith(t, {
+    server: {
+      adminAuth: { enabled: true, username: 'ops', passwordHash: await hashPassword(PASSWORD) },
+      healthKey: 'health-key-0123456789abcdef',
+    },
+  });
 }
 
 test('90 guesses at once: five are checked, the other 85 get 429, and so does the right password after them', async (t) => {
   const { app, logs } = await admin(t);
   const from = { 'x-forwarded-for': '203.0.113.50' };
-  const answers = await Promise.all(Array.from({ length: 90 }, (_, i) => app.inject({ method: 'GET', url: '/admin/api/keys', headers: { ...from, authorization: basic('ops', `guess-${i}`) } })));
+  const answers = await Promise.all(
+    Array.from({ length: 90 }, (_, i) =>
+      app.inject({
+        method: 'GET',
+        url: '/admin/api/keys',
+        headers: { ...from, authorization: basic('ops', `guess-${i}`) },
+      }),
+    ),
+  );
   const statuses = answers.map((a) => a.statusCode);
   assert.equal(statuses.filter((s) => s === 401).length, 5);
   assert.equal(statuses.filter((s) => s === 429).length, 85);
   assert.equal(logs.join('').split('failed admin login').length - 1, 5, 'five passwords were checked');
-  const after = await app.inject({ method: 'GET', url: '/admin/api/keys', headers: { ...from, authorization: basic('ops', PASSWORD) } });
+  const after = await app.inject({
+    method: 'GET',
+    url: '/admin/api/keys',
+    headers: { ...from, authorization: basic('ops', PASSWORD) },
+  });
   assert.equal(after.statusCode, 429, 'the right password does not get in');
 });
 
 test('a success does not erase failures made at the same time, only those that ended before it began', () => {
-  const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 300_000, baseBlockMs: 30_000, maxBlockMs: 120_000, maxEntries: 100 }, () => 0);
+  const throttle = new LoginThrottle(
+    { maxFailures: 5, windowMs: 300_000, baseBlockMs: 30_000, maxBlockMs: 120_000, maxEntries: 100 },
+    () => 0,
+  );
   const start = (ip: string): LoginAttempt => {
     const a = throttle.begin(ip);
     assert.ok(!('retryAfterMs' in a), `${ip} may try`);
@@ -58,7 +78,8 @@ test('a success does not erase failures made at the same time, only those that e
 
 test('a login remembered a moment ago stops working once the user is renamed', async (t) => {
   const { app, dir } = await admin(t);
-  const get = (user: string) => app.inject({ method: 'GET', url: '/admin/api/keys', headers: { authorization: basic(user, PASSWORD) } });
+  const get = (user: string) =>
+    app.inject({ method: 'GET', url: '/admin/api/keys', headers: { authorization: basic(user, PASSWORD) } });
   assert.equal((await get('ops')).statusCode, 200);
   const file = path.join(dir, 'config.json');
   const config = JSON.parse(await readFile(file, 'utf8')) as { server: { adminAuth: { username: string } } };

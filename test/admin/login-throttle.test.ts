@@ -12,7 +12,11 @@ import { getKeys as get, startAdminApp } from '../harness/admin-app.js';
 const PASSWORD = 'pw-for-auth-tests-0123';
 
 test('failed logins are throttled per client IP and logged without the passwords', async (t) => {
-  const { app, logs } = await startAdminApp(t, { enabled: true, username: 'ops', passwordHash: await hashPassword(PASSWORD) });
+  const { app, logs } = await startAdminApp(t, {
+    enabled: true,
+    username: 'ops',
+    passwordHash: await hashPassword(PASSWORD),
+  });
   const attacker = { 'x-forwarded-for': '203.0.113.7' };
   for (let i = 1; i <= 5; i++) {
     const r = await get(app, { ...attacker, authorization: basic('ops', `guess-${i}`) });
@@ -22,7 +26,11 @@ test('failed logins are throttled per client IP and logged without the passwords
   assert.equal(sixth.statusCode, 429, 'blocked even with the right password');
   assert.equal(sixth.json<{ error: { code: string; type: string } }>().error.code, 'too_many_failed_logins');
   assert.ok(Number(sixth.headers['retry-after']) >= 29 && Number(sixth.headers['retry-after']) <= 30);
-  assert.equal((await get(app, { 'x-forwarded-for': '203.0.113.8', authorization: basic('ops', PASSWORD) })).statusCode, 200, 'other addresses are not blocked');
+  assert.equal(
+    (await get(app, { 'x-forwarded-for': '203.0.113.8', authorization: basic('ops', PASSWORD) })).statusCode,
+    200,
+    'other addresses are not blocked',
+  );
 
   const log = logs.join('');
   assert.match(log, /failed admin login/);
@@ -32,7 +40,10 @@ test('failed logins are throttled per client IP and logged without the passwords
 
 test('the throttle blocks for longer after every further failure, up to its cap', () => {
   let now = 0;
-  const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 300_000, baseBlockMs: 30_000, maxBlockMs: 120_000, maxEntries: 3 }, () => now);
+  const throttle = new LoginThrottle(
+    { maxFailures: 5, windowMs: 300_000, baseBlockMs: 30_000, maxBlockMs: 120_000, maxEntries: 3 },
+    () => now,
+  );
   const settle = (ip: string, how: 'failed' | 'succeeded') => {
     const attempt = throttle.begin(ip);
     assert.ok(!('retryAfterMs' in attempt), `${ip} is not blocked`);

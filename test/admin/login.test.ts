@@ -11,7 +11,11 @@ import { getKeys as get, startAdminApp } from '../harness/admin-app.js';
 const PASSWORD = 'pw-for-auth-tests-0123';
 
 test('HTTP Basic login against a scrypt hash', async (t) => {
-  const { app } = await startAdminApp(t, { enabled: true, username: 'ops', passwordHash: await hashPassword(PASSWORD) });
+  const { app } = await startAdminApp(t, {
+    enabled: true,
+    username: 'ops',
+    passwordHash: await hashPassword(PASSWORD),
+  });
   const none = await get(app);
   assert.equal(none.statusCode, 401);
   assert.equal(none.headers['www-authenticate'], 'Basic realm="gateway admin", charset="UTF-8"');

@@ -13,7 +13,13 @@ type Json = Record<string, unknown>;
 test('logs from Caddy (file tail) and from the proxy', { timeout: 60_000 }, async (t) => {
   const stack = await startAdminStack(t, { caddy: true });
   await stack.viaCaddy('/v1/models', { key: CLIENT_KEY });
-  await waitUntil(async () => (await stack.api('GET', '/admin/api/logs?source=caddy&q=http.log.access&limit=5')).json<{ lines: Json[] }>().lines.length > 0, 5_000, 'access log lines');
+  await waitUntil(
+    async () =>
+      (await stack.api('GET', '/admin/api/logs?source=caddy&q=http.log.access&limit=5')).json<{ lines: Json[] }>().lines
+        .length > 0,
+    5_000,
+    'access log lines',
+  );
   const caddy = await stack.api('GET', '/admin/api/logs?source=caddy&limit=500');
   assert.equal(caddy.statusCode, 200);
   assert.ok(!caddy.body.includes(CLIENT_KEY) && !caddy.body.includes(HEALTH_KEY));

@@ -17,12 +17,23 @@ const PASSWORD = 'process-test-password-42';
 test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { timeout: 30_000 }, async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gw-admin-proc-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
-  await writeFile(path.join(dataDir, 'config.json'), JSON.stringify({ server: { adminAuth: { username: 'ops', passwordHash: await hashPassword(PASSWORD) } } }));
+  await writeFile(
+    path.join(dataDir, 'config.json'),
+    JSON.stringify({ server: { adminAuth: { username: 'ops', passwordHash: await hashPassword(PASSWORD) } } }),
+  );
   const [adminPort, caddyAdmin] = [await freePort(), await freePort()];
   const admin = startService({
     name: 'admin',
     main: 'admin/main.js',
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, RUN_DIR: path.join(dataDir, 'run'), ADMIN_PORT: String(adminPort), CADDY_ADMIN: `localhost:${caddyAdmin}`, HTTPS_PORT: '18443', HTTP_PORT: '18080' },
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      RUN_DIR: path.join(dataDir, 'run'),
+      ADMIN_PORT: String(adminPort),
+      CADDY_ADMIN: `localhost:${caddyAdmin}`,
+      HTTPS_PORT: '18443',
+      HTTP_PORT: '18080',
+    },
     logFile: path.join(dataDir, 'admin.out'),
   });
   t.after(() => admin.proc.kill('SIGKILL'));
@@ -32,7 +43,10 @@ test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { ti
   const r = await fetch(url, { headers: { authorization: basic('ops', PASSWORD) } });
   assert.equal(r.status, 200);
   const status = (await r.json()) as { adminApi: { address: string; reachable: boolean } };
-  assert.deepEqual({ address: status.adminApi.address, reachable: status.adminApi.reachable }, { address: `localhost:${caddyAdmin}`, reachable: false });
+  assert.deepEqual(
+    { address: status.adminApi.address, reachable: status.adminApi.reachable },
+    { address: `localhost:${caddyAdmin}`, reachable: false },
+  );
 
   admin.proc.kill('SIGTERM');
   const code = await admin.exit;

@@ -13,6 +13,9 @@ test('POST /admin/api/reload applies a config.json edited by hand', { timeout: 6
   await writeFile(stack.store.configFile, JSON.stringify(withModel(JSON.parse(text) as Json, 'gpt-by-hand'), null, 2));
   const r = await stack.api('POST', '/admin/api/reload', { headers: { 'content-type': 'application/json' } });
   assert.equal(r.statusCode, 200, r.body);
-  assert.deepEqual(r.json<{ steps: { name: string }[] }>().steps.map((s) => s.name), STEPS);
+  assert.deepEqual(
+    r.json<{ steps: { name: string }[] }>().steps.map((s) => s.name),
+    STEPS,
+  );
   assert.ok((await modelIds(stack)).includes('gpt-by-hand'));
 });

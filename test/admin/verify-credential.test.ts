@@ -16,7 +16,8 @@ test('verify upstream credential: a token for Entra modes, "set" for api-key, ne
   assert.equal(body.ok, true);
   assert.equal(body.mode, 'managedIdentity');
   assert.ok(Date.parse(body.expiresAt) > Date.now());
-  for (const token of stack.harness.identity.tokensIssued) assert.ok(!mi.body.includes(token), 'the token is never returned');
+  for (const token of stack.harness.identity.tokensIssued)
+    assert.ok(!mi.body.includes(token), 'the token is never returned');
   const keyed = await stack.api('POST', '/admin/api/upstreams/keyed/verify');
   assert.equal(keyed.json<{ ok: boolean; mode: string }>().mode, 'apiKey');
   assert.ok(!keyed.body.includes(SIM_API_KEY));

@@ -12,21 +12,31 @@ test('speech audio streams back chunk by chunk with its content type', async (t)
       (config.models as unknown[]).push({ id: 'tts', upstream: 'foundry', targetModel: 'gpt-4o-mini-tts' });
     },
   });
-  const client = new AzureOpenAI({ endpoint: h.url, apiKey: CLIENT_KEY, apiVersion: '2025-03-01-preview', maxRetries: 0 });
+  const client = new AzureOpenAI({
+    endpoint: h.url,
+    apiKey: CLIENT_KEY,
+    apiVersion: '2025-03-01-preview',
+    maxRetries: 0,
+  });
   const input = 'one two three four five six';
-  const speech = await client.audio.speech.create({ model: 'tts', input, voice: 'alloy' }, { headers: { 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 20 }) } });
+  const speech = await client.audio.speech.create(
+    { model: 'tts', input, voice: 'alloy' },
+    { headers: { 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 20 }) } },
+  );
   assert.equal(speech.headers.get('content-type'), 'audio/mpeg');
   const reader = speech.body!.getReader();
   const pieces: Uint8Array[] = [];
   for (let r = await reader.read(); !r.done; r = await reader.read()) pieces.push(r.value);
   const audio = Buffer.concat(pieces);
   assert.equal(audio.length, 6 * SPEECH_BYTES_PER_WORD);
-  assert.equal(audio[5 * SPEECH_BYTES_PER_WORD], 5, 'the last word\'s bytes arrived in order');
+  assert.equal(audio[5 * SPEECH_BYTES_PER_WORD], 5, "the last word's bytes arrived in order");
   assert.ok(pieces.length >= 6, `the answer arrived in pieces as the upstream sent them (${pieces.length})`);
   assert.equal(h.sim.requests.at(-1)?.path, '/openai/v1/audio/speech');
   assert.equal((h.sim.requests.at(-1)?.body as { model?: unknown }).model, 'gpt-4o-mini-tts');
 
-  const refused = await client.audio.speech.create({ model: 'tts', input, voice: 'alloy', response_format: 'mp4' as 'mp3' }).catch((e: unknown) => e);
+  const refused = await client.audio.speech
+    .create({ model: 'tts', input, voice: 'alloy', response_format: 'mp4' as 'mp3' })
+    .catch((e: unknown) => e);
   assert.ok(refused instanceof BadRequestError);
   assert.equal(refused.param, 'response_format');
 });

@@ -14,24 +14,46 @@ const AUDIO = Buffer.alloc(96_000, 7);
 test('transcriptions and translations stream the upload through; JSON, text and stream events come back; usage is counted', async (t) => {
   const h = await proxyHarness(t, {
     configure: (config) => {
-      (config.models as unknown[]).push({ id: 'transcribe', upstream: 'foundry', targetModel: 'gpt-4o-transcribe' }, { id: 'whisper', upstream: 'keyed', targetModel: 'whisper-1' });
+      (config.models as unknown[]).push(
+        { id: 'transcribe', upstream: 'foundry', targetModel: 'gpt-4o-transcribe' },
+        { id: 'whisper', upstream: 'keyed', targetModel: 'whisper-1' },
+      );
     },
   });
-  const client = new AzureOpenAI({ endpoint: h.url, apiKey: CLIENT_KEY, apiVersion: '2025-03-01-preview', maxRetries: 0 });
+  const client = new AzureOpenAI({
+    endpoint: h.url,
+    apiKey: CLIENT_KEY,
+    apiVersion: '2025-03-01-preview',
+    maxRetries: 0,
+  });
   const expected = `Heard clip.wav with ${AUDIO.length} bytes`;
 
-  const json = await client.audio.transcriptions.create({ file: await toFile(AUDIO, 'clip.wav', { type: 'audio/wav' }), model: 'transcribe' });
+  const json = await client.audio.transcriptions.create({
+    file: await toFile(AUDIO, 'clip.wav', { type: 'audio/wav' }),
+    model: 'transcribe',
+  });
   assert.equal(json.text, expected);
   const upload = h.sim.requests.at(-1);
   assert.equal(upload?.path, '/openai/v1/audio/transcriptions');
   const form = upload?.body as SimForm;
   assert.equal(form.fields.model, 'gpt-4o-transcribe');
-  assert.deepEqual(form.files.map((f) => [f.filename, f.contentType, f.size, f.sha256]), [['clip.wav', 'audio/wav', AUDIO.length, createHash('sha256').update(AUDIO).digest('hex')]]);
+  assert.deepEqual(
+    form.files.map((f) => [f.filename, f.contentType, f.size, f.sha256]),
+    [['clip.wav', 'audio/wav', AUDIO.length, createHash('sha256').update(AUDIO).digest('hex')]],
+  );
 
-  const text = await client.audio.transcriptions.create({ file: await toFile(AUDIO, 'clip.wav'), model: 'transcribe', response_format: 'text' });
+  const text = await client.audio.transcriptions.create({
+    file: await toFile(AUDIO, 'clip.wav'),
+    model: 'transcribe',
+    response_format: 'text',
+  });
   assert.equal(String(text).trim(), expected);
 
-  const stream = await client.audio.transcriptions.create({ file: await toFile(AUDIO, 'clip.wav'), model: 'transcribe', stream: true });
+  const stream = await client.audio.transcriptions.create({
+    file: await toFile(AUDIO, 'clip.wav'),
+    model: 'transcribe',
+    stream: true,
+  });
   let deltas = '';
   let done: { text?: string; usage?: { total_tokens?: number } } | undefined;
   for await (const event of stream) {
@@ -41,7 +63,10 @@ test('transcriptions and translations stream the upload through; JSON, text and 
   assert.equal(deltas, expected);
   assert.equal(done?.text, expected);
 
-  const translation = await client.audio.translations.create({ file: await toFile(AUDIO, 'clip.wav'), model: 'whisper' });
+  const translation = await client.audio.translations.create({
+    file: await toFile(AUDIO, 'clip.wav'),
+    model: 'whisper',
+  });
   assert.equal(translation.text, `Translated: ${expected}`);
   assert.equal(h.sim.requests.at(-1)?.path, '/openai/v1/audio/translations');
 

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import OpenAI, { AzureOpenAI, PermissionDeniedError, RateLimitError } from 'openai';
 import { CLIENT_KEY, LIMITED_KEY, proxyHarness } from '../harness/proxy-harness.js';
 
-const ask = (client: OpenAI, model = 'gpt-4o-mini') => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'governed' }] });
+const ask = (client: OpenAI, model = 'gpt-4o-mini') =>
+  client.chat.completions.create({ model, messages: [{ role: 'user', content: 'governed' }] });
 
-test('Azure paths share /v1\'s keys, allow-lists, limits and usage', async (t) => {
+test("Azure paths share /v1's keys, allow-lists, limits and usage", async (t) => {
   const h = await proxyHarness(t, {
     configure: (config) => {
       (config.apiKeys as Array<Record<string, unknown>>)[0]!.limits = { requestsPerMinute: 3 };

@@ -9,16 +9,32 @@ type Chunk = { choices?: unknown[]; prompt_filter_results?: unknown; usage?: unk
 
 async function events(res: Response): Promise<string[]> {
   const text = await res.text();
-  return text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice('data: '.length));
+  return text
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: '))
+    .map((e) => e.slice('data: '.length));
 }
 
 test('content-filter-only chunks are kept by default and dropped per model', async (t) => {
   const h = await proxyHarness(t, {
     configure: (config) => {
-      (config.models as unknown[]).push({ id: 'quiet', upstream: 'foundry', targetModel: 'dep-quiet', dropContentFilterChunks: true });
+      (config.models as unknown[]).push({
+        id: 'quiet',
+        upstream: 'foundry',
+        targetModel: 'dep-quiet',
+        dropContentFilterChunks: true,
+      });
     },
   });
-  const ask = async (model: string) => events(await h.postChat({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'filter me' }] }));
+  const ask = async (model: string) =>
+    events(
+      await h.postChat({
+        model,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'filter me' }],
+      }),
+    );
   const filterOnly = (data: string) => {
     if (data === '[DONE]') return false;
     const chunk = JSON.parse(data) as Chunk;

@@ -12,12 +12,19 @@ test('a file id is served by the upstream that created it, after a restart and a
   t.after(() => west.close());
   const withWest = (config: Record<string, unknown>, storeOnWest: boolean) => {
     const upstreams = config.upstreams as Array<Record<string, unknown>>;
-    upstreams.push({ name: 'west', baseUrl: west.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY }, files: storeOnWest });
+    upstreams.push({
+      name: 'west',
+      baseUrl: west.url,
+      auth: { mode: 'apiKey', apiKey: SIM_API_KEY },
+      files: storeOnWest,
+    });
     if (!storeOnWest) upstreams[0]!.files = true;
   };
   const h = await proxyHarness(t, { configure: (config) => withWest(config, true) });
 
-  const file = await h.sdk().files.create({ file: await toFile(Buffer.from('{"a":1}\n'), 'kept.jsonl'), purpose: 'batch' });
+  const file = await h
+    .sdk()
+    .files.create({ file: await toFile(Buffer.from('{"a":1}\n'), 'kept.jsonl'), purpose: 'batch' });
   assert.equal(west.requests.at(-1)?.path, '/openai/v1/files');
 
   // New uploads now go to the first upstream; the proxy restarts with that config.
@@ -32,9 +39,14 @@ test('a file id is served by the upstream that created it, after a restart and a
   assert.equal(west.requests.length, westCalls + 1);
   assert.equal(west.requests.at(-1)?.path, `/openai/v1/files/${file.id}`);
 
-  const fresh = await h.sdk().files.create({ file: await toFile(Buffer.from('{"b":2}\n'), 'new.jsonl'), purpose: 'batch' });
+  const fresh = await h
+    .sdk()
+    .files.create({ file: await toFile(Buffer.from('{"b":2}\n'), 'new.jsonl'), purpose: 'batch' });
   assert.equal(h.sim.requests.at(-1)?.path, '/openai/v1/files');
   assert.notEqual(fresh.id, file.id);
   // Listing shows what the store upstream holds for this key: the new file only.
-  assert.deepEqual((await h.sdk().files.list()).data.map((f) => f.id), [fresh.id]);
+  assert.deepEqual(
+    (await h.sdk().files.list()).data.map((f) => f.id),
+    [fresh.id],
+  );
 });

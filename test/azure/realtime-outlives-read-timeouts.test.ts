@@ -16,7 +16,10 @@ test('a realtime session through Caddy outlives readHeaderMs and readBodyMs', { 
       caddy.timeouts = { readHeaderMs: 1000, readBodyMs: 2000 };
     },
   });
-  const ws = new WebSocket(`${front.url.replace('https:', 'wss:')}/v1/realtime?model=gpt-4o-mini`, { ca: front.ca, headers: { 'api-key': CLIENT_KEY } });
+  const ws = new WebSocket(`${front.url.replace('https:', 'wss:')}/v1/realtime?model=gpt-4o-mini`, {
+    ca: front.ca,
+    headers: { 'api-key': CLIENT_KEY },
+  });
   t.after(() => ws.terminate());
   let closed: number | undefined;
   ws.once('close', (code) => (closed = code));

@@ -7,7 +7,9 @@ import { CLIENT_KEY, proxyHarness } from '../harness/proxy-harness.js';
 
 test('stopping the proxy closes open realtime sessions with 1001', async (t) => {
   const h = await proxyHarness(t);
-  const ws = new WebSocket(`${h.url.replace('http:', 'ws:')}/v1/realtime?model=gpt-4o-mini`, { headers: { 'api-key': CLIENT_KEY } });
+  const ws = new WebSocket(`${h.url.replace('http:', 'ws:')}/v1/realtime?model=gpt-4o-mini`, {
+    headers: { 'api-key': CLIENT_KEY },
+  });
   t.after(() => ws.terminate());
   await new Promise<void>((resolve, reject) => {
     ws.once('message', () => resolve());

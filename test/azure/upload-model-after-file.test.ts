@@ -12,7 +12,7 @@ import { waitUntil } from '../harness/ports.js';
 
 const spoolDirs = async () => (await readdir(os.tmpdir())).filter((name) => name.startsWith('gw-upload-'));
 
-test('a file sent before the model field is spooled, replayed to the model\'s deployment, and cleaned up', async (t) => {
+test("a file sent before the model field is spooled, replayed to the model's deployment, and cleaned up", async (t) => {
   const h = await proxyHarness(t, {
     configure: (config) => {
       (config.models as unknown[]).push({ id: 'transcribe', upstream: 'foundry', targetModel: 'gpt-4o-transcribe' });
@@ -21,11 +21,17 @@ test('a file sent before the model field is spooled, replayed to the model\'s de
   const before = await spoolDirs();
   const audio = Buffer.alloc(200_000, 3);
   // The SDK writes `file` first here, exactly as given.
-  const result = await h.sdk().audio.transcriptions.create({ file: await toFile(audio, 'late.wav'), model: 'transcribe', language: 'en' });
+  const result = await h
+    .sdk()
+    .audio.transcriptions.create({ file: await toFile(audio, 'late.wav'), model: 'transcribe', language: 'en' });
   assert.equal(result.text, `Heard late.wav with ${audio.length} bytes`);
   const form = h.sim.requests.at(-1)?.body as SimForm;
   assert.deepEqual(form.fields, { model: 'gpt-4o-transcribe', language: 'en' });
   assert.equal(form.files[0]?.size, audio.length);
   // Removed when the request ends, which is just after the client has its answer.
-  await waitUntil(async () => (await spoolDirs()).every((d) => before.includes(d)), 5000, 'the spool directory to be removed');
+  await waitUntil(
+    async () => (await spoolDirs()).every((d) => before.includes(d)),
+    5000,
+    'the spool directory to be removed',
+  );
 });

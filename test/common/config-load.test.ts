@@ -7,9 +7,12 @@ import { ModelCatalog } from '../../proxy/targets/model-catalog.js';
 import { KeyRing } from '../../proxy/access/client-auth.js';
 import { SAMPLE_CONFIG as FIXTURE } from '../harness/paths.js';
 
-test('the original project\'s sample config loads unchanged and resolves its models and routes', async () => {
+test("the original project's sample config loads unchanged and resolves its models and routes", async () => {
   const { config, warnings } = await loadConfigFile(FIXTURE);
-  assert.deepEqual(config.models.map((m) => m.id), ['gpt-5-mini', 'gpt-5.2-codex']);
+  assert.deepEqual(
+    config.models.map((m) => m.id),
+    ['gpt-5-mini', 'gpt-5.2-codex'],
+  );
   const catalog = new ModelCatalog(config);
   const mini = catalog.get('gpt-5-mini');
   assert.ok(mini);
@@ -34,7 +37,12 @@ test('the original project\'s sample config loads unchanged and resolves its mod
   assert.equal(config.server.upstream.requestTimeoutMs, 900000);
   assert.deepEqual(config.server.upstream.retryStatuses, [408, 409, 425, 429, 500, 502, 503, 504]);
   assert.equal(config.auth.mode, 'servicePrincipal');
-  assert.deepEqual(warnings.map((w) => w.path).sort(), ['/server/caddy/upstreamHost', '/server/caddy/upstreamPort', '/server/host', '/server/port']);
+  assert.deepEqual(warnings.map((w) => w.path).sort(), [
+    '/server/caddy/upstreamHost',
+    '/server/caddy/upstreamPort',
+    '/server/host',
+    '/server/port',
+  ]);
   // The plaintext key of the original format authenticates.
   const ring = new KeyRing(config);
   const caller = ring.identify('CHANGEME');

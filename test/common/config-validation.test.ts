@@ -18,7 +18,9 @@ function issuesOf(text: string) {
 }
 
 test('invalid config reports every problem as {path, message} with JSON pointers', () => {
-  const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown> & { server: Record<string, unknown> };
+  const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown> & {
+    server: Record<string, unknown>;
+  };
   fixture.server.upstream = { connectTimeoutMs: 'fast' };
   fixture.bogus = true;
   const issues = issuesOf(JSON.stringify(fixture));

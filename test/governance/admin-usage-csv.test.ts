@@ -16,7 +16,11 @@ test('GET /admin/api/usage?format=csv lists spend per model, key, team and targe
   });
   let expected = 0;
   for (let i = 0; i < 2; i++) {
-    const r = await fetch(`${stack.harness.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] }) });
+    const r = await fetch(`${stack.harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] }),
+    });
     const usage = ((await r.json()) as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
     expected += (usage.prompt_tokens * 1000 + usage.completion_tokens * 2000) / 1_000_000;
   }
@@ -24,7 +28,10 @@ test('GET /admin/api/usage?format=csv lists spend per model, key, team and targe
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /^text\/csv/);
   const [header, ...rows] = res.body.trim().split('\r\n');
-  assert.equal(header, 'start,minutes,model,key,team,target,requests,s2xx,s4xx,s429,s5xx,promptTokens,cachedTokens,completionTokens,totalTokens,cost,currency');
+  assert.equal(
+    header,
+    'start,minutes,model,key,team,target,requests,s2xx,s4xx,s429,s5xx,promptTokens,cachedTokens,completionTokens,totalTokens,cost,currency',
+  );
   const cells = rows.map((r) => r.split(','));
   const mine = cells.filter((c) => c[3] === 'main');
   assert.equal(mine.length, 1);

@@ -18,14 +18,20 @@ test('an expired key is refused with 401 api_key_expired; a key expiring later s
   });
   t.after(() => h.close());
   const expired = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
-  await assert.rejects(expired.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }), (err: unknown) => {
-    assert.ok(err instanceof OpenAI.AuthenticationError);
-    assert.equal(err.code, 'api_key_expired');
-    assert.match(err.message, /expired at 2020-01-01T00:00:00Z/);
-    return true;
-  });
+  await assert.rejects(
+    expired.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    (err: unknown) => {
+      assert.ok(err instanceof OpenAI.AuthenticationError);
+      assert.equal(err.code, 'api_key_expired');
+      assert.match(err.message, /expired at 2020-01-01T00:00:00Z/);
+      return true;
+    },
+  );
   const later = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'sk-test-limited-key-0002', maxRetries: 0 });
-  assert.equal((await later.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).object, 'chat.completion');
+  assert.equal(
+    (await later.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).object,
+    'chat.completion',
+  );
 });
 
 test('after a rotation the previous secret works until validUntil, to the second, and the new one throughout', async (t) => {
@@ -38,7 +44,11 @@ test('after a rotation the previous secret works until validUntil, to the second
   });
   t.after(() => h.close());
   const call = (key: string) =>
-    fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status);
+    fetch(`${h.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.status);
   assert.equal(await call(OLD_SECRET), 200);
   await sleepUntil(validUntil - 500);
   assert.equal(await call(OLD_SECRET), 200, 'half a second before the end of the grace period');

@@ -4,7 +4,11 @@ import { EmbeddedLedger } from '../../proxy/governance/embedded-ledger.js';
 import type { AdmissionPlan, ScopePlan } from '../../proxy/governance/state.js';
 
 const log = { warn: () => undefined, info: () => undefined };
-const key = (limits: ScopePlan['limits'], id = 'alice'): ScopePlan => ({ scope: `key:${id}`, label: `key "${id}"`, limits });
+const key = (limits: ScopePlan['limits'], id = 'alice'): ScopePlan => ({
+  scope: `key:${id}`,
+  label: `key "${id}"`,
+  limits,
+});
 const team = (limits: ScopePlan['limits']): ScopePlan => ({ scope: 'team:research', label: 'team "research"', limits });
 
 test('N racing admissions against a limit of K admit exactly K, for every minute limit and across key and team', async () => {
@@ -14,12 +18,21 @@ test('N racing admissions against a limit of K admit exactly K, for every minute
     { plan: (id) => ({ keyId: id, scopes: [key({ tokensPerDay: 500 }, id)], tokens: 50 }), k: 10 },
     { plan: (id) => ({ keyId: id, scopes: [key({ maxConcurrent: 5 }, id)], tokens: 0 }), k: 5 },
     // Two keys of one team: the team's limit of 9 holds for both together.
-    { plan: (id) => ({ keyId: id, scopes: [key({ requestsPerMinute: 100 }, id), team({ requestsPerMinute: 9 })], tokens: 0 }), k: 9 },
+    {
+      plan: (id) => ({
+        keyId: id,
+        scopes: [key({ requestsPerMinute: 100 }, id), team({ requestsPerMinute: 9 })],
+        tokens: 0,
+      }),
+      k: 9,
+    },
   ];
   for (const { plan, k } of cases) {
     const ledger = await EmbeddedLedger.open({ log });
     const now = Date.UTC(2026, 11, 4, 12);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => ledger.admit(plan(i % 2 ? 'alice' : 'bob'), now)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => ledger.admit(plan(i % 2 ? 'alice' : 'bob'), now)),
+    );
     const teamWide = plan('x').scopes.length > 1;
     // Per-key cases run two keys: each gets K; the team case shares K between them.
     assert.equal(results.filter((r) => r.ok).length, teamWide ? k : 2 * k, JSON.stringify(plan('x').scopes));
@@ -51,7 +64,11 @@ test('a refusal names the limit and gives the exact wait; a settled ticket frees
 test('settling corrects the token reservation to what Azure reported; a stream without usage keeps it', async () => {
   const ledger = await EmbeddedLedger.open({ log });
   const t0 = Date.UTC(2026, 11, 4, 12);
-  const plan: AdmissionPlan = { keyId: 'alice', scopes: [key({ tokensPerMinute: 1000, tokensPerDay: 10_000 })], tokens: 400 };
+  const plan: AdmissionPlan = {
+    keyId: 'alice',
+    scopes: [key({ tokensPerMinute: 1000, tokensPerDay: 10_000 })],
+    tokens: 400,
+  };
   const a = await ledger.admit(plan, t0);
   const b = await ledger.admit(plan, t0);
   assert.ok(a.ok && b.ok);
@@ -72,7 +89,11 @@ test('settling corrects the token reservation to what Azure reported; a stream w
 test('day and month quotas refuse with insufficient_quota until the UTC period ends', async () => {
   const ledger = await EmbeddedLedger.open({ log });
   const t0 = Date.UTC(2026, 11, 31, 23, 0);
-  const plan: AdmissionPlan = { keyId: 'alice', scopes: [key({ tokensPerDay: 100, tokensPerMonth: 1000 })], tokens: 60 };
+  const plan: AdmissionPlan = {
+    keyId: 'alice',
+    scopes: [key({ tokensPerDay: 100, tokensPerMonth: 1000 })],
+    tokens: 60,
+  };
   assert.ok((await ledger.admit(plan, t0)).ok);
   const refused = await ledger.admit(plan, t0 + 1);
   assert.ok(!refused.ok);

@@ -12,7 +12,18 @@ test('month usage, spend, alerts and last use survive a restart; the file is wri
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-ledger-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'governance.json');
-  const plan: AdmissionPlan = { keyId: 'alice', scopes: [{ scope: 'key:alice', label: 'key "alice"', limits: { tokensPerMonth: 1000 }, budget: { amount: 2, period: 'month', alertAt: [0.5] } }], tokens: 0 };
+  const plan: AdmissionPlan = {
+    keyId: 'alice',
+    scopes: [
+      {
+        scope: 'key:alice',
+        label: 'key "alice"',
+        limits: { tokensPerMonth: 1000 },
+        budget: { amount: 2, period: 'month', alertAt: [0.5] },
+      },
+    ],
+    tokens: 0,
+  };
   const first = await EmbeddedLedger.open({ file, log, flushIntervalMs: 50 });
   for (let i = 0; i < 3; i++) {
     const a = await first.admit(plan);
@@ -30,7 +41,10 @@ test('month usage, spend, alerts and last use survive a restart; the file is wri
   assert.equal(v?.tokensThisMonth, 900);
   assert.equal(v?.spendThisMonth, 1.5);
   assert.ok(second.view().lastUsed.alice);
-  assert.deepEqual(second.view().alerts.map((a) => a.threshold), [0.5]);
+  assert.deepEqual(
+    second.view().alerts.map((a) => a.threshold),
+    [0.5],
+  );
   const refused = await second.admit({ ...plan, tokens: 200 });
   assert.ok(!refused.ok && refused.refusal.limit === 'tokensPerMonth', 'the restored month use still counts');
 });

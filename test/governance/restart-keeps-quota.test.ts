@@ -17,11 +17,17 @@ test('a restart mid-month keeps month usage, spend and last use of the key', asy
   let tokens = 0;
   let cost = 0;
   for (let i = 0; i < 3; i++) {
-    const a = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] });
+    const a = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
     tokens += a.usage?.total_tokens ?? 0;
     cost += ((a.usage?.prompt_tokens ?? 0) * 2 + (a.usage?.completion_tokens ?? 0) * 8) / 1_000_000;
   }
-  const before = (await (await fetch(`${h.internalUrl}/internal/governance`)).json()) as { scopes: Record<string, { tokensThisMonth: number; spendThisMonth: number }>; lastUsed: Record<string, string> };
+  const before = (await (await fetch(`${h.internalUrl}/internal/governance`)).json()) as {
+    scopes: Record<string, { tokensThisMonth: number; spendThisMonth: number }>;
+    lastUsed: Record<string, string>;
+  };
   assert.equal(before.scopes['key:main']?.tokensThisMonth, tokens);
   assert.ok(Math.abs((before.scopes['key:main']?.spendThisMonth ?? 0) - cost) < 1e-12);
   await h.restart();

@@ -17,7 +17,11 @@ function limitedHarness(limits: Json, extra: (config: Json) => void = () => unde
 
 const sdk = (url: string) => new OpenAI({ baseURL: `${url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
 const ask = (client: OpenAI, max?: number) =>
-  client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], ...(max ? { max_tokens: max } : {}) });
+  client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hello there' }],
+    ...(max ? { max_tokens: max } : {}),
+  });
 
 async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.RateLimitError>> {
   try {
@@ -29,15 +33,17 @@ async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.
   assert.fail('the request was not refused');
 }
 
-test('requests per minute: the SDK raises RateLimitError rate_limit_exceeded with an exact retry-after; our headers replace Azure\'s', async (t) => {
+test("requests per minute: the SDK raises RateLimitError rate_limit_exceeded with an exact retry-after; our headers replace Azure's", async (t) => {
   const h = await limitedHarness({ requestsPerMinute: 2 });
   t.after(() => h.close());
   const client = sdk(h.url);
-  const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  const { response } = await client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+    .withResponse();
   assert.equal(response.headers.get('x-ratelimit-limit-requests'), '2');
   assert.equal(response.headers.get('x-ratelimit-remaining-requests'), '1');
   assert.match(response.headers.get('x-ratelimit-reset-requests') ?? '', /^(59s|1m0s)$/);
-  assert.ok(response.headers.get('x-upstream-ratelimit-remaining-requests'), 'Azure\'s own value moves aside');
+  assert.ok(response.headers.get('x-upstream-ratelimit-remaining-requests'), "Azure's own value moves aside");
   await ask(client);
   const err = await refusal(ask(client));
   assert.equal(err.status, 429);
@@ -50,7 +56,7 @@ test('requests per minute: the SDK raises RateLimitError rate_limit_exceeded wit
   assert.equal(h.sim.requests.length, 2, 'the refused request never reached Azure');
 });
 
-test('tokens per minute: the prompt estimate plus max_tokens is reserved, then corrected to Azure\'s usage', async (t) => {
+test("tokens per minute: the prompt estimate plus max_tokens is reserved, then corrected to Azure's usage", async (t) => {
   const h = await limitedHarness({ tokensPerMinute: 400 });
   t.after(() => h.close());
   const client = sdk(h.url);
@@ -80,8 +86,10 @@ test('tokens per day refuse with insufficient_quota naming when the UTC day ends
   assert.equal(err.code, 'insufficient_quota');
   assert.equal(err.type, 'insufficient_quota');
   assert.match(err.message, /tokens per day \(UTC\): limit 60\. It resets at \d{4}-\d{2}-\d{2}T00:00:00\.000Z/);
-  const view = (await (await fetch(`${h.internalUrl}/internal/governance`)).json()) as { scopes: Record<string, { spendToday: number; tokensToday: number }> };
-  assert.ok((view.scopes['key:main']?.spendToday ?? 0) > 0, 'spend at the model\'s price');
+  const view = (await (await fetch(`${h.internalUrl}/internal/governance`)).json()) as {
+    scopes: Record<string, { spendToday: number; tokensToday: number }>;
+  };
+  assert.ok((view.scopes['key:main']?.spendToday ?? 0) > 0, "spend at the model's price");
 });
 
 test('a budget: requests pass while spend is below it and are refused once it is reached', async (t) => {

@@ -13,16 +13,39 @@ const GREEDY_KEY = 'sk-test-greedy-key-0004';
 const streamBody = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
 
 /** Starts a stream and resolves at its status line, leaving the body unread. */
-function openStream(h: ProxyHarness, key: string): Promise<{ status: number; code: string | undefined; req: http.ClientRequest }> {
+function openStream(
+  h: ProxyHarness,
+  key: string,
+): Promise<{ status: number; code: string | undefined; req: http.ClientRequest }> {
   const { port } = new URL(h.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', agent: false, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(streamBody) } }, (res) => {
-      if (res.statusCode === 200) return resolve({ status: 200, code: undefined, req });
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code?: string } }).error?.code, req }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(streamBody),
+        },
+      },
+      (res) => {
+        if (res.statusCode === 200) return resolve({ status: 200, code: undefined, req });
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            code: (JSON.parse(text) as { error?: { code?: string } }).error?.code,
+            req,
+          }),
+        );
+      },
+    );
     req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
     req.end(streamBody);
   });
@@ -42,7 +65,11 @@ test('260 streams one key never reads: 10 admitted, 250 refused, another key sti
   t.after(() => greedy.forEach((g) => g.req.destroy()));
   assert.equal(greedy.filter((g) => g.status === 200).length, 10);
   assert.equal(greedy.filter((g) => g.status === 429 && g.code === 'rate_limit_exceeded').length, 250);
-  const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'other team' }] }) });
+  const res = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'other team' }] }),
+  });
   assert.equal(res.status, 200, 'another key is served while the greedy streams stay open');
   assert.equal(((await res.json()) as { object: string }).object, 'chat.completion');
 });

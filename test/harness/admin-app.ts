@@ -35,7 +35,16 @@ export async function startAdminAppWith(t: TestContext, config: unknown): Promis
     store: new ConfigStore(dir),
     caddy: new CaddyClient('localhost:1'),
     proxy: new ProxyClient('http://127.0.0.1:1'),
-    renderEnv: { adminAddress: 'localhost:1', storageRoot: path.join(dir, 'caddy'), logFile: path.join(dir, 'caddy.log'), proxyPort: 3, adminPort: 4, httpsPort: 5, httpPort: 6, dnsModules: [] },
+    renderEnv: {
+      adminAddress: 'localhost:1',
+      storageRoot: path.join(dir, 'caddy'),
+      logFile: path.join(dir, 'caddy.log'),
+      proxyPort: 3,
+      adminPort: 4,
+      httpsPort: 5,
+      httpPort: 6,
+      dnsModules: [],
+    },
     logger: pino(loggerOptions('admin', 'debug'), sink),
   });
   t.after(() => app.close());

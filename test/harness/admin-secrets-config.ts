@@ -27,8 +27,15 @@ export async function startSecretsStack(t: TestContext): Promise<SecretsStack> {
     configure: (config) => {
       (config.auth as Json).clientSecret = 'global-client-secret-value';
       // Stored as hashes already: a file with plaintext keys is rewritten by its first save, never a no-op.
-      config.apiKeys = (config.apiKeys as Json[]).map(({ key, ...rest }) => ({ ...rest, keyHash: hashClientKey(String(key)) }));
-      (config.upstreams as Json[]).push({ name: 'sp', baseUrl: 'https://sp.invalid/', auth: { mode: 'servicePrincipal', tenantId: 't', clientId: 'c', clientSecret: 'sp-client-secret-value' } });
+      config.apiKeys = (config.apiKeys as Json[]).map(({ key, ...rest }) => ({
+        ...rest,
+        keyHash: hashClientKey(String(key)),
+      }));
+      (config.upstreams as Json[]).push({
+        name: 'sp',
+        baseUrl: 'https://sp.invalid/',
+        auth: { mode: 'servicePrincipal', tenantId: 't', clientId: 'c', clientSecret: 'sp-client-secret-value' },
+      });
     },
   });
   const originalText = await readFile(stack.store.configFile, 'utf8');

@@ -22,7 +22,17 @@ import { ConfigStore } from '../../admin/config/store.js';
 import { ProxyClient } from '../../admin/proxy-client.js';
 import { LoginThrottle } from '../../admin/auth/login-throttle.js';
 import { CLIENT_KEY, startProxyHarness, type ProxyHarness } from './proxy-harness.js';
-import { CADDY_BIN, caddyPorts, httpsRequest, localRootCa, startCaddy, type CaddyPorts, type CaddyProcess, type HttpsOptions, type Reply } from './caddy-process.js';
+import {
+  CADDY_BIN,
+  caddyPorts,
+  httpsRequest,
+  localRootCa,
+  startCaddy,
+  type CaddyPorts,
+  type CaddyProcess,
+  type HttpsOptions,
+  type Reply,
+} from './caddy-process.js';
 import { freePort, waitUntil } from './ports.js';
 
 export const ADMIN_USER = 'ops';
@@ -43,7 +53,11 @@ export interface AdminStack {
   /** Every line the admin logged. */
   logLines: string[];
   /** An admin API request (inject) with the admin's Basic credentials unless `auth: false`. */
-  api(method: string, url: string, opts?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }): Promise<LightMyRequestResponse>;
+  api(
+    method: string,
+    url: string,
+    opts?: { body?: unknown; headers?: Record<string, string>; auth?: boolean },
+  ): Promise<LightMyRequestResponse>;
   /** A request through Caddy's HTTPS listener. */
   viaCaddy(urlPath: string, opts?: Partial<HttpsOptions> & { key?: string }): Promise<Reply>;
   /** GET /admin/api/config: the reply, the config (secrets masked) and its ETag; fails the test unless 200. */
@@ -147,7 +161,11 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
       admin.inject({
         method: method as 'GET',
         url,
-        headers: { ...(o.auth === false ? {} : { authorization: basic() }), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
+        headers: {
+          ...(o.auth === false ? {} : { authorization: basic() }),
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...o.headers,
+        },
         ...(o.body !== undefined ? { payload: JSON.stringify(o.body) } : {}),
       }),
     viaCaddy: (urlPath, o = {}) =>
@@ -163,7 +181,11 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
     },
   };
   if (caddy) {
-    await waitUntil(async () => (await stack.viaCaddy('/v1/models', { key: CLIENT_KEY })).status === 200, 20_000, 'Caddy to route /v1/models to the proxy');
+    await waitUntil(
+      async () => (await stack.viaCaddy('/v1/models', { key: CLIENT_KEY })).status === 200,
+      20_000,
+      'Caddy to route /v1/models to the proxy',
+    );
   }
   return stack;
 }

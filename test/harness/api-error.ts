@@ -9,7 +9,12 @@ type ApiErrorClass = abstract new (...args: never[]) => InstanceType<typeof Open
  * Awaits `p` and asserts that it failed with an APIError of `status` and `code` (of class `type` when
  * given) whose message is non-empty and holds no stack trace; returns the error for further checks.
  */
-export async function expectApiError(p: Promise<unknown>, status: number, code: string | null, type?: ApiErrorClass): Promise<InstanceType<typeof OpenAI.APIError>> {
+export async function expectApiError(
+  p: Promise<unknown>,
+  status: number,
+  code: string | null,
+  type?: ApiErrorClass,
+): Promise<InstanceType<typeof OpenAI.APIError>> {
   try {
     await p;
   } catch (err) {

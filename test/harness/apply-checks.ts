@@ -16,7 +16,12 @@ export const APPLY_STEPS = ['validate', 'render', 'caddy_adapt', 'write_files', 
 export async function filesOnDisk(stack: AdminStack): Promise<Record<string, string | null>> {
   const read = (f: string) => readFile(f, 'utf8').catch(() => null);
   const { configFile, caddyfile } = stack.store;
-  return { config: await read(configFile), configBak: await read(`${configFile}.bak`), caddyfile: await read(caddyfile), caddyfileBak: await read(`${caddyfile}.bak`) };
+  return {
+    config: await read(configFile),
+    configBak: await read(`${configFile}.bak`),
+    caddyfile: await read(caddyfile),
+    caddyfileBak: await read(`${caddyfile}.bak`),
+  };
 }
 
 /** The model ids GET /v1/models answers through Caddy (for the site `servername`, default localhost). */

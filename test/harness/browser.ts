@@ -10,7 +10,16 @@ import { REPO_ROOT } from './paths.js';
 
 /** Where screenshots go. */
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Fails unless the UI is built (the tests load it from dist/admin/ui). */
 export async function assertUiBuilt(): Promise<void> {
@@ -33,7 +42,13 @@ export async function startBrowser(t: { after: (fn: () => unknown) => void }): P
  * sent with every request instead, because answering challenges makes Playwright intercept
  * requests, which turns the browser's cache off.
  */
-export async function loggedInPage(browser: Browser, username: string, password: string, errors: string[], everyRequest = false): Promise<Page> {
+export async function loggedInPage(
+  browser: Browser,
+  username: string,
+  password: string,
+  errors: string[],
+  everyRequest = false,
+): Promise<Page> {
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
     ...(everyRequest

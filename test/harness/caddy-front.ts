@@ -44,7 +44,9 @@ export async function startCaddyFront(t: TestContext, opts: HarnessOptions = {})
   const runDir = await mkdtemp(path.join(tmpdir(), 'gw-front-'));
   t.after(() => rm(runDir, { recursive: true, force: true }));
   const ports = await caddyPorts();
-  const validated = validateConfig(JSON.parse(await readFile(path.join(harness.dataDir, 'config.json'), 'utf8')) as unknown);
+  const validated = validateConfig(
+    JSON.parse(await readFile(path.join(harness.dataDir, 'config.json'), 'utf8')) as unknown,
+  );
   if (!validated.ok) throw new Error(`harness config invalid: ${JSON.stringify(validated.issues)}`);
   const storageRoot = path.join(runDir, 'caddy');
   const logFile = path.join(runDir, 'caddy.log');
@@ -66,7 +68,21 @@ export async function startCaddyFront(t: TestContext, opts: HarnessOptions = {})
   const ca = await localRootCa(storageRoot);
   const agent = new Agent({ connect: { ca } });
   t.after(() => agent.close());
-  const front: CaddyFront = { harness, url: `https://localhost:${ports.httpsPort}`, httpsPort: ports.httpsPort, ca, fetch: fetchVia(agent), logFile, caddyAdminPort: ports.adminPort };
-  await waitUntil(async () => (await front.fetch(`${front.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } })).status === 200, 20_000, 'Caddy to route /v1/models to the proxy');
+  const front: CaddyFront = {
+    harness,
+    url: `https://localhost:${ports.httpsPort}`,
+    httpsPort: ports.httpsPort,
+    ca,
+    fetch: fetchVia(agent),
+    logFile,
+    caddyAdminPort: ports.adminPort,
+  };
+  await waitUntil(
+    async () =>
+      (await front.fetch(`${front.url}/v1/models`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } })).status ===
+      200,
+    20_000,
+    'Caddy to route /v1/models to the proxy',
+  );
   return front;
 }

@@ -28,7 +28,10 @@ const STOP_GRACE_MS = 8_000;
 
 /** The version Caddy reports (`v2.6.2`), or `not found`. */
 export async function caddyVersion(): Promise<string> {
-  return run(CADDY_BIN, ['version']).then((r) => r.stdout.trim().split(/\s+/)[0] ?? '?', () => 'not found');
+  return run(CADDY_BIN, ['version']).then(
+    (r) => r.stdout.trim().split(/\s+/)[0] ?? '?',
+    () => 'not found',
+  );
 }
 
 /** Free ports for Caddy's admin API and its public listeners. */
@@ -87,10 +90,18 @@ export async function launchCaddy(opts: StartCaddyOptions): Promise<CaddyProcess
       name: 'caddy',
       command: CADDY_BIN,
       args: ['run', '--config', opts.configFile, '--adapter', 'caddyfile'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.dir, XDG_CONFIG_HOME: path.join(opts.dir, 'xdg-config'), XDG_DATA_HOME: path.join(opts.dir, 'xdg-data') },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: opts.dir,
+        XDG_CONFIG_HOME: path.join(opts.dir, 'xdg-config'),
+        XDG_DATA_HOME: path.join(opts.dir, 'xdg-data'),
+      },
       logFile: outputFile,
     });
-    await readyOrExit(child, waitUntil(() => adminAnswers(opts.adminPort), 15_000, `Caddy's admin API on port ${opts.adminPort}`));
+    await readyOrExit(
+      child,
+      waitUntil(() => adminAnswers(opts.adminPort), 15_000, `Caddy's admin API on port ${opts.adminPort}`),
+    );
   };
   const stop = async () => {
     if (child) await stopChild(child, STOP_GRACE_MS);
@@ -139,7 +150,10 @@ export interface HttpsOptions {
 }
 
 /** Sends the request `start` makes (handing it the response callback) with `body`, and reads the answer whole. */
-function exchange(start: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest, body?: string): Promise<Reply> {
+function exchange(
+  start: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = start((res) => {
       let text = '';
@@ -156,12 +170,39 @@ function exchange(start: (onResponse: (res: http.IncomingMessage) => void) => ht
 export function httpsRequest(port: number, urlPath: string, opts: HttpsOptions): Promise<Reply> {
   const name = opts.servername === null ? undefined : (opts.servername ?? 'localhost');
   const headers = { host: `${name ?? '127.0.0.1'}:${port}`, ...opts.headers };
-  return exchange((onResponse) => https.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', ca: opts.ca, servername: name, headers, agent: false }, onResponse), opts.body);
+  return exchange(
+    (onResponse) =>
+      https.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: urlPath,
+          method: opts.method ?? 'GET',
+          ca: opts.ca,
+          servername: name,
+          headers,
+          agent: false,
+        },
+        onResponse,
+      ),
+    opts.body,
+  );
 }
 
 /** One plain-HTTP request to 127.0.0.1:`port` (Caddy's admin API, its HTTP listener, a stub). */
-export function httpRequest(port: number, urlPath: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return exchange((onResponse) => http.request({ host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, onResponse), opts.body);
+export function httpRequest(
+  port: number,
+  urlPath: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
+  return exchange(
+    (onResponse) =>
+      http.request(
+        { host: '127.0.0.1', port, path: urlPath, method: opts.method ?? 'GET', headers: opts.headers, agent: false },
+        onResponse,
+      ),
+    opts.body,
+  );
 }
 
 /**
@@ -170,13 +211,19 @@ export function httpRequest(port: number, urlPath: string, opts: { method?: stri
  * "Adapt, then load JSON, refusing warnings").
  */
 export async function loadCaddyfile(adminPort: number, caddyfile: string): Promise<void> {
-  const post = (urlPath: string, type: string, body: string) => httpRequest(adminPort, urlPath, { method: 'POST', headers: { 'content-type': type, host: `localhost:${adminPort}` }, body });
+  const post = (urlPath: string, type: string, body: string) =>
+    httpRequest(adminPort, urlPath, {
+      method: 'POST',
+      headers: { 'content-type': type, host: `localhost:${adminPort}` },
+      body,
+    });
   const adapted = await post('/adapt', 'text/caddyfile', caddyfile);
   if (adapted.status !== 200) throw new Error(`/adapt answered ${adapted.status}: ${adapted.body}`);
   const parsed = JSON.parse(adapted.body) as { result: unknown; warnings?: unknown[] };
   if (parsed.warnings?.length) throw new Error(`/adapt warned: ${JSON.stringify(parsed.warnings)}`);
   const loaded = await post('/load', 'application/json', JSON.stringify(parsed.result));
-  if (loaded.status !== 200 || loaded.body.includes('"error"')) throw new Error(`/load answered ${loaded.status}: ${loaded.body}`);
+  if (loaded.status !== 200 || loaded.body.includes('"error"'))
+    throw new Error(`/load answered ${loaded.status}: ${loaded.body}`);
 }
 
 /** The file of Caddy's local CA root under `storageRoot` (its `storage file_system` root). */
@@ -188,9 +235,13 @@ export function localRootCaFile(storageRoot: string): string {
 export async function localRootCa(storageRoot: string): Promise<string> {
   const file = localRootCaFile(storageRoot);
   let pem = '';
-  await waitUntil(async () => {
-    pem = await readFile(file, 'utf8');
-    return pem.includes('BEGIN CERTIFICATE');
-  }, 15_000, "Caddy's local CA root");
+  await waitUntil(
+    async () => {
+      pem = await readFile(file, 'utf8');
+      return pem.includes('BEGIN CERTIFICATE');
+    },
+    15_000,
+    "Caddy's local CA root",
+  );
   return pem;
 }

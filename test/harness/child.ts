@@ -61,7 +61,13 @@ export interface StartServiceOptions {
 
 /** Starts `node dist/<main>` on the pinned Node that runs this process (what supervisord does with NODE_BIN). */
 export function startService(opts: StartServiceOptions): Child {
-  return startChild({ name: opts.name, command: process.execPath, args: [...(opts.nodeArgs ?? []), distFile(opts.main)], env: opts.env, logFile: opts.logFile });
+  return startChild({
+    name: opts.name,
+    command: process.execPath,
+    args: [...(opts.nodeArgs ?? []), distFile(opts.main)],
+    env: opts.env,
+    logFile: opts.logFile,
+  });
 }
 
 /** True while the child has neither exited nor been killed by a signal. */

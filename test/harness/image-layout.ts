@@ -28,7 +28,10 @@ interface CopyLine {
 
 function dockerfileLines(): string[] {
   // Backslash continuations joined, comments dropped.
-  return readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+  return readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
 }
 
 /** The lines of stage `name` (from its FROM to the next FROM). */
@@ -40,12 +43,14 @@ function stage(lines: string[], name: string): string[] {
 }
 
 function copies(lines: string[]): CopyLine[] {
-  return lines.filter((l) => /^COPY /.test(l)).map((l) => {
-    const words = l.split(/\s+/).slice(1);
-    const from = words[0]?.startsWith('--from=') ? words.shift()?.slice('--from='.length) : undefined;
-    const dest = words.pop() ?? '';
-    return { from, sources: words, dest };
-  });
+  return lines
+    .filter((l) => /^COPY /.test(l))
+    .map((l) => {
+      const words = l.split(/\s+/).slice(1);
+      const from = words[0]?.startsWith('--from=') ? words.shift()?.slice('--from='.length) : undefined;
+      const dest = words.pop() ?? '';
+      return { from, sources: words, dest };
+    });
 }
 
 /** The image's ENV as name → value (the base stage's, which every runtime target inherits). */
@@ -79,8 +84,10 @@ export async function buildImageLayout(appDir: string): Promise<void> {
     for (const source of c.sources) {
       const target = path.join(appDir, c.dest.endsWith('/') ? path.join(c.dest, path.basename(source)) : c.dest);
       await fs.mkdir(path.dirname(target), { recursive: true });
-      if (c.from === 'deps' && source === '/app/node_modules') await fs.symlink(path.join(ROOT, 'node_modules'), target);
-      else if (c.from === 'build' && source.startsWith('/src/dist/')) await fs.cp(path.join(ROOT, 'dist', source.slice('/src/dist/'.length)), target, { recursive: true });
+      if (c.from === 'deps' && source === '/app/node_modules')
+        await fs.symlink(path.join(ROOT, 'node_modules'), target);
+      else if (c.from === 'build' && source.startsWith('/src/dist/'))
+        await fs.cp(path.join(ROOT, 'dist', source.slice('/src/dist/'.length)), target, { recursive: true });
       else if (c.from === undefined) await fs.cp(path.join(ROOT, source), target, { recursive: true });
       else throw new Error(`the test does not know how to lay out COPY --from=${c.from} ${source}`);
     }
@@ -93,7 +100,8 @@ export async function buildImageLayout(appDir: string): Promise<void> {
 export function mappedImageEnv(appDir: string, dataDir: string, runDir: string): Record<string, string> {
   const env = imageEnvironment();
   const mapped: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) mapped[k] = v.startsWith('/app/') || v === '/app' ? path.join(appDir, v.slice('/app'.length)) : v;
+  for (const [k, v] of Object.entries(env))
+    mapped[k] = v.startsWith('/app/') || v === '/app' ? path.join(appDir, v.slice('/app'.length)) : v;
   return { ...mapped, DATA_DIR: dataDir, RUN_DIR: runDir, NODE_BIN: process.execPath, CADDY_BIN, PROGRAM_USER };
 }
 
@@ -108,7 +116,16 @@ export function mappedImageEnv(appDir: string, dataDir: string, runDir: string):
 async function mountAzureFilesLike(backing: string, dir: string): Promise<void> {
   await fs.mkdir(backing, { recursive: true });
   await fs.mkdir(dir, { recursive: true });
-  await run('bindfs', ['--perms=a=rwx', '--chown-ignore', '--chgrp-ignore', '--chmod-ignore', '-o', 'allow_other', backing, dir]);
+  await run('bindfs', [
+    '--perms=a=rwx',
+    '--chown-ignore',
+    '--chgrp-ignore',
+    '--chmod-ignore',
+    '-o',
+    'allow_other',
+    backing,
+    dir,
+  ]);
 }
 
 /** The uid of `user`. */

@@ -16,10 +16,13 @@ function causeMessage(err: unknown): string {
 async function startEcho(t: { after(fn: () => Promise<void>): void }): Promise<number> {
   const server = http.createServer((_req, res) => res.end('loopback ok'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 
@@ -54,7 +57,9 @@ test('the host is never looked up', async () => {
   const socket = net.connect({
     host: 'guard-test.example.org',
     port: 443,
-    lookup: (() => { lookups += 1; }) as unknown as net.LookupFunction,
+    lookup: (() => {
+      lookups += 1;
+    }) as unknown as net.LookupFunction,
   });
   const err = await new Promise<Error>((resolve) => socket.once('error', resolve));
   assert.equal(err.message, `${LOOPBACK_GUARD_MESSAGE_PREFIX} guard-test.example.org:443`);
@@ -73,10 +78,28 @@ test('loopback connections work: 127.0.0.1, localhost, port/host form', async (t
 });
 
 test('isLoopbackHost knows loopback from everything else', () => {
-  for (const host of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST.', 'api.localhost', '0.0.0.0']) {
+  for (const host of [
+    '127.0.0.1',
+    '127.8.9.10',
+    '::1',
+    '[::1]',
+    '::ffff:127.0.0.1',
+    'localhost',
+    'LOCALHOST.',
+    'api.localhost',
+    '0.0.0.0',
+  ]) {
     assert.equal(isLoopbackHost(host), true, host);
   }
-  for (const host of ['169.254.169.254', '10.0.0.1', '::2', '::ffff:10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1']) {
+  for (const host of [
+    '169.254.169.254',
+    '10.0.0.1',
+    '::2',
+    '::ffff:10.0.0.1',
+    'example.com',
+    'localhost.example.com',
+    '128.0.0.1',
+  ]) {
     assert.equal(isLoopbackHost(host), false, host);
   }
 });

@@ -78,10 +78,11 @@ function install(): void {
     if (target.path !== undefined || isLoopbackHost(target.host)) {
       return original.apply(this, args);
     }
-    const error = Object.assign(
-      new Error(`${LOOPBACK_GUARD_MESSAGE_PREFIX} ${target.host}:${target.port}`),
-      { code: LOOPBACK_GUARD_ERROR_CODE, host: target.host, port: target.port },
-    );
+    const error = Object.assign(new Error(`${LOOPBACK_GUARD_MESSAGE_PREFIX} ${target.host}:${target.port}`), {
+      code: LOOPBACK_GUARD_ERROR_CODE,
+      host: target.host,
+      port: target.port,
+    });
     // Fail the way a refused connection fails (an async 'error' on the socket), so that every
     // client reports it through its normal error path instead of throwing from `request()`.
     process.nextTick(() => this.destroy(error));

@@ -30,13 +30,22 @@ export function loopbackTlsAgent(ca: string, opts: LoopbackTlsOptions = {}): Age
 
 /** A `fetch` for the OpenAI SDK that goes through `agent`. */
 export function fetchVia(agent: Agent): typeof globalThis.fetch {
-  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
+  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
 }
 
 /** The official SDK at `https://<host>:<port>/v1` over a loopback TLS agent trusting `ca`; close() closes the agent. */
-export function loopbackSdk(host: string, port: number | string, key: string, ca: string): { client: OpenAI; close: () => Promise<void> } {
+export function loopbackSdk(
+  host: string,
+  port: number | string,
+  key: string,
+  ca: string,
+): { client: OpenAI; close: () => Promise<void> } {
   const agent = loopbackTlsAgent(ca);
-  return { client: new OpenAI({ baseURL: `https://${host}:${port}/v1`, apiKey: key, maxRetries: 0, fetch: fetchVia(agent) }), close: () => agent.close() };
+  return {
+    client: new OpenAI({ baseURL: `https://${host}:${port}/v1`, apiKey: key, maxRetries: 0, fetch: fetchVia(agent) }),
+    close: () => agent.close(),
+  };
 }
 
 /** The SHA-256 fingerprint of the leaf certificate served for `servername` on 127.0.0.1:`port` (verified against `ca`). */

@@ -40,10 +40,38 @@ export interface Pebble {
 async function makeListenerCertificate(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
   const f = (name: string) => path.join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=pebble listener test CA']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pebble listener test CA',
+  ]);
   await run('openssl', ['req', ...ec, '-keyout', f('key.pem'), '-out', f('cert.csr'), '-subj', '/CN=localhost']);
   await fs.writeFile(f('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  await run('openssl', ['x509', '-req', '-in', f('cert.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('cert.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    f('cert.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('cert.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+  ]);
   return { caFile: f('ca.pem'), certFile: f('cert.pem'), keyFile: f('key.pem') };
 }
 
@@ -52,7 +80,12 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-pebble-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const { caFile, certFile, keyFile } = await makeListenerCertificate(dir);
-  const [acmePort, managementPort, httpPort, tlsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [acmePort, managementPort, httpPort, tlsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const configFile = path.join(dir, 'pebble.json');
   await fs.writeFile(
     configFile,
@@ -76,7 +109,12 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
     command: PEBBLE_BIN,
     args: ['-config', configFile],
     // NONCEREJECT=0: pebble rejects 5% of good nonces by default, which only adds client retries.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PEBBLE_VA_ALWAYS_VALID: '1',
+      PEBBLE_VA_NOSLEEP: '1',
+      PEBBLE_WFE_NONCEREJECT: '0',
+    },
     logFile,
   });
   const ca = await fs.readFile(caFile, 'utf8');
@@ -91,11 +129,15 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
   const issuingRoot = async () => {
     const res = await request(`https://127.0.0.1:${managementPort}/roots/0`, { dispatcher: agent });
     const pem = await res.body.text();
-    if (res.statusCode !== 200 || !pem.includes('BEGIN CERTIFICATE')) throw new Error(`pebble /roots/0 answered ${res.statusCode}`);
+    if (res.statusCode !== 200 || !pem.includes('BEGIN CERTIFICATE'))
+      throw new Error(`pebble /roots/0 answered ${res.statusCode}`);
     return pem;
   };
   try {
-    await readyOrExit(child, waitUntil(async () => (await issuingRoot()) !== '', 15_000, 'pebble to serve its root'));
+    await readyOrExit(
+      child,
+      waitUntil(async () => (await issuingRoot()) !== '', 15_000, 'pebble to serve its root'),
+    );
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- pebble log ---\n${(await log()).slice(-3000)}`, { cause: err });

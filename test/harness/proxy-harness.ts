@@ -29,7 +29,11 @@ export const SIM_API_KEY = 'sim-upstream-api-key';
 export const HELLO = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello' }] };
 
 /** A streamed chat request for the same model, with a prompt long enough for several chunks. */
-export const STREAM_REQUEST = { model: 'gpt-4o-mini', stream: true as const, messages: [{ role: 'user' as const, content: 'a fairly long answer please' }] };
+export const STREAM_REQUEST = {
+  model: 'gpt-4o-mini',
+  stream: true as const,
+  messages: [{ role: 'user' as const, content: 'a fairly long answer please' }],
+};
 
 /** A running proxy with its simulated Azure. */
 export interface ProxyHarness {
@@ -86,7 +90,12 @@ export function defaultConfig(simUrl: string): Record<string, unknown> {
       { id: 'gpt-4o-mini', upstream: 'foundry', targetModel: 'dep-4o-mini' },
       { id: 'gpt-5-mini', upstream: 'keyed', targetModel: 'dep-5-mini' },
       { id: 'codex', upstream: 'foundry', targetModel: 'dep-codex', routes: { '*': 'responses' } },
-      { id: 'classic', upstream: 'foundry', targetModel: 'dep-classic', routes: { 'chat/completions': '/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21' } },
+      {
+        id: 'classic',
+        upstream: 'foundry',
+        targetModel: 'dep-classic',
+        routes: { 'chat/completions': '/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21' },
+      },
       { id: 'embed', upstream: 'keyed', targetModel: 'dep-embed' },
       { id: 'image', upstream: 'foundry', targetModel: 'dep-image' },
       { id: 'no-usage', upstream: 'foundry', targetModel: 'dep-no-usage', streamUsage: false },
@@ -101,7 +110,8 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const sim = await startFoundrySimulator({ apiKey: SIM_API_KEY, acceptToken: (t) => identity.isValid(t) });
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-proxy-'));
   const files = proxyFiles(dataDir);
-  const writeConfig = (config: unknown) => fs.writeFile(files.configFile, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  const writeConfig = (config: unknown) =>
+    fs.writeFile(files.configFile, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   const config = defaultConfig(sim.url);
   opts.configure?.(config, sim);
   await writeConfig(config);
@@ -109,8 +119,21 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
   const logs = new LogRing();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }, logs);
   const startProxy = async () => {
-    const runtime = await ProxyRuntime.start({ configFile: files.configFile, usageFile: files.usageFile, affinityFile: files.affinityFile, storedObjectsFile: files.storedObjectsFile, governanceFile: files.governanceFile, log, autoPersist: false });
-    const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit, ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}) });
+    const runtime = await ProxyRuntime.start({
+      configFile: files.configFile,
+      usageFile: files.usageFile,
+      affinityFile: files.affinityFile,
+      storedObjectsFile: files.storedObjectsFile,
+      governanceFile: files.governanceFile,
+      log,
+      autoPersist: false,
+    });
+    const app = buildProxy({
+      runtime,
+      logger: log,
+      envBodyLimit: opts.envBodyLimit,
+      ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}),
+    });
     const internal = buildInternal({ runtime, logger: log, logs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const internalUrl = await internal.listen({ host: '127.0.0.1', port: 0 });
@@ -144,7 +167,12 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     async restart() {
       await stopProxy();
       proxy = await startProxy();
-      Object.assign(harness, { url: proxy.url, internalUrl: proxy.internalUrl, runtime: proxy.runtime, app: proxy.app });
+      Object.assign(harness, {
+        url: proxy.url,
+        internalUrl: proxy.internalUrl,
+        runtime: proxy.runtime,
+        app: proxy.app,
+      });
     },
     async close() {
       await stopProxy();

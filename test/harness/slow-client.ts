@@ -34,8 +34,11 @@ export interface SlowTarget {
 
 function requestHead(target: SlowTarget, complete: boolean, contentLength?: number): string {
   const host = `${target.tls?.servername ?? '127.0.0.1'}:${target.port}`;
-  const extra = Object.entries(target.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  const length = contentLength === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n`;
+  const extra = Object.entries(target.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  const length =
+    contentLength === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n`;
   return `POST ${target.path ?? '/v1/chat/completions'} HTTP/1.1\r\nHost: ${host}\r\n${extra}${length}${complete ? '\r\n' : ''}`;
 }
 
@@ -69,9 +72,21 @@ export function slowClient(kind: SlowKind, target: SlowTarget): Promise<SlowOutc
       }
     };
     // A plain TCP connection for the handshake case: the first bytes of a TLS ClientHello, then nothing.
-    const socket: net.Socket = target.tls && kind !== 'handshake'
-      ? tls.connect({ host: '127.0.0.1', port: target.port, ca: target.tls.ca, servername: target.tls.servername, ALPNProtocols: ['http/1.1'] }, begin)
-      : net.connect({ host: '127.0.0.1', port: target.port }, () => (kind === 'handshake' ? socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02])) : begin()));
+    const socket: net.Socket =
+      target.tls && kind !== 'handshake'
+        ? tls.connect(
+            {
+              host: '127.0.0.1',
+              port: target.port,
+              ca: target.tls.ca,
+              servername: target.tls.servername,
+              ALPNProtocols: ['http/1.1'],
+            },
+            begin,
+          )
+        : net.connect({ host: '127.0.0.1', port: target.port }, () =>
+            kind === 'handshake' ? socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02])) : begin(),
+          );
     socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));

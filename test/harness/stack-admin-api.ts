@@ -16,7 +16,11 @@ export interface AdminReply {
 
 /** A client for one stack's admin API. */
 export interface StackAdminApi {
-  call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', urlPath: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<AdminReply>;
+  call(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    urlPath: string,
+    opts?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<AdminReply>;
   /** GET /admin/api/config: the config (secrets masked) and its ETag; throws unless 200. */
   config(): Promise<{ etag: string; config: Record<string, unknown> }>;
   /** GET the config, let `edit` change it, PUT it back with If-Match; throws unless 200. */
@@ -39,7 +43,11 @@ export async function stackAdminApi(stack: Stack): Promise<StackAdminApi> {
   const call: StackAdminApi['call'] = async (method, urlPath, opts = {}) => {
     const res = await request(`${base}${urlPath}`, {
       method,
-      headers: { authorization: auth, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      headers: {
+        authorization: auth,
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
       headersTimeout: 60_000,
     });
@@ -55,7 +63,8 @@ export async function stackAdminApi(stack: Stack): Promise<StackAdminApi> {
   };
   const config = async () => {
     const r = await call('GET', '/admin/api/config');
-    if (r.status !== 200 || !r.etag || typeof r.body !== 'object' || r.body === null) throw new Error(`GET /admin/api/config answered ${r.status}: ${JSON.stringify(r.body)}`);
+    if (r.status !== 200 || !r.etag || typeof r.body !== 'object' || r.body === null)
+      throw new Error(`GET /admin/api/config answered ${r.status}: ${JSON.stringify(r.body)}`);
     return { etag: r.etag, config: r.body as Record<string, unknown> };
   };
   return {

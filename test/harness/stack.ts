@@ -77,7 +77,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = path.join(base, 'data');
   const runDir = path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
-  const ports = { HTTPS_PORT: await freePort(), HTTP_PORT: await freePort(), PROXY_PORT: await freePort(), ADMIN_PORT: await freePort(), INTERNAL_PORT: await freePort(), SIM_PORT: await freePort(), CADDY: await freePort() };
+  const ports = {
+    HTTPS_PORT: await freePort(),
+    HTTP_PORT: await freePort(),
+    PROXY_PORT: await freePort(),
+    ADMIN_PORT: await freePort(),
+    INTERNAL_PORT: await freePort(),
+    SIM_PORT: await freePort(),
+    CADDY: await freePort(),
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: base,
@@ -103,7 +111,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // The entry script in a process group of its own, so a test can kill what is left of it at once;
   // its output goes to a file: supervisord's children need real file descriptors, not pipes
   // (docs/development.md, "supervisord started by a test").
-  const { proc: child, exit } = startChild({ name: 'stack', command: path.join(appDir, 'deploy/entrypoint.sh'), args: [], env, logFile, detached: true });
+  const { proc: child, exit } = startChild({
+    name: 'stack',
+    command: path.join(appDir, 'deploy/entrypoint.sh'),
+    args: [],
+    env,
+    logFile,
+    detached: true,
+  });
   const url = `https://${opts.site?.host ?? 'localhost'}:${env.HTTPS_PORT}`;
   const localCa = () => fs.readFile(localRootCaFile(path.join(dataDir, 'caddy')), 'utf8');
   let agent: Agent | undefined;
@@ -112,7 +127,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     return undiciFetch(input, { ...init, dispatcher: agent });
   }) as typeof undiciFetch;
   const configValue = async (pick: (c: { server?: { healthKey?: string } }) => string | undefined) => {
-    const c = JSON.parse(await fs.readFile(path.join(dataDir, 'config.json'), 'utf8')) as { server?: { healthKey?: string } };
+    const c = JSON.parse(await fs.readFile(path.join(dataDir, 'config.json'), 'utf8')) as {
+      server?: { healthKey?: string };
+    };
     return pick(c) ?? '';
   };
   const stack: Stack = {
@@ -132,9 +149,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (!m?.[1]) throw new Error('no client key in first-run.txt');
       return m[1];
     },
-    sdk: (key) => new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetch: trustedFetch as unknown as typeof globalThis.fetch }),
+    sdk: (key) =>
+      new OpenAI({
+        baseURL: `${url}/v1`,
+        apiKey: key,
+        maxRetries: 0,
+        fetch: trustedFetch as unknown as typeof globalThis.fetch,
+      }),
     async supervisorctl(...args) {
-      const { stdout } = await run('supervisorctl', ['-c', path.join(appDir, 'supervisord.conf'), ...args], { env: { ...env, SIMULATOR_AUTOSTART: 'true' } }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+      const { stdout } = await run('supervisorctl', ['-c', path.join(appDir, 'supervisord.conf'), ...args], {
+        env: { ...env, SIMULATOR_AUTOSTART: 'true' },
+      }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
       return stdout;
     },
     log: () => fs.readFile(logFile, 'utf8'),
@@ -148,10 +173,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     await waitUntil(
       async () => {
-        if (child.exitCode !== null) throw new Error(`the stack exited with ${child.exitCode}:\n${(await stack.log()).slice(-3000)}`);
+        if (child.exitCode !== null)
+          throw new Error(`the stack exited with ${child.exitCode}:\n${(await stack.log()).slice(-3000)}`);
         const hk = await stack.healthKey().catch(() => '');
         if (!hk) return false;
-        const res = await trustedFetch(`${url}${opts.readyPath ?? '/readyz'}`, { headers: { authorization: `Bearer ${hk}` } });
+        const res = await trustedFetch(`${url}${opts.readyPath ?? '/readyz'}`, {
+          headers: { authorization: `Bearer ${hk}` },
+        });
         return res.status === 200;
       },
       opts.readyTimeoutMs ?? 60_000,
@@ -159,10 +187,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     );
     // supervisord starts the admin after the proxy: on a busy machine it may still be starting
     // when the proxy is ready, and tests call its API next.
-    await waitUntil(() => acceptsConnections(Number(env.ADMIN_PORT)), opts.readyTimeoutMs ?? 60_000, 'the admin service to listen');
+    await waitUntil(
+      () => acceptsConnections(Number(env.ADMIN_PORT)),
+      opts.readyTimeoutMs ?? 60_000,
+      'the admin service to listen',
+    );
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`, { cause: err });
+    throw new Error(`${(err as Error).message}\n--- stack log ---\n${(await stack.log()).slice(-4000)}`, {
+      cause: err,
+    });
   }
   return stack;
 }
@@ -172,13 +206,19 @@ export async function killStack(stack: Stack): Promise<void> {
   if (stack.child.exitCode !== null || !stack.child.pid) return;
   // supervisord's programs run in process groups of their own: stop them through supervisord
   // (SIGTERM), and only kill what is left, program by program, if that does not end in time.
-  const pids = (await stack.supervisorctl('pid', 'all')).split(/\s+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const pids = (await stack.supervisorctl('pid', 'all'))
+    .split(/\s+/)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   try {
     process.kill(stack.child.pid, 'SIGTERM');
   } catch {
     // Already gone.
   }
-  const exited = await Promise.race([stack.exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 45_000))]);
+  const exited = await Promise.race([
+    stack.exit.then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 45_000)),
+  ]);
   if (exited) return;
   for (const pid of [-stack.child.pid, ...pids]) {
     try {

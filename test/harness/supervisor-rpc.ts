@@ -23,9 +23,15 @@ export async function processInfo(runDir: string, name: string): Promise<Process
   const client = new Client('http://localhost', { socketPath: path.join(runDir, 'supervisor.sock') });
   try {
     const body = `<?xml version="1.0"?><methodCall><methodName>supervisor.getProcessInfo</methodName><params><param><value><string>${name}</string></value></param></params></methodCall>`;
-    const res = await request('http://localhost/RPC2', { method: 'POST', dispatcher: client, headers: { 'content-type': 'text/xml' }, body });
+    const res = await request('http://localhost/RPC2', {
+      method: 'POST',
+      dispatcher: client,
+      headers: { 'content-type': 'text/xml' },
+      body,
+    });
     const xml = await res.body.text();
-    if (res.statusCode !== 200 || xml.includes('<fault>')) throw new Error(`getProcessInfo(${name}) answered ${res.statusCode}: ${xml.slice(0, 300)}`);
+    if (res.statusCode !== 200 || xml.includes('<fault>'))
+      throw new Error(`getProcessInfo(${name}) answered ${res.statusCode}: ${xml.slice(0, 300)}`);
     return { state: member(xml, 'statename') ?? '', pid: Number(member(xml, 'pid') ?? 0) };
   } finally {
     await client.close();

@@ -30,8 +30,17 @@ export async function startTargetPool(t: TestContext, opts: TargetPoolOptions = 
   const h = await startProxyHarness({
     configure: (c, sim) => {
       const server = c.server as Record<string, unknown>;
-      server.upstream = { connectTimeoutMs: 1000, firstByteTimeoutMs: 400, idleTimeoutMs: 5000, requestTimeoutMs: 20000, ...opts.upstream };
-      (c.upstreams as unknown[]).push({ name: 'a', baseUrl: sim.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } }, { name: 'b', baseUrl: b.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } });
+      server.upstream = {
+        connectTimeoutMs: 1000,
+        firstByteTimeoutMs: 400,
+        idleTimeoutMs: 5000,
+        requestTimeoutMs: 20000,
+        ...opts.upstream,
+      };
+      (c.upstreams as unknown[]).push(
+        { name: 'a', baseUrl: sim.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },
+        { name: 'b', baseUrl: b.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },
+      );
       (c.models as unknown[]).push({
         id: 'pool',
         targets: [
@@ -55,5 +64,8 @@ export function askPool(client: OpenAI, extra: Record<string, unknown> = {}): Pr
 
 /** The status the client saw: 200 on success, the APIError's status, or -1 for anything else. */
 export function statusOf(p: Promise<unknown>): Promise<number> {
-  return p.then(() => 200, (e: unknown) => (e instanceof OpenAI.APIError ? (e.status ?? 0) : -1));
+  return p.then(
+    () => 200,
+    (e: unknown) => (e instanceof OpenAI.APIError ? (e.status ?? 0) : -1),
+  );
 }

@@ -20,7 +20,11 @@ import type { UpstreamEvent } from '../../proxy/translate/sse-frames.js';
 import { startFoundrySimulator } from '../../simulator/foundry/simulator.js';
 
 /** Calls the upstream with a translated body: `path` is `responses` or `chat/completions`. */
-export type Upstream = (path: string, body: Record<string, unknown>, headers: Record<string, string>) => Promise<Response>;
+export type Upstream = (
+  path: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string>,
+) => Promise<Response>;
 
 /** What one call through the bridge looked like, for assertions. */
 export interface BridgeExchange {
@@ -41,11 +45,12 @@ export interface TranslateBridge {
 
 /** An upstream that is the Foundry simulator at `simUrl`; `x-sim-scenario` is passed on. */
 export function simulatorUpstream(simUrl: string): Upstream {
-  return (path, body, headers) => fetch(`${simUrl}/openai/v1/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
+  return (path, body, headers) =>
+    fetch(`${simUrl}/openai/v1/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 }
 
 /** An upstream that answers every call with these SSE frames. */
@@ -64,7 +69,12 @@ interface Converter {
   end(): string[];
 }
 
-async function pipeStream(upstream: Response, converter: Converter, res: ServerResponse, ex: BridgeExchange): Promise<void> {
+async function pipeStream(
+  upstream: Response,
+  converter: Converter,
+  res: ServerResponse,
+  ex: BridgeExchange,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const write = (frames: string[]): void => {
     for (const f of frames) {
@@ -91,12 +101,26 @@ async function pipeStream(upstream: Response, converter: Converter, res: ServerR
   res.end();
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, upstream: Upstream, ex: BridgeExchange): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  ex: BridgeExchange,
+): Promise<void> {
   const chatClient = req.url === '/v1/chat/completions';
   const translated = chatClient ? chatRequestToResponses(ex.clientBody) : responsesRequestToChat(ex.clientBody);
   if (!translated.ok) {
     res.writeHead(translated.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: translated.message, type: 'invalid_request_error', param: translated.param, code: translated.code } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: translated.message,
+          type: 'invalid_request_error',
+          param: translated.param,
+          code: translated.code,
+        },
+      }),
+    );
     return;
   }
   ex.upstreamBody = translated.value;
@@ -137,7 +161,11 @@ export async function startTranslateBridge(upstream: Upstream): Promise<Translat
       })
       .catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: `bridge bug: ${String(err)}`, type: 'server_error', param: null, code: null } }));
+        res.end(
+          JSON.stringify({
+            error: { message: `bridge bug: ${String(err)}`, type: 'server_error', param: null, code: null },
+          }),
+        );
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -145,15 +173,19 @@ export async function startTranslateBridge(upstream: Upstream): Promise<Translat
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     exchanges,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** A bridge in front of `upstream` and the official SDK pointed at it; both go when `t` ends. */
-export async function bridgeOver(t: TestContext, upstream: Upstream): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
+export async function bridgeOver(
+  t: TestContext,
+  upstream: Upstream,
+): Promise<{ bridge: TranslateBridge; client: OpenAI }> {
   const bridge = await startTranslateBridge(upstream);
   t.after(() => bridge.close());
   return { bridge, client: new OpenAI({ baseURL: bridge.baseURL, apiKey: 'test', maxRetries: 0 }) };

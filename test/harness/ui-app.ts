@@ -7,7 +7,10 @@ import { adminErrorHandler } from '../../admin/error-handler.js';
 import { registerUiRoutes } from '../../admin/routes/ui.js';
 
 /** An app serving `files` as the built UI, and the folder (removed, and the app closed, after the test). */
-export async function uiApp(t: { after: (fn: () => unknown) => void }, files: Record<string, string>): Promise<{ app: FastifyInstance; dir: string }> {
+export async function uiApp(
+  t: { after: (fn: () => unknown) => void },
+  files: Record<string, string>,
+): Promise<{ app: FastifyInstance; dir: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gw-ui-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries(files)) {

@@ -15,7 +15,11 @@ function bodyOf(bytes: number, stream = true): string {
 }
 
 async function chat(url: string, body: string): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
@@ -66,7 +70,10 @@ test('concurrent large bodies never hold more than the budget; every share comes
   h.sim.setDefault({ kind: 'slowChunks', intervalMs: 20, chunks: 10 });
   // Each body keeps ~300 KB (its string) and needs ~600 KB to parse: at most three at once fit.
   const results = await Promise.all(Array.from({ length: 8 }, () => chat(h.url, bodyOf(300_000))));
-  assert.deepEqual(results.map((r) => r.status), Array(8).fill(200));
+  assert.deepEqual(
+    results.map((r) => r.status),
+    Array(8).fill(200),
+  );
   assert.ok(results.every((r) => r.text.endsWith('data: [DONE]\n\n')));
   assert.ok(budget.peak <= 1_000_000, `peak ${budget.peak}`);
   assert.ok(budget.peak >= 600_000, `peak ${budget.peak}: bodies were admitted`);
@@ -81,13 +88,26 @@ test('a client that leaves mid-stream gives its share back', async (t) => {
   const { port } = new URL(h.url);
   const body = bodyOf(200_000);
   await new Promise<void>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.once('data', () => {
-        assert.ok(budget.used >= 200_000, `held while streaming: ${budget.used}`);
-        req.destroy();
-        resolve();
-      });
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: {
+          authorization: `Bearer ${CLIENT_KEY}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.once('data', () => {
+          assert.ok(budget.used >= 200_000, `held while streaming: ${budget.used}`);
+          req.destroy();
+          resolve();
+        });
+      },
+    );
     req.on('error', () => undefined);
     req.once('error', reject);
     req.end(body);

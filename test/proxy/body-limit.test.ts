@@ -11,7 +11,17 @@ test('a chunked upload over the limit is cut off early with 413, not read whole'
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   let written = 0;
   const status = await new Promise<number>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: {
+        authorization: `Bearer ${CLIENT_KEY}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      },
+    });
     req.on('response', (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);

@@ -9,7 +9,10 @@ test('chat: the SDK gets the upstream answer; the model becomes the deployment; 
   const h = await proxyHarness(t);
   const client = h.sdk();
   const { data, response } = await client.chat.completions
-    .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] }, { headers: { 'x-request-id': 'trace-123', cookie: 'session=abc' } })
+    .create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] },
+      { headers: { 'x-request-id': 'trace-123', cookie: 'session=abc' } },
+    )
     .withResponse();
   assert.equal(data.object, 'chat.completion');
   assert.match(data.choices[0]?.message.content ?? '', /hello there/);
@@ -34,7 +37,9 @@ test('chat: the SDK gets the upstream answer; the model becomes the deployment; 
 
 test('chat: an api-key upstream gets its api-key header and no bearer token', async (t) => {
   const h = await proxyHarness(t);
-  const res = await h.sdk().chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
+  const res = await h
+    .sdk()
+    .chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(res.object, 'chat.completion');
   const seen = h.sim.requests[0]!;
   assert.equal(seen.headers['api-key'], SIM_API_KEY);

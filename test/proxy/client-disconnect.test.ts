@@ -23,7 +23,9 @@ test('a client that disconnects while the upstream has not answered yet aborts i
   const h = await proxyHarness(t);
   h.sim.enqueue({ kind: 'hang' });
   const controller = new AbortController();
-  const pending = h.postChat({ ...STREAM_REQUEST, stream: false }, { signal: controller.signal }).catch((e: unknown) => e);
+  const pending = h
+    .postChat({ ...STREAM_REQUEST, stream: false }, { signal: controller.signal })
+    .catch((e: unknown) => e);
   await h.sim.waitFor(() => true, 3000);
   controller.abort();
   await pending;

@@ -13,7 +13,10 @@ import { CLIENT_KEY, HEALTH_KEY, startProxyHarness } from '../harness/proxy-harn
 import { waitUntil } from '../harness/ports.js';
 import { LAST_GOOD_NAME } from '../../common/config/last-good.js';
 
-type Json = Record<string, unknown> & { models: Array<Record<string, unknown>>; upstreams: Array<Record<string, unknown>> };
+type Json = Record<string, unknown> & {
+  models: Array<Record<string, unknown>>;
+  upstreams: Array<Record<string, unknown>>;
+};
 
 test('a config that validates but cannot be applied is refused whole, and again on the next reload', async (t) => {
   const h = await startProxyHarness();
@@ -21,17 +24,28 @@ test('a config that validates but cannot be applied is refused whole, and again 
   const before = h.runtime.snapshot();
   const config = structuredClone(before.config) as unknown as Json;
   config.models.push({ id: 'new-model', upstream: 'sp' });
-  config.upstreams.push({ name: 'sp', baseUrl: 'https://127.0.0.1:9', auth: { mode: 'servicePrincipal', tenantId: 'not a tenant!', clientId: 'c', clientSecret: 's' } });
+  config.upstreams.push({
+    name: 'sp',
+    baseUrl: 'https://127.0.0.1:9',
+    auth: { mode: 'servicePrincipal', tenantId: 'not a tenant!', clientId: 'c', clientSecret: 's' },
+  });
   await h.writeConfig(config);
   for (let i = 0; i < 2; i++) {
     const r = await h.runtime.reload();
     assert.equal(r.status, 'invalid', `reload ${i + 1}`);
     assert.deepEqual(r.status === 'invalid' && r.issues.map((x) => x.path), ['/upstreams/2/auth']);
-    assert.match(r.status === 'invalid' ? (r.issues[0]?.message ?? '') : '', /^cannot be applied: upstream "sp": Invalid tenant id provided/);
+    assert.match(
+      r.status === 'invalid' ? (r.issues[0]?.message ?? '') : '',
+      /^cannot be applied: upstream "sp": Invalid tenant id provided/,
+    );
   }
   assert.equal(h.runtime.snapshot(), before, 'the previous snapshot serves on');
   assert.equal(h.runtime.credentials.get('sp'), undefined, 'no credential of the refused config was installed');
-  const ok = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+  const ok = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
   assert.equal(ok.status, 200);
 });
 
@@ -39,16 +53,28 @@ test('restarted on a truncated config.json, the proxy serves the last good confi
   const h = await startProxyHarness();
   t.after(() => h.close());
   const lastGood = path.join(h.dataDir, LAST_GOOD_NAME);
-  await waitUntil(async () => (await readFile(lastGood, 'utf8').catch(() => '')) === h.runtime.snapshot().text, 5_000, 'the last good config kept');
+  await waitUntil(
+    async () => (await readFile(lastGood, 'utf8').catch(() => '')) === h.runtime.snapshot().text,
+    5_000,
+    'the last good config kept',
+  );
   assert.equal((await stat(lastGood)).mode & 0o777, 0o600);
   const goodText = h.runtime.snapshot().text;
   await writeFile(path.join(h.dataDir, 'config.json'), goodText.slice(0, goodText.length / 2));
 
   await h.restart();
   assert.equal(h.runtime.source().kind, 'last-good');
-  const chat = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+  const chat = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
   assert.equal(chat.status, 200, 'clients are served');
-  const ready = (await (await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })).json()) as { config: { source: string; servingFrom?: string; problems?: Array<{ path: string; message: string }> } };
+  const ready = (await (
+    await fetch(`${h.url}/readyz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })
+  ).json()) as {
+    config: { source: string; servingFrom?: string; problems?: Array<{ path: string; message: string }> };
+  };
   assert.equal(ready.config.source, 'last-good');
   assert.equal(ready.config.servingFrom, lastGood);
   assert.match(ready.config.problems?.[0]?.message ?? '', /^is not valid JSON/);

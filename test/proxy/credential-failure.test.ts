@@ -22,17 +22,20 @@ test('a credential failure is a 502 naming the upstream and the cause; the proxy
   assert.equal(readyAgain.status, 200);
 });
 
-test('the upstream refusing the gateway\'s credential is a 502, not the client\'s 401', async (t) => {
+test("the upstream refusing the gateway's credential is a 502, not the client's 401", async (t) => {
   const h = await proxyHarness(t);
   h.sim.enqueue({ kind: 'status', status: 401 });
-  const err = await h.sdk().chat.completions.create(HELLO).catch((e: unknown) => e);
+  const err = await h
+    .sdk()
+    .chat.completions.create(HELLO)
+    .catch((e: unknown) => e);
   assert.ok(err instanceof OpenAI.APIError && !(err instanceof OpenAI.AuthenticationError));
   assert.equal(err.status, 502);
   assert.equal(err.code, 'upstream_credential_error');
   assert.match(err.message, /"foundry".*401/);
 });
 
-test('credential failures fail over but do not open the target\'s circuit', async (t) => {
+test("credential failures fail over but do not open the target's circuit", async (t) => {
   const h = await proxyHarness(t, {
     configure: (c) => {
       (c.server as Record<string, unknown>).upstream = { circuitBreaker: { failureThreshold: 2, openMs: 60_000 } };
@@ -40,7 +43,10 @@ test('credential failures fail over but do not open the target\'s circuit', asyn
   });
   h.identity.fail('500');
   for (let i = 0; i < 3; i++) {
-    const err = await h.sdk().chat.completions.create(HELLO).catch((e: unknown) => e);
+    const err = await h
+      .sdk()
+      .chat.completions.create(HELLO)
+      .catch((e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError && err.status === 502, `attempt ${i}: ${String(err)}`);
   }
   h.identity.fail('none');

@@ -30,7 +30,8 @@ async function connect(port: number) {
   const waitFor = async (re: RegExp, what: string) => {
     const deadline = Date.now() + 10_000;
     while (!re.test(received)) {
-      if (Date.now() > deadline || ended !== 'open') throw new Error(`no ${what}; got ${JSON.stringify(received.slice(0, 300))} (${ended})`);
+      if (Date.now() > deadline || ended !== 'open')
+        throw new Error(`no ${what}; got ${JSON.stringify(received.slice(0, 300))} (${ended})`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -61,7 +62,11 @@ test('an early 401, 413 or 415 is sent at once, the rest of the upload is read, 
 
   // The 415: a Content-Type Fastify cannot parse is refused after the body-limit counter was piped
   // in but before any parser reads it (found by the soak's fuzzer: that pipe stalled the drain).
-  const cases = [[401, 1_000_000, 'sk-wrong-key', 'application/json'], [413, BODY_LIMIT + 1, CLIENT_KEY, 'application/json'], [415, 1_000_000, CLIENT_KEY, 'application/json, text/plain']] as const;
+  const cases = [
+    [401, 1_000_000, 'sk-wrong-key', 'application/json'],
+    [413, BODY_LIMIT + 1, CLIENT_KEY, 'application/json'],
+    [415, 1_000_000, CLIENT_KEY, 'application/json, text/plain'],
+  ] as const;
   for (const [status, length, auth, type] of cases) {
     const c = await connect(port);
     c.socket.write(post(length, auth, type));
@@ -70,7 +75,10 @@ test('an early 401, 413 or 415 is sent at once, the rest of the upload is read, 
     assert.doesNotMatch(c.received(), /connection: close/i, 'kept alive: the upload is drained, not cut');
     await c.sendBody(length);
     c.socket.write(models);
-    await c.waitFor(/HTTP\/1\.1 200 OK[\s\S]*"object":"list"/, `the next answer on the same connection after ${status}`);
+    await c.waitFor(
+      /HTTP\/1\.1 200 OK[\s\S]*"object":"list"/,
+      `the next answer on the same connection after ${status}`,
+    );
     assert.equal(c.writeError(), undefined, 'the whole upload was taken without a reset');
     assert.equal(c.ended(), 'open');
     c.socket.destroy();
@@ -81,7 +89,9 @@ test('a chunked upload refused part-way (413) is drained too, and the connection
   const h = await startProxyHarness({ envBodyLimit: 4096 });
   t.after(() => h.close());
   const c = await connect(Number(new URL(h.url).port));
-  c.socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+  c.socket.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+  );
   const chunk = `4000\r\n${'a'.repeat(0x4000)}\r\n`;
   c.socket.write(chunk);
   await c.waitFor(/^HTTP\/1\.1 413 /, 'a 413 once the limit is passed');

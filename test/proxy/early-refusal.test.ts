@@ -12,14 +12,27 @@ test('a 415 with a large body leaves the connection usable (the upload is read, 
   t.after(() => agent.destroy());
   const call = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${CLIENT_KEY}`, ...headers } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: { authorization: `Bearer ${CLIENT_KEY}`, ...headers },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
       req.on('error', reject);
       req.end(body);
     });
-  assert.equal(await call('POST', '/v1/chat/completions', { 'content-type': 'text/plain' }, Buffer.alloc(1_000_000, 0x61)), 415);
+  assert.equal(
+    await call('POST', '/v1/chat/completions', { 'content-type': 'text/plain' }, Buffer.alloc(1_000_000, 0x61)),
+    415,
+  );
   assert.equal(await call('GET', '/v1/models', {}), 200, 'the next request on the same keep-alive pool is answered');
 });

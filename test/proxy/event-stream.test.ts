@@ -8,7 +8,12 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import { relayEventStream, type EventTransform, type StreamEnd, type StreamFailure } from '../../proxy/relay/event-stream.js';
+import {
+  relayEventStream,
+  type EventTransform,
+  type StreamEnd,
+  type StreamFailure,
+} from '../../proxy/relay/event-stream.js';
 import type { UpstreamExchange } from '../../proxy/upstream/call.js';
 
 interface Served {
@@ -31,8 +36,18 @@ async function serve(t: { after: (fn: () => Promise<void>) => void }, source: Re
     },
   };
   app.get('/', async (req, reply) => {
-    const exchange = { statusCode: 200, headers: { 'content-type': 'text/event-stream' }, body: source as UpstreamExchange['body'], signal: new AbortController().signal };
-    settle(await relayEventStream(exchange, reply, transform, { log: req.log, onUpstreamError: () => void served.upstreamErrors++ }));
+    const exchange = {
+      statusCode: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: source as UpstreamExchange['body'],
+      signal: new AbortController().signal,
+    };
+    settle(
+      await relayEventStream(exchange, reply, transform, {
+        log: req.log,
+        onUpstreamError: () => void served.upstreamErrors++,
+      }),
+    );
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.after(() => app.close());
@@ -42,7 +57,9 @@ async function serve(t: { after: (fn: () => Promise<void>) => void }, source: Re
 
 /** Resolves at the response headers, which go out with the first bytes of the body. */
 function get(port: number): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port, path: '/' }, resolve).on('error', reject));
+  return new Promise((resolve, reject) =>
+    http.get({ host: '127.0.0.1', port, path: '/' }, resolve).on('error', reject),
+  );
 }
 
 test('a client that stops reading stops the upstream being read; once it reads again it gets every byte', async (t) => {
@@ -65,7 +82,10 @@ test('a client that stops reading stops the upstream being read; once it reads a
     last = produced;
     await sleep(200);
   }
-  assert.ok(produced < TOTAL / 2, `the upstream was read ${produced} of ${TOTAL} events ahead of a client that reads nothing`);
+  assert.ok(
+    produced < TOTAL / 2,
+    `the upstream was read ${produced} of ${TOTAL} events ahead of a client that reads nothing`,
+  );
   let received = 0;
   res.on('data', (c: Buffer) => (received += c.length));
   res.resume();
@@ -75,7 +95,7 @@ test('a client that stops reading stops the upstream being read; once it reads a
   assert.deepEqual(served.failures, [undefined]);
 });
 
-test('an upstream failure mid-stream: whole events, then the transform\'s closing frame for that failure', async (t) => {
+test("an upstream failure mid-stream: whole events, then the transform's closing frame for that failure", async (t) => {
   const source = new Readable({ read() {} });
   // One chunk: once the client has the whole event, the tap holds the half one.
   source.push('data: one\n\ndata: tw');

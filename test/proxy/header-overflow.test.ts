@@ -22,7 +22,9 @@ test('oversized headers: a 431 in OpenAI shape, then a clean end of the connecti
   const ended = once(socket, 'end');
 
   const big = 'k'.repeat(PROXY_MAX_HEADER_BYTES + 4096);
-  socket.write(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\nX-Big: ${big}\r\n`);
+  socket.write(
+    `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\nX-Big: ${big}\r\n`,
+  );
   // More of the oversized request after the answer: it is read, not answered with a reset.
   for (let i = 0; i < 64; i++) socket.write(`X-More-${i}: ${'m'.repeat(4096)}\r\n`);
   socket.write('\r\n');
@@ -35,6 +37,11 @@ test('oversized headers: a 431 in OpenAI shape, then a clean end of the connecti
   assert.match(head, /\r\nContent-Type: application\/json\r\n/);
   assert.match(head, /\r\nConnection: close(\r\n|$)/);
   assert.deepEqual(JSON.parse(body), {
-    error: { message: `The request headers are larger than the limit of ${PROXY_MAX_HEADER_BYTES} bytes.`, type: 'invalid_request_error', param: null, code: 'request_headers_too_large' },
+    error: {
+      message: `The request headers are larger than the limit of ${PROXY_MAX_HEADER_BYTES} bytes.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'request_headers_too_large',
+    },
   });
 });

@@ -10,11 +10,21 @@ import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
 test('an inline image in a chat request is compressed before it goes upstream, and the saving is counted', async (t) => {
   const h = await proxyHarness(t);
   const noise = randomBytes(2400 * 1600 * 3);
-  const png = await sharp(noise, { raw: { width: 2400, height: 1600, channels: 3 } }).png().toBuffer();
+  const png = await sharp(noise, { raw: { width: 2400, height: 1600, channels: 3 } })
+    .png()
+    .toBuffer();
   const url = `data:image/png;base64,${png.toString('base64')}`;
   await h.sdk().chat.completions.create({
     model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url } }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'what is this' },
+          { type: 'image_url', image_url: { url } },
+        ],
+      },
+    ],
   });
   const sent = h.sim.requests[0]!.body as { messages: Array<{ content: Array<{ image_url?: { url: string } }> }> };
   const sentUrl = sent.messages[0]!.content[1]!.image_url!.url;
@@ -29,12 +39,32 @@ test('an inline image in a chat request is compressed before it goes upstream, a
 
 test('a client that leaves while its image is being compressed: nothing is sent upstream', async (t) => {
   const h = await proxyHarness(t);
-  const png = await sharp(randomBytes(3000 * 2000 * 3), { raw: { width: 3000, height: 2000, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-  const body = JSON.stringify({ ...HELLO, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] }] });
+  const png = await sharp(randomBytes(3000 * 2000 * 3), { raw: { width: 3000, height: 2000, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  const body = JSON.stringify({
+    ...HELLO,
+    messages: [
+      {
+        role: 'user',
+        content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }],
+      },
+    ],
+  });
   const { port } = new URL(h.url);
   // Send the whole body, give the proxy a moment to parse it and start compressing (a
   // 3000×2000 noise PNG takes several hundred ms), then hang up.
-  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: {
+      authorization: `Bearer ${CLIENT_KEY}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    },
+  });
   req.on('error', () => undefined);
   await new Promise<void>((resolve) => req.end(body, resolve));
   await new Promise((r) => setTimeout(r, 120));

@@ -15,5 +15,8 @@ test('images and embeddings reach their own routes', async (t) => {
   const emb = await client.embeddings.create({ model: 'embed', input: ['one', 'two'] });
   assert.equal(emb.data.length, 2);
   assert.ok(emb.data[0]!.embedding.length > 0);
-  assert.deepEqual(h.sim.requests.map((r) => r.path), ['/openai/v1/images/generations', '/openai/v1/embeddings']);
+  assert.deepEqual(
+    h.sim.requests.map((r) => r.path),
+    ['/openai/v1/images/generations', '/openai/v1/embeddings'],
+  );
 });

@@ -11,7 +11,9 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PROXY = path.join(ROOT, 'proxy');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+  );
 }
 
 /** proxy/-relative file → the proxy/-relative files it imports (type-only imports included). */
@@ -48,12 +50,22 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 const graph = importGraph();
-const importers = (pattern: RegExp) => [...graph].flatMap(([file, deps]) => deps.filter((d) => pattern.test(d)).map((d) => `${file} → ${d}`));
+const importers = (pattern: RegExp) =>
+  [...graph].flatMap(([file, deps]) => deps.filter((d) => pattern.test(d)).map((d) => `${file} → ${d}`));
 
 test('the reader sees the imports it should (so the rules below can fail)', () => {
   assert.ok((graph.get('routes/client-api.ts') ?? []).includes('relay/relay.ts'));
   assert.ok((graph.get('targets/failover.ts') ?? []).includes('upstream/read-body.ts'));
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), [['a', 'b', 'c', 'a']]);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c', 'a']],
+  );
 });
 
 test('no import cycles in proxy/', () => {
@@ -62,12 +74,21 @@ test('no import cycles in proxy/', () => {
 
 test('layers: upstream/ imports no targets/, relay/ or routes/; targets/ no relay/ or routes/', () => {
   const upward = [...graph].flatMap(([file, deps]) => {
-    const above = file.startsWith('upstream/') ? /^(targets|relay|routes)\// : file.startsWith('targets/') ? /^(relay|routes)\// : undefined;
+    const above = file.startsWith('upstream/')
+      ? /^(targets|relay|routes)\//
+      : file.startsWith('targets/')
+        ? /^(relay|routes)\//
+        : undefined;
     return above ? deps.filter((d) => above.test(d)).map((d) => `${file} → ${d}`) : [];
   });
   assert.deepEqual(upward, []);
 });
 
-test('only app.ts and the route table import the routes and the relay\'s hub', () => {
-  assert.deepEqual(importers(/^routes\/|^relay\/relay\.ts$/).filter((edge) => !edge.startsWith('app.ts → ') && !edge.startsWith('routes/client-api.ts → ')), []);
+test("only app.ts and the route table import the routes and the relay's hub", () => {
+  assert.deepEqual(
+    importers(/^routes\/|^relay\/relay\.ts$/).filter(
+      (edge) => !edge.startsWith('app.ts → ') && !edge.startsWith('routes/client-api.ts → '),
+    ),
+    [],
+  );
 });

@@ -9,11 +9,17 @@ test('internal endpoints are not on the public listener; metrics and stats are o
   const h = await proxyHarness(t);
   await h.sdk().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'count' }] });
   for (const p of ['/internal/reload', '/internal/stats', '/metrics']) {
-    const res = await fetch(`${h.url}${p}`, { method: p.endsWith('reload') ? 'POST' : 'GET', headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    const res = await fetch(`${h.url}${p}`, {
+      method: p.endsWith('reload') ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${CLIENT_KEY}` },
+    });
     assert.equal(res.status, 404, p);
   }
   const metrics = await (await fetch(`${h.internalUrl}/metrics`)).text();
-  assert.match(metrics, /^gateway_requests_total\{model="gpt-4o-mini",key="main",target="foundry\/dep-4o-mini",status_class="2xx"\} 1$/m);
+  assert.match(
+    metrics,
+    /^gateway_requests_total\{model="gpt-4o-mini",key="main",target="foundry\/dep-4o-mini",status_class="2xx"\} 1$/m,
+  );
   assert.match(metrics, /^gateway_upstream_credential_ok\{upstream="foundry"\} 1$/m);
   const logs = (await (await fetch(`${h.internalUrl}/internal/logs`)).json()) as { lines: unknown[] };
   assert.ok(Array.isArray(logs.lines));

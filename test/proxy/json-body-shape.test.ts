@@ -14,8 +14,16 @@ interface ErrorBody {
   error: { code: string; param: string | null; message: string };
 }
 
-async function post(url: string, body: string | Buffer, key = CLIENT_KEY): Promise<{ status: number; json: ErrorBody }> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+async function post(
+  url: string,
+  body: string | Buffer,
+  key = CLIENT_KEY,
+): Promise<{ status: number; json: ErrorBody }> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, json: (await res.json()) as ErrorBody };
 }
 
@@ -27,7 +35,10 @@ test('a 10 MB [[[[…]]]] body, whole or in a field, is refused before parsing',
   t.after(() => h.close());
   const depth = 5_000_000;
   const whole = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-  const inField = JSON.stringify({ ...hello, metadata: 0 }).replace('"metadata":0', `"metadata":${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}`);
+  const inField = JSON.stringify({ ...hello, metadata: 0 }).replace(
+    '"metadata":0',
+    `"metadata":${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}`,
+  );
   for (const body of [whole, inField]) {
     const r = await post(h.url, body);
     assert.equal(r.status, 400);
@@ -37,8 +48,15 @@ test('a 10 MB [[[[…]]]] body, whole or in a field, is refused before parsing',
   assert.equal(budget.peak, 0, 'no body was parsed');
   assert.equal(h.sim.requests.length, 0);
   // 128 levels is allowed (a deep tool schema still works).
-  const deepest = JSON.stringify({ ...hello, metadata: 0 }).replace('"metadata":0', `"metadata":${'['.repeat(127)}${']'.repeat(127)}`);
-  const ok = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' }, body: deepest });
+  const deepest = JSON.stringify({ ...hello, metadata: 0 }).replace(
+    '"metadata":0',
+    `"metadata":${'['.repeat(127)}${']'.repeat(127)}`,
+  );
+  const ok = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body: deepest,
+  });
   assert.equal(ok.status, 200);
 });
 
@@ -46,7 +64,10 @@ test('a body with more objects and arrays than any request needs is refused befo
   const budget = new BodyBudget(64 * 1024 * 1024, 30_000);
   const h = await startProxyHarness({ bodyBudget: budget });
   t.after(() => h.close());
-  const wide = JSON.stringify({ ...hello, metadata: 0 }).replace('"metadata":0', `"metadata":[${Array(200_000).fill('{}').join(',')}]`);
+  const wide = JSON.stringify({ ...hello, metadata: 0 }).replace(
+    '"metadata":0',
+    `"metadata":[${Array(200_000).fill('{}').join(',')}]`,
+  );
   const r = await post(h.url, wide);
   assert.equal(r.status, 400);
   assert.equal(r.json.error.code, 'json_too_complex');
@@ -55,7 +76,10 @@ test('a body with more objects and arrays than any request needs is refused befo
   const r2 = await post(h.url, manyFields);
   assert.equal(r2.status, 400);
   assert.equal(r2.json.error.message, 'The request body holds more than 1,000 top-level fields.');
-  const numbers = JSON.stringify({ ...hello, metadata: 0 }).replace('"metadata":0', `"metadata":[0${',0'.repeat(2_000_000)}]`);
+  const numbers = JSON.stringify({ ...hello, metadata: 0 }).replace(
+    '"metadata":0',
+    `"metadata":[0${',0'.repeat(2_000_000)}]`,
+  );
   const r3 = await post(h.url, numbers);
   assert.equal(r3.status, 400);
   assert.equal(r3.json.error.message, 'The request body holds more than 2,000,000 fields and array items.');
@@ -80,15 +104,34 @@ test('a duplicate top-level "model" (also spelled with an escape) is refused; no
   }
   assert.equal(h.sim.requests.length, 0);
   // The same key deeper down is ordinary JSON (e.g. two messages with "role").
-  const nested = await post(h.url, '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}],"metadata":{"model":"x"}}', LIMITED_KEY);
+  const nested = await post(
+    h.url,
+    '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}],"metadata":{"model":"x"}}',
+    LIMITED_KEY,
+  );
   assert.equal(nested.status, 200);
 });
 
 test('the scan: strings are skipped whole (escaped quotes, brackets inside), counts are exact', () => {
   const shape = scanJson(Buffer.from('{"a":"[[[\\"{{{","b":[1,2,{"c":"\\\\"}],"d":"é"}'));
   assert.deepEqual(shape, { depth: 3, containers: 3, separators: 8, stringBytes: 16, ascii: false });
-  assert.deepEqual(scanJson(Buffer.from('{"x":1,"y":{"x":2},"x":3}')), { depth: 2, containers: 2, separators: 6, stringBytes: 4, ascii: true, duplicateKey: 'x' });
-  assert.deepEqual(scanJson(Buffer.from(`${'['.repeat(129)}${']'.repeat(129)}`), DEFAULT_JSON_LIMITS), { refused: 'depth' });
+  assert.deepEqual(scanJson(Buffer.from('{"x":1,"y":{"x":2},"x":3}')), {
+    depth: 2,
+    containers: 2,
+    separators: 6,
+    stringBytes: 4,
+    ascii: true,
+    duplicateKey: 'x',
+  });
+  assert.deepEqual(scanJson(Buffer.from(`${'['.repeat(129)}${']'.repeat(129)}`), DEFAULT_JSON_LIMITS), {
+    refused: 'depth',
+  });
   // Not JSON at all: the scan does not judge syntax (JSON.parse does), it only measures.
-  assert.deepEqual(scanJson(Buffer.from('"unterminated')), { depth: 0, containers: 0, separators: 0, stringBytes: 0, ascii: true });
+  assert.deepEqual(scanJson(Buffer.from('"unterminated')), {
+    depth: 0,
+    containers: 0,
+    separators: 0,
+    stringBytes: 0,
+    ascii: true,
+  });
 });

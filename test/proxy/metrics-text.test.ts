@@ -5,7 +5,15 @@ import { PROMETHEUS_CONTENT_TYPE, escapeLabelValue, renderPrometheus } from '../
 import { UsageStats, type UsageEvent } from '../../proxy/usage/stats.js';
 
 const T0 = Date.UTC(2025, 0, 1);
-const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({ model: 'gpt-4o', keyId: 'k1', target: 'east', status: 200, latencyMs: 80, at: T0, ...over });
+const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({
+  model: 'gpt-4o',
+  keyId: 'k1',
+  target: 'east',
+  status: 200,
+  latencyMs: 80,
+  at: T0,
+  ...over,
+});
 
 interface Sample {
   name: string;
@@ -15,7 +23,9 @@ interface Sample {
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
-const SAMPLE_LINE = new RegExp(`^(${NAME})(\\{${LABEL}(?:,${LABEL})*\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`);
+const SAMPLE_LINE = new RegExp(
+  `^(${NAME})(\\{${LABEL}(?:,${LABEL})*\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`,
+);
 const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"/g;
 const unescape = (v: string): string => v.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 
@@ -50,7 +60,9 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
     const m = SAMPLE_LINE.exec(line);
     assert.ok(m, `not a valid sample line: ${JSON.stringify(line)}`);
     const name = m[1] ?? '';
-    const family = [...types.keys()].find((f) => name === f || (types.get(f) === 'histogram' && /^(.*)_(bucket|sum|count)$/.exec(name)?.[1] === f));
+    const family = [...types.keys()].find(
+      (f) => name === f || (types.get(f) === 'histogram' && /^(.*)_(bucket|sum|count)$/.exec(name)?.[1] === f),
+    );
     assert.ok(family !== undefined && family === current, `sample ${name} outside its family block`);
     assert.ok(!finished.has(family));
     const labels: Record<string, string> = {};
@@ -87,7 +99,10 @@ test('counters carry exact per-series values by status class and token kind', ()
   assert.equal(value(samples, 'gateway_requests_total', { ...s1, status_class: '429' }), 3);
   assert.equal(value(samples, 'gateway_requests_total', { ...s1, status_class: '5xx' }), 1);
   assert.equal(value(samples, 'gateway_requests_total', { ...s1, status_class: 'other' }), 0);
-  assert.equal(value(samples, 'gateway_requests_total', { model: 'gpt-4o', key: 'k2', target: '', status_class: '4xx' }), 1);
+  assert.equal(
+    value(samples, 'gateway_requests_total', { model: 'gpt-4o', key: 'k2', target: '', status_class: '4xx' }),
+    1,
+  );
   assert.equal(value(samples, 'gateway_tokens_total', { ...s1, kind: 'prompt' }), 11);
   assert.equal(value(samples, 'gateway_tokens_total', { ...s1, kind: 'completion' }), 7);
   assert.equal(value(samples, 'gateway_tokens_total', { ...s1, kind: 'cached' }), 3);
@@ -101,8 +116,14 @@ test('the histogram is cumulative, ends with +Inf equal to _count, and _sum is i
   for (const latencyMs of [10, 50, 51, 400, 2000, 61_000]) stats.record(ev({ latencyMs }));
   const { samples } = parseExposition(renderPrometheus(stats));
   const buckets = samples.filter((s) => s.name === 'gateway_request_duration_seconds_bucket');
-  assert.deepEqual(buckets.map((b) => b.labels.le), ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '+Inf']);
-  assert.deepEqual(buckets.map((b) => b.value), [2, 3, 3, 4, 4, 5, 5, 5, 5, 5, 6]);
+  assert.deepEqual(
+    buckets.map((b) => b.labels.le),
+    ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '+Inf'],
+  );
+  assert.deepEqual(
+    buckets.map((b) => b.value),
+    [2, 3, 3, 4, 4, 5, 5, 5, 5, 5, 6],
+  );
   assert.equal(value(samples, 'gateway_request_duration_seconds_count', {}), 6);
   assert.ok(Math.abs((value(samples, 'gateway_request_duration_seconds_sum', {}) ?? 0) - 63.511) < 1e-9);
 });
@@ -114,7 +135,10 @@ test('hostile label values are escaped and parse back to the original', () => {
   const text = renderPrometheus(stats);
   assert.ok(text.includes('model="evil\\"model\\\\name\\nnext} 1\\n# TYPE x",key="k\\"\\\\",target="a\\nb"'));
   const { samples } = parseExposition(text);
-  assert.equal(value(samples, 'gateway_requests_total', { model: hostile, key: 'k"\\', target: 'a\nb', status_class: '2xx' }), 1);
+  assert.equal(
+    value(samples, 'gateway_requests_total', { model: hostile, key: 'k"\\', target: 'a\nb', status_class: '2xx' }),
+    1,
+  );
   assert.equal(escapeLabelValue('\\"\n'), '\\\\\\"\\n');
 });
 
@@ -133,8 +157,14 @@ test('extra gauges get one HELP/TYPE per name; bad names throw', () => {
   assert.equal(value(samples, 'gateway_upstream_healthy', { upstream: 'we"st' }), 0);
   assert.equal(value(samples, 'gateway_usage_series', {}), 0);
   assert.throws(() => renderPrometheus(stats, { gauges: [{ name: 'bad-name', help: '', value: 1 }] }), TypeError);
-  assert.throws(() => renderPrometheus(stats, { gauges: [{ name: 'ok', help: '', labels: { 'bad label': 'x' }, value: 1 }] }), TypeError);
-  assert.throws(() => renderPrometheus(stats, { gauges: [{ name: 'gateway_tokens_total', help: '', value: 1 }] }), TypeError);
+  assert.throws(
+    () => renderPrometheus(stats, { gauges: [{ name: 'ok', help: '', labels: { 'bad label': 'x' }, value: 1 }] }),
+    TypeError,
+  );
+  assert.throws(
+    () => renderPrometheus(stats, { gauges: [{ name: 'gateway_tokens_total', help: '', value: 1 }] }),
+    TypeError,
+  );
 });
 
 test('an empty store renders only the family headers, and the content type is 0.0.4', () => {

@@ -10,7 +10,12 @@ test('explicit route paths fill in {deployment} and classic deployment paths wor
     JSON.stringify({
       upstreams: [{ name: 'u', baseUrl: 'https://x.example', routes: { responses: '/custom/responses' } }],
       models: [
-        { id: 'a', upstream: 'u', targetModel: 'dep a', routes: { 'chat/completions': '/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21' } },
+        {
+          id: 'a',
+          upstream: 'u',
+          targetModel: 'dep a',
+          routes: { 'chat/completions': '/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21' },
+        },
         { id: 'b', upstream: 'u', routes: { '*': 'responses' } },
       ],
     }),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { LIMITED_KEY, proxyHarness } from '../harness/proxy-harness.js';
 
-test('models: listed from config with stable created and owned_by, filtered by the key\'s allow-list', async (t) => {
+test("models: listed from config with stable created and owned_by, filtered by the key's allow-list", async (t) => {
   const h = await proxyHarness(t);
   const all = await h.sdk().models.list();
   const ids = all.data.map((m) => m.id);
@@ -13,7 +13,10 @@ test('models: listed from config with stable created and owned_by, filtered by t
   assert.equal(one.owned_by, 'foundry');
   assert.equal(one.created, all.data[0]!.created);
   const limited = await h.sdk(LIMITED_KEY).models.list();
-  assert.deepEqual(limited.data.map((m) => m.id), ['gpt-4o-mini']);
+  assert.deepEqual(
+    limited.data.map((m) => m.id),
+    ['gpt-4o-mini'],
+  );
   await assert.rejects(h.sdk(LIMITED_KEY).models.retrieve('gpt-5-mini'), OpenAI.NotFoundError);
   assert.equal(h.sim.requests.length, 0, 'the model list never calls the upstream');
 });

@@ -21,32 +21,65 @@ test('a full pool: the next request gets 503 upstream_busy after queueTimeoutMs,
     },
   });
   t.after(() => h.close());
-  h.sim.enqueue({ kind: 'slowChunks', intervalMs: 100, chunks: 600 }, { kind: 'slowChunks', intervalMs: 100, chunks: 600 });
+  h.sim.enqueue(
+    { kind: 'slowChunks', intervalMs: 100, chunks: 600 },
+    { kind: 'slowChunks', intervalMs: 100, chunks: 600 },
+  );
   const { port } = new URL(h.url);
-  const holders = await Promise.all([0, 1].map(() => new Promise<http.ClientRequest>((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', agent: false, headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' } }, (res) => {
-      assert.equal(res.statusCode, 200);
-      resolve(req); // the body is never read
-    });
-    req.on('error', () => undefined);
-    req.end(streamBody);
-  })));
+  const holders = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise<http.ClientRequest>((resolve) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'POST',
+              path: '/v1/chat/completions',
+              agent: false,
+              headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+            },
+            (res) => {
+              assert.equal(res.statusCode, 200);
+              resolve(req); // the body is never read
+            },
+          );
+          req.on('error', () => undefined);
+          req.end(streamBody);
+        }),
+    ),
+  );
   const origin = new URL(h.sim.url).origin;
   assert.equal(poolGateOf(h.runtime.dispatcher())?.active(origin), 2);
 
-  const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${LIMITED_KEY}`, 'content-type': 'application/json' }, body: plain });
+  const res = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${LIMITED_KEY}`, 'content-type': 'application/json' },
+    body: plain,
+  });
   assert.equal(res.status, 503);
   assert.equal(res.headers.get('retry-after'), '1');
   const err = (await res.json()) as { error: { code: string; message: string } };
   assert.equal(err.error.code, 'upstream_busy');
-  assert.match(err.error.message, /^Upstream "foundry" has no free connection: every connection stayed busy \(pool\.queueTimeoutMs\)/);
+  assert.match(
+    err.error.message,
+    /^Upstream "foundry" has no free connection: every connection stayed busy \(pool\.queueTimeoutMs\)/,
+  );
   assert.equal(h.sim.requests.length, 2, 'the refused request was never sent');
   const view = h.runtime.targets.view()['foundry/dep-4o-mini'];
-  assert.deepEqual([view?.state, view?.consecutiveFailures], ['healthy', 0], 'a busy pool does not count against the target');
+  assert.deepEqual(
+    [view?.state, view?.consecutiveFailures],
+    ['healthy', 0],
+    'a busy pool does not count against the target',
+  );
 
   holders.forEach((r) => r.destroy());
   await waitUntil(async () => poolGateOf(h.runtime.dispatcher())?.active(origin) === 0, 5_000, 'connections released');
-  const again = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${LIMITED_KEY}`, 'content-type': 'application/json' }, body: plain });
+  const again = await fetch(`${h.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${LIMITED_KEY}`, 'content-type': 'application/json' },
+    body: plain,
+  });
   assert.equal(again.status, 200);
   await again.text();
 });

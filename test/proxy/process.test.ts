@@ -26,7 +26,14 @@ async function startProxyProcess(config: unknown, extraEnv: Record<string, strin
   const proxy = startService({
     name: 'proxy',
     main: 'proxy/main.js',
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PROXY_PORT: String(port), INTERNAL_PORT: String(internalPort), SHUTDOWN_GRACE_MS: '10000', ...extraEnv },
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      PROXY_PORT: String(port),
+      INTERNAL_PORT: String(internalPort),
+      SHUTDOWN_GRACE_MS: '10000',
+      ...extraEnv,
+    },
     logFile: path.join(base, 'proxy.out'),
   });
   return { proxy, url: `http://127.0.0.1:${port}`, internalUrl: `http://127.0.0.1:${internalPort}`, base, dataDir };
@@ -45,7 +52,10 @@ function simConfig(simUrl: string, extraModel?: string) {
 const auth = { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' };
 
 test('the process refuses to start on an invalid config and prints every problem', async () => {
-  const p = await startProxyProcess({ models: [{ id: 'm', upstream: 'none' }], server: { upstream: { connectTimeoutMs: -5 } } });
+  const p = await startProxyProcess({
+    models: [{ id: 'm', upstream: 'none' }],
+    server: { upstream: { connectTimeoutMs: -5 } },
+  });
   const code = await p.proxy.exit;
   assert.equal(code, 1);
   const output = await p.proxy.output();
@@ -62,7 +72,11 @@ test('SIGHUP reloads; SIGTERM lets a running stream finish, flushes usage and ex
     p.proxy.proc.kill('SIGKILL');
     await fs.rm(p.base, { recursive: true, force: true });
   });
-  await waitUntil(async () => (await fetch(`${p.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })).ok, 10_000, 'proxy up');
+  await waitUntil(
+    async () => (await fetch(`${p.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_KEY}` } })).ok,
+    10_000,
+    'proxy up',
+  );
   assert.match(await p.proxy.output(), /"msg":"proxy listening"/);
 
   await fs.writeFile(path.join(p.dataDir, 'config.json'), JSON.stringify(simConfig(sim.url, 'm2')));
@@ -71,7 +85,11 @@ test('SIGHUP reloads; SIGTERM lets a running stream finish, flushes usage and ex
 
   // A 2-second stream is running when SIGTERM arrives.
   sim.enqueue({ kind: 'slowChunks', intervalMs: 200, chunks: 10 });
-  const res = await fetch(`${p.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'm1', stream: true, messages: [{ role: 'user', content: 'long one' }] }) });
+  const res = await fetch(`${p.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ model: 'm1', stream: true, messages: [{ role: 'user', content: 'long one' }] }),
+  });
   assert.equal(res.status, 200);
   const body = res.text();
   await new Promise((r) => setTimeout(r, 300));

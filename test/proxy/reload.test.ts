@@ -6,15 +6,24 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { HEALTH_KEY, defaultConfig, proxyHarness } from '../harness/proxy-harness.js';
 
-async function reload(internalUrl: string): Promise<{ status: number; body: { status: string; issues?: Array<{ path: string; message: string }> } }> {
+async function reload(
+  internalUrl: string,
+): Promise<{ status: number; body: { status: string; issues?: Array<{ path: string; message: string }> } }> {
   const res = await fetch(`${internalUrl}/internal/reload`, { method: 'POST' });
-  return { status: res.status, body: (await res.json()) as { status: string; issues?: Array<{ path: string; message: string }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status: string; issues?: Array<{ path: string; message: string }> },
+  };
 }
 
 test('reload swaps the whole config: a new model and key work at once, a removed key stops working', async (t) => {
   const h = await proxyHarness(t);
   const before = h.runtime.snapshot();
-  const config = defaultConfig(h.sim.url) as { apiKeys: Array<Record<string, unknown>>; models: Array<Record<string, unknown>>; auth: unknown };
+  const config = defaultConfig(h.sim.url) as {
+    apiKeys: Array<Record<string, unknown>>;
+    models: Array<Record<string, unknown>>;
+    auth: unknown;
+  };
   config.auth = before.config.auth;
   config.apiKeys = [{ id: 'new', key: 'sk-brand-new-key', status: 'active' }];
   config.models.push({ id: 'added', upstream: 'keyed', targetModel: 'dep-added' });
@@ -23,7 +32,9 @@ test('reload swaps the whole config: a new model and key work at once, a removed
   assert.equal(r.status, 200);
   assert.equal(r.body.status, 'reloaded');
   assert.notEqual(h.runtime.snapshot(), before, 'a new snapshot object, not a mutated one');
-  const res = await h.sdk('sk-brand-new-key').chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'hi' }] });
+  const res = await h
+    .sdk('sk-brand-new-key')
+    .chat.completions.create({ model: 'added', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(res.object, 'chat.completion');
   await assert.rejects(h.sdk().models.list(), OpenAI.AuthenticationError);
 });
@@ -45,7 +56,9 @@ test('an invalid config is rejected with a {path,message} list and the old one k
   assert.equal(r.body.status, 'invalid');
   assert.deepEqual(r.body.issues, [{ path: '/server/upstream/maxRetries', message: 'must be >= 0' }]);
   assert.equal(h.runtime.snapshot(), before);
-  const res = await h.sdk().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still here' }] });
+  const res = await h
+    .sdk()
+    .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still here' }] });
   assert.equal(res.object, 'chat.completion');
   await h.writeConfig('{ not json');
   const broken = await reload(h.internalUrl);

@@ -8,7 +8,9 @@ import { buildSnapshot, snapshotOf, type ConfigSnapshot } from '../../proxy/snap
 
 test('snapshotOf takes the snapshot once per request and keeps it across a reload', () => {
   const snap = (id: string) => {
-    const loaded = parseConfigText(JSON.stringify({ upstreams: [{ name: 'u', baseUrl: 'http://127.0.0.1:1' }], models: [{ id, upstream: 'u' }] }));
+    const loaded = parseConfigText(
+      JSON.stringify({ upstreams: [{ name: 'u', baseUrl: 'http://127.0.0.1:1' }], models: [{ id, upstream: 'u' }] }),
+    );
     return buildSnapshot(loaded.config, loaded.text);
   };
   let current: ConfigSnapshot = snap('before');

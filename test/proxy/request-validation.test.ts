@@ -8,7 +8,11 @@ import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
 test('malformed JSON → 400, wrong media type → 415, body over the limit → 413, unknown path → 404', async (t) => {
   const h = await proxyHarness(t, { envBodyLimit: 4096 });
   const post = (body: string, type = 'application/json') =>
-    fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': type }, body });
+    fetch(`${h.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': type },
+      body,
+    });
   const bad = await post('{"model": "gpt-4o-mini", ');
   assert.equal(bad.status, 400);
   const badBody = (await bad.json()) as { error: { code: string; type: string } };
@@ -16,7 +20,11 @@ test('malformed JSON → 400, wrong media type → 415, body over the limit → 
   assert.equal(badBody.error.type, 'invalid_request_error');
   assert.equal((await post('[1,2]')).status, 400);
   assert.equal((await post('model=x', 'application/x-www-form-urlencoded')).status, 415);
-  await expectApiError(h.sdk().chat.completions.create({ ...HELLO, messages: [{ role: 'user', content: 'x'.repeat(5000) }] }), 413, 'request_too_large');
+  await expectApiError(
+    h.sdk().chat.completions.create({ ...HELLO, messages: [{ role: 'user', content: 'x'.repeat(5000) }] }),
+    413,
+    'request_too_large',
+  );
   const unknown = await fetch(`${h.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
   assert.equal(unknown.status, 404);
   assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'not_found');

@@ -12,7 +12,8 @@ test('a follow-up with previous_response_id lands on the original target, also a
   const origin = a.requests.length === 1 ? a : b;
   const other = origin === a ? b : a;
   await h.restart();
-  for (let i = 0; i < 8; i++) await client().responses.create({ model: 'pool', input: `again ${i}`, previous_response_id: first.id });
+  for (let i = 0; i < 8; i++)
+    await client().responses.create({ model: 'pool', input: `again ${i}`, previous_response_id: first.id });
   assert.equal(origin.requests.length, 9, 'every follow-up went to the resource that made the response');
   assert.equal(other.requests.length, 0);
   const fetched = await client().responses.retrieve(first.id);

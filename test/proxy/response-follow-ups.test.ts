@@ -9,7 +9,11 @@ import { CLIENT_KEY, proxyHarness, type ProxyHarness } from '../harness/proxy-ha
 const CLASSIC = '/openai/responses?api-version=2025-04-01-preview';
 
 // `upstreams` get the simulator's URL as their baseUrl.
-async function start(t: TestContext, upstreams: Record<string, unknown>[], models: unknown[]): Promise<{ h: ProxyHarness; client: OpenAI }> {
+async function start(
+  t: TestContext,
+  upstreams: Record<string, unknown>[],
+  models: unknown[],
+): Promise<{ h: ProxyHarness; client: OpenAI }> {
   const h = await proxyHarness(t, {
     configure: (c, sim) => {
       (c.upstreams as unknown[]).push(...upstreams.map((u) => ({ ...u, baseUrl: sim.url })));
@@ -21,15 +25,21 @@ async function start(t: TestContext, upstreams: Record<string, unknown>[], model
 
 const seen = (h: ProxyHarness) => h.sim.requests.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`);
 
-test('an upstream whose responses route carries an api-version keeps it on every follow-up, merged with the client\'s query', async (t) => {
-  const { h, client } = await start(t, [{ name: 'classic', routes: { responses: CLASSIC } }], [{ id: 'classic-resp', upstream: 'classic', targetModel: 'dep-cr' }]);
+test("an upstream whose responses route carries an api-version keeps it on every follow-up, merged with the client's query", async (t) => {
+  const { h, client } = await start(
+    t,
+    [{ name: 'classic', routes: { responses: CLASSIC } }],
+    [{ id: 'classic-resp', upstream: 'classic', targetModel: 'dep-cr' }],
+  );
   const first = await client.responses.create({ model: 'classic-resp', input: 'keep me' });
   assert.equal((await client.responses.retrieve(first.id)).id, first.id);
   const items = await client.responses.inputItems.list(first.id, { limit: 1 });
   assert.equal(items.data.length, 1);
   await assert.rejects(client.responses.cancel(first.id), (err: unknown) => err instanceof OpenAI.BadRequestError);
   // The configured api-version wins over a client's; the client's other parameters follow it.
-  const raw = await fetch(`${h.url}/v1/responses/${first.id}?api-version=1999-01-01&include[]=usage`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+  const raw = await fetch(`${h.url}/v1/responses/${first.id}?api-version=1999-01-01&include[]=usage`, {
+    headers: { authorization: `Bearer ${CLIENT_KEY}` },
+  });
   assert.equal(raw.status, 200);
   await client.responses.delete(first.id);
   assert.deepEqual(seen(h), [
@@ -42,11 +52,18 @@ test('an upstream whose responses route carries an api-version keeps it on every
   ]);
 });
 
-test('a model-level responses route is the one follow-ups use, not the upstream\'s', async (t) => {
-  const { h, client } = await start(t, [], [{ id: 'model-route', upstream: 'foundry', targetModel: 'dep-mr', routes: { responses: CLASSIC } }]);
+test("a model-level responses route is the one follow-ups use, not the upstream's", async (t) => {
+  const { h, client } = await start(
+    t,
+    [],
+    [{ id: 'model-route', upstream: 'foundry', targetModel: 'dep-mr', routes: { responses: CLASSIC } }],
+  );
   const first = await client.responses.create({ model: 'model-route', input: 'keep me' });
   assert.equal((await client.responses.retrieve(first.id)).id, first.id);
-  assert.deepEqual(seen(h), [`POST ${CLASSIC} 200`, `GET /openai/responses/${first.id}?api-version=2025-04-01-preview 200`]);
+  assert.deepEqual(seen(h), [
+    `POST ${CLASSIC} 200`,
+    `GET /openai/responses/${first.id}?api-version=2025-04-01-preview 200`,
+  ]);
 });
 
 test('{deployment} in a responses route is filled with the deployment that made the response', async (t) => {
@@ -55,7 +72,12 @@ test('{deployment} in a responses route is filled with the deployment that made 
     [{ name: 'apim', routes: { responses: '/gw/{deployment}/openai/v1/responses' } }],
     [
       { id: 'via-apim', upstream: 'apim', targetModel: 'dep-apim' },
-      { id: 'by-path', upstream: 'foundry', targetModel: 'dep-path', routes: { '*': '/openai/deployments/{deployment}/responses?api-version=2025-04-01-preview' } },
+      {
+        id: 'by-path',
+        upstream: 'foundry',
+        targetModel: 'dep-path',
+        routes: { '*': '/openai/deployments/{deployment}/responses?api-version=2025-04-01-preview' },
+      },
     ],
   );
   // The simulator has no such paths to create responses on: the affinity records stand in for

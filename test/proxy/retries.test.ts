@@ -7,7 +7,13 @@ import { askPool as ask, statusOf } from '../harness/target-pool.js';
 test('retryStatuses are honoured exactly: only listed statuses are retried on the same target', async (t) => {
   const h = await proxyHarness(t, {
     configure: (c) => {
-      (c.server as Record<string, unknown>).upstream = { maxRetries: 2, retryBaseMs: 10, retryMaxMs: 20, retryStatuses: [500], firstByteTimeoutMs: 2000 };
+      (c.server as Record<string, unknown>).upstream = {
+        maxRetries: 2,
+        retryBaseMs: 10,
+        retryMaxMs: 20,
+        retryStatuses: [500],
+        firstByteTimeoutMs: 2000,
+      };
     },
   });
   const client = h.sdk();

@@ -9,13 +9,14 @@ test('Semaphore admits at most its limit, in order, and honours setLimit', async
   let running = 0;
   let most = 0;
   const order: number[] = [];
-  const task = (i: number) => gate.run(async () => {
-    running++;
-    most = Math.max(most, running);
-    order.push(i);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    running--;
-  });
+  const task = (i: number) =>
+    gate.run(async () => {
+      running++;
+      most = Math.max(most, running);
+      order.push(i);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    });
   await Promise.all(Array.from({ length: 10 }, (_, i) => task(i)));
   assert.equal(most, 3);
   assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -16,15 +16,22 @@ async function run(input: string[], opts: SseTapOptions): Promise<string[]> {
   return chunks;
 }
 
-const upper = (e: { event: string | undefined; data: string }) => (e.data === 'skip' ? [] : [`data: ${e.data.toUpperCase()}\n\n`, `data: (${e.event ?? 'message'})\n\n`]);
+const upper = (e: { event: string | undefined; data: string }) =>
+  e.data === 'skip' ? [] : [`data: ${e.data.toUpperCase()}\n\n`, `data: (${e.event ?? 'message'})\n\n`];
 
-test('convert: each event\'s frames go out as one chunk; comments, skipped events and an unterminated tail do not', async () => {
-  const chunks = await run([': keepalive\n\ndata: a', 'b\n\nevent: x\ndata: c\n\ndata: skip\n\ndata: tail-without-blank-line'], { convert: upper });
+test("convert: each event's frames go out as one chunk; comments, skipped events and an unterminated tail do not", async () => {
+  const chunks = await run(
+    [': keepalive\n\ndata: a', 'b\n\nevent: x\ndata: c\n\ndata: skip\n\ndata: tail-without-blank-line'],
+    { convert: upper },
+  );
   assert.deepEqual(chunks, ['data: AB\n\ndata: (message)\n\n', 'data: C\n\ndata: (x)\n\n']);
 });
 
 test('convert: past maxEventBytes nothing of the input leaks through; events after it are not converted either', async () => {
-  const chunks = await run(['data: ok\n\n', `data: ${'x'.repeat(100)}`, '\n\ndata: after\n\n'], { convert: (e) => [`<${e.data}>`], maxEventBytes: 64 });
+  const chunks = await run(['data: ok\n\n', `data: ${'x'.repeat(100)}`, '\n\ndata: after\n\n'], {
+    convert: (e) => [`<${e.data}>`],
+    maxEventBytes: 64,
+  });
   assert.deepEqual(chunks, ['<ok>']);
 });
 
@@ -40,8 +47,14 @@ test('convert: a throwing converter yields nothing for that event and the stream
 
 test('trailer: its frames close the output after everything else, in every mode', async () => {
   const trailer = () => ['data: END\n\n', 'data: [DONE]\n\n'];
-  assert.deepEqual(await run(['data: a\n\n'], { convert: (e) => [e.data], trailer }), ['a', 'data: END\n\ndata: [DONE]\n\n']);
-  assert.deepEqual(await run(['data: a\n\ndata: b\n\n'], { drop: (e) => e.data === 'b', trailer }), ['data: a\n\n', 'data: END\n\ndata: [DONE]\n\n']);
+  assert.deepEqual(await run(['data: a\n\n'], { convert: (e) => [e.data], trailer }), [
+    'a',
+    'data: END\n\ndata: [DONE]\n\n',
+  ]);
+  assert.deepEqual(await run(['data: a\n\ndata: b\n\n'], { drop: (e) => e.data === 'b', trailer }), [
+    'data: a\n\n',
+    'data: END\n\ndata: [DONE]\n\n',
+  ]);
   assert.deepEqual(await run(['data: a\n\n'], { trailer: () => [] }), ['data: a\n\n']);
 });
 
@@ -54,7 +67,11 @@ test('breakOff: after a failure an unfinished event is dropped, not handed on as
   tap.breakOff();
   await finished(tap);
   assert.deepEqual(chunks, ['data: whole\n\n', 'data: failed\n\n']);
-  assert.deepEqual(await run(['data: whole\n\ndata: half'], { drop: () => false, trailer }), ['data: whole\n\n', 'data: half', 'data: failed\n\n']);
+  assert.deepEqual(await run(['data: whole\n\ndata: half'], { drop: () => false, trailer }), [
+    'data: whole\n\n',
+    'data: half',
+    'data: failed\n\n',
+  ]);
 });
 
 test('drop and convert exclude each other', () => {

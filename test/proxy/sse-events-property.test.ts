@@ -30,7 +30,10 @@ interface Seen {
 
 async function run(chunks: Buffer[], opts: SseTapOptions): Promise<{ out: Buffer; events: Seen[] }> {
   const events: Seen[] = [];
-  const tap = new SseTap({ ...opts, onEvent: (e) => events.push({ event: e.event, data: e.data, id: e.id, raw: e.raw.toString('hex') }) });
+  const tap = new SseTap({
+    ...opts,
+    onEvent: (e) => events.push({ event: e.event, data: e.data, id: e.id, raw: e.raw.toString('hex') }),
+  });
   const out: Buffer[] = [];
   tap.on('data', (c: Buffer) => out.push(c));
   const ended = once(tap, 'end'); // cheaper than finished(), which matters over ~80k runs
@@ -97,10 +100,13 @@ test('byte by byte', async () => {
 
 test('random splits (fast-check)', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: STREAM.length - 1 }), { maxLength: 40 }), async (cuts) => {
-      const sorted = [...cuts].sort((a, b) => a - b);
-      await check(split(sorted), `split at ${sorted.join(',')}`);
-    }),
+    fc.asyncProperty(
+      fc.uniqueArray(fc.integer({ min: 1, max: STREAM.length - 1 }), { maxLength: 40 }),
+      async (cuts) => {
+        const sorted = [...cuts].sort((a, b) => a - b);
+        await check(split(sorted), `split at ${sorted.join(',')}`);
+      },
+    ),
     { numRuns: 1000 },
   );
 });

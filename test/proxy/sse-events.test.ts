@@ -31,16 +31,42 @@ async function run(input: (string | Buffer)[], opts: SseTapOptions = {}): Promis
 }
 
 /** Events as plain values, so deepEqual shows readable diffs. */
-const view = (events: SseEvent[]) => events.map((e) => ({ event: e.event, data: e.data, id: e.id, raw: e.raw.toString() }));
+const view = (events: SseEvent[]) =>
+  events.map((e) => ({ event: e.event, data: e.data, id: e.id, raw: e.raw.toString() }));
 
 const filter = { hate: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
-const base = { created: 1735000000, id: 'chatcmpl-AbC', model: 'gpt-4o-2024-11-20', object: 'chat.completion.chunk', system_fingerprint: 'fp_1' };
+const base = {
+  created: 1735000000,
+  id: 'chatcmpl-AbC',
+  model: 'gpt-4o-2024-11-20',
+  object: 'chat.completion.chunk',
+  system_fingerprint: 'fp_1',
+};
 const usage = { completion_tokens: 3, prompt_tokens: 9, total_tokens: 12 };
 const AZURE_EVENTS = [
-  { choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filter }] },
-  { choices: [{ content_filter_results: {}, delta: { content: '', role: 'assistant' }, finish_reason: null, index: 0 }], ...base, usage: null },
-  { choices: [{ content_filter_results: filter, delta: { content: '你好' }, finish_reason: null, index: 0 }], ...base, usage: null },
-  { choices: [{ content_filter_results: filter, delta: { content: ' 🌍!' }, finish_reason: null, index: 0 }], ...base, usage: null },
+  {
+    choices: [],
+    created: 0,
+    id: '',
+    model: '',
+    object: '',
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: filter }],
+  },
+  {
+    choices: [{ content_filter_results: {}, delta: { content: '', role: 'assistant' }, finish_reason: null, index: 0 }],
+    ...base,
+    usage: null,
+  },
+  {
+    choices: [{ content_filter_results: filter, delta: { content: '你好' }, finish_reason: null, index: 0 }],
+    ...base,
+    usage: null,
+  },
+  {
+    choices: [{ content_filter_results: filter, delta: { content: ' 🌍!' }, finish_reason: null, index: 0 }],
+    ...base,
+    usage: null,
+  },
   { choices: [{ content_filter_results: {}, delta: {}, finish_reason: 'stop', index: 0 }], ...base, usage: null },
   { choices: [], ...base, usage },
 ];
@@ -50,7 +76,15 @@ const AZURE = Buffer.from(AZURE_BLOCKS.join(''));
 /** The proxy's predicate: the usage-only chunk it asked for itself. */
 function isUsageOnly(e: SseEvent): boolean {
   const v = parseJsonData(e);
-  return typeof v === 'object' && v !== null && 'choices' in v && Array.isArray(v.choices) && v.choices.length === 0 && 'usage' in v && v.usage !== null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'choices' in v &&
+    Array.isArray(v.choices) &&
+    v.choices.length === 0 &&
+    'usage' in v &&
+    v.usage !== null
+  );
 }
 
 test('Azure chat stream: tap mode passes the bytes through and reports every event', async () => {
@@ -60,7 +94,10 @@ test('Azure chat stream: tap mode passes the bytes through and reports every eve
     r.events.map((e) => e.data),
     [...AZURE_EVENTS.map((o) => JSON.stringify(o)), '[DONE]'],
   );
-  assert.deepEqual(r.events.map((e) => e.raw.toString()), AZURE_BLOCKS);
+  assert.deepEqual(
+    r.events.map((e) => e.raw.toString()),
+    AZURE_BLOCKS,
+  );
   assert.deepEqual(r.events.slice(0, -1).map(parseJsonData), AZURE_EVENTS);
   assert.equal(parseJsonData(r.events[6] as SseEvent), undefined);
   assert.deepEqual(r.events.map(isUsageOnly), [false, false, false, false, false, true, false]);
@@ -71,7 +108,10 @@ test('framing mode drops the usage-only chunk and keeps every other byte', async
   assert.equal(r.out.toString(), AZURE_BLOCKS.filter((_, i) => i !== 5).join(''));
   assert.equal(r.events.length, 7); // onEvent still sees the dropped event
   // Framed output: each pushed chunk is exactly one event.
-  assert.deepEqual(r.chunks.map(String), AZURE_BLOCKS.filter((_, i) => i !== 5));
+  assert.deepEqual(
+    r.chunks.map(String),
+    AZURE_BLOCKS.filter((_, i) => i !== 5),
+  );
 });
 
 test('framing mode with a drop that keeps everything preserves the bytes', async () => {
@@ -91,8 +131,15 @@ test('Responses API stream: event names come from event: lines', async () => {
     r.events.map((e) => e.event),
     ['response.created', 'response.output_text.delta', 'response.completed'],
   );
-  assert.deepEqual(parseJsonData(r.events[1] as SseEvent), { type: 'response.output_text.delta', sequence_number: 1, delta: 'Hi' });
-  assert.deepEqual(r.events.map((e) => e.raw.toString()), input);
+  assert.deepEqual(parseJsonData(r.events[1] as SseEvent), {
+    type: 'response.output_text.delta',
+    sequence_number: 1,
+    delta: 'Hi',
+  });
+  assert.deepEqual(
+    r.events.map((e) => e.raw.toString()),
+    input,
+  );
 });
 
 test('CRLF line endings', async () => {
@@ -291,7 +338,9 @@ test('exceptions in onEvent or drop do not break the stream; a throwing drop kee
 });
 
 test('backpressure: a slow consumer gets every byte in order and the source is not drained ahead', async () => {
-  const blocks = Array.from({ length: 256 }, (_, i) => Buffer.from(`data: ${String(i).padStart(16 * 1024 - 9, '.')}\n\n`));
+  const blocks = Array.from({ length: 256 }, (_, i) =>
+    Buffer.from(`data: ${String(i).padStart(16 * 1024 - 9, '.')}\n\n`),
+  );
   for (const drop of [undefined, () => false]) {
     let produced = 0;
     let consumed = 0;

@@ -23,7 +23,10 @@ for (const { label, model } of RELAYS) {
     const h = await proxyHarness(t);
     h.sim.enqueue({ kind: 'slowChunks', intervalMs: 200, chunks: 50 });
     const controller = new AbortController();
-    const res = await h.postChat({ model, stream: true, messages: [{ role: 'user', content: 'a long answer please' }] }, { signal: controller.signal });
+    const res = await h.postChat(
+      { model, stream: true, messages: [{ role: 'user', content: 'a long answer please' }] },
+      { signal: controller.signal },
+    );
     const reader = res.body!.getReader();
     await reader.read();
     controller.abort();
@@ -37,7 +40,9 @@ for (const { label, model } of RELAYS) {
   test(`${label}: an upstream that drops mid-stream ends the stream with an error event, counted as a 502`, async (t) => {
     const h = await proxyHarness(t);
     h.sim.enqueue({ kind: 'dropMidStream', afterChunks: 3 });
-    const stream = await h.sdk().chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'a long answer please' }] });
+    const stream = await h
+      .sdk()
+      .chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'a long answer please' }] });
     let chunks = 0;
     const failure = await (async () => {
       for await (const _ of stream) chunks++;

@@ -40,7 +40,12 @@ test('the raw stream after a mid-stream failure: whole events, one error event, 
 test('a stream that goes silent longer than idleTimeoutMs ends with a timeout error event', async (t) => {
   const h = await proxyHarness(t, {
     configure: (c) => {
-      (c.server as Record<string, unknown>).upstream = { connectTimeoutMs: 1000, firstByteTimeoutMs: 5000, idleTimeoutMs: 300, requestTimeoutMs: 30000 };
+      (c.server as Record<string, unknown>).upstream = {
+        connectTimeoutMs: 1000,
+        firstByteTimeoutMs: 5000,
+        idleTimeoutMs: 300,
+        requestTimeoutMs: 30000,
+      };
     },
   });
   h.sim.enqueue({ kind: 'slowChunks', intervalMs: 1500, chunks: 3 });
@@ -55,11 +60,19 @@ test('a stream that goes silent longer than idleTimeoutMs ends with a timeout er
 test('requestTimeoutMs bounds the whole exchange: 504 before headers, a timeout error event mid-stream', async (t) => {
   const h = await proxyHarness(t, {
     configure: (c) => {
-      (c.server as Record<string, unknown>).upstream = { connectTimeoutMs: 1000, firstByteTimeoutMs: 10000, idleTimeoutMs: 10000, requestTimeoutMs: 600 };
+      (c.server as Record<string, unknown>).upstream = {
+        connectTimeoutMs: 1000,
+        firstByteTimeoutMs: 10000,
+        idleTimeoutMs: 10000,
+        requestTimeoutMs: 600,
+      };
     },
   });
   h.sim.enqueue({ kind: 'slowHeaders', delayMs: 3000 });
-  const before = await h.sdk().chat.completions.create({ ...STREAM_REQUEST, stream: false }).catch((e: unknown) => e);
+  const before = await h
+    .sdk()
+    .chat.completions.create({ ...STREAM_REQUEST, stream: false })
+    .catch((e: unknown) => e);
   assert.ok(before instanceof OpenAI.APIError);
   assert.equal(before.status, 504);
   assert.match(before.message, /requestTimeoutMs/);

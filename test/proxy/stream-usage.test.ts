@@ -5,13 +5,30 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { UpstreamExchange } from '../../proxy/upstream/call.js';
-import { rejectsStreamOptions, sendWithStreamUsage, wantsStreamUsage, type StreamUsageRequest } from '../../proxy/relay/stream-usage.js';
+import {
+  rejectsStreamOptions,
+  sendWithStreamUsage,
+  wantsStreamUsage,
+  type StreamUsageRequest,
+} from '../../proxy/relay/stream-usage.js';
 
 function answer(statusCode: number, text = ''): UpstreamExchange {
-  return { statusCode, headers: {}, body: Readable.from([Buffer.from(text)]) as UpstreamExchange['body'], signal: new AbortController().signal };
+  return {
+    statusCode,
+    headers: {},
+    body: Readable.from([Buffer.from(text)]) as UpstreamExchange['body'],
+    signal: new AbortController().signal,
+  };
 }
 
-const REJECTION = JSON.stringify({ error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error', param: null, code: null } });
+const REJECTION = JSON.stringify({
+  error: {
+    message: 'Unrecognized request argument supplied: stream_options',
+    type: 'invalid_request_error',
+    param: null,
+    code: null,
+  },
+});
 
 function request(body: Record<string, unknown>, replies: UpstreamExchange[], rejecting = new Set<string>()) {
   const sent: Record<string, unknown>[] = [];
@@ -35,7 +52,7 @@ function request(body: Record<string, unknown>, replies: UpstreamExchange[], rej
 
 const chat = { model: 'dep', stream: true, messages: [] };
 
-test('a chat stream is asked for usage, keeping the client\'s other stream_options; the exchange says the usage chunk is the proxy\'s', async () => {
+test("a chat stream is asked for usage, keeping the client's other stream_options; the exchange says the usage chunk is the proxy's", async () => {
   const { req, sent } = request({ ...chat, stream_options: { other: 1 } }, [answer(200)]);
   const exchange = await sendWithStreamUsage(req);
   assert.deepEqual(sent, [{ ...chat, stream_options: { other: 1, include_usage: true } }]);
@@ -43,10 +60,14 @@ test('a chat stream is asked for usage, keeping the client\'s other stream_optio
 });
 
 test('nothing is added when not wanted, not a stream, or asked by the client: the very same body goes out', async () => {
-  for (const [body, want] of [[chat, false], [{ ...chat, stream: false }, true], [{ ...chat, stream_options: { include_usage: true } }, true]] as const) {
+  for (const [body, want] of [
+    [chat, false],
+    [{ ...chat, stream: false }, true],
+    [{ ...chat, stream_options: { include_usage: true } }, true],
+  ] as const) {
     const { req, sent } = request(body, [answer(400, REJECTION)]);
     const exchange = await sendWithStreamUsage({ ...req, want });
-    assert.equal(sent.length, 1, 'a client\'s own rejected stream_options is not retried');
+    assert.equal(sent.length, 1, "a client's own rejected stream_options is not retried");
     assert.equal(sent[0], body);
     assert.equal(exchange.usageInjected, false);
     assert.equal(exchange.statusCode, 400);
@@ -82,6 +103,9 @@ test('only a chat call on a chat deployment of a model with streamUsage asks; bo
   assert.equal(wantsStreamUsage('chat/completions', undefined, true), false);
   assert.equal(wantsStreamUsage('responses', 'responses', true), false);
   assert.equal(rejectsStreamOptions(REJECTION), true);
-  assert.equal(rejectsStreamOptions(JSON.stringify({ error: { code: 'unknown_parameter', param: 'stream_options' } })), true);
+  assert.equal(
+    rejectsStreamOptions(JSON.stringify({ error: { code: 'unknown_parameter', param: 'stream_options' } })),
+    true,
+  );
   assert.equal(rejectsStreamOptions(JSON.stringify({ error: { code: 'unknown_parameter', param: 'tools' } })), false);
 });

@@ -11,7 +11,14 @@ const policy = { failureThreshold: 3, openMs: 1000, minRemainingRequests: 1, min
 
 function target(name: string, priority = 0, weight = 1): ResolvedTarget {
   const upstream: UpstreamEntry = { name, baseUrl: `https://${name}.example`, routes: {} };
-  return { upstream, deployment: 'd', path: '/openai/v1/chat/completions', upstreamRoute: 'chat/completions', priority, weight };
+  return {
+    upstream,
+    deployment: 'd',
+    path: '/openai/v1/chat/completions',
+    upstreamRoute: 'chat/completions',
+    priority,
+    weight,
+  };
 }
 
 test('Retry-After in every form Azure uses', () => {
@@ -25,22 +32,45 @@ test('Retry-After in every form Azure uses', () => {
 });
 
 test('backoff is jittered within [0, min(max, base·2^n)]', () => {
-  assert.equal(backoffMs(0, 800, 8000, () => 1), 800);
-  assert.equal(backoffMs(3, 800, 8000, () => 1), 6400);
-  assert.equal(backoffMs(10, 800, 8000, () => 1), 8000);
-  assert.equal(backoffMs(5, 800, 8000, () => 0), 0);
+  assert.equal(
+    backoffMs(0, 800, 8000, () => 1),
+    800,
+  );
+  assert.equal(
+    backoffMs(3, 800, 8000, () => 1),
+    6400,
+  );
+  assert.equal(
+    backoffMs(10, 800, 8000, () => 1),
+    8000,
+  );
+  assert.equal(
+    backoffMs(5, 800, 8000, () => 0),
+    0,
+  );
 });
 
 test('order: lowest priority tier first; nearly exhausted targets after those with room; weights spread load', () => {
   const states = new TargetStates(policy, quiet);
-  const a = target('a', 0), b = target('b', 0), c = target('c', 1);
-  states.observeHeaders(targetKey(a), { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-remaining-tokens': '50000' });
-  for (let i = 0; i < 20; i++) assert.deepEqual(orderTargets([c, a, b], states).map((t) => t.upstream.name), ['b', 'a', 'c']);
-  const heavy = target('heavy', 0, 9), light = target('light', 0, 1);
+  const a = target('a', 0),
+    b = target('b', 0),
+    c = target('c', 1);
+  states.observeHeaders(targetKey(a), {
+    'x-ratelimit-remaining-requests': '0',
+    'x-ratelimit-remaining-tokens': '50000',
+  });
+  for (let i = 0; i < 20; i++)
+    assert.deepEqual(
+      orderTargets([c, a, b], states).map((t) => t.upstream.name),
+      ['b', 'a', 'c'],
+    );
+  const heavy = target('heavy', 0, 9),
+    light = target('light', 0, 1);
   let heavyFirst = 0;
   let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  for (let i = 0; i < 1000; i++) if (orderTargets([light, heavy], new TargetStates(policy, quiet), random)[0] === heavy) heavyFirst++;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (let i = 0; i < 1000; i++)
+    if (orderTargets([light, heavy], new TargetStates(policy, quiet), random)[0] === heavy) heavyFirst++;
   assert.ok(heavyFirst > 850 && heavyFirst < 950, `weight 9:1 put heavy first ${heavyFirst}/1000 times`);
 });
 

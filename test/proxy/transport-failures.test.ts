@@ -9,12 +9,21 @@ test('transport failures: refused → 502, slow headers → 504, total deadline 
   const h = await proxyHarness(t, {
     configure: (c) => {
       const server = c.server as Record<string, unknown>;
-      server.upstream = { connectTimeoutMs: 1000, firstByteTimeoutMs: 300, idleTimeoutMs: 5000, requestTimeoutMs: 30000 };
+      server.upstream = {
+        connectTimeoutMs: 1000,
+        firstByteTimeoutMs: 300,
+        idleTimeoutMs: 5000,
+        requestTimeoutMs: 30000,
+      };
       (c.upstreams as Array<Record<string, unknown>>).push({ name: 'dead', baseUrl: 'http://127.0.0.1:1' });
       (c.models as Array<Record<string, unknown>>).push({ id: 'dead-model', upstream: 'dead' });
     },
   });
-  const refused = await expectApiError(h.sdk().chat.completions.create({ ...HELLO, model: 'dead-model' }), 502, 'upstream_unreachable');
+  const refused = await expectApiError(
+    h.sdk().chat.completions.create({ ...HELLO, model: 'dead-model' }),
+    502,
+    'upstream_unreachable',
+  );
   assert.match(refused.message, /"dead".*refused/);
   h.sim.enqueue({ kind: 'slowHeaders', delayMs: 2000 });
   const slow = await expectApiError(h.sdk().chat.completions.create(HELLO), 504, 'upstream_timeout', OpenAI.APIError);

@@ -11,7 +11,10 @@ test('refusals, answers and follow-ups each count once; a fetched response adds 
   const created = await client.responses.create({ model: 'gpt-5-mini', input: 'count me once' });
   const fetched = await client.responses.retrieve(created.id);
   assert.equal(fetched.usage?.total_tokens, created.usage?.total_tokens);
-  await h.sdk('wrong').responses.create({ model: 'gpt-5-mini', input: 'x' }).catch(() => undefined);
+  await h
+    .sdk('wrong')
+    .responses.create({ model: 'gpt-5-mini', input: 'x' })
+    .catch(() => undefined);
   await client.responses.create({ model: 'nope', input: 'x' }).catch(() => undefined);
   await client.models.list();
   const { requests, s2xx, s4xx, promptTokens, completionTokens } = (await h.stats()).totals;

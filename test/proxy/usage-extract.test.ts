@@ -20,9 +20,16 @@ test('chat completions usage with cached and reasoning details', () => {
 });
 
 test('streamed chat chunks: usage null and absent mean none; the final chunk counts', () => {
-  assert.equal(extractUsage({ object: 'chat.completion.chunk', choices: [{ delta: { content: 'hi' } }], usage: null }), undefined);
+  assert.equal(
+    extractUsage({ object: 'chat.completion.chunk', choices: [{ delta: { content: 'hi' } }], usage: null }),
+    undefined,
+  );
   assert.equal(extractUsage({ object: 'chat.completion.chunk', choices: [] }), undefined);
-  const last = { object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } };
+  const last = {
+    object: 'chat.completion.chunk',
+    choices: [],
+    usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+  };
   assert.deepEqual(extractUsage(last), { prompt: 9, completion: 2, total: 11, cached: 0, reasoning: 0 });
 });
 
@@ -48,13 +55,21 @@ test('responses stream: usage inside response.completed; earlier events carry no
   const completed = {
     type: 'response.completed',
     sequence_number: 12,
-    response: { id: 'resp_1', usage: { input_tokens: 7, output_tokens: 5, total_tokens: 12, output_tokens_details: { reasoning_tokens: 1 } } },
+    response: {
+      id: 'resp_1',
+      usage: { input_tokens: 7, output_tokens: 5, total_tokens: 12, output_tokens_details: { reasoning_tokens: 1 } },
+    },
   };
   assert.deepEqual(extractUsage(completed), { prompt: 7, completion: 5, total: 12, cached: 0, reasoning: 1 });
 });
 
 test('embeddings usage has no completion', () => {
-  const body = { object: 'list', data: [], model: 'text-embedding-3-small', usage: { prompt_tokens: 8, total_tokens: 8 } };
+  const body = {
+    object: 'list',
+    data: [],
+    model: 'text-embedding-3-small',
+    usage: { prompt_tokens: 8, total_tokens: 8 },
+  };
   assert.deepEqual(extractUsage(body), { prompt: 8, completion: 0, total: 8, cached: 0, reasoning: 0 });
 });
 
@@ -62,14 +77,31 @@ test('images usage with text/image input details', () => {
   const body = {
     created: 1,
     data: [{ b64_json: 'AAAA' }],
-    usage: { input_tokens: 50, input_tokens_details: { text_tokens: 10, image_tokens: 40 }, output_tokens: 4160, total_tokens: 4210 },
+    usage: {
+      input_tokens: 50,
+      input_tokens_details: { text_tokens: 10, image_tokens: 40 },
+      output_tokens: 4160,
+      total_tokens: 4210,
+    },
   };
   assert.deepEqual(extractUsage(body), { prompt: 50, completion: 4160, total: 4210, cached: 0, reasoning: 0 });
 });
 
 test('a missing total is prompt + completion', () => {
-  assert.deepEqual(extractUsage({ usage: { prompt_tokens: 3, completion_tokens: 4 } }), { prompt: 3, completion: 4, total: 7, cached: 0, reasoning: 0 });
-  assert.deepEqual(extractUsage({ usage: { input_tokens: 5 } }), { prompt: 5, completion: 0, total: 5, cached: 0, reasoning: 0 });
+  assert.deepEqual(extractUsage({ usage: { prompt_tokens: 3, completion_tokens: 4 } }), {
+    prompt: 3,
+    completion: 4,
+    total: 7,
+    cached: 0,
+    reasoning: 0,
+  });
+  assert.deepEqual(extractUsage({ usage: { input_tokens: 5 } }), {
+    prompt: 5,
+    completion: 0,
+    total: 5,
+    cached: 0,
+    reasoning: 0,
+  });
 });
 
 test('non-numbers and negative numbers are ignored', () => {
@@ -89,5 +121,6 @@ test('non-numbers and negative numbers are ignored', () => {
 });
 
 test('non-object bodies carry no usage', () => {
-  for (const v of [null, undefined, 'usage', 5, [], [{ usage: { prompt_tokens: 1 } }]]) assert.equal(extractUsage(v), undefined);
+  for (const v of [null, undefined, 'usage', 5, [], [{ usage: { prompt_tokens: 1 } }]])
+    assert.equal(extractUsage(v), undefined);
 });

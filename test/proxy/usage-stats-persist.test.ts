@@ -16,7 +16,14 @@ async function tmpFile(t: TestContext): Promise<string> {
   return path.join(dir, 'usage.json');
 }
 
-const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({ model: 'gpt-4o', keyId: 'k1', target: 'east', status: 200, latencyMs: 120, ...over });
+const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({
+  model: 'gpt-4o',
+  keyId: 'k1',
+  target: 'east',
+  status: 200,
+  latencyMs: 120,
+  ...over,
+});
 
 function collectingLogger(): UsageLogger & { entries: Array<{ obj: Record<string, unknown>; msg: string }> } {
   const entries: Array<{ obj: Record<string, unknown>; msg: string }> = [];
@@ -25,9 +32,13 @@ function collectingLogger(): UsageLogger & { entries: Array<{ obj: Record<string
 
 function filled(now: number): UsageStats {
   const stats = new UsageStats({ now: () => now });
-  stats.record(ev({ at: now - 30 * HOUR_MS, usage: { prompt: 10, completion: 5, total: 15, cached: 2, reasoning: 1 } }));
+  stats.record(
+    ev({ at: now - 30 * HOUR_MS, usage: { prompt: 10, completion: 5, total: 15, cached: 2, reasoning: 1 } }),
+  );
   stats.record(ev({ at: now - 5 * MINUTE_MS, status: 429, latencyMs: 40 }));
-  stats.record(ev({ at: now - 60_000, model: 'emb', target: undefined, status: 500, latencyMs: 70_000, imageBytesSaved: 99 }));
+  stats.record(
+    ev({ at: now - 60_000, model: 'emb', target: undefined, status: 500, latencyMs: 70_000, imageBytesSaved: 99 }),
+  );
   stats.record(ev({ at: now - 10 * DAY_MS, keyId: 'k2' }));
   return stats;
 }
@@ -69,7 +80,10 @@ test('lifetime totals survive a restart after all buckets expired', async (t) =>
   await filled(T0).persist(file);
   const later = await UsageStats.load(file, { now: () => T0 + 200 * DAY_MS });
   assert.deepEqual(later.size(), { series: 3, minuteBuckets: 0, hourBuckets: 0 });
-  assert.equal(later.lifetime().reduce((n, s) => n + s.counters.requests, 0), 4);
+  assert.equal(
+    later.lifetime().reduce((n, s) => n + s.counters.requests, 0),
+    4,
+  );
 });
 
 test('a missing file starts empty without a warning', async (t) => {
@@ -93,8 +107,22 @@ test('an unreadable file (here a directory) is logged and left in place', async 
 for (const [name, text] of [
   ['truncated JSON', '{"version":1,"fields":["requests"],"series":[{"mod'],
   ['an unknown version', JSON.stringify({ version: 99, fields: [], series: [] })],
-  ['a bad value', JSON.stringify({ version: 1, fields: ['requests'], series: [{ model: 'm', keyId: 'k', target: '', lifetime: ['1'], minutes: [], hours: [] }] })],
-  ['a misaligned bucket', JSON.stringify({ version: 1, fields: ['requests'], series: [{ model: 'm', keyId: 'k', target: '', lifetime: [1], minutes: [[T0 + 5, 1]], hours: [] }] })],
+  [
+    'a bad value',
+    JSON.stringify({
+      version: 1,
+      fields: ['requests'],
+      series: [{ model: 'm', keyId: 'k', target: '', lifetime: ['1'], minutes: [], hours: [] }],
+    }),
+  ],
+  [
+    'a misaligned bucket',
+    JSON.stringify({
+      version: 1,
+      fields: ['requests'],
+      series: [{ model: 'm', keyId: 'k', target: '', lifetime: [1], minutes: [[T0 + 5, 1]], hours: [] }],
+    }),
+  ],
 ] as const) {
   test(`a file with ${name} is moved aside, logged, and the store starts empty`, async (t) => {
     const file = await tmpFile(t);

@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  HOUR_MS, LATENCY_BOUNDS_MS, MINUTE_MS, OVERFLOW_LABEL, UsageStats, estimatePercentile, type UsageEvent,
+  HOUR_MS,
+  LATENCY_BOUNDS_MS,
+  MINUTE_MS,
+  OVERFLOW_LABEL,
+  UsageStats,
+  estimatePercentile,
+  type UsageEvent,
 } from '../../proxy/usage/stats.js';
 
 const T0 = Date.UTC(2025, 0, 1); // an hour boundary
@@ -13,8 +19,21 @@ function clocked(start = T0): { stats: UsageStats; set(t: number): void } {
   return { stats: new UsageStats({ now: () => now }), set: (t) => void (now = t) };
 }
 
-const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({ model: 'gpt-4o', keyId: 'k1', target: 'east', status: 200, latencyMs: 80, ...over });
-const tokens = (prompt: number, completion: number, cached = 0, reasoning = 0) => ({ prompt, completion, total: prompt + completion, cached, reasoning });
+const ev = (over: Partial<UsageEvent> = {}): UsageEvent => ({
+  model: 'gpt-4o',
+  keyId: 'k1',
+  target: 'east',
+  status: 200,
+  latencyMs: 80,
+  ...over,
+});
+const tokens = (prompt: number, completion: number, cached = 0, reasoning = 0) => ({
+  prompt,
+  completion,
+  total: prompt + completion,
+  cached,
+  reasoning,
+});
 
 test('counts requests, disjoint status classes, tokens, bytes saved and latency exactly', () => {
   const { stats } = clocked();
@@ -26,7 +45,10 @@ test('counts requests, disjoint status classes, tokens, bytes saved and latency 
   assert.equal(t.requests, 14);
   assert.deepEqual([t.s2xx, t.s4xx, t.s429, t.s5xx, t.sOther], [7, 1, 2, 2, 2]);
   assert.equal(t.s2xx + t.s4xx + t.s429 + t.s5xx + t.sOther, t.requests);
-  assert.deepEqual([t.promptTokens, t.completionTokens, t.totalTokens, t.cachedTokens, t.reasoningTokens], [107, 23, 130, 64, 5]);
+  assert.deepEqual(
+    [t.promptTokens, t.completionTokens, t.totalTokens, t.cachedTokens, t.reasoningTokens],
+    [107, 23, 130, 64, 5],
+  );
   assert.equal(t.imageBytesSaved, 1024);
   assert.equal(t.latencySumMs, 780 + 3000 + 70_000);
   assert.equal(t.latencyMaxMs, 70_000);
@@ -66,15 +88,21 @@ test('minute buckets roll up into hour buckets, and each is pruned at its retent
   stats.record(ev({ at: T0 + 5 * MINUTE_MS + 9999, usage: tokens(10, 1) }));
   stats.record(ev({ at: T0 + 65 * MINUTE_MS, usage: tokens(5, 5) }));
   const minutes = stats.snapshot({ from: T0, to: T0 + 2 * HOUR_MS, resolution: 'minute' });
-  assert.deepEqual(minutes.series.map((p) => [p.t, p.requests, p.totalTokens]), [
-    [T0 + 5 * MINUTE_MS, 2, 22],
-    [T0 + 65 * MINUTE_MS, 1, 10],
-  ]);
+  assert.deepEqual(
+    minutes.series.map((p) => [p.t, p.requests, p.totalTokens]),
+    [
+      [T0 + 5 * MINUTE_MS, 2, 22],
+      [T0 + 65 * MINUTE_MS, 1, 10],
+    ],
+  );
   const hours = stats.snapshot({ from: T0, to: T0 + 2 * HOUR_MS, resolution: 'hour' });
-  assert.deepEqual(hours.series.map((p) => [p.t, p.requests, p.totalTokens]), [
-    [T0, 2, 22],
-    [T0 + HOUR_MS, 1, 10],
-  ]);
+  assert.deepEqual(
+    hours.series.map((p) => [p.t, p.requests, p.totalTokens]),
+    [
+      [T0, 2, 22],
+      [T0 + HOUR_MS, 1, 10],
+    ],
+  );
   assert.deepEqual(stats.size(), { series: 1, minuteBuckets: 2, hourBuckets: 2 });
 
   // 48 h later the first minute bucket (ending T0+6 min) is gone, the one at T0+65 min is not.
@@ -82,7 +110,10 @@ test('minute buckets roll up into hour buckets, and each is pruned at its retent
   stats.record(ev({ model: 'other' })); // record prunes by itself (once a minute)
   assert.deepEqual(stats.size(), { series: 2, minuteBuckets: 2, hourBuckets: 3 });
   const after = stats.snapshot({ from: T0, to: T0 + 2 * HOUR_MS, resolution: 'minute', model: 'gpt-4o' });
-  assert.deepEqual(after.series.map((p) => p.t), [T0 + 65 * MINUTE_MS]);
+  assert.deepEqual(
+    after.series.map((p) => p.t),
+    [T0 + 65 * MINUTE_MS],
+  );
   assert.equal(stats.snapshot({ from: T0, to: T0 + 2 * HOUR_MS, resolution: 'hour' }).totals.requests, 3);
 
   // After 90 days the hour buckets go too; lifetime totals stay.
@@ -100,7 +131,10 @@ test('a future or NaN timestamp counts as now', () => {
   stats.record(ev({ at: T0 + 5 * HOUR_MS }));
   stats.record(ev({ at: Number.NaN }));
   const r = stats.snapshot({ from: T0, to: T0 + DAY_MS, resolution: 'minute' });
-  assert.deepEqual(r.series.map((p) => [p.t, p.requests]), [[T0 + 30 * MINUTE_MS, 2]]);
+  assert.deepEqual(
+    r.series.map((p) => [p.t, p.requests]),
+    [[T0 + 30 * MINUTE_MS, 2]],
+  );
 });
 
 test('an event older than retention counts only in lifetime totals', () => {
@@ -133,7 +167,10 @@ test('query filters by model, key, target and time; groups by model, key and tar
   assert.equal(stats.snapshot({ model: 'nope' }).series.length, 0);
   // `to` is exclusive and buckets overlapping [from, to) count.
   const range = stats.snapshot({ from: T0 + 20 * MINUTE_MS + 30_000, to: T0 + 40 * MINUTE_MS, resolution: 'minute' });
-  assert.deepEqual(range.series.map((p) => p.t), [T0 + 20 * MINUTE_MS, T0 + 30 * MINUTE_MS]);
+  assert.deepEqual(
+    range.series.map((p) => p.t),
+    [T0 + 20 * MINUTE_MS, T0 + 30 * MINUTE_MS],
+  );
 });
 
 test("'auto' picks minutes for short recent spans and hours otherwise", () => {

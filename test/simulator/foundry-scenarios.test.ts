@@ -4,15 +4,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../harness/loopback-guard.js';
-import { MISSING_DEPLOYMENT, startFoundrySimulator, type FoundrySimulator, type SimulatorOptions } from '../../simulator/foundry/simulator.js';
+import {
+  MISSING_DEPLOYMENT,
+  startFoundrySimulator,
+  type FoundrySimulator,
+  type SimulatorOptions,
+} from '../../simulator/foundry/simulator.js';
 
-async function startSim(t: { after(fn: () => Promise<void>): void }, opts: SimulatorOptions = {}): Promise<FoundrySimulator> {
+async function startSim(
+  t: { after(fn: () => Promise<void>): void },
+  opts: SimulatorOptions = {},
+): Promise<FoundrySimulator> {
   const sim = await startFoundrySimulator(opts);
   t.after(() => sim.close());
   return sim;
 }
 
-function post(sim: FoundrySimulator, path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+function post(
+  sim: FoundrySimulator,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(`${sim.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -22,8 +36,11 @@ function post(sim: FoundrySimulator, path: string, body: unknown, headers: Recor
 }
 
 const CHAT = '/openai/v1/chat/completions';
-const chatBody = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
-  ({ model: 'dep-a', messages: [{ role: 'user', content: 'one two three four five six' }], ...extra });
+const chatBody = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  model: 'dep-a',
+  messages: [{ role: 'user', content: 'one two three four five six' }],
+  ...extra,
+});
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
@@ -31,11 +48,14 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 
 /** The parsed `data:` payloads of an SSE body. */
 function dataOf(text: string): unknown[] {
-  return text.split('\n\n').filter((e) => e !== '').map((e) => {
-    const line = e.split('\n').find((l) => l.startsWith('data: ')) ?? '';
-    const payload = line.slice('data: '.length);
-    return payload === '[DONE]' ? payload : (JSON.parse(payload) as unknown);
-  });
+  return text
+    .split('\n\n')
+    .filter((e) => e !== '')
+    .map((e) => {
+      const line = e.split('\n').find((l) => l.startsWith('data: ')) ?? '';
+      const payload = line.slice('data: '.length);
+      return payload === '[DONE]' ? payload : (JSON.parse(payload) as unknown);
+    });
 }
 
 test('queue: one scenario per request, first in first out, then the default; reset restores it', async (t) => {
@@ -60,16 +80,27 @@ test('x-sim-scenario picks a scenario per request (name or JSON) without consumi
   assert.equal(fromJson.status, 418);
   const bad = await post(sim, CHAT, chatBody(), { 'x-sim-scenario': 'no-such-scenario' });
   assert.equal(bad.status, 400);
-  assert.match(String(((await json(bad)).error as { message: string }).message), /^x-sim-scenario: unknown scenario name/);
+  assert.match(
+    String(((await json(bad)).error as { message: string }).message),
+    /^x-sim-scenario: unknown scenario name/,
+  );
   assert.equal((await post(sim, CHAT, chatBody())).status, 503);
 });
 
 test('Azure error bodies: 500 and 503 by default, custom body and headers when given', async (t) => {
   const sim = await startSim(t);
-  sim.enqueue({ kind: 'status', status: 500 }, { kind: 'status', status: 503, body: { error: { code: 'Custom', message: 'm' } }, headers: { 'retry-after': '7' } });
+  sim.enqueue(
+    { kind: 'status', status: 500 },
+    { kind: 'status', status: 503, body: { error: { code: 'Custom', message: 'm' } }, headers: { 'retry-after': '7' } },
+  );
   const five = await post(sim, CHAT, chatBody());
   assert.deepEqual(await json(five), {
-    error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null },
+    error: {
+      message: 'The server had an error while processing your request. Sorry about that!',
+      type: 'server_error',
+      param: null,
+      code: null,
+    },
   });
   assert.ok(five.headers.get('apim-request-id'));
   const custom = await post(sim, CHAT, chatBody());
@@ -143,8 +174,12 @@ test('slowChunks: events are spaced by the interval and there are as many conten
 
 test('contentFilter: finish_reason content_filter with the filter result, streamed and in JSON', async (t) => {
   const sim = await startSim(t);
-  const streamed = dataOf(await (await post(sim, CHAT, chatBody({ stream: true }), { 'x-sim-scenario': 'contentFilter' })).text());
-  const finish = (streamed.at(-2) as { choices: Array<{ finish_reason: string; content_filter_results: Record<string, unknown> }> }).choices[0];
+  const streamed = dataOf(
+    await (await post(sim, CHAT, chatBody({ stream: true }), { 'x-sim-scenario': 'contentFilter' })).text(),
+  );
+  const finish = (
+    streamed.at(-2) as { choices: Array<{ finish_reason: string; content_filter_results: Record<string, unknown> }> }
+  ).choices[0];
   assert.equal(finish?.finish_reason, 'content_filter');
   assert.deepEqual(finish?.content_filter_results.violence, { filtered: true, severity: 'medium' });
   const whole = await json(await post(sim, CHAT, chatBody(), { 'x-sim-scenario': 'contentFilter' }));
@@ -160,10 +195,16 @@ test('length: max_tokens and the length scenario cut the reply; responses become
   assert.deepEqual([choice?.finish_reason, choice?.message.content], ['length', 'Echo: one two']);
   assert.equal((capped.usage as { completion_tokens: number }).completion_tokens, 3);
 
-  const resp = await json(await post(sim, '/openai/v1/responses', { model: 'dep-a', input: 'a b c d e f' }, { 'x-sim-scenario': 'length' }));
+  const resp = await json(
+    await post(sim, '/openai/v1/responses', { model: 'dep-a', input: 'a b c d e f' }, { 'x-sim-scenario': 'length' }),
+  );
   assert.equal(resp.status, 'incomplete');
   assert.deepEqual(resp.incomplete_details, { reason: 'max_output_tokens' });
-  const events = dataOf(await (await post(sim, '/openai/v1/responses', { model: 'dep-a', input: 'x', stream: true, max_output_tokens: 1 })).text());
+  const events = dataOf(
+    await (
+      await post(sim, '/openai/v1/responses', { model: 'dep-a', input: 'x', stream: true, max_output_tokens: 1 })
+    ).text(),
+  );
   assert.equal((events.at(-1) as { type: string }).type, 'response.incomplete');
 });
 
@@ -173,16 +214,28 @@ test('rejectStreamOptions: 400 unknown_parameter (or the older shape) only when 
   const rejected = await post(sim, CHAT, chatBody({ stream: true, stream_options: { include_usage: true } }));
   assert.equal(rejected.status, 400);
   assert.deepEqual(await json(rejected), {
-    error: { message: "Unknown parameter: 'stream_options'.", type: 'invalid_request_error', param: 'stream_options', code: 'unknown_parameter' },
+    error: {
+      message: "Unknown parameter: 'stream_options'.",
+      type: 'invalid_request_error',
+      param: 'stream_options',
+      code: 'unknown_parameter',
+    },
   });
   assert.equal((await post(sim, CHAT, chatBody({ stream: true }))).status, 200);
-  const older = await post(sim, CHAT, chatBody({ stream: true, stream_options: {} }), { 'x-sim-scenario': '{"kind":"rejectStreamOptions","style":"unrecognized"}' });
+  const older = await post(sim, CHAT, chatBody({ stream: true, stream_options: {} }), {
+    'x-sim-scenario': '{"kind":"rejectStreamOptions","style":"unrecognized"}',
+  });
   assert.deepEqual(await json(older), {
-    error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error', param: null, code: null },
+    error: {
+      message: 'Unrecognized request argument supplied: stream_options',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
   });
 });
 
-test('promptFilter: Azure\'s 400 content_filter error', async (t) => {
+test("promptFilter: Azure's 400 content_filter error", async (t) => {
   const sim = await startSim(t);
   const res = await post(sim, CHAT, chatBody(), { 'x-sim-scenario': 'promptFilter' });
   assert.equal(res.status, 400);
@@ -193,29 +246,39 @@ test('promptFilter: Azure\'s 400 content_filter error', async (t) => {
 
 test('classic paths: deployment from the path, api-version required, DeploymentNotFound', async (t) => {
   const sim = await startSim(t);
-  const classic = await post(sim, '/openai/deployments/dep-classic/chat/completions?api-version=2024-10-21', { messages: [{ role: 'user', content: 'hi' }] });
+  const classic = await post(sim, '/openai/deployments/dep-classic/chat/completions?api-version=2024-10-21', {
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   assert.equal(classic.status, 200);
   assert.equal((await json(classic)).model, 'dep-classic');
   assert.equal(classic.headers.get('x-ms-deployment-name'), 'dep-classic');
   assert.equal(sim.requests[0]?.deployment, 'dep-classic');
 
   const noVersion = await post(sim, '/openai/deployments/dep-classic/chat/completions', { messages: [] });
-  assert.deepEqual([noVersion.status, await json(noVersion)], [404, { error: { code: '404', message: 'Resource not found' } }]);
+  assert.deepEqual(
+    [noVersion.status, await json(noVersion)],
+    [404, { error: { code: '404', message: 'Resource not found' } }],
+  );
 
   const missing = await post(sim, CHAT, { model: MISSING_DEPLOYMENT, messages: [] });
   assert.equal(missing.status, 404);
   assert.equal(((await json(missing)).error as { code: string }).code, 'DeploymentNotFound');
-  const embed = await post(sim, `/openai/deployments/${MISSING_DEPLOYMENT}/embeddings?api-version=2024-10-21`, { input: 'x' });
+  const embed = await post(sim, `/openai/deployments/${MISSING_DEPLOYMENT}/embeddings?api-version=2024-10-21`, {
+    input: 'x',
+  });
   assert.equal(embed.status, 404);
 });
 
-test('credentials: api-key and bearer token, each with Azure\'s 401 wording; no options accepts anything', async (t) => {
+test("credentials: api-key and bearer token, each with Azure's 401 wording; no options accepts anything", async (t) => {
   const sim = await startSim(t, { apiKey: 'k1', acceptToken: (token) => token === 'good-token' });
   assert.equal((await post(sim, CHAT, chatBody(), { 'api-key': 'k1' })).status, 200);
   assert.equal((await post(sim, CHAT, chatBody(), { authorization: 'Bearer good-token' })).status, 200);
   const badToken = await post(sim, CHAT, chatBody(), { authorization: 'Bearer stale' });
   assert.equal(badToken.status, 401);
-  assert.match(String(((await json(badToken)).error as { message: string }).message), /^Unauthorized\. Access token is missing, invalid/);
+  assert.match(
+    String(((await json(badToken)).error as { message: string }).message),
+    /^Unauthorized\. Access token is missing, invalid/,
+  );
   const badKey = await post(sim, CHAT, chatBody(), { 'api-key': 'k2', authorization: 'Bearer good-token' });
   assert.equal(badKey.status, 401, 'a present api-key decides, as on Azure');
   const none = await post(sim, CHAT, chatBody());

@@ -24,7 +24,10 @@ for (const name of Object.keys(process.env)) {
 }
 const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
 
-async function start(t: { after(fn: () => Promise<void>): void }, opts: Parameters<typeof startIdentitySimulator>[0] = {}): Promise<IdentitySimulator> {
+async function start(
+  t: { after(fn: () => Promise<void>): void },
+  opts: Parameters<typeof startIdentitySimulator>[0] = {},
+): Promise<IdentitySimulator> {
   const mi = await startIdentitySimulator(opts);
   Object.assign(process.env, mi.env);
   t.after(() => mi.close());
@@ -122,8 +125,11 @@ test('a token from the identity simulator is accepted by the Foundry simulator; 
   const sim = await startFoundrySimulator({ acceptToken: (token) => mi.isValid(token, RESOURCE) });
   t.after(() => sim.close());
   const { token } = await new ManagedIdentityCredential({ clientId: randomUUID() }).getToken(SCOPE);
-  const call = (apiKey: string): Promise<unknown> => new OpenAI({ baseURL: `${sim.url}/openai/v1`, apiKey, maxRetries: 0 })
-    .chat.completions.create({ model: 'dep', messages: [{ role: 'user', content: 'hi' }] });
+  const call = (apiKey: string): Promise<unknown> =>
+    new OpenAI({ baseURL: `${sim.url}/openai/v1`, apiKey, maxRetries: 0 }).chat.completions.create({
+      model: 'dep',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
   await call(token);
   assert.equal(sim.requests[0]?.headers.authorization, `Bearer ${token}`);
   await assert.rejects(call('sim-mi-not-issued'), OpenAI.AuthenticationError);

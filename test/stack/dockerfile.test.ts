@@ -40,7 +40,11 @@ test('the default target runs its programs as a non-root user, publishes only 80
   assert.match(dockerfile, /^HEALTHCHECK /m);
   assert.match(dockerfile, /^ENTRYPOINT \["\/app\/deploy\/entrypoint.sh"\]$/m);
   assert.match(dockerfile, /npm ci --omit=dev/, 'production dependencies only');
-  assert.doesNotMatch(dockerfile, /ENV[^\n]*(HTTPS_PORT|HTTP_PORT|SIMULATOR)/, 'the image sets no port variables and no simulator');
+  assert.doesNotMatch(
+    dockerfile,
+    /ENV[^\n]*(HTTPS_PORT|HTTP_PORT|SIMULATOR)/,
+    'the image sets no port variables and no simulator',
+  );
 });
 
 test('everything the image copies from the repository exists, and it ships the same entry script and supervisord.conf as make up', () => {

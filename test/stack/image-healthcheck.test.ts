@@ -13,21 +13,27 @@ import { waitUntil } from '../harness/ports.js';
 /** The HEALTHCHECK's exit code with `env`. */
 function healthcheck(env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', healthcheckCommand()], { env, timeout: 10_000 }, (err) => resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0));
+    execFile('/bin/sh', ['-c', healthcheckCommand()], { env, timeout: 10_000 }, (err) =>
+      resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
+    );
   });
 }
 
-test("the image's HEALTHCHECK passes on a serving stack and fails when the proxy or Caddy is down", { timeout: 180_000 }, async (t) => {
-  const { stack } = await startImageStack(t, { simulator: true });
-  const env = stack.env;
-  await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass');
+test(
+  "the image's HEALTHCHECK passes on a serving stack and fails when the proxy or Caddy is down",
+  { timeout: 180_000 },
+  async (t) => {
+    const { stack } = await startImageStack(t, { simulator: true });
+    const env = stack.env;
+    await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass');
 
-  assert.match(await stack.supervisorctl('stop', 'proxy'), /proxy: stopped/);
-  assert.equal(await healthcheck(env), 1, 'proxy down: unhealthy');
-  assert.match(await stack.supervisorctl('start', 'proxy'), /proxy: started/);
-  await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass again');
+    assert.match(await stack.supervisorctl('stop', 'proxy'), /proxy: stopped/);
+    assert.equal(await healthcheck(env), 1, 'proxy down: unhealthy');
+    assert.match(await stack.supervisorctl('start', 'proxy'), /proxy: started/);
+    await waitUntil(async () => (await healthcheck(env)) === 0, 60_000, 'the HEALTHCHECK to pass again');
 
-  assert.match(await stack.supervisorctl('stop', 'caddy'), /caddy: stopped/);
-  assert.equal(await healthcheck(env), 1, 'Caddy down: unhealthy');
-  assert.equal(await stack.stop(), 0);
-});
+    assert.match(await stack.supervisorctl('stop', 'caddy'), /caddy: stopped/);
+    assert.equal(await healthcheck(env), 1, 'Caddy down: unhealthy');
+    assert.equal(await stack.stop(), 0);
+  },
+);

@@ -29,7 +29,12 @@ const ORIGINAL_CADDYFILE = `proxy.example.com {
 
 async function tempDirs() {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-init-'));
-  const env = { DATA_DIR: path.join(base, 'data'), RUN_DIR: path.join(base, 'run'), HTTPS_PORT: '18443', HTTP_PORT: '18080' };
+  const env = {
+    DATA_DIR: path.join(base, 'data'),
+    RUN_DIR: path.join(base, 'run'),
+    HTTPS_PORT: '18443',
+    HTTP_PORT: '18080',
+  };
   return { base, env, runtime: readRuntimeEnv(env) };
 }
 
@@ -90,11 +95,18 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.equal(config.apiKeys[0]?.key, undefined);
   assert.match(config.apiKeys[0]?.keyHash ?? '', /^sha256:/);
   assert.equal(new KeyRing(config).identify('CHANGEME')?.kind, 'client', 'the original client key still authenticates');
-  assert.deepEqual(config.models.map((m) => m.id), ['gpt-5-mini', 'gpt-5.2-codex']);
+  assert.deepEqual(
+    config.models.map((m) => m.id),
+    ['gpt-5-mini', 'gpt-5.2-codex'],
+  );
   assert.equal(config.server.caddy.domain, 'proxy.example.com');
   assert.equal(result.legacyCaddyfile, path.join(d.env.DATA_DIR, 'Caddyfile.legacy'));
   assert.equal(await fs.readFile(result.legacyCaddyfile!, 'utf8'), ORIGINAL_CADDYFILE);
-  assert.equal((await fs.stat(result.legacyCaddyfile!)).mode & 0o777, 0o600, 'the old file may hold secrets: owner only');
+  assert.equal(
+    (await fs.stat(result.legacyCaddyfile!)).mode & 0o777,
+    0o600,
+    'the old file may hold secrets: owner only',
+  );
   const rendered = await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8');
   assert.ok(rendered.includes('health_headers'));
   assert.ok(!rendered.includes('flush_interval'));
@@ -106,7 +118,11 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.equal(backup.apiKeys[0]?.keyHash, config.apiKeys[0]?.keyHash);
   assert.equal(backup.server.adminAuth.password, undefined);
   assert.equal(backup.server.adminAuth.passwordHash, undefined, 'the well-known password is dropped, not hashed');
-  assert.deepEqual({ ...backup, apiKeys: [], server: { ...backup.server, adminAuth: {} } }, { ...original, apiKeys: [], server: { ...original.server, adminAuth: {} } }, 'everything else as it was');
+  assert.deepEqual(
+    { ...backup, apiKeys: [], server: { ...backup.server, adminAuth: {} } },
+    { ...original, apiKeys: [], server: { ...original.server, adminAuth: {} } },
+    'everything else as it was',
+  );
   assert.deepEqual({ ...backup.server.adminAuth }, { enabled: true, username: 'admin' });
 });
 
@@ -119,8 +135,14 @@ test('SIMULATOR=1 adds the simulator upstream and demo models once; without it n
   await init(d, { SIMULATOR: '1', SIM_PORT: '4555' });
   await init(d, { SIMULATOR: '1', SIM_PORT: '4555' });
   ({ config } = await loadConfigFile(path.join(d.env.DATA_DIR, 'config.json')));
-  assert.deepEqual(config.upstreams.map((u) => [u.name, u.baseUrl]), [['simulator', 'http://127.0.0.1:4555']]);
-  assert.deepEqual(config.models.map((m) => m.id), ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-small', 'gpt-image-1']);
+  assert.deepEqual(
+    config.upstreams.map((u) => [u.name, u.baseUrl]),
+    [['simulator', 'http://127.0.0.1:4555']],
+  );
+  assert.deepEqual(
+    config.models.map((m) => m.id),
+    ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-small', 'gpt-image-1'],
+  );
 });
 
 test('an invalid config stops init with every problem, and nothing is written', async (t) => {
@@ -152,10 +174,22 @@ test('a broken config.json with a last good one: init renders from the last good
   await fs.writeFile(configFile, truncated);
   await fs.rm(path.join(d.env.DATA_DIR, 'Caddyfile'));
   const errors: string[] = [];
-  const result = await runInit({ runtime: d.runtime, skelDir: SKEL, env: d.env, dnsModules: [], log: { ...quiet, error: (_o: object, msg: string) => errors.push(msg) } });
+  const result = await runInit({
+    runtime: d.runtime,
+    skelDir: SKEL,
+    env: d.env,
+    dnsModules: [],
+    log: { ...quiet, error: (_o: object, msg: string) => errors.push(msg) },
+  });
   assert.equal(result.brokenConfig?.[0]?.path, '');
   assert.match(result.brokenConfig?.[0]?.message ?? '', /^is not valid JSON/);
   assert.equal(await fs.readFile(configFile, 'utf8'), truncated, 'config.json is left for the admin to repair');
-  assert.equal(await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8'), caddyfileBefore, 'the Caddyfile comes from the last good config');
-  assert.deepEqual(errors, ['config.json cannot be used: STARTING FROM THE LAST GOOD CONFIG; config.json is left as it is for the admin to repair']);
+  assert.equal(
+    await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8'),
+    caddyfileBefore,
+    'the Caddyfile comes from the last good config',
+  );
+  assert.deepEqual(errors, [
+    'config.json cannot be used: STARTING FROM THE LAST GOOD CONFIG; config.json is left as it is for the admin to repair',
+  ]);
 });

@@ -35,14 +35,18 @@ async function readJson(file: string): Promise<Json> {
 
 async function casesOf(direction: string): Promise<string[]> {
   const dir = path.join(ROOT, direction);
-  return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 test('every direction has golden cases, and rejections among the request cases', async () => {
   for (const direction of Object.keys(DIRECTIONS)) {
     const cases = await casesOf(direction);
     assert.ok(cases.length >= 5, `${direction}: only ${cases.length} cases`);
-    if (direction.endsWith('-request')) assert.ok(cases.filter((c) => c.startsWith('reject-')).length >= 5, `${direction}: too few rejections`);
+    if (direction.endsWith('-request'))
+      assert.ok(cases.filter((c) => c.startsWith('reject-')).length >= 5, `${direction}: too few rejections`);
   }
 });
 

@@ -31,7 +31,8 @@ function normalChat(messages: unknown): unknown {
     for (const [key, value] of Object.entries(m)) {
       if (value === null || (Array.isArray(value) && value.length === 0)) continue;
       const parts = Array.isArray(value) ? (value as Json[]) : undefined;
-      out[key] = key === 'content' && parts?.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('') : value;
+      out[key] =
+        key === 'content' && parts?.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('') : value;
     }
     return out;
   });
@@ -51,14 +52,28 @@ test('chat → Responses → chat keeps images with their detail', async () => {
   const original = await input('chat-request/images-with-detail-files-and-audio');
   const back = ok(responsesRequestToChat(ok(chatRequestToResponses(original))));
   const parts = ((back.messages as Json[])[0]?.content as Json[]).map((p) => p.image_url ?? p.type);
-  assert.deepEqual(parts, ['text', { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'high' }, { url: 'https://example.com/cat.png', detail: 'auto' },
-    { url: 'https://example.com/dog.png', detail: 'auto' }, 'file', 'input_audio']);
+  assert.deepEqual(parts, [
+    'text',
+    { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'high' },
+    { url: 'https://example.com/cat.png', detail: 'auto' },
+    { url: 'https://example.com/dog.png', detail: 'auto' },
+    'file',
+    'input_audio',
+  ]);
 });
 
 test('Responses → chat → Responses keeps the items of a tool conversation (reasoning aside)', async () => {
   const original = await input('responses-request/items-images-grouped-calls-and-outputs');
   const back = ok(chatRequestToResponses(ok(responsesRequestToChat(original))));
-  const kinds = (items: unknown): unknown[] => (items as Json[]).map((i) => i.type === 'function_call' || i.type === 'function_call_output' ? [i.type, i.call_id] : [i.type ?? 'message', i.role]);
-  assert.deepEqual(kinds(back.input), kinds((original.input as Json[]).filter((i) => i.type !== 'reasoning' && i.role !== 'developer')));
+  const kinds = (items: unknown): unknown[] =>
+    (items as Json[]).map((i) =>
+      i.type === 'function_call' || i.type === 'function_call_output'
+        ? [i.type, i.call_id]
+        : [i.type ?? 'message', i.role],
+    );
+  assert.deepEqual(
+    kinds(back.input),
+    kinds((original.input as Json[]).filter((i) => i.type !== 'reasoning' && i.role !== 'developer')),
+  );
   assert.equal(back.instructions, 'Answer briefly.');
 });

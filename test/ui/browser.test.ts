@@ -69,10 +69,16 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await page.locator('table', { hasText: 'browser test' }).waitFor();
     await shot(page, 'keys');
     const client = stack.sdk(key);
-    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello from the admin UI test' }] });
+    const res = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hello from the admin UI test' }],
+    });
     assert.match(res.choices[0]?.message.content ?? '', /hello from the admin UI test/);
     // The allow-list holds: another model is refused.
-    await assert.rejects(client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }), (e: { status?: number }) => e.status === 403);
+    await assert.rejects(
+      client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }),
+      (e: { status?: number }) => e.status === 403,
+    );
     // Leaving the page forgets the key: it is never shown again.
     await open(page, 'overview', 'Overview');
     await open(page, 'keys', 'API keys');
@@ -89,18 +95,31 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     assert.ok(before >= 1, `the first SDK call is counted (${before})`);
     const bars = page.locator('figure.chart').first().locator('.bars rect');
     await bars.first().waitFor();
-    const heightOf = async () => Number(await page.evaluate("Math.max(...[...document.querySelector('figure.chart').querySelectorAll('.bars rect')].map((r) => Number(r.getAttribute('height'))))"));
+    const heightOf = async () =>
+      Number(
+        await page.evaluate(
+          "Math.max(...[...document.querySelector('figure.chart').querySelectorAll('.bars rect')].map((r) => Number(r.getAttribute('height'))))",
+        ),
+      );
     const tallest = await heightOf();
     const client = stack.sdk(key);
     for (let i = 0; i < 3; i++) {
-      const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `usage ${i}` }] });
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: `usage ${i}` }],
+      });
       for await (const chunk of stream) void chunk;
     }
     // A filter change reloads at once (auto-refresh would within 10 s).
     const keySelect = page.getByLabel('Key', { exact: true });
     const keyId = await keySelect.locator('option', { hasText: 'browser test' }).getAttribute('value');
     await keySelect.selectOption(keyId ?? '');
-    await until(page, `Number(document.querySelector('[data-requests]')?.getAttribute('data-requests')) >= ${before + 3}`);
+    await until(
+      page,
+      `Number(document.querySelector('[data-requests]')?.getAttribute('data-requests')) >= ${before + 3}`,
+    );
     // The bar of this minute grew (the axis may rescale, so compare it with the number of requests).
     await until(page, "document.querySelector('figure.chart .bars rect') !== null");
     const summary = await page.locator('figure.chart').first().getAttribute('aria-label');
@@ -132,12 +151,17 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await shot(page, 'models-applied', false);
     await dialog.getByRole('button', { name: 'Close' }).last().click();
     const models = await stack.sdk(await stack.clientKey()).models.list();
-    assert.ok(models.data.some((m) => m.id === 'ui-added-model'), 'the new model is listed by /v1/models');
-    const reply = await stack.sdk(await stack.clientKey()).chat.completions.create({ model: 'ui-added-model', messages: [{ role: 'user', content: 'new model works' }] });
+    assert.ok(
+      models.data.some((m) => m.id === 'ui-added-model'),
+      'the new model is listed by /v1/models',
+    );
+    const reply = await stack
+      .sdk(await stack.clientKey())
+      .chat.completions.create({ model: 'ui-added-model', messages: [{ role: 'user', content: 'new model works' }] });
     assert.match(reply.choices[0]?.message.content ?? '', /new model works/);
   });
 
-  await t.test('the server\'s {path, message} issues land on the fields they name', async () => {
+  await t.test("the server's {path, message} issues land on the fields they name", async () => {
     await page.getByRole('button', { name: 'Add model' }).click();
     const card = page.locator('.card[data-path="/models/5"]');
     await card.getByLabel('Model id').fill('gpt-4o-mini');
@@ -184,7 +208,10 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     // Meanwhile someone else changes the config (a key created with curl).
     const other = await stack.fetch(`${stack.url}/admin/api/keys`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ label: 'made elsewhere' }),
     });
     assert.equal(other.status, 201);
@@ -198,17 +225,25 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await dialog.getByText('The changes are applied.').waitFor({ timeout: 20_000 });
     await dialog.getByRole('button', { name: 'Close' }).last().click();
-    const res = await stack.fetch(`${stack.url}/admin/api/config`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
+    const res = await stack.fetch(`${stack.url}/admin/api/config`, {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
+    });
     const body = (await res.json()) as { server: { upstream: { maxRetries?: number } }; apiKeys: { label?: string }[] };
     assert.equal(body.server.upstream.maxRetries, 2);
-    assert.ok(body.apiKeys.some((k) => k.label === 'made elsewhere'), 'the other change is kept');
+    assert.ok(
+      body.apiKeys.some((k) => k.label === 'made elsewhere'),
+      'the other change is kept',
+    );
     await shot(page, 'settings');
   });
 
   await t.test('logs and the playground', async () => {
     await open(page, 'logs', 'Logs');
     await page.getByLabel('Model', { exact: true }).fill('ui-added-model');
-    await until(page, "[...document.querySelectorAll('.log-entry')].length > 0 && [...document.querySelectorAll('.log-entry')].every((e) => e.textContent.includes('ui-added-model'))");
+    await until(
+      page,
+      "[...document.querySelectorAll('.log-entry')].length > 0 && [...document.querySelectorAll('.log-entry')].every((e) => e.textContent.includes('ui-added-model'))",
+    );
     await shot(page, 'logs');
     await open(page, 'playground', 'Playground');
     await page.getByLabel('Client key').fill(key);
@@ -222,7 +257,9 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     // Noise does not compress losslessly: ~1.9 MB of PNG, well over the 256 KB threshold.
     const width = 900;
     const height = 700;
-    const noise = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } }).png().toBuffer();
+    const noise = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
     await page.locator('#play-image').setInputFiles({ name: 'noise.png', mimeType: 'image/png', buffer: noise });
     await page.locator('.image-preview', { hasText: 'noise.png' }).waitFor();
     await page.getByLabel('Message', { exact: true }).fill('what is in this picture?');
@@ -248,14 +285,20 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
 
   await t.test('revoke a key: the SDK is refused from then on', async () => {
     await open(page, 'keys', 'API keys');
-    await page.getByRole('button', { name: /Revoke key key-.*/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /Revoke key key-.*/ })
+      .first()
+      .waitFor();
     const row = page.locator('tr', { hasText: 'browser test' });
     await row.getByRole('button', { name: 'Revoke' }).click();
     const dialog = page.locator('dialog[open]');
     await dialog.getByText('will get 401').waitFor();
     await dialog.getByRole('button', { name: 'Revoke' }).click();
     await row.getByText('Revoked').waitFor();
-    await assert.rejects(stack.sdk(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }), (e: { status?: number }) => e.status === 401);
+    await assert.rejects(
+      stack.sdk(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+      (e: { status?: number }) => e.status === 401,
+    );
     await shot(page, 'keys-revoked');
   });
 
@@ -286,8 +329,14 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     for (const name of ['usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings', '']) {
       await page.goto(`${stack.url}/admin/${name}`);
       await page.locator('h1#page-title').waitFor();
-      await page.locator('.busy').first().waitFor({ state: 'detached' }).catch(() => undefined);
-      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+      await page
+        .locator('.busy')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
+      const overflow = Number(
+        await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'),
+      );
       assert.ok(overflow <= 1, `no sideways scrolling on ${name || 'overview'} (${overflow}px)`);
     }
     await page.getByRole('button', { name: 'Menu' }).click();
@@ -298,13 +347,34 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
 
   await t.test('every control has a label; the skip link comes first; no secret is ever on a page', async () => {
     const secrets = [password, await stack.healthKey(), 'simulator-key', await stack.clientKey()];
-    for (const name of ['overview', 'usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings']) {
+    for (const name of [
+      'overview',
+      'usage',
+      'models',
+      'keys',
+      'teams',
+      'domain',
+      'logs',
+      'audit',
+      'playground',
+      'settings',
+    ]) {
       await page.goto(`${stack.url}/admin/${name === 'overview' ? '' : name}`);
       await page.locator('h1#page-title').waitFor();
-      await page.locator('.busy').first().waitFor({ state: 'detached' }).catch(() => undefined);
-      const html = String(await page.evaluate("document.documentElement.outerHTML + [...document.querySelectorAll('input, textarea')].map((e) => e.value).join('\\n')"));
+      await page
+        .locator('.busy')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
+      const html = String(
+        await page.evaluate(
+          "document.documentElement.outerHTML + [...document.querySelectorAll('input, textarea')].map((e) => e.value).join('\\n')",
+        ),
+      );
       for (const s of secrets) assert.ok(!html.includes(s), `a secret is rendered on ${name}`);
-      const unlabeled = await page.evaluate("[...document.querySelectorAll('input, select, textarea')].filter((e) => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')).map((e) => e.outerHTML.slice(0, 120))");
+      const unlabeled = await page.evaluate(
+        "[...document.querySelectorAll('input, select, textarea')].filter((e) => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')).map((e) => e.outerHTML.slice(0, 120))",
+      );
       assert.deepEqual(unlabeled, [], `controls without a label on ${name}`);
     }
     await page.keyboard.press('Tab');

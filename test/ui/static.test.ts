@@ -12,7 +12,12 @@ import { uiApp } from '../harness/ui-app.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 test('the SPA and its assets are served with types, security headers and revalidation', async (t) => {
-  const { app } = await uiApp(t, { 'index.html': '<!doctype html><title>x</title>', 'app.css': 'body{}', 'js/main.js': 'export {};', 'logo.svg': '<svg/>' });
+  const { app } = await uiApp(t, {
+    'index.html': '<!doctype html><title>x</title>',
+    'app.css': 'body{}',
+    'js/main.js': 'export {};',
+    'logo.svg': '<svg/>',
+  });
   for (const url of ['/admin', '/admin/', '/admin/usage', '/admin/models?x=1']) {
     const res = await app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, url);
@@ -24,7 +29,11 @@ test('the SPA and its assets are served with types, security headers and revalid
     assert.equal(res.headers['cache-control'], 'no-cache');
   }
   assert.doesNotMatch(UI_CSP, /unsafe-inline|unsafe-eval|https?:/);
-  const types: Record<string, string> = { '/admin/assets/app.css': 'text/css; charset=utf-8', '/admin/assets/js/main.js': 'text/javascript; charset=utf-8', '/admin/assets/logo.svg': 'image/svg+xml' };
+  const types: Record<string, string> = {
+    '/admin/assets/app.css': 'text/css; charset=utf-8',
+    '/admin/assets/js/main.js': 'text/javascript; charset=utf-8',
+    '/admin/assets/logo.svg': 'image/svg+xml',
+  };
   for (const [url, type] of Object.entries(types)) {
     const res = await app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, url);
@@ -39,7 +48,14 @@ test('the SPA and its assets are served with types, security headers and revalid
 
 test('no path leaves the UI folder, and unknown API paths stay JSON 404s', async (t) => {
   const { app } = await uiApp(t, { 'index.html': 'spa' });
-  for (const url of ['/admin/assets/../../etc/passwd', '/admin/assets/%2e%2e/%2e%2e/etc/passwd', '/admin/assets/.env', '/admin/assets/missing.js', '/admin/assets/..%2f..%2fpackage.json', '/admin/assets/js%2f..%2f..%2f..%2fpackage.json']) {
+  for (const url of [
+    '/admin/assets/../../etc/passwd',
+    '/admin/assets/%2e%2e/%2e%2e/etc/passwd',
+    '/admin/assets/.env',
+    '/admin/assets/missing.js',
+    '/admin/assets/..%2f..%2fpackage.json',
+    '/admin/assets/js%2f..%2f..%2f..%2fpackage.json',
+  ]) {
     const res = await app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 404, url);
     assert.match(String(res.headers['content-type']), /^application\/json/, url);

@@ -72,14 +72,12 @@ export function asIssues(v: unknown): Issue[] {
 /** Narrows a `steps` list. */
 export function asSteps(v: unknown): Step[] {
   return Array.isArray(v)
-    ? v
-        .filter(isRecord)
-        .map((s) => ({
-          name: String(s.name),
-          ok: s.ok === true,
-          ms: Number(s.ms) || 0,
-          ...(typeof s.detail === 'string' ? { detail: s.detail } : {}),
-        }))
+    ? v.filter(isRecord).map((s) => ({
+        name: String(s.name),
+        ok: s.ok === true,
+        ms: Number(s.ms) || 0,
+        ...(typeof s.detail === 'string' ? { detail: s.detail } : {}),
+      }))
     : [];
 }
 

@@ -52,13 +52,19 @@ export function dateTime(v: string | number | Date | null | undefined, seconds =
 export function timeOfDay(v: number | string | Date): string {
   const d = v instanceof Date ? v : new Date(v);
   if (Number.isNaN(d.getTime())) return String(v);
-  return new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d);
+  return new Intl.DateTimeFormat(lang(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(d);
 }
 
 /** An axis tick: time for spans up to two days, date and hour beyond. */
 export function tick(t: number, spanMs: number): string {
   const d = new Date(t);
-  if (spanMs <= 36 * 3_600_000) return new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+  if (spanMs <= 36 * 3_600_000)
+    return new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
   return new Intl.DateTimeFormat(lang(), { month: 'numeric', day: 'numeric' }).format(d);
 }
 

@@ -87,7 +87,8 @@ const base = {
   'diff.secretNew': '(new secret value)',
 
   'review.title': 'Review changes',
-  'review.intro': '{n} change(s) will be applied. The gateway validates the config, renders the Caddyfile, checks it with Caddy, writes the files, reloads the proxy and loads Caddy — and rolls everything back if a step fails.',
+  'review.intro':
+    '{n} change(s) will be applied. The gateway validates the config, renders the Caddyfile, checks it with Caddy, writes the files, reloads the proxy and loads Caddy — and rolls everything back if a step fails.',
   'review.none': 'There are no changes to apply.',
   'review.problems': 'Fix these fields first:',
 
@@ -97,7 +98,8 @@ const base = {
   'apply.notApplied': 'The changes were not applied.',
   'apply.failed': 'The apply failed, nothing changed.',
   'apply.rolledBack': 'The previous configuration was restored (see the rollback steps).',
-  'apply.rollbackIncomplete': 'The rollback did not complete: check the files in DATA_DIR and restart Caddy or the proxy.',
+  'apply.rollbackIncomplete':
+    'The rollback did not complete: check the files in DATA_DIR and restart Caddy or the proxy.',
   'apply.invalid': 'The server found problems in the config:',
   'apply.error': 'The server refused the change (status {status})',
   'apply.steps': 'Steps of the apply',
@@ -116,7 +118,8 @@ const base = {
   'step.proxy_restore': 'Reload the proxy with the previous config',
 
   'conflict.title': 'Someone else changed the configuration',
-  'conflict.body': 'The configuration was saved by someone else (or another tab) after you opened it, so your changes were not applied. Reload to see the latest version, or keep your changes on top of it and review again.',
+  'conflict.body':
+    'The configuration was saved by someone else (or another tab) after you opened it, so your changes were not applied. Reload to see the latest version, or keep your changes on top of it and review again.',
   'conflict.discard': 'Reload latest (discard my changes)',
   'conflict.keep': 'Keep my changes on top of the latest',
 
@@ -126,7 +129,8 @@ const base = {
 
   'issues.elsewhere': 'The server reported problems in fields not on this page:',
 
-  'overview.lead': 'Health of the gateway at a glance: processes, certificates, upstream credentials and the last 24 hours.',
+  'overview.lead':
+    'Health of the gateway at a glance: processes, certificates, upstream credentials and the last 24 hours.',
   'overview.services': 'Services',
   'overview.caddy': 'Caddy (front door)',
   'overview.proxy': 'Proxy (data plane)',
@@ -159,7 +163,8 @@ const base = {
   'overview.successFailures': 'Succeeded / failed',
   'overview.remaining': 'Rate-limit budget',
   'overview.remainingValue': '{r} requests · {tk} tokens',
-  'overview.targetsHint': 'Target states (cool-down, circuit breaker) appear here once the proxy has seen traffic to them.',
+  'overview.targetsHint':
+    'Target states (cool-down, circuit breaker) appear here once the proxy has seen traffic to them.',
   'overview.caddyConfig': 'Configuration Caddy is running',
   'overview.showCaddyConfig': 'Show the JSON ({size} characters, secrets masked)',
   'overview.updated': 'Updated {time}; refreshes every 30 seconds.',
@@ -213,7 +218,8 @@ const base = {
   'usage.noKey': '(no key)',
   'usage.noTarget': '(no upstream reached)',
 
-  'models.lead': 'The models clients can call and the Azure AI Foundry / Azure OpenAI resources (upstreams) that serve them.',
+  'models.lead':
+    'The models clients can call and the Azure AI Foundry / Azure OpenAI resources (upstreams) that serve them.',
   'models.mode': 'Editor',
   'models.modeForm': 'Form',
   'models.modeJson': 'Raw JSON',
@@ -237,14 +243,16 @@ const base = {
   'models.streamUsage': 'Ask for usage in streams',
   'models.streamUsageHelp': 'Adds stream_options.include_usage so streamed requests are counted in tokens.',
   'models.pool': 'Pool of targets (failover)',
-  'models.poolHelp': 'Several deployments by priority and weight; 429, 5xx and timeouts move a request to the next one.',
+  'models.poolHelp':
+    'Several deployments by priority and weight; 429, 5xx and timeouts move a request to the next one.',
   'models.targets': 'Targets',
   'models.addTarget': 'Add target',
   'models.removeTarget': 'Remove target',
   'models.priority': 'Priority',
   'models.weight': 'Weight',
   'models.routes': 'Routes (advanced)',
-  'models.routesHelp': 'Map a client route to another route or an explicit upstream path (may contain {deployment}). "All" covers chat and responses.',
+  'models.routesHelp':
+    'Map a client route to another route or an explicit upstream path (may contain {deployment}). "All" covers chat and responses.',
   'models.routeAll': 'All (*)',
   'models.removeModel': 'Remove model {name}',
   'models.upstreamName': 'Name',
@@ -262,17 +270,21 @@ const base = {
   'models.testing': 'Sending a chat request to {model}…',
   'models.testOk': '{model} answered in {ms}',
   'models.testFailed': 'The test request failed',
-  'models.testNeedsKey': 'A test request goes through the gateway like a client’s: paste a client key in the Playground first.',
+  'models.testNeedsKey':
+    'A test request goes through the gateway like a client’s: paste a client key in the Playground first.',
   'models.testNoModel': 'No applied model uses this upstream yet.',
   'models.openPlayground': 'Open the Playground',
   'models.applyFirst': 'Apply the changes first to check this upstream.',
   'models.removeUpstream': 'Remove upstream {name}',
   'models.removeUpstreamTitle': 'Remove this upstream?',
-  'models.removeUpstreamBody': 'Models that use "{name}" must be moved to another upstream before the change can be applied.',
+  'models.removeUpstreamBody':
+    'Models that use "{name}" must be moved to another upstream before the change can be applied.',
   'models.globalAuth': 'Default credential',
-  'models.globalAuthHelp': 'Used by every upstream that has no credential of its own (the original format’s global "auth").',
+  'models.globalAuthHelp':
+    'Used by every upstream that has no credential of its own (the original format’s global "auth").',
   'models.rawTitle': 'The whole configuration as JSON',
-  'models.rawHelp': 'For power users: edit the JSON, then "Review changes". Secrets appear as ******** — leave them to keep the stored values.',
+  'models.rawHelp':
+    'For power users: edit the JSON, then "Review changes". Secrets appear as ******** — leave them to keep the stored values.',
   'models.rawUse': 'Review changes',
   'models.rawReset': 'Reset to the current draft',
   'models.jsonInvalid': 'This is not valid JSON: {message}',
@@ -444,9 +456,11 @@ const base = {
   'play.notCompressed': 'Not compressed: images under {threshold} (or already small enough) are sent unchanged.',
   'play.compressionOff': 'Image compression is turned off in Settings.',
 
-  'settings.lead': 'How the proxy treats requests: image compression, timeouts, retries and failover, limits and the admin login.',
+  'settings.lead':
+    'How the proxy treats requests: image compression, timeouts, retries and failover, limits and the admin login.',
   'settings.images': 'Image compression',
-  'settings.imagesHelp': 'Large images in requests are resized and re-encoded before they are sent to Azure: faster uploads, fewer bytes.',
+  'settings.imagesHelp':
+    'Large images in requests are resized and re-encoded before they are sent to Azure: faster uploads, fewer bytes.',
   'settings.compressImages': 'Compress images',
   'settings.maxSize': 'Longest side',
   'settings.maxSizeHelp': 'Larger images are scaled down to this.',
@@ -461,13 +475,15 @@ const base = {
   'settings.connectTimeout': 'Connect',
   'settings.connectTimeoutHelp': 'TCP and TLS connect only.',
   'settings.firstByteTimeout': 'First byte',
-  'settings.firstByteTimeoutHelp': 'Until the response headers; Azure sends non-streamed headers only after generation.',
+  'settings.firstByteTimeoutHelp':
+    'Until the response headers; Azure sends non-streamed headers only after generation.',
   'settings.idleTimeout': 'Idle stream',
   'settings.idleTimeoutHelp': 'Longest gap between two chunks of a response.',
   'settings.requestTimeout': 'Whole request',
   'settings.requestTimeoutHelp': 'Including the stream, retries and failover.',
   'settings.retries': 'Retries and failover',
-  'settings.retriesHelp': 'Retries repeat a request on the same target; a pool’s failover always moves on 429, 5xx and timeouts.',
+  'settings.retriesHelp':
+    'Retries repeat a request on the same target; a pool’s failover always moves on 429, 5xx and timeouts.',
   'settings.maxRetries': 'Retries',
   'settings.retryBase': 'Backoff base',
   'settings.retryMax': 'Backoff cap',

@@ -89,7 +89,8 @@ export const zh: Record<MsgKey, string> = {
   'diff.secretNew': '（新的密文值）',
 
   'review.title': '检查更改',
-  'review.intro': '将应用 {n} 项更改。网关会校验配置、生成 Caddyfile、交给 Caddy 试运行、写入文件、重新加载代理并加载到 Caddy —— 任何一步失败都会全部回滚。',
+  'review.intro':
+    '将应用 {n} 项更改。网关会校验配置、生成 Caddyfile、交给 Caddy 试运行、写入文件、重新加载代理并加载到 Caddy —— 任何一步失败都会全部回滚。',
   'review.none': '没有需要应用的更改。',
   'review.problems': '请先修正这些字段：',
 
@@ -118,7 +119,8 @@ export const zh: Record<MsgKey, string> = {
   'step.proxy_restore': '用之前的配置重新加载代理',
 
   'conflict.title': '配置已被他人修改',
-  'conflict.body': '在你打开之后，其他人（或另一个标签页）保存了配置，因此你的更改没有被应用。你可以重新加载最新版本，或者把你的更改叠加到最新版本上再检查一次。',
+  'conflict.body':
+    '在你打开之后，其他人（或另一个标签页）保存了配置，因此你的更改没有被应用。你可以重新加载最新版本，或者把你的更改叠加到最新版本上再检查一次。',
   'conflict.discard': '加载最新版本（放弃我的更改）',
   'conflict.keep': '在最新版本上保留我的更改',
 
@@ -246,7 +248,8 @@ export const zh: Record<MsgKey, string> = {
   'models.priority': '优先级',
   'models.weight': '权重',
   'models.routes': '路由（高级）',
-  'models.routesHelp': '把客户端路由映射到另一个路由或明确的上游路径（可包含 {deployment}）。"全部" 涵盖 chat 和 responses。',
+  'models.routesHelp':
+    '把客户端路由映射到另一个路由或明确的上游路径（可包含 {deployment}）。"全部" 涵盖 chat 和 responses。',
   'models.routeAll': '全部（*）',
   'models.removeModel': '删除模型 {name}',
   'models.upstreamName': '名称',
@@ -301,7 +304,8 @@ export const zh: Record<MsgKey, string> = {
   'auth.authorityHost': '颁发机构主机',
   'auth.authorityHostHelp': '仅用于主权云，例如 https://login.chinacloudapi.cn',
 
-  'keys.lead': 'OpenAI 兼容 API 的客户端密钥，以及它们的团队、限额和预算。网关只保存哈希：密钥仅在创建或轮换时显示一次。',
+  'keys.lead':
+    'OpenAI 兼容 API 的客户端密钥，以及它们的团队、限额和预算。网关只保存哈希：密钥仅在创建或轮换时显示一次。',
   'keys.createTitle': '创建密钥',
   'keys.label': '标签',
   'keys.labelPlaceholder': '例如：数据科学团队',
