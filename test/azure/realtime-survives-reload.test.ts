@@ -7,9 +7,12 @@ import { startCaddyFront } from '../harness/caddy-front.js';
 import { httpRequest } from '../harness/caddy-process.js';
 import { CLIENT_KEY } from '../harness/proxy-harness.js';
 
-test('a realtime session through Caddy survives a reload of Caddy\'s configuration', { timeout: 60_000 }, async (t) => {
+test("a realtime session through Caddy survives a reload of Caddy's configuration", { timeout: 60_000 }, async (t) => {
   const front = await startCaddyFront(t);
-  const ws = new WebSocket(`${front.url.replace('https:', 'wss:')}/v1/realtime?model=gpt-4o-mini`, { ca: front.ca, headers: { 'api-key': CLIENT_KEY } });
+  const ws = new WebSocket(`${front.url.replace('https:', 'wss:')}/v1/realtime?model=gpt-4o-mini`, {
+    ca: front.ca,
+    headers: { 'api-key': CLIENT_KEY },
+  });
   t.after(() => ws.terminate());
   let closed: number | undefined;
   ws.once('close', (code) => (closed = code));
@@ -33,7 +36,11 @@ test('a realtime session through Caddy survives a reload of Caddy\'s configurati
   // Load the running configuration again, forced, as the apply's rollback does.
   const admin = { host: `localhost:${front.caddyAdminPort}` };
   const running = await httpRequest(front.caddyAdminPort, '/config/', { headers: admin });
-  const loaded = await httpRequest(front.caddyAdminPort, '/load', { method: 'POST', headers: { ...admin, 'content-type': 'application/json', 'cache-control': 'must-revalidate' }, body: running.body });
+  const loaded = await httpRequest(front.caddyAdminPort, '/load', {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/json', 'cache-control': 'must-revalidate' },
+    body: running.body,
+  });
   assert.equal(loaded.status, 200, loaded.body);
 
   await exchange();
