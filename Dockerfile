@@ -1,10 +1,18 @@
 # The gateway as one container: Caddy (front door, TLS/ACME), the proxy and the admin service
 # under supervisord.
-#   docker build -t foundry-gateway .                                   (official Caddy)
+#   docker build -t foundry-gateway .                                   (Debian's Caddy package)
 #   docker build --target runtime-azure-dns -t foundry-gateway:dns .    (Caddy + Azure DNS for DNS-01)
 
+# The one Caddy version: the image installs this Debian package (trixie-backports), and `make deps`
+# unpacks the very same package for the tests, `make up`, bench and soak (deploy/fetch-caddy.sh reads
+# this line; test/caddy/version.test.ts fails if the two drift apart). The DNS-01 target builds
+# the same upstream version with xcaddy. Backports keep only their newest build: when it moves on,
+# move both lines (docs/caddy.md).
+ARG CADDY_VERSION=2.11.2
+ARG CADDY_DEB_VERSION=2.11.2-1~bpo13+1
+
 # ---- compile TypeScript ------------------------------------------------------------------
-FROM node:24-bookworm-slim AS build
+FROM node:24-trixie-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # The pinned node@24 dev dependency is not needed here: the base image is Node 24 already.
@@ -19,17 +27,18 @@ COPY simulator ./simulator
 RUN npm run build:product
 
 # ---- production dependencies only --------------------------------------------------------
-FROM node:24-bookworm-slim AS deps
+FROM node:24-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # ---- Caddy with the Azure DNS provider (only built for the runtime-azure-dns target) -------
-FROM caddy:2.10-builder AS caddy-azure-dns-build
-RUN xcaddy build --with github.com/caddy-dns/azure --output /usr/bin/caddy
+FROM caddy:2.11-builder AS caddy-azure-dns-build
+ARG CADDY_VERSION
+RUN xcaddy build "v${CADDY_VERSION}" --with github.com/caddy-dns/azure --output /usr/bin/caddy
 
 # ---- everything but Caddy -------------------------------------------------------------------
-FROM node:24-bookworm-slim AS base
+FROM node:24-trixie-slim AS base
 RUN apt-get update \
  && apt-get install -y --no-install-recommends supervisor libcap2-bin curl ca-certificates util-linux \
  && rm -rf /var/lib/apt/lists/*
@@ -72,7 +81,13 @@ COPY --from=caddy-azure-dns-build /usr/bin/caddy /usr/bin/caddy
 # Caddy binds 80/443 as the non-root program user.
 RUN setcap cap_net_bind_service=+ep /usr/bin/caddy
 
-# ---- runtime with the official Caddy binary (the default target: last stage) ----------------
+# ---- runtime with Debian's Caddy package (the default target: last stage) --------------------
+# From Debian 13's backports, the version pinned at the top; the same package `make deps` unpacks.
 FROM base AS runtime
-COPY --from=caddy:2.10 /usr/bin/caddy /usr/bin/caddy
-RUN setcap cap_net_bind_service=+ep /usr/bin/caddy
+ARG CADDY_DEB_VERSION
+RUN printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      > /etc/apt/sources.list.d/trixie-backports.sources \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends -t trixie-backports "caddy=${CADDY_DEB_VERSION}" \
+ && rm -rf /var/lib/apt/lists/* \
+ && setcap cap_net_bind_service=+ep /usr/bin/caddy

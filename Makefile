@@ -5,19 +5,24 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/node_modules/node/bin/node
 export NODE_BIN
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
-APT_PACKAGES := caddy supervisor pebble redis-server chromium fonts-wqy-microhei
+# The one Caddy every test, `make up`, bench and soak run: the package the image installs, unpacked
+# by `make deps` into tools/ (docs/caddy.md). Debian 12's own caddy package is not used.
+CADDY_BIN := $(CURDIR)/tools/caddy/bin/caddy
+export CADDY_BIN
+APT_PACKAGES := supervisor pebble redis-server chromium fonts-wqy-microhei bindfs
 DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: all deps apt npm build lint typecheck test test-only up down logs status bench soak clean
+.PHONY: all deps apt npm caddy build lint typecheck test test-only up down logs status bench soak clean
 
 all: build
 
-## deps: install what is missing (Debian packages as root, npm packages from the lock file).
-deps: apt npm
+## deps: install what is missing (Debian packages as root, npm packages from the lock file, Caddy).
+deps: apt npm caddy
 
-# Debian packages: Caddy, supervisord, pebble (ACME tests), redis-server (shared-state tests start
-# their own on a free port), Chromium (UI tests) and a CJK font
-# (so the Chinese UI renders in the browser tests' screenshots). Installed only when missing.
+# Debian packages: supervisord, pebble (ACME tests), redis-server (shared-state tests start their
+# own on a free port), Chromium (UI tests), a CJK font (so the Chinese UI renders in the browser
+# tests' screenshots) and bindfs (the image tests' DATA_DIR looks like an Azure Files share).
+# Installed only when missing.
 apt:
 	@missing=""; \
 	for pkg in $(APT_PACKAGES); do \
@@ -28,6 +33,11 @@ apt:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Caddy from Debian 13's backports into tools/caddy, the version the Dockerfile pins; a no-op when
+# that version is there already.
+caddy:
+	@deploy/fetch-caddy.sh
 
 # npm ci only when the lock file changed since the last install (a stamp in node_modules).
 npm: node_modules/.installed
@@ -41,6 +51,7 @@ build: npm
 	npm run --silent build
 
 lint: npm
+	$(NODE_BIN) node_modules/prettier/bin/prettier.cjs --check --log-level warn .
 	$(NODE_BIN) node_modules/eslint/bin/eslint.js --max-warnings=0 .
 	$(NODE_BIN) node_modules/dockerfilelint/bin/dockerfilelint Dockerfile
 	bash -n deploy/*.sh

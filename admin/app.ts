@@ -2,7 +2,7 @@
  * `buildAdmin()` returns the admin service's Fastify app, not listening: the JSON API under
  * /admin/api (Caddy routes /admin* here unchanged), behind the forwarded-request check (auth
  * disabled), the same-origin check for browsers, and HTTP Basic login; and the web UI that uses it
- * (`/admin`, `/admin/assets/*`).
+ * (`/admin`, `/admin/build/<version>/*`, `/admin/assets/*`).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Applier } from './apply/transaction.js';
@@ -10,7 +10,8 @@ import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './auth/
 import type { CaddyClient } from './caddy/client.js';
 import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
 import { dnsProviders } from './caddy/modules.js';
-import type { ConfigStore } from './config/store.js';
+import type { ConfigStore, StoredConfig } from './config/store.js';
+import { validateConfig } from '../common/config/validate.js';
 import type { AdminContext } from './context.js';
 import { crossOriginReason } from './auth/csrf.js';
 import { adminErrorHandler } from './error-handler.js';
@@ -61,6 +62,28 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The login settings to use with `stored`: its own while it validates; otherwise the last good
+ * config's (the proxy serves that one meanwhile), so a broken config.json never locks the admin
+ * out of repairing it; otherwise what can be read from it, or undefined.
+ */
+async function loginSettingsOf(
+  stored: StoredConfig,
+  store: ConfigStore,
+  log: FastifyBaseLogger,
+): Promise<AdminAuthSettings | undefined> {
+  if (stored.raw !== undefined && validateConfig(stored.raw).ok) return adminAuthOf(stored.raw);
+  const good = await store.readLastGood();
+  if (good) {
+    log.error(
+      { file: store.configFile },
+      'config.json is broken: admin login uses the last good config (config.last-good.json) until it is repaired',
+    );
+    return adminAuthOf(good.raw);
+  }
+  return stored.raw === undefined ? undefined : adminAuthOf(stored.raw);
+}
+
 /** The admin app (not listening). */
 export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   const app = Fastify({
@@ -90,15 +113,19 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   });
 
   let lastSettings: AdminAuthSettings | undefined;
+  let lastEtag: string | undefined;
   const settings = async (): Promise<AdminAuthSettings> => {
     try {
       const stored = await opts.store.read();
-      if (stored.raw !== undefined) lastSettings = adminAuthOf(stored.raw);
+      if (stored.etag !== lastEtag) {
+        lastEtag = stored.etag;
+        lastSettings = (await loginSettingsOf(stored, opts.store, opts.logger)) ?? lastSettings;
+      }
     } catch (err) {
       opts.logger.error({ err: (err as Error).message }, 'cannot read config.json for admin login settings');
     }
-    // Unreadable or broken config.json: keep the last settings seen; with none, fail closed
-    // (enabled, no password: everything is refused).
+    // Unreadable or broken config.json and no last good copy: keep the last settings seen; with
+    // none, fail closed (enabled, no password: everything is refused).
     return lastSettings ?? { enabled: true, username: 'admin' };
   };
   const auth = new AdminAuthenticator(settings, opts.throttle ?? new LoginThrottle(), opts.logger);

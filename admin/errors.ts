@@ -49,7 +49,11 @@ export const KeyNotFoundError = E('ADMIN_KEY_NOT_FOUND', 'There is no client key
 export const KeyExistsError = E('ADMIN_KEY_EXISTS', 'A client key with id "%s" already exists.', 409);
 export const TeamNotFoundError = E('ADMIN_TEAM_NOT_FOUND', 'There is no team with id "%s".', 404);
 export const TeamExistsError = E('ADMIN_TEAM_EXISTS', 'A team with id "%s" already exists.', 409);
-export const TeamInUseError = E('ADMIN_TEAM_IN_USE', 'Team "%s" still has keys (%s): move or revoke them first.', 409);
+export const TeamInUseError = E(
+  'ADMIN_TEAM_IN_USE',
+  'Team "%s" still has keys (%s): move them to another team (or none) first.',
+  409,
+);
 export const UpstreamNotFoundError = E('ADMIN_UPSTREAM_NOT_FOUND', 'There is no upstream named "%s".', 404);
 export const CaddyUnavailableError = E('ADMIN_CADDY_UNAVAILABLE', "Caddy's admin API did not answer: %s", 502);
 export const ProxyUnavailableError = E(

@@ -42,3 +42,16 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv
 
 /** Default request body limit (50 MiB), as in the original project. */
 export const DEFAULT_BODY_LIMIT_BYTES = 52_428_800;
+
+/**
+ * Caddy's body limit is the proxy's plus this much, so the proxy is the one that refuses an
+ * oversized body, naming its limit (docs/architecture.md, "Body limit is the proxy's plus 1 MiB").
+ */
+export const CADDY_BODY_HEADROOM_BYTES = 1_048_576;
+
+/**
+ * The proxy's limit on a request's headers, request line included (Node's default, set
+ * explicitly). Caddy's limit is higher, so the proxy answers oversized headers in OpenAI's shape
+ * (docs/architecture.md, "Caddy's header limit is above the proxy's").
+ */
+export const PROXY_MAX_HEADER_BYTES = 16_384;

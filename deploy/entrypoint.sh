@@ -8,7 +8,8 @@ APP_DIR="${APP_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
 export APP_DIR
 export NODE_BIN="${NODE_BIN:-$APP_DIR/node_modules/node/bin/node}"
 [ -x "$NODE_BIN" ] || NODE_BIN="$(command -v node)"
-export CADDY_BIN="${CADDY_BIN:-$(command -v caddy)}"
+# The image sets CADDY_BIN; from a checkout, the Caddy `make deps` unpacked (docs/caddy.md).
+export CADDY_BIN="${CADDY_BIN:-$APP_DIR/tools/caddy/bin/caddy}"
 export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
 export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
 if [ "${SIMULATOR:-0}" = 1 ]; then export SIMULATOR_AUTOSTART=true; else export SIMULATOR_AUTOSTART=false; fi
@@ -29,6 +30,8 @@ export PROGRAM_USER="${PROGRAM_USER:-$(id -un)}"
 trap 'echo "entrypoint: stopped during init" >&2; exit 143' TERM INT
 
 mkdir -p "$DATA_DIR" "$RUN_DIR"
+# RUN_DIR holds Caddy's access log and the supervisor socket: owner only.
+chmod 0700 "$RUN_DIR" 2>/dev/null || true
 rm -f "$RUN_DIR/fatal"
 as_program_user() {
   if [ "$(id -u)" = 0 ] && [ "$PROGRAM_USER" != root ]; then runuser -u "$PROGRAM_USER" -- "$@"; else "$@"; fi

@@ -3,7 +3,8 @@
 APP_DIR="${APP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export APP_DIR
 export NODE_BIN="${NODE_BIN:-$APP_DIR/node_modules/node/bin/node}"
-export CADDY_BIN="${CADDY_BIN:-$(command -v caddy || echo caddy)}"
+# The Caddy `make deps` unpacked (the image's version, docs/caddy.md), not Debian 12's older one.
+export CADDY_BIN="${CADDY_BIN:-$APP_DIR/tools/caddy/bin/caddy}"
 export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
 export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
 export HTTPS_PORT="${HTTPS_PORT:-8443}" HTTP_PORT="${HTTP_PORT:-8080}"

@@ -1,22 +1,25 @@
 /**
  * `buildProxy()` returns the public, not-yet-listening Fastify app (what Caddy routes /v1/*,
- * /healthz and /readyz to); `buildInternal()` the loopback-only one for reload, stats and
+ * /openai/*, /healthz and /readyz to); `buildInternal()` the loopback-only one for reload, stats and
  * metrics, which Caddy never routes ("loopback-only" is no protection behind Caddy: docs/architecture.md, "The proxy and its two listeners").
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { RouteKey } from '../common/config/schema.js';
+import { getHeapStatistics } from 'node:v8';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { openAIClientErrorHandler } from '../common/client-error-handler.js';
+import { PROXY_MAX_HEADER_BYTES } from '../common/runtime-env.js';
 import { openAIErrorHandler } from './error-handler.js';
-import { BodyTooLargeError, NotFoundError, UnsupportedMediaTypeError } from './errors.js';
+import { NotFoundError } from './errors.js';
+import { PARSER_HARD_LIMIT, createBodyBudget, registerJsonBody } from './access/json-body.js';
+import type { BodyBudget } from './access/body-budget.js';
 import { registerRequestGuard } from './access/request-guard.js';
+import { CONNECTION_CHECK_INTERVAL_MS, applyReadTimeouts, proxyReadTimeouts } from './access/read-timeouts.js';
 import { isLoopbackHostHeader } from '../common/loopback-host.js';
 import { registerUsageAccounting } from './usage/accounting.js';
 import { registerRateLimitHeaders } from './governance/admission.js';
-import { relay } from './relay/relay.js';
-import { bodyLimitOf, snapshotOf } from './snapshot.js';
 import type { ProxyRuntime } from './runtime.js';
-import { registerModelRoutes } from './routes/models.js';
-import { registerResponseFollowUps } from './routes/response-follow-ups.js';
+import { registerClientApi } from './routes/client-api.js';
+import { registerRealtime } from './realtime/realtime-upgrade.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
@@ -29,19 +32,11 @@ export interface ProxyAppOptions {
   envBodyLimit?: number;
   /** Caddy's upstream keep-alive; the proxy keeps idle connections 5 s longer (docs/architecture.md, "The proxy's keep-alive outlasts Caddy's"). */
   keepAliveTimeoutMs?: number;
+  /** Heap that parsed bodies may hold together (default: a quarter of the V8 heap, json-body.ts). */
+  bodyBudget?: BodyBudget;
 }
 
-// The parser reads at most this much whatever the config says; the config's own limit is
-// enforced while reading by request-guard.ts, so it can change on reload without a restart.
-const PARSER_HARD_LIMIT = 1_073_741_824;
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const POST_ROUTES: Record<string, RouteKey> = {
-  '/v1/chat/completions': 'chat/completions',
-  '/v1/responses': 'responses',
-  '/v1/images/generations': 'images/generations',
-  '/v1/embeddings': 'embeddings',
-};
 
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
@@ -62,53 +57,33 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
     // Caddy connects from loopback; its X-Forwarded-For then gives the real client address.
     trustProxy: '127.0.0.1',
     keepAliveTimeout: (opts.keepAliveTimeoutMs ?? 120_000) + 5_000,
-    // Streams can last many minutes; the upstream timeouts bound them, not the server.
-    requestTimeout: 0,
+    // Reading the request is bounded like Caddy's read timeouts (read-timeouts.ts); responses
+    // (streams) are bounded by the upstream timeouts, not the server.
+    requestTimeout: proxyReadTimeouts(runtime.snapshot().config).requestTimeout,
+    // The header limit is below Caddy's, so oversized headers are answered here, in OpenAI's shape.
+    http: { connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS, maxHeaderSize: PROXY_MAX_HEADER_BYTES },
     return503OnClosing: true,
+    clientErrorHandler: openAIClientErrorHandler,
   });
+  applyReadTimeouts(app.server, runtime.snapshot().config);
+  runtime.onSnapshot((snap) => applyReadTimeouts(app.server, snap.config));
   app.setErrorHandler(openAIErrorHandler);
   app.setNotFoundHandler((req) => {
     throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
   });
 
-  app.removeAllContentTypeParsers();
-  const parseJson = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    const limit = bodyLimitOf(snapshotOf(req, runtime).config, opts.envBodyLimit);
-    if (body.length > limit) return done(new BodyTooLargeError(String(limit)));
-    req.rawBody = body;
-    // An empty JSON body (e.g. POST …/cancel from some SDKs) is no body, not a syntax error.
-    if (body.length === 0) return done(null, undefined);
-    try {
-      // JSON.parse keeps a "__proto__" key as a plain own property; nothing here merges bodies
-      // into other objects by assignment, so it cannot reach a prototype.
-      done(null, JSON.parse(body.toString('utf8')));
-    } catch (err) {
-      const e = err as Error & { statusCode?: number };
-      e.statusCode = 400;
-      done(e);
-    }
-  };
-  // Any other type: read the body (so the connection stays usable), then answer 415.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, _body, done) =>
-    done(new UnsupportedMediaTypeError(String(req.headers['content-type'] ?? ''))),
-  );
-  for (const type of ['application/json', /^application\/[a-z0-9.+-]+\+json$/]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PARSER_HARD_LIMIT }, (req, body, done) =>
-      parseJson(req, body as Buffer, done),
-    );
-  }
-
   app.decorateRequest('configSnapshot', undefined);
   // Accounting first: a request the guard refuses is counted too.
   registerUsageAccounting(app, runtime.usage, runtime.governance);
+  registerJsonBody(app, runtime, {
+    envBodyLimit: opts.envBodyLimit,
+    budget: opts.bodyBudget ?? createBodyBudget(getHeapStatistics().heap_size_limit),
+  });
   registerRequestGuard(app, runtime, opts.envBodyLimit);
   registerRateLimitHeaders(app);
 
-  for (const [url, route] of Object.entries(POST_ROUTES)) {
-    app.post(url, (req, reply) => relay(runtime, route, req, reply));
-  }
-  registerModelRoutes(app, runtime);
-  registerResponseFollowUps(app, runtime);
+  registerClientApi(app, runtime);
+  registerRealtime(app, runtime);
   registerHealthRoutes(app, runtime);
   return app;
 }

@@ -1,15 +1,23 @@
 /**
- * The one place errors become responses: OpenAI's `{error:{message,type,param,code}}` with the
+ * The one place errors become answers: OpenAI's `{error:{message,type,param,code}}` with the
  * right status, for our own errors and for Fastify's (bad JSON, body too large, wrong media
- * type). Unexpected errors are logged with their stack and answered without it.
+ * type). Unexpected errors are logged with their stack and answered without it. HTTP requests
+ * get it through Fastify; a refused WebSocket upgrade (realtime) gets the same answer.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { errorTypeForStatus, openAIError } from '../common/openai-error.js';
+import { errorTypeForStatus, openAIError, type OpenAIErrorBody } from '../common/openai-error.js';
 import { FASTIFY_CLIENT_ERRORS, invalidJsonMessage } from '../common/fastify-client-errors.js';
 import { OPENAI_CODES, OPENAI_PARAMS } from './errors.js';
 
-/** Fastify error handler writing OpenAI-shaped errors. */
-export function openAIErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+/** How an error is answered. */
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: OpenAIErrorBody;
+}
+
+/** The answer for `error`; an unexpected one is logged with its stack through `log`. */
+export function errorAnswer(error: FastifyError, log: { error(obj: object, msg: string): void }): ErrorAnswer {
   const known = FASTIFY_CLIENT_ERRORS[error.code];
   let status = known?.status ?? error.statusCode ?? 500;
   let message = known?.message(error) ?? error.message;
@@ -20,7 +28,7 @@ export function openAIErrorHandler(error: FastifyError, request: FastifyRequest,
     code = 'invalid_json';
   }
   if (status >= 500 && !OPENAI_CODES[error.code]) {
-    request.log.error({ err: error }, 'unhandled error');
+    log.error({ err: error }, 'unhandled error');
     status = 500;
     message = 'The gateway had an internal error while processing your request.';
     code = 'internal_error';
@@ -32,17 +40,16 @@ export function openAIErrorHandler(error: FastifyError, request: FastifyRequest,
     openaiType?: string;
   };
   if (extra.openaiCode) code = extra.openaiCode;
-  const headers = extra.headers;
-  if (headers) void reply.headers(headers);
-  void reply
-    .code(status)
-    .type('application/json')
-    .send(
-      openAIError(
-        message,
-        extra.openaiType ?? errorTypeForStatus(status),
-        code,
-        extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null),
-      ),
-    );
+  const param = extra.param !== undefined ? extra.param : (OPENAI_PARAMS[error.code] ?? null);
+  return {
+    status,
+    headers: extra.headers ?? {},
+    body: openAIError(message, extra.openaiType ?? errorTypeForStatus(status), code, param),
+  };
+}
+
+/** Fastify error handler writing OpenAI-shaped errors. */
+export function openAIErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const answer = errorAnswer(error, request.log);
+  void reply.headers(answer.headers).code(answer.status).type('application/json').send(answer.body);
 }

@@ -49,6 +49,18 @@ export const UnsupportedMediaTypeError = E(
   'Unsupported Content-Type "%s": send application/json.',
   415,
 );
+export const JsonTooDeepError = E(
+  'GW_JSON_TOO_DEEP',
+  'The request body nests objects and arrays deeper than %s levels.',
+  400,
+);
+export const JsonTooComplexError = E('GW_JSON_TOO_COMPLEX', 'The request body holds more than %s %s.', 400);
+const DuplicateKeyErrorBase = E('GW_DUPLICATE_KEY', 'The request body has the field "%s" more than once.', 400);
+/** 400 for a body whose top-level object repeats a key (which copy would the upstream read?). */
+export function DuplicateKeyError(key: string): Error {
+  const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key;
+  return Object.assign(new DuplicateKeyErrorBase(shown), { param: shown });
+}
 export const NotFoundError = E('GW_NOT_FOUND', 'Unknown endpoint: %s %s.', 404);
 export const UpstreamConfigError = E('GW_UPSTREAM_CONFIG', 'Upstream "%s" is misconfigured: %s', 500);
 export const UpstreamCredentialError = E(
@@ -59,11 +71,20 @@ export const UpstreamCredentialError = E(
 export const UpstreamUnreachableError = E('GW_UPSTREAM_UNREACHABLE', 'Upstream "%s" could not be reached: %s', 502);
 export const UpstreamTimeoutError = E('GW_UPSTREAM_TIMEOUT', 'Upstream "%s" timed out: %s', 504);
 export const UnknownResponseError = E('GW_UNKNOWN_RESPONSE', 'No response with id "%s" is known to this gateway.', 404);
+export const UnknownFileError = E('GW_UNKNOWN_FILE', 'No such File object: %s', 404);
+export const UnknownBatchError = E('GW_UNKNOWN_BATCH', 'No such Batch object: %s', 404);
+export const NoFileStoreError = E('GW_NO_FILE_STORE', 'No upstream is configured to store files and batches.', 404);
 /** A 400 about one request parameter, with OpenAI's `param` and `code` (e.g. from translation). */
 export function InvalidParameterError(message: string, param: string | null, code: string): Error {
   return Object.assign(new InvalidBodyError(message), { param, openaiCode: code });
 }
 export const NotReadyError = E('GW_NOT_READY', 'The gateway is not ready: %s', 503);
+const GatewayBusyError = E('GW_BUSY', 'The gateway is busy: %s; retry after %s seconds.', 503);
+const UpstreamBusyError = E(
+  'GW_UPSTREAM_BUSY',
+  'Upstream "%s" has no free connection: %s; retry after %s seconds.',
+  503,
+);
 const RateLimitedError = E(
   'GW_RATE_LIMITED',
   'Every deployment of this model is rate-limited right now; retry after %s seconds.',
@@ -88,6 +109,19 @@ export function rateLimitedEverywhere(ms: number): Error {
   return withRetryAfter(new RateLimitedError(String(Math.max(1, Math.ceil(ms / 1000)))), ms);
 }
 
+/** 503 when the gateway cannot take the request now (e.g. no room to parse its body). */
+export function gatewayBusy(why: string, retryAfterMs: number): Error {
+  return withRetryAfter(new GatewayBusyError(why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))), retryAfterMs);
+}
+
+/** 503 when every connection to an upstream stayed busy past `pool.queueTimeoutMs`. */
+export function upstreamBusy(upstreamName: string, why: string, retryAfterMs: number): Error {
+  return withRetryAfter(
+    new UpstreamBusyError(upstreamName, why, String(Math.max(1, Math.ceil(retryAfterMs / 1000)))),
+    retryAfterMs,
+  );
+}
+
 /** 503 when every target's circuit is open, with retry-after = when the first may be tried. */
 export function allTargetsUnavailable(ms: number): Error {
   return withRetryAfter(new TargetsUnavailableError(String(Math.max(1, Math.ceil(ms / 1000)))), ms);
@@ -109,6 +143,11 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_INVALID_BODY: 'invalid_request_body',
   GW_BODY_TOO_LARGE: 'request_too_large',
   GW_UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  GW_JSON_TOO_DEEP: 'json_too_deep',
+  GW_JSON_TOO_COMPLEX: 'json_too_complex',
+  GW_DUPLICATE_KEY: 'duplicate_key',
+  GW_BUSY: 'gateway_busy',
+  GW_UPSTREAM_BUSY: 'upstream_busy',
   GW_NOT_FOUND: 'not_found',
   GW_UPSTREAM_CONFIG: 'upstream_misconfigured',
   GW_UPSTREAM_CREDENTIAL: 'upstream_credential_error',
@@ -118,6 +157,9 @@ export const OPENAI_CODES: Record<string, string> = {
   GW_RATE_LIMITED: 'rate_limit_exceeded',
   GW_TARGETS_UNAVAILABLE: 'targets_unavailable',
   GW_UNKNOWN_RESPONSE: 'response_not_found',
+  GW_UNKNOWN_FILE: 'file_not_found',
+  GW_UNKNOWN_BATCH: 'batch_not_found',
+  GW_NO_FILE_STORE: 'not_found',
 };
 
 /** OpenAI `param` for errors that concern one request field. */

@@ -75,18 +75,20 @@ export function findingsMarkdown(r: SoakResults): string[] {
     out.push({
       title: 'Minor: an early refusal can reach the client as an empty 502',
       body: [
-        `${early502.length} request(s) with a body and ordinary headers got 502 with an empty body from Caddy (bodies of ${sizes.map((b) => `${b} B`).join(', ') || '—'}${early502.some((f) => f.request.startsWith('admin-caddy ')) ? "; one of them a config PUT over the admin service's 4 MiB limit, which it refuses with 413 before reading" : ''})${probe502 ? '; the declared-length probe (limit + 1 KiB, 1 MiB sent) got 502 from Caddy too, where the proxy straight answers 413' : ''}. The proxy closes a connection after any answer sent before the request body was read (401 for a missing or wrong key, 413, 415…), so that Caddy cannot reuse a connection with an unread upload in it. When Caddy is still writing that upload it sees the close (\`write: broken pipe\` in its log) and answers 502 instead of passing the 401 or 413 on: 1 in 5 tries with a 1 MB body and a wrong key in a test, never with 60 KB.${small.length ? ` ${small.length} of them had a small body: most likely a connection the proxy had just closed this way was reused by Caddy at that moment (Go's transport does not retry a POST); not reproduced alone in 800 tries.` : ''} Reading and discarding a bounded part of the body before closing (a few MiB) would let Caddy finish writing and pass the real answer on; Node already discards the body of a request refused before the preParsing hook starts reading it, so \`Connection: close\` is only needed once that hook has begun.`,
+        `${early502.length} request(s) with a body and ordinary headers got 502 from Caddy (bodies of ${sizes.map((b) => `${b} B`).join(', ') || '—'}${early502.some((f) => f.request.startsWith('admin-caddy ')) ? "; one of them a config PUT over the admin service's 4 MiB limit, which it refuses with 413 before reading" : ''})${probe502 ? '; the declared-length probe (limit + 1 KiB, 1 MiB sent) got 502 from Caddy too, where the proxy straight answers 413' : ''}. An answer sent before the request body was read (401 for a missing or wrong key, 413, 415…) must not close a connection Caddy is still writing the upload to: Caddy then sees the close (\`write: broken pipe\` in its log) and answers 502 instead of passing the real answer on. The proxy reads and discards the rest of such uploads (up to its body limit + 1 MiB, for at most 10 s: docs/architecture.md, "Early answers drain the upload"), so a 502 here means an answer went out another way.${small.length ? ` ${small.length} of them had a small body: most likely a connection just closed was reused by Caddy at that moment (Go's transport does not retry a POST).` : ''}`,
         `Reproduce — ${SETUP}`,
         "```\npython3 -c \"print('{\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"input\\\":\\\"' + 'x'*1000000 + '\\\"}')\" > /tmp/big.json\nfor i in 1 2 3 4 5 6 7 8 9 10; do curl -s --http1.1 --cacert $CA -o /dev/null -w '%{http_code} ' -H 'Authorization: Bearer sk-wrong' -H 'Content-Type: application/json' --data-binary @/tmp/big.json https://localhost:8443/v1/responses; done; echo   # mostly 401, now and then 502\n```",
       ],
     });
   }
-  const non431 = z?.nonOpenAIErrors['431 other JSON'] ?? 0;
+  const non431 = Object.entries(z?.nonOpenAIErrors ?? {})
+    .filter(([k]) => k.startsWith('431 '))
+    .reduce((n, [, v]) => n + v, 0);
   if (bigHeader502.length || non431) {
     out.push({
-      title: 'Minor: header-size limits of Caddy and the proxy differ',
+      title: "Minor: oversized headers not answered by the proxy in OpenAI's shape",
       body: [
-        `Caddy accepts request headers up to 1 MB, the proxy (Node's default \`maxHeaderSize\`) 16 KiB. A request with more than 16 KiB of headers gets, through Caddy, a 431 whose body is Fastify's own (\`{"error":"Request Header Fields Too Large",…}\`, not OpenAI's shape, sent without \`Connection: close\` before the proxy closes the socket; ${non431} such answer(s) in this run)${bigHeader502.length ? `, or — ${bigHeader502.length} time(s) in this run — a 502 with an empty body when Caddy was still writing the request as the proxy closed the connection` : ''}. Aligning the limits (Caddy's \`servers { max_header_size 16KB }\`, which Caddy 2.6.2 accepts) and answering 431 in OpenAI's shape would make this a clean client error.`,
+        `Caddy accepts request headers up to four times the proxy's limit (16 KiB), so that the proxy answers oversized headers itself, with a 431 in OpenAI's shape, after reading what Caddy still sends (docs/architecture.md, "Caddy's header limit is above the proxy's"). This run saw ${non431} 431 answer(s) in another shape${bigHeader502.length ? ` and ${bigHeader502.length} 502(s) from Caddy for oversized headers` : ''}.`,
         '```\ncurl -s --http1.1 --cacert $CA -H "Authorization: Bearer $(head -c 20000 /dev/zero | tr \'\\0\' k)" https://localhost:8443/v1/models   # 431 {"error":"Request Header Fields Too Large",…}\n```',
       ],
     });
@@ -117,7 +119,7 @@ export function findingsMarkdown(r: SoakResults): string[] {
     out.push({
       title: 'kill -9 of the proxy: what clients see',
       body: [
-        `supervisord restarts the proxy within a few seconds (times in section 2). Requests in flight at the kill fail (Caddy answers 502 with an empty body, streams are cut without an error event: the process that would have written one is gone), and so does about one more request per client, which Caddy sends on a pooled connection to the dead proxy (Go's transport does not retry a POST once written). ${with503.length ? `In ${with503.length} of ${kills.length} kill(s) Caddy's active health check (\`health_interval ${hi}\`) ran while the proxy was down, marked it unhealthy and then answered every request 503 "no upstreams available" at once, with an empty body, until the next passing check — \`lb_try_duration\` holds only requests that fail to dial, and a POST failing on "no upstreams" is not retried. That is the larger error count.` : `In this run no active health check (\`health_interval ${hi}\`) fell in the time the proxy was down; when one does, Caddy marks the proxy unhealthy and answers every request 503 "no upstreams available" at once (empty body) until the next passing check, since \`lb_try_duration\` holds only requests that fail to dial.`} Suggestions: with a single upstream an active check can only refuse, never fail over, so it could go (or stay short); and \`handle_errors\` in the Caddyfile so that Caddy's own 502/503 carry OpenAI's error shape.`,
+        `supervisord restarts the proxy within a few seconds (times in section 2). Requests in flight at the kill fail (Caddy answers 502 in OpenAI's shape; streams are cut without an error event: the process that would have written one is gone), and so does about one more request per client, which Caddy sends on a pooled connection to the dead proxy (Go's transport does not retry a POST once written). New requests wait: while no proxy passes the health check (\`health_interval ${hi}\`), Caddy holds them for \`lb_try_duration\` and sends them on at the first passing check. ${with503.length ? `In ${with503.length} of ${kills.length} kill(s) some requests still got 503 (Caddy's backend_unavailable, in OpenAI's shape): the proxy was not back within \`lb_try_duration\`.` : 'No request got 503 in this run.'}`,
       ],
     });
   }
@@ -170,11 +172,11 @@ export function findingsMarkdown(r: SoakResults): string[] {
   if (l) {
     const cut = l.streamsViaCaddy.cut;
     out.push({
-      title: 'Streams through Caddy 2.6.2 (caddyserver/caddy#5431)',
+      title: 'Streams through Caddy (caddyserver/caddy#5431)',
       body: [
         cut
-          ? `${cut} of ${l.streamsViaCaddy.streams} streams through Caddy ended without \`[DONE]\` while ${l.streamsDirect.cut} of ${l.streamsDirect.streams} straight to the proxy did: the known Caddy 2.6.2 cut-short (the image ships a newer Caddy).`
-          : `No stream was cut in this run (${l.streamsViaCaddy.streams} through Caddy, ${l.streamsDirect.streams} straight to the proxy) at ${l.clients.stream} concurrent streams through Caddy; Caddy 2.6.2 was seen to cut about 0.1 % at 200 concurrent streams (docs/architecture.md, "Count complete streams through Caddy"). The count stays in the report so a regression shows.`,
+          ? `${cut} of ${l.streamsViaCaddy.streams} streams through Caddy ${r.machine.caddy} ended without \`[DONE]\` while ${l.streamsDirect.cut} of ${l.streamsDirect.streams} straight to the proxy did: the cut-short seen on Caddy 2.6.2 (caddyserver/caddy#5431).`
+          : `No stream was cut in this run (${l.streamsViaCaddy.streams} through Caddy, ${l.streamsDirect.streams} straight to the proxy) at ${l.clients.stream} concurrent streams through Caddy ${r.machine.caddy}; Caddy 2.6.2 was seen to cut about 0.1 % at 200 concurrent streams (docs/architecture.md, "Count complete streams through Caddy"). The count stays in the report so a regression shows.`,
       ],
     });
     const growing = l.rss.filter((v) => !v.flat);

@@ -1,7 +1,7 @@
 /**
  * What the fuzzer sends, as fast-check arbitraries: malformed JSON, wrong types, huge strings,
- * invalid UTF-8, deep nesting, prototype keys and odd headers, to every public endpoint and the
- * admin API. Secrets never appear in a generated case: placeholders (`<<CLIENT>>`, `<<ADMIN>>`,
+ * invalid UTF-8, deep nesting, duplicate keys, prototype keys and odd headers, to every public
+ * endpoint and the admin API. Secrets never appear in a generated case: placeholders (`<<CLIENT>>`, `<<ADMIN>>`,
  * `<<ETAG>>` …) are filled in when the case is sent, so a case printed in the report is safe to
  * share and replays against any stack.
  */
@@ -270,8 +270,22 @@ function publicBody(path: string): fc.Arbitrary<{ family: string; data: Buffer }
         data: utf8(text.replace('"max_tokens":0', `"max_tokens":${n}`).replace('"n":0', `"n":${n}`)),
       };
     });
+  // A top-level field twice, plain or spelled with a \u escape (JSON decodes both to the same key):
+  // an allow-list and Azure reading different copies would let a key use another deployment.
+  const fields = Object.keys(template());
+  const duplicate = fc.tuple(fc.constantFrom(...fields), fc.boolean(), fc.boolean()).map(([key, escaped, first]) => {
+    const spelled = escaped ? `\\u${key.charCodeAt(0).toString(16).padStart(4, '0')}${key.slice(1)}` : key;
+    const value = key === 'model' ? '"gpt-5-mini"' : JSON.stringify(template()[key]);
+    const text = JSON.stringify(template());
+    const extra = `"${spelled}":${value}`;
+    return {
+      family: 'duplicate-keys',
+      data: utf8(first ? `{${extra},${text.slice(1)}` : `${text.slice(0, -1)},${extra}}`),
+    };
+  });
   return fc.oneof(
     { arbitrary: valid, weight: 2 },
+    { arbitrary: duplicate, weight: 2 },
     { arbitrary: wrongTypes, weight: 5 },
     { arbitrary: randomJson, weight: 2 },
     { arbitrary: malformed, weight: 3 },
@@ -636,6 +650,16 @@ export function fixedCases(bodyLimitBytes: number): FuzzCase[] {
             ),
           ),
         },
+      });
+      // The model named twice: first the allowed one, then another.
+      const text = JSON.stringify(TEMPLATES[path]?.() ?? {});
+      cases.push({
+        family: 'fixed/duplicate-model',
+        door,
+        method: 'POST',
+        path,
+        headers: { authorization: `Bearer ${PLACEHOLDER.client}`, 'content-type': 'application/json' },
+        body: { kind: 'bytes', data: utf8(`${text.slice(0, -1)},"model":"no-such-model"}`) },
       });
     }
   }

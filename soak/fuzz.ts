@@ -11,6 +11,7 @@ import { describe, exchange, type Answer, type Door } from './http.js';
 import { INVALID_MARKER, PLACEHOLDER, fixedCases, fuzzCase, type FuzzCase, type FuzzDoor } from './fuzz-inputs.js';
 import { programPids, type Watched } from './rss.js';
 import { stallCheck, type StallReport } from './stall-check.js';
+import { bodyAttacks, slowClients, type HardeningReport } from './hardening-check.js';
 
 /** Everything the fuzzer needs from the running stack. */
 export interface FuzzTarget {
@@ -28,6 +29,8 @@ export interface FuzzTarget {
   bodyLimitBytes: number;
   /** Caddy's local root (PEM), for the raw TLS probe. */
   caddyCa: string;
+  /** The stack's server.caddy.timeouts: how soon slow clients must be cut off. */
+  clientTimeouts: { readHeaderMs: number; readBodyMs: number };
 }
 
 /** A problem found, with a replayable description of the case (placeholders, no secrets). */
@@ -78,6 +81,10 @@ export interface FuzzReport {
   refusedWhileUploading: number;
   /** What each door answers to a request declaring a body over the limit (status line only; no body sent). */
   bodyLimitStatus: Record<string, number>;
+  /** Answers by status for each family (e.g. every duplicate-keys case should be a 400). */
+  statusByFamily: Record<string, Record<string, number>>;
+  /** The security review's attacks replayed with figures (hardening-check.ts). */
+  hardening?: HardeningReport;
   seconds: number;
 }
 
@@ -173,6 +180,7 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     keysCreated: 0,
     refusedWhileUploading: 0,
     bodyLimitStatus: {},
+    statusByFamily: {},
     nonOpenAIErrors: {},
     nonOpenAIExamples: {},
     seconds: 0,
@@ -282,6 +290,8 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
     const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
     const cls = `${Math.floor(answer.status / 100)}xx`;
     report.byStatusClass[cls] = (report.byStatusClass[cls] ?? 0) + 1;
+    const familyStatuses = (report.statusByFamily[c.family] ??= {});
+    familyStatuses[answer.status] = (familyStatuses[answer.status] ?? 0) + 1;
     const text = answer.body.toString('utf8');
     const headerText = Object.entries(answer.headers)
       .map(([k, v]) => `${k}: ${v}`)
@@ -387,6 +397,22 @@ export async function runFuzz(t: FuzzTarget, runs: number, seed: number): Promis
       t.caddyCa,
     ).catch(() => -1);
   }
+  // The review's attacks, before the generated cases (their pids are checked along with them).
+  const bodies = await bodyAttacks(t.doors.proxy, t.runDir, t.clientKey);
+  const slow = await slowClients({
+    caddyPort: Number(new URL(t.doors.caddy.origin).port),
+    caddyCa: t.caddyCa,
+    proxyPort: Number(new URL(t.doors.proxy.origin).port),
+    key: t.clientKey,
+    timeouts: t.clientTimeouts,
+  });
+  report.hardening = {
+    bodies,
+    slow,
+    timeouts: t.clientTimeouts,
+    slowOpen: slow.reduce((n, r) => n + r.clients - r.closed, 0),
+    bodyCrashes: bodies.filter((b) => b.crashed).length,
+  };
 
   let next = 0;
   let done = 0;

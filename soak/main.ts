@@ -29,7 +29,7 @@ import { holdLoad } from './phase-load.js';
 import { consoleSummary, writeReport } from './report.js';
 import { machineInfo, type SoakResults } from './results.js';
 import { readSettings } from './settings.js';
-import { startSoak, type Soak } from './setup.js';
+import { SOAK_CLIENT_TIMEOUTS, startSoak, type Soak } from './setup.js';
 
 const run = promisify(execFile);
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -100,6 +100,10 @@ function failed(r: typeof results): string[] {
     why.push(
       `fuzz: ${z.status500} × 500, ${z.crashes} crash(es), ${z.leaks} leak(s), ${z.stackTraces} stack trace(s), ${z.timeouts} request(s) never answered`,
     );
+  if (z?.hardening && (z.hardening.slowOpen || z.hardening.bodyCrashes))
+    why.push(
+      `hardening: ${z.hardening.slowOpen} slow connection(s) never cut off, ${z.hardening.bodyCrashes} body attack(s) crashed the proxy`,
+    );
   if (z?.stall && !z.stall.ok)
     why.push(
       `parked connection: direct upload ${z.stall.direct.upload}; follow-ups through Caddy ${z.stall.viaCaddy.followUps.join(', ')}`,
@@ -169,6 +173,7 @@ async function fuzzPhase(s: Soak): Promise<void> {
       },
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       caddyCa: s.caddyCa,
+      clientTimeouts: SOAK_CLIENT_TIMEOUTS,
     },
     settings.fuzzRuns,
     settings.fuzzSeed,

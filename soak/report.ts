@@ -2,6 +2,7 @@
  * The suite's output: a summary table on the console and docs/reports/reliability.md with the machine,
  * the date, every figure, and each problem found with the request that shows it.
  */
+import { hardeningMarkdown, hardeningSummary } from './hardening-report.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { StreamCount } from './phase-load.js';
@@ -51,6 +52,7 @@ function summaryRows(r: SoakResults): Array<[string, string]> {
       'Inputs tried',
       `${z.sent} sent (${z.runs} cases, seed ${z.seed}); gateway 500: ${z.status500}; other gateway 5xx: ${z.status5xx}; upstream 5xx passed through: ${z.upstream5xx}; never answered: ${z.timeouts}; crashes: ${z.crashes}; secrets leaked: ${z.leaks}; stack traces: ${z.stackTraces}`,
     ]);
+    if (z.hardening) rows.push(['Attacks of the security review', hardeningSummary(z.hardening)]);
     if (z.stall)
       rows.push([
         'Parked connection check',
@@ -173,7 +175,7 @@ export function markdown(r: SoakResults): string {
     );
     out.push('');
     out.push(
-      "**Complete streams, side by side.** Debian's Caddy 2.6.2 cuts a few streams per ten thousand short under load (caddyserver/caddy#5431: status 200, no `[DONE]`); the suite counts them rather than asserting zero through Caddy, and runs the same streams straight to the proxy so a cut made by the proxy would show there.",
+      '**Complete streams, side by side.** Caddy 2.6.2 was seen to cut a few streams per ten thousand short under load (caddyserver/caddy#5431: status 200, no `[DONE]`); the suite counts them rather than asserting zero through Caddy, and runs the same streams straight to the proxy so a cut made by the proxy would show there.',
       '',
     );
     out.push(
@@ -393,6 +395,7 @@ export function markdown(r: SoakResults): string {
         '',
       );
   }
+  out.push(...hardeningMarkdown(r.fuzz?.hardening, r.fuzz?.statusByFamily));
   if (r.aborted) out.push('## Run aborted', '', r.aborted, '');
   out.push('## Reproduce', '');
   out.push(

@@ -18,6 +18,9 @@ import { caddyDoor, loopbackDoor, type Door } from './http.js';
 import { mountTinyDisk, unmountTinyDisk, type TinyDisk } from './disk.js';
 import type { SoakSettings } from './settings.js';
 
+/** The stack's server.caddy.timeouts: slow clients are cut off after these. */
+export const SOAK_CLIENT_TIMEOUTS = { readHeaderMs: 5_000, readBodyMs: 30_000, idleMs: 120_000 };
+
 /** Size of the DATA_DIR filesystem: room for everything the stack writes, small enough to fill at once. */
 export const DATA_DISK_BYTES = 32 * 1024 * 1024;
 
@@ -109,6 +112,9 @@ async function seedConfig(
     idleTimeoutMs: 20_000,
     requestTimeoutMs: 60_000,
   };
+  // Shorter than the defaults (10 s, 5 min) so the slow-client checks finish quickly; every body
+  // the suite sends arrives in well under a second on loopback.
+  server.caddy = { ...(server.caddy as object | undefined), timeouts: SOAK_CLIENT_TIMEOUTS };
   skel.upstreams = [
     { name: 'storm', baseUrl: storm.url, auth: { mode: 'apiKey', apiKey: stormKey } },
     { name: 'mi', baseUrl: mi.url, auth: { mode: 'managedIdentity', managedIdentityClientId: miClientId } },

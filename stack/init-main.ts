@@ -26,6 +26,17 @@ try {
       ? undefined
       : await runInit({ runtime, skelDir, env: process.env, dnsModules, log });
   if (!result) await runReplicaInit({ runtime, env: process.env, dnsModules, log });
+  if (result?.brokenConfig) {
+    // Loud on purpose: the stack starts, but from an older config than the one on disk.
+    const lines = [
+      '',
+      '==== config.json cannot be used: the gateway starts from the last good config ====',
+      ...result.brokenConfig.map((i) => `  ${i.path || '/'}: ${i.message}`),
+      '  Log in to the admin UI and save the config (or fix config.json) to repair it.',
+      '',
+    ];
+    process.stderr.write(lines.join('\n') + '\n');
+  }
   if (result?.firstRunFile) {
     // Printed once, to the container log (docs/architecture.md, "The init step"); also in first-run.txt (0600).
     const lines = ['', '==== first run: save these, they are not shown again ===='];

@@ -70,12 +70,6 @@ export interface ApplyPlan {
   forceLoad?: boolean;
 }
 
-// caddyserver/caddy#7175 (docs/architecture.md, "A failed load may leave listeners behind"): after a /load refused for a port conflict, 2.6.2 can
-// keep the rejected config's other listeners open; only a restart of Caddy clears them.
-const BIND_CONFLICT = /address already in use|bind:/i;
-const BIND_HINT =
-  'Caddy 2.6.2 can keep listeners of a config it rejected for a port conflict (caddyserver/caddy#7175). The previous config was re-loaded; if a port still misbehaves, restart Caddy (supervisorctl restart caddy): it starts from the restored Caddyfile.';
-
 class StepFailed extends Error {
   constructor(
     readonly step: StepName,
@@ -126,8 +120,9 @@ export class Applier {
     }
     const adapted = await step('caddy_adapt', async () => {
       const result = await caddy.adapt(caddyfile);
-      // Our template is `caddy fmt`-clean, so any warning is a rendering bug (docs/architecture.md, "Adapt, then load JSON, refusing warnings"),
-      // and a warned-about file is exactly what makes /load answer 200 for a failed load.
+      // Our template is `caddy fmt`-clean and the golden tests adapt every case without a warning
+      // on the Caddy the image ships, so a warning is a rendering bug (docs/architecture.md,
+      // "Adapt, then load JSON, refusing warnings").
       if (result.warnings.length) {
         throw new Error(
           `Caddy's adapter warned about the rendered Caddyfile (a rendering bug): ${result.warnings.map((w) => `${w.file ?? 'Caddyfile'}:${w.line ?? '?'}: ${w.message}`).join('; ')}`,
@@ -181,11 +176,12 @@ export class Applier {
   ): Promise<boolean> {
     const { store, caddy, proxy, log } = this.opts;
     let ok = true;
-    const step = async (name: StepName, fn: () => Promise<void>) => {
+    // A step may return a note for the API (what it found), reported as the step's detail.
+    const step = async (name: StepName, fn: () => Promise<string | void>) => {
       const started = performance.now();
       try {
-        await fn();
-        steps.push({ name, ok: true, ms: Math.round(performance.now() - started) });
+        const note = await fn();
+        steps.push({ name, ok: true, ms: Math.round(performance.now() - started), ...(note ? { detail: note } : {}) });
       } catch (err) {
         ok = false;
         const detail = scrub(err instanceof Error ? err.message : String(err), secrets);
@@ -196,14 +192,18 @@ export class Applier {
         );
       }
     };
-    await step('restore_files', () => store.restore(snap, wroteConfig));
+    await step('restore_files', async () => {
+      const restored = await store.restore(snap, wroteConfig);
+      return restored.length ? `restored ${restored.join(', ')}` : 'no file had been replaced: nothing to restore';
+    });
     if (reached === 'load') {
       await step('caddy_restore', async () => {
         if (snap.caddyfile === null) throw new Error('there was no previous Caddyfile to re-load');
         const previous = await caddy.adapt(snap.caddyfile);
-        // Forced: Caddy compares configs and would skip an identical one, but a failed /load may
-        // have left state behind (docs/architecture.md, "A failed load may leave listeners behind"); a forced load rebuilds the servers.
-        await caddy.load(previous.result, true);
+        // Not forced: a /load that Caddy refused left its running config untouched
+        // (docs/architecture.md, "A failed load leaves nothing behind"), and an identical config
+        // is a no-op; one that did take effect (an answer lost to a timeout) differs and is replaced.
+        await caddy.load(previous.result);
       });
     }
     if (reached === 'proxy' || reached === 'load') {
@@ -219,7 +219,6 @@ export class Applier {
   private fail(err: unknown, steps: StepRecord[], rolledBack: boolean): never {
     if (!(err instanceof StepFailed)) throw err;
     const body: Record<string, unknown> = { step: err.step, message: err.message, rolledBack, steps };
-    if (err.step === 'caddy_load' && BIND_CONFLICT.test(err.message)) body.hint = BIND_HINT;
     this.opts.log.error({ step: err.step, detail: err.message, rolledBack }, 'apply failed');
     const ErrorClass = err.step === 'write_files' ? WriteFailedError : ApplyFailedError;
     throw withBody(new ErrorClass(err.step, err.message), body);

@@ -68,7 +68,7 @@ export const MAX_CONCURRENT_SCRYPT = 2;
 /** Checks requests against the current adminAuth settings. */
 export class AdminAuthenticator {
   // Remembered successes are keyed by an HMAC under a per-process key: the cache never holds a password.
-  private readonly cacheKey = randomBytes(32);
+  private readonly cacheSecret = randomBytes(32);
   private readonly verified = new Map<string, number>();
   private lastNotConfiguredLog = 0;
   // scrypt costs ~50 ms of CPU and 16 MiB: many addresses guessing at once (each under its own
@@ -90,11 +90,12 @@ export class AdminAuthenticator {
       if (!isLoopbackHostHeader(req.headers.host)) throw new ForwardedRefusedError();
       return undefined;
     }
-    const retryMs = this.throttle.retryAfterMs(req.ip);
-    if (retryMs > 0) {
+    const throttled = (retryMs: number) => {
       const seconds = String(Math.ceil(retryMs / 1000));
-      throw withBody(new LoginThrottledError(seconds), {}, { 'retry-after': seconds });
-    }
+      return withBody(new LoginThrottledError(seconds), {}, { 'retry-after': seconds });
+    };
+    const retryMs = this.throttle.retryAfterMs(req.ip);
+    if (retryMs > 0) throw throttled(retryMs);
     const challenge = { 'www-authenticate': WWW_AUTHENTICATE };
     if (!s.password && !s.passwordHash) {
       if (Date.now() - this.lastNotConfiguredLog > NOT_CONFIGURED_LOG_EVERY_MS) {
@@ -108,21 +109,38 @@ export class AdminAuthenticator {
     const creds = basicCredentials(req.headers.authorization);
     // No credentials at all is a browser's first request, not a guess: not counted.
     if (!creds) throw withBody(new AuthRequiredError(), {}, challenge);
-    if (await this.matches(s, creds.user, creds.pass)) {
-      this.throttle.recordSuccess(req.ip);
-      return creds.user;
+    // A login verified a moment ago (the UI sends it with every request) is not a guess either.
+    if (this.remembered(s, creds.user, creds.pass)) return creds.user;
+    // Counted as a failure from here on, before the slow check: guesses that arrive together are
+    // refused as soon as enough of them have started, not after they have all been evaluated.
+    const attempt = this.throttle.begin(req.ip);
+    if ('retryAfterMs' in attempt) throw throttled(attempt.retryAfterMs);
+    let ok = false;
+    try {
+      ok = await this.matches(s, creds.user, creds.pass);
+    } finally {
+      if (ok) attempt.succeeded();
+      else attempt.failed();
     }
-    this.throttle.recordFailure(req.ip);
+    if (ok) return creds.user;
     // The user name is not logged: a mistyped login often puts the password there.
     this.log.warn({ ip: req.ip }, 'failed admin login');
     throw withBody(new AuthRequiredError(), {}, challenge);
   }
 
-  private async matches(s: AdminAuthSettings, user: string, pass: string): Promise<boolean> {
+  // The cache key covers the user name asked for, the configured one and the stored secret: a
+  // renamed user or a changed password stops matching at once.
+  private cacheKey(s: AdminAuthSettings, user: string, pass: string): string {
     const stored = s.passwordHash ?? `plain:${s.password ?? ''}`;
-    const key = createHmac('sha256', this.cacheKey).update(`${user}\0${pass}\0${stored}`).digest('base64');
-    const until = this.verified.get(key);
-    if (until !== undefined && until > Date.now()) return true;
+    return createHmac('sha256', this.cacheSecret).update(`${user}\0${pass}\0${s.username}\0${stored}`).digest('base64');
+  }
+
+  private remembered(s: AdminAuthSettings, user: string, pass: string): boolean {
+    const until = this.verified.get(this.cacheKey(s, user, pass));
+    return until !== undefined && until > Date.now();
+  }
+
+  private async matches(s: AdminAuthSettings, user: string, pass: string): Promise<boolean> {
     // Both checks always run, so timing does not tell a wrong user from a wrong password.
     const userOk = timingSafeEqual(digest(user), digest(s.username));
     const passOk = s.passwordHash
@@ -130,7 +148,7 @@ export class AdminAuthenticator {
       : timingSafeEqual(digest(pass), digest(s.password ?? ''));
     if (!userOk || !passOk) return false;
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-    this.verified.set(key, Date.now() + VERIFIED_TTL_MS);
+    this.verified.set(this.cacheKey(s, user, pass), Date.now() + VERIFIED_TTL_MS);
     return true;
   }
 }

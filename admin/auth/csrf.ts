@@ -40,6 +40,11 @@ export function crossOriginReason(req: FastifyRequest): string | undefined {
   // Caddy keeps Host and also sets X-Forwarded-Host to the host the browser used.
   const host = first(req.headers['x-forwarded-host']) ?? first(req.headers.host);
   if (!host) return 'the request has no Host header';
+  // An origin is scheme, host and port (RFC 6454): http://host is another site than https://host
+  // (a page injected into plain HTTP must not act on the HTTPS admin). `req.protocol` is the
+  // scheme the browser used: X-Forwarded-Proto from Caddy (trusted from loopback), else http.
+  const scheme = `${req.protocol}:`;
+  if (url.protocol !== scheme) return `Origin ${url.origin} is not this site (${req.protocol}://${host})`;
   if (normalHost(url.host, url.protocol) !== normalHost(host, url.protocol))
     return `Origin ${url.origin} is not this site (${host})`;
   return undefined;

@@ -1,8 +1,14 @@
 /**
- * Per-client-IP throttling of failed admin logins: after `maxFailures` failures (each within
- * `windowMs` of the previous one) the address is blocked, for `baseBlockMs` doubling with every
- * further failure up to `maxBlockMs`. A blocked address gets 429 whatever it sends, so a guess
- * made while blocked learns nothing.
+ * Per-client-IP throttling of admin logins: after `maxFailures` failures (each within `windowMs`
+ * of the previous one) the address is blocked, for `baseBlockMs` doubling with every further
+ * failure up to `maxBlockMs`. A blocked address gets 429 whatever it sends, so a guess made while
+ * blocked learns nothing.
+ *
+ * An attempt counts as a failure from the moment it starts (the password check takes a while and
+ * many guesses can arrive together, e.g. multiplexed on one HTTP/2 connection): the block is
+ * decided before any password is checked, so at most `maxFailures` guesses are ever evaluated at
+ * once. A success takes back only its own count and the failures that had ended before it began;
+ * failures made concurrently with it stay counted.
  */
 
 /** Tuning of the throttle. */
@@ -24,13 +30,29 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxEntries: 10_000,
 };
 
+/** One login attempt, counted as failed until it is settled; settling twice does nothing. */
+export interface LoginAttempt {
+  succeeded(): void;
+  failed(): void;
+}
+
+/** What `begin` answers for an address that is blocked. */
+export interface Blocked {
+  retryAfterMs: number;
+}
+
 interface Entry {
-  failures: number;
+  /** Failures settled since the entry was made (never decreases). */
+  settled: number;
+  /** How many of the first `settled` a success has taken back. */
+  forgiven: number;
+  /** Attempts started and not settled yet (each counted as a failure). */
+  pending: number;
   lastAt: number;
   blockedUntil: number;
 }
 
-/** Failed-login bookkeeping for the admin service. */
+/** Login bookkeeping for the admin service. */
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
 
@@ -45,37 +67,63 @@ export class LoginThrottle {
     return e ? Math.max(0, e.blockedUntil - this.now()) : 0;
   }
 
-  /** Counts a failed login from `ip`, blocking it once the limit is reached. */
-  recordFailure(ip: string): void {
+  /** Starts an attempt from `ip`, counted as a failure until settled; or says the address is blocked. */
+  begin(ip: string): LoginAttempt | Blocked {
     const now = this.now();
     let e = this.entries.get(ip);
-    if (e && now - e.lastAt > this.opts.windowMs && now >= e.blockedUntil) e = undefined;
-    e ??= { failures: 0, lastAt: now, blockedUntil: 0 };
-    e.failures += 1;
+    if (e && e.pending === 0 && now - e.lastAt > this.opts.windowMs && now >= e.blockedUntil) e = undefined;
+    if (e && e.blockedUntil > now) return { retryAfterMs: e.blockedUntil - now };
+    e ??= { settled: 0, forgiven: 0, pending: 0, lastAt: now, blockedUntil: 0 };
+    e.pending += 1;
     e.lastAt = now;
-    if (e.failures >= this.opts.maxFailures) {
-      const doublings = Math.min(e.failures - this.opts.maxFailures, 30);
-      e.blockedUntil = now + Math.min(this.opts.baseBlockMs * 2 ** doublings, this.opts.maxBlockMs);
-    }
+    this.block(e, now);
     this.entries.delete(ip);
     this.entries.set(ip, e);
     this.prune(now);
+    const entry = e;
+    const settledBefore = e.settled;
+    let done = false;
+    return {
+      failed: () => {
+        if (done) return;
+        done = true;
+        entry.pending -= 1;
+        entry.settled += 1;
+      },
+      succeeded: () => {
+        if (done) return;
+        done = true;
+        entry.pending -= 1;
+        entry.forgiven = Math.max(entry.forgiven, settledBefore);
+        // Its own count is gone: lift the block unless the failures still counted keep it.
+        if (this.count(entry) < this.opts.maxFailures) entry.blockedUntil = 0;
+        if (this.count(entry) === 0 && this.entries.get(ip) === entry) this.entries.delete(ip);
+      },
+    };
   }
 
-  /** Forgets `ip`'s failures after a successful login. */
-  recordSuccess(ip: string): void {
-    this.entries.delete(ip);
+  private count(e: Entry): number {
+    return e.settled - e.forgiven + e.pending;
+  }
+
+  // Blocks once the count reaches the limit, for longer with every count past it.
+  private block(e: Entry, now: number): void {
+    const n = this.count(e);
+    if (n < this.opts.maxFailures) return;
+    const doublings = Math.min(n - this.opts.maxFailures, 30);
+    e.blockedUntil = now + Math.min(this.opts.baseBlockMs * 2 ** doublings, this.opts.maxBlockMs);
   }
 
   private prune(now: number): void {
     if (this.entries.size <= this.opts.maxEntries) return;
     for (const [ip, e] of this.entries) {
-      if (now - e.lastAt > this.opts.windowMs && now >= e.blockedUntil) this.entries.delete(ip);
+      if (e.pending === 0 && now - e.lastAt > this.opts.windowMs && now >= e.blockedUntil) this.entries.delete(ip);
     }
-    // Still too many: drop the least recently failing (Map keeps insertion order; failures re-insert).
-    for (const ip of this.entries.keys()) {
+    // Still too many: drop the least recently active (Map keeps insertion order; attempts re-insert),
+    // never one with an attempt in progress (its count would be lost).
+    for (const [ip, e] of this.entries) {
       if (this.entries.size <= this.opts.maxEntries) break;
-      this.entries.delete(ip);
+      if (e.pending === 0) this.entries.delete(ip);
     }
   }
 }

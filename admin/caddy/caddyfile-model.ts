@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { Config } from '../../common/config/schema.js';
-import { DEFAULT_BODY_LIMIT_BYTES } from '../../common/runtime-env.js';
+import { CADDY_BODY_HEADROOM_BYTES, DEFAULT_BODY_LIMIT_BYTES, PROXY_MAX_HEADER_BYTES } from '../../common/runtime-env.js';
 import { CaddyToken, TokenChecker, literalToken } from './caddyfile-token.js';
 
 /** What the renderer needs from the environment (docs/architecture.md, "Runtime contract"). */
@@ -48,6 +48,8 @@ export interface SiteModel {
   tlsInternal: boolean;
   onDemand: boolean;
   dnsAzure: AzureDnsModel | null;
+  /** Send Strict-Transport-Security: only for names with a certificate from an ACME CA. */
+  hsts: boolean;
 }
 
 /** The reverse_proxy transport shared by the proxy and admin routes. */
@@ -57,6 +59,13 @@ export interface TransportModel {
   responseHeaderTimeout: CaddyToken | null;
   keepAlive: CaddyToken;
   idleConns: CaddyToken;
+}
+
+/** Caddy's server timeouts toward clients; a null one is not set. */
+export interface ClientTimeoutsModel {
+  readHeader: CaddyToken | null;
+  readBody: CaddyToken | null;
+  idle: CaddyToken | null;
 }
 
 /** The routes every HTTPS site carries. */
@@ -86,6 +95,10 @@ export interface CaddyfileModel {
     localCerts: boolean;
     /** Host the on-demand `ask` request goes to (the HTTP site on this Caddy); null without on-demand. */
     onDemandAskHost: CaddyToken | null;
+    /** The public side's read timeouts (`servers { timeouts }`); null when all are off. */
+    timeouts: ClientTimeoutsModel | null;
+    /** Caddy's limit on request headers, above the proxy's. */
+    maxHeaderBytes: CaddyToken;
   };
   sites: SiteModel[];
   /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
@@ -96,8 +109,13 @@ export interface CaddyfileModel {
 }
 
 const STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
-/** Caddy's limit is the proxy's + 1 MiB, so the proxy answers 413 in OpenAI's shape; Caddy would answer 502 (docs/architecture.md, "Body limit is the proxy's plus 1 MiB"). */
-const CADDY_BODY_HEADROOM_BYTES = 1_048_576;
+/**
+ * Caddy's header limit: four times the proxy's, so any header block Caddy accepts and the proxy
+ * refuses is answered by the proxy in OpenAI's shape (Caddy's own refusal is plain text), while
+ * Caddy still buffers far less than Go's default of 1 MB per connection (docs/architecture.md,
+ * "Caddy's header limit is above the proxy's").
+ */
+const CADDY_MAX_HEADER_BYTES = 4 * PROXY_MAX_HEADER_BYTES;
 /** Caddy waits at least this much longer for response headers than the proxy does (docs/architecture.md, "response_header_timeout outlasts the proxy's"). */
 const HEADER_TIMEOUT_HEADROOM_MS = 10_000;
 /** Idle keep-alive sockets Caddy keeps to the proxy (one upstream, so per host = total). */
@@ -146,13 +164,15 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   // Behind a TLS-terminating ingress there is no HTTPS site: the ingress holds the certificate
   // and forwards plain HTTP to httpPort.
   const plainHttp = env.tlsAtIngress === true;
-  if (publicHosts.length && !plainHttp) sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure });
-  if (internalHosts.length && !plainHttp) sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null });
+  if (publicHosts.length && !plainHttp)
+    sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure, hsts: true });
+  if (internalHosts.length && !plainHttp)
+    sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null, hsts: false });
   // No name at all (docs/architecture.md, "Names without a public certificate use the local CA"): one catch-all site on the
   // HTTPS port whose certificates the local CA issues during the handshake (on-demand). A client
   // that connects to a bare IP sends no SNI; certmagic then issues for the local address.
   const catchAll = hosts.length === 0 && !plainHttp;
-  if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null });
+  if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null, hsts: false });
 
   const { acmeCa, acmeCaRoot, customCa } = buildAcmeCa(t, acme);
   const defaultBind = env.bindAddress === undefined ? null : t.ipv4(env.bindAddress, 'env:bindAddress');
@@ -171,12 +191,14 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       // OCSP stapling of local-CA and test-CA certificates only draws warnings (docs/architecture.md, "HTTP/1.1 and HTTP/2 only").
       ocspStaplingOff: customCa || internalHosts.length > 0 || catchAll,
       // With the catch-all, the global `local_certs` (not a site `tls internal`) picks the local CA:
-      // Caddy 2.6.2 rejects a global `ocsp_stapling off` beside a host-less `tls internal` site as
-      // two conflicting catch-all automation policies.
+      // Caddy (2.6.2 and 2.11 alike) rejects a global `ocsp_stapling off` beside a host-less
+      // `tls internal` site as two conflicting catch-all automation policies.
       localCerts: catchAll,
       // Caddy asks its own HTTP site whether an on-demand name is allowed (see the template); the
       // ask goes to the address that site is bound to.
       onDemandAskHost: catchAll ? (defaultBind ?? t.ipv4('127.0.0.1', 'env:bindAddress')) : null,
+      timeouts: buildClientTimeouts(t, caddy?.timeouts),
+      maxHeaderBytes: t.integer(CADDY_MAX_HEADER_BYTES, '/server', 1024, 1_048_576),
     },
     sites,
     redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort },
@@ -294,6 +316,19 @@ function buildBodyLimit(t: TokenChecker, configLimit: unknown, envLimit: number 
     return t.integer(proxyLimit, path, 1024, 1_073_741_824);
   }
   return t.integer(proxyLimit + CADDY_BODY_HEADROOM_BYTES, path, 1024, 1_073_741_824 + CADDY_BODY_HEADROOM_BYTES);
+}
+
+/**
+ * Go's http.Server (inside Caddy) applies `read_header` from the connection's first byte — the TLS
+ * handshake included, which Go bounds by the shortest of its read timeouts — and `read_body` to the
+ * whole request; neither limits how long a response may take, so streams are untouched (checked
+ * on Caddy 2.6 and 2.11: docs/hardening.md, "Slow clients").
+ */
+function buildClientTimeouts(t: TokenChecker, timeouts: Config['server']['caddy']['timeouts'] | undefined): ClientTimeoutsModel | null {
+  const base = '/server/caddy/timeouts';
+  const one = (value: unknown, name: string): CaddyToken | null => (value === 0 || value === undefined ? null : t.durationMs(value, `${base}/${name}`));
+  const model = { readHeader: one(timeouts?.readHeaderMs, 'readHeaderMs'), readBody: one(timeouts?.readBodyMs, 'readBodyMs'), idle: one(timeouts?.idleMs, 'idleMs') };
+  return model.readHeader || model.readBody || model.idle ? model : null;
 }
 
 function buildTransport(t: TokenChecker, config: Config): TransportModel {

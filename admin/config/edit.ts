@@ -40,14 +40,21 @@ export function unmaskIncoming(incoming: unknown, storedRaw: unknown): unknown {
   // Cloning and validating recurse: refuse absurd nesting as the client mistake it is.
   if (nestedDeeperThan(incoming, MAX_CONFIG_DEPTH))
     invalidConfig([{ path: '', message: `nests deeper than ${MAX_CONFIG_DEPTH} levels; no setting is that deep` }]);
-  const { config, unknownMasks } = unmaskSecrets(incoming, storedRaw);
-  if (unknownMasks.length) {
+  const { config, unknownMasks, movedMasks } = unmaskSecrets(incoming, storedRaw);
+  if (unknownMasks.length || movedMasks.length) {
     invalidConfig(
-      unknownMasks.map((id) => ({
-        path: pointerOf(id, incoming),
-        message: `is the mask "${MASK}" but no stored secret matches it: send the real value`,
-      })),
-      'The config has masked secrets that match no stored secret; see issues.',
+      [
+        ...unknownMasks.map((id) => ({
+          path: pointerOf(id, incoming),
+          message: `is the mask "${MASK}" but no stored secret matches it: send the real value`,
+        })),
+        // A stored secret never follows a changed destination (admin/config/secret-destinations.ts).
+        ...movedMasks.map((id) => ({
+          path: pointerOf(id, incoming),
+          message: `is the mask "${MASK}", but where this secret is sent has changed (scheme, host or port of an upstream, the sign-in authority, or the DNS tenant): enter the secret again`,
+        })),
+      ],
+      'The config has masked secrets that cannot keep their stored value; see issues.',
     );
   }
   return config;

@@ -9,30 +9,21 @@ import { hashClientKey } from '../../common/key-hash.js';
 import { InvalidRequestError, KeyExistsError, KeyNotFoundError } from '../errors.js';
 import { applyFields, pickFields, withList } from './edit.js';
 
+/** What a key carries besides its id, secret and status: the fields the key endpoints set and list. */
+export const KEY_METADATA_FIELDS = [
+  'label',
+  'models',
+  'team',
+  'owner',
+  'tags',
+  'expiresAt',
+  'limits',
+  'budget',
+] as const;
 /** Fields `POST /admin/api/keys` accepts. */
-export const NEW_KEY_FIELDS = [
-  'id',
-  'label',
-  'models',
-  'team',
-  'owner',
-  'tags',
-  'expiresAt',
-  'limits',
-  'budget',
-] as const;
+export const NEW_KEY_FIELDS = ['id', ...KEY_METADATA_FIELDS] as const;
 /** Fields `PATCH /admin/api/keys/{id}` accepts (`null` removes one). */
-export const KEY_EDIT_FIELDS = [
-  'label',
-  'models',
-  'team',
-  'owner',
-  'tags',
-  'expiresAt',
-  'limits',
-  'budget',
-  'status',
-] as const;
+export const KEY_EDIT_FIELDS = [...KEY_METADATA_FIELDS, 'status'] as const;
 /** The longest rotation grace period: 30 days. */
 export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 const MAX_PREVIOUS_KEYS = 8;

@@ -1,8 +1,9 @@
 /**
  * Last line of defence for secrets in what the admin service shows or logs: Caddy's running config
  * carries the health key (`health_headers`) and maybe a DNS client secret, and error messages or
- * log lines may quote a config value. Known secret values are cut out of any text, and fields
- * whose name says "secret" are masked whatever their value.
+ * log lines may quote a config value. Known secret values are cut out of any text, fields whose
+ * name says "secret" are masked whatever their value, and so are secret-looking query parameters
+ * of logged URIs (a client key sent as `?api-key=…` is not a known value: only its hash is stored).
  */
 import { MASK } from './secrets.js';
 import { isRecord } from '../http-call.js';
@@ -10,6 +11,18 @@ import { isRecord } from '../http-call.js';
 const SECRET_FIELD = /secret|password|passwd|token|authorization|api[-_]?key|health_headers/i;
 /** Shorter values would cut ordinary words out of messages. */
 const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Query parameters whose name says key, token, secret, password, sig, auth or code: the rule of
+ * Caddy's access-log filter (caddy/partials/log-format.hbs), applied again to what the admin
+ * shows, for lines written before the filter existed.
+ */
+const QUERY_SECRET = /([?&][^=&#]*(?:key|token|secret|password|passwd|sig|auth|code)[^=&#]*=)[^&#]*/gi;
+
+/** `uri` with the values of secret-looking query parameters replaced by REDACTED. */
+export function scrubQuerySecrets(uri: string): string {
+  return uri.replace(QUERY_SECRET, '$1REDACTED');
+}
 
 /** `text` with every occurrence of a known secret replaced by `[redacted]`. */
 export function scrub(text: string, secrets: readonly string[]): string {
@@ -24,7 +37,11 @@ export function redactDeep(value: unknown, secrets: readonly string[]): unknown 
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? maskAll(v) : redactDeep(v, secrets);
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_FIELD.test(k)) out[k] = maskAll(v);
+      else if (k === 'uri' && typeof v === 'string') out[k] = scrub(scrubQuerySecrets(v), secrets);
+      else out[k] = redactDeep(v, secrets);
+    }
     return out;
   }
   return value;

@@ -61,7 +61,10 @@ export function saveEdited(
     const stored = await readStored(store);
     if (opts.ifMatch && !ifMatchAccepts(opts.ifMatch, stored.etag)) throw new StaleConfigError();
     const started = performance.now();
-    const next = await prepareConfig(edit(stored.raw));
+    // config.json that is not even JSON: edits start from the last good config (what the proxy
+    // serves meanwhile), so masked secrets sent back by the UI still find their values.
+    const base = stored.raw ?? (await store.readLastGood())?.raw;
+    const next = await prepareConfig(edit(base));
     const validate: StepRecord = { name: 'validate', ok: true, ms: Math.round(performance.now() - started) };
     if (sameConfig(next.config, validatedOrUndefined(stored.raw))) return { unchanged: true, etag: stored.etag };
     const applied = await applier.commit({

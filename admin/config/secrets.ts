@@ -5,6 +5,7 @@
  */
 import { hashClientKey } from '../../common/key-hash.js';
 import { hashPassword } from '../../common/password-hash.js';
+import { destinationChanged, secretDestinations } from './secret-destinations.js';
 
 /** What the admin API shows instead of a secret. Sending it back means "unchanged". */
 export const MASK = '********';
@@ -63,21 +64,29 @@ export function maskSecrets<T>(config: T): T {
 
 /**
  * A deep copy of `incoming` where every field still equal to MASK takes the stored value of the
- * same secret in `stored`. A MASK with no stored counterpart is an error (returned as paths).
+ * same secret in `stored`. A MASK with no stored counterpart is an error, and so is one whose
+ * secret would now be sent somewhere else (secret-destinations.ts); both are returned as names.
  */
-export function unmaskSecrets(incoming: unknown, stored: unknown): { config: unknown; unknownMasks: string[] } {
+export function unmaskSecrets(
+  incoming: unknown,
+  stored: unknown,
+): { config: unknown; unknownMasks: string[]; movedMasks: string[] } {
   const copy = structuredClone(incoming);
   const known = new Map<string, unknown>();
   if (isObject(stored)) forEachSecret(stored, (holder, field, id) => known.set(id, holder[field]));
   const unknownMasks: string[] = [];
+  const movedMasks: string[] = [];
+  const storedPlaces = secretDestinations(stored);
+  const nextPlaces = secretDestinations(copy);
   if (isObject(copy)) {
     forEachSecret(copy, (holder, field, id) => {
       if (holder[field] !== MASK) return;
-      if (known.has(id)) holder[field] = known.get(id);
-      else unknownMasks.push(id);
+      if (!known.has(id)) unknownMasks.push(id);
+      else if (destinationChanged(id, nextPlaces, storedPlaces)) movedMasks.push(id);
+      else holder[field] = known.get(id);
     });
   }
-  return { config: copy, unknownMasks };
+  return { config: copy, unknownMasks, movedMasks };
 }
 
 /**

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.js';
+import { lastGoodFile } from '../../common/config/last-good.js';
+import { validateConfig } from '../../common/config/validate.js';
 
 /** Both files carry secrets (upstream api-keys; the health key in `health_headers`): owner only. */
 const FILE_MODE = 0o600;
@@ -51,9 +53,16 @@ async function readOrNull(file: string): Promise<string | null> {
   }
 }
 
-async function putBack(file: string, text: string | null): Promise<void> {
+/**
+ * Puts `file` back to `text` (null = absent); false when it already is. A file that was never
+ * replaced is not written again: after a write that failed on a full disk, writing it again would
+ * fail the same way and report a rollback failure for files that never changed.
+ */
+async function putBack(file: string, text: string | null): Promise<boolean> {
+  if ((await readOrNull(file)) === text) return false;
   if (text === null) await fs.rm(file, { force: true });
   else await writeFileAtomic(file, text, { mode: FILE_MODE });
+  return true;
 }
 
 /** The admin service's view of DATA_DIR's config files. */
@@ -74,6 +83,23 @@ export class ConfigStore {
     } catch (err) {
       // Only where the mistake is: V8's message quotes the text around it, which may be a secret.
       return { text, etag: etagOf(text), raw: undefined, parseError: jsonErrorPosition(text, err) };
+    }
+  }
+
+  /**
+   * The last good config (config.last-good.json, which the proxy keeps after every config it
+   * applied), when it exists and validates: what the admin falls back on while config.json is
+   * broken, so the operator can still log in and repair it.
+   */
+  async readLastGood(): Promise<{ text: string; raw: Record<string, unknown> } | undefined> {
+    const text = await readOrNull(lastGoodFile(this.configFile)).catch(() => null);
+    if (text === null) return undefined;
+    try {
+      const raw: unknown = JSON.parse(text);
+      if (!validateConfig(raw).ok || !raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      return { text, raw: raw as Record<string, unknown> };
+    } catch {
+      return undefined;
     }
   }
 
@@ -103,13 +129,18 @@ export class ConfigStore {
     if (configText !== null) await writeFileAtomic(this.configFile, configText, { mode: FILE_MODE, backup: true });
   }
 
-  /** Puts the files of `snap` back as they were (absent ones are removed again); config.json only if `withConfig`. */
-  async restore(snap: FilesSnapshot, withConfig: boolean): Promise<void> {
-    if (withConfig) {
-      await putBack(this.configFile, snap.config);
-      await putBack(`${this.configFile}.bak`, snap.configBak);
-    }
-    await putBack(this.caddyfile, snap.caddyfile);
-    await putBack(`${this.caddyfile}.bak`, snap.caddyfileBak);
+  /**
+   * Puts the files of `snap` back as they were (absent ones are removed again); config.json only
+   * if `withConfig`. Returns the names of the files that had changed and were put back.
+   */
+  async restore(snap: FilesSnapshot, withConfig: boolean): Promise<string[]> {
+    const files: [string, string | null][] = [
+      [this.caddyfile, snap.caddyfile],
+      [`${this.caddyfile}.bak`, snap.caddyfileBak],
+    ];
+    if (withConfig) files.unshift([this.configFile, snap.config], [`${this.configFile}.bak`, snap.configBak]);
+    const restored: string[] = [];
+    for (const [file, text] of files) if (await putBack(file, text)) restored.push(path.basename(file));
+    return restored;
   }
 }

@@ -33,10 +33,20 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
   app.get('/admin/api/config', async (_req, reply) => {
     const stored = await readStored(ctx.store);
     if (stored.raw === undefined) {
+      const problem = `config.json is not valid JSON (${stored.parseError ?? ''})`;
+      // Show the last good config (what the proxy serves meanwhile) with the broken file's ETag:
+      // saving it, edited or not, repairs the file.
+      const good = await ctx.store.readLastGood();
+      if (good) {
+        return reply
+          .header('etag', stored.etag)
+          .header('cache-control', 'no-store')
+          .header('x-config-source', 'last-good')
+          .header('warning', `199 - "${problem}; this is the last good config: save it to repair the file"`)
+          .send(maskSecrets(good.raw));
+      }
       throw withBody(
-        new ConfigUnreadableError(
-          `config.json is not valid JSON (${stored.parseError ?? ''}); fix the file, or PUT a whole config with this ETag.`,
-        ),
+        new ConfigUnreadableError(`${problem}; fix the file, or PUT a whole config with this ETag.`),
         {},
         { etag: stored.etag },
       );

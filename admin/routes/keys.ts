@@ -15,6 +15,7 @@ import {
   withKeyEdited,
   withKeyRotated,
   withNewKey,
+  KEY_METADATA_FIELDS,
 } from '../config/key-edits.js';
 import { readStored, saveEdited, type SaveOptions } from '../config/saves.js';
 import { maskedConfigDiff } from '../audit/masked-diff.js';
@@ -26,19 +27,7 @@ import { governanceView, scopeUsage } from './governance-view.js';
 /** Prefix of keys made by the admin service, so a leaked one is recognisable (secret scanners). */
 export const CLIENT_KEY_PREFIX = 'sk-gw-';
 
-const LISTED = [
-  'id',
-  'status',
-  'label',
-  'models',
-  'createdAt',
-  'team',
-  'owner',
-  'tags',
-  'expiresAt',
-  'limits',
-  'budget',
-] as const;
+const LISTED = ['id', 'status', 'createdAt', ...KEY_METADATA_FIELDS] as const;
 
 function ifMatchOf(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;

@@ -1,14 +1,17 @@
 /**
  * The admin web UI: a small single-page app built by `npm run build` into `dist/admin/ui`
  * (admin/ui/static copied, admin/ui/src compiled). `GET /admin` and every non-API path under it
- * answer the SPA's index.html (the browser router owns those paths); `/admin/assets/*` are its
- * files. Every asset comes from this service: the UI works offline and loads nothing else.
+ * answer the SPA's index.html (the browser router owns those paths), which loads its files from
+ * `/admin/build/<version>/*` (ui-build.ts): those never change under one version, so the browser
+ * keeps them and a page load is one request, not one per module. `/admin/assets/*` serves the same
+ * files under fixed names, revalidated each time. Every asset comes from this service: the UI
+ * works offline and loads nothing else.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../errors.js';
+import { etagOf, UiBuilds, type UiFile } from './ui-build.js';
 
 /** Where the built UI lives unless `ADMIN_UI_DIR` says otherwise. */
 export const DEFAULT_UI_DIR = path.resolve(import.meta.dirname, '../ui');
@@ -101,50 +104,63 @@ export function registerUiRoutes(app: FastifyInstance, opts: UiRouteOptions = {}
     const hit = cache.get(rel);
     if (hit && hit.mtimeMs === stat.mtimeMs) return hit;
     const body = await fs.readFile(file);
-    const entry = {
-      body,
-      mtimeMs: stat.mtimeMs,
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-    };
+    const entry = { body, mtimeMs: stat.mtimeMs, etag: etagOf(body) };
     cache.set(rel, entry);
     return entry;
   };
 
-  const send = async (req: FastifyRequest, reply: FastifyReply, rel: string): Promise<FastifyReply> => {
-    const file = await load(rel);
-    if (!file) {
-      if (rel === 'index.html') {
-        return reply
-          .code(503)
-          .headers(SECURITY_HEADERS)
-          .type('text/plain; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .send(`The admin UI is not built (no ${path.join(dir, 'index.html')}). Run \`npm run build\`.\n`);
-      }
-      throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
-    }
+  const builds = new UiBuilds(dir);
+
+  const notFound = (req: FastifyRequest): never => {
+    throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
+  };
+
+  const answer = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    rel: string,
+    file: CachedFile | UiFile,
+    cacheControl: string,
+  ): FastifyReply => {
     void reply.headers(SECURITY_HEADERS);
     void reply.header('content-type', CONTENT_TYPES[path.extname(rel)] ?? 'application/octet-stream');
-    // Names carry no content hash, so the browser revalidates each time (a cheap 304 by ETag)
-    // and an upgraded gateway never runs a stale script against a newer API.
-    void reply.header('cache-control', 'no-cache');
+    void reply.header('cache-control', cacheControl);
     void reply.header('etag', file.etag);
     if (req.headers['if-none-match'] === file.etag) return reply.code(304).send();
     return reply.send(file.body);
   };
 
-  app.get('/admin', (req, reply) => send(req, reply, 'index.html'));
-  app.get<{ Params: { '*': string } }>('/admin/assets/*', (req, reply) => {
+  // The page itself is revalidated each time, so an upgraded gateway is picked up at once.
+  const page = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const index = (await builds.current())?.files.get('index.html');
+    if (index) return answer(req, reply, 'index.html', index, 'no-cache');
+    return reply
+      .code(503)
+      .headers(SECURITY_HEADERS)
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(`The admin UI is not built (no ${path.join(dir, 'index.html')}). Run \`npm run build\`.\n`);
+  };
+
+  app.get('/admin', page);
+  app.get<{ Params: { version: string; '*': string } }>('/admin/build/:version/*', async (req, reply) => {
+    const { version, '*': rel } = req.params;
+    const build = builds.byVersion(version) ?? (await builds.current());
+    const file = build?.version === version ? build.files.get(rel) : undefined;
+    if (!file) return notFound(req);
+    // Private: the files are behind the admin login, so only the signed-in browser keeps them.
+    return answer(req, reply, rel, file, 'private, max-age=31536000, immutable');
+  });
+  app.get<{ Params: { '*': string } }>('/admin/assets/*', async (req, reply) => {
     const rel = req.params['*'];
-    if (!SAFE_ASSET.test(rel) || rel.split('/').includes('..'))
-      throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
-    return send(req, reply, rel);
+    if (!SAFE_ASSET.test(rel) || rel.split('/').includes('..')) return notFound(req);
+    const file = await load(rel);
+    return file ? answer(req, reply, rel, file, 'no-cache') : notFound(req);
   });
   app.get<{ Params: { '*': string } }>('/admin/*', (req, reply) => {
     // Unknown API paths stay JSON 404s; everything else is a page of the SPA.
-    if (req.params['*'] === 'api' || req.params['*'].startsWith('api/'))
-      throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
-    return send(req, reply, 'index.html');
+    if (req.params['*'] === 'api' || req.params['*'].startsWith('api/')) return notFound(req);
+    return page(req, reply);
   });
 
   let version: Promise<string> | undefined;

@@ -5,9 +5,25 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Route keys a client can call and a model can be mapped between. */
-export const ROUTE_KEYS = ['chat/completions', 'responses', 'images/generations', 'embeddings'] as const;
+/** Route keys a client can call on a model (and that `models[].routes` and `upstreams[].routes` can name). */
+export const ROUTE_KEYS = [
+  'chat/completions',
+  'responses',
+  'images/generations',
+  'embeddings',
+  'completions',
+  'images/edits',
+  'images/variations',
+  'audio/transcriptions',
+  'audio/translations',
+  'audio/speech',
+  'realtime',
+] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+/** Upstream routes that belong to no model: the resource's stored files and batches. */
+export const STORE_ROUTE_KEYS = ['files', 'batches'] as const;
+export type StoreRouteKey = (typeof STORE_ROUTE_KEYS)[number];
+const ROUTE_KEY_ALTERNATION = ROUTE_KEYS.join('|');
 
 const Ms = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 86_400_000, default: def, description });
@@ -23,11 +39,9 @@ const RouteTarget = Type.String({
   pattern: "^(chat/completions|responses|images/generations|embeddings|/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*)$",
   description: 'Another route key, or an explicit upstream path starting with / (may contain {deployment})',
 });
-const RouteMap = Type.Record(
-  Type.String({ pattern: '^(\\*|chat/completions|responses|images/generations|embeddings)$' }),
-  RouteTarget,
-  { default: {} },
-);
+const RouteMap = Type.Record(Type.String({ pattern: `^(\\*|${ROUTE_KEY_ALTERNATION})$` }), RouteTarget, {
+  default: {},
+});
 
 /** How the proxy authenticates to an upstream (the original's global `auth` block, or per upstream). */
 export const UpstreamAuthSchema = Type.Object(
@@ -162,11 +176,16 @@ const UpstreamSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
     baseUrl: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s{}"\'<>\\\\]+$' }),
     routes: Type.Record(
-      Type.String({ pattern: '^(chat/completions|responses|images/generations|embeddings)$' }),
+      Type.String({ pattern: `^(${ROUTE_KEY_ALTERNATION}|${STORE_ROUTE_KEYS.join('|')})$` }),
       Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }),
       { default: {} },
     ),
     auth: Type.Optional(UpstreamAuthSchema),
+    files: Type.Optional(
+      Type.Boolean({
+        description: 'Store files and batches uploaded through the gateway here (default: the first upstream)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -193,6 +212,12 @@ const ModelSchema = Type.Object(
       default: true,
       description: 'Ask the upstream for stream usage (stream_options.include_usage)',
     }),
+    dropContentFilterChunks: Type.Optional(
+      Type.Boolean({
+        description:
+          "Remove Azure's content-filter-only stream chunks (choices: [] with prompt_filter_results), which some client libraries cannot parse; off when absent",
+      }),
+    ),
     ownedBy: Type.Optional(Type.String({ maxLength: 128 })),
     price: Type.Optional(PriceSchema),
     tokenizer: Type.Optional(
@@ -231,6 +256,23 @@ const CaddySchema = Type.Object(
     ),
     upstreamPort: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 65535, description: 'Ignored: PROXY_PORT decides' }),
+    ),
+    timeouts: Type.Object(
+      {
+        readHeaderMs: Ms(
+          10_000,
+          'Client → Caddy: TLS handshake and request headers; cuts off slowloris clients (0 = none)',
+        ),
+        readBodyMs: Ms(
+          300_000,
+          'Client → Caddy: the whole request, body included; cuts off slow uploads. Responses and streams are not limited (0 = none)',
+        ),
+        idleMs: Ms(
+          120_000,
+          "Client → Caddy: an idle keep-alive connection is closed after this (0 = Caddy's default, 5 min)",
+        ),
+      },
+      { additionalProperties: false, default: {} },
     ),
     transport: Type.Object(
       {
@@ -326,6 +368,13 @@ const PoolSchema = Type.Object(
     headersTimeoutMs: Ms(300_000, 'Legacy alias of firstByteTimeoutMs, used when that is absent'),
     bodyTimeoutMs: Ms(0, 'Legacy alias of idleTimeoutMs, used when that is absent'),
     pipelining: Type.Integer({ minimum: 0, maximum: 1, default: 1 }),
+    queueTimeoutMs: Type.Integer({
+      minimum: 1,
+      maximum: 86_400_000,
+      default: 10_000,
+      description:
+        'Longest wait for a free connection to an upstream when all are busy; then 503 upstream_busy (or the next target)',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

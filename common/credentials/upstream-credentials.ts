@@ -129,6 +129,22 @@ function fingerprint(auth: UpstreamAuth): string {
   return createHash('sha256').update(JSON.stringify(auth)).digest('hex');
 }
 
+/** Credentials built for a config but not yet in use. */
+export interface PreparedCredentials {
+  byFingerprint: Map<string, UpstreamCredential>;
+  byUpstream: Map<string, UpstreamCredential>;
+}
+
+/** An auth block the Azure SDK refused to build a credential from; `path` points at it. */
+export class CredentialSetupError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Per-upstream credentials for the current config, reusing unchanged ones across reloads. */
 export class CredentialRegistry {
   private byFingerprint = new Map<string, UpstreamCredential>();
@@ -136,19 +152,43 @@ export class CredentialRegistry {
 
   constructor(private readonly log: Logger) {}
 
-  /** Points every upstream of `config` at its credential; unchanged auth keeps its token cache. */
-  update(config: Readonly<Config>): void {
-    const nextByFingerprint = new Map<string, UpstreamCredential>();
-    const nextByUpstream = new Map<string, UpstreamCredential>();
-    for (const upstream of config.upstreams) {
+  /**
+   * Builds the credentials `config` needs without touching the ones in use (unchanged auth keeps
+   * its token cache). Throws `CredentialSetupError` naming the auth block that cannot be built
+   * (an Azure SDK constructor refusing a value the schema let through).
+   */
+  prepare(config: Readonly<Config>): PreparedCredentials {
+    const byFingerprint = new Map<string, UpstreamCredential>();
+    const byUpstream = new Map<string, UpstreamCredential>();
+    config.upstreams.forEach((upstream, i) => {
       const auth = effectiveAuth(config, upstream);
       const fp = fingerprint(auth);
-      const cred = nextByFingerprint.get(fp) ?? this.byFingerprint.get(fp) ?? build(auth, this.log, upstream.name);
-      nextByFingerprint.set(fp, cred);
-      nextByUpstream.set(upstream.name, cred);
-    }
-    this.byFingerprint = nextByFingerprint;
-    this.byUpstream = nextByUpstream;
+      let cred = byFingerprint.get(fp) ?? this.byFingerprint.get(fp);
+      if (!cred) {
+        try {
+          cred = build(auth, this.log, upstream.name);
+        } catch (err) {
+          throw new CredentialSetupError(
+            upstream.auth ? `/upstreams/${i}/auth` : '/auth',
+            `upstream "${upstream.name}": ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
+      byFingerprint.set(fp, cred);
+      byUpstream.set(upstream.name, cred);
+    });
+    return { byFingerprint, byUpstream };
+  }
+
+  /** Puts prepared credentials in use (cannot fail). */
+  install(prepared: PreparedCredentials): void {
+    this.byFingerprint = prepared.byFingerprint;
+    this.byUpstream = prepared.byUpstream;
+  }
+
+  /** Points every upstream of `config` at its credential; unchanged auth keeps its token cache. */
+  update(config: Readonly<Config>): void {
+    this.install(this.prepare(config));
   }
 
   /** The credential of `upstreamName` (always present for an upstream of the current config). */

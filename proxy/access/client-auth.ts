@@ -43,6 +43,30 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   return undefined;
 }
 
+// OpenAI's browser clients cannot set headers on a WebSocket: they put the key in a subprotocol.
+const KEY_PROTOCOL = 'openai-insecure-api-key.';
+
+/** Subprotocols that carry a credential: never echoed, never sent upstream. */
+export function isCredentialProtocol(protocol: string): boolean {
+  return protocol.startsWith(KEY_PROTOCOL);
+}
+
+/**
+ * The key of a WebSocket upgrade: the headers first, then the browser forms — Azure's `api-key`
+ * query parameter and OpenAI's `openai-insecure-api-key.<key>` subprotocol.
+ */
+export function presentedUpgradeKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | undefined {
+  const fromHeaders = presentedKey(headers);
+  if (fromHeaders) return fromHeaders;
+  const fromQuery = query.get('api-key')?.trim();
+  if (fromQuery) return fromQuery;
+  const protocols = String(headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const carried = protocols.find(isCredentialProtocol);
+  return carried ? carried.slice(KEY_PROTOCOL.length) || undefined : undefined;
+}
+
 /** The keys of one config snapshot, ready for constant-time lookup. */
 export class KeyRing {
   private readonly keys: StoredKey[];

@@ -14,9 +14,14 @@ import {
   KeyExpiredError,
   MissingKeyError,
 } from '../errors.js';
-import { presentedKey } from './client-auth.js';
-import { bodyLimitOf, snapshotOf } from '../snapshot.js';
+import { CADDY_BODY_HEADROOM_BYTES } from '../../common/runtime-env.js';
+import { drainUnreadBody } from './body-drain.js';
+import { presentedKey, type Caller } from './client-auth.js';
+import { bodyLimitOf, snapshotOf, type ConfigSnapshot } from '../snapshot.js';
 import type { ProxyRuntime } from '../runtime.js';
+
+/** An unread upload is drained for at most this long before the connection is closed. */
+const DRAIN_MAX_MS = 10_000;
 
 /** Counts body bytes and fails the stream as soon as `limit` is passed. */
 class BodyLimitCounter extends Transform {
@@ -42,41 +47,46 @@ export function registerRequestGuard(
     void reply.header('x-request-id', req.id);
     const snap = snapshotOf(req, runtime);
     const limit = bodyLimitOf(snap.config, envBodyLimit);
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      // The rest of the upload is not read: close the connection after answering.
-      void reply.header('connection', 'close');
-      throw new BodyTooLargeError(String(limit));
-    }
-    const key = presentedKey(req.headers);
-    if (!key) throw new MissingKeyError();
-    const caller = snap.keys.identify(key);
-    if (!caller) throw new InvalidKeyError();
-    if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
-    if (
-      caller.kind === 'client' &&
-      caller.entry.expiresAt !== undefined &&
-      Date.parse(caller.entry.expiresAt) <= Date.now()
-    ) {
-      throw new KeyExpiredError(caller.entry.expiresAt);
-    }
-    req.caller = caller;
+    if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(String(limit));
+    req.caller = authenticate(snap, presentedKey(req.headers));
   });
-  // An answer sent before the body was read (415, 413, an auth error…) must not leave the rest of
-  // the upload in the connection: Caddy would reuse it for another client's request, which
-  // would then wait for an answer that never comes. Close such connections.
+  // An answer sent before the body was read (401, 413…) must neither leave the rest of the upload
+  // in the connection (parked: Caddy would reuse it for another client's request, which would
+  // wait for an answer that never comes) nor close it unread (reset: Caddy, still writing, would
+  // answer 502). The rest is read and discarded, up to what Caddy forwards at most; a declared
+  // length beyond that closes the connection instead (Caddy itself refuses such bodies).
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.raw.complete) void reply.header('connection', 'close');
+    if (req.raw.complete) return payload;
+    const maxBytes = bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit) + CADDY_BODY_HEADROOM_BYTES;
+    // Fastify closes the connection after any body-parser error (the chunked 413 included)
+    // "as the client may send more data": the drain reads that data instead.
+    if (drainUnreadBody(req.raw, { maxBytes, maxMs: DRAIN_MAX_MS })) reply.removeHeader('connection');
+    else void reply.header('connection', 'close');
     return payload;
   });
-  app.addHook('preParsing', async (req, reply, payload) => {
-    const counter = new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit));
-    counter.once('error', () => void reply.header('connection', 'close'));
-    return payload.pipe(counter);
-  });
+  app.addHook('preParsing', async (req, _reply, payload) =>
+    payload.pipe(new BodyLimitCounter(bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit))),
+  );
+}
+
+/** Who presented `key`: a missing, unknown, disabled or expired key is a 401. */
+export function authenticate(snap: ConfigSnapshot, key: string | undefined): Caller {
+  if (!key) throw new MissingKeyError();
+  const caller = snap.keys.identify(key);
+  if (!caller) throw new InvalidKeyError();
+  if (caller.kind === 'client' && caller.entry.status !== 'active') throw new KeyDisabledError();
+  if (
+    caller.kind === 'client' &&
+    caller.entry.expiresAt !== undefined &&
+    Date.parse(caller.entry.expiresAt) <= Date.now()
+  ) {
+    throw new KeyExpiredError(caller.entry.expiresAt);
+  }
+  return caller;
 }
 
 /** The client key a request past the guard was made with; the health key may only call /healthz and /readyz. */
-export function clientKeyOf(req: FastifyRequest): ApiKeyEntry {
+export function clientKeyOf(req: { caller?: Caller }): ApiKeyEntry {
   const caller = req.caller;
   if (!caller || caller.kind !== 'client') throw new HealthKeyOnlyError();
   return caller.entry;

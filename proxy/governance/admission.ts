@@ -12,7 +12,7 @@ import type { GovernancePlans } from './plans.js';
 import { costOf } from './pricing.js';
 import { moveUpstreamRateLimitHeaders, rateLimitHeaders } from './rate-limit-headers.js';
 import { refusalError } from './refusal.js';
-import type { GovernanceState, Ticket } from './state.js';
+import type { AdmissionPlan, GovernanceState, Ticket } from './state.js';
 import { encodingFor, estimateTokens, tokenCounter } from './token-estimate.js';
 
 declare module 'fastify' {
@@ -47,8 +47,26 @@ export async function admitRequest(
     const estimate = estimateTokens(input.route, input.body, count);
     tokens = estimate.prompt + estimate.outputCap;
   }
-  const admission = await state.admit({ keyId: input.key.id, scopes: plan.scopes, tokens });
-  if (!admission.ok) throw refusalError(admission.refusal, input.currency, rateLimitHeaders(admission.view));
+  return admitPlan(state, { keyId: input.key.id, scopes: plan.scopes, tokens }, input.currency);
+}
+
+/**
+ * Admits a call that names no model and carries no prompt (files, batches): it counts as a
+ * request and holds a concurrency slot until it ends. Undefined when nothing limits its key.
+ */
+export async function admitCall(
+  state: GovernanceState,
+  plans: GovernancePlans,
+  key: ApiKeyEntry,
+  currency: string,
+): Promise<Ticket | undefined> {
+  const plan = plans.of(key);
+  return plan ? admitPlan(state, { keyId: key.id, scopes: plan.scopes, tokens: 0 }, currency) : undefined;
+}
+
+async function admitPlan(state: GovernanceState, plan: AdmissionPlan, currency: string): Promise<Ticket> {
+  const admission = await state.admit(plan);
+  if (!admission.ok) throw refusalError(admission.refusal, currency, rateLimitHeaders(admission.view));
   return admission.ticket;
 }
 

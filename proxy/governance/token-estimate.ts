@@ -134,7 +134,22 @@ export function estimateTokens(route: RouteKey, body: Json, count: Counter): Tok
     }
     case 'embeddings':
       return { prompt: embeddingTokens(body.input, count), outputCap: 0 };
+    case 'completions': {
+      const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
+      const prompt = prompts.reduce<number>((n, p) => n + (typeof p === 'string' ? count(p) : 0), 0);
+      return { prompt, outputCap: positive(body.max_tokens) * Math.max(1, positive(body.n)) };
+    }
+    case 'audio/speech':
+      return { prompt: typeof body.input === 'string' ? count(body.input) : 0, outputCap: 0 };
+    // Multipart calls: only their text fields are known before the upload is read; audio and
+    // image tokens are counted from Azure's usage when the call ends.
     case 'images/generations':
+    case 'images/edits':
+    case 'images/variations':
+    case 'audio/transcriptions':
+    case 'audio/translations':
       return { prompt: typeof body.prompt === 'string' ? count(body.prompt) : 0, outputCap: 0 };
+    case 'realtime':
+      return { prompt: 0, outputCap: 0 };
   }
 }

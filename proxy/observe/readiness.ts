@@ -12,12 +12,16 @@ export function readiness(runtime: ProxyRuntime) {
   const failing = Object.entries(upstreams)
     .filter(([, s]) => s.state === 'error')
     .map(([name]) => name);
+  const source = runtime.source();
   return {
     status: failing.length ? 'not_ready' : 'ready',
     config: {
       loadedAt: snap.loadedAt.toISOString(),
       models: snap.config.models.length,
       upstreams: snap.config.upstreams.length,
+      // Serving on, but from the last good copy: operators must see that config.json is broken.
+      source: source.kind,
+      ...(source.kind === 'last-good' ? { servingFrom: source.file, problems: source.issues } : {}),
     },
     // Redis degraded is still ready: requests are served with local counters (docs/shared-state.md).
     sharedState: runtime.shared.status(),

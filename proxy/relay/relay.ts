@@ -1,28 +1,19 @@
 /**
- * The data plane's one job for a POST /v1/* request, top to bottom: check the caller may use the
+ * The data plane's one job for a JSON POST on a model (under /v1 or an Azure path), top to bottom: check the caller may use the
  * model, turn the model into deployments on upstreams, translate the body if the deployment
  * speaks the other API, compress inline images, send it (failing over between targets before
  * the first byte), and relay the answer — streamed bytes untouched — while usage is noted for
  * the accounting.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Dispatcher } from 'undici';
 import type { RouteKey } from '../../common/config/schema.js';
 import type { Caller } from '../access/client-auth.js';
-import type { CredentialRegistry } from '../../common/credentials/upstream-credentials.js';
-import {
-  InvalidBodyError,
-  MissingModelError,
-  ModelNotAllowedError,
-  ModelNotFoundError,
-  UpstreamConfigError,
-} from '../errors.js';
-import { clientKeyOf, mayUseModel } from '../access/request-guard.js';
+import { InvalidBodyError } from '../errors.js';
+import { clientKeyOf } from '../access/request-guard.js';
 import { snapshotOf, type ConfigSnapshot } from '../snapshot.js';
-import type { CatalogModel, ResolvedTarget } from '../targets/model-catalog.js';
+import type { ResolvedTarget } from '../targets/model-catalog.js';
 import { sendWithFailover } from '../targets/failover.js';
 import { orderTargets, targetKey } from '../targets/target-order.js';
-import type { TargetStates } from '../targets/target-state.js';
 import type { AffinityStore } from '../shared-state/shared-state.js';
 import { bodyMayContainImages, compressImagesInBody } from '../images/compression.js';
 import { RequestStop } from '../upstream/request-stop.js';
@@ -32,19 +23,9 @@ import { sendWithStreamUsage, wantsStreamUsage, type UsageExchange } from './str
 import { relayAnswer, type RelayHooks } from './response-relay.js';
 import { relayTranslated, translateRequest, translationFor } from './translated-relay.js';
 import { admitRequest } from '../governance/admission.js';
-import type { GovernanceState } from '../governance/state.js';
+import { callerModel, resolveTargets, type ClientCall, type RelayServices } from './model-call.js';
 
-/** What the relay needs from the running proxy. */
-export interface RelayServices {
-  snapshot(): ConfigSnapshot;
-  dispatcher(): Dispatcher;
-  credentials: CredentialRegistry;
-  /** `upstream|deployment` pairs known to reject `stream_options`. */
-  noStreamOptions: Set<string>;
-  targets: TargetStates;
-  affinity: AffinityStore;
-  governance: GovernanceState;
-}
+export type { ClientCall, RelayServices } from './model-call.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,6 +41,7 @@ export async function relay(
   route: RouteKey,
   request: FastifyRequest,
   reply: FastifyReply,
+  call: ClientCall = {},
 ): Promise<void> {
   // First thing: a client that leaves at any point from here on cancels the work for it.
   const stop = new RequestStop(reply.raw);
@@ -68,10 +50,13 @@ export async function relay(
   const acc = accountingOf(request);
   const key = clientKeyOf(request);
   const body = requireObject(request.body);
-  const model = requireModel(snap, body);
-  acc.model = model.entry.id;
-  if (!mayUseModel(key, model.entry.id)) throw new ModelNotAllowedError(model.entry.id);
-  const pool = await pinToResponseOrigin(services.affinity, route, body, resolveTargets(snap, model, route));
+  const model = callerModel(snap, key, acc, call.pathModel ?? body.model);
+  const pool = await pinToResponseOrigin(
+    services.affinity,
+    route,
+    body,
+    resolveTargets(snap, model, route, call.apiVersion),
+  );
   // Limits, quotas and budgets: admitted once here, before failover, so no attempt charges twice.
   request.governance = await admitRequest(services.governance, snap.plans, {
     key,
@@ -93,7 +78,7 @@ export async function relay(
     // Each target gets its own copy of the body, with its deployment name.
     const attempt = (target: ResolvedTarget): Promise<UsageExchange> =>
       sendWithStreamUsage({
-        body: target.deployment === model.entry.id ? outgoing : { ...outgoing, model: target.deployment },
+        body: outgoing.model === target.deployment ? outgoing : { ...outgoing, model: target.deployment },
         want: wantsStreamUsage(route, target.upstreamRoute, model.entry.streamUsage),
         upstream: target.upstream.name,
         deployment: target.deployment,
@@ -113,7 +98,14 @@ export async function relay(
       });
     const settings = snap.config.server.upstream;
     const { exchange, target } = await sendWithFailover(
-      { states: services.targets, settings, request, signal: stop.signal, deadlineAt: stop.deadlineAt, attempt },
+      {
+        states: services.targets,
+        settings,
+        log: request.log,
+        signal: stop.signal,
+        deadlineAt: stop.deadlineAt,
+        attempt,
+      },
       orderTargets(pool, services.targets),
     );
     acc.target = targetKey(target);
@@ -144,6 +136,7 @@ export async function relay(
           ...hooks,
           route,
           dropUsageChunk: exchange.usageInjected,
+          dropFilterChunks: model.entry.dropContentFilterChunks === true,
         });
     request.log.info(
       {
@@ -166,21 +159,6 @@ function requireObject(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new InvalidBodyError('The request body must be a JSON object.');
   return body as Record<string, unknown>;
-}
-
-function requireModel(snap: ConfigSnapshot, body: Record<string, unknown>): CatalogModel {
-  const modelId = body.model;
-  if (typeof modelId !== 'string' || modelId === '') throw new MissingModelError();
-  const model = snap.catalog.get(modelId);
-  if (!model) throw new ModelNotFoundError(modelId);
-  return model;
-}
-
-function resolveTargets(snap: ConfigSnapshot, model: CatalogModel, route: RouteKey): ResolvedTarget[] {
-  const resolved = snap.catalog.resolve(model, route);
-  if (!Array.isArray(resolved)) throw new UpstreamConfigError(resolved.upstream, 'it is not defined');
-  if (resolved.length === 0) throw new UpstreamConfigError(model.entry.id, 'the model has no targets');
-  return resolved;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** `GET /v1/models` and `/v1/models/{id}`: the configured models, as OpenAI lists them. */
+/** `GET /models` and `/models/{id}` under each client API prefix: the configured models, as OpenAI lists them. */
 import type { FastifyInstance } from 'fastify';
 import { ModelNotFoundError } from '../errors.js';
 import type { CatalogModel } from '../targets/model-catalog.js';
@@ -10,9 +10,9 @@ function modelObject(m: CatalogModel) {
   return { id: m.entry.id, object: 'model', created: m.created, owned_by: m.ownedBy };
 }
 
-/** Registers the model listing routes. */
+/** Registers the model listing routes (relative to the scope's prefix). */
 export function registerModelRoutes(app: FastifyInstance, runtime: ProxyRuntime): void {
-  app.get('/v1/models', async (req) => {
+  app.get('/models', async (req) => {
     const key = clientKeyOf(req);
     const data = snapshotOf(req, runtime)
       .catalog.list()
@@ -20,7 +20,7 @@ export function registerModelRoutes(app: FastifyInstance, runtime: ProxyRuntime)
       .map(modelObject);
     return { object: 'list', data };
   });
-  app.get<{ Params: { id: string } }>('/v1/models/:id', async (req) => {
+  app.get<{ Params: { id: string } }>('/models/:id', async (req) => {
     const key = clientKeyOf(req);
     const model = snapshotOf(req, runtime).catalog.get(req.params.id);
     // A model the key may not use is reported like a missing one, as OpenAI does.

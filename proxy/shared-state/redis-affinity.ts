@@ -1,11 +1,12 @@
 /**
  * Responses affinity in Redis: `resp_…` → the target that made it, with Azure's 30-day TTL, so a
- * conversation started on one replica continues on any other. Each replica keeps what it wrote
+ * conversation started on one replica continues on any other; the same for file and batch ids
+ * (their upstream and owning key, no expiry). Each replica keeps what it wrote
  * or read in a bounded local map (answers without a round trip, and serves while Redis is away);
  * what was remembered while Redis was away is written once it answers again.
  */
 import type { SharedRedis } from '../../common/redis/shared-redis.js';
-import { AFFINITY_TTL_MS, ResponseAffinity, type AffinityEntry } from '../targets/response-affinity.js';
+import { ResponseAffinity, type AffinityEntry } from '../targets/response-affinity.js';
 import type { AffinityStore } from './shared-state.js';
 
 const LOCAL_ENTRIES = 20_000;
@@ -17,27 +18,33 @@ function parseEntry(text: unknown): Omit<AffinityEntry, 'at'> | undefined {
     const v: unknown = JSON.parse(text);
     if (typeof v !== 'object' || v === null) return undefined;
     const e = v as Record<string, unknown>;
-    return typeof e.upstream === 'string' && typeof e.deployment === 'string' && typeof e.model === 'string'
-      ? { upstream: e.upstream, deployment: e.deployment, model: e.model }
-      : undefined;
+    if (typeof e.upstream !== 'string' || typeof e.deployment !== 'string' || typeof e.model !== 'string')
+      return undefined;
+    const entry = { upstream: e.upstream, deployment: e.deployment, model: e.model };
+    return typeof e.owner === 'string' ? { ...entry, owner: e.owner } : entry;
   } catch {
     return undefined;
   }
 }
 
-/** The affinity store shared through Redis. */
+/** An affinity store shared through Redis: ids under `<prefix>:<namespace>:`, kept for `ttlMs` (Infinity: until deleted). */
 export class RedisAffinity implements AffinityStore {
-  private readonly local = new ResponseAffinity(LOCAL_ENTRIES);
+  private readonly local: ResponseAffinity;
   private readonly unwritten = new Map<string, Omit<AffinityEntry, 'at'>>();
 
-  constructor(private readonly redis: SharedRedis) {
+  constructor(
+    private readonly redis: SharedRedis,
+    private readonly namespace: string,
+    private readonly ttlMs: number,
+  ) {
+    this.local = new ResponseAffinity(LOCAL_ENTRIES, Date.now, ttlMs);
     redis.onChange((healthy) => {
       if (healthy) void this.writeUnwritten();
     });
   }
 
   private key(id: string): string {
-    return this.redis.key('resp', id);
+    return this.redis.key(this.namespace, id);
   }
 
   remember(id: string, entry: Omit<AffinityEntry, 'at'>): void {
@@ -63,7 +70,8 @@ export class RedisAffinity implements AffinityStore {
   }
 
   private write(id: string, entry: Omit<AffinityEntry, 'at'>): Promise<unknown> {
-    return this.redis.command(['SET', this.key(id), JSON.stringify(entry), 'PX', String(AFFINITY_TTL_MS)]);
+    const expiry = Number.isFinite(this.ttlMs) ? ['PX', String(this.ttlMs)] : [];
+    return this.redis.command(['SET', this.key(id), JSON.stringify(entry), ...expiry]);
   }
 
   private async writeUnwritten(): Promise<void> {

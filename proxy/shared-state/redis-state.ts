@@ -10,6 +10,7 @@ import type { RedisSettings } from '../../common/redis/settings.js';
 import { UsageStats } from '../usage/stats.js';
 import type { TargetStates } from '../targets/target-state.js';
 import { RedisAffinity } from './redis-affinity.js';
+import { AFFINITY_TTL_MS } from '../targets/response-affinity.js';
 import { RedisLedger } from './redis-ledger.js';
 import { shareTargets } from './redis-targets.js';
 import { RedisUsage } from './redis-usage.js';
@@ -29,11 +30,14 @@ export async function openRedisState(
   // This replica's own counters (for its /metrics) live in memory; the sum lives in Redis.
   const usage = new UsageStats({ logger: log, onRecord: (e) => shipped.record(e) });
   const governance = new RedisLedger(redis, log, () => replicas.count());
-  const affinity = new RedisAffinity(redis);
+  const affinity = new RedisAffinity(redis, 'resp', AFFINITY_TTL_MS);
+  // Files and batches live until deleted (no expiry).
+  const storedObjects = new RedisAffinity(redis, 'obj', Infinity);
   return {
     usage,
     governance,
     affinity,
+    storedObjects,
     usageView: (q) => shipped.view(q),
     async attach(targets: TargetStates, reload: (why: string) => void) {
       await shareTargets(redis, targets, replicas.id);

@@ -1,7 +1,7 @@
 /**
  * The one interface behind which lives everything replicas of the gateway must share
  * (docs/shared-state.md): limit counters, reservations and spend (the governance state), target
- * cool-downs and circuits, Responses affinity, usage counters, and config-change notifications.
+ * cool-downs and circuits, Responses affinity and file and batch ids, usage counters, and config-change notifications.
  * `embedded-state.ts` keeps it in the process and DATA_DIR, as a single replica always did;
  * `redis-state.ts` shares it through Redis and falls back to local state while Redis is away.
  */
@@ -31,6 +31,8 @@ export interface SharedState {
   readonly usage: UsageStats;
   readonly governance: GovernanceState;
   readonly affinity: AffinityStore;
+  /** Files and batches: the upstream and the key that made each id. */
+  readonly storedObjects: AffinityStore;
   /** Usage of every replica together (this replica's alone when embedded). */
   usageView(q?: UsageQuery): Promise<UsageView>;
   /** Connects this replica's target states and config reloads to the others. */

@@ -5,7 +5,6 @@
  * the same target, which happen once no other target is available, after Azure's Retry-After or
  * a jittered backoff, and only within the request's deadline.
  */
-import type { FastifyRequest } from 'fastify';
 import type { UpstreamSettings } from '../../common/config/schema.js';
 import type { ResolvedTarget } from './model-catalog.js';
 import { retryAfterMs, backoffMs } from './retry-after.js';
@@ -26,12 +25,18 @@ export interface ChosenExchange<E extends UpstreamExchange> {
 export interface FailoverContext<E extends UpstreamExchange> {
   states: TargetStates;
   settings: UpstreamSettings;
-  request: FastifyRequest;
+  /** Where failed attempts are logged (the request's logger). */
+  log: { warn(obj: object, msg: string): void };
   /** Client gone or deadline passed: stop trying. */
   signal: AbortSignal;
   /** Epoch ms by which everything must be done (Infinity = no deadline). */
   deadlineAt: number;
   attempt(target: ResolvedTarget): Promise<E>;
+  /**
+   * False once the request body cannot be sent again (a streamed upload that an attempt has
+   * started to read): no further target or retry is tried, and the last answer is passed on.
+   */
+  canResend?: () => boolean;
 }
 
 type Failure<E> =
@@ -94,15 +99,18 @@ export async function sendWithFailover<E extends UpstreamExchange>(
         throw err;
       }
       failure = { kind: 'transport', error: err, target };
-      // A credential we could not get is our problem, not the target's: fail over, but do not
-      // count it against the target's circuit (recovery would then wait for the breaker).
-      if ((err as { code?: unknown }).code === 'GW_UPSTREAM_CREDENTIAL') states.released(key);
+      // A credential we could not get, or a pool with no free connection, is our problem, not the
+      // target's: fail over, but do not count it against the target's circuit (recovery would
+      // then wait for the breaker).
+      const code = (err as { code?: unknown }).code;
+      if (code === 'GW_UPSTREAM_CREDENTIAL' || code === 'GW_UPSTREAM_BUSY') states.released(key);
       else states.failed(key, describeTransportError((err as { cause?: unknown }).cause ?? err));
       // The request's own deadline passed: no further attempt can help.
       if (ctx.signal.aborted) throw err;
     }
     last = failure;
-    ctx.request.log.warn(
+    if (ctx.canResend?.() === false) break;
+    ctx.log.warn(
       {
         target: key,
         status: failure.kind === 'response' ? failure.status : undefined,

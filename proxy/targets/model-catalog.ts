@@ -8,6 +8,7 @@ import {
   type ModelEntry,
   type Price,
   type RouteKey,
+  type StoreRouteKey,
   type UpstreamEntry,
 } from '../../common/config/schema.js';
 
@@ -34,11 +35,21 @@ export interface CatalogModel {
 }
 
 // Foundry v1 data plane paths (docs/configuration.md, "Models and routes"), used when an upstream does not list a route.
-const DEFAULT_UPSTREAM_PATHS: Record<RouteKey, string> = {
+// Realtime names its deployment in the query (docs/azure-front.md, "Realtime").
+const DEFAULT_UPSTREAM_PATHS: Record<RouteKey | StoreRouteKey, string> = {
   'chat/completions': '/openai/v1/chat/completions',
   responses: '/openai/v1/responses',
   'images/generations': '/openai/v1/images/generations',
   embeddings: '/openai/v1/embeddings',
+  completions: '/openai/v1/completions',
+  'images/edits': '/openai/v1/images/edits',
+  'images/variations': '/openai/v1/images/variations',
+  'audio/transcriptions': '/openai/v1/audio/transcriptions',
+  'audio/translations': '/openai/v1/audio/translations',
+  'audio/speech': '/openai/v1/audio/speech',
+  realtime: '/openai/v1/realtime?model={deployment}',
+  files: '/openai/v1/files',
+  batches: '/openai/v1/batches',
 };
 
 // "*" covers the two text-generation routes only (docs/configuration.md, "Models and routes"): mapping images or embeddings of a
@@ -53,7 +64,7 @@ function routeOverride(model: ModelEntry, route: RouteKey): string | undefined {
 }
 
 // The upstream's path template for a route: its own `routes` entry, or Foundry's v1 default.
-function upstreamPath(upstream: UpstreamEntry, route: RouteKey): string {
+function upstreamPath(upstream: UpstreamEntry, route: RouteKey | StoreRouteKey): string {
   return upstream.routes[route] ?? DEFAULT_UPSTREAM_PATHS[route];
 }
 
@@ -77,13 +88,22 @@ export interface ResolveFailure {
   upstream: string;
 }
 
+/** Where the gateway keeps uploaded files and the batches made from them: one upstream's paths. */
+export interface StoreLocation {
+  upstream: UpstreamEntry;
+  files: string;
+  batches: string;
+}
+
 /** The models of one config snapshot. */
 export class ModelCatalog {
   private readonly models = new Map<string, CatalogModel>();
   private readonly upstreams = new Map<string, UpstreamEntry>();
+  private readonly storeUpstream: UpstreamEntry | undefined;
 
   constructor(config: Readonly<Config>) {
     for (const u of config.upstreams) this.upstreams.set(u.name, u);
+    this.storeUpstream = config.upstreams.find((u) => u.files === true) ?? config.upstreams[0];
     for (const m of config.models) {
       this.models.set(m.id, {
         entry: m,
@@ -157,5 +177,15 @@ export class ModelCatalog {
       priority: 0,
       weight: 1,
     };
+  }
+
+  /**
+   * The files and batches paths of `upstreamName` (where an id was made), or of the upstream new
+   * uploads go to (the one marked `files: true`, else the first) when no name is given.
+   */
+  store(upstreamName?: string): StoreLocation | undefined {
+    const upstream = upstreamName === undefined ? this.storeUpstream : this.upstreams.get(upstreamName);
+    if (!upstream) return undefined;
+    return { upstream, files: upstreamPath(upstream, 'files'), batches: upstreamPath(upstream, 'batches') };
   }
 }

@@ -2,7 +2,8 @@
  * Which target produced each Responses API response (`resp_…`). Azure can continue, fetch,
  * cancel or delete a response only on the resource that made it, so follow-ups must go back
  * there. Bounded (oldest forgotten first), expires with Azure's 30-day retention, and persisted
- * in DATA_DIR so a restart does not break conversations.
+ * in DATA_DIR so a restart does not break conversations. A second map of the same kind pins
+ * uploaded files and batches (`file-…`, `batch_…`) to their resource and the key that made them.
  */
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../../common/atomic-write.js';
@@ -10,8 +11,11 @@ import { writeFileAtomic } from '../../common/atomic-write.js';
 /** Where a response lives. */
 export interface AffinityEntry {
   upstream: string;
+  /** Empty for files and batches, which belong to the resource, not to a deployment. */
   deployment: string;
   model: string;
+  /** The key id that created a file or batch: only it may use the id. */
+  owner?: string;
   at: number;
 }
 
@@ -31,7 +35,8 @@ function isEntry(v: unknown): v is AffinityEntry {
     typeof e.upstream === 'string' &&
     typeof e.deployment === 'string' &&
     typeof e.model === 'string' &&
-    typeof e.at === 'number'
+    typeof e.at === 'number' &&
+    (e.owner === undefined || typeof e.owner === 'string')
   );
 }
 
@@ -45,6 +50,7 @@ export class ResponseAffinity {
   constructor(
     private readonly maxEntries = AFFINITY_MAX_ENTRIES,
     private readonly now: () => number = Date.now,
+    private readonly ttlMs = AFFINITY_TTL_MS,
   ) {}
 
   /** Remembers that `id` was produced by this target. */
@@ -63,7 +69,7 @@ export class ResponseAffinity {
   lookup(id: string): AffinityEntry | undefined {
     const e = this.entries.get(id);
     if (!e) return undefined;
-    if (this.now() - e.at > AFFINITY_TTL_MS) {
+    if (this.now() - e.at > this.ttlMs) {
       this.entries.delete(id);
       return undefined;
     }
@@ -97,7 +103,7 @@ export class ResponseAffinity {
     try {
       const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
       if (parsed.version !== FILE_VERSION || !Array.isArray(parsed.entries)) throw new Error('unknown format');
-      const cutoff = this.now() - AFFINITY_TTL_MS;
+      const cutoff = this.now() - this.ttlMs;
       for (const item of parsed.entries as unknown[]) {
         if (Array.isArray(item) && typeof item[0] === 'string' && isEntry(item[1]) && item[1].at > cutoff)
           this.entries.set(item[0], item[1]);

@@ -3,9 +3,11 @@
  * `server.upstream` in their documented meaning, and a closed ladder that maps transport
  * failures to OpenAI-shaped gateway errors (timeouts → 504, refused/DNS/reset → 502).
  */
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamSettings } from '../../common/config/schema.js';
-import { UpstreamTimeoutError, UpstreamUnreachableError } from '../errors.js';
+import { UpstreamTimeoutError, UpstreamUnreachableError, upstreamBusy } from '../errors.js';
+import { PoolGate, attachPoolGate, poolGateOf } from './pool-gate.js';
 
 /** Timeouts for one request, in milliseconds; 0 disables one. */
 export interface RequestTimeouts {
@@ -28,7 +30,7 @@ export function requestTimeouts(s: UpstreamSettings): RequestTimeouts {
 
 /** The shared connection pool: one Agent per process, a pool per upstream origin inside it. */
 export function createUpstreamAgent(s: UpstreamSettings): Agent {
-  return new Agent({
+  const agent = new Agent({
     connections: s.pool.connections,
     pipelining: s.pool.pipelining,
     keepAliveTimeout: s.pool.keepAliveTimeoutMs,
@@ -39,6 +41,9 @@ export function createUpstreamAgent(s: UpstreamSettings): Agent {
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  // undici would queue a request for a busy pool without a deadline (pool-gate.ts).
+  attachPoolGate(agent, new PoolGate(s.pool.connections, s.pool.queueTimeoutMs));
+  return agent;
 }
 
 /** Marks an abort caused by the total timeout, so it maps to 504 rather than "client left". */
@@ -53,7 +58,8 @@ export class TotalTimeoutError extends Error {
 export interface UpstreamExchange {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  /** The response body (undici's, or a WebSocket handshake's refusal). */
+  body: Readable;
   signal: AbortSignal;
   /** The body, when it was read to inspect it (e.g. a 400 checked for `unknown_parameter`). */
   buffered?: Buffer;
@@ -65,7 +71,7 @@ export interface UpstreamCallOptions {
   headers: Record<string, string>;
   /** POST by default; follow-ups on a stored response use GET and DELETE. */
   method?: 'POST' | 'GET' | 'DELETE';
-  body?: string | Buffer;
+  body?: string | Buffer | Readable;
   timeouts: RequestTimeouts;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
@@ -74,7 +80,10 @@ export interface UpstreamCallOptions {
 /** Sends the request; resolves at response headers. Throws a gateway error on transport failure. */
 export async function callUpstream(upstreamName: string, opts: UpstreamCallOptions): Promise<UpstreamExchange> {
   const { signal } = opts;
+  const gate = poolGateOf(opts.dispatcher);
+  let leave: (() => void) | undefined;
   try {
+    leave = await gate?.acquire(new URL(opts.url).origin, signal);
     const res = await request(opts.url, {
       dispatcher: opts.dispatcher,
       method: opts.method ?? 'POST',
@@ -84,8 +93,11 @@ export async function callUpstream(upstreamName: string, opts: UpstreamCallOptio
       bodyTimeout: opts.timeouts.idleMs,
       signal,
     });
+    // The connection is free again once the body is read to its end or destroyed.
+    if (leave) res.body.once('close', leave);
     return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
   } catch (err) {
+    leave?.();
     throw toGatewayError(upstreamName, signal.aborted ? (signal.reason ?? err) : err);
   }
 }
@@ -109,6 +121,7 @@ const DESCRIPTIONS: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed by the upstream',
   UND_ERR_CLOSED: 'connection closed',
   EPIPE: 'connection closed while sending',
+  GW_POOL_WAIT_TIMEOUT: 'every connection stayed busy (pool.queueTimeoutMs)',
 };
 
 function errorCode(err: unknown): string | undefined {
@@ -137,6 +150,8 @@ export function isTimeout(err: unknown): boolean {
 /** The gateway error (504 or 502) for a transport failure talking to `upstreamName`. */
 export function toGatewayError(upstreamName: string, err: unknown): Error {
   const message = describeTransportError(err);
+  if (errorCode(err) === 'GW_POOL_WAIT_TIMEOUT')
+    return Object.assign(upstreamBusy(upstreamName, message, 1_000), { cause: err });
   const gw = isTimeout(err)
     ? new UpstreamTimeoutError(upstreamName, message)
     : new UpstreamUnreachableError(upstreamName, message);

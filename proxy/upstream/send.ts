@@ -3,6 +3,7 @@
  * hang), the allowed client headers, the request ids, and the call itself.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { UpstreamEntry } from '../../common/config/schema.js';
 import type { CredentialRegistry } from '../../common/credentials/upstream-credentials.js';
@@ -27,8 +28,12 @@ export interface UpstreamRequest {
   path: string;
   /** POST by default; follow-ups on a stored response use GET and DELETE. */
   method?: 'POST' | 'GET' | 'DELETE';
-  /** A JSON body, already encoded. */
-  body?: string | Buffer;
+  /** A JSON body, already encoded, or a streamed one (an upload) with its `contentType`. */
+  body?: string | Buffer | Readable;
+  /** The body's type when it is not JSON (a multipart upload with its boundary). */
+  contentType?: string;
+  /** The length of a streamed body passed through unchanged (the client's own). */
+  contentLength?: string;
   /** The client's headers, of which an allow-list goes upstream. */
   clientHeaders: IncomingHttpHeaders;
   requestId: string;
@@ -37,26 +42,35 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
-/** Sends `req` with its upstream's credential; resolves at response headers. */
-export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Promise<UpstreamExchange> {
-  const name = req.upstream.name;
-  const credential = link.credentials.get(name);
-  if (!credential) throw new UpstreamConfigError(name, 'no credential is configured');
-  let authHeaders: Record<string, string>;
+/** The headers that authenticate a call to `upstream` (an Entra token or an api-key); 502 when they cannot be had in time. */
+export async function credentialHeaders(
+  link: UpstreamLink,
+  upstream: UpstreamEntry,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const credential = link.credentials.get(upstream.name);
+  if (!credential) throw new UpstreamConfigError(upstream.name, 'no credential is configured');
   try {
-    authHeaders = await withDeadline(
+    return await withDeadline(
       credential.headers(),
       CREDENTIAL_TIMEOUT_MS,
-      req.signal,
+      signal,
       'the token request did not finish in time',
     );
   } catch (err) {
-    throw new UpstreamCredentialError(name, err instanceof Error ? err.message : String(err));
+    throw new UpstreamCredentialError(upstream.name, err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Sends `req` with its upstream's credential; resolves at response headers. */
+export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Promise<UpstreamExchange> {
+  const name = req.upstream.name;
+  const authHeaders = await credentialHeaders(link, req.upstream, req.signal);
   const headers: Record<string, string> = {
     ...upstreamRequestHeaders(req.clientHeaders),
     ...authHeaders,
-    ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(req.body === undefined ? {} : { 'content-type': req.contentType ?? 'application/json' }),
+    ...(req.contentLength === undefined ? {} : { 'content-length': req.contentLength }),
     // Identity encoding keeps the SSE tap able to read the stream (and loopback needs no gzip).
     'accept-encoding': 'identity',
     'x-request-id': req.requestId,

@@ -1,6 +1,7 @@
 /**
- * Every /v1 request is counted once in the usage statistics — gateway errors (401, 404, 413,
- * 502, 504…) as well as relayed answers — so operators see failures where they look for them.
+ * Every request of the client API (`/v1/…` and the Azure-shaped `/openai/…`) is counted once in
+ * the usage statistics — gateway errors (401, 404, 413, 502, 504…) as well as relayed answers —
+ * so operators see failures where they look for them.
  * Handlers fill in `request.accounting` as they learn the model, target and tokens; the one
  * record is written here, when the response closes: finished, or cut short by a client that
  * left (counted as status 0).
@@ -11,7 +12,7 @@ import type { TokenUsage } from './extract.js';
 import type { UsageStats } from './stats.js';
 import { settleRequest } from '../governance/admission.js';
 import { costOf } from '../governance/pricing.js';
-import type { GovernanceState } from '../governance/state.js';
+import type { GovernanceState, Ticket } from '../governance/state.js';
 
 /** What is known about a request for the statistics. */
 export interface RequestAccounting {
@@ -37,17 +38,58 @@ export function accountingOf(req: FastifyRequest): RequestAccounting {
   return req.accounting;
 }
 
+// The client API under its three prefixes; model listings are not usage.
+const COUNTED = /^\/(v1|openai)\//;
+const LISTING = /^\/(v1|openai(\/v1)?)\/models(\/|\?|$)/;
+
+/** True for a request path the usage statistics count. */
+export function isCountedPath(url: string): boolean {
+  return COUNTED.test(url) && !LISTING.test(url);
+}
+
 /**
- * Counts every request under /v1/ once its response closes (model listings are not usage). Must
- * be registered before any hook that can refuse a request, so refusals are counted too.
+ * Counts every request of the client API once its response closes. Must be registered before
+ * any hook that can refuse a request, so refusals are counted too.
  */
 export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats, governance?: GovernanceState): void {
   app.addHook('onRequest', (req, reply, done) => {
-    if (req.url.startsWith('/v1/') && !req.url.startsWith('/v1/models')) {
+    if (isCountedPath(req.url)) {
       const started = performance.now();
       reply.raw.once('close', () => record(usage, governance, req, reply, performance.now() - started));
     }
     done();
+  });
+}
+
+/** One finished call as the statistics and governance see it (HTTP requests and realtime sessions alike). */
+export interface FinishedCall {
+  acc: RequestAccounting;
+  keyId: string;
+  ticket?: Ticket;
+  /** The status to count; 0 for a client that left. */
+  status: number;
+  latencyMs: number;
+}
+
+/** Settles the call's ticket and records it: the one place usage and spend are written. */
+export function recordCall(usage: UsageStats, governance: GovernanceState | undefined, call: FinishedCall): void {
+  const { acc } = call;
+  // The same single point settles the request's limits and spend (docs/governance.md).
+  if (call.ticket && governance)
+    settleRequest(governance, call.ticket, {
+      usage: acc.tokens,
+      price: acc.price,
+      reachedUpstream: acc.target !== undefined,
+    });
+  usage.record({
+    cost: costOf(acc.tokens, acc.price),
+    model: acc.model ?? '(none)',
+    keyId: call.keyId,
+    target: acc.target,
+    status: call.status,
+    latencyMs: call.latencyMs,
+    usage: acc.tokens,
+    imageBytesSaved: acc.imageBytesSaved,
   });
 }
 
@@ -60,21 +102,11 @@ function record(
   latencyMs: number,
 ): void {
   const acc = accountingOf(req);
-  // The same single point settles the request's limits and spend (docs/governance.md).
-  if (req.governance && governance)
-    settleRequest(governance, req.governance, {
-      usage: acc.tokens,
-      price: acc.price,
-      reachedUpstream: acc.target !== undefined,
-    });
-  usage.record({
-    cost: costOf(acc.tokens, acc.price),
-    model: acc.model ?? '(none)',
+  recordCall(usage, governance, {
+    acc,
     keyId: req.caller?.kind === 'client' ? req.caller.entry.id : '(unauthenticated)',
-    target: acc.target,
+    ticket: req.governance,
     status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
     latencyMs,
-    usage: acc.tokens,
-    imageBytesSaved: acc.imageBytesSaved,
   });
 }

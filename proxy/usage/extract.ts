@@ -13,6 +13,9 @@
  *   event as `{type: 'response.completed', response: {usage}}`.
  * - Embeddings: `usage.{prompt_tokens, total_tokens}`.
  * - Images: `usage.{input_tokens, output_tokens, total_tokens, input_tokens_details}`.
+ * - Transcriptions (gpt-4o-transcribe): `usage.{input_tokens, output_tokens, total_tokens}`, in the
+ *   JSON body or the `transcript.text.done` event; Whisper's `{type: "duration", seconds}` has no tokens.
+ * - Realtime: each `response.done` event's `response.usage`, with `input_token_details.cached_tokens`.
  */
 
 /** Token counts of one request, normalised across the OpenAI APIs. */
@@ -61,8 +64,11 @@ export function extractUsage(json: unknown): TokenUsage | undefined {
   // An object with none of the three counts is not a usage block we understand.
   if (prompt === undefined && completion === undefined && total === undefined) return undefined;
 
+  // Realtime's response.done spells it input_token_details.
   const cached =
-    nested(usage, 'prompt_tokens_details', 'cached_tokens') ?? nested(usage, 'input_tokens_details', 'cached_tokens');
+    nested(usage, 'prompt_tokens_details', 'cached_tokens') ??
+    nested(usage, 'input_tokens_details', 'cached_tokens') ??
+    nested(usage, 'input_token_details', 'cached_tokens');
   const reasoning =
     nested(usage, 'completion_tokens_details', 'reasoning_tokens') ??
     nested(usage, 'output_tokens_details', 'reasoning_tokens');

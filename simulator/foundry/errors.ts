@@ -13,13 +13,34 @@ export interface SimError {
 }
 
 /** The `Operation` names Azure's 429 message uses, per endpoint. */
-export type SimOperation = 'chat' | 'responses' | 'images' | 'embeddings';
+export type SimOperation =
+  | 'chat'
+  | 'responses'
+  | 'images'
+  | 'embeddings'
+  | 'completions'
+  | 'imageEdits'
+  | 'imageVariations'
+  | 'transcriptions'
+  | 'translations'
+  | 'speech'
+  | 'realtime';
+
+/** The operations answered over plain HTTP (realtime is a WebSocket). */
+export type HttpOperation = Exclude<SimOperation, 'realtime'>;
 
 const OPERATION_NAMES: Record<SimOperation, string> = {
   chat: 'ChatCompletions_Create',
   responses: 'Responses_Create',
   images: 'ImageGenerations_Create',
   embeddings: 'Embeddings_Create',
+  completions: 'Completions_Create',
+  imageEdits: 'ImageEdits_Create',
+  imageVariations: 'ImageVariations_Create',
+  transcriptions: 'Transcriptions_Create',
+  translations: 'Translations_Create',
+  speech: 'Speech_Create',
+  realtime: 'Realtime_Connect',
 };
 
 /** 401 for a wrong api-key (APIM's wording). */

@@ -69,3 +69,18 @@ export function imagesReply(call: SimCall): SimReply {
     },
   };
 }
+
+/** Answers an image edit or variation (multipart): it needs an `image` file, then answers like a generation. */
+export function imageUploadReply(call: SimCall): SimReply {
+  if (!call.files?.some((f) => f.field === 'image' || f.field === 'image[]')) {
+    return {
+      kind: 'json',
+      status: 400,
+      tokens: 0,
+      body: {
+        error: { message: "'image' is a required property", type: 'invalid_request_error', param: 'image', code: null },
+      },
+    };
+  }
+  return imagesReply(call);
+}

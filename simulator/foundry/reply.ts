@@ -8,19 +8,24 @@
 import type { ServerResponse } from 'node:http';
 import type { SimError } from './errors.js';
 import type { Behaviour } from './scenarios.js';
+import type { SimFile } from './multipart.js';
 
 /** What an endpoint handler gets: the deployment, the model name to report, the body, the behaviour. */
 export interface SimCall {
   deployment: string;
   model: string;
+  /** The JSON body, or a multipart body's text fields. */
   body: Record<string, unknown>;
+  /** A multipart body's files. */
+  files?: SimFile[];
   behaviour: Behaviour;
 }
 
 /** What an endpoint handler returns; `tokens` feeds the `x-ratelimit-remaining-tokens` header. */
 export type SimReply =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; tokens: number }
-  | { kind: 'sse'; frames: string[]; tokens: number };
+  | { kind: 'sse'; frames: string[]; tokens: number }
+  | { kind: 'bytes'; contentType: string; chunks: Buffer[]; tokens: number };
 
 /** An Azure error as a JSON reply. */
 export function errorReply(error: SimError): SimReply {
@@ -61,7 +66,7 @@ export function pause(res: ServerResponse, ms: number): Promise<boolean> {
 }
 
 /** Writes one piece and waits until it is handed to the kernel (or the response closes). */
-function writePiece(res: ServerResponse, piece: string): Promise<boolean> {
+function writePiece(res: ServerResponse, piece: string | Buffer): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onClose = (): void => resolve(false);
@@ -111,6 +116,14 @@ export async function writeReply(
     await writePaced(res, bodyPieces(text, behaviour.contentChunks ?? 4), behaviour, hooks);
     return;
   }
+  if (reply.kind === 'bytes') {
+    // Audio and file contents: chunked, as Azure streams them, unless nothing paces them.
+    const length = paced ? {} : { 'content-length': String(reply.chunks.reduce((n, c) => n + c.length, 0)) };
+    res.writeHead(200, { ...headers, 'content-type': reply.contentType, ...length });
+    res.flushHeaders();
+    await writePaced(res, reply.chunks, behaviour, hooks);
+    return;
+  }
   res.writeHead(200, {
     ...headers,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -122,7 +135,7 @@ export async function writeReply(
 
 async function writePaced(
   res: ServerResponse,
-  pieces: string[],
+  pieces: ReadonlyArray<string | Buffer>,
   behaviour: Behaviour,
   hooks: WriteHooks,
 ): Promise<void> {

@@ -22,15 +22,22 @@ import {
   resourceNotFoundError,
   statusError,
   streamOptionsError,
+  type HttpOperation,
   type SimError,
-  type SimOperation,
 } from './errors.js';
-import { imagesReply } from './images.js';
+import { imageUploadReply, imagesReply } from './images.js';
+import { audioTextReply, speechReply } from './audio.js';
+import { completionsReply } from './completions.js';
+import { SimFiles } from './files.js';
+import { SimBatches } from './batches.js';
+import { isMultipart, readForm, type SimForm } from './multipart.js';
+import { attachRealtime } from './realtime.js';
 import { errorReply, pause, writeReply, type SimCall, type SimReply } from './reply.js';
 import { responsesReply } from './responses.js';
 import { routeOf } from './routes.js';
 import { StoredResponses } from './stored.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './scenarios.js';
+import type { SimRequest } from './request-log.js';
 
 export type { Scenario, ScenarioName, ScenarioSpec } from './scenarios.js';
 
@@ -50,25 +57,7 @@ export interface SimulatorOptions {
   defaultScenario?: Scenario;
 }
 
-/** One request as the simulator received it, updated as its response progresses. */
-export interface SimRequest {
-  method: string;
-  /** Path including the query string. */
-  path: string;
-  /** Request headers, names lowercased. */
-  headers: Record<string, string>;
-  /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
-  body: unknown;
-  operation?: SimOperation;
-  deployment?: string;
-  scenario?: Scenario;
-  /** Status code sent, once headers went out. */
-  status?: number;
-  /** The client closed the connection before the simulator finished responding. */
-  aborted: boolean;
-  /** The simulator wrote the whole response. */
-  completed: boolean;
-}
+export type { SimRequest } from './request-log.js';
 
 /** A running simulator. */
 export interface FoundrySimulator {
@@ -92,11 +81,17 @@ export interface FoundrySimulator {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<SimOperation, (call: SimCall) => SimReply> = {
+const HANDLERS: Record<HttpOperation, (call: SimCall) => SimReply> = {
   chat: chatReply,
   responses: responsesReply,
   images: imagesReply,
   embeddings: embeddingsReply,
+  completions: completionsReply,
+  imageEdits: imageUploadReply,
+  imageVariations: imageUploadReply,
+  transcriptions: (call) => audioTextReply(call, false),
+  translations: (call) => audioTextReply(call, true),
+  speech: speechReply,
 };
 
 /** The deployment name that answers DeploymentNotFound. */
@@ -158,11 +153,14 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
 
   const plain = behaviourOf('ok');
   const stored = new StoredResponses();
+  const files = new SimFiles();
+  const batches = new SimBatches(files);
 
   async function respond(
     req: IncomingMessage,
     res: ServerResponse,
     entry: SimRequest,
+    form: SimForm | undefined,
     hooks: { beforeSelfDestroy(): void },
   ): Promise<void> {
     const send = (reply: SimReply, behaviour: Behaviour = plain): Promise<void> => {
@@ -170,17 +168,31 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
       entry.status = reply.kind === 'json' ? reply.status : 200;
       return writeReply(res, reply, behaviour, azureHeaders(entry), hooks);
     };
-    if (stored.matches(entry.method, entry.path)) {
+    // Stored objects (responses, files, batches) live on this instance only.
+    const storedReply = (): SimReply | undefined => {
+      if (stored.matches(entry.method, entry.path)) return stored.handle(entry.method, entry.path);
+      if (files.matches(entry.method, entry.path))
+        return entry.method === 'POST'
+          ? files.upload(form ?? { fields: {}, files: [] })
+          : files.handle(entry.method, entry.path);
+      if (batches.matches(entry.method, entry.path)) return batches.handle(entry.method, entry.path, entry.body);
+      return undefined;
+    };
+    if (
+      stored.matches(entry.method, entry.path) ||
+      files.matches(entry.method, entry.path) ||
+      batches.matches(entry.method, entry.path)
+    ) {
       const denied = authError(entry.headers);
-      return send(denied ? errorReply(denied) : stored.handle(entry.method, entry.path));
+      return send(denied ? errorReply(denied) : (storedReply() ?? errorReply(resourceNotFoundError())));
     }
     const route = routeOf(entry.method, entry.path);
     if (!route) return send(errorReply(resourceNotFoundError()));
     entry.operation = route.operation;
     const denied = authError(entry.headers);
     if (denied) return send(errorReply(denied));
-    if (!isRecord(entry.body)) return send(errorReply(invalidRequestError('The request body must be a JSON object.')));
-    const body = entry.body;
+    const body = form ? form.fields : entry.body;
+    if (!isRecord(body)) return send(errorReply(invalidRequestError('The request body must be a JSON object.')));
     const deployment = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
     if (deployment === undefined)
       return send(errorReply(invalidRequestError('you must provide a model parameter', 'model')));
@@ -222,49 +234,68 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     }
     if (behaviour.promptFilter) return send(errorReply(promptFilteredError()));
     const model = opts.models?.[deployment] ?? deployment;
-    const reply = HANDLERS[route.operation]({ deployment, model, body, behaviour });
+    const reply = HANDLERS[route.operation]({ deployment, model, body, files: form?.files, behaviour });
     if (route.operation === 'responses') stored.remember(reply, body);
     return send(reply, behaviour);
   }
 
+  const handle = (req: IncomingMessage, res: ServerResponse, body: unknown, form: SimForm | undefined): void => {
+    const entry: SimRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: flatHeaders(req),
+      body,
+      aborted: false,
+      completed: false,
+    };
+    let selfDestroyed = false;
+    res.on('close', () => {
+      entry.completed = res.writableFinished;
+      // Our own hang-ups (reset, dropMidStream, close()) are not the client leaving.
+      if (!res.writableFinished && !selfDestroyed && !closing) entry.aborted = true;
+      changes.emit('change');
+    });
+    requests.push(entry);
+    changes.emit('change');
+    respond(req, res, entry, form, {
+      beforeSelfDestroy: () => {
+        selfDestroyed = true;
+      },
+    }).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null },
+          }),
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  };
+
   const server = createServer((req, res) => {
+    if (isMultipart(req)) {
+      // Uploads are read as they arrive; only the Files API keeps the bytes.
+      readForm(req, files.matches(req.method ?? '', req.url ?? '')).then(
+        (form) => handle(req, res, form, form),
+        () =>
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify(invalidRequestError('The multipart body is malformed.').body)),
+      );
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const entry: SimRequest = {
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: flatHeaders(req),
-        body: parseBody(Buffer.concat(chunks)),
-        aborted: false,
-        completed: false,
-      };
-      let selfDestroyed = false;
-      res.on('close', () => {
-        entry.completed = res.writableFinished;
-        // Our own hang-ups (reset, dropMidStream, close()) are not the client leaving.
-        if (!res.writableFinished && !selfDestroyed && !closing) entry.aborted = true;
-        changes.emit('change');
-      });
-      requests.push(entry);
-      changes.emit('change');
-      respond(req, res, entry, {
-        beforeSelfDestroy: () => {
-          selfDestroyed = true;
-        },
-      }).catch((err: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              error: { message: `simulator bug: ${String(err)}`, type: 'server_error', param: null, code: null },
-            }),
-          );
-        } else {
-          res.destroy();
-        }
-      });
-    });
+    req.on('end', () => handle(req, res, parseBody(Buffer.concat(chunks)), undefined));
+  });
+  attachRealtime(server, {
+    authError,
+    log: (entry) => requests.push(entry),
+    changed: () => changes.emit('change'),
+    models: opts.models,
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -33,6 +33,7 @@ function inputItems(body: Record<string, unknown>): unknown[] {
 // The response object of a reply: the JSON body, or the `response.completed` event of a stream.
 function responseOf(reply: SimReply): Record<string, unknown> | undefined {
   if (reply.kind === 'json') return isRecord(reply.body) ? reply.body : undefined;
+  if (reply.kind !== 'sse') return undefined;
   for (const frame of reply.frames) {
     const m = /^event: response\.(completed|incomplete)\ndata: (.*)\n\n$/s.exec(frame);
     if (m?.[2]) {

@@ -1,7 +1,8 @@
 /**
  * A failed apply is rolled back: a config Caddy rejects at /load (a missing ACME CA root file, a
- * port already in use) and a proxy that rejects its reload all leave the old config serving and
- * the files on disk byte-identical; nothing secret reaches the admin's logs along the way.
+ * port already in use, whose listeners are not left behind) and a proxy that rejects its reload
+ * all leave the old config serving and the files on disk byte-identical; nothing secret reaches
+ * the admin's logs along the way.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -10,7 +11,7 @@ import { test } from 'node:test';
 import { ADMIN_PASSWORD, startAdminStack } from '../harness/admin-stack.js';
 import { APPLY_STEPS as STEPS, filesOnDisk as files, modelIds, withModel } from '../harness/apply-checks.js';
 import { CLIENT_KEY, DISABLED_KEY, HEALTH_KEY, LIMITED_KEY, SIM_API_KEY } from '../harness/proxy-harness.js';
-import { waitUntil } from '../harness/ports.js';
+import { freePort, waitUntil } from '../harness/ports.js';
 
 type Json = Record<string, unknown>;
 
@@ -92,24 +93,39 @@ test('a failed apply leaves the old config serving and the files as they were', 
     assert.equal((await stack.currentConfig()).etag, before.etag);
   });
 
-  await t.test('a port conflict at /load is rolled back and the old listeners keep serving', async (tt) => {
-    const busy = net.createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    tt.after(() => new Promise<void>((resolve) => busy.close(() => resolve())));
-    const before = await stack.currentConfig();
-    const disk = await files(stack);
-    const next = structuredClone(before.config);
-    (next.server as { caddy: Json }).caddy.httpsPort = (busy.address() as AddressInfo).port;
-    const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': before.etag } });
-    assert.equal(r.statusCode, 502, r.body);
-    const body = r.json<{ step: string; message: string; rolledBack: boolean; hint: string }>();
-    assert.equal(body.step, 'caddy_load');
-    assert.match(body.message, /address already in use/);
-    assert.equal(body.rolledBack, true);
-    assert.match(body.hint, /caddyserver\/caddy#7175/);
-    assert.deepEqual(await files(stack), disk);
-    assert.ok((await modelIds(stack)).includes('gpt-added'), 'the old HTTPS port still serves');
-  });
+  await t.test(
+    'a port conflict at /load is rolled back, the old listeners keep serving and the rejected ones are gone',
+    async (tt) => {
+      const busy = net.createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      tt.after(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+      const before = await stack.currentConfig();
+      const disk = await files(stack);
+      const next = structuredClone(before.config);
+      const freshHttpPort = await freePort();
+      Object.assign((next.server as { caddy: Json }).caddy, {
+        httpsPort: (busy.address() as AddressInfo).port,
+        httpPort: freshHttpPort,
+      });
+      const r = await stack.api('PUT', '/admin/api/config', { body: next, headers: { 'if-match': before.etag } });
+      assert.equal(r.statusCode, 502, r.body);
+      const body = r.json<{ step: string; message: string; rolledBack: boolean; hint?: string }>();
+      assert.equal(body.step, 'caddy_load');
+      assert.match(body.message, /address already in use/);
+      assert.equal(body.rolledBack, true);
+      assert.equal(body.hint, undefined);
+      assert.deepEqual(await files(stack), disk);
+      // Caddy 2.6.2 kept the rejected config's other listeners open (caddyserver/caddy#7175); 2.11 does not.
+      await assert.rejects(
+        new Promise<void>((resolve, reject) =>
+          net.connect(freshHttpPort, '127.0.0.1').once('connect', resolve).once('error', reject),
+        ),
+        /ECONNREFUSED/,
+        "the rejected config's HTTP listener is not left behind",
+      );
+      assert.ok((await modelIds(stack)).includes('gpt-added'), 'the old HTTPS port still serves');
+    },
+  );
 
   await t.test('a proxy that rejects its reload rolls the files back', async () => {
     const before = await stack.currentConfig();

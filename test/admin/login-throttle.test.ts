@@ -44,23 +44,28 @@ test('the throttle blocks for longer after every further failure, up to its cap'
     { maxFailures: 5, windowMs: 300_000, baseBlockMs: 30_000, maxBlockMs: 120_000, maxEntries: 3 },
     () => now,
   );
-  for (let i = 0; i < 4; i++) throttle.recordFailure('a');
+  const settle = (ip: string, how: 'failed' | 'succeeded') => {
+    const attempt = throttle.begin(ip);
+    assert.ok(!('retryAfterMs' in attempt), `${ip} is not blocked`);
+    attempt[how]();
+  };
+  for (let i = 0; i < 4; i++) settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 0);
-  throttle.recordFailure('a');
+  settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 30_000);
   now += 30_000;
-  throttle.recordFailure('a');
+  settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 60_000);
   now += 60_000;
-  throttle.recordFailure('a');
+  settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 120_000);
   now += 120_000;
-  throttle.recordFailure('a');
+  settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 120_000, 'capped');
   now += 120_000 + 300_001;
-  throttle.recordFailure('a');
+  settle('a', 'failed');
   assert.equal(throttle.retryAfterMs('a'), 0, 'a quiet window starts the count again');
-  throttle.recordSuccess('a');
-  for (const ip of ['b', 'c', 'd', 'e']) throttle.recordFailure(ip);
+  settle('a', 'succeeded');
+  for (const ip of ['b', 'c', 'd', 'e']) settle(ip, 'failed');
   assert.equal(throttle.retryAfterMs('a'), 0);
 });

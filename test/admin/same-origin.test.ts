@@ -1,6 +1,7 @@
 /**
- * CSRF defence without tokens: a browser's state-changing request must be same-origin (Origin,
- * Sec-Fetch-Site, X-Forwarded-Host behind Caddy); scripts that send no Origin pass.
+ * CSRF defence without tokens: a browser's state-changing request must be same-origin (Origin with
+ * its scheme, Sec-Fetch-Site, X-Forwarded-Host and -Proto behind Caddy); scripts that send no
+ * Origin pass.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,11 +19,12 @@ test('browsers must be same-origin for state-changing requests; scripts without 
   });
   const auth = { authorization: basic('ops', PASSWORD) };
   // Revoking a key that does not exist: 404 once past the guards, without touching Caddy.
+  // As Caddy forwards a browser's HTTPS request: X-Forwarded-Proto says the scheme it used.
   const revoke = (headers: Record<string, string>) =>
     app.inject({
       method: 'POST',
       url: '/admin/api/keys/nobody/revoke',
-      headers: { ...auth, host: 'gw.example.com', ...headers },
+      headers: { ...auth, host: 'gw.example.com', 'x-forwarded-proto': 'https', ...headers },
     });
   const code = async (headers: Record<string, string>) => {
     const r = await revoke(headers);
@@ -33,6 +35,16 @@ test('browsers must be same-origin for state-changing requests; scripts without 
     await code({ origin: 'https://gw.example.com:8443' }),
     '403 cross_origin_refused',
     'another port is another origin',
+  );
+  assert.equal(
+    await code({ origin: 'http://gw.example.com' }),
+    '403 cross_origin_refused',
+    'another scheme is another origin',
+  );
+  assert.equal(
+    await code({ origin: 'https://gw.example.com', 'x-forwarded-proto': 'http' }),
+    '403 cross_origin_refused',
+    'an HTTPS page cannot act on a plain-HTTP request',
   );
   assert.equal(await code({ origin: 'null' }), '403 cross_origin_refused');
   assert.equal(await code({ 'sec-fetch-site': 'cross-site' }), '403 cross_origin_refused');

@@ -1,7 +1,8 @@
 /**
- * The admin app alone for login and request-guard tests: a config.json with only `adminAuth` and a
- * health key in a temp dir, Caddy and the proxy pointed at closed ports (nothing here reaches
- * them), requests by inject(), and the app's log lines captured.
+ * The admin app alone for login and request-guard tests: a config.json (by default only
+ * `adminAuth` and a health key; any text, a broken file too) in a temp dir, Caddy and the proxy
+ * pointed at closed ports (nothing here reaches them), requests by inject(), and the app's log
+ * lines captured.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,20 +17,18 @@ import { CaddyClient } from '../../admin/caddy/client.js';
 import { ConfigStore } from '../../admin/config/store.js';
 import { ProxyClient } from '../../admin/proxy-client.js';
 
-/** An admin app and what it logged. */
+/** An admin app, its data dir and what it logged. */
 export interface AdminApp {
   app: FastifyInstance;
+  dir: string;
   logs: string[];
 }
 
-/** Builds the admin app with `adminAuth` as its login settings; closed and removed when `t` ends. */
-export async function startAdminApp(t: TestContext, adminAuth: Record<string, unknown>): Promise<AdminApp> {
+/** Builds the admin app on `config` (written as JSON unless it is a string); closed and removed when `t` ends. */
+export async function startAdminAppWith(t: TestContext, config: unknown): Promise<AdminApp> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    path.join(dir, 'config.json'),
-    JSON.stringify({ server: { adminAuth, healthKey: 'health-key-0123456789abcdef' } }),
-  );
+  await writeFile(path.join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   const logs: string[] = [];
   const sink = new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString()), done()) });
   const app = buildAdmin({
@@ -49,7 +48,12 @@ export async function startAdminApp(t: TestContext, adminAuth: Record<string, un
     logger: pino(loggerOptions('admin', 'debug'), sink),
   });
   t.after(() => app.close());
-  return { app, logs };
+  return { app, dir, logs };
+}
+
+/** Builds the admin app with `adminAuth` as its login settings; closed and removed when `t` ends. */
+export function startAdminApp(t: TestContext, adminAuth: Record<string, unknown>): Promise<AdminApp> {
+  return startAdminAppWith(t, { server: { adminAuth, healthKey: 'health-key-0123456789abcdef' } });
 }
 
 /** GET /admin/api/keys (a read any signed-in user may make) with `headers`. */

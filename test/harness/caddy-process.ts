@@ -16,8 +16,12 @@ import { freePort, waitUntil } from './ports.js';
 
 const run = promisify(execFile);
 
-/** The Caddy binary every test, the bench, the soak and the stack they start use (CADDY_BIN, else `caddy` on PATH). */
-export const CADDY_BIN = process.env.CADDY_BIN ?? 'caddy';
+/**
+ * The Caddy binary every test, the bench, the soak and the stack they start use: CADDY_BIN (the
+ * Makefile exports it), else the one `make deps` unpacked into tools/ (the image's version,
+ * docs/caddy.md); never the `caddy` on PATH.
+ */
+export const CADDY_BIN = process.env.CADDY_BIN || path.resolve(import.meta.dirname, '../../../tools/caddy/bin/caddy');
 
 /** How long a stopped Caddy gets to finish its grace period before SIGKILL. */
 const STOP_GRACE_MS = 8_000;

@@ -15,6 +15,7 @@ import { buildInternal, buildProxy } from '../../proxy/app.js';
 import { ProxyRuntime, proxyFiles } from '../../proxy/runtime.js';
 import { LogRing } from '../../proxy/observe/log-ring.js';
 import type { UsageReport } from '../../proxy/usage/stats.js';
+import type { BodyBudget } from '../../proxy/access/body-budget.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startIdentitySimulator, type IdentitySimulator } from '../../simulator/identity.js';
 
@@ -61,6 +62,8 @@ export interface HarnessOptions {
   /** Changes to the default config before it is written. */
   configure?: (config: Record<string, unknown>, sim: FoundrySimulator) => void;
   envBodyLimit?: number;
+  /** The heap budget for parsed bodies (default: the proxy's own). */
+  bodyBudget?: BodyBudget;
 }
 
 /** The default test config: one managed-identity upstream, one api-key upstream, a few models. */
@@ -120,11 +123,17 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
       configFile: files.configFile,
       usageFile: files.usageFile,
       affinityFile: files.affinityFile,
+      storedObjectsFile: files.storedObjectsFile,
       governanceFile: files.governanceFile,
       log,
       autoPersist: false,
     });
-    const app = buildProxy({ runtime, logger: log, envBodyLimit: opts.envBodyLimit });
+    const app = buildProxy({
+      runtime,
+      logger: log,
+      envBodyLimit: opts.envBodyLimit,
+      ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}),
+    });
     const internal = buildInternal({ runtime, logger: log, logs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const internalUrl = await internal.listen({ host: '127.0.0.1', port: 0 });
@@ -169,7 +178,9 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
       await stopProxy();
       await sim.close();
       await identity.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      // A Caddy started on this data dir (admin-stack.ts) may still be writing its storage when
+      // this runs (after hooks run in order): retry a removal that raced a new file.
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   return harness;

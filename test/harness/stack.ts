@@ -6,6 +6,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
@@ -40,6 +41,17 @@ export interface Stack {
   stop(): Promise<number | null>;
 }
 
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
 /** Options of `startStack`. */
 export interface StackOptions {
   /** Reuse a data dir (to test restarts); a fresh temp dir otherwise. */
@@ -54,11 +66,14 @@ export interface StackOptions {
   readyPath?: '/readyz' | '/healthz';
   /** How long the stack may take to answer it (default 60 s). */
   readyTimeoutMs?: number;
+  /** Where the entry script and everything it runs live; default this checkout (the image's layout: test/harness/image-layout.ts). */
+  appDir?: string;
 }
 
 /** Starts the stack and waits until /readyz answers 200 through Caddy. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const base = opts.baseDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gw-stack-')));
+  const appDir = opts.appDir ?? REPO_ROOT;
   const dataDir = path.join(base, 'data');
   const runDir = path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
@@ -74,7 +89,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: base,
-    APP_DIR: REPO_ROOT,
+    APP_DIR: appDir,
     NODE_BIN: process.execPath,
     DATA_DIR: dataDir,
     RUN_DIR: runDir,
@@ -98,7 +113,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // (docs/development.md, "supervisord started by a test").
   const { proc: child, exit } = startChild({
     name: 'stack',
-    command: path.join(REPO_ROOT, 'deploy/entrypoint.sh'),
+    command: path.join(appDir, 'deploy/entrypoint.sh'),
     args: [],
     env,
     logFile,
@@ -142,11 +157,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         fetch: trustedFetch as unknown as typeof globalThis.fetch,
       }),
     async supervisorctl(...args) {
-      const { stdout } = await run('supervisorctl', ['-c', path.join(REPO_ROOT, 'supervisord.conf'), ...args], {
+      const { stdout } = await run('supervisorctl', ['-c', path.join(appDir, 'supervisord.conf'), ...args], {
         env: {
           ...env,
           SIMULATOR_AUTOSTART: 'true',
-          CADDY_BIN,
           ADMIN_MAIN: 'main.js',
           CADDYFILE: path.join(dataDir, 'Caddyfile'),
         },
@@ -175,6 +189,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       },
       opts.readyTimeoutMs ?? 60_000,
       `the stack to answer ${opts.readyPath ?? '/readyz'} through Caddy`,
+    );
+    // supervisord starts the admin after the proxy: on a busy machine it may still be starting
+    // when the proxy is ready, and tests call its API next.
+    await waitUntil(
+      () => acceptsConnections(Number(env.ADMIN_PORT)),
+      opts.readyTimeoutMs ?? 60_000,
+      'the admin service to listen',
     );
   } catch (err) {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');

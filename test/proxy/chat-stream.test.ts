@@ -8,13 +8,11 @@ import { bodyOf } from '../harness/sim-request.js';
 
 test('chat stream: chunks arrive as the SDK expects, usage is exact and the injected usage chunk is removed', async (t) => {
   const h = await proxyHarness(t);
-  const stream = await h
-    .sdk()
-    .chat.completions.create({
-      model: 'gpt-4o-mini',
-      stream: true,
-      messages: [{ role: 'user', content: 'stream me please' }],
-    });
+  const stream = await h.sdk().chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    messages: [{ role: 'user', content: 'stream me please' }],
+  });
   const chunks = [];
   for await (const chunk of stream) chunks.push(chunk);
   const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
@@ -34,14 +32,12 @@ test('chat stream: chunks arrive as the SDK expects, usage is exact and the inje
 
 test('chat stream: a client that asks for usage gets the usage chunk', async (t) => {
   const h = await proxyHarness(t);
-  const stream = await h
-    .sdk()
-    .chat.completions.create({
-      model: 'gpt-4o-mini',
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: 'user', content: 'count me' }],
-    });
+  const stream = await h.sdk().chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'count me' }],
+  });
   const chunks = [];
   for await (const chunk of stream) chunks.push(chunk);
   const usage = chunks.filter((c) => c.choices.length === 0 && c.usage);
@@ -64,13 +60,11 @@ test('chat stream: parallel tool calls assemble through the SDK stream helper', 
     type: 'function' as const,
     function: { name, parameters: { type: 'object', properties: { city: { type: 'string' } } } },
   }));
-  const runner = h
-    .sdk()
-    .chat.completions.stream({
-      model: 'gpt-4o-mini',
-      tools,
-      messages: [{ role: 'user', content: 'please call tools for Paris' }],
-    });
+  const runner = h.sdk().chat.completions.stream({
+    model: 'gpt-4o-mini',
+    tools,
+    messages: [{ role: 'user', content: 'please call tools for Paris' }],
+  });
   const final = await runner.finalChatCompletion();
   const calls = final.choices[0]?.message.tool_calls ?? [];
   assert.equal(calls.length, 2);

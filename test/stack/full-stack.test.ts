@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { request } from 'undici';
 import { killStack, programPid, startStack } from '../harness/stack.js';
 import { waitUntil } from '../harness/ports.js';
 
@@ -44,19 +45,30 @@ test(
       assert.match(text, /streamed through caddy/);
     });
 
-    await t.test('the data dir holds only regular files (Azure Files cannot hold sockets)', async () => {
-      assert.deepEqual(await listNonRegular(stack.dataDir), []);
-      // supervisord says RUNNING once a program has stayed up for its startsecs (5 s for the proxy).
-      const names = ['caddy', 'proxy', 'admin', 'simulator'];
-      await waitUntil(
-        async () => {
-          const status = await stack.supervisorctl('status');
-          return names.every((name) => new RegExp(`^${name}\\s+RUNNING`, 'm').test(status));
-        },
-        20_000,
-        'every program RUNNING',
-      );
-    });
+    await t.test(
+      'the data dir holds only regular files (Azure Files cannot hold sockets); logs are owner-only',
+      async () => {
+        assert.deepEqual(await listNonRegular(stack.dataDir), []);
+        // Caddy's access log is evidence and may quote what clients sent (supervisord: umask 077).
+        assert.equal((await fs.stat(stack.runDir)).mode & 0o777, 0o700);
+        await waitUntil(
+          async () => (await fs.stat(path.join(stack.runDir, 'caddy.log')).catch(() => undefined)) !== undefined,
+          10_000,
+          'caddy.log',
+        );
+        assert.equal((await fs.stat(path.join(stack.runDir, 'caddy.log'))).mode & 0o777, 0o600);
+        // supervisord says RUNNING once a program has stayed up for its startsecs (5 s for the proxy).
+        const names = ['caddy', 'proxy', 'admin', 'simulator'];
+        await waitUntil(
+          async () => {
+            const status = await stack.supervisorctl('status');
+            return names.every((name) => new RegExp(`^${name}\\s+RUNNING`, 'm').test(status));
+          },
+          20_000,
+          'every program RUNNING',
+        );
+      },
+    );
 
     await t.test('kill -9 of the proxy under load: supervisord restarts it and requests succeed again', async () => {
       const before = await programPid(stack, 'proxy');
@@ -114,7 +126,9 @@ test(
       );
       await waitUntil(
         async () => {
-          const running = await (await fetch(`http://${stack.env.CADDY_ADMIN}/config/`)).text();
+          // undici's request, not fetch: Caddy 2.11's admin API refuses a request that carries
+          // fetch's `Sec-Fetch-Mode` header without an allowed Origin (403, docs/caddy.md).
+          const running = await (await request(`http://${stack.env.CADDY_ADMIN}/config/`)).body.text();
           return running.includes('hand-edited-health-key-000000');
         },
         30_000,

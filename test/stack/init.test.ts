@@ -11,9 +11,10 @@ import { verifyPassword } from '../../common/password-hash.js';
 import { KeyRing } from '../../proxy/access/client-auth.js';
 import { ConfigInvalidError } from '../../common/config/errors.js';
 import { REPO_ROOT, SAMPLE_CONFIG as FIXTURE } from '../harness/paths.js';
+import { LAST_GOOD_NAME } from '../../common/config/last-good.js';
 
 const SKEL = path.join(REPO_ROOT, 'data-skel');
-const quiet = { info: () => undefined, warn: () => undefined };
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // The original project's Caddyfile: streams flushed with -1, compressed, no health headers.
 const ORIGINAL_CADDYFILE = `proxy.example.com {
@@ -101,14 +102,28 @@ test('upgrade from the original project: keys keep working, default password rep
   assert.equal(config.server.caddy.domain, 'proxy.example.com');
   assert.equal(result.legacyCaddyfile, path.join(d.env.DATA_DIR, 'Caddyfile.legacy'));
   assert.equal(await fs.readFile(result.legacyCaddyfile!, 'utf8'), ORIGINAL_CADDYFILE);
+  assert.equal(
+    (await fs.stat(result.legacyCaddyfile!)).mode & 0o777,
+    0o600,
+    'the old file may hold secrets: owner only',
+  );
   const rendered = await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8');
   assert.ok(rendered.includes('health_headers'));
   assert.ok(!rendered.includes('flush_interval'));
   assert.ok(!rendered.includes('encode'));
-  assert.ok(
-    await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8').then((b) => b.includes('"CHANGEME"')),
-    'the original is kept as a backup',
+  // The original is kept as a backup, without its clear client key and well-known admin password.
+  const backup = JSON.parse(await fs.readFile(path.join(d.env.DATA_DIR, 'config.json.bak'), 'utf8')) as typeof config;
+  const original = JSON.parse(await fs.readFile(FIXTURE, 'utf8')) as typeof config;
+  assert.equal(backup.apiKeys[0]?.key, undefined);
+  assert.equal(backup.apiKeys[0]?.keyHash, config.apiKeys[0]?.keyHash);
+  assert.equal(backup.server.adminAuth.password, undefined);
+  assert.equal(backup.server.adminAuth.passwordHash, undefined, 'the well-known password is dropped, not hashed');
+  assert.deepEqual(
+    { ...backup, apiKeys: [], server: { ...backup.server, adminAuth: {} } },
+    { ...original, apiKeys: [], server: { ...original.server, adminAuth: {} } },
+    'everything else as it was',
   );
+  assert.deepEqual({ ...backup.server.adminAuth }, { enabled: true, username: 'admin' });
 });
 
 test('SIMULATOR=1 adds the simulator upstream and demo models once; without it nothing is added', async (t) => {
@@ -144,4 +159,37 @@ test('an invalid config stops init with every problem, and nothing is written', 
   assert.equal(await fs.readFile(path.join(d.env.DATA_DIR, 'config.json'), 'utf8'), bad);
   await assert.rejects(fs.access(path.join(d.env.DATA_DIR, 'Caddyfile')));
   await assert.rejects(fs.access(path.join(d.env.DATA_DIR, 'first-run.txt')));
+});
+
+test('a broken config.json with a last good one: init renders from the last good and leaves config.json for repair', async (t) => {
+  const d = await tempDirs();
+  t.after(() => fs.rm(d.base, { recursive: true, force: true }));
+  await init(d);
+  const configFile = path.join(d.env.DATA_DIR, 'config.json');
+  const good = await fs.readFile(configFile, 'utf8');
+  // What the proxy keeps after applying a config.
+  await fs.writeFile(path.join(d.env.DATA_DIR, LAST_GOOD_NAME), good);
+  const caddyfileBefore = await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8');
+  const truncated = good.slice(0, 100);
+  await fs.writeFile(configFile, truncated);
+  await fs.rm(path.join(d.env.DATA_DIR, 'Caddyfile'));
+  const errors: string[] = [];
+  const result = await runInit({
+    runtime: d.runtime,
+    skelDir: SKEL,
+    env: d.env,
+    dnsModules: [],
+    log: { ...quiet, error: (_o: object, msg: string) => errors.push(msg) },
+  });
+  assert.equal(result.brokenConfig?.[0]?.path, '');
+  assert.match(result.brokenConfig?.[0]?.message ?? '', /^is not valid JSON/);
+  assert.equal(await fs.readFile(configFile, 'utf8'), truncated, 'config.json is left for the admin to repair');
+  assert.equal(
+    await fs.readFile(path.join(d.env.DATA_DIR, 'Caddyfile'), 'utf8'),
+    caddyfileBefore,
+    'the Caddyfile comes from the last good config',
+  );
+  assert.deepEqual(errors, [
+    'config.json cannot be used: STARTING FROM THE LAST GOOD CONFIG; config.json is left as it is for the admin to repair',
+  ]);
 });

@@ -11,34 +11,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import { assertUiBuilt, loggedInPage, open, shot, startBrowser, until } from '../harness/browser.js';
 import { killStack, startStack, type Stack } from '../harness/stack.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/**
- * Polls a JavaScript expression in the page until it is truthy. (waitForFunction compiles its
- * predicate with eval, which the UI's Content-Security-Policy rightly refuses.)
- */
-async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate(expression))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${expression}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function adminPassword(stack: Stack): Promise<string> {
   const text = await fs.readFile(path.join(stack.dataDir, 'first-run.txt'), 'utf8');
@@ -47,34 +22,8 @@ async function adminPassword(stack: Stack): Promise<string> {
   return m[1];
 }
 
-/**
- * Saves a screenshot: the whole page (by making the viewport as tall as the page, so the sticky
- * bars stay where they belong), or only the viewport (an open dialog).
- */
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  const file = path.join(ARTIFACTS, `admin-ui-${name}.png`);
-  const size = page.viewportSize();
-  if (!fullPage || !size) {
-    await page.screenshot({ path: file });
-    return;
-  }
-  const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 8000) });
-  await page.screenshot({ path: file });
-  await page.setViewportSize(size);
-}
-
-/** Goes to an admin page through the menu (as a user would) and waits for its heading. */
-async function open(page: Page, name: string, heading: string | RegExp): Promise<void> {
-  await page.locator(`nav a[data-nav="${name}"]`).click();
-  await page.locator('h1#page-title', { hasText: heading }).waitFor();
-}
-
 test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async (t) => {
-  await fs.access(path.join(ROOT, 'dist/admin/ui/index.html')).catch(() => {
-    throw new Error('the admin UI is not built: run `npm run build` (it compiles admin/ui into dist/admin/ui)');
-  });
-  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await assertUiBuilt();
   const stack = await startStack();
   // A graceful stop also closes the test's HTTPS agent (its idle sockets would keep node alive).
   t.after(async () => {
@@ -82,23 +31,9 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await killStack(stack);
   });
   const password = await adminPassword(stack);
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
-  const context = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    httpCredentials: { username: 'admin', password },
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-US',
-    // No animations: screenshots show the settled page (and the reduced-motion styles are used).
-    reducedMotion: 'reduce',
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  const browser = await startBrowser(t);
   const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(m.text());
-  });
+  const page = await loggedInPage(browser, 'admin', password, pageErrors);
 
   await t.test('login: the browser authenticates with Basic and gets the SPA with strict headers', async () => {
     const res = await page.goto(`${stack.url}/admin/`);
@@ -391,7 +326,7 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await open(page, 'usage', 'Usage');
     await page.locator('figure.chart .bars rect').first().waitFor();
     await shot(page, 'usage-phone');
-    for (const name of ['usage', 'models', 'keys', 'domain', 'logs', 'playground', 'settings', '']) {
+    for (const name of ['usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings', '']) {
       await page.goto(`${stack.url}/admin/${name}`);
       await page.locator('h1#page-title').waitFor();
       await page
@@ -412,7 +347,18 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
 
   await t.test('every control has a label; the skip link comes first; no secret is ever on a page', async () => {
     const secrets = [password, await stack.healthKey(), 'simulator-key', await stack.clientKey()];
-    for (const name of ['overview', 'usage', 'models', 'keys', 'domain', 'logs', 'playground', 'settings']) {
+    for (const name of [
+      'overview',
+      'usage',
+      'models',
+      'keys',
+      'teams',
+      'domain',
+      'logs',
+      'audit',
+      'playground',
+      'settings',
+    ]) {
       await page.goto(`${stack.url}/admin/${name === 'overview' ? '' : name}`);
       await page.locator('h1#page-title').waitFor();
       await page

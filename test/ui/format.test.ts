@@ -1,4 +1,4 @@
-/** Numbers, sizes, durations and times in the UI's two languages. */
+/** Numbers, money, sizes, durations and times in the UI's two languages. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -6,6 +6,7 @@ import {
   compact,
   dateTime,
   daysLeft,
+  money,
   ms,
   num,
   percent,
@@ -36,6 +37,20 @@ test('numbers, percentages and sizes', () => {
   assert.equal(bytes(undefined), '—');
 });
 
+test('money in the server currency: cents, or two significant digits below a cent', () => {
+  setLang('en');
+  assert.equal(money(1234.5, 'USD'), '$1,234.50');
+  assert.equal(money(0, 'USD'), '$0.00');
+  assert.equal(money(0.000065, 'USD'), '$0.000065');
+  assert.equal(money(12, 'EUR'), '€12.00');
+  assert.match(money(3, 'XYZ'), /^XYZ\s3\.00$/, 'a well-formed code Intl does not know');
+  assert.equal(money(null, 'USD'), '—');
+  setLang('zh-CN');
+  assert.equal(money(5, 'CNY'), '¥5.00');
+  assert.equal(money(5, 'USD'), 'US$5.00');
+  setLang('en');
+});
+
 test('durations pick their unit', () => {
   setLang('en');
   assert.equal(ms(850), '850 ms');
@@ -53,6 +68,7 @@ test('dates and times; what is not a date is shown as it is', () => {
   assert.equal(dateTime(''), '—');
   assert.equal(dateTime('not a date'), 'not a date');
   assert.match(dateTime(AT), /^Mar 4, 2026, 1:04\sPM$/);
+  assert.match(dateTime(AT, true), /^Mar 4, 2026, 1:04:05\sPM$/);
 });
 
 test('relative times and days left', () => {

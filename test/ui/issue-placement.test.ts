@@ -1,10 +1,11 @@
 /**
  * The server's `{path, message}` issues land on the field of their path, or else on the nearest
  * enclosing field or card (prefixed with the rest of the path); the others go to the page's box.
+ * A key's or team's issues are named relative to that entry, as its form's fields are.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { placeIssues } from '../../admin/ui/js/issue-placement.js';
+import { entryIssues, placeIssues } from '../../admin/ui/js/issue-placement.js';
 
 const targets = new Set(['/models/0', '/models/0/id', '/models/0/routes/chat~1completions', '/server/caddy']);
 
@@ -38,4 +39,27 @@ test('several issues on one field are all shown, in order', () => {
     { path: '/models/0/id', message: 'second' },
   ]);
   assert.deepEqual(placed.get('/models/0/id'), ['first', 'second']);
+});
+
+test("an entry's issues are named from the entry, as its form's fields are; others keep their path", () => {
+  const issues = entryIssues(
+    [
+      { path: '/apiKeys/3/limits/requestsPerMinute', message: 'must be >= 1' },
+      { path: '/apiKeys/3', message: 'needs key or keyHash' },
+      { path: '/apiKeys/12/team', message: 'no team with id "x"' },
+      { path: '/teams/0/budget/amount', message: 'must be > 0' },
+      { path: '/apiKeysX/1/id', message: 'not a list' },
+    ],
+    'apiKeys',
+  );
+  assert.deepEqual(issues, [
+    { path: '/limits/requestsPerMinute', message: 'must be >= 1' },
+    { path: '/', message: 'needs key or keyHash' },
+    { path: '/team', message: 'no team with id "x"' },
+    { path: '/teams/0/budget/amount', message: 'must be > 0' },
+    { path: '/apiKeysX/1/id', message: 'not a list' },
+  ]);
+  assert.deepEqual(entryIssues([{ path: '/teams/4/label', message: 'too long' }], 'teams'), [
+    { path: '/label', message: 'too long' },
+  ]);
 });

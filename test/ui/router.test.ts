@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { hrefOf, pageForPath, pageOf, PAGES } from '../../admin/ui/js/router.js';
 
 test('each page has a URL that leads back to it', () => {
-  assert.deepEqual([...PAGES], ['overview', 'usage', 'models', 'keys', 'domain', 'logs', 'playground', 'settings']);
+  assert.deepEqual(
+    [...PAGES],
+    ['overview', 'usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings'],
+  );
   for (const p of PAGES) assert.equal(pageOf(hrefOf(p)), p);
   assert.equal(hrefOf('overview'), '/admin/');
   assert.equal(hrefOf('keys'), '/admin/keys');
@@ -20,6 +23,7 @@ test('unknown and partial paths fall back to the overview; deeper paths keep the
 test('a config path opens the page that edits it', () => {
   assert.equal(pageForPath('/server/caddy/acme/ca'), 'domain');
   assert.equal(pageForPath('/apiKeys/0/status'), 'keys');
+  assert.equal(pageForPath('/teams/1/budget/amount'), 'teams');
   assert.equal(pageForPath('/server/upstream/maxRetries'), 'settings');
   assert.equal(pageForPath('/server/adminAuth/password'), 'settings');
   assert.equal(pageForPath('/models/0/id'), 'models');

@@ -4,33 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Fastify from 'fastify';
-import { adminErrorHandler } from '../../admin/error-handler.js';
-import { registerUiRoutes, UI_CSP } from '../../admin/routes/ui.js';
+import { UI_CSP } from '../../admin/routes/ui.js';
+import { uiApp } from '../harness/ui-app.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-async function uiApp(t: { after: (fn: () => unknown) => void }, files: Record<string, string>) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'gw-ui-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  const app = Fastify();
-  app.setErrorHandler(adminErrorHandler);
-  registerUiRoutes(app, { dir, version: '9.9.9' });
-  app.get('/admin/api/config', async () => ({ ok: true }));
-  t.after(() => app.close());
-  return app;
-}
-
 test('the SPA and its assets are served with types, security headers and revalidation', async (t) => {
-  const app = await uiApp(t, {
+  const { app } = await uiApp(t, {
     'index.html': '<!doctype html><title>x</title>',
     'app.css': 'body{}',
     'js/main.js': 'export {};',
@@ -65,7 +47,7 @@ test('the SPA and its assets are served with types, security headers and revalid
 });
 
 test('no path leaves the UI folder, and unknown API paths stay JSON 404s', async (t) => {
-  const app = await uiApp(t, { 'index.html': 'spa' });
+  const { app } = await uiApp(t, { 'index.html': 'spa' });
   for (const url of [
     '/admin/assets/../../etc/passwd',
     '/admin/assets/%2e%2e/%2e%2e/etc/passwd',
@@ -87,7 +69,7 @@ test('no path leaves the UI folder, and unknown API paths stay JSON 404s', async
 });
 
 test('without a built UI the page says how to build it', async (t) => {
-  const app = await uiApp(t, {});
+  const { app } = await uiApp(t, {});
   const res = await app.inject({ method: 'GET', url: '/admin/' });
   assert.equal(res.statusCode, 503);
   assert.match(res.body, /npm run build/);

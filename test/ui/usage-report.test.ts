@@ -1,10 +1,11 @@
 /**
- * The Usage page's report: every counter present (percentiles null without requests), every
- * bucket of the range for the charts and the CSV, and the query of a range ending now.
+ * The Usage page's report: every counter present (percentiles null without requests, cost 0
+ * without a price), every bucket of the range for the charts, the query of a range ending now, and
+ * the server's CSV of the same query.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asReport, count, csv, dense, reportQuery } from '../../admin/ui/js/pages/usage/report.js';
+import { asReport, count, csvHref, dense, reportQuery } from '../../admin/ui/js/pages/usage/report.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0);
@@ -18,7 +19,7 @@ const report = asReport({
     { t: T0 + MIN, requests: 2, s2xx: 1, s429: 1, latencySumMs: 300, latencyP50Ms: 120, latencyP95Ms: 180 },
     'junk',
   ],
-  totals: { requests: 2, s2xx: 1, s429: 1 },
+  totals: { requests: 2, s2xx: 1, s429: 1, cost: 0.0125 },
   byModel: { 'gpt-4o-mini': { requests: 2 } },
 });
 
@@ -27,6 +28,8 @@ test('the answer is narrowed: absent counters are 0, absent percentiles null', (
   assert.equal(count(report.totals, 'requests'), 2);
   assert.equal(count(report.totals, 'promptTokens'), 0);
   assert.equal(report.totals.latencyP95Ms, null);
+  assert.equal(count(report.totals, 'cost'), 0.0125);
+  assert.equal(count(report.byModel['gpt-4o-mini'], 'cost'), 0);
   assert.equal(count(undefined, 'requests'), 0);
   assert.deepEqual(Object.keys(report.byModel), ['gpt-4o-mini']);
   assert.deepEqual(report.byKey, {});
@@ -43,16 +46,9 @@ test('buckets cover the range from its first step, with the empty ones', () => {
   assert.equal(at(2), undefined);
 });
 
-test('the CSV has a line per bucket, empty buckets as zeros and empty percentiles', () => {
-  const lines = csv(report).split('\n');
-  assert.equal(
-    lines[0],
-    'time,requests,s2xx,s4xx,s429,s5xx,sOther,promptTokens,completionTokens,totalTokens,cachedTokens,reasoningTokens,imageBytesSaved,latencySumMs,latencyMaxMs,latencyP50Ms,latencyP95Ms',
-  );
-  assert.equal(lines[1], '2026-01-01T12:00:00.000Z,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,');
-  assert.equal(lines[2], '2026-01-01T12:01:00.000Z,2,1,0,1,0,0,0,0,0,0,0,0,300,0,120,180');
-  assert.equal(lines.length, 5, 'three buckets, a header and the final newline');
-  assert.equal(lines[4], '');
+test('the CSV comes from the server, for the same query', () => {
+  const query = reportQuery('24h', 'gpt-4o', 'key 1', T0);
+  assert.equal(csvHref(query), `/admin/api/usage?format=csv&from=${T0 - 86_400_000}&to=${T0}&model=gpt-4o&key=key+1`);
 });
 
 test('the query: the range back from now, to the end of the current minute, with the filters', () => {

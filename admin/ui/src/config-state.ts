@@ -3,7 +3,7 @@
  * draft the forms change. Models, Domain and Settings are views of one draft, so a review shows
  * every pending change and one apply sends them together with `If-Match`.
  */
-import { api, type ApiError, type Issue } from './api.js';
+import { api, isRecord, type ApiError, type Issue } from './api.js';
 import { appliedOutcome, failedOutcome, type ApplyOutcome } from './apply-outcome.js';
 import { diff, same, type Change } from './config-diff.js';
 import { rebaseEdits } from './config-rebase.js';
@@ -74,6 +74,18 @@ export class ConfigState {
   /** The stored (masked) value at `path`. */
   stored(path: string): unknown {
     return getAt(this.original, path);
+  }
+
+  /** The stored config's currency of prices and budgets (ISO 4217; the schema's default is USD). */
+  currency(): string {
+    const c = getAt(this.original, '/server/currency');
+    return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : 'USD';
+  }
+
+  /** The entries of a stored list with an id (`models`, `teams`), in order. */
+  entries(list: 'models' | 'teams'): Json[] {
+    const items = this.original?.[list];
+    return Array.isArray(items) ? items.filter((x): x is Json => isRecord(x) && typeof x.id === 'string') : [];
   }
 
   /** Changes the draft at `path` (undefined deletes) and forgets the server's issues there. */

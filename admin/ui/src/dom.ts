@@ -100,13 +100,3 @@ export function announce(text: string): void {
     region.textContent = text;
   }, 30);
 }
-
-/** Downloads `text` as a file named `name`. */
-export function download(name: string, text: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = h('a', { href: url, download: name });
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

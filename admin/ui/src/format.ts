@@ -40,12 +40,12 @@ export function ms(n: number | null | undefined): string {
   return `${num(n / 3_600_000, 1)} h`;
 }
 
-/** A date and time, medium length. */
-export function dateTime(v: string | number | Date | null | undefined): string {
+/** A date and time, medium length (with seconds when asked: audit entries). */
+export function dateTime(v: string | number | Date | null | undefined, seconds = false): string {
   if (v === null || v === undefined || v === '') return '—';
   const d = v instanceof Date ? v : new Date(v);
   if (Number.isNaN(d.getTime())) return String(v);
-  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' }).format(d);
 }
 
 /** A time of day with seconds (log lines). */
@@ -85,4 +85,20 @@ export function relative(v: string | number | Date | null | undefined): string {
 /** "3 days" left (certificates). */
 export function daysLeft(n: number | undefined): string {
   return n === undefined ? '—' : t('fmt.daysLeft', { n: num(n) });
+}
+
+/** An amount of money in `currency` (ISO 4217), e.g. "$12.34"; an unknown code is written after the number. */
+export function money(n: number | null | undefined, currency: string): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  // Spend of a few requests is a fraction of a cent: two significant digits rather than "$0.00".
+  const small = n !== 0 && Math.abs(n) < 0.01;
+  try {
+    return new Intl.NumberFormat(lang(), {
+      style: 'currency',
+      currency,
+      ...(small ? { maximumSignificantDigits: 2 } : {}),
+    }).format(n);
+  } catch {
+    return `${small ? n.toPrecision(2) : num(n, 2)} ${currency}`;
+  }
 }

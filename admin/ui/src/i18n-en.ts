@@ -1,5 +1,7 @@
+import { enGovernance } from './i18n-governance-en.js';
+
 /** English texts of the admin UI (the reference table: every key here must exist in Chinese). */
-export const en = {
+const base = {
   'shell.brand': 'Foundry Gateway',
   'shell.menu': 'Menu',
   'shell.nav': 'Main',
@@ -180,8 +182,8 @@ export const en = {
   'usage.allModels': 'All models',
   'usage.allKeys': 'All keys',
   'usage.auto': 'Refresh every 10 s',
-  'usage.csv': 'Export CSV',
-  'usage.meta': '{n} requests in range · {res} · updated {time}',
+  'usage.csv': 'Download CSV',
+  'usage.meta': '{n} requests in range · cost {cost} · {res} · updated {time}',
   'usage.perMinute': 'per-minute buckets',
   'usage.perHour': 'per-hour buckets',
   'usage.noData': 'No requests in this range',
@@ -310,7 +312,7 @@ export const en = {
   'auth.authorityHostHelp': 'Only for sovereign clouds, e.g. https://login.chinacloudapi.cn',
 
   'keys.lead':
-    'Client keys for the OpenAI-compatible API. The gateway stores only a hash: a key is shown once, when it is created.',
+    'Client keys for the OpenAI-compatible API, with their team, limits and budget. The gateway stores only a hash: a key is shown once, when it is created or rotated.',
   'keys.createTitle': 'Create a key',
   'keys.label': 'Label',
   'keys.labelPlaceholder': 'e.g. data-science team',
@@ -330,10 +332,8 @@ export const en = {
   'keys.usePlayground': 'Try it in the Playground',
   'keys.dismiss': 'I have stored it',
   'keys.list': 'Keys',
-  'keys.id': 'Id',
   'keys.models': 'Models',
   'keys.allModels': 'All models',
-  'keys.created': 'Created',
   'keys.active': 'Active',
   'keys.revoked': 'Revoked',
   'keys.revoke': 'Revoke',
@@ -512,6 +512,9 @@ export const en = {
   'settings.passwordHelp': 'Stored as a scrypt hash; use at least 12 characters.',
   'settings.passwordShort': 'Use at least 12 characters.',
 } as const;
+
+/** Every English text: the pages above, and the governance pages' (their own file). */
+export const en = { ...base, ...enGovernance } as const;
 
 /** A message key. */
 export type MsgKey = keyof typeof en;

@@ -1,7 +1,9 @@
 /** 管理界面的简体中文文本（与英文表逐键对应；缺少任何键都会导致编译失败）。 */
 import type { MsgKey } from './i18n-en.js';
+import { zhGovernance } from './i18n-governance-zh.js';
 
 export const zh: Record<MsgKey, string> = {
+  ...zhGovernance,
   'shell.brand': 'Foundry 网关',
   'shell.menu': '菜单',
   'shell.nav': '主导航',
@@ -179,8 +181,8 @@ export const zh: Record<MsgKey, string> = {
   'usage.allModels': '全部模型',
   'usage.allKeys': '全部密钥',
   'usage.auto': '每 10 秒刷新',
-  'usage.csv': '导出 CSV',
-  'usage.meta': '范围内共 {n} 个请求 · {res} · 更新于 {time}',
+  'usage.csv': '下载 CSV',
+  'usage.meta': '范围内共 {n} 个请求 · 费用 {cost} · {res} · 更新于 {time}',
   'usage.perMinute': '按分钟统计',
   'usage.perHour': '按小时统计',
   'usage.noData': '此时间范围内没有请求',
@@ -302,7 +304,8 @@ export const zh: Record<MsgKey, string> = {
   'auth.authorityHost': '颁发机构主机',
   'auth.authorityHostHelp': '仅用于主权云，例如 https://login.chinacloudapi.cn',
 
-  'keys.lead': 'OpenAI 兼容 API 的客户端密钥。网关只保存哈希：密钥仅在创建时显示一次。',
+  'keys.lead':
+    'OpenAI 兼容 API 的客户端密钥，以及它们的团队、限额和预算。网关只保存哈希：密钥仅在创建或轮换时显示一次。',
   'keys.createTitle': '创建密钥',
   'keys.label': '标签',
   'keys.labelPlaceholder': '例如：数据科学团队',
@@ -322,10 +325,8 @@ export const zh: Record<MsgKey, string> = {
   'keys.usePlayground': '在调试台中试用',
   'keys.dismiss': '我已妥善保存',
   'keys.list': '密钥列表',
-  'keys.id': 'ID',
   'keys.models': '模型',
   'keys.allModels': '全部模型',
-  'keys.created': '创建时间',
   'keys.active': '有效',
   'keys.revoked': '已吊销',
   'keys.revoke': '吊销',

@@ -29,3 +29,13 @@ export function placeIssues(
   }
   return { placed, unplaced };
 }
+
+/**
+ * The issues of one entry of a config list (`/apiKeys/3/limits/requestsPerMinute`) with paths
+ * relative to the entry (`/limits/requestsPerMinute`), as a key or team form names its fields;
+ * issues elsewhere in the config keep their path (no field of the form has it).
+ */
+export function entryIssues(issues: Issue[], list: 'apiKeys' | 'teams'): Issue[] {
+  const prefix = new RegExp(`^/${list}/\\d+(?=/|$)`);
+  return issues.map((i) => (prefix.test(i.path) ? { ...i, path: i.path.replace(prefix, '') || '/' } : i));
+}

@@ -14,6 +14,7 @@ import { navOpen, setNavOpen } from './shell/nav-drawer.js';
 import { issuesBox, showPage } from './shell/page-frame.js';
 import { pendingBar } from './shell/pending-bar.js';
 import { topbar } from './shell/topbar.js';
+import { auditPage } from './pages/audit/page.js';
 import { domainPage } from './pages/domain/page.js';
 import { keysPage } from './pages/keys/page.js';
 import { logsPage } from './pages/logs/page.js';
@@ -21,6 +22,7 @@ import { modelsPage } from './pages/models/page.js';
 import { overviewPage } from './pages/overview/page.js';
 import { playgroundPage } from './pages/playground/page.js';
 import { settingsPage } from './pages/settings/page.js';
+import { teamsPage } from './pages/teams/page.js';
 import { usagePage } from './pages/usage/page.js';
 
 const pages: Record<PageName, Page> = {
@@ -28,8 +30,10 @@ const pages: Record<PageName, Page> = {
   usage: usagePage,
   models: modelsPage,
   keys: keysPage,
+  teams: teamsPage,
   domain: domainPage,
   logs: logsPage,
+  audit: auditPage,
   playground: playgroundPage,
   settings: settingsPage,
 };

@@ -1,7 +1,18 @@
 /** Pages live at /admin/<page>; the History API moves between them without reloading. */
 
 /** The pages, in menu order. */
-export const PAGES = ['overview', 'usage', 'models', 'keys', 'domain', 'logs', 'playground', 'settings'] as const;
+export const PAGES = [
+  'overview',
+  'usage',
+  'models',
+  'keys',
+  'teams',
+  'domain',
+  'logs',
+  'audit',
+  'playground',
+  'settings',
+] as const;
 /** A page's name (and its path segment). */
 export type PageName = (typeof PAGES)[number];
 
@@ -34,6 +45,7 @@ export function navigate(page: PageName, query = ''): void {
 export function pageForPath(path: string): PageName {
   if (path.startsWith('/server/caddy')) return 'domain';
   if (path.startsWith('/apiKeys')) return 'keys';
+  if (path.startsWith('/teams')) return 'teams';
   if (path.startsWith('/server')) return 'settings';
   return 'models';
 }

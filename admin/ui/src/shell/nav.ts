@@ -10,8 +10,10 @@ const ICONS: Record<PageName, IconName> = {
   usage: 'usage',
   models: 'models',
   keys: 'keys',
+  teams: 'teams',
   domain: 'domain',
   logs: 'logs',
+  audit: 'audit',
   playground: 'playground',
   settings: 'settings',
 };
@@ -21,8 +23,10 @@ const NAV_KEYS: Record<PageName, MsgKey> = {
   usage: 'nav.usage',
   models: 'nav.models',
   keys: 'nav.keys',
+  teams: 'nav.teams',
   domain: 'nav.domain',
   logs: 'nav.logs',
+  audit: 'nav.audit',
   playground: 'nav.playground',
   settings: 'nav.settings',
 };

@@ -11,6 +11,7 @@ import { announce, h, type Child } from '../dom.js';
 import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { busy } from '../components/alerts.js';
+import { changeItem } from '../components/change-item.js';
 import { checkDeep } from '../schema-check.js';
 import { MASK, showValue } from '../secrets.js';
 import { issueList } from './issue-list.js';
@@ -24,20 +25,7 @@ interface ReviewProps {
 }
 
 function changeRow(c: Change): HTMLElement {
-  const kind = c.kind === 'added' ? t('diff.added') : c.kind === 'removed' ? t('diff.removed') : t('diff.changed');
-  return h(
-    'li',
-    { class: `change change-${c.kind}` },
-    h('span', { class: `badge badge-${c.kind}` }, kind),
-    h('code', { class: 'change-path' }, changePlace(c)),
-    h(
-      'div',
-      { class: 'change-values' },
-      c.kind !== 'added' ? h('del', null, showValue(c.path, c.before)) : null,
-      c.kind === 'changed' ? h('span', { 'aria-hidden': 'true' }, ' → ') : null,
-      c.kind !== 'removed' ? h('ins', null, showValue(c.path, c.after)) : null,
-    ),
-  );
+  return changeItem(c.kind, changePlace(c), showValue(c.path, c.before), showValue(c.path, c.after));
 }
 
 function body(...children: Child[]): HTMLElement {

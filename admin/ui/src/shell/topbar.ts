@@ -6,6 +6,9 @@ import { icon } from '../icons.js';
 import { hrefOf } from '../router.js';
 import { navOpen, onNavToggle, setNavOpen } from './nav-drawer.js';
 
+// Next to the scripts of the same build (js/shell/ → the build's root), so it is cached with them.
+const LOGO = new URL('../../logo.svg', import.meta.url).href;
+
 function MenuButton(_: null, self: Self<object, HTMLButtonElement>): Child {
   setAttrs(self.host, { 'aria-expanded': String(navOpen()), 'aria-label': t('shell.menu') });
   return icon('menu');
@@ -24,7 +27,7 @@ function Topbar(menu: HTMLButtonElement): Child {
     h(
       'a',
       { class: 'brand', href: hrefOf('overview'), 'data-nav': 'overview' },
-      h('img', { src: '/admin/assets/logo.svg', alt: '', width: 28, height: 28 }),
+      h('img', { src: LOGO, alt: '', width: 28, height: 28 }),
       h('span', null, t('shell.brand')),
     ),
     h('span', { class: 'spacer' }),

@@ -1,22 +1,24 @@
 /**
- * API keys: create one (label, model allow-list; the key is shown once, with a copy button),
- * list them (no secrets: the server keeps only hashes) and revoke.
+ * API keys: create one (label, team, owner, tags, expiry, model allow-list, limits and budget; the
+ * key is shown once, with a copy button), list them (no secrets: the server keeps only hashes),
+ * and edit, rotate (the new secret shown once, the old one kept for a grace period) or revoke one.
  */
 import { api } from '../../api.js';
 import { card } from '../../components/card.js';
 import { confirmDialog } from '../../components/confirm-dialog.js';
-import { control } from '../../components/control.js';
 import { pageHeader } from '../../components/page-header.js';
 import { config } from '../../config-state.js';
 import { announce, h } from '../../dom.js';
+import { afterConfig } from '../../form/entry-form.js';
+import { formResult } from '../../form/form-result.js';
 import { t } from '../../i18n.js';
-import { icon } from '../../icons.js';
 import type { Page } from '../../page.js';
 import { pageOf } from '../../router.js';
-import { formResult } from './form-result.js';
+import { createKeyForm } from './create-form.js';
+import { editKey } from './edit-dialog.js';
 import { keyList, loadKeys } from './key-list.js';
-import { modelPicks, pickedModels } from './model-picks.js';
-import { forgetCreatedKey, newKeyPanel } from './new-key-panel.js';
+import { forgetCreatedKey, newKeyPanel, type CreatedKey } from './new-key-panel.js';
+import { rotateKey } from './rotate-dialog.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,106 +28,56 @@ function draw(signal: AbortSignal): HTMLElement[] {
     if (pageOf(location.pathname) !== 'keys') forgetCreatedKey();
   });
   const panel = newKeyPanel();
-  const result = formResult();
-  const picks = modelPicks();
-  const label = h('input', {
-    type: 'text',
-    maxlength: 256,
-    autocomplete: 'off',
-    placeholder: t('keys.labelPlaceholder'),
-  });
-  // Browsers compile `pattern` with the v flag, where a bare '-' in a class is an error (and the check is skipped).
-  const id = h('input', {
-    type: 'text',
-    maxlength: 128,
-    autocomplete: 'off',
-    spellcheck: 'false',
-    pattern: '[A-Za-z0-9._:@\\-]+',
-    placeholder: t('keys.idPlaceholder'),
-  });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('plus', 16), t('keys.create'));
+  const notice = formResult();
+  // Key changes go through the config: refresh the draft's copy so other pages stay in step.
+  const changed = async () => {
+    await config.refreshKeepingEdits().catch(() => undefined);
+    await loadKeys(list, signal);
+  };
+  const show = async (key: CreatedKey) => {
+    panel.set({ created: key });
+    panel.after(() => panel.host.querySelector<HTMLInputElement>('#new-key')?.focus());
+    announce(t(key.rotated ? 'keys.rotatedTitle' : 'keys.createdTitle', { id: key.id }));
+    await changed();
+  };
 
-  const revoke = async (kid: string, lbl: string) => {
+  const revoke = async (k: Json) => {
+    const kid = String(k.id);
+    const label = typeof k.label === 'string' && k.label ? `${k.label} (${kid})` : kid;
     const yes = await confirmDialog(
       t('keys.revokeTitle'),
-      h('p', null, t('keys.revokeBody', { id: lbl ? `${lbl} (${kid})` : kid })),
+      h('p', null, t('keys.revokeBody', { id: label })),
       t('keys.revoke'),
       'danger',
     );
     if (!yes) return;
     try {
       await api('POST', `/keys/${encodeURIComponent(kid)}/revoke`);
+      notice.set({ result: { kind: 'none' } });
       announce(t('keys.revokedDone', { id: kid }));
-      await config.refreshKeepingEdits();
     } catch (error) {
-      result.set({ result: { kind: 'failed', error, title: 'keys.revokeFailed' } });
+      notice.set({ result: { kind: 'failed', error, title: 'keys.revokeFailed' } });
     }
-    await loadKeys(list, signal);
+    await changed();
   };
-  const list = keyList((kid, lbl) => void revoke(kid, lbl));
+  const list = keyList({
+    edit: (k) =>
+      void editKey(k).then((saved) => {
+        if (!saved) return;
+        announce(t('keys.savedDone', { id: String(k.id) }));
+        return changed();
+      }),
+    rotate: (k) => void rotateKey(String(k.id)).then((rotated) => rotated && show(rotated)),
+    revoke: (k) => void revoke(k),
+  });
+  const form = createKeyForm(show);
 
-  const create = async (e: Event) => {
-    e.preventDefault();
-    if (id.value && !id.checkValidity()) {
-      result.set({ result: { kind: 'idInvalid' } });
-      id.focus();
-      return;
-    }
-    const body: Json = {};
-    if (label.value.trim()) body.label = label.value.trim();
-    if (id.value.trim()) body.id = id.value.trim();
-    const models = pickedModels(picks.host);
-    if (models.length) body.models = models;
-    submit.disabled = true;
-    result.set({ result: { kind: 'creating' } });
-    try {
-      const res = await api<Json>('POST', '/keys', { body });
-      const created = { id: String(res.data.id), key: String(res.data.key) };
-      result.set({ result: { kind: 'none' } });
-      label.value = '';
-      id.value = '';
-      for (const c of picks.host.querySelectorAll<HTMLInputElement>('input[name="models"]')) c.checked = false;
-      panel.set({ created });
-      panel.after(() => panel.host.querySelector<HTMLInputElement>('#new-key')?.focus());
-      announce(t('keys.createdTitle', { id: created.id }));
-      await config.refreshKeepingEdits();
-    } catch (error) {
-      result.set({ result: { kind: 'failed', error, title: 'keys.createFailed' } });
-    } finally {
-      submit.disabled = false;
-    }
-    await loadKeys(list, signal);
-  };
-
-  void config
-    .ensure()
-    .catch(() => undefined)
-    .then(() => {
-      if (signal.aborted) return;
-      picks.set({ loaded: true });
-      return loadKeys(list, signal);
-    });
+  afterConfig(form, signal, () => loadKeys(list, signal));
   return [
     pageHeader(t('nav.keys'), t('keys.lead')),
     panel.host,
-    card(
-      t('keys.createTitle'),
-      h(
-        'form',
-        // The id's pattern is checked on submit, with the page's own message rather than the browser's.
-        { class: 'stack-sm', novalidate: true, onSubmit: (e: Event) => void create(e) },
-        h(
-          'div',
-          { class: 'form-grid' },
-          control(t('keys.label'), label),
-          control(t('keys.idOptional'), id, t('keys.idHelp')),
-        ),
-        picks.host,
-        h('div', { class: 'button-row' }, submit),
-        result.host,
-      ),
-    ),
-    card(t('keys.list'), list.host),
+    card(t('keys.createTitle'), form.host),
+    card(t('keys.list'), [notice.host, list.host]),
   ];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Usage: requests by status class, tokens (prompt / cached / completion / reasoning), errors and
- * latency over time, filtered by model, key and time range; totals by model, key and target; CSV.
+ * latency over time, filtered by model, key and time range; totals and cost by model, key and
+ * target; the same report as CSV from the server (with each key's team and the cost).
  */
 import { getJson, isRecord } from '../../api.js';
 import { choiceSelect, keptChoice } from '../../components/choice-select.js';
@@ -8,11 +9,11 @@ import { control } from '../../components/control.js';
 import { pageHeader } from '../../components/page-header.js';
 import { segmented } from '../../components/segmented.js';
 import { config } from '../../config-state.js';
-import { busyWith, download, h, type Child } from '../../dom.js';
+import { busyWith, h, type Child } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { icon } from '../../icons.js';
 import type { Page } from '../../page.js';
-import { asReport, csv, RANGES, reportQuery, type Range, type Report } from './report.js';
+import { asReport, csvHref, RANGES, reportQuery, type Range, type Report } from './report.js';
 import { usageBody } from './usage-body.js';
 
 type Json = Record<string, unknown>;
@@ -23,21 +24,14 @@ const filters = { range: '24h' as Range, model: '', key: '', auto: true };
 
 function draw(signal: AbortSignal): Child {
   let keys: Json[] = [];
-  let report: Report | undefined;
   const body = usageBody();
   const modelSelect = choiceSelect({ value: '', label: t('usage.allModels') });
   const keySelect = choiceSelect({ value: '', label: t('usage.allKeys') });
   const auto = h('input', { type: 'checkbox', id: 'usage-auto', checked: filters.auto });
-  const exportBtn = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-secondary',
-      disabled: true,
-      onClick: () =>
-        report &&
-        download(`usage-${new Date(report.from).toISOString().slice(0, 16)}-${filters.range}.csv`, csv(report)),
-    },
+  // A link, so the browser downloads it with the login it has; its range is fixed at each load.
+  const csvLink = h(
+    'a',
+    { class: 'btn btn-secondary', href: '#', download: 'usage.csv' },
     icon('download', 16),
     t('usage.csv'),
   );
@@ -48,16 +42,17 @@ function draw(signal: AbortSignal): Child {
   };
 
   const load = async () => {
+    const query = reportQuery(filters.range, filters.model, filters.key, Date.now());
+    csvLink.href = csvHref(query);
+    csvLink.download = `usage-${new Date(Number(query.get('from'))).toISOString().slice(0, 16)}-${filters.range}.csv`;
+    let report: Report;
     try {
-      report = asReport(
-        await getJson(`/usage?${reportQuery(filters.range, filters.model, filters.key, Date.now())}`, signal),
-      );
+      report = asReport(await getJson(`/usage?${query}`, signal));
     } catch (error) {
       if (!signal.aborted) body.set({ view: { phase: 'failed', error } });
       return;
     }
     if (signal.aborted) return;
-    exportBtn.disabled = false;
     const configured = Array.isArray(config.original?.models)
       ? config.original.models.filter(isRecord).map((m) => String(m.id))
       : [];
@@ -68,7 +63,9 @@ function draw(signal: AbortSignal): Child {
       label: keyName(k),
     }));
     keySelect.set({ choices: keyIds, value: keptChoice(keyIds, filters.key) });
-    body.set({ view: { phase: 'ready', report, time: new Date().toLocaleTimeString(), keyName } });
+    body.set({
+      view: { phase: 'ready', report, time: new Date().toLocaleTimeString(), keyName, currency: config.currency() },
+    });
   };
 
   modelSelect.host.addEventListener('change', () => {
@@ -98,7 +95,7 @@ function draw(signal: AbortSignal): Child {
     void load();
   });
   return [
-    pageHeader(t('nav.usage'), t('usage.lead'), exportBtn),
+    pageHeader(t('nav.usage'), t('usage.lead'), csvLink),
     h(
       'div',
       { class: 'toolbar card' },

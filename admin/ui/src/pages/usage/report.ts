@@ -1,6 +1,7 @@
 /**
  * The usage report of GET /admin/api/usage, narrowed: counters per time bucket and per model,
- * key and target; dense buckets for the charts (the report omits empty ones) and its CSV.
+ * key and target (spend included, in the server's currency); dense buckets for the charts (the
+ * report omits empty ones); the query of a range, and the URL of the same report as CSV.
  * DOM-free, so unit tests import it.
  */
 import { isRecord } from '../../api.js';
@@ -19,7 +20,7 @@ export const RANGES = {
 /** A time range of the page. */
 export type Range = keyof typeof RANGES;
 
-/** The counters of the report, in the CSV's order. */
+/** The counters of the report. */
 const COUNTERS = [
   'requests',
   's2xx',
@@ -37,6 +38,7 @@ const COUNTERS = [
   'latencyMaxMs',
   'latencyP50Ms',
   'latencyP95Ms',
+  'cost',
 ] as const;
 
 /** A narrowed report. */
@@ -92,29 +94,15 @@ export function dense(report: Report): { x: number[]; at: (i: number) => Counter
   return { x, at: (i) => byT.get(x[i] ?? -1) };
 }
 
-/** The report as CSV: one line per bucket, empty buckets as zeros. */
-export function csv(report: Report): string {
-  const { x, at } = dense(report);
-  const cols = COUNTERS.filter((k) => k !== 'latencyP50Ms' && k !== 'latencyP95Ms');
-  const lines = [['time', ...cols, 'latencyP50Ms', 'latencyP95Ms'].join(',')];
-  x.forEach((t0, i) => {
-    const c = at(i);
-    lines.push(
-      [
-        new Date(t0).toISOString(),
-        ...cols.map((k) => String(count(c, k))),
-        String(c?.latencyP50Ms ?? ''),
-        String(c?.latencyP95Ms ?? ''),
-      ].join(','),
-    );
-  });
-  return `${lines.join('\n')}\n`;
-}
-
 /** The query of a report for `range` ending now, filtered by model and key. */
 export function reportQuery(range: Range, model: string, key: string, now: number): URLSearchParams {
   const q = new URLSearchParams({ from: String(now - RANGES[range]), to: String(Math.ceil(now / 60_000) * 60_000) });
   if (model) q.set('model', model);
   if (key) q.set('key', key);
   return q;
+}
+
+/** The URL of the report of `query` as CSV from the server (per bucket, model, key, team and target, with cost). */
+export function csvHref(query: URLSearchParams): string {
+  return `/admin/api/usage?${new URLSearchParams([['format', 'csv'], ...query])}`;
 }

@@ -3,7 +3,7 @@ import { component, type Self } from '../../component.js';
 import { errorBox, loading } from '../../components/alerts.js';
 import { card } from '../../components/card.js';
 import { h, type Child } from '../../dom.js';
-import { num } from '../../format.js';
+import { money, num } from '../../format.js';
 import { t } from '../../i18n.js';
 import { charts } from './charts.js';
 import { count, type Report } from './report.js';
@@ -13,13 +13,13 @@ import { totalsTable } from './totals-table.js';
 export type UsageView =
   | { phase: 'loading' }
   | { phase: 'failed'; error: unknown }
-  | { phase: 'ready'; report: Report; time: string; keyName: (id: string) => string };
+  | { phase: 'ready'; report: Report; time: string; keyName: (id: string) => string; currency: string };
 
 function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
   const { view } = self.state;
   if (view.phase === 'loading') return loading();
   if (view.phase === 'failed') return errorBox(view.error);
-  const { report: r, keyName } = view;
+  const { report: r, keyName, currency } = view;
   // What the browser test reads to see the requests arrive.
   self.host.setAttribute('data-requests', String(count(r.totals, 'requests')));
   return [
@@ -28,6 +28,7 @@ function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
       { class: 'muted small', 'data-testid': 'usage-meta' },
       t('usage.meta', {
         n: num(count(r.totals, 'requests')),
+        cost: money(count(r.totals, 'cost'), currency),
         res: r.resolution === 'minute' ? t('usage.perMinute') : t('usage.perHour'),
         time: view.time,
       }),
@@ -35,12 +36,12 @@ function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
     charts(r),
     card(
       t('usage.byModel'),
-      totalsTable(t('usage.byModel'), t('usage.model'), r.byModel, r.totals, (k) => k || '—'),
+      totalsTable(t('usage.byModel'), t('usage.model'), r, 'byModel', currency, (k) => k || '—'),
     ),
-    card(t('usage.byKey'), totalsTable(t('usage.byKey'), t('usage.key'), r.byKey, r.totals, keyName)),
+    card(t('usage.byKey'), totalsTable(t('usage.byKey'), t('usage.key'), r, 'byKey', currency, keyName)),
     card(
       t('usage.byTarget'),
-      totalsTable(t('usage.byTarget'), t('usage.target'), r.byTarget, r.totals, (k) => k || t('usage.noTarget')),
+      totalsTable(t('usage.byTarget'), t('usage.target'), r, 'byTarget', currency, (k) => k || t('usage.noTarget')),
     ),
   ];
 }
