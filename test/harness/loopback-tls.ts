@@ -5,7 +5,7 @@
  */
 import tls from 'node:tls';
 import OpenAI from 'openai';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector, FormData as UndiciFormData, fetch as undiciFetch } from 'undici';
 
 /** Options of `loopbackTlsAgent`. */
 export interface LoopbackTlsOptions {
@@ -30,8 +30,22 @@ export function loopbackTlsAgent(ca: string, opts: LoopbackTlsOptions = {}): Age
 
 /** A `fetch` for the OpenAI SDK that goes through `agent`. */
 export function fetchVia(agent: Agent): typeof globalThis.fetch {
-  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher: agent })) as unknown as typeof globalThis.fetch;
+  const viaAgent = (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, body: asUndiciForm(init?.body), dispatcher: agent });
+  // The SDK checks uploads against the fetch's own Response class: Node's, which reads the
+  // global FormData the SDK builds; the form is handed to undici in its own FormData.
+  return Object.assign(viaAgent, { Response: globalThis.Response }) as unknown as typeof globalThis.fetch;
+}
+
+// undici's fetch serialises only its own FormData; the SDK builds Node's global one.
+function asUndiciForm<T>(body: T): T | UndiciFormData {
+  if (!(body instanceof globalThis.FormData)) return body;
+  const form = new UndiciFormData();
+  for (const [name, value] of body.entries()) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, value, value.name);
+  }
+  return form;
 }
 
 /** The official SDK at `https://<host>:<port>/v1` over a loopback TLS agent trusting `ca`; close() closes the agent. */

@@ -103,7 +103,9 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   const server = config.server as Record<string, unknown>;
   server.adminAuth = { enabled: true, username: ADMIN_USER, passwordHash: await hashPassword(ADMIN_PASSWORD) };
   server.caddy = { domain: 'localhost' };
-  server.sharedState = { redis: { url: redis.url } };
+  // Longer than the default 250 ms: a loaded test machine can answer slower than that, and an
+  // admission that times out is decided by the local share (redis-outage and slow-redis tests).
+  server.sharedState = { redis: { url: redis.url }, timeoutMs: 2_000 };
   (config.upstreams as unknown[]).push(
     { name: 'a', baseUrl: a.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },
     { name: 'b', baseUrl: b.url, auth: { mode: 'apiKey', apiKey: SIM_API_KEY } },

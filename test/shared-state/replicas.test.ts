@@ -1,11 +1,11 @@
 // Three replicas (each a real Caddy and proxy) behind one name, one admin, one Redis
 // (docs/shared-state.md): limits are exact across them, a 429 seen by one keeps all off that
-// target, a Responses conversation continues through any replica, and a config change made in
+// target, a Responses conversation and a file's ownership hold on any replica, and a config change made in
 // the admin reaches every replica's proxy and Caddy.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import OpenAI from 'openai';
-import { CLIENT_KEY } from '../harness/proxy-harness.js';
+import OpenAI, { toFile } from 'openai';
+import { CLIENT_KEY, LIMITED_KEY } from '../harness/proxy-harness.js';
 import { startReplicaSet } from '../harness/replica-set.js';
 import { httpRequest } from '../harness/caddy-process.js';
 import { waitUntil } from '../harness/ports.js';
@@ -98,6 +98,21 @@ test('three replicas share limits, target health, Responses affinity and config'
     assert.equal(continued.status, 'completed');
     const fetched = await set.sdk(2, CLIENT_KEY).responses.retrieve(created.id);
     assert.equal(fetched.id, created.id);
+  });
+
+  await t.test("a file uploaded through one replica is its key's on every replica, and nobody else's", async () => {
+    const file = await set
+      .sdk(0, CLIENT_KEY)
+      .files.create({ file: await toFile(Buffer.from('{"a":1}\n'), 'pins.jsonl'), purpose: 'batch' });
+    assert.match(file.id, /^file-/);
+    assert.equal((await set.sdk(1, CLIENT_KEY).files.retrieve(file.id)).filename, 'pins.jsonl');
+    assert.deepEqual(
+      (await set.sdk(2, CLIENT_KEY).files.list()).data.map((f) => f.id),
+      [file.id],
+    );
+    assert.equal(await statusOf(set.sdk(2, LIMITED_KEY).files.retrieve(file.id)), 404);
+    await set.sdk(2, CLIENT_KEY).files.delete(file.id);
+    assert.equal(await statusOf(set.sdk(1, CLIENT_KEY).files.retrieve(file.id)), 404);
   });
 
   await t.test("a config change applied in the admin reaches every replica's proxy and Caddy", async () => {
