@@ -223,10 +223,11 @@ var volume = {
   mountOptions: 'uid=1000,gid=1000,dir_mode=0700,file_mode=0600'
 }
 
-// Caddy answers on httpPort as soon as it runs; it checks the proxy itself (health_uri).
+// Liveness: Caddy answers on httpPort as soon as it runs. Readiness: /probe/ready, which Caddy
+// answers without a key from the proxy's /readyz (docs/architecture.md, "Keyless probe").
 var probes = [
   { type: 'Liveness', tcpSocket: { port: httpPort }, periodSeconds: 10, failureThreshold: 3 }
-  { type: 'Readiness', tcpSocket: { port: httpPort }, periodSeconds: 3, failureThreshold: 2 }
+  { type: 'Readiness', httpGet: { path: '/probe/ready', port: httpPort, scheme: 'HTTP' }, periodSeconds: 3, failureThreshold: 2 }
 ]
 
 resource admin 'Microsoft.App/containerApps@2024-03-01' = {
