@@ -23,6 +23,14 @@ import { registerRealtime } from './realtime/realtime-upgrade.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
+import { Telemetry, registerTelemetry } from './telemetry/telemetry.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The public app's OpenTelemetry switch (docs/telemetry.md). */
+    telemetry?: Telemetry;
+  }
+}
 
 /** Inputs of `buildProxy`. */
 export interface ProxyAppOptions {
@@ -75,6 +83,13 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   app.decorateRequest('configSnapshot', undefined);
   // Accounting first: a request the guard refuses is counted too.
   registerUsageAccounting(app, runtime.usage, runtime.governance);
+  // Off unless an exporter is configured; follows the config on reload; flushed on close.
+  const telemetry = new Telemetry(opts.logger);
+  void telemetry.configure(runtime.snapshot().config.server.telemetry);
+  runtime.onSnapshot((snap) => void telemetry.configure(snap.config.server.telemetry));
+  app.decorate('telemetry', telemetry);
+  app.addHook('onClose', () => telemetry.close());
+  registerTelemetry(app, telemetry);
   registerJsonBody(app, runtime, {
     envBodyLimit: opts.envBodyLimit,
     budget: opts.bodyBudget ?? createBodyBudget(getHeapStatistics().heap_size_limit),

@@ -35,6 +35,11 @@ function forEachSecret(config: Json, visit: (holder: Json, field: string, identi
     const acme = caddy && isObject(caddy.acme) ? caddy.acme : undefined;
     const azure = acme && isObject(acme.azure) ? acme.azure : undefined;
     if (azure && 'clientSecret' in azure) visit(azure, 'clientSecret', 'server.caddy.acme.azure.clientSecret');
+    // The Application Insights connection string carries the ingestion key of the resource.
+    const telemetry = isObject(server.telemetry) ? server.telemetry : undefined;
+    const monitor = telemetry && isObject(telemetry.azureMonitor) ? telemetry.azureMonitor : undefined;
+    if (monitor && 'connectionString' in monitor)
+      visit(monitor, 'connectionString', 'server.telemetry.azureMonitor.connectionString');
   }
   if (isObject(config.auth)) for (const f of AUTH_SECRETS) if (f in config.auth) visit(config.auth, f, `auth.${f}`);
   if (Array.isArray(config.upstreams)) {

@@ -468,6 +468,71 @@ const SharedStateSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const PromptLogSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Write prompts and completions of the named keys/models' }),
+    keys: Type.Array(Type.String({ maxLength: 128 }), { default: [], description: 'Key ids whose calls are logged' }),
+    models: Type.Array(Type.String({ maxLength: 256 }), {
+      default: [],
+      description: 'Model ids whose calls are logged',
+    }),
+    redact: Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
+      default: [],
+      maxItems: 100,
+      description: 'Regular expressions replaced by [redacted], on top of the built-in secret patterns',
+    }),
+    maxAgeDays: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 7,
+      description: 'Files older than this are removed',
+    }),
+    maxTotalMiB: Type.Integer({
+      minimum: 1,
+      maximum: 1_048_576,
+      default: 256,
+      description: 'Oldest files are removed once all of them together pass this',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const TelemetrySchema = Type.Object(
+  {
+    serviceName: Type.String({ minLength: 1, maxLength: 256, default: 'foundry-gateway-proxy' }),
+    otlp: Type.Optional(
+      Type.Object(
+        {
+          endpoint: Type.String({
+            pattern: '^https?://[^\\s]+$',
+            maxLength: 2048,
+            description: 'Collector base URL; /v1/traces and /v1/metrics are added (OTEL_EXPORTER_OTLP_ENDPOINT wins)',
+          }),
+          protocol: Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')], {
+            default: 'http/protobuf',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    azureMonitor: Type.Optional(
+      Type.Object(
+        {
+          connectionString: Type.String({
+            minLength: 1,
+            maxLength: 2048,
+            description: 'Application Insights connection string (APPLICATIONINSIGHTS_CONNECTION_STRING wins)',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    metricIntervalMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
+    promptLog: PromptLogSchema,
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const ServerSchema = Type.Object(
   {
     host: Type.Optional(Type.String({ maxLength: 253, description: 'Ignored: the proxy listens on 127.0.0.1' })),
@@ -479,6 +544,7 @@ const ServerSchema = Type.Object(
     upstream: UpstreamSettingsSchema,
     healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
+    telemetry: TelemetrySchema,
     currency: Type.String({
       pattern: '^[A-Z]{3}$',
       default: 'USD',
@@ -518,3 +584,5 @@ export type ImageCompressionSettings = Static<typeof ImageCompressionSchema>;
 export type UpstreamSettings = Static<typeof UpstreamSettingsSchema>;
 export type CaddySettings = Static<typeof CaddySchema>;
 export type SharedStateSettings = Static<typeof SharedStateSchema>;
+export type TelemetrySettings = Static<typeof TelemetrySchema>;
+export type PromptLogSettings = Static<typeof PromptLogSchema>;

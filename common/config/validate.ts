@@ -80,5 +80,32 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
       if (!modelIds.has(m)) issues.push({ path: `/apiKeys/${i}/models/${j}`, message: `no model with id "${m}"` });
     });
   });
+  issues.push(...promptLogIssues(config, modelIds));
+  return issues;
+}
+
+// The prompt log names keys and models that must exist, and its patterns must compile: a typo
+// would otherwise log nothing, or fail every request it should have redacted.
+function promptLogIssues(config: Config, modelIds: Set<string>): ConfigIssue[] {
+  const log = config.server.telemetry.promptLog;
+  const base = '/server/telemetry/promptLog';
+  const keyIds = new Set(config.apiKeys.map((k) => k.id));
+  const issues: ConfigIssue[] = [];
+  log.keys.forEach((k, i) => {
+    if (!keyIds.has(k)) issues.push({ path: `${base}/keys/${i}`, message: `no key with id "${k}"` });
+  });
+  log.models.forEach((m, i) => {
+    if (!modelIds.has(m)) issues.push({ path: `${base}/models/${i}`, message: `no model with id "${m}"` });
+  });
+  log.redact.forEach((pattern, i) => {
+    try {
+      new RegExp(pattern, 'g');
+    } catch (err) {
+      issues.push({
+        path: `${base}/redact/${i}`,
+        message: `is not a valid regular expression: ${(err as Error).message}`,
+      });
+    }
+  });
   return issues;
 }

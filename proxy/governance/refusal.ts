@@ -52,6 +52,8 @@ export function refusalError(r: Refusal, currency: string, headers: Record<strin
     : {};
   return Object.assign(err, {
     headers: { ...headers, ...retry },
+    // Which limit refused it, for the request's trace (docs/telemetry.md).
+    gatewayLimit: r.limit,
     openaiType:
       r.code === 'insufficient_quota' ? 'insufficient_quota' : r.limit.startsWith('tokens') ? 'tokens' : 'requests',
   });

@@ -24,6 +24,7 @@ import { relayAnswer, type RelayHooks } from './response-relay.js';
 import { relayTranslated, translateRequest, translationFor } from './translated-relay.js';
 import { admitRequest } from '../governance/admission.js';
 import { callerModel, resolveTargets, type ClientCall, type RelayServices } from './model-call.js';
+import { traceOf, type RequestTrace } from '../telemetry/telemetry.js';
 
 export type { ClientCall, RelayServices } from './model-call.js';
 
@@ -74,9 +75,10 @@ export async function relay(
   if (stop.signal.aborted) return;
 
   stop.startDeadline(snap.timeouts.totalMs);
+  const trace = traceOf(request);
   try {
     // Each target gets its own copy of the body, with its deployment name.
-    const attempt = (target: ResolvedTarget): Promise<UsageExchange> =>
+    const send = (target: ResolvedTarget, traceHeaders?: Readonly<Record<string, string>>): Promise<UsageExchange> =>
       sendWithStreamUsage({
         body: outgoing.model === target.deployment ? outgoing : { ...outgoing, model: target.deployment },
         want: wantsStreamUsage(route, target.upstreamRoute, model.entry.streamUsage),
@@ -94,8 +96,10 @@ export async function relay(
             requestId: request.id,
             timeouts: snap.timeouts,
             signal: stop.signal,
+            traceHeaders,
           }),
       });
+    const attempt = (target: ResolvedTarget) => (trace ? tracedAttempt(trace, target, send) : send(target));
     const settings = snap.config.server.upstream;
     const { exchange, target } = await sendWithFailover(
       {
@@ -105,9 +109,13 @@ export async function relay(
         signal: stop.signal,
         deadlineAt: stop.deadlineAt,
         attempt,
+        ...(trace
+          ? { observe: { skipped: trace.skippedTarget.bind(trace), cooledDown: trace.cooledDown.bind(trace) } }
+          : {}),
       },
       orderTargets(pool, services.targets),
     );
+    acc.firstByteAt = performance.now();
     acc.target = targetKey(target);
     acc.price = target.price;
     const hooks: RelayHooks = {
@@ -115,6 +123,7 @@ export async function relay(
       onUsage: (usage) => {
         acc.tokens = usage;
       },
+      ...(trace ? { onAnswer: (json: unknown) => trace.answer(json) } : {}),
       // A stream that failed after its 200 counts as the 502 it turned into.
       onUpstreamError: () => {
         acc.status = 502;
@@ -152,6 +161,23 @@ export async function relay(
     );
   } finally {
     stop.clear();
+  }
+}
+
+// One upstream try under its own span, whose context goes upstream as `traceparent`.
+async function tracedAttempt<E extends { statusCode: number }>(
+  trace: RequestTrace,
+  target: ResolvedTarget,
+  send: (target: ResolvedTarget, traceHeaders: Readonly<Record<string, string>>) => Promise<E>,
+): Promise<E> {
+  const a = trace.attempt({ upstream: target.upstream.name, deployment: target.deployment, key: targetKey(target) });
+  try {
+    const exchange = await send(target, a.headers);
+    a.answered(exchange.statusCode);
+    return exchange;
+  } catch (err) {
+    a.failed(err);
+    throw err;
   }
 }
 

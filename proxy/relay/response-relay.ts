@@ -31,6 +31,11 @@ export interface RelayHooks extends StreamHooks {
   onResponseId?: (id: string) => void;
   /** A successful JSON answer, parsed (files and batches learn the ids they must pin). */
   onJson?: (parsed: unknown) => void;
+  /**
+   * A parsed answer, or a stream event that carries usage or a finish reason (set only while
+   * telemetry traces the request: it costs a parse per such event).
+   */
+  onAnswer?: (parsed: unknown) => void;
 }
 
 /** How to relay a plain (untranslated) answer. */
@@ -71,11 +76,12 @@ export async function relayJson(
   const body = await readBody(exchange, upstreamName);
   // Headers only once the body is in hand: a failed read answers 502 without Azure's headers.
   void reply.code(exchange.statusCode).headers(clientResponseHeaders(exchange.headers));
-  const { onResponseId, onUsage, onJson } = hooks;
+  const { onResponseId, onUsage, onJson, onAnswer } = hooks;
   if (
     exchange.statusCode < 300 &&
     (onResponseId ||
       onJson ||
+      onAnswer ||
       (onUsage && CARRIES_USAGE.test(body.toString('latin1', Math.max(0, body.length - 4096)))))
   ) {
     let parsed: unknown;
@@ -89,6 +95,7 @@ export async function relayJson(
     const id = (parsed as { id?: unknown } | null | undefined)?.id;
     if (onResponseId && typeof id === 'string') onResponseId(id);
     if (parsed !== undefined) onJson?.(parsed);
+    if (parsed !== undefined) onAnswer?.(parsed);
   }
   void reply.send(body);
   return { streamed: false, end: 'complete' };
@@ -149,8 +156,9 @@ export function relayPiped(exchange: UpstreamExchange, reply: FastifyReply, hook
 // Watches each event for the response id and usage; true for an event to remove: the usage chunk
 // the proxy asked for, or a content-filter-only chunk when the model says so.
 function usageTap(opts: PlainRelayOptions): (e: SseEvent) => boolean {
-  const { onResponseId, onUsage, dropUsageChunk, dropFilterChunks } = opts;
+  const { onResponseId, onUsage, dropUsageChunk, dropFilterChunks, onAnswer } = opts;
   return (e) => {
+    if (onAnswer && e.data.includes('"finish_reason":"') && !CARRIES_USAGE.test(e.data)) onAnswer(parseJsonData(e));
     if (onResponseId && e.event === 'response.created') {
       const id = (parseJsonData(e) as { response?: { id?: unknown } } | undefined)?.response?.id;
       if (typeof id === 'string') onResponseId(id);
@@ -162,6 +170,7 @@ function usageTap(opts: PlainRelayOptions): (e: SseEvent) => boolean {
     const parsed = parseJsonData(e);
     const found = extractUsage(parsed);
     if (found) onUsage?.(found);
+    onAnswer?.(parsed);
     return dropUsageChunk && isUsageOnlyChunk(e, parsed);
   };
 }

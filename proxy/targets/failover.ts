@@ -37,6 +37,11 @@ export interface FailoverContext<E extends UpstreamExchange> {
    * started to read): no further target or retry is tried, and the last answer is passed on.
    */
   canResend?: () => boolean;
+  /** Told of targets passed over and cool-downs started (the request's trace, docs/telemetry.md). */
+  observe?: {
+    skipped(target: string, waitMs: number): void;
+    cooledDown(ms: number): void;
+  };
 }
 
 type Failure<E> =
@@ -75,7 +80,10 @@ export async function sendWithFailover<E extends UpstreamExchange>(
   while (queue.length > 0) {
     const target = queue.shift()!;
     const key = targetKey(target);
-    if (!states.tryAcquire(key)) continue;
+    if (!states.tryAcquire(key)) {
+      ctx.observe?.skipped(key, states.waitMs(key));
+      continue;
+    }
     let failure: Failure<E>;
     try {
       const exchange = await ctx.attempt(target);
@@ -90,6 +98,7 @@ export async function sendWithFailover<E extends UpstreamExchange>(
         const wait =
           retryAfterMs(exchange.headers) ?? backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs);
         states.rateLimited(key, wait, `429 from ${key}`);
+        ctx.observe?.cooledDown(wait);
       } else {
         states.failed(key, `${exchange.statusCode} from ${key}`);
       }

@@ -40,6 +40,8 @@ export interface UpstreamRequest {
   timeouts: RequestTimeouts;
   /** Aborted when the client leaves or the request's deadline passes. */
   signal: AbortSignal;
+  /** The attempt's W3C trace context, replacing the client's (telemetry on). */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /** The headers that authenticate a call to `upstream` (an Entra token or an api-key); 502 when they cannot be had in time. */
@@ -68,6 +70,7 @@ export async function sendUpstream(link: UpstreamLink, req: UpstreamRequest): Pr
   const authHeaders = await credentialHeaders(link, req.upstream, req.signal);
   const headers: Record<string, string> = {
     ...upstreamRequestHeaders(req.clientHeaders),
+    ...req.traceHeaders,
     ...authHeaders,
     ...(req.body === undefined ? {} : { 'content-type': req.contentType ?? 'application/json' }),
     ...(req.contentLength === undefined ? {} : { 'content-length': req.contentLength }),

@@ -22,6 +22,8 @@ export interface RequestAccounting {
   price?: Price;
   tokens?: TokenUsage;
   imageBytesSaved: number;
+  /** performance.now() when the upstream answer began (its headers), for time-to-first-byte. */
+  firstByteAt?: number;
   /** Status to count instead of the HTTP status of a finished response (502 for a stream that failed after 200). */
   status?: number;
 }

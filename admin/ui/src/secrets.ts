@@ -12,7 +12,8 @@ export const MASK = '********';
 export function isSecretPath(path: string): boolean {
   const segs = pointerSegments(path);
   const last = segs[segs.length - 1] ?? '';
-  if (['apiKey', 'clientSecret', 'password', 'passwordHash', 'healthKey'].includes(last)) return true;
+  if (['apiKey', 'clientSecret', 'password', 'passwordHash', 'healthKey', 'connectionString'].includes(last))
+    return true;
   return segs[0] === 'apiKeys' && (last === 'key' || last === 'keyHash');
 }
 

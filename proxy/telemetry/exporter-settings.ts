@@ -1,0 +1,80 @@
+/**
+ * Which telemetry exporters are on, from the standard environment variables and the config's
+ * `server.telemetry` block (the environment wins, as OpenTelemetry's own SDKs let it): OTLP over
+ * HTTP when an endpoint is set, Azure Monitor when a connection string is. Neither set: off, and
+ * nothing of OpenTelemetry is loaded (docs/telemetry.md).
+ */
+import type { TelemetrySettings } from '../../common/config/schema.js';
+
+/** The OTLP protocols this gateway speaks (gRPC is not offered: one port less to open). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** What the exporters need; undefined from `exporterSettings` means telemetry is off. */
+export interface ExporterSettings {
+  serviceName: string;
+  otlp?: { tracesUrl: string; metricsUrl: string; protocol: OtlpProtocol; headers: Record<string, string> };
+  azureMonitor?: { connectionString: string };
+  metricIntervalMs: number;
+}
+
+const DEFAULT_SERVICE_NAME = 'foundry-gateway-proxy';
+
+function nonEmpty(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t ? t : undefined;
+}
+
+// OTEL_EXPORTER_OTLP_HEADERS: `k1=v1,k2=v2`, values URL-encoded (OpenTelemetry's exporter spec).
+function parseHeaders(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    try {
+      out[pair.slice(0, at).trim().toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      // A badly encoded value is dropped rather than sent half-decoded.
+    }
+  }
+  return out;
+}
+
+// A signal-specific endpoint is used as is; the base endpoint gets /v1/<signal> (the spec's rule).
+function signalUrl(specific: string | undefined, base: string | undefined, signal: string): string | undefined {
+  if (specific) return specific;
+  return base ? `${base.replace(/\/+$/, '')}/v1/${signal}` : undefined;
+}
+
+function protocolOf(raw: string | undefined, fallback: OtlpProtocol): OtlpProtocol {
+  return raw === 'http/json' || raw === 'http/protobuf' ? raw : fallback;
+}
+
+/** The exporters `env` and `config` switch on, or undefined when telemetry is off. */
+export function exporterSettings(
+  config: Readonly<TelemetrySettings>,
+  env: NodeJS.ProcessEnv = process.env,
+): ExporterSettings | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? config.otlp?.endpoint;
+  const tracesUrl = signalUrl(nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), base, 'traces');
+  const metricsUrl = signalUrl(nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT), base, 'metrics');
+  const protocol = protocolOf(nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL), config.otlp?.protocol ?? 'http/protobuf');
+  const connectionString = nonEmpty(env.APPLICATIONINSIGHTS_CONNECTION_STRING) ?? config.azureMonitor?.connectionString;
+  if (!tracesUrl && !metricsUrl && !connectionString) return undefined;
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
+  return {
+    serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? config.serviceName ?? DEFAULT_SERVICE_NAME,
+    ...(tracesUrl || metricsUrl
+      ? {
+          otlp: {
+            tracesUrl: tracesUrl ?? `${metricsUrl!.replace(/\/v1\/metrics$/, '')}/v1/traces`,
+            metricsUrl: metricsUrl ?? `${tracesUrl!.replace(/\/v1\/traces$/, '')}/v1/metrics`,
+            protocol,
+            headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+          },
+        }
+      : {}),
+    ...(connectionString ? { azureMonitor: { connectionString } } : {}),
+    metricIntervalMs: Number.isInteger(interval) && interval >= 100 ? interval : config.metricIntervalMs,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The proxy's OpenTelemetry switch and its request hooks (docs/telemetry.md). Off — no exporter
+ * configured — it loads nothing of OpenTelemetry and a request pays one property test. On, the
+ * SDK is imported, every client-API request gets a trace at `onRequest`, the relay opens an
+ * attempt per upstream try, and the trace is settled when the response closes, from the same
+ * accounting record the usage statistics are written from. A config change that switches
+ * exporters stops the old SDK (flushing it) and starts the new one.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { TelemetrySettings } from '../../common/config/schema.js';
+import { accountingOf, isCountedPath, type RequestAccounting } from '../usage/accounting.js';
+import { exporterSettings } from './exporter-settings.js';
+import type { TelemetryPipeline } from './pipeline.js';
+
+/** One upstream try of a request. */
+export interface AttemptTrace {
+  /** The W3C trace-context headers to send upstream (this attempt's span as the parent). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The upstream answered with `status` (an error status ends the attempt now). */
+  answered(status: number): void;
+  /** The try failed before any answer. */
+  failed(err: unknown): void;
+}
+
+/** How a request ended, for its trace. */
+export interface ClosedRequest {
+  acc: RequestAccounting;
+  status: number;
+  keyId: string;
+  team?: string;
+  latencyMs: number;
+  firstByteMs?: number;
+}
+
+/** A client request's trace (see request-trace.ts). */
+export interface RequestTrace {
+  attempt(target: { upstream: string; deployment: string; key: string }): AttemptTrace;
+  /** Failover passed over a target that was cooling down or had its circuit open. */
+  skippedTarget(target: string, waitMs: number): void;
+  /** The last attempt's target was put in cool-down for `ms` (a 429). */
+  cooledDown(ms: number): void;
+  /** A parsed answer or stream event (response model, id, finish reasons). */
+  answer(json: unknown): void;
+  /** The request was refused with `err` (a limit, a bad body…). */
+  refused(err: unknown): void;
+  close(done: ClosedRequest): void;
+}
+
+/** Makes the trace of one request. */
+export type TraceFactory = (headers: IncomingHttpHeaders, method: string, url: string) => RequestTrace;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    trace?: RequestTrace;
+  }
+}
+
+/** The trace of `req`, when telemetry is on. */
+export function traceOf(req: FastifyRequest): RequestTrace | undefined {
+  return req.trace;
+}
+
+/** The proxy's telemetry: off, or one running pipeline. */
+export class Telemetry {
+  private pipeline: TelemetryPipeline | undefined;
+  private factory: TraceFactory | undefined;
+  private settingsKey = 'off';
+  private changing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly log: FastifyBaseLogger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Switches exporters to what `config` and the environment say (no-op when unchanged). */
+  configure(config: Readonly<TelemetrySettings>): Promise<void> {
+    const settings = exporterSettings(config, this.env);
+    const key = settings ? JSON.stringify(settings) : 'off';
+    if (key === this.settingsKey) return this.changing;
+    this.settingsKey = key;
+    this.changing = this.changing.then(async () => {
+      const old = this.pipeline;
+      this.pipeline = undefined;
+      this.factory = undefined;
+      await old?.shutdown().catch((err: unknown) => this.log.warn({ err }, 'stopping telemetry failed'));
+      if (!settings) return;
+      try {
+        const [{ startPipeline }, { traceFactory }] = await Promise.all([
+          import('./pipeline.js'),
+          import('./request-trace.js'),
+        ]);
+        const pipeline = await startPipeline(settings);
+        this.pipeline = pipeline;
+        this.factory = traceFactory(pipeline);
+        this.log.info(
+          {
+            serviceName: settings.serviceName,
+            otlp: settings.otlp ? { url: settings.otlp.tracesUrl, protocol: settings.otlp.protocol } : undefined,
+            azureMonitor: settings.azureMonitor !== undefined,
+          },
+          'telemetry on',
+        );
+      } catch (err) {
+        this.log.error({ err }, 'telemetry could not start; requests are served without it');
+      }
+    });
+    return this.changing;
+  }
+
+  /** A new request's trace, or undefined when telemetry is off. */
+  begin(headers: IncomingHttpHeaders, method: string, url: string): RequestTrace | undefined {
+    return this.factory?.(headers, method, url);
+  }
+
+  /** Exports what is buffered (tests; shutdown does it too). */
+  async flush(): Promise<void> {
+    await this.changing;
+    await this.pipeline?.flush();
+  }
+
+  /** Flushes and stops the SDK. */
+  async close(): Promise<void> {
+    await this.changing;
+    const p = this.pipeline;
+    this.pipeline = undefined;
+    this.factory = undefined;
+    this.settingsKey = 'off';
+    await p?.shutdown();
+  }
+}
+
+/**
+ * Traces every client-API request on `app` while telemetry is on. Registered right after the
+ * usage accounting, so the trace closes on the record the statistics use.
+ */
+export function registerTelemetry(app: FastifyInstance, telemetry: Telemetry): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    const started = performance.now();
+    const t = isCountedPath(req.url) ? telemetry.begin(req.headers, req.method, req.url) : undefined;
+    if (t) {
+      req.trace = t;
+      reply.raw.once('close', () => {
+        const acc = accountingOf(req);
+        const client = req.caller?.kind === 'client' ? req.caller.entry : undefined;
+        t.close({
+          acc,
+          status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
+          keyId: client?.id ?? '(unauthenticated)',
+          ...(client?.team ? { team: client.team } : {}),
+          latencyMs: performance.now() - started,
+          ...(acc.firstByteAt !== undefined ? { firstByteMs: acc.firstByteAt - started } : {}),
+        });
+      });
+    }
+    done();
+  });
+  app.addHook('onError', (req, _reply, err, done) => {
+    req.trace?.refused(err);
+    done();
+  });
+}
