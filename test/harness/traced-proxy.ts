@@ -26,7 +26,6 @@ export async function tracedProxy(
   opts: HarnessOptions = {},
 ): Promise<TracedProxy> {
   const otlp = await startOtlpReceiver();
-  t.after(() => otlp.close());
   const h = await startProxyHarness({
     ...opts,
     configure: (c, sim) => {
@@ -51,7 +50,11 @@ export async function tracedProxy(
       opts.configure?.(c, sim);
     },
   });
-  t.after(() => h.close());
+  // The proxy first: stopping it exports what is left, which the receiver must still take.
+  t.after(async () => {
+    await h.close();
+    await otlp.close();
+  });
   const telemetry = h.app.telemetry!;
   // The SDK starts asynchronously: wait for it before the first request.
   await telemetry.flush();
