@@ -30,6 +30,7 @@ import { redisSettings } from '../common/redis/settings.js';
 import type { SharedRedisOptions } from '../common/redis/shared-redis.js';
 import { openEmbeddedState } from './shared-state/embedded-state.js';
 import type { AffinityStore, SharedState, UsageView } from './shared-state/shared-state.js';
+import { PrometheusMetrics } from './observe/prometheus.js';
 
 /** During an apply Caddy may still send the previous health key for a while (docs/architecture.md, "Why the proxy reloads before Caddy loads"). */
 export const HEALTH_KEY_GRACE_MS = 120_000;
@@ -99,6 +100,8 @@ export class ProxyRuntime {
   readonly affinity: AffinityStore;
   /** Files and batches: which upstream and key made each id (no expiry, only a size bound). */
   readonly storedObjects: AffinityStore;
+  /** The process's one Prometheus registry (/metrics on the internal listener). */
+  readonly prometheus: PrometheusMetrics;
   private current: ConfigSnapshot;
   private agent: Agent;
   private agentKey: string;
@@ -124,6 +127,7 @@ export class ProxyRuntime {
     this.affinity = shared.affinity;
     this.storedObjects = shared.storedObjects;
     this.current = staged.snapshot;
+    this.prometheus = new PrometheusMetrics(this.usage, { processMetrics: true });
     this.targets = new TargetStates(targetPolicy(staged.snapshot.config), opts.log);
     this.credentials = credentials;
     this.credentials.install(staged.credentials);

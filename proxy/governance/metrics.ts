@@ -4,7 +4,7 @@
  * current period (1 per crossed threshold), so alerting rules can fire on them.
  */
 import type { Config } from '../../common/config/schema.js';
-import type { GaugeSample } from '../observe/metrics-text.js';
+import type { GaugeSample } from '../observe/prometheus.js';
 import { periodKey } from './calendar.js';
 import type { GovernanceView } from './state.js';
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ProxyRuntime } from '../runtime.js';
 import type { LogRing } from '../observe/log-ring.js';
 import { readiness } from '../observe/readiness.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type GaugeSample } from '../observe/metrics-text.js';
+import { PROMETHEUS_CONTENT_TYPE, type GaugeSample } from '../observe/prometheus.js';
 import { governanceGauges } from '../governance/metrics.js';
 import type { UsageQuery } from '../usage/stats.js';
 
@@ -75,6 +75,6 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
       value: s.state === 'error' ? 0 : 1,
     }));
     gauges.push(...governanceGauges(runtime.governance.view(), runtime.snapshot().config), ...runtime.shared.gauges());
-    return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(runtime.usage, { gauges }));
+    return reply.type(PROMETHEUS_CONTENT_TYPE).send(await runtime.prometheus.render(gauges));
   });
 }

@@ -108,15 +108,15 @@ async function startAzureMonitor(
     spanProcessors,
     metricReaders,
   });
-  const tracerProvider = trace.getTracerProvider() as { forceFlush?: () => Promise<void> };
-  const meterProvider = metrics.getMeterProvider() as { forceFlush?: () => Promise<void> };
+  // The global tracer provider is a proxy around the distro's; flushing goes to the delegate.
+  type Flushable = { forceFlush?: () => Promise<unknown>; getDelegate?: () => Flushable };
+  const tracerProvider = trace.getTracerProvider() as Flushable;
+  const meterProvider = metrics.getMeterProvider() as Flushable;
   return {
     tracer: trace.getTracer(SCOPE),
     meter: metrics.getMeter(SCOPE),
     flush: async () => {
-      await (trace.getTracerProvider() as { getDelegate?: () => typeof tracerProvider })
-        .getDelegate?.()
-        ?.forceFlush?.();
+      await (tracerProvider.getDelegate?.() ?? tracerProvider).forceFlush?.();
       await meterProvider.forceFlush?.();
     },
     shutdown: () => distro.shutdownAzureMonitor(),

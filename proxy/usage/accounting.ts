@@ -13,6 +13,7 @@ import type { UsageStats } from './stats.js';
 import { settleRequest } from '../governance/admission.js';
 import { costOf } from '../governance/pricing.js';
 import type { GovernanceState, Ticket } from '../governance/state.js';
+import type { PrometheusMetrics } from '../observe/prometheus.js';
 
 /** What is known about a request for the statistics. */
 export interface RequestAccounting {
@@ -53,11 +54,21 @@ export function isCountedPath(url: string): boolean {
  * Counts every request of the client API once its response closes. Must be registered before
  * any hook that can refuse a request, so refusals are counted too.
  */
-export function registerUsageAccounting(app: FastifyInstance, usage: UsageStats, governance?: GovernanceState): void {
+export function registerUsageAccounting(
+  app: FastifyInstance,
+  usage: UsageStats,
+  governance?: GovernanceState,
+  prometheus?: PrometheusMetrics,
+): void {
   app.addHook('onRequest', (req, reply, done) => {
     if (isCountedPath(req.url)) {
       const started = performance.now();
-      reply.raw.once('close', () => record(usage, governance, req, reply, performance.now() - started));
+      reply.raw.once('close', () => {
+        record(usage, governance, req, reply, performance.now() - started);
+        const acc = req.accounting;
+        if (prometheus && acc?.firstByteAt !== undefined && acc.target !== undefined)
+          prometheus.observeFirstByte(acc.model ?? '(none)', acc.target, (acc.firstByteAt - started) / 1000);
+      });
     }
     done();
   });

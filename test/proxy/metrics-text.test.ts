@@ -1,7 +1,7 @@
-// renderPrometheus: valid text format 0.0.4, exact counter values, histogram shape, escaping.
+// renderPrometheus (prom-client): valid text format 0.0.4, exact counter values, histogram shape, escaping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROMETHEUS_CONTENT_TYPE, escapeLabelValue, renderPrometheus } from '../../proxy/observe/metrics-text.js';
+import { PROMETHEUS_CONTENT_TYPE, escapeLabelValue, renderPrometheus } from '../../proxy/observe/prometheus.js';
 import { UsageStats, type UsageEvent } from '../../proxy/usage/stats.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -41,6 +41,8 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
   const samples: Sample[] = [];
   let current = '';
   for (const line of text.slice(0, -1).split('\n')) {
+    // prom-client separates families with an empty line, which the format allows.
+    if (line === '') continue;
     const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
     if (meta) {
       const [, kind, name = '', rest = ''] = meta;
@@ -84,12 +86,12 @@ test('the checker rejects malformed lines (so it can fail)', () => {
   assert.throws(() => parseExposition('# TYPE x counter\nx 1'));
 });
 
-test('counters carry exact per-series values by status class and token kind', () => {
+test('counters carry exact per-series values by status class and token kind', async () => {
   const stats = new UsageStats({ now: () => T0 });
   for (const status of [200, 200, 201, 404, 429, 429, 429, 502]) stats.record(ev({ status }));
   stats.record(ev({ usage: { prompt: 11, completion: 7, total: 18, cached: 3, reasoning: 2 }, imageBytesSaved: 4096 }));
   stats.record(ev({ keyId: 'k2', target: undefined, status: 401 }));
-  const text = renderPrometheus(stats);
+  const text = await renderPrometheus(stats);
   const { samples, types } = parseExposition(text);
   assert.equal(types.get('gateway_requests_total'), 'counter');
   assert.equal(types.get('gateway_request_duration_seconds'), 'histogram');
@@ -111,10 +113,10 @@ test('counters carry exact per-series values by status class and token kind', ()
   assert.ok(text.includes('gateway_requests_total{model="gpt-4o",key="k1",target="east",status_class="2xx"} 4\n'));
 });
 
-test('the histogram is cumulative, ends with +Inf equal to _count, and _sum is in seconds', () => {
+test('the histogram is cumulative, ends with +Inf equal to _count, and _sum is in seconds', async () => {
   const stats = new UsageStats({ now: () => T0 });
   for (const latencyMs of [10, 50, 51, 400, 2000, 61_000]) stats.record(ev({ latencyMs }));
-  const { samples } = parseExposition(renderPrometheus(stats));
+  const { samples } = parseExposition(await renderPrometheus(stats));
   const buckets = samples.filter((s) => s.name === 'gateway_request_duration_seconds_bucket');
   assert.deepEqual(
     buckets.map((b) => b.labels.le),
@@ -128,11 +130,11 @@ test('the histogram is cumulative, ends with +Inf equal to _count, and _sum is i
   assert.ok(Math.abs((value(samples, 'gateway_request_duration_seconds_sum', {}) ?? 0) - 63.511) < 1e-9);
 });
 
-test('hostile label values are escaped and parse back to the original', () => {
+test('hostile label values are escaped and parse back to the original', async () => {
   const hostile = 'evil"model\\name\nnext} 1\n# TYPE x';
   const stats = new UsageStats({ now: () => T0 });
   stats.record(ev({ model: hostile, keyId: 'k"\\', target: 'a\nb' }));
-  const text = renderPrometheus(stats);
+  const text = await renderPrometheus(stats);
   assert.ok(text.includes('model="evil\\"model\\\\name\\nnext} 1\\n# TYPE x",key="k\\"\\\\",target="a\\nb"'));
   const { samples } = parseExposition(text);
   assert.equal(
@@ -142,9 +144,9 @@ test('hostile label values are escaped and parse back to the original', () => {
   assert.equal(escapeLabelValue('\\"\n'), '\\\\\\"\\n');
 });
 
-test('extra gauges get one HELP/TYPE per name; bad names throw', () => {
+test('extra gauges get one HELP/TYPE per name; bad names throw', async () => {
   const stats = new UsageStats({ now: () => T0 });
-  const text = renderPrometheus(stats, {
+  const text = await renderPrometheus(stats, {
     gauges: [
       { name: 'gateway_upstream_healthy', help: 'Upstream health\nfrom Caddy', labels: { upstream: 'east' }, value: 1 },
       { name: 'gateway_usage_series', help: 'Series held', value: 0 },
@@ -156,20 +158,24 @@ test('extra gauges get one HELP/TYPE per name; bad names throw', () => {
   assert.ok(text.includes('# HELP gateway_upstream_healthy Upstream health\\nfrom Caddy\n'));
   assert.equal(value(samples, 'gateway_upstream_healthy', { upstream: 'we"st' }), 0);
   assert.equal(value(samples, 'gateway_usage_series', {}), 0);
-  assert.throws(() => renderPrometheus(stats, { gauges: [{ name: 'bad-name', help: '', value: 1 }] }), TypeError);
-  assert.throws(
+  await assert.rejects(
+    () => renderPrometheus(stats, { gauges: [{ name: 'bad-name', help: '', value: 1 }] }),
+    TypeError,
+  );
+  await assert.rejects(
     () => renderPrometheus(stats, { gauges: [{ name: 'ok', help: '', labels: { 'bad label': 'x' }, value: 1 }] }),
     TypeError,
   );
-  assert.throws(
+  await assert.rejects(
     () => renderPrometheus(stats, { gauges: [{ name: 'gateway_tokens_total', help: '', value: 1 }] }),
     TypeError,
   );
 });
 
-test('an empty store renders only the family headers, and the content type is 0.0.4', () => {
-  const text = renderPrometheus(new UsageStats());
+test('an empty store renders only the family headers, and the content type is 0.0.4', async () => {
+  const text = await renderPrometheus(new UsageStats());
   assert.equal(parseExposition(text).samples.length, 0);
-  assert.equal(text.split('\n').filter((l) => l.startsWith('# TYPE')).length, 5);
+  // The five usage families and the time-to-first-byte histogram.
+  assert.equal(text.split('\n').filter((l) => l.startsWith('# TYPE')).length, 6);
   assert.match(PROMETHEUS_CONTENT_TYPE, /version=0\.0\.4/);
 });
