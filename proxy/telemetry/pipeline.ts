@@ -83,6 +83,9 @@ async function startAzureMonitor(
   spanProcessors: BatchSpanProcessor[],
   metricReaders: PeriodicExportingMetricReader[],
 ): Promise<TelemetryPipeline> {
+  // Statsbeat (the SDK's own usage reports to Microsoft, not to this resource) stays off unless
+  // asked for: private-link and egress-filtered deployments would only see it fail.
+  process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED ??= 'true';
   const distro = await import('@azure/monitor-opentelemetry');
   const off = { enabled: false };
   distro.useAzureMonitor({
