@@ -24,6 +24,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
 import { Telemetry, registerTelemetry } from './telemetry/telemetry.js';
+import { registerPromptLog } from './prompt-log/prompt-log.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +43,8 @@ export interface ProxyAppOptions {
   keepAliveTimeoutMs?: number;
   /** Heap that parsed bodies may hold together (default: a quarter of the V8 heap, json-body.ts). */
   bodyBudget?: BodyBudget;
+  /** DATA_DIR, where the opt-in prompt log writes (absent: no prompt log). */
+  dataDir?: string;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -96,6 +99,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   });
   registerRequestGuard(app, runtime, opts.envBodyLimit);
   registerRateLimitHeaders(app);
+  registerPromptLog(app, runtime, opts.dataDir);
 
   registerClientApi(app, runtime);
   registerRealtime(app, runtime);

@@ -36,7 +36,13 @@ try {
 }
 
 const keepAlive = runtime.snapshot().config.server.caddy.transport.keepAliveTimeoutMs;
-const app = buildProxy({ runtime, logger: log, envBodyLimit: env.bodyLimitBytes, keepAliveTimeoutMs: keepAlive });
+const app = buildProxy({
+  runtime,
+  logger: log,
+  envBodyLimit: env.bodyLimitBytes,
+  keepAliveTimeoutMs: keepAlive,
+  dataDir: env.dataDir,
+});
 const internal = buildInternal({ runtime, logger: log, logs });
 await app.listen({ host: '127.0.0.1', port: env.proxyPort });
 await internal.listen({ host: '127.0.0.1', port: env.internalPort });

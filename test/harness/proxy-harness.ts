@@ -132,6 +132,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
       runtime,
       logger: log,
       envBodyLimit: opts.envBodyLimit,
+      dataDir,
       ...(opts.bodyBudget ? { bodyBudget: opts.bodyBudget } : {}),
     });
     const internal = buildInternal({ runtime, logger: log, logs });
