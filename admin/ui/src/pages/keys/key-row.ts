@@ -2,6 +2,7 @@
 import { isRecord } from '../../api.js';
 import { rowButton } from '../../components/row-button.js';
 import { badge } from '../../components/status.js';
+import { promptLogBadge } from '../../components/prompt-log-notice.js';
 import { h, type Child } from '../../dom.js';
 import { dateTime, money, relative } from '../../format.js';
 import { limitsSummary } from '../../governance-summary.js';
@@ -75,6 +76,7 @@ export function keyRow(k: Json, actions: KeyActions, currency: string): Child[] 
       'div',
       { class: 'cell-stack' },
       h('code', null, id),
+      promptLogBadge('key', id),
       typeof k.label === 'string' && k.label ? h('span', { class: 'small key-label' }, k.label) : null,
     ),
     who(k),

@@ -1,4 +1,5 @@
 /** One model of the draft: its id, one upstream (or a pool of targets), options and routes. */
+import { promptLogBadge } from '../../components/prompt-log-notice.js';
 import { card } from '../../components/card.js';
 import { badge } from '../../components/status.js';
 import { config } from '../../config-state.js';
@@ -74,7 +75,13 @@ export function modelCard(i: number, redraw: Redraw): HTMLElement {
     redraw();
   };
   return card(
-    h('span', null, id || t('models.newModel'), saved ? null : badge(t('models.unsaved'), 'info')),
+    h(
+      'span',
+      null,
+      id || t('models.newModel'),
+      saved ? null : badge(t('models.unsaved'), 'info'),
+      saved ? promptLogBadge('model', id) : null,
+    ),
     h(
       'div',
       null,

@@ -6,6 +6,7 @@
 import { component, type Self } from '../../component.js';
 import { confirmDialog } from '../../components/confirm-dialog.js';
 import { pageHeader } from '../../components/page-header.js';
+import { promptLogBanner } from '../../components/prompt-log-notice.js';
 import { segmented } from '../../components/segmented.js';
 import { config } from '../../config-state.js';
 import { h, type Child } from '../../dom.js';
@@ -63,7 +64,7 @@ function modeSwitch(body: Self<{ mode: Mode }>): HTMLElement {
 
 function draw(): Child {
   const body = component(h('div', { class: 'stack' }), ModelsBody, null, { mode: remembered });
-  return [pageHeader(t('nav.models'), t('models.lead'), modeSwitch(body)), body.host];
+  return [pageHeader(t('nav.models'), t('models.lead'), modeSwitch(body)), promptLogBanner(), body.host];
 }
 
 /** The Models & upstreams page. */

@@ -6,6 +6,7 @@ import { getJson } from '../../api.js';
 import { component, type Self } from '../../component.js';
 import { loading } from '../../components/alerts.js';
 import { pageHeader } from '../../components/page-header.js';
+import { promptLogBanner } from '../../components/prompt-log-notice.js';
 import { config } from '../../config-state.js';
 import { busyWith, h, type Child } from '../../dom.js';
 import { dateTime } from '../../format.js';
@@ -39,6 +40,7 @@ function Overview(_: null, self: Self<{ status: Status | undefined }>): Child {
   if (!status) return loading();
   const { version, targets, caddy, usage } = status;
   return [
+    promptLogBanner(),
     servicesCard(value(version), value(targets), reason(targets), value(caddy), reason(caddy)),
     statsCard(value(usage), reason(usage)),
     upstreamsCard(value(targets), reason(targets)),
