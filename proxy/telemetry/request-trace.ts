@@ -28,7 +28,6 @@ const headerGetter = {
   keys: (h: IncomingHttpHeaders) => Object.keys(h),
   get: (h: IncomingHttpHeaders, key: string) => h[key],
 };
-const headerSetter = { set: (h: Record<string, string>, key: string, value: string) => void (h[key] = value) };
 
 // The semantic conventions' advised buckets for these two histograms.
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -37,7 +36,6 @@ const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 
 interface Instruments {
   tokens: Histogram;
   duration: Histogram;
-  firstByte: Histogram;
 }
 
 function instruments(meter: Meter): Instruments {
@@ -52,19 +50,22 @@ function instruments(meter: Meter): Instruments {
       description: 'Duration of a request through the gateway, stream included',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
-    firstByte: meter.createHistogram('gen_ai.server.time_to_first_token', {
-      unit: 's',
-      description: 'Time until the upstream answer began (its response headers)',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    }),
   };
 }
 
+// The attempt's own W3C trace context, written directly (a propagator would build a context per attempt).
+function traceHeaders(span: Span): Record<string, string> {
+  const c = span.spanContext();
+  const flags = (c.traceFlags & 1).toString(16).padStart(2, '0');
+  const state = c.traceState?.serialize();
+  return { traceparent: `00-${c.traceId}-${c.spanId}-${flags}`, ...(state ? { tracestate: state } : {}) };
+}
+
 class Attempt implements AttemptTrace {
-  readonly headers: Record<string, string> = {};
+  readonly headers: Record<string, string>;
   private ended = false;
   constructor(private readonly span: Span) {
-    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), this.headers, headerSetter);
+    this.headers = traceHeaders(span);
   }
 
   answered(status: number): void {
@@ -111,7 +112,7 @@ class Trace implements RequestTrace {
     method: string,
     private readonly url: string,
   ) {
-    const parent = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
+    const parent = headers.traceparent ? propagator.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
     const path = url.split('?')[0] ?? url;
     this.span = tracer.startSpan(
       `${method} ${path}`,
@@ -201,10 +202,16 @@ class Trace implements RequestTrace {
     for (const a of this.attempts) a.end();
     this.span.end();
     if (!operation) return;
-    const metricAttrs: Attributes = { ...common, ...(acc.target ? { 'gateway.target': acc.target } : {}) };
-    if (errorType) metricAttrs['error.type'] = errorType;
+    // Fewer attributes than the span: each metric record hashes its attribute set.
+    const metricAttrs: Attributes = {
+      'gen_ai.provider.name': GEN_AI_PROVIDER,
+      'gen_ai.operation.name': operation,
+      ...(acc.model ? { 'gen_ai.request.model': acc.model } : {}),
+      ...(this.meta.responseModel ? { 'gen_ai.response.model': this.meta.responseModel } : {}),
+      ...(acc.target ? { 'gateway.target': acc.target } : {}),
+      ...(errorType ? { 'error.type': errorType } : {}),
+    };
     this.instruments.duration.record(done.latencyMs / 1000, metricAttrs);
-    if (done.firstByteMs !== undefined) this.instruments.firstByte.record(done.firstByteMs / 1000, metricAttrs);
     if (acc.tokens) {
       this.instruments.tokens.record(acc.tokens.prompt, { ...metricAttrs, 'gen_ai.token.type': 'input' });
       this.instruments.tokens.record(acc.tokens.completion, { ...metricAttrs, 'gen_ai.token.type': 'output' });

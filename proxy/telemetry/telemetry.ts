@@ -30,7 +30,6 @@ export interface ClosedRequest {
   keyId: string;
   team?: string;
   latencyMs: number;
-  firstByteMs?: number;
 }
 
 /** A client request's trace (see request-trace.ts). */
@@ -149,7 +148,6 @@ export function registerTelemetry(app: FastifyInstance, telemetry: Telemetry): v
           keyId: client?.id ?? '(unauthenticated)',
           ...(client?.team ? { team: client.team } : {}),
           latencyMs: performance.now() - started,
-          ...(acc.firstByteAt !== undefined ? { firstByteMs: acc.firstByteAt - started } : {}),
         });
       });
     }

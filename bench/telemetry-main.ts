@@ -1,0 +1,34 @@
+/**
+ * The telemetry row alone, without the rest of `make bench`: starts the bench simulator, runs
+ * bench/telemetry.ts, prints each round and the median ratio. Run after
+ * `tsc -p bench/tsconfig.json` as `$NODE_BIN dist/bench/telemetry-main.js`
+ * (BENCH_ROUNDS, default 5; BENCH_SCALE, default 1).
+ */
+import '../test/harness/loopback-guard.js';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator } from './start-others.js';
+import { stopChild } from '../test/harness/child.js';
+import { benchTelemetry } from './telemetry.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-otel-'));
+const sub = async (name: string) => {
+  const d = path.join(dir, name);
+  await fs.mkdir(d, { recursive: true });
+  return d;
+};
+const sim = await startSimulator(await sub('sim'));
+try {
+  const result = await benchTelemetry(sub, sim.port, ROUNDS, SCALE, (m) => console.log(m));
+  const ratios = result.rounds.map((r) => r.withTelemetry / r.without).sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
+  console.log(
+    `OTLP on ÷ off, median of ${ratios.length} rounds: ${median.toFixed(3)} (aim ≥ 0.95); ${result.exports} exports received`,
+  );
+} finally {
+  await stopChild(sim.child);
+  await fs.rm(dir, { recursive: true, force: true });
+}
