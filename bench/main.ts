@@ -35,6 +35,7 @@ import { memoryOf } from '../test/harness/proc-memory.js';
 import { buildTargets, chatBody, type Target, type TargetId } from './targets.js';
 import { benchGovernance } from './governance.js';
 import { benchSharedState } from './shared-state.js';
+import { benchTelemetry } from './telemetry.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
@@ -192,6 +193,7 @@ try {
   for (const fn of cleanups.splice(1).reverse()) await fn();
   const governance = await benchGovernance(sub, sim.port, ROUNDS, SCALE, log);
   const sharedState = await benchSharedState(sub, sim.port, ROUNDS, SCALE, log);
+  const telemetry = await benchTelemetry(sub, sim.port, ROUNDS, SCALE, log);
   const profiles: ProfileResult[] = [];
   for (const load of [
     { kind: 'chat', count: Math.max(500, Math.round(6000 * SCALE)), concurrency: 16 },
@@ -217,6 +219,7 @@ try {
     profiles,
     governance,
     sharedState,
+    telemetry,
   };
   const report = renderReport(bench, evaluateAims(bench.results), reportNotes(images));
   await fs.mkdir(path.dirname(OUT), { recursive: true });

@@ -12,6 +12,7 @@ import { aimsSection, type Aim } from './aims.js';
 import type { MachineInfo } from '../test/harness/machine.js';
 import type { GovernanceBench } from './governance.js';
 import type { SharedStateBench } from './shared-state.js';
+import { telemetrySection, type TelemetryBench } from './telemetry.js';
 
 /** The machine the figures come from, and the version of Portkey measured on it. */
 export interface Machine extends MachineInfo {
@@ -53,6 +54,8 @@ export interface BenchResults {
   governance?: GovernanceBench;
   /** The cost of state in Redis for one replica (bench/shared-state.ts). */
   sharedState?: SharedStateBench;
+  /** The cost of OpenTelemetry exporting (bench/telemetry.ts). */
+  telemetry?: TelemetryBench;
 }
 
 interface Row {
@@ -317,6 +320,10 @@ ${governanceSection(b.governance)}
 ## Shared state cost
 
 ${sharedStateSection(b.sharedState)}
+
+## Telemetry cost
+
+${telemetrySection(b.telemetry)}
 
 ## Where the time goes
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator } from './start-others.js';
 import { stopChild } from '../test/harness/child.js';
-import { benchTelemetry } from './telemetry.js';
+import { benchTelemetry, telemetrySection } from './telemetry.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -23,11 +23,7 @@ const sub = async (name: string) => {
 const sim = await startSimulator(await sub('sim'));
 try {
   const result = await benchTelemetry(sub, sim.port, ROUNDS, SCALE, (m) => console.log(m));
-  const ratios = result.rounds.map((r) => r.withTelemetry / r.without).sort((a, b) => a - b);
-  const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
-  console.log(
-    `OTLP on ÷ off, median of ${ratios.length} rounds: ${median.toFixed(3)} (aim ≥ 0.95); ${result.exports} exports received`,
-  );
+  console.log(telemetrySection(result));
 } finally {
   await stopChild(sim.child);
   await fs.rm(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { runRequests } from './load.js';
 import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { stopChild } from '../test/harness/child.js';
 import { chatBody } from './targets.js';
+import { median } from './load.js';
 
 /**
  * What the telemetry row measured: requests per second, and the proxy's own CPU time per request
@@ -121,4 +122,23 @@ export async function benchTelemetry(
     for (const p of started) await stopChild(p.child).catch(() => undefined);
     await sink.close();
   }
+}
+
+/** The row as Markdown for the benchmark report. */
+export function telemetrySection(b: TelemetryBench | undefined): string {
+  if (!b) return '_Not measured in this run._';
+  const throughput = median(b.rounds.map((r) => r.withTelemetry / r.without));
+  const cpu = median(b.rounds.map((r) => r.cpuMsWithout / r.cpuMsWith));
+  const met = (x: number) => (x >= 0.95 ? 'met' : 'not met');
+  const rows = [
+    ['requests/s, OTLP/protobuf on (median of rounds)', median(b.rounds.map((r) => r.withTelemetry)).toFixed(0)],
+    ['requests/s, telemetry off', median(b.rounds.map((r) => r.without)).toFixed(0)],
+    [`throughput on ÷ off (each round's ratio, median; aim ≥ 0.95: ${met(throughput)})`, throughput.toFixed(3)],
+    ['proxy CPU ms per request, on', median(b.rounds.map((r) => r.cpuMsWith)).toFixed(3)],
+    ['proxy CPU ms per request, off', median(b.rounds.map((r) => r.cpuMsWithout)).toFixed(3)],
+    [`CPU per request off ÷ on (median; aim ≥ 0.95: ${met(cpu)})`, cpu.toFixed(3)],
+    ['OTLP export requests received by the sink', String(b.exports)],
+  ];
+  const table = ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+  return `The proxy alone, non-streamed chat at c=16, ${b.rounds.length} interleaved rounds, every request traced (two spans) and measured (GenAI metrics), exported to a loopback sink.\n\n${table}`;
 }

@@ -6,7 +6,7 @@
  * `redis-state.ts` shares it through Redis and falls back to local state while Redis is away.
  */
 import type { GovernanceState } from '../governance/state.js';
-import type { GaugeSample } from '../observe/metrics-text.js';
+import type { GaugeSample } from '../observe/prometheus.js';
 import type { AffinityEntry } from '../targets/response-affinity.js';
 import type { TargetStates } from '../targets/target-state.js';
 import type { UsageQuery, UsageStats } from '../usage/stats.js';

@@ -165,18 +165,14 @@ class Trace implements RequestTrace {
     if (typeof e.code === 'string') this.errorType = e.code;
   }
 
-  close(done: ClosedRequest): void {
-    const operation = operationOf(this.url);
+  private describe(done: ClosedRequest, operation: string | undefined, errorType: string | undefined): void {
     const { acc } = done;
-    const common: Attributes = {
+    this.span.setAttributes({
       'gen_ai.system': GEN_AI_SYSTEM,
       'gen_ai.provider.name': GEN_AI_PROVIDER,
       ...(operation ? { 'gen_ai.operation.name': operation } : {}),
       ...(acc.model ? { 'gen_ai.request.model': acc.model } : {}),
       ...(this.meta.responseModel ? { 'gen_ai.response.model': this.meta.responseModel } : {}),
-    };
-    const attrs: Attributes = {
-      ...common,
       'http.response.status_code': done.status,
       'gateway.key.id': done.keyId,
       'gateway.attempts': this.attempts.length,
@@ -190,15 +186,21 @@ class Trace implements RequestTrace {
       ...(this.skipped ? { 'gateway.targets_skipped': this.skipped } : {}),
       ...(this.cooldowns ? { 'gateway.cooldowns': this.cooldowns } : {}),
       ...(this.limit ? { 'gateway.limit': this.limit } : {}),
-    };
+    });
     if (operation && acc.model) this.span.updateName(`${operation} ${acc.model}`);
-    this.span.setAttributes(attrs);
-    const errorType =
-      done.status === 0 ? 'client_aborted' : done.status >= 400 ? (this.errorType ?? String(done.status)) : undefined;
     if (errorType) {
       this.span.setAttribute('error.type', errorType);
       if (done.status === 0 || done.status >= 500) this.span.setStatus({ code: SpanStatusCode.ERROR });
     }
+  }
+
+  close(done: ClosedRequest): void {
+    const operation = operationOf(this.url);
+    const { acc } = done;
+    const errorType =
+      done.status === 0 ? 'client_aborted' : done.status >= 400 ? (this.errorType ?? String(done.status)) : undefined;
+    // A span the sampler dropped records nothing: skip building its attributes (metrics still count it).
+    if (this.span.isRecording()) this.describe(done, operation, errorType);
     for (const a of this.attempts) a.end();
     this.span.end();
     if (!operation) return;
