@@ -1,0 +1,87 @@
+/**
+ * Who is calling, and may they: every admin request is authenticated by an admin API token
+ * (`Authorization: Bearer`), an Entra ID sign-in session (cookie), or the local account (HTTP
+ * Basic, while break-glass login is on), and then held against the least role its endpoint needs
+ * (endpoint-roles.ts). A browser that opens a page without signing in is sent to the sign-in page
+ * when Entra ID is configured, else gets the Basic challenge as before.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { basicCredentials, type AdminAuthenticator, type AdminAuthSettings } from '../auth/admin-auth.js';
+import { RoleRefusedError, SignInRequiredError } from '../errors.js';
+import { bearerToken, principalOfToken } from './admin-tokens.js';
+import { endpointNeed } from './endpoint-roles.js';
+import type { IdentityStore } from './identity-store.js';
+import type { Principal } from './principal.js';
+import { atLeast } from './roles.js';
+import { cookieValue, SESSION_COOKIE, type Sessions } from './sessions.js';
+
+/** The sign-in page of the UI. */
+export const SIGN_IN_PAGE = '/admin/login';
+const PAGE_ROUTES = new Set(['/admin', '/admin/*']);
+
+/** What the guard needs. */
+export interface GuardDeps {
+  settings: () => Promise<AdminAuthSettings>;
+  basic: AdminAuthenticator;
+  sessions: Sessions;
+  store: IdentityStore;
+}
+
+/** The principal of `req`, or throws the 401 for it (or answers a redirect to the sign-in page). */
+async function authenticate(deps: GuardDeps, req: FastifyRequest, reply: FastifyReply): Promise<Principal | 'redirected'> {
+  const s = await deps.settings();
+  if (!s.enabled) {
+    await deps.basic.check(req);
+    return { kind: 'loopback', actor: 'local (admin auth disabled)', role: 'owner', display: 'local' };
+  }
+  const token = bearerToken(req.headers.authorization);
+  if (token !== undefined) {
+    const result = await principalOfToken(deps.store, token);
+    if ('refused' in result) throw new SignInRequiredError(result.refused);
+    return result.principal;
+  }
+  const session = deps.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
+  if (session) return session;
+  if (basicCredentials(req.headers.authorization) && !s.localLogin)
+    throw new SignInRequiredError('The local admin account is turned off: sign in with Entra ID, or use an admin API token.');
+  if (s.oidc) {
+    const isPage = req.method === 'GET' && PAGE_ROUTES.has(req.routeOptions.url ?? '');
+    if (isPage && !req.headers.authorization) {
+      const back = encodeURIComponent(req.url);
+      await reply.redirect(`${SIGN_IN_PAGE}?return=${back}`, 302);
+      return 'redirected';
+    }
+    if (!s.localLogin || !req.headers.authorization)
+      throw new SignInRequiredError(
+        `Sign in at ${SIGN_IN_PAGE}, or send an admin API token (Authorization: Bearer).${s.localLogin ? ' The local admin account signs in with HTTP Basic.' : ''}`,
+      );
+  }
+  const user = (await deps.basic.check(req)) ?? s.username;
+  return { kind: 'local', actor: `local:${user}`, role: 'owner', display: user };
+}
+
+/** The onRequest step: authenticates `req` (sets `req.principal`) and refuses what its role may not do. */
+export async function guardRequest(deps: GuardDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const route = req.routeOptions.url;
+  const need = endpointNeed(req.method, route);
+  if (need === 'public') return;
+  const principal = await authenticate(deps, req, reply);
+  if (principal === 'redirected') return;
+  req.principal = principal;
+  req.adminUser = principal.actor;
+  // No route matched: the 404 answers (to a signed-in caller only).
+  if (route === undefined) return;
+  if (need === undefined)
+    throw new RoleRefusedError(`${req.method} ${route} is not in the admin's endpoint table, so no role may call it.`);
+  if (!atLeast(principal.role, need))
+    throw new RoleRefusedError(
+      `This needs the ${need} role; you (${principal.display}) are ${principal.role === 'viewer' ? 'a' : 'an'} ${principal.role}.`,
+    );
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who made the request (undefined on the sign-in steps). */
+    principal?: Principal;
+  }
+}
