@@ -28,7 +28,11 @@ export interface GuardDeps {
 }
 
 /** The principal of `req`, or throws the 401 for it (or answers a redirect to the sign-in page). */
-async function authenticate(deps: GuardDeps, req: FastifyRequest, reply: FastifyReply): Promise<Principal | 'redirected'> {
+async function authenticate(
+  deps: GuardDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Principal | 'redirected'> {
   const s = await deps.settings();
   if (!s.enabled) {
     await deps.basic.check(req);
@@ -43,7 +47,9 @@ async function authenticate(deps: GuardDeps, req: FastifyRequest, reply: Fastify
   const session = deps.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
   if (session) return session;
   if (basicCredentials(req.headers.authorization) && !s.localLogin)
-    throw new SignInRequiredError('The local admin account is turned off: sign in with Entra ID, or use an admin API token.');
+    throw new SignInRequiredError(
+      'The local admin account is turned off: sign in with Entra ID, or use an admin API token.',
+    );
   if (s.oidc) {
     const isPage = req.method === 'GET' && PAGE_ROUTES.has(req.routeOptions.url ?? '');
     if (isPage && !req.headers.authorization) {

@@ -43,6 +43,14 @@ function isLoopbackHttp(issuer: string): boolean {
   return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 }
 
+// openid-client wraps the check that failed ("unexpected JWT "aud" (audience) claim value") in a
+// general error; the inner one says which claim.
+function innermostMessage(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
 function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -120,7 +128,11 @@ export class OidcLogin {
    * (PKCE), state and nonce must match, the ID token is verified; the pending sign-in is used up
    * whatever the outcome. Returns the identity and where to go next.
    */
-  async finish(s: AdminOidcSettings, id: string | undefined, callbackUrl: URL): Promise<SignedIn & { returnTo: string }> {
+  async finish(
+    s: AdminOidcSettings,
+    id: string | undefined,
+    callbackUrl: URL,
+  ): Promise<SignedIn & { returnTo: string }> {
     const pending = id ? this.pending.get(id) : undefined;
     if (id) this.pending.delete(id);
     if (!pending || pending.expiresAt < Date.now())
@@ -128,7 +140,9 @@ export class OidcLogin {
     const error = callbackUrl.searchParams.get('error');
     if (error) {
       const description = callbackUrl.searchParams.get('error_description') ?? '';
-      throw new SignInRefused(`The identity provider refused the sign-in: ${error}${description ? ` (${description})` : ''}.`);
+      throw new SignInRefused(
+        `The identity provider refused the sign-in: ${error}${description ? ` (${description})` : ''}.`,
+      );
     }
     const config = await this.configuration(s);
     // The provider redirected to the registered URI; the library compares against that, not the Host we were reached on.
@@ -144,7 +158,10 @@ export class OidcLogin {
       });
       claims = tokens.claims();
     } catch (err) {
-      throw new SignInRefused(`The sign-in could not be verified: ${(err as Error).message}.`);
+      // The provider's own words when it refused the code (error_description), else the check that failed.
+      const described = (err as { error_description?: unknown }).error_description;
+      const why = typeof described === 'string' ? described : innermostMessage(err);
+      throw new SignInRefused(`The sign-in could not be verified: ${why}.`);
     }
     if (!claims) throw new SignInRefused('The identity provider sent no ID token.');
     const role = roleOfClaims(claims, s);
@@ -153,7 +170,10 @@ export class OidcLogin {
     const name = str('name');
     if (!role) {
       // Entra sends `_claim_names` instead of `groups` when a user is in too many groups (overage).
-      const overage = claims._claim_names !== undefined ? ' Your account is in too many groups for the token to list them: use app roles, or assign groups to the application.' : '';
+      const overage =
+        claims._claim_names !== undefined
+          ? ' Your account is in too many groups for the token to list them: use app roles, or assign groups to the application.'
+          : '';
       throw new SignInRefused(
         `${email ?? claims.sub} has no role on this gateway. An owner assigns one in Entra ID (app role Gateway.Viewer, Gateway.Operator or Gateway.Owner, or a mapped group).${overage}`,
       );

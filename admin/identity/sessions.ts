@@ -36,7 +36,11 @@ export class Sessions {
       const oldest = this.sessions.keys().next();
       if (this.sessions.size >= MAX_SESSIONS && !oldest.done) this.sessions.delete(oldest.value);
     }
-    this.sessions.set(id, { principal: { ...principal, sessionId: id }, expiresAt: now + ABSOLUTE_MS, idleUntil: now + IDLE_MS });
+    this.sessions.set(id, {
+      principal: { ...principal, sessionId: id },
+      expiresAt: now + ABSOLUTE_MS,
+      idleUntil: now + IDLE_MS,
+    });
     return id;
   }
 

@@ -25,7 +25,8 @@ function firstHeader(v: string | string[] | undefined): string | undefined {
 /** The redirect URI for the address the browser used (Caddy passes the scheme and host on). */
 export function redirectUriOf(req: FastifyRequest): string {
   const host = firstHeader(req.headers['x-forwarded-host']) ?? firstHeader(req.headers.host) ?? 'localhost';
-  return `${req.protocol}://${host}${CALLBACK_PATH}`;
+  // Normalised (a default port dropped) so it reads exactly as the provider will send it back.
+  return new URL(`${req.protocol}://${host}${CALLBACK_PATH}`).href;
 }
 
 function adminAuthOfRaw(raw: unknown): Record<string, unknown> {

@@ -24,7 +24,8 @@ export interface SignInDeps {
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
 const SIGN_IN_MAX_AGE_S = 10 * 60;
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
@@ -63,9 +64,14 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
       );
   };
 
-  app.get('/admin/login', (req, reply) => page(req, reply, 200, { signedOut: (req.query as Record<string, unknown>).signedout === '1' }));
+  app.get('/admin/login', (req, reply) =>
+    page(req, reply, 200, { signedOut: (req.query as Record<string, unknown>).signedout === '1' }),
+  );
   app.get('/admin/login.css', (_req, reply) =>
-    reply.headers({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).type('text/css; charset=utf-8').send(SIGN_IN_CSS),
+    reply
+      .headers({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
+      .type('text/css; charset=utf-8')
+      .send(SIGN_IN_CSS),
   );
 
   app.get<{ Querystring: { return?: string } }>('/admin/auth/oidc/start', async (req, reply) => {
@@ -96,7 +102,13 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
       const id = deps.sessions.create(done.principal);
       if (done.principal.role === 'owner') await deps.identity.recordOwnerSignIn(done.issuer, done.subject);
       req.adminUser = done.principal.actor;
-      await deps.audit.append({ actor: done.principal.actor, ip: req.ip, action: 'login', outcome: 302, details: { role: done.principal.role, via: 'oidc' } });
+      await deps.audit.append({
+        actor: done.principal.actor,
+        ip: req.ip,
+        action: 'login',
+        outcome: 302,
+        details: { role: done.principal.role, via: 'oidc' },
+      });
       return reply
         .header('set-cookie', [setCookie(SIGN_IN_COOKIE, '', 0), setCookie(SESSION_COOKIE, id, SESSION_MAX_AGE_S)])
         .header('cache-control', 'no-store')
@@ -104,7 +116,13 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
     } catch (err) {
       if (!(err instanceof SignInRefused)) throw err;
       req.log.warn({ ip: req.ip, reason: err.message }, 'admin sign-in with Entra ID refused');
-      await deps.audit.append({ actor: '(failed sign-in)', ip: req.ip, action: 'login.failed', outcome: 401, details: { via: 'oidc', reason: err.message } });
+      await deps.audit.append({
+        actor: '(failed sign-in)',
+        ip: req.ip,
+        action: 'login.failed',
+        outcome: 401,
+        details: { via: 'oidc', reason: err.message },
+      });
       return page(req, reply, 401, { error: err.message });
     }
   });

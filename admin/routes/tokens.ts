@@ -6,7 +6,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from '../context.js';
-import { InteractiveSignInError, InvalidRequestError, RoleRefusedError, TokenNotFoundError, withBody } from '../errors.js';
+import {
+  InteractiveSignInError,
+  InvalidRequestError,
+  RoleRefusedError,
+  TokenNotFoundError,
+  withBody,
+} from '../errors.js';
 import { isRecord } from '../http-call.js';
 import { MAX_TOKEN_DAYS, newToken, tokenStatus } from '../identity/admin-tokens.js';
 import type { StoredToken } from '../identity/identity-store.js';
@@ -28,13 +34,19 @@ function parseNewToken(body: unknown, creator: AdminRole): { name: string; role:
     issues.push({ path: '/name', message: 'is required: 1 to 64 letters, digits, spaces or . _ : @ / ( ) -' });
   if (!isRole(b.role)) issues.push({ path: '/role', message: 'must be viewer, operator or owner' });
   else if (!atLeast(creator, b.role))
-    issues.push({ path: '/role', message: `is higher than your own role (${creator}); a token can have at most yours` });
+    issues.push({
+      path: '/role',
+      message: `is higher than your own role (${creator}); a token can have at most yours`,
+    });
   const expiresAt = typeof b.expiresAt === 'string' ? new Date(b.expiresAt) : undefined;
   if (!expiresAt || Number.isNaN(expiresAt.getTime()))
     issues.push({ path: '/expiresAt', message: 'is required: the date and time the token stops working' });
   else if (expiresAt.getTime() <= Date.now()) issues.push({ path: '/expiresAt', message: 'is in the past' });
   else if (expiresAt.getTime() > Date.now() + MAX_TOKEN_DAYS * DAY_MS)
-    issues.push({ path: '/expiresAt', message: `is more than ${MAX_TOKEN_DAYS} days away; tokens live a year at most` });
+    issues.push({
+      path: '/expiresAt',
+      message: `is more than ${MAX_TOKEN_DAYS} days away; tokens live a year at most`,
+    });
   if (issues.length || !expiresAt || !isRole(b.role))
     throw withBody(new InvalidRequestError('The token cannot be created; see issues.'), { issues });
   return { name, role: b.role, expiresAt };
@@ -57,7 +69,10 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AdminContext): vo
     await ctx.identity.addToken(record);
     req.auditDetails = { tokenId: record.id, name: record.name, role: record.role, expiresAt: record.expiresAt };
     ctx.log.info({ tokenId: record.id, role: record.role }, 'admin API token created');
-    return reply.code(201).header('cache-control', 'no-store').send({ ...listed(record), token });
+    return reply
+      .code(201)
+      .header('cache-control', 'no-store')
+      .send({ ...listed(record), token });
   });
 
   app.delete<{ Params: { id: string } }>('/admin/api/tokens/:id', async (req) => {

@@ -15,7 +15,7 @@ export function issuerProblem(issuer: string): string | undefined {
   try {
     url = new URL(issuer);
   } catch {
-    return 'is not a URL; Entra ID\'s is https://login.microsoftonline.com/<tenant id>/v2.0';
+    return "is not a URL; Entra ID's is https://login.microsoftonline.com/<tenant id>/v2.0";
   }
   // Plain HTTP only on loopback (a provider on the same machine, as in tests): anywhere else the
   // discovery document and signing keys could be replaced on the way.
@@ -24,7 +24,7 @@ export function issuerProblem(issuer: string): string | undefined {
   if (url.search || url.hash) return 'must not have a query or a fragment (#)';
   if (url.username || url.password) return 'must not contain a user name or password';
   if (/\/(common|organizations|consumers)(\/|$)/i.test(url.pathname))
-    return 'names a multi-tenant endpoint (common, organizations or consumers): use your tenant ID, so only your tenant\'s accounts can sign in';
+    return "names a multi-tenant endpoint (common, organizations or consumers): use your tenant ID, so only your tenant's accounts can sign in";
   return undefined;
 }
 

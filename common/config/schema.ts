@@ -244,8 +244,14 @@ export const AdminOidcSchema = Type.Object(
       maxLength: 512,
       description: 'The tenant issuer, e.g. https://login.microsoftonline.com/<tenant id>/v2.0',
     }),
-    clientId: Type.String({ minLength: 1, maxLength: 128, description: 'Application (client) ID of the app registration' }),
-    clientSecret: Type.Optional(Type.String({ maxLength: 1024, description: 'A client secret of the app registration' })),
+    clientId: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'Application (client) ID of the app registration',
+    }),
+    clientSecret: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'A client secret of the app registration' }),
+    ),
     roles: Type.Array(
       Type.Object(
         {

@@ -56,3 +56,29 @@ export async function createToken(
 export function bearer(token: string): string {
   return `Bearer ${token}`;
 }
+
+/** The accounts of the test provider: one per role (by app role or group), and one with none. */
+export const ACCOUNTS = {
+  alice: { email: 'alice@contoso.test', name: 'Alice Owner', roles: ['Gateway.Owner'] },
+  oscar: { email: 'oscar@contoso.test', name: 'Oscar Operator', groups: ['0c1d-operators'] },
+  vera: { email: 'vera@contoso.test', name: 'Vera Viewer', roles: ['Gateway.Viewer'] },
+  nobody: { email: 'nobody@contoso.test', name: 'No Role' },
+};
+
+/** `server.adminAuth.oidc` for `provider`: the default app roles plus a group for operators. */
+export function oidcSettings(provider: {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}): Record<string, unknown> {
+  return {
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    roles: [
+      { claim: 'roles', value: 'Gateway.Owner', role: 'owner' },
+      { claim: 'groups', value: '0c1d-operators', role: 'operator' },
+      { claim: 'roles', value: 'Gateway.Viewer', role: 'viewer' },
+    ],
+  };
+}

@@ -28,7 +28,11 @@ test('a token is shown once, stored hashed, works as Bearer, and stops working w
   assert.equal(typeof listed[0]?.lastUsedAt, 'string');
   assert.ok(!list.body.includes(token) && !('hash' in (listed[0] ?? {})), 'neither token nor hash is listed');
 
-  const revoked = await app.inject({ method: 'DELETE', url: `/admin/api/tokens/${id}`, headers: { authorization: OWNER } });
+  const revoked = await app.inject({
+    method: 'DELETE',
+    url: `/admin/api/tokens/${id}`,
+    headers: { authorization: OWNER },
+  });
   assert.equal(revoked.statusCode, 200, revoked.body);
   assert.equal(revoked.json<{ status: string }>().status, 'revoked');
   const after = await app.inject({ method: 'GET', url: '/admin/api/keys', headers: { authorization: bearer(token) } });
@@ -48,7 +52,10 @@ test('a token needs a name, a role no higher than yours and an expiry within a y
     app.inject({ method: 'POST', url: '/admin/api/tokens', headers: { authorization }, payload: payload as object });
   const noExpiry = await post(OWNER, { name: 'ci', role: 'viewer' });
   assert.equal(noExpiry.statusCode, 400);
-  assert.deepEqual(noExpiry.json<Issues>().issues?.map((i) => i.path), ['/expiresAt']);
+  assert.deepEqual(
+    noExpiry.json<Issues>().issues?.map((i) => i.path),
+    ['/expiresAt'],
+  );
   const tooLong = await post(OWNER, { name: 'ci', role: 'viewer', expiresAt: inDays(400) });
   assert.match(tooLong.json<Issues>().issues?.[0]?.message ?? '', /a year at most/);
   const past = await post(OWNER, { name: 'ci', role: 'viewer', expiresAt: inDays(-1) });

@@ -16,7 +16,11 @@ test('audit entries name the local account and the token that acted', async (t) 
     headers: { authorization: bearer(operator.token) },
   });
   assert.equal(revoke.statusCode, 200);
-  const refused = await app.inject({ method: 'POST', url: '/admin/api/reload', headers: { authorization: bearer(operator.token) } });
+  const refused = await app.inject({
+    method: 'POST',
+    url: '/admin/api/reload',
+    headers: { authorization: bearer(operator.token) },
+  });
   assert.equal(refused.statusCode, 403);
   const audit = await app.inject({ method: 'GET', url: '/admin/api/audit', headers: { authorization: OWNER } });
   const entries = audit.json<{ entries: { actor: string; action: string; target?: string }[] }>().entries.reverse();

@@ -29,8 +29,14 @@ test('every endpoint allows its role and above and refuses the roles below', { t
     const anon = await app.inject({ method: method as 'GET', url });
     assert.equal(anon.statusCode, 401, `${endpoint} without credentials`);
     for (const role of ROLES) {
-      const r = await app.inject({ method: method as 'GET', url, headers: { authorization: bearer(tokens[role] ?? '') } });
-      const code = r.headers['content-type']?.includes('json') ? r.json<{ error?: { code?: string } }>().error?.code : undefined;
+      const r = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: bearer(tokens[role] ?? '') },
+      });
+      const code = r.headers['content-type']?.includes('json')
+        ? r.json<{ error?: { code?: string } }>().error?.code
+        : undefined;
       if (atLeast(role, need)) {
         assert.notEqual(r.statusCode, 401, `${role} on ${endpoint}: ${r.body}`);
         assert.notEqual(code, 'role_refused', `${role} may call ${endpoint}: ${r.body}`);
