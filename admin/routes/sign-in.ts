@@ -32,9 +32,11 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** `value` when it is a path of the admin UI (never another site: `//host` or `/\host`), else /admin/. */
+/** `value` when it is a path of the admin UI (never another site, `//host` or `/\host`, nor a line break), else /admin/. */
 export function safeReturn(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(\/[^\\]*)?$/.test(value) && !value.startsWith('//') ? value : '/admin/';
+  return typeof value === 'string' && /^\/admin(\/[^\\\s]*)?$/.test(value) && !value.startsWith('//')
+    ? value
+    : '/admin/';
 }
 
 /** Registers the sign-in routes. */
