@@ -18,6 +18,8 @@ import { cookieValue, SESSION_COOKIE, type Sessions } from './sessions.js';
 /** The sign-in page of the UI. */
 export const SIGN_IN_PAGE = '/admin/login';
 const PAGE_ROUTES = new Set(['/admin', '/admin/*']);
+const LOCAL_SIGN_IN = '/admin/auth/local';
+const LOCAL_OFF = 'The local admin account is turned off: sign in with Entra ID, or use an admin API token.';
 
 /** What the guard needs. */
 export interface GuardDeps {
@@ -51,16 +53,20 @@ async function authenticate(
       'The local admin account is turned off: sign in with Entra ID, or use an admin API token.',
     );
   if (s.oidc) {
-    const isPage = req.method === 'GET' && PAGE_ROUTES.has(req.routeOptions.url ?? '');
-    if (isPage && !req.headers.authorization) {
-      const back = encodeURIComponent(req.url);
-      await reply.redirect(`${SIGN_IN_PAGE}?return=${back}`, 302);
-      return 'redirected';
-    }
-    if (!s.localLogin || !req.headers.authorization)
+    const route = req.routeOptions.url ?? '';
+    // The sign-in page's "local admin account" link: answered with the Basic challenge (while allowed).
+    const wantsLocal = route === LOCAL_SIGN_IN;
+    if (!req.headers.authorization && !wantsLocal) {
+      if (req.method === 'GET' && PAGE_ROUTES.has(route)) {
+        await reply.redirect(`${SIGN_IN_PAGE}?return=${encodeURIComponent(req.url)}`, 302);
+        return 'redirected';
+      }
+      // No Basic challenge here: a script's 401 must not make a browser pop up its login dialog.
       throw new SignInRequiredError(
         `Sign in at ${SIGN_IN_PAGE}, or send an admin API token (Authorization: Bearer).${s.localLogin ? ' The local admin account signs in with HTTP Basic.' : ''}`,
       );
+    }
+    if (!s.localLogin) throw new SignInRequiredError(LOCAL_OFF);
   }
   const user = (await deps.basic.check(req)) ?? s.username;
   return { kind: 'local', actor: `local:${user}`, role: 'owner', display: user };
