@@ -143,7 +143,8 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     // none, fail closed (enabled, no password: everything is refused).
     return lastSettings ?? { enabled: true, username: 'admin', localLogin: true };
   };
-  const auth = new AdminAuthenticator(settings, opts.throttle ?? new LoginThrottle(), opts.logger);
+  const throttle = opts.throttle ?? new LoginThrottle();
+  const auth = new AdminAuthenticator(settings, throttle, opts.logger);
 
   const sessions = new Sessions();
   const identity = new IdentityStore(
@@ -157,7 +158,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     // may call this endpoint (admin/identity/endpoint-roles.ts).
     const reason = crossOriginReason(req);
     if (reason) throw new CrossOriginError(reason);
-    await guardRequest({ settings, basic: auth, sessions, store: identity }, req, reply);
+    await guardRequest({ settings, basic: auth, sessions, store: identity, throttle }, req, reply);
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(

@@ -7,7 +7,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { basicCredentials, type AdminAuthenticator, type AdminAuthSettings } from '../auth/admin-auth.js';
-import { RoleRefusedError, SignInRequiredError } from '../errors.js';
+import { LoginThrottledError, RoleRefusedError, SignInRequiredError, withBody } from '../errors.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import { bearerToken, principalOfToken } from './admin-tokens.js';
 import { endpointNeed } from './endpoint-roles.js';
 import type { IdentityStore } from './identity-store.js';
@@ -27,6 +28,13 @@ export interface GuardDeps {
   basic: AdminAuthenticator;
   sessions: Sessions;
   store: IdentityStore;
+  /** The failed-login bookkeeping the local login uses: refused tokens count in it too. */
+  throttle: LoginThrottle;
+}
+
+function throttled(retryMs: number): Error {
+  const seconds = String(Math.ceil(retryMs / 1000));
+  return withBody(new LoginThrottledError(seconds), {}, { 'retry-after': seconds });
 }
 
 /** The principal of `req`, or throws the 401 for it (or answers a redirect to the sign-in page). */
@@ -42,8 +50,16 @@ async function authenticate(
   }
   const token = bearerToken(req.headers.authorization);
   if (token !== undefined) {
+    // An address that keeps sending bad tokens is blocked like one that guesses passwords.
+    const wait = deps.throttle.retryAfterMs(req.ip);
+    if (wait > 0) throw throttled(wait);
     const result = await principalOfToken(deps.store, token);
-    if ('refused' in result) throw new SignInRequiredError(result.refused);
+    if ('refused' in result) {
+      const attempt = deps.throttle.begin(req.ip);
+      if ('retryAfterMs' in attempt) throw throttled(attempt.retryAfterMs);
+      attempt.failed();
+      throw new SignInRequiredError(result.refused);
+    }
     return result.principal;
   }
   const session = deps.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
