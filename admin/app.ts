@@ -28,6 +28,12 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { AuditLog } from './audit/audit-log.js';
 import { registerAudit } from './audit/hooks.js';
 import path from 'node:path';
+import { guardRequest } from './identity/guard.js';
+import { IdentityStore } from './identity/identity-store.js';
+import { Sessions } from './identity/sessions.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerIdentityRoutes } from './routes/identity.js';
+import { registerSignInRoutes } from './routes/sign-in.js';
 
 /** Inputs of `buildAdmin`. */
 export interface AdminAppOptions {
@@ -46,6 +52,8 @@ export interface AdminAppOptions {
   auditFile?: string;
   /** Announces a config change to the replicas (docs/shared-state.md, "Replicas"). */
   announce?: () => Promise<void>;
+  /** Admin API tokens and owner sign-ins (default: admin-identity.json beside config.json). */
+  identityFile?: string;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -53,12 +61,14 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated admin user (undefined with admin auth disabled). */
+    /** How the audit log and request log name the caller (principal.actor). */
     adminUser: string | undefined;
   }
   interface FastifyInstance {
     /** The one applier of this admin (its mutex serialises every apply). */
     applier: Applier;
+    /** `METHOD /pattern` of every route registered (HEAD excluded), held against the endpoint table. */
+    adminRoutes: string[];
   }
 }
 
@@ -96,6 +106,11 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     trustProxy: '127.0.0.1',
   });
   app.setErrorHandler(adminErrorHandler);
+  const routes: string[] = [];
+  app.decorate('adminRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
+  });
   app.setNotFoundHandler((req) => {
     throw new NotFoundError(req.method, req.url.split('?')[0] ?? '');
   });
@@ -126,18 +141,24 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     }
     // Unreadable or broken config.json and no last good copy: keep the last settings seen; with
     // none, fail closed (enabled, no password: everything is refused).
-    return lastSettings ?? { enabled: true, username: 'admin' };
+    return lastSettings ?? { enabled: true, username: 'admin', localLogin: true };
   };
-  const auth = new AdminAuthenticator(settings, opts.throttle ?? new LoginThrottle(), opts.logger);
+  const throttle = opts.throttle ?? new LoginThrottle();
+  const auth = new AdminAuthenticator(settings, throttle, opts.logger);
 
+  const sessions = new Sessions();
+  const identity = new IdentityStore(
+    opts.identityFile ?? path.join(path.dirname(opts.store.configFile), 'admin-identity.json'),
+  );
   app.decorateRequest('adminUser', undefined);
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     // Cross-origin browser requests are refused before the login is checked, so a hostile page
-    // cannot even spend the victim's login attempts; then the login (or, with auth disabled, the
-    // refusal of anything Caddy forwarded).
+    // cannot even spend the victim's login attempts; then who is calling, and whether their role
+    // may call this endpoint (admin/identity/endpoint-roles.ts).
     const reason = crossOriginReason(req);
     if (reason) throw new CrossOriginError(reason);
-    req.adminUser = await auth.check(req);
+    await guardRequest({ settings, basic: auth, sessions, store: identity, throttle }, req, reply);
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
@@ -170,6 +191,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,
+    identity,
     store: opts.store,
     applier,
     caddy: opts.caddy,
@@ -184,6 +206,9 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerAuditRoutes(app, ctx);
   registerObserveRoutes(app, ctx);
   registerCaddyRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
+  registerIdentityRoutes(app, ctx);
+  registerSignInRoutes(app, { settings, sessions, identity, audit });
   // The web UI: behind the same login and same-origin checks as the API (the hooks above).
   registerUiRoutes(app, { dir: opts.uiDir });
   return app;

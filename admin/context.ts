@@ -6,6 +6,7 @@ import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
 import type { ConfigStore } from './config/store.js';
 import type { ProxyClient } from './proxy-client.js';
 import type { AuditLog } from './audit/audit-log.js';
+import type { IdentityStore } from './identity/identity-store.js';
 
 /** Shared services of the admin routes. */
 export interface AdminContext {
@@ -17,6 +18,8 @@ export interface AdminContext {
   log: FastifyBaseLogger;
   /** The hash-chained audit log in DATA_DIR. */
   audit: AuditLog;
+  /** Admin API tokens and owner sign-ins (DATA_DIR/admin-identity.json). */
+  identity: IdentityStore;
   /** DNS provider modules of the installed Caddy (`caddy list-modules`). */
   dnsProviders: () => Promise<string[]>;
 }

@@ -62,6 +62,11 @@ export const ProxyUnavailableError = E(
   502,
 );
 
+export const RoleRefusedError = E('ADMIN_ROLE_REFUSED', '%s', 403);
+export const SignInRequiredError = E('ADMIN_SIGN_IN_REQUIRED', '%s', 401);
+export const InteractiveSignInError = E('ADMIN_INTERACTIVE_SIGN_IN', '%s', 403);
+export const TokenNotFoundError = E('ADMIN_TOKEN_NOT_FOUND', 'There is no admin API token with id "%s".', 404);
+
 /** OpenAI `code` values for the registry above. */
 export const OPENAI_CODES: Record<string, string> = {
   ADMIN_AUTH_REQUIRED: 'authentication_required',
@@ -85,6 +90,10 @@ export const OPENAI_CODES: Record<string, string> = {
   ADMIN_UPSTREAM_NOT_FOUND: 'upstream_not_found',
   ADMIN_CADDY_UNAVAILABLE: 'caddy_unavailable',
   ADMIN_PROXY_UNAVAILABLE: 'proxy_unavailable',
+  ADMIN_ROLE_REFUSED: 'role_refused',
+  ADMIN_SIGN_IN_REQUIRED: 'authentication_required',
+  ADMIN_TOKEN_NOT_FOUND: 'token_not_found',
+  ADMIN_INTERACTIVE_SIGN_IN: 'interactive_sign_in_required',
 };
 
 /** What an error may carry besides its message: top-level body fields and response headers. */

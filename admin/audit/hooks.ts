@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { basicCredentials } from '../auth/admin-auth.js';
+import { bearerToken } from '../identity/admin-tokens.js';
 import type { AuditLog } from './audit-log.js';
 import type { ConfigChange } from './config-diff.js';
 
@@ -32,6 +33,9 @@ const ACTIONS: Record<string, string> = {
   'POST /admin/api/teams': 'team.create',
   'PATCH /admin/api/teams/:id': 'team.update',
   'DELETE /admin/api/teams/:id': 'team.delete',
+  'POST /admin/api/tokens': 'token.create',
+  'DELETE /admin/api/tokens/:id': 'token.revoke',
+  'PUT /admin/api/identity': 'identity.update',
 };
 
 function actorOf(req: FastifyRequest): string {
@@ -54,7 +58,23 @@ export function registerAudit(app: FastifyInstance, audit: AuditLog): void {
       await audit.append({ actor: '(failed login)', ip: req.ip, action: 'login.failed', outcome: status });
       return;
     }
-    if (req.adminUser !== undefined && status < 400) {
+    if (status === 401 && bearerToken(req.headers.authorization) !== undefined) {
+      await audit.append({ actor: '(refused token)', ip: req.ip, action: 'token.refused', outcome: status });
+      return;
+    }
+    if (status === 403 && req.principal) {
+      await audit.append({
+        actor: actorOf(req),
+        ip: req.ip,
+        action: 'role.refused',
+        target: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0] ?? ''}`,
+        outcome: status,
+      });
+      return;
+    }
+    // HTTP Basic has no sessions: a local login is its first request from an address in a while.
+    // (An Entra ID sign-in is recorded by its callback; a token's use by the changes it makes.)
+    if (req.principal?.kind === 'local' && req.adminUser !== undefined && status < 400) {
       const id = `${req.adminUser}\0${req.ip}`;
       const last = seen.get(id);
       const now = Date.now();

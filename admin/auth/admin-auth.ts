@@ -19,6 +19,8 @@ import {
 } from '../errors.js';
 import { isRecord } from '../http-call.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { AdminOidcSettings } from '../../common/config/schema.js';
+import { validateConfig } from '../../common/config/validate.js';
 
 /** The adminAuth settings in force. */
 export interface AdminAuthSettings {
@@ -26,6 +28,10 @@ export interface AdminAuthSettings {
   username: string;
   password?: string;
   passwordHash?: string;
+  /** The local account may sign in (break-glass; off only with Entra ID sign-in configured). */
+  localLogin: boolean;
+  /** Entra ID sign-in, when configured. */
+  oidc?: AdminOidcSettings;
 }
 
 /** RFC 7617 challenge; browsers show their login dialog on it. */
@@ -41,7 +47,13 @@ const NOT_CONFIGURED_LOG_EVERY_MS = 60_000;
 export function adminAuthOf(raw: unknown): AdminAuthSettings {
   const server = isRecord(raw) && isRecord(raw.server) ? raw.server : {};
   const a = isRecord(server.adminAuth) ? server.adminAuth : {};
+  // The sign-in settings are taken only from a config that validates (with the schema's defaults
+  // filled in); a broken one keeps the local login, which is how it gets repaired.
+  const valid = validateConfig(raw);
+  const identity = valid.ok ? valid.config.server.adminAuth : undefined;
   return {
+    localLogin: identity?.localLogin ?? true,
+    ...(identity?.oidc ? { oidc: identity.oidc } : {}),
     enabled: a.enabled !== false,
     username: typeof a.username === 'string' && a.username !== '' ? a.username : 'admin',
     password: typeof a.password === 'string' && a.password !== '' ? a.password : undefined,

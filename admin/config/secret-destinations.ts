@@ -66,6 +66,14 @@ export function secretDestinations(config: unknown): Map<string, Set<string>> {
       `tenant ${String(acme.azure.tenantId)}`,
       `client ${String(acme.azure.clientId)}`,
     );
+  const adminAuth = isRecord(server.adminAuth) ? server.adminAuth : {};
+  // The admin sign-in secret is sent to the issuer's token endpoint, for this client.
+  if (isRecord(adminAuth.oidc))
+    add(
+      'server.adminAuth.oidc.clientSecret',
+      `issuer ${String(adminAuth.oidc.issuer)}`,
+      `client ${String(adminAuth.oidc.clientId)}`,
+    );
   return out;
 }
 

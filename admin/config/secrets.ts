@@ -31,6 +31,8 @@ function forEachSecret(config: Json, visit: (holder: Json, field: string, identi
     const adminAuth = isObject(server.adminAuth) ? server.adminAuth : undefined;
     if (adminAuth)
       for (const f of ['password', 'passwordHash']) if (f in adminAuth) visit(adminAuth, f, `server.adminAuth.${f}`);
+    const oidc = adminAuth && isObject(adminAuth.oidc) ? adminAuth.oidc : undefined;
+    if (oidc && 'clientSecret' in oidc) visit(oidc, 'clientSecret', 'server.adminAuth.oidc.clientSecret');
     const caddy = isObject(server.caddy) ? server.caddy : undefined;
     const acme = caddy && isObject(caddy.acme) ? caddy.acme : undefined;
     const azure = acme && isObject(acme.azure) ? acme.azure : undefined;

@@ -9,7 +9,10 @@ import { maskedConfigDiff } from '../audit/masked-diff.js';
 import { unmaskIncoming } from '../config/edit.js';
 import { readStored, reapplyStored, saveEdited, type SaveResult } from '../config/saves.js';
 import type { AdminContext } from '../context.js';
-import { ConfigUnreadableError, withBody } from '../errors.js';
+import { ConfigUnreadableError, RoleRefusedError, withBody } from '../errors.js';
+import { outOfScopeChanges } from '../identity/config-scope.js';
+import { breakGlassIssues } from '../identity/break-glass.js';
+import { invalidConfig } from '../config/edit.js';
 
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
@@ -56,7 +59,20 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
 
   app.put('/admin/api/config', async (req, reply) => {
     const body: unknown = req.body;
-    const result = await saveEdited(ctx.applier, ctx.store, (storedRaw) => unmaskIncoming(body, storedRaw), {
+    const role = req.principal?.role ?? 'viewer';
+    const ownerIssuers = await ctx.identity.ownerIssuers();
+    const edit = (storedRaw: unknown): unknown => {
+      const next = unmaskIncoming(body, storedRaw);
+      const outside = outOfScopeChanges(role, storedRaw, next);
+      if (outside.length)
+        throw withBody(new RoleRefusedError('Your role may not change parts of this config; see issues.'), {
+          issues: outside,
+        });
+      const glass = breakGlassIssues(storedRaw, next, ownerIssuers);
+      if (glass.length) invalidConfig(glass, 'The local admin account cannot be turned off yet; see issues.');
+      return next;
+    };
+    const result = await saveEdited(ctx.applier, ctx.store, edit, {
       ifMatch: header(req.headers['if-match']),
       requireIfMatch: true,
       onApplied: (before, after) => {

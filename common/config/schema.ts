@@ -229,9 +229,60 @@ const ModelSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Admin roles, least to most (docs/admin-identity.md). */
+export const ADMIN_ROLES = ['viewer', 'operator', 'owner'] as const;
+const AdminRole = Type.Union(
+  ADMIN_ROLES.map((r) => Type.Literal(r)),
+  { description: 'viewer: read everything but secrets; operator: keys, teams, models; owner: everything' },
+);
+
+/** Sign-in with Entra ID (OpenID Connect, authorization code + PKCE) for the admin (docs/admin-identity.md). */
+export const AdminOidcSchema = Type.Object(
+  {
+    issuer: Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description: 'The tenant issuer, e.g. https://login.microsoftonline.com/<tenant id>/v2.0',
+    }),
+    clientId: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'Application (client) ID of the app registration',
+    }),
+    clientSecret: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'A client secret of the app registration' }),
+    ),
+    roles: Type.Array(
+      Type.Object(
+        {
+          claim: Type.Union([Type.Literal('roles'), Type.Literal('groups')]),
+          value: Type.String({ minLength: 1, maxLength: 256 }),
+          role: AdminRole,
+        },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 100,
+        default: [
+          { claim: 'roles', value: 'Gateway.Owner', role: 'owner' },
+          { claim: 'roles', value: 'Gateway.Operator', role: 'operator' },
+          { claim: 'roles', value: 'Gateway.Viewer', role: 'viewer' },
+        ],
+        description: 'An app role (roles claim) or group object ID (groups claim) and the admin role it gives',
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const AdminAuthSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
+    localLogin: Type.Boolean({
+      default: true,
+      description: 'The local admin account (break-glass); can be turned off once an owner signed in with Entra ID',
+    }),
+    oidc: Type.Optional(AdminOidcSchema),
     username: Type.String({ minLength: 1, maxLength: 128, default: 'admin' }),
     password: Type.Optional(
       Type.String({ maxLength: 512, description: 'Plaintext (original format); replaced by passwordHash on save' }),
@@ -586,3 +637,5 @@ export type CaddySettings = Static<typeof CaddySchema>;
 export type SharedStateSettings = Static<typeof SharedStateSchema>;
 export type TelemetrySettings = Static<typeof TelemetrySchema>;
 export type PromptLogSettings = Static<typeof PromptLogSchema>;
+export type AdminOidcSettings = Static<typeof AdminOidcSchema>;
+export type AdminRoleName = (typeof ADMIN_ROLES)[number];

@@ -6,6 +6,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigSchema, type Config } from './schema.js';
 import type { ConfigIssue } from './errors.js';
+import { adminIdentityIssues } from './admin-identity-issues.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
 const validateSchema = ajv.compile<Config>(ConfigSchema);
@@ -53,6 +54,7 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
     ...duplicates(config.models, (m) => m.id, '/models', 'model id'),
     ...duplicates(config.apiKeys, (k) => k.id, '/apiKeys', 'key id'),
     ...duplicates(config.teams, (t) => t.id, '/teams', 'team id'),
+    ...adminIdentityIssues(config),
   ];
   const teamIds = new Set(config.teams.map((t) => t.id));
   const upstreamNames = new Set(config.upstreams.map((u) => u.name));

@@ -62,7 +62,7 @@ test(
     const actions = answer.entries.map((e) => e.action).reverse();
     assert.deepEqual(actions, ['login.failed', 'login', 'team.create', 'config.apply', 'key.create']);
     const apply = answer.entries.find((e) => e.action === 'config.apply')!;
-    assert.equal(apply.actor, ADMIN_USER);
+    assert.equal(apply.actor, `local:${ADMIN_USER}`);
     assert.equal(apply.ip, '127.0.0.1');
     assert.equal(apply.outcome, 200);
     assert.ok(

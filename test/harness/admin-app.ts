@@ -27,7 +27,6 @@ export interface AdminApp {
 /** Builds the admin app on `config` (written as JSON unless it is a string); closed and removed when `t` ends. */
 export async function startAdminAppWith(t: TestContext, config: unknown): Promise<AdminApp> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(path.join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   const logs: string[] = [];
   const sink = new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString()), done()) });
@@ -47,7 +46,12 @@ export async function startAdminAppWith(t: TestContext, config: unknown): Promis
     },
     logger: pino(loggerOptions('admin', 'debug'), sink),
   });
-  t.after(() => app.close());
+  // Closed first, then removed; an audit line still being appended after a response may land
+  // while the folder goes, so removal retries (ENOTEMPTY).
+  t.after(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
   return { app, dir, logs };
 }
 

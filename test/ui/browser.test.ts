@@ -326,7 +326,19 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await open(page, 'usage', 'Usage');
     await page.locator('figure.chart .bars rect').first().waitFor();
     await shot(page, 'usage-phone');
-    for (const name of ['usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings', '']) {
+    for (const name of [
+      'usage',
+      'models',
+      'keys',
+      'teams',
+      'domain',
+      'logs',
+      'audit',
+      'playground',
+      'access',
+      'settings',
+      '',
+    ]) {
       await page.goto(`${stack.url}/admin/${name}`);
       await page.locator('h1#page-title').waitFor();
       await page
@@ -357,6 +369,7 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
       'logs',
       'audit',
       'playground',
+      'access',
       'settings',
     ]) {
       await page.goto(`${stack.url}/admin/${name === 'overview' ? '' : name}`);

@@ -6,7 +6,7 @@ import { hrefOf, pageForPath, pageOf, PAGES } from '../../admin/ui/js/router.js'
 test('each page has a URL that leads back to it', () => {
   assert.deepEqual(
     [...PAGES],
-    ['overview', 'usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'settings'],
+    ['overview', 'usage', 'models', 'keys', 'teams', 'domain', 'logs', 'audit', 'playground', 'access', 'settings'],
   );
   for (const p of PAGES) assert.equal(pageOf(hrefOf(p)), p);
   assert.equal(hrefOf('overview'), '/admin/');

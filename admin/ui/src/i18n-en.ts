@@ -1,5 +1,6 @@
 import { enGovernance } from './i18n-governance-en.js';
 import { enTelemetry } from './i18n-telemetry-en.js';
+import { enAccess } from './i18n-access-en.js';
 
 /** English texts of the admin UI (the reference table: every key here must exist in Chinese). */
 const base = {
@@ -515,7 +516,7 @@ const base = {
 } as const;
 
 /** Every English text: the pages above, and the governance pages' (their own file). */
-export const en = { ...base, ...enGovernance, ...enTelemetry } as const;
+export const en = { ...base, ...enGovernance, ...enTelemetry, ...enAccess } as const;
 
 /** A message key. */
 export type MsgKey = keyof typeof en;

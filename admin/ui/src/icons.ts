@@ -16,6 +16,7 @@ const ICONS = {
   domain: ['M7 11V7a5 5 0 0 1 10 0v4', 'M5 11h14v10H5z', 'M12 15v2'],
   logs: ['M4 5h16', 'M4 10h16', 'M4 15h10', 'M4 20h7'],
   playground: ['M5 3l14 9-14 9z'],
+  access: ['M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8z', 'M4 21a8 8 0 0 1 16 0'],
   settings: [
     'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z',
     'M12 2v3',

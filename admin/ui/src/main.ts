@@ -15,6 +15,8 @@ import { issuesBox, showPage } from './shell/page-frame.js';
 import { pendingBar } from './shell/pending-bar.js';
 import { topbar } from './shell/topbar.js';
 import { auditPage } from './pages/audit/page.js';
+import { accessPage } from './pages/access/page.js';
+import { loadMe, roleNotice } from './access.js';
 import { domainPage } from './pages/domain/page.js';
 import { keysPage } from './pages/keys/page.js';
 import { logsPage } from './pages/logs/page.js';
@@ -35,6 +37,7 @@ const pages: Record<PageName, Page> = {
   logs: logsPage,
   audit: auditPage,
   playground: playgroundPage,
+  access: accessPage,
   settings: settingsPage,
 };
 
@@ -66,6 +69,9 @@ async function show(page: PageName, focus = true): Promise<void> {
   const signal = controller.signal;
   await showPage(main, pages[page], signal, issues.host);
   if (signal.aborted) return;
+  // What this role may not change here is said once at the top (the server refuses it anyway).
+  const notice = roleNotice(page);
+  if (notice) main.querySelector('.page-header')?.after(notice);
   showServerIssues();
   if (focus) (main.querySelector<HTMLElement>('#page-title') ?? main).focus({ preventScroll: false });
 }
@@ -96,7 +102,12 @@ onLangChange(() => {
   void show(current, false).then(() => document.getElementById('lang')?.focus());
 });
 config.onReload(() => {
-  if (pages[current].editsConfig) void show(current, false);
+  if (pages[current].editsConfig)
+    // The role decides what the shell offers, so it is known before the first page is drawn.
+    void loadMe().then(() => {
+      top.dispatchEvent(new Event('identity'));
+      return show(current, false);
+    });
 });
 config.onChange(() => showServerIssues());
 
@@ -113,4 +124,8 @@ app.replaceChildren(
   ),
   h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite' }),
 );
-void show(current, false);
+// The role decides what the shell offers, so it is known before the first page is drawn.
+void loadMe().then(() => {
+  top.dispatchEvent(new Event('identity'));
+  return show(current, false);
+});

@@ -11,6 +11,7 @@ export const PAGES = [
   'logs',
   'audit',
   'playground',
+  'access',
   'settings',
 ] as const;
 /** A page's name (and its path segment). */

@@ -15,6 +15,7 @@ const ICONS: Record<PageName, IconName> = {
   logs: 'logs',
   audit: 'audit',
   playground: 'playground',
+  access: 'access',
   settings: 'settings',
 };
 
@@ -28,6 +29,7 @@ const NAV_KEYS: Record<PageName, MsgKey> = {
   logs: 'nav.logs',
   audit: 'nav.audit',
   playground: 'nav.playground',
+  access: 'nav.access',
   settings: 'nav.settings',
 };
 

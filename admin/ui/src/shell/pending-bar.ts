@@ -4,6 +4,7 @@ import { config } from '../config-state.js';
 import { h, type Child } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
 import { openReview } from './review-dialog.js';
+import { gate } from '../access.js';
 
 function PendingBar(_: null, self: Self<object>): Child {
   const n = config.original ? config.changes().length : 0;
@@ -26,10 +27,13 @@ function PendingBar(_: null, self: Self<object>): Child {
         { type: 'button', class: 'btn btn-secondary', disabled: n === 0, onClick: () => config.discard() },
         t('action.discard'),
       ),
-      h(
-        'button',
-        { type: 'button', class: 'btn btn-primary', disabled: n === 0, onClick: openReview },
-        t('action.review'),
+      gate(
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-primary', disabled: n === 0, onClick: openReview },
+          t('action.review'),
+        ),
+        'operator',
       ),
     ),
   ];
