@@ -41,6 +41,8 @@ const DeploymentName = Type.String({
   minLength: 2,
   maxLength: 64,
   pattern: DEPLOYMENT_NAME_PATTERN,
+  // The admin UI words the rule in its own language from this id (admin/ui/src/schema-check.ts).
+  patternId: 'deploymentName',
   patternHelp: 'an Azure deployment name: 2 to 64 letters, digits, "-", "_" or ".", starting with a letter or digit',
   description: 'Azure deployment name: 2-64 letters, digits, "-", "_" or ".", starting with a letter or digit',
 });
@@ -197,6 +199,7 @@ const UpstreamSchema = Type.Object(
       minLength: 1,
       maxLength: 2048,
       pattern: BASE_URL_PATTERN,
+      patternId: 'baseUrl',
       patternHelp: 'an http:// or https:// address without spaces, quotes, braces or backslashes',
       description: 'The resource endpoint, e.g. https://my-resource.openai.azure.com (without /openai/v1)',
     }),
