@@ -40,6 +40,10 @@ const base = {
   'error.page': 'This page failed to load',
 
   'fmt.daysLeft': '{n} days left',
+  'fmt.ms': '{n} ms',
+  'fmt.s': '{n} s',
+  'fmt.min': '{n} min',
+  'fmt.h': '{n} h',
   'fmt.expiresRelative': 'expires {when}',
   'unit.bytes': 'bytes',
 
@@ -396,6 +400,10 @@ const base = {
   'domain.caRoot': 'CA root certificate file',
   'domain.caRootHelp': 'Path of a PEM file on the gateway, if the CA’s root is not publicly trusted.',
   'domain.dns': 'DNS-01 challenge',
+  'domain.dnsAvailable': 'DNS-01 with Azure DNS is available (wildcard certificates, no inbound port 80 needed).',
+  'domain.dnsMissing':
+    'DNS-01 needs a Caddy built with the Azure DNS module ({module}, e.g. xcaddy build --with github.com/caddy-dns/azure); this Caddy has {have}. HTTP-01 and TLS-ALPN-01 still work for names that reach this host.',
+  'domain.dnsNoModules': 'no DNS provider modules',
   'domain.dnsChallenge': 'Challenge',
   'domain.dnsNone': 'HTTP-01 / TLS-ALPN-01 (default)',
   'domain.dnsAzure': 'DNS-01 with Azure DNS',

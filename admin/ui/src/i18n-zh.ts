@@ -42,6 +42,10 @@ export const zh: Record<MsgKey, string> = {
   'error.page': '此页面加载失败',
 
   'fmt.daysLeft': '剩余 {n} 天',
+  'fmt.ms': '{n} 毫秒',
+  'fmt.s': '{n} 秒',
+  'fmt.min': '{n} 分钟',
+  'fmt.h': '{n} 小时',
   'fmt.expiresRelative': '{when}过期',
   'unit.bytes': '字节',
 
@@ -388,6 +392,10 @@ export const zh: Record<MsgKey, string> = {
   'domain.caRoot': 'CA 根证书文件',
   'domain.caRootHelp': '若 CA 的根证书不受公共信任，请填写网关上 PEM 文件的路径。',
   'domain.dns': 'DNS-01 验证',
+  'domain.dnsAvailable': '可使用 Azure DNS 的 DNS-01 验证（支持通配符证书，无需入站 80 端口）。',
+  'domain.dnsMissing':
+    'DNS-01 需要带 Azure DNS 模块（{module}，例如 xcaddy build --with github.com/caddy-dns/azure）构建的 Caddy；当前 Caddy 具有：{have}。对能到达本主机的域名，HTTP-01 和 TLS-ALPN-01 仍然可用。',
+  'domain.dnsNoModules': '无 DNS 提供程序模块',
   'domain.dnsChallenge': '验证方式',
   'domain.dnsNone': 'HTTP-01 / TLS-ALPN-01（默认）',
   'domain.dnsAzure': '使用 Azure DNS 的 DNS-01',
