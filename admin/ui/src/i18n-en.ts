@@ -40,6 +40,7 @@ const base = {
   'error.page': 'This page failed to load',
 
   'fmt.daysLeft': '{n} days left',
+  'table.sortBy': 'Sort by {column}',
   'fmt.ms': '{n} ms',
   'fmt.s': '{n} s',
   'fmt.min': '{n} min',

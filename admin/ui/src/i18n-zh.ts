@@ -42,6 +42,7 @@ export const zh: Record<MsgKey, string> = {
   'error.page': '此页面加载失败',
 
   'fmt.daysLeft': '剩余 {n} 天',
+  'table.sortBy': '按{column}排序',
   'fmt.ms': '{n} 毫秒',
   'fmt.s': '{n} 秒',
   'fmt.min': '{n} 分钟',
