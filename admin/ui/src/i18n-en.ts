@@ -403,7 +403,7 @@ const base = {
   'domain.dns': 'DNS-01 challenge',
   'domain.dnsAvailable': 'DNS-01 with Azure DNS is available (wildcard certificates, no inbound port 80 needed).',
   'domain.dnsMissing':
-    'DNS-01 needs a Caddy built with the Azure DNS module ({module}, e.g. xcaddy build --with github.com/caddy-dns/azure); this Caddy has {have}. HTTP-01 and TLS-ALPN-01 still work for names that reach this host.',
+    'DNS-01 needs a Caddy built with the Azure DNS module ({module}); this Caddy has {have}. HTTP-01 and TLS-ALPN-01 still work for names that reach this host. To build one:',
   'domain.dnsNoModules': 'no DNS provider modules',
   'domain.dnsChallenge': 'Challenge',
   'domain.dnsNone': 'HTTP-01 / TLS-ALPN-01 (default)',

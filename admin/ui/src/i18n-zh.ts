@@ -395,7 +395,7 @@ export const zh: Record<MsgKey, string> = {
   'domain.dns': 'DNS-01 验证',
   'domain.dnsAvailable': '可使用 Azure DNS 的 DNS-01 验证（支持通配符证书，无需入站 80 端口）。',
   'domain.dnsMissing':
-    'DNS-01 需要带 Azure DNS 模块（{module}，例如 xcaddy build --with github.com/caddy-dns/azure）构建的 Caddy；当前 Caddy 具有：{have}。对能到达本主机的域名，HTTP-01 和 TLS-ALPN-01 仍然可用。',
+    'DNS-01 需要带 Azure DNS 模块（{module}）构建的 Caddy；当前 Caddy 具有：{have}。对能到达本主机的域名，HTTP-01 和 TLS-ALPN-01 仍然可用。构建方法：',
   'domain.dnsNoModules': '无 DNS 提供程序模块',
   'domain.dnsChallenge': '验证方式',
   'domain.dnsNone': 'HTTP-01 / TLS-ALPN-01（默认）',

@@ -57,6 +57,7 @@ function DnsBody({ providers, err, initial }: DnsProps, self: Self<object>): Chi
           { class: available ? 'help' : 'alert-inline' },
           icon(available ? 'check' : 'alert', 16),
           dnsSentence(providers),
+          available ? null : [' ', h('code', null, 'xcaddy build --with github.com/caddy-dns/azure')],
         )
       : errorBox(err),
     h(
