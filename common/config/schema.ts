@@ -461,7 +461,7 @@ const SharedStateSchema = Type.Object(
         {
           // No credentials in config.json: the access key comes from REDIS_ACCESS_KEY (or REDIS_URL).
           url: Type.String({
-            pattern: '^rediss?://[^\\s@/]+(/[0-9]{1,2})?$',
+            pattern: '^rediss?://[^\\s@\\/]+(/[0-9]{1,2})?$',
             maxLength: 512,
             description: 'redis://host:port or rediss://host:port (TLS), no credentials; REDIS_URL wins over it',
           }),
@@ -479,7 +479,7 @@ const SharedStateSchema = Type.Object(
           ),
           keyPrefix: Type.String({
             default: 'gw:',
-            pattern: '^[A-Za-z0-9:._-]{0,64}$',
+            pattern: '^[A-Za-z0-9:._\\-]{0,64}$',
             description: 'Prepended to every key, so several gateways can share one cache',
           }),
         },
