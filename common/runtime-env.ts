@@ -11,15 +11,25 @@ export interface RuntimeEnv {
   proxyPort: number;
   internalPort: number;
   adminPort: number;
+  /** The Foundry simulator's loopback port (SIMULATOR=1 only). */
+  simPort: number;
   caddyAdmin: string;
   bodyLimitBytes: number | undefined;
 }
+
+/** The simulator's port when SIM_PORT is not set. */
+export const DEFAULT_SIM_PORT = 3003;
 
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
   return n;
+}
+
+/** RUN_DIR, or by default `<DATA_DIR>.run` next to the data folder (the same rule as deploy/entrypoint.sh). */
+export function defaultRunDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.RUN_DIR || `${dataDir}.run`);
 }
 
 /** Reads the runtime contract from `env` (process.env by default). */
@@ -31,10 +41,12 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv
   }
   return {
     dataDir,
-    runDir: path.resolve(env.RUN_DIR ?? path.join(dataDir, '..', 'run')),
+    // Named after DATA_DIR, so two stacks whose data folders share a parent never share a runtime folder.
+    runDir: defaultRunDir(dataDir, env),
     proxyPort: port(env.PROXY_PORT, 3000, 'PROXY_PORT'),
     internalPort: port(env.INTERNAL_PORT, 3002, 'INTERNAL_PORT'),
     adminPort: port(env.ADMIN_PORT, 3001, 'ADMIN_PORT'),
+    simPort: port(env.SIM_PORT, DEFAULT_SIM_PORT, 'SIM_PORT'),
     caddyAdmin: env.CADDY_ADMIN ?? 'localhost:2019',
     bodyLimitBytes: bodyLimit,
   };

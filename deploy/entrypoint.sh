@@ -11,7 +11,9 @@ export NODE_BIN="${NODE_BIN:-$APP_DIR/node_modules/node/bin/node}"
 # The image sets CADDY_BIN; from a checkout, the Caddy `make deps` unpacked (docs/caddy.md).
 export CADDY_BIN="${CADDY_BIN:-$APP_DIR/tools/caddy/bin/caddy}"
 export DATA_DIR="$(realpath -m "${DATA_DIR:-$APP_DIR/data}")"
-export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR/../run}")"
+# Next to DATA_DIR and named after it, so two stacks whose data folders share a parent never share
+# sockets, pid files or logs (docs/configuration.md, "Two stacks on one machine").
+export RUN_DIR="$(realpath -m "${RUN_DIR:-$DATA_DIR.run}")"
 if [ "${SIMULATOR:-0}" = 1 ]; then export SIMULATOR_AUTOSTART=true; else export SIMULATOR_AUTOSTART=false; fi
 # GATEWAY_ROLE=all (default): Caddy, proxy and the admin, which writes config.json. replica: Caddy
 # and proxy, plus a follower that keeps this replica's Caddy in step with the shared config.json;

@@ -6,8 +6,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRuntimeEnv } from '../common/runtime-env.js';
 
-const runDir = process.env.RUN_DIR ?? '/run/aoai';
+// supervisord passes the entry script's RUN_DIR; the fallback is the same rule as everywhere else.
+const runDir = readRuntimeEnv().runDir;
 let buffer = '';
 let expecting: { len: number; header: Record<string, string> } | undefined;
 

@@ -4,6 +4,8 @@
  * when missing, so changes made in the admin UI survive restarts; only its loopback port follows
  * SIM_PORT. The image never sets it.
  */
+import { readRuntimeEnv } from '../common/runtime-env.js';
+
 type Json = Record<string, unknown>;
 
 /** Demo models served by the simulator. */
@@ -11,7 +13,7 @@ export const SIMULATOR_MODELS = ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-
 
 /** Adds the `simulator` upstream and its demo models to `config` where absent. */
 export function addSimulator(config: Json, env: NodeJS.ProcessEnv): void {
-  const port = env.SIM_PORT ?? '3003';
+  const port = readRuntimeEnv(env).simPort;
   const upstreams = Array.isArray(config.upstreams) ? (config.upstreams as Json[]) : [];
   config.upstreams = upstreams;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -30,13 +30,34 @@ const Ms = (def: number, description: string) =>
 
 /** A hostname (no port, no scheme): letters, digits, dots and dashes; `*.` wildcard allowed. */
 export const HOSTNAME_PATTERN =
-  '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+  '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?)*$';
+/**
+ * An Azure deployment name: 2 to 64 letters, digits, `-`, `_` or `.`, starting with a letter or digit
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules,
+ * Microsoft.CognitiveServices, accounts / deployments). A name Azure cannot have can only fail there.
+ */
+export const DEPLOYMENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._\\-]{1,63}$';
+const DeploymentName = Type.String({
+  minLength: 2,
+  maxLength: 64,
+  pattern: DEPLOYMENT_NAME_PATTERN,
+  // The admin UI words the rule in its own language from this id (admin/ui/src/schema-check.ts).
+  patternId: 'deploymentName',
+  patternHelp: 'an Azure deployment name: 2 to 64 letters, digits, "-", "_" or ".", starting with a letter or digit',
+  description: 'Azure deployment name: 2-64 letters, digits, "-", "_" or ".", starting with a letter or digit',
+});
+/**
+ * A resource endpoint, without the API path: the routes add `/openai/v1/...` (or a classic path), so
+ * a base URL that already ends in `/openai` or `/openai/v1` would call `/openai/v1/openai/v1/...`.
+ */
+export const BASE_URL_PATTERN = '^https?://[^\\s\\{\\}"\'<>\\\\]+$';
 /** Paths sent upstream: printable URL characters only, so nothing can break out of a template. */
-export const UPSTREAM_PATH_PATTERN = "^/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*$";
+export const UPSTREAM_PATH_PATTERN = "^/[A-Za-z0-9._~!$&'\\(\\)*+,;=:@%\\/?\\{\\}\\-]*$";
 const RouteTarget = Type.String({
   minLength: 1,
   maxLength: 512,
-  pattern: "^(chat/completions|responses|images/generations|embeddings|/[A-Za-z0-9._~!$&'()*+,;=:@%/?{}-]*)$",
+  pattern:
+    "^(chat/completions|responses|images/generations|embeddings|/[A-Za-z0-9._~!$&'\\(\\)*+,;=:@%\\/?\\{\\}\\-]*)$",
   description: 'Another route key, or an explicit upstream path starting with / (may contain {deployment})',
 });
 const RouteMap = Type.Record(Type.String({ pattern: `^(\\*|${ROUTE_KEY_ALTERNATION})$` }), RouteTarget, {
@@ -117,7 +138,7 @@ export const PriceSchema = Type.Object(
 
 const TeamSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@\\-]+$' }),
     label: Type.Optional(Type.String({ maxLength: 256 })),
     limits: Type.Optional(LimitsSchema),
     budget: Type.Optional(BudgetSchema),
@@ -127,12 +148,12 @@ const TeamSchema = Type.Object(
 
 /** An ISO 8601 instant with a time zone, e.g. 2027-01-31T00:00:00Z. */
 const INSTANT_PATTERN =
-  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+\\-][0-9]{2}:[0-9]{2})$';
 const Instant = (description: string) => Type.String({ maxLength: 40, pattern: INSTANT_PATTERN, description });
 
 const ApiKeySchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@-]+$' }),
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:@\\-]+$' }),
     key: Type.Optional(
       Type.String({
         minLength: 1,
@@ -173,8 +194,15 @@ const ApiKeySchema = Type.Object(
 
 const UpstreamSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
-    baseUrl: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s{}"\'<>\\\\]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._\\-]+$' }),
+    baseUrl: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: BASE_URL_PATTERN,
+      patternId: 'baseUrl',
+      patternHelp: 'an http:// or https:// address without spaces, quotes, braces or backslashes',
+      description: 'The resource endpoint, e.g. https://my-resource.openai.azure.com (without /openai/v1)',
+    }),
     routes: Type.Record(
       Type.String({ pattern: `^(${ROUTE_KEY_ALTERNATION}|${STORE_ROUTE_KEYS.join('|')})$` }),
       Type.String({ pattern: UPSTREAM_PATH_PATTERN, maxLength: 512 }),
@@ -193,7 +221,7 @@ const UpstreamSchema = Type.Object(
 const TargetSchema = Type.Object(
   {
     upstream: Type.String({ minLength: 1, maxLength: 128 }),
-    targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    targetModel: Type.Optional(DeploymentName),
     priority: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
     weight: Type.Integer({ minimum: 0, maximum: 1000, default: 1 }),
     price: Type.Optional(PriceSchema),
@@ -203,9 +231,9 @@ const TargetSchema = Type.Object(
 
 const ModelSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s/]+$' }),
+    id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s\\/]+$' }),
     upstream: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    targetModel: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    targetModel: Type.Optional(DeploymentName),
     routes: RouteMap,
     targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
     streamUsage: Type.Boolean({
@@ -287,7 +315,7 @@ const AdminAuthSchema = Type.Object(
     password: Type.Optional(
       Type.String({ maxLength: 512, description: 'Plaintext (original format); replaced by passwordHash on save' }),
     ),
-    passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[A-Za-z0-9+/=$:.-]+$' })),
+    passwordHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[A-Za-z0-9+\\/=$:.\\-]+$' })),
   },
   { additionalProperties: false },
 );
@@ -298,7 +326,7 @@ const CaddySchema = Type.Object(
     domain: Type.Optional(Type.String({ maxLength: 253, pattern: `(${HOSTNAME_PATTERN})|^$` })),
     domains: Type.Optional(Type.Array(Type.String({ maxLength: 253, pattern: HOSTNAME_PATTERN }), { maxItems: 50 })),
     email: Type.Optional(
-      Type.String({ maxLength: 254, pattern: '^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,63})?$' }),
+      Type.String({ maxLength: 254, pattern: '^([A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,63})?$' }),
     ),
     httpsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     httpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
@@ -340,13 +368,13 @@ const CaddySchema = Type.Object(
             Type.String({
               maxLength: 2048,
               pattern:
-                '^(production|staging|https://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%/:@&=+,?!-]*)?)$',
+                '^(production|staging|https://([A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%\\/:@&=+,?!\\-]*)?)$',
             }),
           ),
           caRoot: Type.Optional(
             Type.String({
               maxLength: 1024,
-              pattern: '^/[A-Za-z0-9._/-]+$',
+              pattern: '^/[A-Za-z0-9._\\/\\-]+$',
               description: 'PEM file of a custom CA root',
             }),
           ),
@@ -360,13 +388,13 @@ const CaddySchema = Type.Object(
                 }),
                 resourceGroupName: Type.String({
                   maxLength: 128,
-                  pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)([A-Za-z0-9._-][A-Za-z0-9._()-]{0,89})?$',
+                  pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)([A-Za-z0-9._\\-][A-Za-z0-9._\\(\\)\\-]{0,89})?$',
                 }),
                 tenantId: Type.Optional(
                   Type.String({
                     maxLength: 64,
                     pattern:
-                      '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)?$',
+                      '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9\\-]+(\\.[A-Za-z0-9\\-]+)+)?$',
                   }),
                 ),
                 clientId: Type.Optional(
@@ -379,7 +407,7 @@ const CaddySchema = Type.Object(
                 clientSecret: Type.Optional(
                   Type.String({
                     maxLength: 1024,
-                    pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)[A-Za-z0-9._~+/=:@?*!\\[\\]-]*$',
+                    pattern: '^(?![Ii][Mm][Pp][Oo][Rr][Tt]$)[A-Za-z0-9._~+\\/=:@?*!\\[\\]\\-]*$',
                   }),
                 ),
               },
@@ -484,7 +512,7 @@ const SharedStateSchema = Type.Object(
         {
           // No credentials in config.json: the access key comes from REDIS_ACCESS_KEY (or REDIS_URL).
           url: Type.String({
-            pattern: '^rediss?://[^\\s@/]+(/[0-9]{1,2})?$',
+            pattern: '^rediss?://[^\\s@\\/]+(/[0-9]{1,2})?$',
             maxLength: 512,
             description: 'redis://host:port or rediss://host:port (TLS), no credentials; REDIS_URL wins over it',
           }),
@@ -502,7 +530,7 @@ const SharedStateSchema = Type.Object(
           ),
           keyPrefix: Type.String({
             default: 'gw:',
-            pattern: '^[A-Za-z0-9:._-]{0,64}$',
+            pattern: '^[A-Za-z0-9:._\\-]{0,64}$',
             description: 'Prepended to every key, so several gateways can share one cache',
           }),
         },
@@ -593,7 +621,7 @@ const ServerSchema = Type.Object(
     caddy: CaddySchema,
     imageCompression: ImageCompressionSchema,
     upstream: UpstreamSettingsSchema,
-    healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~-]+$' })),
+    healthKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[A-Za-z0-9._~\\-]+$' })),
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1_073_741_824 })),
     telemetry: TelemetrySchema,
     currency: Type.String({

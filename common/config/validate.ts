@@ -7,8 +7,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigSchema, type Config } from './schema.js';
 import type { ConfigIssue } from './errors.js';
 import { adminIdentityIssues } from './admin-identity-issues.js';
+import { upstreamIssues } from './upstream-checks.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
+// verbose: errors carry their schema node, whose `patternHelp` says in words what a pattern wants.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true });
 const validateSchema = ajv.compile<Config>(ConfigSchema);
 
 export type ValidationResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
@@ -32,6 +34,8 @@ function describeAjvError(e: ErrorObject): ConfigIssue {
     return { path: `${e.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
   }
   if (e.keyword === 'pattern') {
+    const help: unknown = (e.parentSchema as Record<string, unknown> | undefined)?.patternHelp;
+    if (typeof help === 'string') return { path: e.instancePath, message: `must be ${help}` };
     return { path: e.instancePath, message: 'has characters or a form that is not allowed here' };
   }
   return { path: e.instancePath, message: e.message ?? 'is invalid' };
@@ -55,6 +59,7 @@ function crossReferenceIssues(config: Config): ConfigIssue[] {
     ...duplicates(config.apiKeys, (k) => k.id, '/apiKeys', 'key id'),
     ...duplicates(config.teams, (t) => t.id, '/teams', 'team id'),
     ...adminIdentityIssues(config),
+    ...upstreamIssues(config),
   ];
   const teamIds = new Set(config.teams.map((t) => t.id));
   const upstreamNames = new Set(config.upstreams.map((u) => u.name));

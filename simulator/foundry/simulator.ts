@@ -34,6 +34,7 @@ import { isMultipart, readForm, type SimForm } from './multipart.js';
 import { attachRealtime } from './realtime.js';
 import { errorReply, pause, writeReply, type SimCall, type SimReply } from './reply.js';
 import { responsesReply } from './responses.js';
+import { isModelList, modelListReply } from './models.js';
 import { routeOf } from './routes.js';
 import { StoredResponses } from './stored.js';
 import { behaviourOf, parseScenarioHeader, type Behaviour, type Scenario } from './scenarios.js';
@@ -185,6 +186,10 @@ export async function startFoundrySimulator(opts: SimulatorOptions = {}): Promis
     ) {
       const denied = authError(entry.headers);
       return send(denied ? errorReply(denied) : (storedReply() ?? errorReply(resourceNotFoundError())));
+    }
+    if (isModelList(entry.method, entry.path)) {
+      const denied = authError(entry.headers);
+      return send(denied ? errorReply(denied) : modelListReply(opts.models));
     }
     const route = routeOf(entry.method, entry.path);
     if (!route) return send(errorReply(resourceNotFoundError()));

@@ -66,6 +66,10 @@ export interface StackOptions {
   readyPath?: '/readyz' | '/healthz';
   /** How long the stack may take to answer it (default 60 s). */
   readyTimeoutMs?: number;
+  /** DATA_DIR (default: `<baseDir>/data`). */
+  dataDir?: string;
+  /** Leave RUN_DIR unset, so the entry script's default (`DATA_DIR.run`) is used; default `<baseDir>/run`. */
+  defaultRunDir?: boolean;
   /** Where the entry script and everything it runs live; default this checkout (the image's layout: test/harness/image-layout.ts). */
   appDir?: string;
 }
@@ -74,8 +78,8 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const base = opts.baseDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gw-stack-')));
   const appDir = opts.appDir ?? REPO_ROOT;
-  const dataDir = path.join(base, 'data');
-  const runDir = path.join(base, 'run');
+  const dataDir = opts.dataDir ?? path.join(base, 'data');
+  const runDir = opts.defaultRunDir ? `${dataDir}.run` : path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
   const ports = {
     HTTPS_PORT: await freePort(),
@@ -92,7 +96,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     APP_DIR: appDir,
     NODE_BIN: process.execPath,
     DATA_DIR: dataDir,
-    RUN_DIR: runDir,
+    ...(opts.defaultRunDir ? {} : { RUN_DIR: runDir }),
     HTTPS_PORT: String(ports.HTTPS_PORT),
     HTTP_PORT: String(ports.HTTP_PORT),
     PROXY_PORT: String(ports.PROXY_PORT),

@@ -1,4 +1,4 @@
-// Where a model's calls go: explicit route paths with {deployment} filled in (URL-encoded), classic
+// Where a model's calls go: explicit route paths with {deployment} filled in, classic
 // deployment paths, and an upstream's own route for "*": "responses".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ test('explicit route paths fill in {deployment} and classic deployment paths wor
         {
           id: 'a',
           upstream: 'u',
-          targetModel: 'dep a',
+          targetModel: 'dep-a.v2',
           routes: { 'chat/completions': '/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21' },
         },
         { id: 'b', upstream: 'u', routes: { '*': 'responses' } },
@@ -23,7 +23,7 @@ test('explicit route paths fill in {deployment} and classic deployment paths wor
   const catalog = new ModelCatalog(config);
   const a = catalog.resolve(catalog.get('a')!, 'chat/completions');
   assert.ok(Array.isArray(a));
-  assert.equal(a[0]?.path, '/openai/deployments/dep%20a/chat/completions?api-version=2024-10-21');
+  assert.equal(a[0]?.path, '/openai/deployments/dep-a.v2/chat/completions?api-version=2024-10-21');
   const b = catalog.resolve(catalog.get('b')!, 'chat/completions');
   assert.ok(Array.isArray(b));
   assert.equal(b[0]?.path, '/custom/responses');

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changePlace, diff, same } from '../../admin/ui/js/config-diff.js';
+import { changePlace, diff, leafChanges, same } from '../../admin/ui/js/config-diff.js';
 
 test('equal JSON values are the same, whatever the key order or undefined keys', () => {
   assert.equal(same({ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }), true);
@@ -86,4 +86,25 @@ test('keys with a slash are escaped in the pointer and shown as they are', () =>
   assert.equal(change?.path, '/routes/chat~1completions');
   assert.equal(change && changePlace(change), 'routes › chat/completions');
   assert.equal(changePlace({ path: '', label: [], kind: 'changed', before: 1, after: 2 }), '/');
+});
+
+test('an added or removed object is reviewed field by field, each leaf with its own path', () => {
+  const added = diff({ models: [] }, { models: [{ id: 'm', upstream: 'u', targets: [{ upstream: 'u', weight: 2 }] }] });
+  assert.deepEqual(
+    added.flatMap(leafChanges).map((c) => [c.kind, c.path, c.after]),
+    [
+      ['added', '/models/0/id', 'm'],
+      ['added', '/models/0/upstream', 'u'],
+      ['added', '/models/0/targets/0/upstream', 'u'],
+      ['added', '/models/0/targets/0/weight', 2],
+    ],
+  );
+  const removed = diff({ upstreams: [{ name: 'u', baseUrl: 'https://x' }] }, { upstreams: [] });
+  assert.deepEqual(
+    removed.flatMap(leafChanges).map((c) => [c.kind, c.path, c.before]),
+    [
+      ['removed', '/upstreams/0/name', 'u'],
+      ['removed', '/upstreams/0/baseUrl', 'https://x'],
+    ],
+  );
 });

@@ -59,7 +59,7 @@ test(
     await keyForm.getByLabel('Alert at').fill('50, 90');
     await keyForm.getByRole('button', { name: 'Create key' }).click();
     await keyForm
-      .locator('.field[data-path="/tags"] .error', { hasText: '1: must NOT have more than 64 characters' })
+      .locator('.field[data-path="/tags"] .error', { hasText: '#2: must NOT have more than 64 characters' })
       .waitFor();
     assert.equal(await keyForm.getByLabel('Tags').getAttribute('aria-invalid'), 'true');
     await keyForm.getByLabel('Tags').fill('batch, eu');

@@ -46,7 +46,10 @@ test('the whole draft: every problem with its pointer, required fields without d
   };
   assert.deepEqual(checkDeep(schema, draft), [
     { path: '/upstreams/1/name', message: 'Required' },
-    { path: '/upstreams/1/baseUrl', message: 'Has characters or a form that is not allowed here' },
+    {
+      path: '/upstreams/1/baseUrl',
+      message: 'Must be an http:// or https:// address without spaces, quotes, braces or backslashes',
+    },
     { path: '/models/0/id', message: 'Has characters or a form that is not allowed here' },
     { path: '/models/0/streamUsage', message: 'Must be a boolean' },
     { path: '/server/caddy/domains', message: 'Allows at most 50 items' },

@@ -71,6 +71,31 @@ export function diff(a: unknown, b: unknown, path = '', label: string[] = []): C
   return [{ path, label, kind: 'changed', before: a, after: b }];
 }
 
+/**
+ * The leaves of a change, for a field-by-field review: an added or removed object (a new model, a
+ * removed upstream) becomes one change per value it holds, each with its own path.
+ */
+export function leafChanges(c: Change): Change[] {
+  const value = c.kind === 'removed' ? c.before : c.after;
+  const entries: [string, unknown][] = isRecord(value)
+    ? Object.entries(value)
+    : Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))
+      ? value.map((v, i) => [String(i), v])
+      : [];
+  if (c.kind === 'changed' || entries.length === 0) return [c];
+  return entries
+    .filter(([, v]) => v !== undefined)
+    .flatMap(([k, v]) =>
+      leafChanges({
+        path: `${c.path}${pointer(k)}`,
+        label: [...c.label, k],
+        kind: c.kind,
+        before: c.kind === 'removed' ? v : undefined,
+        after: c.kind === 'added' ? v : undefined,
+      }),
+    );
+}
+
 /** Where a change is, as the review shows it ("models › gpt-4o › upstream"). */
 export function changePlace(c: Change): string {
   return c.label.join(' › ') || '/';

@@ -34,10 +34,10 @@ export function bytes(n: number | null | undefined): string {
 /** 850 ms, 1.2 s, 3 min. */
 export function ms(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  if (n < 1000) return `${num(n)} ms`;
-  if (n < 60_000) return `${num(n / 1000, 1)} s`;
-  if (n < 3_600_000) return `${num(n / 60_000, 1)} min`;
-  return `${num(n / 3_600_000, 1)} h`;
+  if (n < 1000) return t('fmt.ms', { n: num(n) });
+  if (n < 60_000) return t('fmt.s', { n: num(n / 1000, 1) });
+  if (n < 3_600_000) return t('fmt.min', { n: num(n / 60_000, 1) });
+  return t('fmt.h', { n: num(n / 3_600_000, 1) });
 }
 
 /** A date and time, medium length (with seconds when asked: audit entries). */
@@ -58,6 +58,11 @@ export function timeOfDay(v: number | string | Date): string {
     second: '2-digit',
     hour12: false,
   }).format(d);
+}
+
+/** A calendar date in the UI's language (not the browser's). */
+export function calendarDate(v: number | Date): string {
+  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium' }).format(v instanceof Date ? v : new Date(v));
 }
 
 /** An axis tick: time for spans up to two days, date and hour beyond. */

@@ -93,7 +93,7 @@ export const zhGovernance: Record<keyof typeof enGovernance, string> = {
 
   'teams.lead': '团队的所有密钥共享其限额和预算：请求必须同时符合密钥和团队的限额。',
   'teams.createTitle': '创建团队',
-  'teams.id': 'ID',
+  'teams.id': '标识 (ID)',
   'teams.idPlaceholder': '例如：research',
   'teams.label': '标签',
   'teams.labelPlaceholder': '例如：研究部',

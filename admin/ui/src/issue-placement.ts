@@ -10,6 +10,8 @@ import { pointer, pointerSegments } from './json-pointer.js';
 export function placeIssues(
   targets: ReadonlySet<string>,
   issues: Issue[],
+  /** Names the part of the issue's path below its field (default: that part of the pointer). */
+  nameRest: (issuePath: string, targetPath: string) => string = (p, target) => p.slice(target.length + 1),
 ): { placed: Map<string, string[]>; unplaced: Issue[] } {
   const placed = new Map<string, string[]>();
   const unplaced: Issue[] = [];
@@ -24,7 +26,7 @@ export function placeIssues(
       unplaced.push(issue);
       continue;
     }
-    const message = target === issue.path ? issue.message : `${issue.path.slice(target.length + 1)}: ${issue.message}`;
+    const message = target === issue.path ? issue.message : `${nameRest(issue.path, target)}: ${issue.message}`;
     placed.set(target, [...(placed.get(target) ?? []), message]);
   }
   return { placed, unplaced };

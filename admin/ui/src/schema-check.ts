@@ -4,7 +4,7 @@
  * stays the judge: its `{path, message}` list lands on the same fields.
  */
 import { isRecord, type Issue } from './api.js';
-import { t } from './i18n.js';
+import { hasKey, t } from './i18n.js';
 import { pointer, pointerSegments } from './json-pointer.js';
 import { literals, schemaAt, type Schema } from './schema.js';
 
@@ -51,8 +51,11 @@ export function check(node: Schema | undefined, value: unknown): string[] {
       problems.push(node.minLength === 1 ? t('val.required') : t('val.minLength', { n: node.minLength }));
     if (typeof node.maxLength === 'number' && value.length > node.maxLength)
       problems.push(t('val.maxLength', { n: node.maxLength }));
-    if (typeof node.pattern === 'string' && value !== '' && !new RegExp(node.pattern, 'u').test(value))
-      problems.push(t('val.pattern'));
+    if (typeof node.pattern === 'string' && value !== '' && !new RegExp(node.pattern, 'u').test(value)) {
+      // A pattern the schema names (patternId) is explained in words; others get the general sentence.
+      const named = typeof node.patternId === 'string' ? `val.pattern.${node.patternId}` : '';
+      problems.push(hasKey(named) ? t(named) : t('val.pattern'));
+    }
   }
   if (typeof value === 'number') {
     if (typeof node.minimum === 'number' && value < node.minimum) problems.push(t('val.minimum', { n: node.minimum }));

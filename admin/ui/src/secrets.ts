@@ -24,8 +24,9 @@ export function showValue(path: string, v: unknown): string {
     if (v === MASK) return t('diff.secretKept');
     if (typeof v === 'string') return t('diff.secretNew');
   }
-  const text = JSON.stringify(v, (k, val: unknown) =>
-    isSecretPath(`/${k}`) && typeof val === 'string' ? '••••' : val,
-  );
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  // A list of plain values reads as a list; everything else as JSON. Never cut: the review must show
+  // the whole value that will be applied (long ones wrap).
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join(', ');
+  if (typeof v === 'string') return v === '' ? '""' : v;
+  return JSON.stringify(v, (k, val: unknown) => (isSecretPath(`/${k}`) && typeof val === 'string' ? '••••' : val));
 }

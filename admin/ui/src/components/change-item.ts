@@ -2,18 +2,20 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
-/** The item of a change of `kind` at `place`. */
+/** The item of a change of `kind` at `place` (words); `pointer`, when given, is shown as a detail. */
 export function changeItem(
   kind: 'added' | 'removed' | 'changed',
   place: string,
   before: string,
   after: string,
+  pointer?: string,
 ): HTMLElement {
   return h(
     'li',
     { class: `change change-${kind}` },
     h('span', { class: `badge badge-${kind}` }, t(`diff.${kind}`)),
-    h('code', { class: 'change-path' }, place),
+    h('span', { class: 'change-path' }, place),
+    pointer ? h('code', { class: 'change-pointer muted' }, pointer) : null,
     h(
       'div',
       { class: 'change-values' },

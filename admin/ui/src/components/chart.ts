@@ -5,7 +5,7 @@
  */
 import { component, type Self } from '../component.js';
 import { h, type Child } from '../dom.js';
-import { tick } from '../format.js';
+import { calendarDate, tick } from '../format.js';
 import { chartSvg } from './chart-svg.js';
 import { PAD, type ChartSpec, type Geometry } from './chart-spec.js';
 
@@ -28,8 +28,7 @@ interface ChartProps {
 
 function when(spec: ChartSpec, i: number): string {
   return (
-    tick(spec.x[i] ?? 0, spec.stepMs * 2) +
-    (spec.stepMs >= 86_400_000 ? '' : ` · ${new Date(spec.x[i] ?? 0).toLocaleDateString()}`)
+    tick(spec.x[i] ?? 0, spec.stepMs * 2) + (spec.stepMs >= 86_400_000 ? '' : ` · ${calendarDate(spec.x[i] ?? 0)}`)
   );
 }
 

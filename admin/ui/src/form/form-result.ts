@@ -4,6 +4,7 @@ import { component, type Self } from '../component.js';
 import { alertBox, busy, errorBox } from '../components/alerts.js';
 import { h, type Child } from '../dom.js';
 import { t, type MsgKey } from '../i18n.js';
+import { fieldPlace } from '../field-words.js';
 
 /** The form's message; `unplaced` are the server's issues that no field of the form shows. */
 export type FormResult =
@@ -29,7 +30,17 @@ function Result(_: null, self: Self<{ result: FormResult }>): Child {
           h(
             'ul',
             { class: 'issues' },
-            unplaced.map((i) => h('li', null, h('code', null, i.path || '/'), ' ', i.message)),
+            unplaced.map((i) =>
+              h(
+                'li',
+                null,
+                fieldPlace(i.path, undefined),
+                ': ',
+                i.message,
+                ' ',
+                h('code', { class: 'muted' }, i.path || '/'),
+              ),
+            ),
           ),
         );
       return box;

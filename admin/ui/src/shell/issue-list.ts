@@ -1,5 +1,7 @@
-/** Issues as a list; each links to the page and field where it can be fixed. */
+/** Issues as a list, each naming its field in words; each links to the page and field where it can be fixed. */
 import type { Issue } from '../api.js';
+import { config } from '../config-state.js';
+import { fieldPlace } from '../field-words.js';
 import { h } from '../dom.js';
 import { navigate, pageForPath } from '../router.js';
 
@@ -40,10 +42,12 @@ export function issueList(issues: Issue[], close?: () => void): HTMLElement {
               setTimeout(() => focusPath(i.path), 50);
             },
           },
-          h('code', null, i.path || '/'),
+          fieldPlace(i.path, config.draft),
         ),
-        ' ',
+        ': ',
         i.message,
+        ' ',
+        h('code', { class: 'muted' }, i.path || '/'),
       ),
     ),
   );

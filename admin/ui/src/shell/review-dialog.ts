@@ -5,15 +5,14 @@
  */
 import type { ApplyOutcome } from '../apply-outcome.js';
 import { component, type Self } from '../component.js';
-import { changePlace, type Change } from '../config-diff.js';
 import { config } from '../config-state.js';
 import { announce, h, type Child } from '../dom.js';
 import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { busy } from '../components/alerts.js';
-import { changeItem } from '../components/change-item.js';
 import { checkDeep } from '../schema-check.js';
-import { MASK, showValue } from '../secrets.js';
+import { MASK } from '../secrets.js';
+import { changeList } from './change-list.js';
 import { issueList } from './issue-list.js';
 import { outcomeView } from './outcome-view.js';
 
@@ -22,10 +21,6 @@ type Phase = { step: 'review' } | { step: 'running' } | { step: 'done'; outcome:
 interface ReviewProps {
   head: HTMLElement;
   close: () => void;
-}
-
-function changeRow(c: Change): HTMLElement {
-  return changeItem(c.kind, changePlace(c), showValue(c.path, c.before), showValue(c.path, c.after));
 }
 
 function body(...children: Child[]): HTMLElement {
@@ -62,7 +57,7 @@ function review({ head, close }: ReviewProps, self: Self<{ phase: Phase }, HTMLD
     head,
     body(
       changes.length ? h('p', null, t('review.intro', { n: changes.length })) : h('p', null, t('review.none')),
-      h('ul', { class: 'changes' }, changes.map(changeRow)),
+      changeList(changes),
       problems.length
         ? h(
             'div',

@@ -45,7 +45,7 @@ export function certsCard(status: Json | undefined, err: unknown): HTMLElement {
           ],
           domains.map(({ domain, cert: c, acmeErr }) => [
             domain,
-            str(c.issuer) || str(c.issuerDir) || '—',
+            h('span', { translate: 'no' }, str(c.issuer) || str(c.issuerDir) || '—'),
             Array.isArray(c.names) ? c.names.map(String).join(', ') : '—',
             c.notBefore ? dateTime(str(c.notBefore)) : '—',
             c.notAfter ? `${dateTime(str(c.notAfter))}` : '—',

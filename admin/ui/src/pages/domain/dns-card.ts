@@ -37,6 +37,16 @@ function azureFields(): HTMLElement {
   );
 }
 
+/** The server's answer in the UI's language, built from its fields rather than its English message. */
+function dnsSentence(providers: Json): string {
+  if (providers.azure === true) return t('domain.dnsAvailable');
+  const list = Array.isArray(providers.providers) ? providers.providers.map(String) : [];
+  return t('domain.dnsMissing', {
+    module: 'dns.providers.azure',
+    have: list.length ? list.join(', ') : t('domain.dnsNoModules'),
+  });
+}
+
 function DnsBody({ providers, err, initial }: DnsProps, self: Self<object>): Child {
   const available = providers?.azure === true;
   const dns = asText(config.get(DNS)) || 'none';
@@ -46,7 +56,8 @@ function DnsBody({ providers, err, initial }: DnsProps, self: Self<object>): Chi
           'p',
           { class: available ? 'help' : 'alert-inline' },
           icon(available ? 'check' : 'alert', 16),
-          asText(providers.message),
+          dnsSentence(providers),
+          available ? null : [' ', h('code', null, 'xcaddy build --with github.com/caddy-dns/azure')],
         )
       : errorBox(err),
     h(

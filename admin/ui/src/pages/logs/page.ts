@@ -13,6 +13,7 @@ import { icon } from '../../icons.js';
 import type { Page } from '../../page.js';
 import { logQuery, matches, type LogFilters } from './log-filter.js';
 import { logLines } from './log-lines.js';
+import { timeOfDay } from '../../format.js';
 
 type Json = Record<string, unknown>;
 const FOLLOW_MS = 5_000;
@@ -72,7 +73,7 @@ function draw(signal: AbortSignal): Child {
         phase: 'ready',
         shown: got.filter((l) => matches(l, filters)).reverse(),
         total: got.length,
-        time: new Date().toLocaleTimeString(),
+        time: timeOfDay(new Date()),
       });
   };
   const reload = () => void load();

@@ -15,6 +15,7 @@ import { draftList, storedList } from './draft-lists.js';
 import type { Redraw } from './editor.js';
 import { chatModelOf, testRequest, testResult } from './upstream-test.js';
 import { verify, verifyResult } from './upstream-verify.js';
+import { trimsApiPath } from './base-url-trim.js';
 
 /** The routes an upstream can map to its own paths. */
 export const ROUTE_KEYS = ['chat/completions', 'responses', 'images/generations', 'embeddings'] as const;
@@ -144,13 +145,16 @@ export function upstreamCard(i: number, redraw: Redraw): HTMLElement {
         'div',
         { class: 'form-grid' },
         textField(`${base}/name`, { label: t('models.upstreamName'), size: 'md' }),
-        textField(`${base}/baseUrl`, {
-          label: t('models.baseUrl'),
-          size: 'lg',
-          type: 'url',
-          placeholder: 'https://my-resource.services.ai.azure.com',
-          help: t('models.baseUrlHelp'),
-        }),
+        trimsApiPath(
+          textField(`${base}/baseUrl`, {
+            label: t('models.baseUrl'),
+            size: 'lg',
+            type: 'url',
+            placeholder: 'https://my-resource.services.ai.azure.com',
+            help: t('models.baseUrlHelp'),
+          }),
+          `${base}/baseUrl`,
+        ),
         authSelect(i, base, u.auth, redraw),
       ),
       isRecord(u.auth) ? authFields(`${base}/auth`) : h('p', { class: 'help' }, t('auth.inheritHelp')),

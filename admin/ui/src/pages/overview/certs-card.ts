@@ -22,7 +22,7 @@ export function certsCard(caddy: Json | undefined, err: unknown): HTMLElement {
       [t('domain.domain'), t('domain.issuer'), t('domain.expires'), t('common.status')],
       domains.map(({ domain, cert: c, acmeErr }) => [
         domain,
-        str(c.issuer) || str(c.issuerDir) || '—',
+        h('span', { translate: 'no' }, str(c.issuer) || str(c.issuerDir) || '—'),
         c.notAfter ? dateTime(str(c.notAfter)) : '—',
         h(
           'span',

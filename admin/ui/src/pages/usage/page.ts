@@ -64,7 +64,7 @@ function draw(signal: AbortSignal): Child {
     }));
     keySelect.set({ choices: keyIds, value: keptChoice(keyIds, filters.key) });
     body.set({
-      view: { phase: 'ready', report, time: new Date().toLocaleTimeString(), keyName, currency: config.currency() },
+      view: { phase: 'ready', report, time: Date.now(), keyName, currency: config.currency() },
     });
   };
 

@@ -1,27 +1,65 @@
-/** The totals of a report by model, key or target, busiest first, with a total row; cost in the server's currency. */
+/**
+ * The totals of a report by model, key or target, busiest first, sortable by any column, with the
+ * total row kept last; cost in the server's currency. The columns an operator compares (requests,
+ * errors, tokens, cost, average and p95 latency) come first so they stay in view at laptop width;
+ * the breakdowns follow.
+ */
 import { empty } from '../../components/alerts.js';
-import { table } from '../../components/table.js';
+import { sortableTable, type SortColumn } from '../../components/sortable-table.js';
 import { bytes, money, ms, num } from '../../format.js';
 import { t } from '../../i18n.js';
 import { count as v, type Counters, type Report } from './report.js';
 
-function row(label: string, c: Counters, currency: string): string[] {
+const COUNTS = ['requests', 's4xx', 's429', 's5xx', 'totalTokens'] as const;
+const DETAIL = ['s2xx', 'promptTokens', 'cachedTokens', 'completionTokens', 'reasoningTokens'] as const;
+
+function average(c: Counters): number | null {
+  return v(c, 'requests') ? v(c, 'latencySumMs') / v(c, 'requests') : null;
+}
+
+function cells(label: string, c: Counters, currency: string): string[] {
+  const avg = average(c);
   return [
     label,
-    num(v(c, 'requests')),
-    num(v(c, 's2xx')),
-    num(v(c, 's4xx')),
-    num(v(c, 's429')),
-    num(v(c, 's5xx')),
-    num(v(c, 'promptTokens')),
-    num(v(c, 'cachedTokens')),
-    num(v(c, 'completionTokens')),
-    num(v(c, 'reasoningTokens')),
-    num(v(c, 'totalTokens')),
+    ...COUNTS.map((k) => num(v(c, k))),
     money(v(c, 'cost'), currency),
-    v(c, 'requests') ? ms(v(c, 'latencySumMs') / v(c, 'requests')) : '—',
+    avg === null ? '—' : ms(avg),
     ms(c.latencyP95Ms),
+    ...DETAIL.map((k) => num(v(c, k))),
     bytes(v(c, 'imageBytesSaved')),
+  ];
+}
+
+function keys(label: string, c: Counters): (number | string)[] {
+  return [
+    label,
+    ...COUNTS.map((k) => v(c, k)),
+    v(c, 'cost'),
+    average(c) ?? -1,
+    c.latencyP95Ms ?? -1,
+    ...DETAIL.map((k) => v(c, k)),
+    v(c, 'imageBytesSaved'),
+  ];
+}
+
+function columns(first: string, currency: string): SortColumn[] {
+  const n = (label: string): SortColumn => ({ label, numeric: true });
+  return [
+    { label: first },
+    n(t('usage.requests')),
+    n('4xx'),
+    n('429'),
+    n('5xx'),
+    n(t('usage.totalTokens')),
+    n(t('usage.cost', { currency })),
+    n(t('usage.avg')),
+    n('p95'),
+    n('2xx'),
+    n(t('usage.prompt')),
+    n(t('usage.cached')),
+    n(t('usage.completion')),
+    n(t('usage.reasoning')),
+    n(t('usage.imageSaved')),
   ];
 }
 
@@ -34,30 +72,12 @@ export function totalsTable(
   currency: string,
   name: (k: string) => string,
 ): HTMLElement {
-  const entries = Object.entries(report[by]).sort((a, b) => v(b[1], 'requests') - v(a[1], 'requests'));
+  const entries = Object.entries(report[by]);
   if (!entries.length) return empty(t('usage.noData'));
-  const rows = entries.map(([k, c]) => row(name(k), c, currency));
-  if (entries.length > 1) rows.push(row(t('usage.total'), report.totals, currency));
-  return table(
-    caption,
-    [
-      first,
-      t('usage.requests'),
-      '2xx',
-      '4xx',
-      '429',
-      '5xx',
-      t('usage.prompt'),
-      t('usage.cached'),
-      t('usage.completion'),
-      t('usage.reasoning'),
-      t('usage.totalTokens'),
-      t('usage.cost', { currency }),
-      t('usage.avg'),
-      'p95',
-      t('usage.imageSaved'),
-    ],
-    rows,
-    { numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], class: 'totals' },
-  );
+  const rows = entries.map(([k, c]) => ({ cells: cells(name(k), c, currency), keys: keys(name(k), c) }));
+  return sortableTable(`usage-${by}`, caption, columns(first, currency), rows, {
+    class: 'totals',
+    initial: { col: 1, dir: 'descending' },
+    footer: entries.length > 1 ? cells(t('usage.total'), report.totals, currency) : undefined,
+  });
 }

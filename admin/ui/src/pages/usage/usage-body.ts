@@ -3,7 +3,7 @@ import { component, type Self } from '../../component.js';
 import { errorBox, loading } from '../../components/alerts.js';
 import { card } from '../../components/card.js';
 import { h, type Child } from '../../dom.js';
-import { money, num } from '../../format.js';
+import { money, num, timeOfDay } from '../../format.js';
 import { t } from '../../i18n.js';
 import { charts } from './charts.js';
 import { count, type Report } from './report.js';
@@ -13,7 +13,7 @@ import { totalsTable } from './totals-table.js';
 export type UsageView =
   | { phase: 'loading' }
   | { phase: 'failed'; error: unknown }
-  | { phase: 'ready'; report: Report; time: string; keyName: (id: string) => string; currency: string };
+  | { phase: 'ready'; report: Report; time: number; keyName: (id: string) => string; currency: string };
 
 function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
   const { view } = self.state;
@@ -30,7 +30,7 @@ function UsageBody(_: null, self: Self<{ view: UsageView }>): Child {
         n: num(count(r.totals, 'requests')),
         cost: money(count(r.totals, 'cost'), currency),
         res: r.resolution === 'minute' ? t('usage.perMinute') : t('usage.perHour'),
-        time: view.time,
+        time: timeOfDay(view.time),
       }),
     ),
     charts(r),
