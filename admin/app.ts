@@ -6,6 +6,9 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Applier } from './apply/transaction.js';
+import { Staging, stagingTimingFromEnv, type StagingTiming } from './apply/staging.js';
+import type { CertProbe } from './caddy/cert-probe.js';
+import { registerStagedChangeRoutes } from './routes/staged-change.js';
 import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './auth/admin-auth.js';
 import type { CaddyClient } from './caddy/client.js';
 import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
@@ -46,6 +49,10 @@ export interface AdminAppOptions {
   auditFile?: string;
   /** Announces a config change to the replicas (docs/shared-state.md, "Replicas"). */
   announce?: () => Promise<void>;
+  /** Staged-change timeout and probe interval (default: STAGED_CHANGE_TIMEOUT_S / STAGED_CHANGE_PROBE_MS). */
+  stagingTiming?: StagingTiming;
+  /** How a staged change checks a certificate (tests); default a TLS handshake against Caddy. */
+  certProbe?: CertProbe;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -59,6 +66,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The one applier of this admin (its mutex serialises every apply). */
     applier: Applier;
+    /** Staged domain, TLS and port changes (its `render` is the applier's). */
+    staging: Staging;
   }
 }
 
@@ -153,6 +162,13 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     );
   });
 
+  const staging = new Staging({
+    store: opts.store,
+    renderEnv: opts.renderEnv,
+    log: opts.logger,
+    timing: opts.stagingTiming ?? stagingTimingFromEnv(),
+    ...(opts.certProbe ? { probe: opts.certProbe } : {}),
+  });
   const applier = new Applier({
     store: opts.store,
     caddy: opts.caddy,
@@ -160,7 +176,11 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     renderEnv: opts.renderEnv,
     log: opts.logger,
     announce: opts.announce,
+    render: (config) => staging.render(config),
   });
+  staging.attach(applier);
+  app.decorate('staging', staging);
+  app.addHook('onClose', async () => staging.changes.stop());
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
   const audit = new AuditLog(
@@ -170,6 +190,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,
+    staging,
     store: opts.store,
     applier,
     caddy: opts.caddy,
@@ -184,6 +205,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerAuditRoutes(app, ctx);
   registerObserveRoutes(app, ctx);
   registerCaddyRoutes(app, ctx);
+  registerStagedChangeRoutes(app, ctx);
   // The web UI: behind the same login and same-origin checks as the API (the hooks above).
   registerUiRoutes(app, { dir: opts.uiDir });
   return app;
