@@ -37,6 +37,8 @@ export interface StagedChange {
   endedAt?: string;
   /** How it ended, in words. */
   outcome?: string;
+  /** How it ended, as a code the UI translates. */
+  reason?: EndReason;
   /** `server.caddy`'s access fields as the change sets them. */
   target: AccessFields;
   certificates: CertificateWait[];
@@ -47,6 +49,10 @@ export interface StagedChange {
   /** The address (Host header) the change was made from. */
   openedOn?: string;
 }
+
+/** Why a change ended. */
+export type EndReason =
+  'issued' | 'confirmed' | 'confirmed_from_new_address' | 'cancelled' | 'timed_out' | 'commit_failed' | 'not_applied';
 
 /** Why a pending change ends; the caller's apply runs before the record says so. */
 export type EndAction = (change: StagedChange) => Promise<void>;
@@ -162,12 +168,14 @@ export class StagedChanges {
   /** The operator accepts the change as it is (after reaching the new address, or after seeing a failure). */
   confirm(from: string | undefined): Promise<StagedChange> {
     const movedTo = this.change && from?.endsWith(`:${this.change.httpsPort}`);
-    return this.end('committed', movedTo ? `confirmed from the new address ${from}` : 'confirmed by the operator');
+    return movedTo
+      ? this.end('committed', 'confirmed_from_new_address', `confirmed from the new address ${from}`)
+      : this.end('committed', 'confirmed', 'confirmed by the operator');
   }
 
   /** The operator withdraws the change. */
   cancel(): Promise<StagedChange> {
-    return this.end('rolled_back', 'cancelled by the operator');
+    return this.end('rolled_back', 'cancelled', 'cancelled by the operator');
   }
 
   /** One round: deadline, then the certificates still missing; commits when nothing is left to wait for. */
@@ -177,7 +185,7 @@ export class StagedChanges {
     if (this.now() >= Date.parse(change.deadline)) {
       const missing = change.certificates.filter((c) => !c.issued).map((c) => c.host);
       const why = missing.length ? `no certificate for ${missing.join(', ')}` : 'not confirmed';
-      await this.end('rolled_back', `timed out (${why}): rolled back by itself`).catch(() => undefined);
+      await this.end('rolled_back', 'timed_out', `timed out (${why}): rolled back by itself`).catch(() => undefined);
       return;
     }
     let changed = false;
@@ -191,17 +199,17 @@ export class StagedChanges {
     if (changed && this.pending() === change) await this.save();
     const portMoves = change.httpsPort !== change.previousHttpsPort || change.httpPort !== change.previousHttpPort;
     if (!portMoves && change.certificates.every((c) => c.issued) && this.pending() === change) {
-      await this.end('committed', 'every new certificate was issued').catch(() => undefined);
+      await this.end('committed', 'issued', 'every new certificate was issued').catch(() => undefined);
     }
   }
 
-  private async end(state: 'committed' | 'rolled_back', outcome: string): Promise<StagedChange> {
+  private async end(state: 'committed' | 'rolled_back', reason: EndReason, outcome: string): Promise<StagedChange> {
     while (this.ending) await this.ending;
     const change = this.pending();
     if (!change) throw new NoStagedChangeError();
     const run = (async () => {
       // The record leaves "pending" before the apply runs, so the apply renders without the bridge.
-      this.finish(change, state, outcome);
+      this.finish(change, state, reason, outcome);
       try {
         await (state === 'committed' ? this.opts.commit : this.opts.rollback)(change);
       } catch (err) {
@@ -211,7 +219,12 @@ export class StagedChanges {
           throw err;
         }
         // A commit that failed was rolled back by the transaction: the old access stays.
-        this.finish(change, 'rolled_back', `committing failed (${(err as Error).message}): rolled back`);
+        this.finish(
+          change,
+          'rolled_back',
+          'commit_failed',
+          `committing failed (${(err as Error).message}): rolled back`,
+        );
         await this.opts.rollback(change).catch(() => undefined);
       }
       await this.save();
@@ -229,9 +242,9 @@ export class StagedChanges {
     return this.change ?? change;
   }
 
-  private finish(change: StagedChange, state: 'committed' | 'rolled_back', outcome: string): void {
+  private finish(change: StagedChange, state: 'committed' | 'rolled_back', reason: EndReason, outcome: string): void {
     this.stop();
-    this.change = { ...change, state, outcome, endedAt: new Date(this.now()).toISOString() };
+    this.change = { ...change, state, reason, outcome, endedAt: new Date(this.now()).toISOString() };
   }
 
   private async save(): Promise<void> {

@@ -1,4 +1,5 @@
 import { enGovernance } from './i18n-governance-en.js';
+import { enAccess } from './i18n-access-en.js';
 
 /** English texts of the admin UI (the reference table: every key here must exist in Chinese). */
 const base = {
@@ -513,8 +514,8 @@ const base = {
   'settings.passwordShort': 'Use at least 12 characters.',
 } as const;
 
-/** Every English text: the pages above, and the governance pages' (their own file). */
-export const en = { ...base, ...enGovernance } as const;
+/** Every English text: the pages above, the governance pages' and the access warnings' (their own files). */
+export const en = { ...base, ...enGovernance, ...enAccess } as const;
 
 /** A message key. */
 export type MsgKey = keyof typeof en;

@@ -1,9 +1,11 @@
 /** 管理界面的简体中文文本（与英文表逐键对应；缺少任何键都会导致编译失败）。 */
 import type { MsgKey } from './i18n-en.js';
 import { zhGovernance } from './i18n-governance-zh.js';
+import { zhAccess } from './i18n-access-zh.js';
 
 export const zh: Record<MsgKey, string> = {
   ...zhGovernance,
+  ...zhAccess,
   'shell.brand': 'Foundry 网关',
   'shell.menu': '菜单',
   'shell.nav': '主导航',
