@@ -11,6 +11,9 @@ import type { Config } from '../../common/config/schema.js';
 import { buildBridgeModel } from '../caddy/bridge-model.js';
 import { renderCaddyfile, renderCaddyfileModel, type CaddyRenderEnv } from '../caddy/caddyfile-render.js';
 import { tlsCertProbe, type CertProbe } from '../caddy/cert-probe.js';
+import { lastAcmeError, tailJsonLines } from '../caddy/log.js';
+import { scrub } from '../config/redact.js';
+import { secretValues } from '../config/secrets.js';
 import type { ConfigStore } from '../config/store.js';
 import { configFileText, prepareConfig } from '../config/edit.js';
 import { readStored, reapplyStored } from '../config/saves.js';
@@ -55,6 +58,33 @@ export interface StagingOptions {
   probe?: CertProbe;
 }
 
+/** Longest part of Caddy's ACME error shown with a missing certificate. */
+const ACME_ERROR_CHARS = 400;
+
+/**
+ * A probe whose failure also says what Caddy's last ACME error for the name was (from caddy.log,
+ * secrets cut out), so the operator sees why the certificate does not come.
+ */
+function withAcmeError(probe: CertProbe, opts: StagingOptions & { stagedTarget: () => unknown }): CertProbe {
+  return async (host, port) => {
+    const result = await probe(host, port);
+    if (result.ok) return result;
+    const line = lastAcmeError(await tailJsonLines(opts.renderEnv.logFile).catch(() => []), host);
+    const said = typeof line?.error === 'string' ? line.error : undefined;
+    if (!said) return result;
+    // The staged DNS-01 credentials are not in config.json yet: cut those out too.
+    const staged = secretValues({ server: { caddy: opts.stagedTarget() } });
+    const secrets = await opts.store.read().then(
+      (s) => [...staged, ...(s.raw === undefined ? [] : secretValues(s.raw))],
+      () => staged,
+    );
+    return {
+      ok: false,
+      error: `${result.error}; the last ACME error: ${scrub(said, secrets).slice(0, ACME_ERROR_CHARS)}`,
+    };
+  };
+}
+
 /** The staged-change machinery of one admin service. */
 export class Staging {
   readonly changes: StagedChanges;
@@ -69,7 +99,10 @@ export class Staging {
       file: path.join(path.dirname(opts.store.configFile), 'staged-change.json'),
       timeoutMs: opts.timing.timeoutMs,
       probeIntervalMs: opts.timing.probeIntervalMs,
-      probe: opts.probe ?? tlsCertProbe(opts.renderEnv.bindAddress ?? '127.0.0.1'),
+      probe: withAcmeError(opts.probe ?? tlsCertProbe(opts.renderEnv.bindAddress ?? '127.0.0.1'), {
+        ...opts,
+        stagedTarget: () => this.changes.pending()?.target,
+      }),
       log: opts.log,
       commit: (change) => this.commitTarget(change),
       rollback: async () => {

@@ -25,6 +25,13 @@ export function certificateCovers(subjectAltName: string | undefined, host: stri
   return names.some((n) => n === wanted || (n.startsWith('*.') && wanted.slice(wanted.indexOf('.')) === n.slice(1)));
 }
 
+/** A failed handshake in words: Caddy ends one for a name it has no certificate for with an internal-error alert. */
+function handshakeError(err: NodeJS.ErrnoException): string {
+  if (/alert internal error|alert number 80/iu.test(err.message)) return 'Caddy has no certificate for it yet';
+  if (err.code === 'ECONNREFUSED') return 'nothing listens on the HTTPS port yet';
+  return `the TLS handshake failed (${err.code ?? err.message})`;
+}
+
 /** A probe that connects to `address` (the address Caddy binds, 127.0.0.1 when it binds all). */
 export function tlsCertProbe(address: string): CertProbe {
   return (host, port) =>
@@ -45,6 +52,6 @@ export function tlsCertProbe(address: string): CertProbe {
             : { ok: false, error: `the certificate presented does not cover ${host}` },
         );
       });
-      socket.once('error', (err) => done({ ok: false, error: `the TLS handshake failed (${err.message})` }));
+      socket.once('error', (err) => done({ ok: false, error: handshakeError(err) }));
     });
 }
