@@ -35,10 +35,29 @@ export function buildBridgeModel(committed: Config, target: Config, env: CaddyRe
     added.push({ ...site, hosts, acmeIssuer });
   }
   const httpMoves = before.global.httpPort.text !== after.global.httpPort.text;
+  // A new catch-all needs the local CA's global options (on-demand issuing and its check). They
+  // would hand the current public names to the local CA too, so those name their own issuer.
+  const takeLocalCa = added.some((site) => site.onDemand) && !before.global.localCerts;
+  const current = takeLocalCa
+    ? before.sites.map((site) =>
+        site.tlsInternal || site.onDemand
+          ? site
+          : { ...site, acmeIssuer: { dir: before.global.acmeCa, trustedRoots: before.global.acmeCaRoot } },
+      )
+    : before.sites;
+  const localCa = takeLocalCa
+    ? {
+        localCerts: true,
+        onDemandAskHost: after.global.onDemandAskHost,
+        ocspStaplingOff: true,
+        acmeCa: null,
+        acmeCaRoot: null,
+      }
+    : {};
   return {
     ...before,
-    global: { ...before.global, email: after.global.email ?? before.global.email },
-    sites: [...before.sites, ...added],
+    global: { ...before.global, email: after.global.email ?? before.global.email, ...localCa },
+    sites: [...current, ...added],
     redirect: {
       ...before.redirect,
       staged: httpMoves
