@@ -162,12 +162,28 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     );
   });
 
+  const audit = new AuditLog(
+    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
+    opts.logger,
+  );
   const staging = new Staging({
     store: opts.store,
     renderEnv: opts.renderEnv,
     log: opts.logger,
     timing: opts.stagingTiming ?? stagingTimingFromEnv(),
     ...(opts.certProbe ? { probe: opts.certProbe } : {}),
+    // A confirm or cancel is recorded by its request; a commit on issuance or a timed-out
+    // rollback happens on a timer, so it is recorded here.
+    onEnd: (change) => {
+      if (change.reason !== 'issued' && change.reason !== 'timed_out') return;
+      void audit.append({
+        actor: 'admin (staged change)',
+        ip: '127.0.0.1',
+        action: change.state === 'committed' ? 'staged.commit' : 'staged.rollback',
+        outcome: 200,
+        details: { reason: change.reason, outcome: change.outcome ?? '' },
+      });
+    },
   });
   const applier = new Applier({
     store: opts.store,
@@ -183,10 +199,6 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   app.addHook('onClose', async () => staging.changes.stop());
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
-  const audit = new AuditLog(
-    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
-    opts.logger,
-  );
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,

@@ -67,6 +67,8 @@ export interface StagedChangesOptions {
   rollback: EndAction;
   log: FastifyBaseLogger;
   now?: () => number;
+  /** Told every end (for the audit log), after the record is saved. */
+  onEnd?: (change: StagedChange) => void;
 }
 
 function isStagedChange(v: unknown): v is StagedChange {
@@ -228,6 +230,7 @@ export class StagedChanges {
         await this.opts.rollback(change).catch(() => undefined);
       }
       await this.save();
+      if (this.change) this.opts.onEnd?.(this.change);
       this.opts.log.warn(
         { id: change.id, state: this.change?.state, outcome: this.change?.outcome },
         'staged change ended',

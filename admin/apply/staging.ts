@@ -56,6 +56,8 @@ export interface StagingOptions {
   timing: StagingTiming;
   /** Defaults to a TLS handshake against Caddy on the bound address. */
   probe?: CertProbe;
+  /** Told how each staged change ended (the audit log records the ones no request caused). */
+  onEnd?: (change: StagedChange) => void;
 }
 
 /** Longest part of Caddy's ACME error shown with a missing certificate. */
@@ -104,6 +106,7 @@ export class Staging {
         stagedTarget: () => this.changes.pending()?.target,
       }),
       log: opts.log,
+      ...(opts.onEnd ? { onEnd: opts.onEnd } : {}),
       commit: (change) => this.commitTarget(change),
       rollback: async () => {
         await reapplyStored(this.requireApplier(), opts.store);

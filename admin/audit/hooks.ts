@@ -32,6 +32,8 @@ const ACTIONS: Record<string, string> = {
   'POST /admin/api/teams': 'team.create',
   'PATCH /admin/api/teams/:id': 'team.update',
   'DELETE /admin/api/teams/:id': 'team.delete',
+  'POST /admin/api/staged-change/confirm': 'staged.confirm',
+  'POST /admin/api/staged-change/cancel': 'staged.cancel',
 };
 
 function actorOf(req: FastifyRequest): string {

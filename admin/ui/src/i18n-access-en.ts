@@ -38,5 +38,8 @@ export const enAccess = {
   'staged.reason.not_applied': 'The staged configuration could not be applied.',
   'staged.nothingMissing': 'your confirmation',
   'staged.dismiss': 'Dismiss',
-  'staged.applied': 'Staged: nothing is lost if the new address does not work. See the banner at the top.',
+  'audit.action.staged.confirm': 'Staged change confirmed',
+  'audit.action.staged.cancel': 'Staged change undone',
+  'audit.action.staged.commit': 'Staged change committed (certificates issued)',
+  'audit.action.staged.rollback': 'Staged change rolled back (not committed in time)',
 } as const;

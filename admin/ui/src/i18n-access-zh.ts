@@ -35,5 +35,8 @@ export const zhAccess: Record<keyof typeof enAccess, string> = {
   'staged.reason.not_applied': '无法应用暂存的配置。',
   'staged.nothingMissing': '您的确认',
   'staged.dismiss': '关闭',
-  'staged.applied': '已暂存：即使新地址无法使用也不会丢失访问。请查看顶部的横幅。',
+  'audit.action.staged.confirm': '确认暂存的更改',
+  'audit.action.staged.cancel': '撤销暂存的更改',
+  'audit.action.staged.commit': '暂存的更改已提交（证书已签发）',
+  'audit.action.staged.rollback': '暂存的更改已回滚（未按时提交）',
 };
