@@ -90,6 +90,11 @@ export class StagedChanges {
   private timer: NodeJS.Timeout | undefined;
   /** One end at a time: a probe tick, a confirmation and the deadline may race. */
   private ending: Promise<void> | undefined;
+  /**
+   * While a commit or rollback applies, Caddy must get the config without the bridge, yet the
+   * record still says "pending" until that apply is done (a status read meanwhile is not ahead of Caddy).
+   */
+  private closing = false;
   private readonly now: () => number;
 
   constructor(private readonly opts: StagedChangesOptions) {
@@ -118,7 +123,7 @@ export class StagedChanges {
 
   /** The pending change, if any: while there is one, Caddy runs the bridge. */
   pending(): StagedChange | undefined {
-    return this.change?.state === 'pending' ? this.change : undefined;
+    return this.change?.state === 'pending' && !this.closing ? this.change : undefined;
   }
 
   /** Records a new pending change (the caller then applies the bridge). */
@@ -210,24 +215,27 @@ export class StagedChanges {
     const change = this.pending();
     if (!change) throw new NoStagedChangeError();
     const run = (async () => {
-      // The record leaves "pending" before the apply runs, so the apply renders without the bridge.
-      this.finish(change, state, reason, outcome);
+      this.closing = true;
+      this.stop();
       try {
         await (state === 'committed' ? this.opts.commit : this.opts.rollback)(change);
+        this.finish(change, state, reason, outcome);
       } catch (err) {
         if (state === 'rolled_back') {
-          this.change = change; // still pending: the next tick tries again
-          this.schedule();
+          this.closing = false;
+          this.schedule(); // still pending: the next tick tries again
           throw err;
         }
-        // A commit that failed was rolled back by the transaction: the old access stays.
+        // A commit that failed was rolled back by the transaction to the bridge: now without it.
+        await this.opts.rollback(change).catch(() => undefined);
         this.finish(
           change,
           'rolled_back',
           'commit_failed',
           `committing failed (${(err as Error).message}): rolled back`,
         );
-        await this.opts.rollback(change).catch(() => undefined);
+      } finally {
+        this.closing = false;
       }
       await this.save();
       if (this.change) this.opts.onEnd?.(this.change);

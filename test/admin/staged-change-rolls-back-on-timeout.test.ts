@@ -13,6 +13,9 @@ test('a staged domain change whose certificate never comes rolls back by itself 
   await h.changes.tick();
   assert.equal(h.rollbacks.length, 1);
   assert.equal(h.commits.length, 0);
+  // While the rollback applies, Caddy gets the config without the bridge, but the record still
+  // says pending: a status read meanwhile is never ahead of what Caddy runs.
+  assert.deepEqual(h.during, [{ state: 'pending', bridge: false }]);
   const ended = h.changes.current();
   assert.equal(ended?.state, 'rolled_back');
   assert.equal(ended?.outcome, 'timed out (no certificate for new.test): rolled back by itself');

@@ -20,6 +20,8 @@ export interface StagedHarness {
   certificates: Map<string, CertProbeResult>;
   commits: StagedChange[];
   rollbacks: StagedChange[];
+  /** What the record said while each commit or rollback applied: the state, and whether the bridge was still rendered. */
+  during: { state: string | undefined; bridge: boolean }[];
   /** Makes the next commit fail with this message. */
   failNextCommit: { message?: string };
   /** A second machine on the same file, as after an admin restart. */
@@ -55,6 +57,7 @@ function machine(
       shared.certificates.get(host) ?? { ok: false, error: 'the TLS handshake failed (alert internal error)' },
     commit: async (c) => {
       shared.commits.push(c);
+      seen();
       const message = shared.failNextCommit.message;
       if (message) {
         shared.failNextCommit.message = undefined;
@@ -63,10 +66,14 @@ function machine(
     },
     rollback: async (c) => {
       shared.rollbacks.push(c);
+      seen();
     },
     log: pino({ level: 'silent' }),
     now: () => clock.now,
   });
+  function seen(): void {
+    shared.during.push({ state: changes.current()?.state, bridge: changes.pending() !== undefined });
+  }
   const self: StagedHarness = { ...shared, changes, restart: () => machine(file, clock, shared) };
   return self;
 }
@@ -82,6 +89,7 @@ export async function stagedHarness(t: TestContext): Promise<StagedHarness> {
     certificates: new Map(),
     commits: [],
     rollbacks: [],
+    during: [],
     failNextCommit: {},
   });
   t.after(() => h.changes.stop());
