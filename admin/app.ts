@@ -6,6 +6,9 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Applier } from './apply/transaction.js';
+import { Staging, stagingTimingFromEnv, type StagingTiming } from './apply/staging.js';
+import type { CertProbe } from './caddy/cert-probe.js';
+import { registerStagedChangeRoutes } from './routes/staged-change.js';
 import { AdminAuthenticator, adminAuthOf, type AdminAuthSettings } from './auth/admin-auth.js';
 import type { CaddyClient } from './caddy/client.js';
 import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
@@ -54,6 +57,10 @@ export interface AdminAppOptions {
   announce?: () => Promise<void>;
   /** Admin API tokens and owner sign-ins (default: admin-identity.json beside config.json). */
   identityFile?: string;
+  /** Staged-change timeout and probe interval (default: STAGED_CHANGE_TIMEOUT_S / STAGED_CHANGE_PROBE_MS). */
+  stagingTiming?: StagingTiming;
+  /** How a staged change checks a certificate (tests); default a TLS handshake against Caddy. */
+  certProbe?: CertProbe;
 }
 
 /** A whole config is a few KB; this leaves room for hundreds of keys and models. */
@@ -69,6 +76,8 @@ declare module 'fastify' {
     applier: Applier;
     /** `METHOD /pattern` of every route registered (HEAD excluded), held against the endpoint table. */
     adminRoutes: string[];
+    /** Staged domain, TLS and port changes (its `render` is the applier's). */
+    staging: Staging;
   }
 }
 
@@ -174,6 +183,29 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     );
   });
 
+  const audit = new AuditLog(
+    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
+    opts.logger,
+  );
+  const staging = new Staging({
+    store: opts.store,
+    renderEnv: opts.renderEnv,
+    log: opts.logger,
+    timing: opts.stagingTiming ?? stagingTimingFromEnv(),
+    ...(opts.certProbe ? { probe: opts.certProbe } : {}),
+    // A confirm or cancel is recorded by its request; a commit on issuance or a timed-out
+    // rollback happens on a timer, so it is recorded here.
+    onEnd: (change) => {
+      if (change.reason !== 'issued' && change.reason !== 'timed_out') return;
+      void audit.append({
+        actor: 'admin (staged change)',
+        ip: '127.0.0.1',
+        action: change.state === 'committed' ? 'staged.commit' : 'staged.rollback',
+        outcome: 200,
+        details: { reason: change.reason, outcome: change.outcome ?? '' },
+      });
+    },
+  });
   const applier = new Applier({
     store: opts.store,
     caddy: opts.caddy,
@@ -181,17 +213,18 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     renderEnv: opts.renderEnv,
     log: opts.logger,
     announce: opts.announce,
+    render: (config) => staging.render(config),
   });
+  staging.attach(applier);
+  app.decorate('staging', staging);
+  app.addHook('onClose', async () => staging.changes.stop());
   // The reconciler (admin/apply/reconcile.ts) applies through the same applier, so applies never overlap.
   app.decorate('applier', applier);
-  const audit = new AuditLog(
-    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
-    opts.logger,
-  );
   registerAudit(app, audit);
   const ctx: AdminContext = {
     audit,
     identity,
+    staging,
     store: opts.store,
     applier,
     caddy: opts.caddy,
@@ -209,6 +242,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerTokenRoutes(app, ctx);
   registerIdentityRoutes(app, ctx);
   registerSignInRoutes(app, { settings, sessions, identity, audit });
+  registerStagedChangeRoutes(app, ctx);
   // The web UI: behind the same login and same-origin checks as the API (the hooks above).
   registerUiRoutes(app, { dir: opts.uiDir });
   return app;

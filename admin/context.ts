@@ -1,6 +1,7 @@
 /** What every admin route needs, built once in `buildAdmin`. */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Applier } from './apply/transaction.js';
+import type { Staging } from './apply/staging.js';
 import type { CaddyClient } from './caddy/client.js';
 import type { CaddyRenderEnv } from './caddy/caddyfile-render.js';
 import type { ConfigStore } from './config/store.js';
@@ -12,6 +13,8 @@ import type { IdentityStore } from './identity/identity-store.js';
 export interface AdminContext {
   store: ConfigStore;
   applier: Applier;
+  /** Staged domain, TLS and port changes. */
+  staging: Staging;
   caddy: CaddyClient;
   proxy: ProxyClient;
   renderEnv: CaddyRenderEnv;

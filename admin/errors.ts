@@ -55,6 +55,12 @@ export const TeamInUseError = E(
   409,
 );
 export const UpstreamNotFoundError = E('ADMIN_UPSTREAM_NOT_FOUND', 'There is no upstream named "%s".', 404);
+export const StagedChangePendingError = E(
+  'ADMIN_STAGED_CHANGE_PENDING',
+  'A domain, TLS or port change is still staged (%s): confirm or cancel it before changing domains, TLS or ports again.',
+  409,
+);
+export const NoStagedChangeError = E('ADMIN_NO_STAGED_CHANGE', 'No domain, TLS or port change is staged.', 409);
 export const CaddyUnavailableError = E('ADMIN_CADDY_UNAVAILABLE', "Caddy's admin API did not answer: %s", 502);
 export const ProxyUnavailableError = E(
   'ADMIN_PROXY_UNAVAILABLE',
@@ -88,6 +94,8 @@ export const OPENAI_CODES: Record<string, string> = {
   ADMIN_TEAM_EXISTS: 'team_exists',
   ADMIN_TEAM_IN_USE: 'team_in_use',
   ADMIN_UPSTREAM_NOT_FOUND: 'upstream_not_found',
+  ADMIN_STAGED_CHANGE_PENDING: 'staged_change_pending',
+  ADMIN_NO_STAGED_CHANGE: 'no_staged_change',
   ADMIN_CADDY_UNAVAILABLE: 'caddy_unavailable',
   ADMIN_PROXY_UNAVAILABLE: 'proxy_unavailable',
   ADMIN_ROLE_REFUSED: 'role_refused',

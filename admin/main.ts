@@ -51,7 +51,14 @@ log.info(
   { port: env.adminPort, dataDir: env.dataDir, caddyAdmin: env.caddyAdmin, dnsModules: renderEnv.dnsModules },
   'admin listening',
 );
-const stopReconciler = startReconciler({ store, applier: app.applier, caddy, renderEnv, log });
+const stopReconciler = startReconciler({
+  store,
+  applier: app.applier,
+  caddy,
+  renderEnv,
+  log,
+  render: (config) => app.staging.render(config),
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

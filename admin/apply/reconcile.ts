@@ -10,6 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
 import { validateConfig } from '../../common/config/validate.js';
+import type { Config } from '../../common/config/schema.js';
 import type { Applier } from './transaction.js';
 import type { CaddyClient } from '../caddy/client.js';
 import type { ConfigStore } from '../config/store.js';
@@ -23,6 +24,8 @@ export interface ReconcilerOptions {
   renderEnv: CaddyRenderEnv;
   log: FastifyBaseLogger;
   intervalMs?: number;
+  /** Renders the Caddyfile as the applier does (the staged bridge while a change is pending). */
+  render?: (config: Config) => string;
 }
 
 /** How long to wait for Caddy's admin API at start (supervisord starts Caddy after the admin). */
@@ -48,7 +51,7 @@ export function startReconciler(opts: ReconcilerOptions): () => void {
         lastSeenText = stored.text;
         return;
       }
-      const rendered = renderCaddyfile(valid.config, opts.renderEnv);
+      const rendered = opts.render ? opts.render(valid.config) : renderCaddyfile(valid.config, opts.renderEnv);
       const onDisk = await opts.store.readCaddyfile();
       let caddyAgrees = true;
       if (!checkedCaddy) {

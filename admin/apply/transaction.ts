@@ -58,6 +58,8 @@ export interface ApplierOptions {
   log: FastifyBaseLogger;
   /** Tells the other replicas that config.json changed (a Redis notification; docs/shared-state.md, "Replicas"). */
   announce?: () => Promise<void>;
+  /** Renders the Caddyfile (the staged bridge while a change is pending); default: the plain one. */
+  render?: (config: Config) => string;
 }
 
 /** What to apply: the validated config and the new config.json text (null = keep the file as it is). */
@@ -112,7 +114,9 @@ export class Applier {
 
     let caddyfile: string;
     try {
-      caddyfile = await step('render', async () => renderCaddyfile(plan.config, this.opts.renderEnv));
+      caddyfile = await step('render', async () =>
+        this.opts.render ? this.opts.render(plan.config) : renderCaddyfile(plan.config, this.opts.renderEnv),
+      );
     } catch (err) {
       if (err instanceof CaddyfileRenderError)
         invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');

@@ -36,6 +36,8 @@ const ACTIONS: Record<string, string> = {
   'POST /admin/api/tokens': 'token.create',
   'DELETE /admin/api/tokens/:id': 'token.revoke',
   'PUT /admin/api/identity': 'identity.update',
+  'POST /admin/api/staged-change/confirm': 'staged.confirm',
+  'POST /admin/api/staged-change/cancel': 'staged.cancel',
 };
 
 function actorOf(req: FastifyRequest): string {

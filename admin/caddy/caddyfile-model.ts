@@ -42,9 +42,20 @@ export interface AzureDnsModel {
   clientSecret: CaddyToken | null;
 }
 
-/** One HTTPS site block: its host names (none = catch-all on the HTTPS port) and how it gets certificates. */
+/** A site's own ACME issuer: a staged site whose CA differs from the one the global options name. */
+export interface SiteIssuerModel {
+  /** The ACME directory; null = Let's Encrypt production. */
+  dir: CaddyToken | null;
+  trustedRoots: CaddyToken | null;
+}
+
+/** One HTTPS site block: its host names (none = catch-all on its port) and how it gets certificates. */
 export interface SiteModel {
   hosts: CaddyToken[];
+  /** The HTTPS port it listens on: the global one, or another while a port change is staged. */
+  port: CaddyToken;
+  /** null = the global ACME settings (or the local CA) decide. */
+  acmeIssuer: SiteIssuerModel | null;
   tlsInternal: boolean;
   onDemand: boolean;
   dnsAzure: AzureDnsModel | null;
@@ -102,7 +113,11 @@ export interface CaddyfileModel {
   };
   sites: SiteModel[];
   /** The explicit HTTP site: redirects to HTTPS keeping a non-443 port (docs/architecture.md, "An explicit redirect keeps the HTTPS port"). */
-  redirect: { httpsPortSuffix: CaddyToken | null };
+  redirect: {
+    httpsPortSuffix: CaddyToken | null;
+    /** While a port change is staged: a second HTTP site on the new HTTP port, redirecting to the new HTTPS port. */
+    staged: { httpPort: CaddyToken; httpsPortSuffix: CaddyToken | null } | null;
+  };
   /** Behind a TLS-terminating ingress the HTTP site serves the routes itself, and there is no HTTPS site. */
   plainHttp: boolean;
   routes: RoutesModel;
@@ -164,15 +179,16 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
   // Behind a TLS-terminating ingress there is no HTTPS site: the ingress holds the certificate
   // and forwards plain HTTP to httpPort.
   const plainHttp = env.tlsAtIngress === true;
+  const site = { port: httpsPort, acmeIssuer: null };
   if (publicHosts.length && !plainHttp)
-    sites.push({ hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure, hsts: true });
+    sites.push({ ...site, hosts: publicHosts, tlsInternal: false, onDemand: false, dnsAzure, hsts: true });
   if (internalHosts.length && !plainHttp)
-    sites.push({ hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null, hsts: false });
+    sites.push({ ...site, hosts: internalHosts, tlsInternal: true, onDemand: false, dnsAzure: null, hsts: false });
   // No name at all (docs/architecture.md, "Names without a public certificate use the local CA"): one catch-all site on the
   // HTTPS port whose certificates the local CA issues during the handshake (on-demand). A client
   // that connects to a bare IP sends no SNI; certmagic then issues for the local address.
   const catchAll = hosts.length === 0 && !plainHttp;
-  if (catchAll) sites.push({ hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null, hsts: false });
+  if (catchAll) sites.push({ ...site, hosts: [], tlsInternal: false, onDemand: true, dnsAzure: null, hsts: false });
 
   const { acmeCa, acmeCaRoot, customCa } = buildAcmeCa(t, acme);
   const defaultBind = env.bindAddress === undefined ? null : t.ipv4(env.bindAddress, 'env:bindAddress');
@@ -201,7 +217,7 @@ export function buildCaddyfileModel(config: Config, env: CaddyRenderEnv): Caddyf
       maxHeaderBytes: t.integer(CADDY_MAX_HEADER_BYTES, '/server', 1024, 1_048_576),
     },
     sites,
-    redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort },
+    redirect: { httpsPortSuffix: httpsPortValue === 443 ? null : httpsPort, staged: null },
     plainHttp,
     routes: {
       maxBodyBytes: buildBodyLimit(t, server?.bodyLimitBytes, env.bodyLimitBytes),

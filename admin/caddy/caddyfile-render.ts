@@ -117,6 +117,10 @@ function loadTemplate(): CaddyTemplate {
  * throws `CaddyfileRenderError` when a value cannot be rendered safely or a requirement is missing.
  */
 export function renderCaddyfile(config: Config, env: CaddyRenderEnv): string {
-  const model = buildCaddyfileModel(config, env);
+  return renderCaddyfileModel(buildCaddyfileModel(config, env));
+}
+
+/** Renders an already built model (the staged bridge of admin/caddy/bridge-model.ts builds its own). */
+export function renderCaddyfileModel(model: CaddyfileModel): string {
   return loadTemplate()(model);
 }

@@ -9,7 +9,12 @@ import type { Applier, Applied, StepRecord } from '../apply/transaction.js';
 import type { ConfigStore, StoredConfig } from './store.js';
 import { ifMatchAccepts } from './store.js';
 import { canonicalJson, configFileText, invalidConfig, prepareConfig, validatedOrUndefined } from './edit.js';
-import { ConfigUnreadableError, IfMatchRequiredError, StaleConfigError } from '../errors.js';
+import { ConfigUnreadableError, IfMatchRequiredError, StagedChangePendingError, StaleConfigError } from '../errors.js';
+import { isDeepStrictEqual } from 'node:util';
+import { notReadyIssues } from './readiness-issues.js';
+import { accessFieldsOf, stagingNeeds } from '../apply/access-change.js';
+import type { Staging, StagedSave } from '../apply/staging.js';
+import { CaddyfileRenderError } from '../caddy/caddyfile-render.js';
 
 /** A save that changed nothing. */
 export interface Unchanged {
@@ -18,7 +23,7 @@ export interface Unchanged {
 }
 
 /** Result of a save: applied, or identical to what is stored. */
-export type SaveResult = Applied | Unchanged;
+export type SaveResult = Applied | Unchanged | StagedSave;
 
 /** How a save checks the client's view of the config. */
 export interface SaveOptions {
@@ -27,6 +32,10 @@ export interface SaveOptions {
   requireIfMatch: boolean;
   /** Told the stored and the new raw config once a change is applied (for the audit log). */
   onApplied?: (before: unknown, after: unknown) => void;
+  /** Stage a change of domains, TLS or public ports instead of applying it at once (the config PUT). */
+  staging?: Staging;
+  /** The address the request was made to (Host), recorded with a staged change. */
+  openedOn?: string;
 }
 
 /** Reads config.json or answers 500 with why it cannot be read. */
@@ -66,7 +75,23 @@ export function saveEdited(
     const base = stored.raw ?? (await store.readLastGood())?.raw;
     const next = await prepareConfig(edit(base));
     const validate: StepRecord = { name: 'validate', ok: true, ms: Math.round(performance.now() - started) };
-    if (sameConfig(next.config, validatedOrUndefined(stored.raw))) return { unchanged: true, etag: stored.etag };
+    const before = validatedOrUndefined(stored.raw);
+    if (sameConfig(next.config, before)) return { unchanged: true, etag: stored.etag };
+    // Refuse what would make the proxy not ready, unless the stored config is already so (a key
+    // created meanwhile must not be blocked by an upstream it does not touch).
+    const known = new Set(before ? notReadyIssues(before).map((i) => i.path) : []);
+    const notReady = notReadyIssues(next.config).filter((i) => !known.has(i.path));
+    if (notReady.length) invalidConfig(notReady, 'This change would make the gateway not ready; see issues.');
+    if (opts.staging && before && !isDeepStrictEqual(accessFieldsOf(before), accessFieldsOf(next.config))) {
+      const pending = opts.staging.changes.pending();
+      if (pending) throw new StagedChangePendingError(`started ${pending.startedAt}`);
+      const needs = stagingNeedsOrIssues(opts.staging, before, next.config);
+      if (needs) {
+        const staged = await opts.staging.stage(stored.raw, before, next, needs, [validate], opts.openedOn);
+        opts.onApplied?.(stored.raw, next.raw);
+        return staged;
+      }
+    }
     const applied = await applier.commit({
       config: next.config,
       configText: configFileText(next.raw),
@@ -75,6 +100,16 @@ export function saveEdited(
     opts.onApplied?.(stored.raw, next.raw);
     return applied;
   });
+}
+
+function stagingNeedsOrIssues(staging: Staging, before: Config, after: Config) {
+  try {
+    return stagingNeeds(before, after, staging.renderEnv);
+  } catch (err) {
+    if (err instanceof CaddyfileRenderError)
+      invalidConfig(err.issues, 'The Caddyfile cannot be rendered from this config; see issues.');
+    throw err;
+  }
 }
 
 /** Re-renders and re-applies config.json as it is on disk (written by hand, or after a Caddy restart). */

@@ -38,6 +38,7 @@ export const ENDPOINT_ROLES: Readonly<Record<string, EndpointNeed>> = {
   'GET /admin/api/caddy/status': 'viewer',
   'GET /admin/api/dns-providers': 'viewer',
   'GET /admin/api/identity': 'viewer',
+  'GET /admin/api/staged-change': 'viewer',
   // Keys, teams, models (an operator's PUT of the config may change only those: config-scope.ts).
   'PUT /admin/api/config': 'operator',
   'POST /admin/api/keys': 'operator',
@@ -55,6 +56,9 @@ export const ENDPOINT_ROLES: Readonly<Record<string, EndpointNeed>> = {
   // Everything: re-applying the file on disk, the sign-in settings.
   'POST /admin/api/reload': 'owner',
   'PUT /admin/api/identity': 'owner',
+  // Domains, TLS and ports: confirming or undoing a staged change (docs/caddy.md, "Staged changes").
+  'POST /admin/api/staged-change/confirm': 'owner',
+  'POST /admin/api/staged-change/cancel': 'owner',
 };
 
 /** What `method` on Fastify route `url` needs; undefined for a route not in the table (refused). */

@@ -78,6 +78,8 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AdminContext): v
       onApplied: (before, after) => {
         req.auditChanges = maskedConfigDiff(before, after);
       },
+      staging: ctx.staging,
+      openedOn: req.headers.host,
     });
     return sendSaved(reply, result);
   });

@@ -21,6 +21,7 @@ import { renderCaddyfile, type CaddyRenderEnv } from '../../admin/caddy/caddyfil
 import { ConfigStore } from '../../admin/config/store.js';
 import { ProxyClient } from '../../admin/proxy-client.js';
 import { LoginThrottle } from '../../admin/auth/login-throttle.js';
+import type { StagingTiming } from '../../admin/apply/staging.js';
 import { CLIENT_KEY, startProxyHarness, type ProxyHarness } from './proxy-harness.js';
 import {
   CADDY_BIN,
@@ -78,6 +79,8 @@ export interface AdminStackOptions {
   configure?: (config: Record<string, unknown>) => void;
   /** Point the admin at another internal URL (a stub in front of the proxy). */
   internalUrl?: (real: string) => string;
+  /** Staged-change timeout and probe interval (short in tests). */
+  stagingTiming?: StagingTiming;
 }
 
 /** Basic credentials of the test admin. */
@@ -132,6 +135,7 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
     logger,
     throttle: new LoginThrottle(),
     caddyBin: CADDY_BIN,
+    ...(opts.stagingTiming ? { stagingTiming: opts.stagingTiming } : {}),
   });
   await admin.listen({ host: '127.0.0.1', port: adminPort });
   t.after(() => admin.close());

@@ -29,9 +29,15 @@ export async function assertUiBuilt(): Promise<void> {
   await fs.mkdir(ARTIFACTS, { recursive: true });
 }
 
-/** Starts Chromium; closed when `t` ends. */
-export async function startBrowser(t: { after: (fn: () => unknown) => void }): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Starts Chromium (with `extraArgs`, e.g. `--host-resolver-rules`); closed when `t` ends. */
+export async function startBrowser(
+  t: { after: (fn: () => unknown) => void },
+  extraArgs: string[] = [],
+): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
   t.after(() => browser.close());
   return browser;
 }

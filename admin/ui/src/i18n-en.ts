@@ -1,6 +1,7 @@
 import { enGovernance } from './i18n-governance-en.js';
 import { enTelemetry } from './i18n-telemetry-en.js';
 import { enAccess } from './i18n-access-en.js';
+import { enStaged } from './i18n-staged-en.js';
 
 /** English texts of the admin UI (the reference table: every key here must exist in Chinese). */
 const base = {
@@ -549,8 +550,8 @@ const base = {
   'settings.passwordShort': 'Use at least 12 characters.',
 } as const;
 
-/** Every English text: the pages above, and the governance pages' (their own file). */
-export const en = { ...base, ...enGovernance, ...enTelemetry, ...enAccess } as const;
+/** Every English text: the pages above, and the governance, telemetry, access and staged-change pages' (their own files). */
+export const en = { ...base, ...enGovernance, ...enTelemetry, ...enAccess, ...enStaged } as const;
 
 /** A message key. */
 export type MsgKey = keyof typeof en;

@@ -3,11 +3,13 @@ import type { MsgKey } from './i18n-en.js';
 import { zhGovernance } from './i18n-governance-zh.js';
 import { zhTelemetry } from './i18n-telemetry-zh.js';
 import { zhAccess } from './i18n-access-zh.js';
+import { zhStaged } from './i18n-staged-zh.js';
 
 export const zh: Record<MsgKey, string> = {
   ...zhGovernance,
   ...zhTelemetry,
   ...zhAccess,
+  ...zhStaged,
   'shell.brand': 'Foundry 网关',
   'shell.menu': '菜单',
   'shell.nav': '主导航',

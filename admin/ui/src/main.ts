@@ -13,6 +13,7 @@ import { nav, skipLink } from './shell/nav.js';
 import { navOpen, setNavOpen } from './shell/nav-drawer.js';
 import { issuesBox, showPage } from './shell/page-frame.js';
 import { pendingBar } from './shell/pending-bar.js';
+import { stagedBanner } from './shell/staged-banner.js';
 import { topbar } from './shell/topbar.js';
 import { auditPage } from './pages/audit/page.js';
 import { accessPage } from './pages/access/page.js';
@@ -120,7 +121,7 @@ app.replaceChildren(
     { class: 'layout' },
     menu.host,
     h('div', { class: 'scrim', onClick: () => setNavOpen(false) }),
-    h('div', { class: 'content' }, main, pendingBar()),
+    h('div', { class: 'content' }, stagedBanner(), main, pendingBar()),
   ),
   h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite' }),
 );

@@ -15,6 +15,8 @@ import { MASK } from '../secrets.js';
 import { changeList } from './change-list.js';
 import { issueList } from './issue-list.js';
 import { outcomeView } from './outcome-view.js';
+import { accessWarnings, type Here } from '../access-warnings.js';
+import { refreshStaged } from './staged-banner.js';
 
 type Phase = { step: 'review' } | { step: 'running' } | { step: 'done'; outcome: ApplyOutcome };
 
@@ -31,9 +33,37 @@ function footer(...children: Child[]): HTMLElement {
   return h('div', { class: 'dialog-footer' }, children);
 }
 
+/** Where this console is open, as the access warnings need it. */
+function here(): Here {
+  return { hostname: location.hostname, port: location.port ? Number(location.port) : 443 };
+}
+
+/** What the draft does to access, in plain words (access-warnings.ts); nothing when it does nothing. */
+function accessBox(): Child {
+  const warnings = accessWarnings(config.original, config.draft, here());
+  if (!warnings.length) return null;
+  return h(
+    'div',
+    { class: 'alert alert-warn access-warnings', role: 'status' },
+    icon('alert'),
+    h(
+      'div',
+      null,
+      h('strong', null, t('access.title')),
+      h(
+        'ul',
+        null,
+        warnings.map((w) => h('li', null, t(w.key, w.params))),
+      ),
+    ),
+  );
+}
+
 async function run(self: Self<{ phase: Phase }, HTMLDialogElement>): Promise<void> {
   self.set({ phase: { step: 'running' } });
   const outcome = await config.apply();
+  // A domain, TLS or port change is now staged: the banner shows it at once.
+  refreshStaged();
   announce(outcome.kind === 'applied' ? t('apply.done') : t('apply.notApplied'));
   self.set({ phase: { step: 'done', outcome } });
 }
@@ -58,6 +88,7 @@ function review({ head, close }: ReviewProps, self: Self<{ phase: Phase }, HTMLD
     body(
       changes.length ? h('p', null, t('review.intro', { n: changes.length })) : h('p', null, t('review.none')),
       changeList(changes),
+      accessBox(),
       problems.length
         ? h(
             'div',

@@ -16,7 +16,8 @@ export type AuditState = { phase: 'loading' } | { phase: 'failed'; error: unknow
 function row(e: AuditEntry): Child[] {
   return [
     h('time', { datetime: e.at }, dateTime(e.at, true)),
-    e.actor,
+    // An identity (oidc:…, local:…, token:…) is data, not a text to translate.
+    h('span', { translate: 'no' }, e.actor),
     h('code', null, e.ip),
     h('span', { title: e.action }, actionText(e.action)),
     e.target ? h('code', null, e.target) : h('span', { class: 'muted' }, '—'),
