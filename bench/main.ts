@@ -231,7 +231,10 @@ try {
     sharedState,
     telemetry,
   };
-  const report = renderReport(bench, evaluateAims(bench.results, idle), reportNotes(images));
+  // The hand-written account of what moved which figure, and why the aims not met are not, rides
+  // along with every regenerated report.
+  const findings = await fs.readFile(path.join(REPO_ROOT, 'bench', 'findings.md'), 'utf8').catch(() => '');
+  const report = renderReport(bench, evaluateAims(bench.results, idle), `${findings}\n${reportNotes(images)}`);
   await fs.mkdir(path.dirname(OUT), { recursive: true });
   await fs.writeFile(OUT, report);
   const raw = path.join(os.tmpdir(), `gw-bench-results-${Date.now()}.json`);
