@@ -414,8 +414,8 @@ const ImageCompressionSchema = Type.Object(
 const PoolSchema = Type.Object(
   {
     // Over HTTP/1.1 every open stream holds one upstream connection, so this is the most
-    // concurrent streams per upstream; 1,024 is the outbound SNAT port allocation Azure gives a
-    // small instance by default, so more would not reach one Azure endpoint anyway (docs/configuration.md).
+    // concurrent streams per upstream; 1,024 is Azure's default outbound SNAT allocation for a
+    // small instance, which bounds connections to one Azure address anyway (docs/configuration.md).
     connections: Type.Integer({
       minimum: 1,
       maximum: 4096,
