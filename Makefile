@@ -12,7 +12,7 @@ export CADDY_BIN
 APT_PACKAGES := supervisor pebble redis-server chromium fonts-wqy-microhei bindfs
 DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: all deps apt npm caddy build lint typecheck test test-only up down logs status bench soak clean
+.PHONY: all deps apt npm caddy build lint typecheck test test-only up down logs status bench profile soak clean
 
 all: build
 
@@ -85,6 +85,12 @@ status:
 bench: deps
 	tsc -p bench/tsconfig.json
 	$(NODE_BIN) dist/bench/main.js
+
+## profile: where a proxy alone spends time and bytes (CPU profile under streams at c=200, heap
+## snapshots idle and at 1,000 open streams); raw profiles and a summary under profiles/ (not committed).
+profile: deps
+	tsc -p bench/tsconfig.json
+	$(NODE_BIN) dist/bench/profile-main.js
 
 ## soak: the reliability suite on the real stack: load held, faults under load, a fuzzer on every
 ## endpoint, data lost; writes docs/reports/reliability.md (about 7 minutes on 2 CPUs; SOAK_SECONDS,

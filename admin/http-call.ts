@@ -4,7 +4,8 @@
  * restarts its admin server on each /load and closes kept-alive sockets under the client (seen
  * on 2.6.2 as "other side closed" on the next request), so connection reuse only adds failures.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { nodeHttp } from '../common/node-http.js';
 
 /** Where a loopback service listens: a base URL, or a Unix socket (Caddy's `unix//path`). */
 export interface HttpTarget {
@@ -58,7 +59,7 @@ export function httpCall(target: HttpTarget, path: string, opts: HttpCallOptions
           : new HttpCallError(`${url.origin}${url.pathname}: ${code ?? err.message}`, code),
       );
     };
-    const req = http.request(
+    const req = nodeHttp.request(
       {
         method: opts.method ?? 'GET',
         agent: false,

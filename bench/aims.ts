@@ -1,9 +1,11 @@
 /**
- * The figures issue 7 aims at, checked against the medians of the run: met or not, with the
- * measured value next to each, and the list of rows where the proxy is behind Portkey.
+ * The figures the performance issues aim at (docs/reports/benchmarks.md), checked against the
+ * run: met or not, with the measured value next to each, and the rows where the proxy is behind
+ * Portkey. Ratios and differences against Caddy alone are taken round by round.
  */
 import { fmt, medianOf, pairedMedian, type ScenarioResult } from './figures.js';
 import type { TargetId } from './targets.js';
+import type { IdleMemory } from './report.js';
 
 /** One aim and what the run measured. */
 export interface Aim {
@@ -34,45 +36,84 @@ const known = (...values: number[]) => values.every((v) => Number.isFinite(v));
 /** Higher is better for these figures; lower for every other. */
 const HIGHER_IS_BETTER = new Set(['rps', 'rate', 'peakOpen', 'savedPct']);
 
-/** Evaluates every aim of the issue. */
-export function evaluateAims(results: ScenarioResult[]): Aim[] {
+/** Evaluates every aim of the issue; `idle` holds each process's resident memory at rest. */
+export function evaluateAims(results: ScenarioResult[], idle: readonly IdleMemory[] = []): Aim[] {
   const v = lookup(results);
   const p = paired(results);
   const aims: Aim[] = [];
+  const check = (aim: string, measured: string, values: number[], ok: () => boolean) =>
+    aims.push({ aim, measured, met: known(...values) ? ok() : undefined });
 
-  const ratios = [1, 16, 64].map((c) => ({ c, r: p(`chat-c${c}`, 'proxy', 'caddy', 'rps', 'ratio') }));
-  aims.push({
-    aim: 'Non-stream throughput through the proxy alone within 2× of Caddy alone (proxy ÷ Caddy ≥ 0.5; median of per-round ratios)',
-    measured: ratios.map(({ c, r }) => `c=${c}: ${fmt(r, 2)}`).join(', '),
-    met: ratios.every(({ r }) => Number.isFinite(r)) ? ratios.every(({ r }) => r >= 0.5) : undefined,
-  });
-
-  const addedP50 = p('chat-c1', 'proxy', 'direct', 'p50', 'diff');
-  const addedP50Stack = p('chat-c1', 'stack', 'caddy', 'p50', 'diff');
-  aims.push({
-    aim: 'Added p50 latency under 1 ms at concurrency 1 (proxy alone − simulator direct; median of per-round differences)',
-    measured: `${fmt(addedP50, 3)} ms (behind Caddy: stack − Caddy alone = ${fmt(addedP50Stack, 3)} ms)`,
-    met: known(addedP50) ? addedP50 < 1 : undefined,
-  });
-
-  const addedTtfb = p('stream-c1', 'proxy', 'direct', 'ttfbP50', 'diff');
-  const addedTtfbStack = p('stream-c1', 'stack', 'caddy', 'ttfbP50', 'diff');
-  const addedTtfb200 = p('stream-c200', 'proxy', 'direct', 'ttfbP50', 'diff');
-  aims.push({
-    aim: 'Added time to first byte on streams under 2 ms (c=1, proxy alone − simulator direct; median of per-round differences)',
-    measured: `${fmt(addedTtfb, 3)} ms (stack − Caddy alone: ${fmt(addedTtfbStack, 3)} ms; at c=200 proxy − direct: ${fmt(addedTtfb200, 2)} ms)`,
-    met: known(addedTtfb) ? addedTtfb < 2 : undefined,
-  });
+  const ttfb = p('stream-c200', 'proxy', 'caddy', 'ttfbP50', 'diff');
+  check(
+    'Streams at c=200: time to first byte p50 within 10 ms of Caddy alone (proxy alone − Caddy alone, per round)',
+    `${fmt(ttfb, 2)} ms (proxy ${fmt(v('stream-c200', 'proxy', 'ttfbP50'), 2)} ms, Caddy ${fmt(v('stream-c200', 'caddy', 'ttfbP50'), 2)} ms)`,
+    [ttfb],
+    () => ttfb <= 10,
+  );
+  const rate = p('stream-c200', 'proxy', 'caddy', 'rate', 'ratio');
+  check('Streams at c=200: streams/s ≥ 0.9× Caddy alone', `${fmt(rate, 2)}×`, [rate], () => rate >= 0.9);
+  const cpu = p('stream-c200', 'proxy', 'caddy', 'cpuMs', 'ratio');
+  check(
+    'Streams at c=200: CPU per stream ≤ 1.5× Caddy alone',
+    `${fmt(cpu, 2)}× (proxy ${fmt(v('stream-c200', 'proxy', 'cpuMs'), 2)} ms, Caddy ${fmt(v('stream-c200', 'caddy', 'cpuMs'), 2)} ms)`,
+    [cpu],
+    () => cpu <= 1.5,
+  );
+  const gap = p('stream-c200', 'proxy', 'caddy', 'gapP99', 'ratio');
+  check('Streams at c=200: inter-event gap p99 ≤ 1.5× Caddy alone', `${fmt(gap, 2)}×`, [gap], () => gap <= 1.5);
+  const openTtfb = p('open-streams', 'proxy', 'caddy', 'ttfbP99', 'ratio');
+  check(
+    '1,000 open streams: first byte p99 ≤ 2× Caddy alone',
+    `${fmt(openTtfb, 2)}× (proxy ${fmt(v('open-streams', 'proxy', 'ttfbP99'), 0)} ms, Caddy ${fmt(v('open-streams', 'caddy', 'ttfbP99'), 0)} ms)`,
+    [openTtfb],
+    () => openTtfb <= 2,
+  );
 
   const rss = v('open-streams', 'proxy', 'rss.proxy');
   const rssStack = v('open-streams', 'stack', 'rss.proxy');
   const open = v('open-streams', 'proxy', 'peakOpen');
   const openErrors = v('open-streams', 'proxy', 'errors');
-  aims.push({
-    aim: 'Under 150 MB RSS for the proxy at 1,000 open streams (peak VmRSS while they are open)',
-    measured: `${fmt(rss, 1)} MB with ${fmt(open, 0)} open at once, ${fmt(openErrors, 0)} errors (the stack's proxy: ${fmt(rssStack, 1)} MB)`,
-    met: known(rss, open) ? rss < 150 && open >= 1000 : undefined,
-  });
+  check(
+    '1,000 concurrent open streams: proxy peak RSS ≤ 150 MB, no errors',
+    `${fmt(rss, 1)} MB with ${fmt(open, 0)} open at once, ${fmt(openErrors, 0)} errors (the stack's proxy: ${fmt(rssStack, 1)} MB)`,
+    [rss, open],
+    () => rss <= 150 && open >= 1000 && openErrors === 0,
+  );
+  const warm = (name: string) => idle.find((i) => i.process === name)?.warmMb ?? Number.NaN;
+  const idleProxy = warm('proxy alone');
+  check(
+    'Proxy idle RSS after warm-up ≤ 80 MB',
+    `${fmt(idleProxy, 1)} MB (the stack's proxy: ${fmt(warm("stack's proxy"), 1)} MB)`,
+    [idleProxy],
+    () => idleProxy <= 80,
+  );
+  const idleAdmin = warm("stack's admin");
+  check('Admin service idle RSS ≤ 80 MB', `${fmt(idleAdmin, 1)} MB`, [idleAdmin], () => idleAdmin <= 80);
+
+  const chatCpu = [1, 16, 64].map((c) => ({ c, r: p(`chat-c${c}`, 'proxy', 'caddy', 'cpuMs', 'ratio') }));
+  const cpu16 = chatCpu[1]?.r ?? Number.NaN;
+  check(
+    'Non-streamed: CPU per request ≤ 1.2× Caddy alone (c=16)',
+    chatCpu.map(({ c, r }) => `c=${c}: ${fmt(r, 2)}×`).join(', '),
+    [cpu16],
+    () => cpu16 <= 1.2,
+  );
+  const rps16 = p('chat-c16', 'proxy', 'caddy', 'rps', 'ratio');
+  check(
+    'Non-streamed: throughput at c=16 ≥ 0.8× Caddy alone (proxy alone)',
+    `${fmt(rps16, 2)}×`,
+    [rps16],
+    () => rps16 >= 0.8,
+  );
+  const stack = [1, 16, 64].map((c) => ({ c, r: p(`chat-c${c}`, 'stack', 'caddy', 'rps', 'ratio') }));
+  const stack16 = stack[1]?.r ?? Number.NaN;
+  check(
+    'Non-streamed: the stack ≥ 0.5× Caddy alone (throughput at c=16)',
+    stack.map(({ c, r }) => `c=${c}: ${fmt(r, 2)}×`).join(', '),
+    [stack16],
+    () => stack16 >= 0.5,
+  );
 
   const behind: string[] = [];
   let compared = 0;
@@ -83,6 +124,7 @@ export function evaluateAims(results: ScenarioResult[]): Aim[] {
       if (
         key.startsWith('base.') ||
         key.startsWith('hwm.') ||
+        key === 'rss.admin' ||
         key === 'rss.simulator' ||
         key === 'completed' ||
         key === 'allOpenMs' ||

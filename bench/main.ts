@@ -17,6 +17,7 @@ import { profileProxy } from './profile-run.js';
 import {
   renderReport,
   type BenchResults,
+  IDLE_SETTLE_S,
   type IdleMemory,
   type Machine,
   type ProfileResult,
@@ -143,15 +144,18 @@ try {
 
   const stackPids = await stack.pids();
   const idle: IdleMemory[] = [];
+  const idlePids: (number | undefined)[] = [];
   for (const [name, pid] of [
     ['simulator', sim.child.proc.pid],
     ['Caddy alone', caddy.caddy.pid()],
     ["stack's Caddy", stackPids.caddy],
     ["stack's proxy", stackPids.proxy],
+    ["stack's admin", stackPids.admin],
     ['proxy alone', proxy.child.proc.pid],
     ['Portkey', portkey.child.proc.pid],
   ] as const) {
     idle.push({ process: name, mb: (await memoryOf(pid ?? 0)).rss / 2 ** 20 });
+    idlePids.push(pid);
   }
   const targets = buildTargets({ sim, caddy, stack, proxy, portkey });
   cleanups.push(async () => void (await Promise.all(Object.values(targets).map((t) => t.close()))));
@@ -172,7 +176,13 @@ try {
       2,
     );
   }
-  log('warm-up done');
+  // Idle memory after real work: what a quiet gateway holds between bursts.
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_S * 1000));
+  for (const [i, pid] of idlePids.entries()) {
+    const entry = idle[i];
+    if (entry) entry.warmMb = (await memoryOf(pid ?? 0)).rss / 2 ** 20;
+  }
+  log(`warm-up done; idle RSS: ${idle.map((i) => `${i.process} ${i.warmMb?.toFixed(1)} MB`).join(', ')}`);
 
   const results = new Map<string, ScenarioResult>();
   const cpuBefore = await cpuSample(process.pid);
@@ -221,7 +231,10 @@ try {
     sharedState,
     telemetry,
   };
-  const report = renderReport(bench, evaluateAims(bench.results), reportNotes(images));
+  // The hand-written account of what moved which figure, and why the aims not met are not, rides
+  // along with every regenerated report.
+  const findings = await fs.readFile(path.join(REPO_ROOT, 'bench', 'findings.md'), 'utf8').catch(() => '');
+  const report = renderReport(bench, evaluateAims(bench.results, idle), `${findings}\n${reportNotes(images)}`);
   await fs.mkdir(path.dirname(OUT), { recursive: true });
   await fs.writeFile(OUT, report);
   const raw = path.join(os.tmpdir(), `gw-bench-results-${Date.now()}.json`);

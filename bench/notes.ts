@@ -34,18 +34,22 @@ export function reportNotes(images: ImageCase[]): string {
   over streams. The simulator sends event k about k × interval after the first, so (1)'s figure
   is its own timer slack; what a hop adds per chunk is its figure minus (1)'s (the table "What
   each hop adds"). A hop that holds events back and releases them in bursts shows up here even
-  when its total time looks fine. **chunk gap p99** is the 99th percentile of the gaps between
-  body chunks as they arrived.
+  when its total time looks fine. **inter-event gap p99** is the 99th percentile of the gaps
+  between body chunks as they arrived.
 - **HTTPS vs HTTP.** (2) and (3) are HTTPS through Caddy (\`tls internal\`, HTTP/1.1 from the
   client); (1), (4) and (5) are plain HTTP. Compare (3) with (2), and (4) with (1) and (5).
 - **Logging differs.** The stack logs every request: Caddy's access log (to stdout and
   \`RUN_DIR/caddy.log\`) and the proxy's pino line, both relayed by supervisord. Caddy alone has
   no access log; the proxy alone writes its pino line to a file.
 - **Gateway config.** data-skel's settings (image compression on: longest side 1600 px, JPEG
-  quality 0.85; upstream timeouts), one upstream with an api-key, one client key, except
-  \`server.upstream.pool.connections\` = 1,024 instead of 256: with 256, streams beyond the
-  256th wait inside the proxy for a free upstream connection, and 1,000 open streams would
-  really be 256.
+  quality 0.85; upstream timeouts; the default upstream pool of 1,024 connections), one upstream
+  with an api-key, one client key. The proxy alone runs with the Node flags supervisord.conf
+  gives the stack's proxy (V8 heap sizing), read from that file.
+- **CPU per request or stream** is the CPU time (user + system, every thread, from
+  \`/proc/<pid>/stat\`) that the target's own processes used during the scenario, divided by the
+  requests or streams completed: Caddy's for Caddy alone, Caddy's and the proxy's (and the idle
+  admin's) for the stack, never the shared simulator's (except for the simulator direct).
+  Caddy alone terminates TLS and the proxy alone does not, which flatters the proxy.
 - **Memory.** VmRSS of each process of the target, read from \`/proc/<pid>/status\` every
   100 ms while the 1,000 streams are open (the streams last about 10 s); the peak is reported.
   "Before" is VmRSS just before that scenario (after all earlier scenarios). A Node process's

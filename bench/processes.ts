@@ -80,3 +80,20 @@ export async function cpuSample(rootPid: number): Promise<CpuSample> {
     tree,
   };
 }
+
+/** Milliseconds per clock tick of /proc/<pid>/stat (USER_HZ is 100 on Linux). */
+const MS_PER_TICK = 10;
+
+/**
+ * CPU time (user + system, all threads) that the processes `pids` have used so far, in ms;
+ * the difference of two readings is what a scenario cost them.
+ */
+export async function cpuMsOf(pids: readonly number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    const text = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks * MS_PER_TICK;
+}

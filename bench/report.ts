@@ -32,11 +32,16 @@ export interface ProfileResult {
 
 export type { ScenarioResult } from './figures.js';
 
-/** Resident memory of one process right after start, before any load. */
+/** Resident memory of one process right after start, before any load, and idle after the warm-up. */
 export interface IdleMemory {
   process: string;
   mb: number;
+  /** After the warm-up's requests and streams, once the process has been idle a few seconds. */
+  warmMb?: number;
 }
+
+/** Seconds a target rests after the warm-up before its idle memory is read. */
+export const IDLE_SETTLE_S = 5;
 
 /** Everything the report needs. */
 export interface BenchResults {
@@ -71,6 +76,7 @@ const ROWS: Record<Scenario['kind'], Row[]> = {
     { key: 'rps', label: 'requests/s', digits: 0, ratio: true },
     { key: 'p50', label: 'p50 ms', digits: 2, ratio: true },
     { key: 'p99', label: 'p99 ms', digits: 2, ratio: true },
+    { key: 'cpuMs', label: "CPU ms per request (the target's own processes)", digits: 3, ratio: true },
     { key: 'errors', label: 'errors (all rounds)', digits: 0, ratio: false },
   ],
   streams: [
@@ -79,14 +85,17 @@ const ROWS: Record<Scenario['kind'], Row[]> = {
     { key: 'ttfbP99', label: 'TTFB p99 ms', digits: 2, ratio: true },
     { key: 'totalP50', label: 'total p50 ms', digits: 1, ratio: true },
     { key: 'eventDelay', label: 'mean event delay ms', digits: 2, ratio: true },
-    { key: 'gapP99', label: 'chunk gap p99 ms', digits: 2, ratio: true },
+    { key: 'gapP99', label: 'inter-event gap p99 ms', digits: 2, ratio: true },
+    { key: 'cpuMs', label: "CPU ms per stream (the target's own processes)", digits: 3, ratio: true },
     { key: 'errors', label: 'errors (all rounds)', digits: 0, ratio: false },
   ],
   open: [
     { key: 'peakOpen', label: 'streams open at once (peak)', digits: 0, ratio: false },
     { key: 'allOpenMs', label: 'ms until all were open', digits: 0, ratio: false },
+    { key: 'ttfbP99', label: 'first byte p99 ms', digits: 0, ratio: true },
     { key: 'rss.caddy', label: 'Caddy peak RSS MB', digits: 1, ratio: false },
     { key: 'rss.proxy', label: 'proxy peak RSS MB', digits: 1, ratio: false },
+    { key: 'rss.admin', label: 'admin service RSS MB (idle through it)', digits: 1, ratio: false },
     { key: 'rss.portkey', label: 'Portkey peak RSS MB', digits: 1, ratio: false },
     { key: 'rss.simulator', label: 'simulator peak RSS MB', digits: 1, ratio: false },
     { key: 'base.caddy', label: 'Caddy RSS before MB', digits: 1, ratio: false },
@@ -228,7 +237,8 @@ function sharedStateSection(s: SharedStateBench | undefined): string {
   return `One replica (the proxy alone) with a local redis-server against embedded state; limits, a team and a budget on the key, so every request runs the admission and settlement scripts and ships its usage; non-streamed chat at c=16, ${s.rounds.length} interleaved rounds.\n\n${table(['figure', 'value'], rows)}`;
 }
 
-function profileSection(p: ProfileResult): string {
+/** One CPU profile as a report section: where the busy time went, by layer and by function. */
+export function profileSection(p: ProfileResult): string {
   const s = p.summary;
   const rowsOf = (rows: TimeRow[]) => rows.map((r) => [`\`${r.name}\``, fmt(r.ms, 0), `${fmt(r.pct, 1)} %`]);
   const what =
@@ -306,11 +316,13 @@ ${ratioTable(b.results, 'caddy')}
 
 ${sections.join('\n\n')}
 
-### Resident memory right after start (before any load)
+### Resident memory at rest
+
+Right after start (before any load), and after the warm-up (every target answered requests and streams) once it had been idle for ${IDLE_SETTLE_S} s.
 
 ${table(
-  ['process', 'VmRSS MB'],
-  b.idle.map((i) => [i.process, fmt(i.mb, 1)]),
+  ['process', 'VmRSS MB after start', 'VmRSS MB idle after warm-up'],
+  b.idle.map((i) => [i.process, fmt(i.mb, 1), fmt(i.warmMb, 1)]),
 )}
 
 ## Governance cost

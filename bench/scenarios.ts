@@ -6,6 +6,7 @@
 import { quantile, median, runRequests, runStreams, type OpenGauge } from './load.js';
 import { sleep } from '../test/harness/ports.js';
 import { memoryOf } from '../test/harness/proc-memory.js';
+import { cpuMsOf } from './processes.js';
 import type { Simulator } from './start-others.js';
 import { chatBody, type Target, type TargetId } from './targets.js';
 import type { ImageCase } from './images.js';
@@ -25,6 +26,26 @@ export interface Scenario {
 const ALL: readonly TargetId[] = ['direct', 'caddy', 'stack', 'proxy', 'portkey'];
 const MB = 1024 * 1024;
 
+/** The processes a target's CPU is counted on: its own, not the shared simulator's (but for the simulator direct). */
+async function ownPids(t: Target): Promise<number[]> {
+  const pids = await t.pids();
+  return Object.entries(pids)
+    .filter(([name]) => t.id === 'direct' || name !== 'simulator')
+    .map(([, pid]) => pid);
+}
+
+/** Runs `fn` and adds the CPU milliseconds the target's own processes spent per completed request. */
+async function withCpu<R extends { completed: number }>(
+  t: Target,
+  fn: () => Promise<R>,
+): Promise<R & { cpuMs: number }> {
+  const pids = await ownPids(t);
+  const before = await cpuMsOf(pids);
+  const r = await fn();
+  const spent = (await cpuMsOf(pids)) - before;
+  return { ...r, cpuMs: r.completed > 0 ? spent / r.completed : Number.NaN };
+}
+
 function requestsScenario(concurrency: number, total: number): Scenario {
   const body = chatBody(false);
   return {
@@ -33,12 +54,13 @@ function requestsScenario(concurrency: number, total: number): Scenario {
     kind: 'requests',
     targets: ALL,
     async run(t) {
-      const r = await runRequests(t.chat(), body, concurrency, total, 60_000);
+      const r = await withCpu(t, () => runRequests(t.chat(), body, concurrency, total, 60_000));
       if (r.firstError && r.errors > 0) console.warn(`  ${t.id}: ${r.errors} errors, first: ${r.firstError}`);
       return {
         rps: (r.completed / r.elapsedMs) * 1000,
         p50: quantile(r.latencies, 0.5),
         p99: quantile(r.latencies, 0.99),
+        cpuMs: r.cpuMs,
         errors: r.errors,
       };
     },
@@ -54,7 +76,9 @@ function streamsScenario(concurrency: number, total: number, intervalMs: number)
     kind: 'streams',
     targets: ALL,
     async run(t) {
-      const r = await runStreams(t.chat({ 'x-sim-scenario': scenario }), body, concurrency, total, 90_000, intervalMs);
+      const r = await withCpu(t, () =>
+        runStreams(t.chat({ 'x-sim-scenario': scenario }), body, concurrency, total, 90_000, intervalMs),
+      );
       if (r.firstError && r.errors > 0) console.warn(`  ${t.id}: ${r.errors} errors, first: ${r.firstError}`);
       return {
         rate: (r.completed / r.elapsedMs) * 1000,
@@ -63,6 +87,7 @@ function streamsScenario(concurrency: number, total: number, intervalMs: number)
         totalP50: quantile(r.total, 0.5),
         eventDelay: median(r.eventDelay),
         gapP99: quantile(r.gaps, 0.99),
+        cpuMs: r.cpuMs,
         errors: r.errors,
       };
     },
@@ -110,7 +135,14 @@ function openStreamsScenario(count: number, intervalMs: number): Scenario {
       await sampler;
       if (r.firstError && r.errors > 0) console.warn(`  ${t.id}: ${r.errors} errors, first: ${r.firstError}`);
       for (const [name, pid] of Object.entries(pids)) out[`hwm.${name}`] = (await memoryOf(pid)).hwm / MB;
-      return { ...out, peakOpen: r.peakOpen, allOpenMs: allOpenAt, completed: r.completed, errors: r.errors };
+      return {
+        ...out,
+        peakOpen: r.peakOpen,
+        allOpenMs: allOpenAt,
+        ttfbP99: quantile(r.ttfb, 0.99),
+        completed: r.completed,
+        errors: r.errors,
+      };
     },
   };
 }

@@ -11,6 +11,7 @@ import { readyOrExit, startService, type Child } from '../test/harness/child.js'
 import { freePort, waitUntil } from '../test/harness/ports.js';
 import { killStack, startStack as startHarnessStack } from '../test/harness/stack.js';
 import { programPids } from '../test/harness/supervisor-rpc.js';
+import { REPO_ROOT } from '../test/harness/paths.js';
 
 /** The client key the bench presents to the gateway. */
 export const BENCH_CLIENT_KEY = 'sk-bench-client-key-0123456789abcdef';
@@ -19,10 +20,8 @@ const HEALTH_KEY = 'hk-bench-health-key-0123456789abcdef';
 export const BENCH_MODEL = 'bench-model';
 
 /**
- * The gateway's config for the bench: data-skel's settings (timeouts, image compression on),
- * one upstream (the bench simulator) with an api-key, one client key. One change: the upstream
- * pool allows 1,024 connections instead of data-skel's 256, so 1,000 streams are really open
- * upstream at once rather than 744 of them queueing in the proxy.
+ * The gateway's config for the bench: data-skel's settings (timeouts, image compression on, the
+ * default upstream pool), one upstream (the bench simulator) with an api-key, one client key.
  */
 export function gatewayConfig(simPort: number): Record<string, unknown> {
   return {
@@ -35,7 +34,6 @@ export function gatewayConfig(simPort: number): Record<string, unknown> {
         firstByteTimeoutMs: 300_000,
         idleTimeoutMs: 300_000,
         requestTimeoutMs: 900_000,
-        pool: { connections: 1024 },
       },
     },
     auth: { mode: 'apiKey', apiKey: 'bench-upstream-key' },
@@ -43,6 +41,17 @@ export function gatewayConfig(simPort: number): Record<string, unknown> {
     upstreams: [{ name: 'bench-sim', baseUrl: `http://127.0.0.1:${simPort}` }],
     models: [{ id: BENCH_MODEL, upstream: 'bench-sim', targetModel: BENCH_MODEL }],
   };
+}
+
+/**
+ * The Node flags supervisord.conf gives `program` (V8 heap sizing), so the proxy alone runs as
+ * the stack runs it.
+ */
+export async function shippedNodeFlags(program: string): Promise<string[]> {
+  const conf = await fs.readFile(path.join(REPO_ROOT, 'supervisord.conf'), 'utf8');
+  const section = conf.split(/^\[/m).find((s) => s.startsWith(`program:${program}]`)) ?? '';
+  const command = /^command=(.*)$/m.exec(section)?.[1] ?? '';
+  return command.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /** True when a GET of `url` answers 200. */
@@ -83,7 +92,7 @@ export async function startProxyAlone(
   const child = startService({
     name: 'proxy',
     main: 'proxy/main.js',
-    nodeArgs,
+    nodeArgs: [...(await shippedNodeFlags('proxy')), ...nodeArgs],
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       DATA_DIR: dataDir,
@@ -110,8 +119,8 @@ export interface Stack {
   httpsPort: number;
   /** PEM of Caddy's local CA. */
   ca: string;
-  /** Pids of the stack's Caddy and proxy (programs of supervisord). */
-  pids(): Promise<{ caddy: number; proxy: number }>;
+  /** Pids of the stack's Caddy, proxy and admin service (programs of supervisord). */
+  pids(): Promise<{ caddy: number; proxy: number; admin: number }>;
   stop(): Promise<void>;
 }
 
@@ -133,7 +142,7 @@ export async function startStack(dir: string, simPort: number): Promise<Stack> {
   return {
     httpsPort: Number(stack.env.HTTPS_PORT),
     ca: await stack.localCa(),
-    pids: () => programPids(stack.runDir, ['caddy', 'proxy'] as const),
+    pids: () => programPids(stack.runDir, ['caddy', 'proxy', 'admin'] as const),
     stop: () => killStack(stack),
   };
 }

@@ -6,10 +6,10 @@
  * would then answer an empty 502 instead of passing this answer on (docs/architecture.md,
  * "Caddy's header limit is above the proxy's").
  */
-import http from 'node:http';
 import type { Socket } from 'node:net';
 import { errorTypeForStatus, openAIError } from './openai-error.js';
 import { PROXY_MAX_HEADER_BYTES } from './runtime-env.js';
+import { nodeHttp } from './node-http.js';
 
 /** After answering, at most this much of the rest of the request is read and discarded. */
 const DRAIN_MAX_BYTES = 1_048_576;
@@ -42,7 +42,7 @@ export function openAIClientErrorHandler(err: Error & { code?: string }, socket:
     const a = answerFor(err.code);
     const body = JSON.stringify(openAIError(a.message, errorTypeForStatus(a.status), a.code));
     socket.write(
-      `HTTP/1.1 ${a.status} ${http.STATUS_CODES[a.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${a.status} ${nodeHttp.STATUS_CODES[a.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   // A client too slow to finish its request gets no more time.

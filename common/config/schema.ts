@@ -441,7 +441,15 @@ const ImageCompressionSchema = Type.Object(
 
 const PoolSchema = Type.Object(
   {
-    connections: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
+    // Over HTTP/1.1 every open stream holds one upstream connection, so this is the most
+    // concurrent streams per upstream; 1,024 is Azure's default outbound SNAT allocation for a
+    // small instance, which bounds connections to one Azure address anyway (docs/configuration.md).
+    connections: Type.Integer({
+      minimum: 1,
+      maximum: 4096,
+      default: 1024,
+      description: 'Connections per upstream origin, i.e. concurrent requests and streams to it',
+    }),
     keepAliveTimeoutMs: Ms(60_000, 'Idle upstream socket kept for'),
     keepAliveMaxTimeoutMs: Ms(300_000, 'Upper bound of a server-advertised keep-alive'),
     headersTimeoutMs: Ms(300_000, 'Legacy alias of firstByteTimeoutMs, used when that is absent'),

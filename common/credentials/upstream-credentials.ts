@@ -4,12 +4,8 @@
  * outlive config reloads when the auth settings did not change, so a reload never refetches.
  */
 import { createHash } from 'node:crypto';
-import {
-  ClientSecretCredential,
-  DefaultAzureCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-} from '@azure/identity';
+import { createRequire } from 'node:module';
+import type { TokenCredential } from '@azure/identity';
 import type { Config, UpstreamAuth, UpstreamEntry } from '../config/schema.js';
 import { TokenCache, type TokenState } from './token-cache.js';
 
@@ -83,6 +79,20 @@ class EntraCredential implements UpstreamCredential {
   }
 }
 
+type AzureIdentity = typeof import('@azure/identity');
+let azureIdentity: AzureIdentity | undefined;
+
+/**
+ * The Azure SDK, loaded the first time an Entra credential is built: with its MSAL dependencies
+ * it adds about 20 MB to every process that loads it, and most gateways use api-keys
+ * (docs/reports/performance-profile.md). `require` keeps credential building synchronous, so a
+ * reload still builds everything before it swaps anything.
+ */
+function azure(): AzureIdentity {
+  azureIdentity ??= createRequire(import.meta.url)('@azure/identity') as AzureIdentity;
+  return azureIdentity;
+}
+
 function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamCredential {
   const authorityHost = auth.authorityHost || undefined;
   switch (auth.mode) {
@@ -94,6 +104,7 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
       return new NoCredential();
     case 'managedIdentity': {
       const clientId = auth.managedIdentityClientId || auth.clientId || undefined;
+      const { ManagedIdentityCredential } = azure();
       const cred = clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
       return new EntraCredential(clientId ? `managedIdentity(${clientId})` : 'managedIdentity', cred, auth.scope);
     }
@@ -101,7 +112,7 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
       if (auth.tenantId && auth.clientId && auth.clientSecret) {
         return new EntraCredential(
           `servicePrincipal(${auth.clientId})`,
-          new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret, { authorityHost }),
+          new (azure().ClientSecretCredential)(auth.tenantId, auth.clientId, auth.clientSecret, { authorityHost }),
           auth.scope,
         );
       }
@@ -119,7 +130,7 @@ function build(auth: UpstreamAuth, log: Logger, upstreamName: string): UpstreamC
 
 function defaultCredential(auth: UpstreamAuth, authorityHost: string | undefined): UpstreamCredential {
   const managedIdentityClientId = auth.managedIdentityClientId || undefined;
-  const cred = new DefaultAzureCredential(
+  const cred = new (azure().DefaultAzureCredential)(
     managedIdentityClientId ? { managedIdentityClientId, authorityHost } : { authorityHost },
   );
   return new EntraCredential('defaultAzureCredential', cred, auth.scope);

@@ -9,7 +9,8 @@
  * refusal is an HTTP answer in OpenAI's error shape; the session is counted once when it ends.
  */
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { nodeHttp } from '../../common/node-http.js';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -232,7 +233,7 @@ function flatHeaders(headers: Record<string, string | string[]>): Record<string,
 // An HTTP answer on the raw socket of a refused upgrade; the connection is closed after it.
 function writeAnswer(socket: Duplex, status: number, headers: Record<string, string>, body: Buffer): void {
   if (socket.destroyed) return;
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`];
+  const lines = [`HTTP/1.1 ${status} ${nodeHttp.STATUS_CODES[status] ?? 'Error'}`];
   for (const [name, value] of Object.entries({
     ...headers,
     'content-length': String(body.length),

@@ -1,12 +1,12 @@
 /**
  * The one way an upstream event stream reaches a client, for the plain relay and the translated
- * one alike: upstream body → SseTap (which filters or converts each event) → the client's
- * response, piped, so backpressure from a slow client reaches the upstream. An upstream failure
+ * one alike: upstream body → SseRelay (one Readable that reads the body and filters or converts
+ * each event) → the client's response, piped, so backpressure from a slow client reaches the upstream. An upstream failure
  * mid-stream ends the input; the transform then closes the client's stream its own way (an error
  * event the OpenAI SDKs raise). A client that leaves tears the upstream request down with it.
  */
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import { SseTap, type SseTapOptions } from './sse-events.js';
+import { SseRelay, type SseTapOptions } from './sse-events.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
 import { describeTransportError, isTimeout, type UpstreamExchange } from '../upstream/call.js';
 
@@ -71,16 +71,13 @@ export function relayEventStream(
     .header('x-accel-buffering', 'no');
   const source = exchange.body;
   let failure: StreamFailure | undefined;
-  const tap = new SseTap({ ...transform.events, trailer: () => transform.end(failure) });
+  const tap = new SseRelay(source, { ...transform.events, trailer: () => transform.end(failure) });
   return new Promise<StreamEnd>((resolve) => {
     // Everything, closing frames included, went to the client's response.
     tap.once('end', () => resolve(failure ? 'upstream_error' : 'complete'));
-    // Fastify destroys the tap when the client leaves; the upstream request goes with it.
-    // (After 'end' the tap closes too; by then the promise is settled and destroy is a no-op.)
-    tap.once('close', () => {
-      source.destroy();
-      resolve('client_aborted');
-    });
+    // Fastify destroys the tap when the client leaves; the upstream request goes with it (the
+    // tap destroys its source). After 'end' the tap closes too; by then the promise is settled.
+    tap.once('close', () => resolve('client_aborted'));
     source.on('error', (err: unknown) => {
       if (failure || clientLeft(reply) || tap.destroyed) return;
       const reason = exchange.signal.aborted ? (exchange.signal.reason ?? err) : err;
@@ -90,7 +87,6 @@ export function relayEventStream(
       // Half an event never goes out: the closing frames follow whole events only.
       tap.breakOff();
     });
-    source.pipe(tap);
     void reply.send(tap);
   });
 }

@@ -5,7 +5,7 @@
  * It works on bytes and decodes UTF-8 only on complete lines, so a character split across
  * chunks is never corrupted, and it never scans a byte twice.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 
 /** One dispatched server-sent event. */
 export interface SseEvent {
@@ -46,11 +46,15 @@ const SPACE = 0x20;
 /** 16 MiB: far above any real completion chunk, low enough that a runaway upstream cannot exhaust memory. */
 const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
+/** Where a parser's output goes. */
+type Sink = (chunk: Buffer | string) => void;
+
 /**
- * Parses an upstream SSE body for events; passes bytes on unchanged, or with `drop`, minus the
- * dropped events, or with `convert`, as the converted events.
+ * The event parser with no stream around it: `write` each input chunk, then `end`; what reaches
+ * the output is handed to the sink. {@link SseTap} wraps it as a Transform, {@link SseRelay} as
+ * the one Readable between an upstream body and the client.
  */
-export class SseTap extends Transform {
+class SseParser {
   readonly #onEvent: ((e: SseEvent) => void) | undefined;
   readonly #drop: ((e: SseEvent) => boolean) | undefined;
   readonly #convert: ((e: SseEvent) => readonly string[]) | undefined;
@@ -72,9 +76,10 @@ export class SseTap extends Transform {
   #lastId: string | undefined;
   /** The input broke off: an unfinished event is dropped at the end instead of passed on. */
   #brokenOff = false;
+  readonly #push: Sink;
 
-  constructor(opts: SseTapOptions = {}) {
-    super();
+  constructor(opts: SseTapOptions, push: Sink) {
+    this.#push = push;
     if (opts.drop && opts.convert) throw new Error('SseTap: drop and convert exclude each other');
     this.#onEvent = opts.onEvent;
     this.#drop = opts.drop;
@@ -85,22 +90,22 @@ export class SseTap extends Transform {
     this.#parsing = opts.onEvent !== undefined || this.#output !== 'tap';
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    if (chunk.length === 0) return cb();
+  /** Parses one input chunk, handing on what the output gets of it. */
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     // Tap mode: the client gets the very same Buffer at once; parsing only watches. Framing
     // that gave up parsing passes bytes on the same way; conversion never passes input bytes.
-    if (this.#output === 'tap' || (this.#output === 'frame' && !this.#parsing)) this.push(chunk);
+    if (this.#output === 'tap' || (this.#output === 'frame' && !this.#parsing)) this.#push(chunk);
     if (this.#parsing) this.#parse(chunk);
-    cb();
   }
 
-  /** Ends the input after a failure: what is pending of an unfinished event never reaches the output. */
+  /** The input broke off: what is pending of an unfinished event never reaches the output. */
   breakOff(): void {
     this.#brokenOff = true;
-    this.end();
   }
 
-  override _flush(cb: TransformCallback): void {
+  /** The input has ended: hands on what is still held, then the trailer. */
+  end(): void {
     if (this.#parsing && !this.#brokenOff) {
       // A CR as the stream's last byte is a complete line ending after all.
       if (this.#cr) {
@@ -108,17 +113,16 @@ export class SseTap extends Transform {
         if (this.#line(this.#takeLine(Buffer.alloc(0)))) this.#finish(Buffer.alloc(0));
       }
       // The spec discards an event that lacks its blank line at EOF; framing still hands its bytes on.
-      if (this.#output === 'frame') for (const s of this.#segs) this.push(s);
+      if (this.#output === 'frame') for (const s of this.#segs) this.#push(s);
       this.#segs = [];
     }
     if (this.#trailer) this.#pushFrames(this.#trailer());
-    cb();
   }
 
   /** Pushes frames as one chunk: one write to the client instead of one per frame. */
   #pushFrames(frames: readonly string[]): void {
-    if (frames.length === 1) this.push(frames[0]);
-    else if (frames.length > 1) this.push(frames.join(''));
+    if (frames.length === 1 && frames[0] !== undefined) this.#push(frames[0]);
+    else if (frames.length > 1) this.#push(frames.join(''));
   }
 
   #parse(chunk: Buffer): void {
@@ -226,7 +230,7 @@ export class SseTap extends Transform {
       }
     }
     // Events without data (comments, keepalives) are never dispatched but always passed on.
-    if (keep && framing) this.push(raw);
+    if (keep && framing) this.#push(raw);
   }
 
   /** Pushes what `convert` makes of an event; a throw yields nothing for it, like a faulty observer. */
@@ -244,12 +248,85 @@ export class SseTap extends Transform {
   #giveUp(rest: Buffer): void {
     this.#parsing = false;
     if (this.#output === 'frame') {
-      for (const s of this.#segs) this.push(s);
-      if (rest.length > 0) this.push(rest);
+      for (const s of this.#segs) this.#push(s);
+      if (rest.length > 0) this.#push(rest);
     }
     this.#segs = [];
     this.#lineParts = [];
     this.#data = [];
+  }
+}
+
+/**
+ * Parses an upstream SSE body for events; passes bytes on unchanged, or with `drop`, minus the
+ * dropped events, or with `convert`, as the converted events.
+ */
+export class SseTap extends Transform {
+  readonly #parser: SseParser;
+
+  constructor(opts: SseTapOptions = {}) {
+    super();
+    this.#parser = new SseParser(opts, (chunk) => void this.push(chunk));
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#parser.write(chunk);
+    cb();
+  }
+
+  /** Ends the input after a failure: what is pending of an unfinished event never reaches the output. */
+  breakOff(): void {
+    this.#parser.breakOff();
+    this.end();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.#parser.end();
+    cb();
+  }
+}
+
+/**
+ * The same parsing as {@link SseTap}, as one Readable that reads `source` itself: the upstream
+ * body's chunks are parsed and pushed as they arrive, with no writable side in between (one
+ * stream layer fewer per relayed stream than `source.pipe(new SseTap())`). Backpressure: a full
+ * buffer pauses `source`, a read resumes it. Destroying this destroys `source`.
+ */
+export class SseRelay extends Readable {
+  readonly #parser: SseParser;
+  readonly #source: Readable;
+  #ended = false;
+
+  constructor(source: Readable, opts: SseTapOptions = {}) {
+    super();
+    this.#source = source;
+    this.#parser = new SseParser(opts, (chunk) => {
+      if (!this.push(chunk)) source.pause();
+    });
+    source.on('data', (chunk: Buffer) => this.#parser.write(chunk));
+    source.once('end', () => this.#finish());
+  }
+
+  override _read(): void {
+    if (!this.#ended) this.#source.resume();
+  }
+
+  /** Ends the output after a failure of `source`: an unfinished event never reaches the output. */
+  breakOff(): void {
+    this.#parser.breakOff();
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#ended || this.destroyed) return;
+    this.#ended = true;
+    this.#parser.end();
+    this.push(null);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#source.destroy();
+    cb(err);
   }
 }
 

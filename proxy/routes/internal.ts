@@ -10,6 +10,7 @@ import { readiness } from '../observe/readiness.js';
 import { PROMETHEUS_CONTENT_TYPE, type GaugeSample } from '../observe/prometheus.js';
 import { governanceGauges } from '../governance/metrics.js';
 import type { UsageQuery } from '../usage/stats.js';
+import { poolSamples } from '../upstream/pool-metrics.js';
 
 interface StatsQuery {
   from?: string;
@@ -75,6 +76,7 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
       value: s.state === 'error' ? 0 : 1,
     }));
     gauges.push(...governanceGauges(runtime.governance.view(), runtime.snapshot().config), ...runtime.shared.gauges());
+    gauges.push(...poolSamples(runtime.dispatcher()));
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(await runtime.prometheus.render(gauges));
   });
 }
