@@ -4,6 +4,7 @@
  * caddy.log, upstream health from `/metrics` (docs/architecture.md, "Upstream health comes from /metrics": `/reverse_proxy/upstreams` has
  * only passive counters in 2.6.2), and the recent certificate-management log lines.
  */
+import { listenAddresses } from './listeners.js';
 import type { CaddyClient } from './client.js';
 import { certificateFor, storedNames, type CertificateInfo } from './cert-info.js';
 import { filterLines, isAcmeLine, lastAcmeError, tailJsonLines, type LogLine } from './log.js';
@@ -84,5 +85,5 @@ export async function caddyStatus(src: CaddyStatusSources, configRaw: unknown): 
     domains.push({ domain, certificate: await certificateFor(src.storageRoot, domain), lastAcmeError: err ? (redactDeep(summary(err), secrets) as Record<string, unknown>) : null });
   }
   const acmeLog = filterLines(lines.filter(isAcmeLine), { limit: RECENT_ACME_LINES }).map((l) => redactDeep(l, secrets));
-  return { adminApi: api, config: running, domains, upstreams, acmeLog, logFile: src.logFile, ...(logError ? { logError } : {}) };
+  return { adminApi: api, config: running, listening: listenAddresses(running), domains, upstreams, acmeLog, logFile: src.logFile, ...(logError ? { logError } : {}) };
 }

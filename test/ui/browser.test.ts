@@ -198,6 +198,10 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     assert.equal(await dialog.getByRole('button', { name: 'Apply changes' }).isDisabled(), true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('.card', { hasText: 'Latest ACME log lines' }).waitFor();
+    // The ports in use, from Caddy's running config.
+    const listening = await page.locator('#listening').innerText();
+    assert.match(listening, new RegExp(`Caddy listens now on .*:${stack.env.HTTPS_PORT}\\b`));
+    assert.match(listening, new RegExp(`:${stack.env.HTTP_PORT}\\b`));
     await shot(page, 'domain');
     await page.locator('.pending-bar').getByRole('button', { name: 'Discard' }).click();
   });

@@ -386,6 +386,8 @@ const base = {
   'domain.primary': 'Primary domain (original format)',
   'domain.primaryHelp': 'The original project’s single "domain" field; served together with the list below.',
   'domain.ports': 'Ports (advanced)',
+  'domain.listening': 'Caddy listens now on',
+  'domain.listeningNone': 'Caddy is not reachable: the ports in use are unknown.',
   'domain.portsHelp': 'Caddy’s public ports; empty uses HTTPS_PORT / HTTP_PORT (443 / 80 in the image).',
   'domain.httpsPort': 'HTTPS port',
   'domain.httpPort': 'HTTP port',

@@ -381,6 +381,8 @@ export const zh: Record<MsgKey, string> = {
   'domain.primary': '主域名（原格式）',
   'domain.primaryHelp': '原项目中单个 "domain" 字段；与下方列表一起提供服务。',
   'domain.ports': '端口（高级）',
+  'domain.listening': 'Caddy 当前监听',
+  'domain.listeningNone': '无法连接 Caddy：当前使用的端口未知。',
   'domain.portsHelp': 'Caddy 的公网端口；留空则使用 HTTPS_PORT / HTTP_PORT（镜像中为 443 / 80）。',
   'domain.httpsPort': 'HTTPS 端口',
   'domain.httpPort': 'HTTP 端口',

@@ -3,6 +3,7 @@
  * the CA (production, staging, or a custom directory), DNS-01 with Azure DNS when this Caddy has
  * the module; each domain's certificate and Caddy's latest ACME log lines. Changes are applied
  * like any other config change; the steps of the last apply (and any rollback) stay on the page.
+ * The addresses Caddy listens on now are read from its running config.
  */
 import { getJson } from '../../api.js';
 import { component, type Self } from '../../component.js';
@@ -40,7 +41,19 @@ function CaddyStatus(signal: AbortSignal, self: Self<{ status: Settled }>): Chil
     const [status] = await Promise.allSettled([getJson<Json>('/caddy/status', signal)]);
     if (!signal.aborted) self.set({ status });
   };
-  return [certsCard(value, err), acmeLogCard(value, () => void refresh())];
+  return [listeningLine(value), certsCard(value, err), acmeLogCard(value, () => void refresh())];
+}
+
+// The ports in use, from Caddy's running config: what the fields below will change.
+function listeningLine(status: Json | undefined): HTMLElement {
+  const listening = Array.isArray(status?.listening) ? status.listening.filter((a) => typeof a === 'string') : [];
+  if (!listening.length) return h('p', { class: 'help', id: 'listening' }, t('domain.listeningNone'));
+  return h(
+    'p',
+    { class: 'help', id: 'listening' },
+    `${t('domain.listening')} `,
+    ...listening.flatMap((a, i) => [i ? ', ' : '', h('code', null, a)]),
+  );
 }
 
 function domainsCard(): HTMLElement {
