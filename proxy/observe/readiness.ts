@@ -26,7 +26,7 @@ export function readiness(runtime: ProxyRuntime) {
     // Redis degraded is still ready: requests are served with local counters (docs/shared-state.md).
     sharedState: runtime.shared.status(),
     upstreams,
-    targets: runtime.targets.view(),
+    targets: runtime.targets.view(snap.catalog.targetKeys()),
     ...(failing.length ? { reason: `credential failing for upstream(s): ${failing.join(', ')}` } : {}),
   };
 }

@@ -118,6 +118,18 @@ export class ModelCatalog {
     return [...this.models.values()];
   }
 
+  /** Every `upstream/deployment` the models name (as targetKey writes it), whether used yet or not. */
+  targetKeys(): string[] {
+    const keys = new Set<string>();
+    for (const { entry } of this.models.values()) {
+      const targets = entry.targets ?? [{ upstream: entry.upstream ?? '', targetModel: entry.targetModel }];
+      for (const t of targets) {
+        if (this.upstreams.has(t.upstream)) keys.add(`${t.upstream}/${t.targetModel ?? entry.targetModel ?? entry.id}`);
+      }
+    }
+    return [...keys];
+  }
+
   /** The model with this id, if configured. */
   get(id: string): CatalogModel | undefined {
     return this.models.get(id);

@@ -231,10 +231,12 @@ export class TargetStates {
     r.lastErrorAt = this.now();
   }
 
-  /** The state of every target seen so far. */
-  view(): Record<string, TargetView> {
+  /** The state of every target seen so far, and of each `configured` one (healthy and unused until it has traffic). */
+  view(configured: readonly string[] = []): Record<string, TargetView> {
     const now = this.now();
     const out: Record<string, TargetView> = {};
+    // Configured targets show at once, healthy and unused, before their first request.
+    for (const key of configured) out[key] = { state: 'healthy', consecutiveFailures: 0, successes: 0, failures: 0 };
     for (const [key, r] of this.targets) {
       const open = r.circuit === 'open' && r.openedAt + this.policy.openMs > now;
       const cooling = r.coolDownUntil > now;
