@@ -78,8 +78,6 @@ export function statusMatches(filter: string, status: number): boolean {
 export class RequestLog {
   private readonly ring: RequestRecord[] = [];
   private next = 0;
-  /** Close time of the newest record overwritten; the log holds every request after it. */
-  private evictedAt = -Infinity;
   readonly since: number;
 
   constructor(
@@ -92,17 +90,8 @@ export class RequestLog {
   /** Adds one record (the hot path: one array write). */
   add(r: RequestRecord): void {
     if (this.ring.length < this.capacity) this.ring.push(r);
-    else {
-      const old = this.ring[this.next];
-      if (old !== undefined && old.at > this.evictedAt) this.evictedAt = old.at;
-      this.ring[this.next] = r;
-    }
+    else this.ring[this.next] = r;
     this.next = (this.next + 1) % this.capacity;
-  }
-
-  /** True when every request that closed at or after `from` is still held. */
-  covers(from: number): boolean {
-    return from >= this.since && from > this.evictedAt;
   }
 
   /** Records oldest first. */

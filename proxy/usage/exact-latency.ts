@@ -1,7 +1,7 @@
 /**
- * Exact latency percentiles for a usage report, from the request log's raw durations, whenever
- * the log still holds every request of the report's buckets (it is a bounded ring that starts
- * with the process). The percentiles are then durations of requests the operator can list, so
+ * Exact latency percentiles for a usage report, from the request log's raw durations, for every
+ * group (totals, a model, key, target or time bucket) whose requests the log still all holds (it
+ * is a bounded ring that starts with the process). The percentiles are then durations of requests the operator can list, so
  * a p95 is never below what the request search shows happened. Otherwise the report keeps the
  * histogram's estimates and their error bounds (docs/usage-and-metrics.md, "Latency percentiles").
  */
@@ -14,7 +14,10 @@ export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[rank - 1] ?? 0;
 }
 
-// Replaces the estimates of `c` by exact figures, unless the samples are not all of its requests.
+// Replaces the estimates of `c` by exact figures when the log holds all of its requests. Every
+// record the log holds was counted in the same bucket by the same call (accounting.ts), so equal
+// counts mean the same requests; fewer (evicted from the ring, or counted before the proxy
+// started and restored from usage.json) keep the estimate.
 function exact(c: UsageCounters | undefined, samples: number[] | undefined): void {
   if (c === undefined || samples === undefined || samples.length !== c.requests) return;
   samples.sort((a, b) => a - b);
@@ -35,14 +38,12 @@ function push(groups: Map<string, number[]>, k: string, ms: number): void {
 /** `report` with exact percentiles wherever `log` holds all the requests counted in it. */
 export function withExactLatency(report: UsageReport, log: RequestLog, q: UsageQuery): UsageReport {
   const step = report.stepMs;
-  // The report sums whole buckets that overlap [from, to), so the log must reach back to the first one's start.
-  const firstBucket = Math.floor(report.from / step) * step;
-  if (!log.covers(firstBucket)) return report;
   const total: number[] = [];
   const byModel = new Map<string, number[]>();
   const byKey = new Map<string, number[]>();
   const byTarget = new Map<string, number[]>();
   const byBucket = new Map<string, number[]>();
+  // The report sums whole buckets that overlap [from, to): so are the samples.
   for (const r of log.all()) {
     const t = Math.floor(r.at / step) * step;
     if (!r.counted || t + step <= report.from || t >= report.to) continue;
