@@ -80,7 +80,7 @@ function draw(signal: AbortSignal): Child {
     filters.follow = follow.checked;
   });
   const requests = requestSearch(signal);
-  const logToolbar = h('div', { class: 'toolbar card' });
+  const logToolbar = h('div', { class: 'toolbar card', 'data-search': 'logs' });
   // Shows the parts of the chosen view and hides the others' (each keeps its filters).
   const showView = () => {
     for (const el of [requests.toolbar, requests.meta, requests.box]) el.hidden = view !== 'requests';
