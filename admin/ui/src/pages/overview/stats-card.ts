@@ -3,7 +3,7 @@ import { isRecord } from '../../api.js';
 import { errorBox } from '../../components/alerts.js';
 import { card } from '../../components/card.js';
 import { h } from '../../dom.js';
-import { ms, num, percent } from '../../format.js';
+import { num, percent } from '../../format.js';
 import { t } from '../../i18n.js';
 import { latencyText } from '../usage/latency-text.js';
 
