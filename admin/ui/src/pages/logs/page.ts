@@ -103,8 +103,11 @@ function draw(signal: AbortSignal): Child {
     },
   );
 
-  if (view === 'requests') requests.reload();
-  else reload();
+  // The hidden view shows no spinner: it loads when it is chosen.
+  if (view === 'requests') {
+    requests.reload();
+    lines.show({ phase: 'ready', shown: [], total: 0, time: '' });
+  } else reload();
   showView();
   const timer = setInterval(() => {
     if (!filters.follow) return;

@@ -17,6 +17,11 @@ function answeredBy(r: RequestRow): string {
   return r.upstream ? t('requests.byUpstream') : t('requests.byGateway');
 }
 
+// Key ids, models, targets and error codes are data, shown as they are in every language.
+function data(v: string): Child {
+  return v ? h('span', { translate: 'no' }, v) : '—';
+}
+
 /** The table of `rows`. */
 export function requestTable(rows: RequestRow[]): HTMLElement {
   if (!rows.length) return empty(t('requests.none'));
@@ -38,12 +43,12 @@ export function requestTable(rows: RequestRow[]): HTMLElement {
       timeOfDay(r.at),
       status(r),
       h('code', null, `${r.method} ${r.path}`),
-      r.keyId || '—',
-      r.model && r.model !== '(none)' ? r.model : '—',
-      r.target || '—',
+      data(r.keyId),
+      data(r.model !== '(none)' ? r.model : ''),
+      data(r.target),
       ms(r.ms),
       answeredBy(r),
-      r.error || '—',
+      data(r.error),
       r.id ? h('code', { class: 'request-id' }, r.id) : '—',
     ]),
     { numeric: [6], class: 'requests', stackOnPhone: true },
