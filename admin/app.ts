@@ -25,6 +25,7 @@ import { registerCaddyRoutes } from './routes/caddy.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerObserveRoutes } from './routes/observe.js';
+import { registerRequestRoutes } from './routes/requests.js';
 import { registerUiRoutes } from './routes/ui.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -238,6 +239,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   registerTeamRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerObserveRoutes(app, ctx);
+  registerRequestRoutes(app, ctx);
   registerCaddyRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerIdentityRoutes(app, ctx);

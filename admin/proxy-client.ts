@@ -87,6 +87,11 @@ export class ProxyClient {
     return this.get('/internal/targets', {});
   }
 
+  /** The proxy's request log, searched (`/internal/requests`). */
+  requests(query: Record<string, string | undefined>): Promise<unknown> {
+    return this.get('/internal/requests', query);
+  }
+
   /** Recent proxy log lines (`/internal/logs`). */
   logs(query: { limit?: string; level?: string; q?: string }): Promise<unknown> {
     return this.get('/internal/logs', query);

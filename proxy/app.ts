@@ -85,7 +85,7 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
 
   app.decorateRequest('configSnapshot', undefined);
   // Accounting first: a request the guard refuses is counted too.
-  registerUsageAccounting(app, runtime.usage, runtime.governance, runtime.prometheus);
+  registerUsageAccounting(app, runtime);
   // Off unless an exporter is configured; follows the config on reload; flushed on close.
   const telemetry = new Telemetry(opts.logger);
   void telemetry.configure(runtime.snapshot().config.server.telemetry);

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorTypeForStatus, openAIError, type OpenAIErrorBody } from '../common/openai-error.js';
 import { FASTIFY_CLIENT_ERRORS, invalidJsonMessage } from '../common/fastify-client-errors.js';
 import { OPENAI_CODES, OPENAI_PARAMS } from './errors.js';
+import { accountingOf, noteErrorAnswer } from './usage/accounting.js';
 
 /** How an error is answered. */
 export interface ErrorAnswer {
@@ -51,5 +52,6 @@ export function errorAnswer(error: FastifyError, log: { error(obj: object, msg: 
 /** Fastify error handler writing OpenAI-shaped errors. */
 export function openAIErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const answer = errorAnswer(error, request.log);
+  noteErrorAnswer(accountingOf(request), error, answer.body.error.code ?? answer.body.error.type);
   void reply.headers(answer.headers).code(answer.status).type('application/json').send(answer.body);
 }

@@ -24,6 +24,7 @@ import {
 } from '../common/credentials/upstream-credentials.js';
 import { createUpstreamAgent } from './upstream/call.js';
 import type { UsageQuery, UsageStats } from './usage/stats.js';
+import { RequestLog } from './observe/request-log.js';
 import { TargetStates, type TargetPolicy } from './targets/target-state.js';
 import type { GovernanceState } from './governance/state.js';
 import { redisSettings } from '../common/redis/settings.js';
@@ -98,6 +99,8 @@ export class ProxyRuntime {
   readonly usage: UsageStats;
   readonly governance: GovernanceState;
   readonly affinity: AffinityStore;
+  /** Every client request of this process, for the admin's request search (bounded ring). */
+  readonly requests = new RequestLog();
   /** Files and batches: which upstream and key made each id (no expiry, only a size bound). */
   readonly storedObjects: AffinityStore;
   /** The process's one Prometheus registry (/metrics on the internal listener). */

@@ -35,6 +35,7 @@ export const ENDPOINT_ROLES: Readonly<Record<string, EndpointNeed>> = {
   'GET /admin/api/usage': 'viewer',
   'GET /admin/api/targets': 'viewer',
   'GET /admin/api/logs': 'viewer',
+  'GET /admin/api/requests': 'viewer',
   'GET /admin/api/caddy/status': 'viewer',
   'GET /admin/api/dns-providers': 'viewer',
   'GET /admin/api/identity': 'viewer',

@@ -27,7 +27,8 @@ import { orderTargets, targetKey } from '../targets/target-order.js';
 import { readBody } from '../upstream/read-body.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
 import { openUpstreamSocket, type SocketExchange } from '../upstream/websocket-call.js';
-import { recordCall, type RequestAccounting } from '../usage/accounting.js';
+import { noteErrorAnswer, recordCall, type RequestAccounting } from '../usage/accounting.js';
+import type { RequestLog } from '../observe/request-log.js';
 import type { UsageStats } from '../usage/stats.js';
 import { addUsage } from './usage-sum.js';
 import { relaySession } from './session-relay.js';
@@ -35,6 +36,7 @@ import { relaySession } from './session-relay.js';
 /** What realtime needs from the running proxy. */
 export interface RealtimeServices extends RelayServices {
   usage: UsageStats;
+  requests?: RequestLog;
 }
 
 const PATHS = new Set(['/v1/realtime', '/openai/v1/realtime', '/openai/realtime']);
@@ -200,17 +202,19 @@ function refuse(services: RealtimeServices, up: Upgrade, err: FastifyError, log:
     { ...answer.headers, 'content-type': 'application/json', 'x-request-id': up.id },
     Buffer.from(JSON.stringify(answer.body)),
   );
+  noteErrorAnswer(up.acc, err, answer.body.error.code ?? answer.body.error.type);
   finish(services, up, answer.status);
 }
 
 function finish(services: RealtimeServices, up: Upgrade, status: number): void {
   const keyId = up.caller?.kind === 'client' ? up.caller.entry.id : '(unauthenticated)';
-  recordCall(services.usage, services.governance, {
+  recordCall(services, {
     acc: up.acc,
     keyId,
     ticket: up.ticket,
     status,
     latencyMs: performance.now() - up.started,
+    request: { id: up.id, method: up.req.method ?? 'GET', path: (up.req.url ?? '').split('?')[0] ?? '' },
   });
 }
 

@@ -9,6 +9,7 @@ import type { LogRing } from '../observe/log-ring.js';
 import { readiness } from '../observe/readiness.js';
 import { PROMETHEUS_CONTENT_TYPE, type GaugeSample } from '../observe/prometheus.js';
 import { governanceGauges } from '../governance/metrics.js';
+import { withExactLatency } from '../usage/exact-latency.js';
 import type { UsageQuery } from '../usage/stats.js';
 import { poolSamples } from '../upstream/pool-metrics.js';
 
@@ -19,6 +20,17 @@ interface StatsQuery {
   key?: string;
   target?: string;
   resolution?: 'minute' | 'hour' | 'auto';
+}
+
+interface RequestsQuery {
+  id?: string;
+  key?: string;
+  model?: string;
+  target?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: string;
 }
 
 function num(v: string | undefined): number | undefined {
@@ -47,7 +59,21 @@ export function registerInternalRoutes(app: FastifyInstance, runtime: ProxyRunti
   });
   app.get<{ Querystring: StatsQuery }>('/internal/stats', async (req) => {
     const query = usageQuery(req.query);
-    return (await runtime.usageView(query)).snapshot(query);
+    return withExactLatency((await runtime.usageView(query)).snapshot(query), runtime.requests, query);
+  });
+  // The request log: every client request of this process, newest first (docs/usage-and-metrics.md, "Request log").
+  app.get<{ Querystring: RequestsQuery }>('/internal/requests', async (req) => {
+    const q = req.query;
+    return runtime.requests.search({
+      id: q.id || undefined,
+      keyId: q.key || undefined,
+      model: q.model || undefined,
+      target: q.target || undefined,
+      status: q.status || undefined,
+      from: num(q.from),
+      to: num(q.to),
+      limit: Math.min(Math.max(Number(q.limit) || 200, 1), runtime.requests.capacity),
+    });
   });
   // The same buckets as rows per series, for the admin's CSV export.
   app.get<{ Querystring: StatsQuery }>('/internal/stats/rows', async (req) => {

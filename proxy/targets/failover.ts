@@ -173,15 +173,24 @@ function finish<E extends UpstreamExchange>(
     if (!last) {
       const views = ctx.states.view();
       const anyCooling = targets.some((t) => views[targetKey(t)]?.state === 'cooling_down');
-      throw anyCooling ? rateLimitedEverywhere(shortest) : allTargetsUnavailable(shortest);
+      throw refusedBy(
+        anyCooling ? rateLimitedEverywhere(shortest) : allTargetsUnavailable(shortest),
+        targets[waits.indexOf(shortest)],
+      );
     }
   }
-  if (!last) throw allTargetsUnavailable(Math.min(...waits));
+  if (!last) throw refusedBy(allTargetsUnavailable(Math.min(...waits)), targets[waits.indexOf(Math.min(...waits))]);
   if (last.kind === 'transport') throw last.error;
   if (last.status === 401 || last.status === 403)
     throw upstreamAuthFailure(last.target.upstream.name, last.status, last.body.toString('utf8'));
   // Pass the last upstream error through with its status, body and headers.
   return passOn(last);
+}
+
+// No target was called: the refusal is credited to the one that comes back first (the one the
+// retry-after names), so the log and the statistics say which deployment throttled.
+function refusedBy(err: Error, target: ResolvedTarget | undefined): Error {
+  return target ? Object.assign(err, { refusedBy: targetKey(target) }) : err;
 }
 
 // An upstream error answer, relayed with the body failover already read.

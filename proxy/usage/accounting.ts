@@ -14,6 +14,7 @@ import { settleRequest } from '../governance/admission.js';
 import { costOf } from '../governance/pricing.js';
 import type { GovernanceState, Ticket } from '../governance/state.js';
 import type { PrometheusMetrics } from '../observe/prometheus.js';
+import type { RequestLog } from '../observe/request-log.js';
 
 /** What is known about a request for the statistics. */
 export interface RequestAccounting {
@@ -27,6 +28,21 @@ export interface RequestAccounting {
   firstByteAt?: number;
   /** Status to count instead of the HTTP status of a finished response (502 for a stream that failed after 200). */
   status?: number;
+  /** The OpenAI error code of the gateway's own error answer, for the request log. */
+  error?: string;
+  /**
+   * The target that refused the request without being called (cooling down after a 429, circuit
+   * open): throttling is credited to it in the log and the statistics, though nothing was sent.
+   */
+  refusedBy?: string;
+}
+
+/** Where finished calls are written: usage statistics, governance settlement, the request log. */
+export interface CallSinks {
+  usage: UsageStats;
+  governance?: GovernanceState;
+  requests?: RequestLog;
+  prometheus?: PrometheusMetrics;
 }
 
 declare module 'fastify' {
@@ -50,28 +66,34 @@ export function isCountedPath(url: string): boolean {
   return COUNTED.test(url) && !LISTING.test(url);
 }
 
+// Probes and health checks are not client requests: the log would drown in Caddy's checks.
+const NOT_LOGGED = /^\/(healthz|readyz)(\?|$)/;
+
 /**
- * Counts every request of the client API once its response closes. Must be registered before
- * any hook that can refuse a request, so refusals are counted too.
+ * Counts every request of the client API once its response closes, and logs every client
+ * request (model listings too) in the request log. Must be registered before any hook that can
+ * refuse a request, so refusals are counted too.
  */
-export function registerUsageAccounting(
-  app: FastifyInstance,
-  usage: UsageStats,
-  governance?: GovernanceState,
-  prometheus?: PrometheusMetrics,
-): void {
+export function registerUsageAccounting(app: FastifyInstance, sinks: CallSinks): void {
   app.addHook('onRequest', (req, reply, done) => {
-    if (isCountedPath(req.url)) {
+    if (!NOT_LOGGED.test(req.url)) {
       const started = performance.now();
       reply.raw.once('close', () => {
-        record(usage, governance, req, reply, performance.now() - started);
+        record(sinks, req, reply, performance.now() - started);
         const acc = req.accounting;
-        if (prometheus && acc?.firstByteAt !== undefined && acc.target !== undefined)
-          prometheus.observeFirstByte(acc.model ?? '(none)', acc.target, (acc.firstByteAt - started) / 1000);
+        if (sinks.prometheus && acc?.firstByteAt !== undefined && acc.target !== undefined)
+          sinks.prometheus.observeFirstByte(acc.model ?? '(none)', acc.target, (acc.firstByteAt - started) / 1000);
       });
     }
     done();
   });
+}
+
+/** Notes what the error answer of a request says about it (its code; a target that refused it). */
+export function noteErrorAnswer(acc: RequestAccounting, err: unknown, code: string | null): void {
+  if (code !== null) acc.error = code;
+  const refusedBy = (err as { refusedBy?: unknown }).refusedBy;
+  if (typeof refusedBy === 'string' && acc.target === undefined) acc.refusedBy = refusedBy;
 }
 
 /** One finished call as the statistics and governance see it (HTTP requests and realtime sessions alike). */
@@ -82,11 +104,36 @@ export interface FinishedCall {
   /** The status to count; 0 for a client that left. */
   status: number;
   latencyMs: number;
+  /** The request as the request log shows it. */
+  request: { id: string; method: string; path: string };
+  /** False for a request the statistics do not count (a model listing): it is only logged. */
+  counted?: boolean;
 }
 
-/** Settles the call's ticket and records it: the one place usage and spend are written. */
-export function recordCall(usage: UsageStats, governance: GovernanceState | undefined, call: FinishedCall): void {
+/** Settles the call's ticket and records it: the one place usage, spend and the request log are written. */
+export function recordCall(sinks: CallSinks, call: FinishedCall): void {
   const { acc } = call;
+  const { usage, governance } = sinks;
+  const model = acc.model ?? '(none)';
+  const target = acc.target ?? acc.refusedBy;
+  // One timestamp for both, so the log and the statistics put the request in the same bucket.
+  const at = Date.now();
+  sinks.requests?.add({
+    at,
+    id: call.request.id,
+    method: call.request.method,
+    path: call.request.path,
+    keyId: call.keyId,
+    model,
+    target: target ?? '',
+    status: call.status,
+    ms: call.latencyMs,
+    ...(acc.error !== undefined ? { error: acc.error } : {}),
+    upstream: acc.target !== undefined,
+    ...(acc.tokens !== undefined ? { totalTokens: acc.tokens.total } : {}),
+    counted: call.counted !== false,
+  });
+  if (call.counted === false) return;
   // The same single point settles the request's limits and spend (docs/governance.md).
   if (call.ticket && governance)
     settleRequest(governance, call.ticket, {
@@ -95,10 +142,11 @@ export function recordCall(usage: UsageStats, governance: GovernanceState | unde
       reachedUpstream: acc.target !== undefined,
     });
   usage.record({
+    at,
     cost: costOf(acc.tokens, acc.price),
-    model: acc.model ?? '(none)',
+    model,
     keyId: call.keyId,
-    target: acc.target,
+    target,
     status: call.status,
     latencyMs: call.latencyMs,
     usage: acc.tokens,
@@ -107,19 +155,15 @@ export function recordCall(usage: UsageStats, governance: GovernanceState | unde
 }
 
 // 'close' follows 'finish' for a complete response, and comes alone when the client left first.
-function record(
-  usage: UsageStats,
-  governance: GovernanceState | undefined,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  latencyMs: number,
-): void {
+function record(sinks: CallSinks, req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
   const acc = accountingOf(req);
-  recordCall(usage, governance, {
+  recordCall(sinks, {
     acc,
     keyId: req.caller?.kind === 'client' ? req.caller.entry.id : '(unauthenticated)',
     ticket: req.governance,
     status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
     latencyMs,
+    request: { id: req.id, method: req.method, path: req.url.split('?')[0] ?? '' },
+    counted: isCountedPath(req.url),
   });
 }

@@ -70,8 +70,14 @@ export interface UsageCounters {
   cost: number;
   /** Requests per LATENCY_BOUNDS_MS bucket, then the +Inf bucket; not cumulative. */
   latencyHistogram: number[];
+  /** Percentiles (nearest rank) in ms; null without requests. */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  /** 0 when the percentile is exact; else the estimate's error bound in % (±); null without requests. */
+  latencyP50ErrorPct: number | null;
+  latencyP95ErrorPct: number | null;
+  latencyP99ErrorPct: number | null;
 }
 
 /** One counter set in the FIELD_NAMES layout. */
@@ -136,32 +142,43 @@ export function merge(into: Counters, from: Counters): void {
   }
 }
 
-/**
- * Estimates the q-quantile (0..1) in ms from a non-cumulative histogram, interpolating linearly
- * inside the bucket that holds it (as Prometheus' histogram_quantile does); the +Inf bucket is
- * taken to end at `maxMs`, and no estimate exceeds it. Null when there are no requests.
- */
-export function estimatePercentile(histogram: readonly number[], maxMs: number, q: number): number | null {
-  const n = histogram.reduce((s, c) => s + c, 0);
-  if (n === 0) return null;
-  const rank = q * n;
-  let below = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    const c = histogram[i] ?? 0;
-    if (c > 0 && below + c >= rank) {
-      const lower = i === 0 ? 0 : (LATENCY_BOUNDS_MS[i - 1] ?? 0);
-      const upper = LATENCY_BOUNDS_MS[i] ?? maxMs;
-      return Math.min(lower + (upper - lower) * ((rank - below) / c), maxMs);
-    }
-    below += c;
-  }
-  return maxMs;
+/** A percentile estimated from a histogram: the middle of the bucket that holds it, and the half-width of that bucket. */
+export interface PercentileEstimate {
+  ms: number;
+  /** The true value is within ±errorPct % of `ms` (0 when the bucket is a single value). */
+  errorPct: number;
 }
 
-/** The JSON view of a counter set, with p50/p95 estimated from its histogram. */
+/**
+ * Estimates the q-quantile (0..1) in ms from a non-cumulative histogram: the request of rank
+ * ceil(q·n) lies in one bucket (lower, upper], whose upper end is capped at `maxMs` (the +Inf
+ * bucket ends there); the estimate is that range's middle with its half-width as the error bound,
+ * so the true value is inside ±errorPct. Null when there are no requests. Exact figures come from
+ * the request log when it holds the whole range (exact-latency.ts).
+ */
+export function estimatePercentile(histogram: readonly number[], maxMs: number, q: number): PercentileEstimate | null {
+  const n = histogram.reduce((s, c) => s + c, 0);
+  if (n === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * n));
+  let below = 0;
+  let i = 0;
+  for (; i < histogram.length - 1; i++) {
+    below += histogram[i] ?? 0;
+    if (below >= rank) break;
+  }
+  const lower = Math.min(i === 0 ? 0 : (LATENCY_BOUNDS_MS[i - 1] ?? 0), maxMs);
+  const upper = Math.max(lower, Math.min(LATENCY_BOUNDS_MS[i] ?? maxMs, maxMs));
+  const mid = (lower + upper) / 2;
+  return { ms: mid, errorPct: mid > 0 ? Math.ceil(((upper - lower) / 2 / mid) * 1000) / 10 : 0 };
+}
+
+/** The JSON view of a counter set, with p50/p95/p99 estimated from its histogram. */
 export function toCounters(a: Counters): UsageCounters {
   const v = (i: number): number => a[i] ?? 0;
   const latencyHistogram = a.slice(HIST);
+  const p50 = estimatePercentile(latencyHistogram, v(MAX_MS), 0.5);
+  const p95 = estimatePercentile(latencyHistogram, v(MAX_MS), 0.95);
+  const p99 = estimatePercentile(latencyHistogram, v(MAX_MS), 0.99);
   return {
     requests: v(REQUESTS),
     s2xx: v(S2XX),
@@ -179,7 +196,11 @@ export function toCounters(a: Counters): UsageCounters {
     latencyMaxMs: v(MAX_MS),
     cost: v(COST),
     latencyHistogram,
-    latencyP50Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.5),
-    latencyP95Ms: estimatePercentile(latencyHistogram, v(MAX_MS), 0.95),
+    latencyP50Ms: p50?.ms ?? null,
+    latencyP95Ms: p95?.ms ?? null,
+    latencyP99Ms: p99?.ms ?? null,
+    latencyP50ErrorPct: p50?.errorPct ?? null,
+    latencyP95ErrorPct: p95?.errorPct ?? null,
+    latencyP99ErrorPct: p99?.errorPct ?? null,
   };
 }

@@ -243,7 +243,8 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
 
   await t.test('logs and the playground', async () => {
     await open(page, 'logs', 'Logs');
-    await page.getByLabel('Model', { exact: true }).fill('ui-added-model');
+    await page.locator('.segmented label', { hasText: 'Proxy' }).click();
+    await page.locator('[data-search="logs"]').getByLabel('Model', { exact: true }).fill('ui-added-model');
     await until(
       page,
       "[...document.querySelectorAll('.log-entry')].length > 0 && [...document.querySelectorAll('.log-entry')].every((e) => e.textContent.includes('ui-added-model'))",

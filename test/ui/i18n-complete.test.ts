@@ -15,6 +15,8 @@ const SAME_IN_BOTH = new Set([
   'overview.p50', // p50 {v}
   'domain.caUrlHelp', // https://…/directory
   'logs.caddy', // Caddy
+  'requests.byCaddy', // Caddy
+  'usage.estimate', // ≈ {v} ±{pct}%
   'play.api', // API
 ]);
 

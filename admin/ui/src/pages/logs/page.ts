@@ -1,7 +1,8 @@
 /**
- * Logs: the proxy's recent structured log lines (kept in its memory) or Caddy's (the tail of its
- * log file), filtered by level, model, request id and text; the admin API has already removed
- * secrets. Each line opens to show all of its fields.
+ * Logs: the request search (every client request, refusals included: request-search.ts), the
+ * proxy's recent structured log lines (kept in its memory) or Caddy's (the tail of its log file),
+ * filtered by level, model, request id and text; the admin API has already removed secrets. Each
+ * line opens to show all of its fields.
  */
 import { getJson, isRecord } from '../../api.js';
 import { control } from '../../components/control.js';
@@ -14,10 +15,15 @@ import type { Page } from '../../page.js';
 import { logQuery, matches, type LogFilters } from './log-filter.js';
 import { logLines } from './log-lines.js';
 import { timeOfDay } from '../../format.js';
+import { filterSelect, searchInput } from './filter-inputs.js';
+import { requestSearch } from './request-search.js';
 
 type Json = Record<string, unknown>;
 const FOLLOW_MS = 5_000;
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+type View = 'requests' | 'proxy' | 'caddy';
+/** What the page shows; the request search first, as that is what an operator looks for most. */
+let view: View = 'requests';
 
 /** Filters survive navigation and language switches. */
 const filters: LogFilters & { follow: boolean } = {
@@ -29,33 +35,6 @@ const filters: LogFilters & { follow: boolean } = {
   limit: '200',
   follow: false,
 };
-
-/** A search input that applies `onChange` (and reloads) once typing pauses. */
-function searchInput(
-  value: string,
-  placeholder: string,
-  onChange: (v: string) => void,
-  load: () => void,
-): HTMLInputElement {
-  const el = h('input', { type: 'search', value, placeholder, autocomplete: 'off', spellcheck: 'false' });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  el.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      onChange(el.value.trim());
-      load();
-    }, 300);
-  });
-  return el;
-}
-
-/** A select of `options` whose choice goes to `onChange`. */
-function filterSelect(options: Child, value: string, onChange: (v: string) => void): HTMLSelectElement {
-  const select = h('select', null, options);
-  select.value = value;
-  select.addEventListener('change', () => onChange(select.value));
-  return select;
-}
 
 function draw(signal: AbortSignal): Child {
   const lines = logLines();
@@ -100,31 +79,66 @@ function draw(signal: AbortSignal): Child {
   follow.addEventListener('change', () => {
     filters.follow = follow.checked;
   });
-  const source = segmented(
+  const requests = requestSearch(signal);
+  const logToolbar = h('div', { class: 'toolbar card', 'data-search': 'logs' });
+  // Shows the parts of the chosen view and hides the others' (each keeps its filters).
+  const showView = () => {
+    for (const el of [requests.toolbar, requests.meta, requests.box]) el.hidden = view !== 'requests';
+    for (const el of [logToolbar, lines.meta, lines.box]) el.hidden = view === 'requests';
+  };
+  const source = segmented<View>(
     t('logs.source'),
     [
+      { value: 'requests', label: t('logs.requests') },
       { value: 'proxy', label: t('logs.proxy') },
       { value: 'caddy', label: t('logs.caddy') },
     ],
-    filters.source,
+    view,
     (v) => {
-      filters.source = v;
-      reload();
+      view = v;
+      if (v !== 'requests') filters.source = v;
+      showView();
+      if (v === 'requests') requests.reload();
+      else reload();
     },
   );
 
-  reload();
+  // The hidden view shows no spinner: it loads when it is chosen.
+  if (view === 'requests') {
+    requests.reload();
+    lines.show({ phase: 'ready', shown: [], total: 0, time: '' });
+  } else reload();
+  showView();
   const timer = setInterval(() => {
-    if (filters.follow && !busyWith(lines.box)) reload();
+    if (!filters.follow) return;
+    if (view === 'requests' && !busyWith(requests.box)) requests.reload();
+    else if (view !== 'requests' && !busyWith(lines.box)) reload();
   }, FOLLOW_MS);
   signal.addEventListener('abort', () => clearInterval(timer));
+  logToolbar.append(
+    control(t('logs.level'), level),
+    control(
+      t('logs.model'),
+      searchInput(filters.model, 'gpt-4o-mini', (v) => (filters.model = v), reload),
+    ),
+    control(
+      t('logs.requestId'),
+      searchInput(filters.reqId, 'req-…', (v) => (filters.reqId = v), reload),
+    ),
+    control(
+      t('logs.text'),
+      searchInput(filters.text, t('logs.textPlaceholder'), (v) => (filters.text = v), reload),
+    ),
+    control(t('logs.limit'), limit),
+  );
+  const again = () => (view === 'requests' ? requests.reload() : reload());
   return [
     pageHeader(
       t('nav.logs'),
       t('logs.lead'),
       h(
         'button',
-        { type: 'button', class: 'btn btn-secondary', onClick: reload },
+        { type: 'button', class: 'btn btn-secondary', onClick: again },
         icon('refresh', 16),
         t('action.refresh'),
       ),
@@ -133,26 +147,16 @@ function draw(signal: AbortSignal): Child {
       'div',
       { class: 'toolbar card' },
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('logs.source')), source),
-      control(t('logs.level'), level),
-      control(
-        t('logs.model'),
-        searchInput(filters.model, 'gpt-4o-mini', (v) => (filters.model = v), reload),
-      ),
-      control(
-        t('logs.requestId'),
-        searchInput(filters.reqId, 'req-…', (v) => (filters.reqId = v), reload),
-      ),
-      control(
-        t('logs.text'),
-        searchInput(filters.text, t('logs.textPlaceholder'), (v) => (filters.text = v), reload),
-      ),
-      control(t('logs.limit'), limit),
       h(
         'div',
         { class: 'field field-check' },
         h('div', { class: 'check' }, follow, h('label', { for: 'logs-follow' }, t('logs.follow'))),
       ),
     ),
+    requests.toolbar,
+    logToolbar,
+    requests.meta,
+    requests.box,
     lines.meta,
     lines.box,
   ];

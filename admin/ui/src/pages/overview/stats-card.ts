@@ -3,8 +3,9 @@ import { isRecord } from '../../api.js';
 import { errorBox } from '../../components/alerts.js';
 import { card } from '../../components/card.js';
 import { h } from '../../dom.js';
-import { ms, num, percent } from '../../format.js';
+import { num, percent } from '../../format.js';
 import { t } from '../../i18n.js';
+import { latencyText } from '../usage/latency-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,11 +42,7 @@ export function statsCard(usage: Json | undefined, err: unknown): HTMLElement {
         num(n('totalTokens')),
         t('overview.tokensSplit', { p: num(n('promptTokens')), c: num(n('completionTokens')) }),
       ),
-      stat(
-        t('usage.p95'),
-        ms(totals.latencyP95Ms as number | null),
-        t('overview.p50', { v: ms(totals.latencyP50Ms as number | null) }),
-      ),
+      stat(t('usage.p95'), latencyText(totals, 'P95'), t('overview.p50', { v: latencyText(totals, 'P50') })),
     ),
     {
       actions: h(

@@ -4,6 +4,7 @@ import { h } from '../../dom.js';
 import { compact, ms, num } from '../../format.js';
 import { t } from '../../i18n.js';
 import { count as v, dense, type Counters, type Report } from './report.js';
+import { latencyText } from './latency-text.js';
 
 type Part = [string, number, (c: Counters | undefined) => number | null];
 
@@ -68,7 +69,12 @@ export function charts(report: Report): HTMLElement {
       title: t('usage.chartLatency'),
       kind: 'lines',
       format: (n) => ms(n),
-      summary: t('usage.summaryLatency', { p50: ms(report.totals.latencyP50Ms), p95: ms(report.totals.latencyP95Ms) }),
+      summary: t('usage.summaryLatency', {
+        p50: latencyText(report.totals, 'P50'),
+        p95: latencyText(report.totals, 'P95'),
+        p99: latencyText(report.totals, 'P99'),
+        max: ms(report.totals.latencyMaxMs),
+      }),
       series: series([
         [t('usage.avg'), 1, latency((c) => v(c, 'latencySumMs') / v(c, 'requests'))],
         ['p50', 2, latency((c) => c.latencyP50Ms ?? null)],

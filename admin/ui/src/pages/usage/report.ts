@@ -38,6 +38,10 @@ const COUNTERS = [
   'latencyMaxMs',
   'latencyP50Ms',
   'latencyP95Ms',
+  'latencyP99Ms',
+  'latencyP50ErrorPct',
+  'latencyP95ErrorPct',
+  'latencyP99ErrorPct',
   'cost',
 ] as const;
 

@@ -9,6 +9,7 @@ import { sortableTable, type SortColumn } from '../../components/sortable-table.
 import { bytes, money, ms, num } from '../../format.js';
 import { t } from '../../i18n.js';
 import { count as v, type Counters, type Report } from './report.js';
+import { latencyText } from './latency-text.js';
 
 const COUNTS = ['requests', 's4xx', 's429', 's5xx', 'totalTokens'] as const;
 const DETAIL = ['s2xx', 'promptTokens', 'cachedTokens', 'completionTokens', 'reasoningTokens'] as const;
@@ -24,7 +25,7 @@ function cells(label: string, c: Counters, currency: string): string[] {
     ...COUNTS.map((k) => num(v(c, k))),
     money(v(c, 'cost'), currency),
     avg === null ? '—' : ms(avg),
-    ms(c.latencyP95Ms),
+    latencyText(c, 'P95'),
     ...DETAIL.map((k) => num(v(c, k))),
     bytes(v(c, 'imageBytesSaved')),
   ];
