@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { writeFileAtomic } from '../../common/atomic-write.js';
-import type { CertProbe } from '../caddy/cert-probe.js';
+import type { CertProbe, CertProbeCode } from '../caddy/cert-probe.js';
 import type { AccessFields, StagingNeeds } from './access-change.js';
 import { NoStagedChangeError } from '../errors.js';
 
@@ -25,6 +25,10 @@ export interface CertificateWait {
   issued: boolean;
   /** Why the last probe did not find it. */
   lastError?: string;
+  /** The same as a code, when it is one the UI words itself (cert-probe.ts). */
+  lastErrorCode?: CertProbeCode;
+  /** Caddy's own last ACME error for the name (its words, shown as they are). */
+  lastAcmeError?: string;
 }
 
 /** The persisted record of the latest staged change. */
@@ -198,8 +202,10 @@ export class StagedChanges {
     let changed = false;
     for (const wait of change.certificates.filter((c) => !c.issued)) {
       const result = await this.opts.probe(wait.host, change.httpsPort);
-      if (result.ok) Object.assign(wait, { issued: true, lastError: undefined });
-      else if (wait.lastError !== result.error) wait.lastError = result.error;
+      if (result.ok)
+        Object.assign(wait, { issued: true, lastError: undefined, lastErrorCode: undefined, lastAcmeError: undefined });
+      else if (wait.lastError !== result.error)
+        Object.assign(wait, { lastError: result.error, lastErrorCode: result.code, lastAcmeError: result.acmeError });
       else continue;
       changed = true;
     }

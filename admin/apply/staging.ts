@@ -80,10 +80,8 @@ function withAcmeError(probe: CertProbe, opts: StagingOptions & { stagedTarget: 
       (s) => [...staged, ...(s.raw === undefined ? [] : secretValues(s.raw))],
       () => staged,
     );
-    return {
-      ok: false,
-      error: `${result.error}; the last ACME error: ${scrub(said, secrets).slice(0, ACME_ERROR_CHARS)}`,
-    };
+    const acmeError = scrub(said, secrets).slice(0, ACME_ERROR_CHARS);
+    return { ...result, error: `${result.error}; the last ACME error: ${acmeError}`, acmeError };
   };
 }
 

@@ -7,7 +7,12 @@
 import tls from 'node:tls';
 
 /** The outcome of one probe. */
-export type CertProbeResult = { ok: true } | { ok: false; error: string };
+/** Why a probe found no certificate, as a code the UI words in its own language. */
+export type CertProbeCode = 'no_certificate' | 'not_listening' | 'timeout' | 'not_covered' | 'handshake_failed';
+
+export type CertProbeResult =
+  | { ok: true }
+  | { ok: false; error: string; code?: CertProbeCode; /** Caddy's last ACME error for the name, secrets cut out. */ acmeError?: string };
 
 /** Probes a name on `address:port`; never throws. */
 export type CertProbe = (host: string, port: number) => Promise<CertProbeResult>;
@@ -26,10 +31,12 @@ export function certificateCovers(subjectAltName: string | undefined, host: stri
 }
 
 /** A failed handshake in words: Caddy ends one for a name it has no certificate for with an internal-error alert. */
-function handshakeError(err: NodeJS.ErrnoException): string {
-  if (/alert internal error|alert number 80/iu.test(err.message)) return 'Caddy has no certificate for it yet';
-  if (err.code === 'ECONNREFUSED') return 'nothing listens on the HTTPS port yet';
-  return `the TLS handshake failed (${err.code ?? err.message})`;
+function handshakeError(err: NodeJS.ErrnoException): CertProbeResult {
+  if (/alert internal error|alert number 80/iu.test(err.message))
+    return { ok: false, code: 'no_certificate', error: 'Caddy has no certificate for it yet' };
+  if (err.code === 'ECONNREFUSED')
+    return { ok: false, code: 'not_listening', error: 'nothing listens on the HTTPS port yet' };
+  return { ok: false, code: 'handshake_failed', error: `the TLS handshake failed (${err.code ?? err.message})` };
 }
 
 /** A probe that connects to `address` (the address Caddy binds, 127.0.0.1 when it binds all). */
@@ -43,15 +50,15 @@ export function tlsCertProbe(address: string): CertProbe {
         socket.destroy();
         resolve(result);
       };
-      socket.setTimeout(PROBE_TIMEOUT_MS, () => done({ ok: false, error: 'the TLS handshake timed out' }));
+      socket.setTimeout(PROBE_TIMEOUT_MS, () => done({ ok: false, code: 'timeout', error: 'the TLS handshake timed out' }));
       socket.once('secureConnect', () => {
         const cert = socket.getPeerCertificate();
         done(
           certificateCovers(cert.subjectaltname, host)
             ? { ok: true }
-            : { ok: false, error: `the certificate presented does not cover ${host}` },
+            : { ok: false, code: 'not_covered', error: `the certificate presented does not cover ${host}` },
         );
       });
-      socket.once('error', (err) => done({ ok: false, error: handshakeError(err) }));
+      socket.once('error', (err) => done(handshakeError(err)));
     });
 }

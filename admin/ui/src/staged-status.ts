@@ -9,6 +9,10 @@ export interface StagedCertificate {
   host: string;
   issued: boolean;
   lastError: string | undefined;
+  /** Why, as a code the banner words in the UI's language (admin/caddy/cert-probe.ts). */
+  lastErrorCode: string | undefined;
+  /** Caddy's own ACME error, in its words. */
+  lastAcmeError: string | undefined;
 }
 
 /** The latest staged change as the banner shows it. */
@@ -43,6 +47,8 @@ export function stagedView(data: unknown): StagedStatus {
     host: text(w.host) ?? '',
     issued: w.issued === true,
     lastError: text(w.lastError),
+    lastErrorCode: text(w.lastErrorCode),
+    lastAcmeError: text(w.lastAcmeError),
   }));
   return {
     change: {

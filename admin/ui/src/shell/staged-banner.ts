@@ -10,7 +10,7 @@ import { alertBox } from '../components/alerts.js';
 import { h, type Child } from '../dom.js';
 import { onLangChange, t, type MsgKey } from '../i18n.js';
 import { adminUrl } from '../access-warnings.js';
-import { stagedView, type StagedStatus } from '../staged-status.js';
+import { stagedView, type StagedCertificate, type StagedStatus } from '../staged-status.js';
 
 interface BannerState {
   status: StagedStatus | undefined;
@@ -83,7 +83,7 @@ function Banner(_: null, self: Self<BannerState>): Child {
           'li',
           null,
           t(c.issued ? 'staged.certIssued' : 'staged.waitingCert', { host: c.host }),
-          !c.issued && c.lastError ? ` ${t('staged.certError', { error: c.lastError })}` : '',
+          !c.issued && c.lastError ? ` ${t('staged.certError', { error: probeWords(c) })}` : '',
         ),
       ),
       portMoves
@@ -156,3 +156,15 @@ export function stagedBanner(): HTMLElement {
   void poll();
   return self.host;
 }
+
+// The probe's finding in the UI's language; Caddy's ACME error stays in its own words.
+function probeWords(c: StagedCertificate): string {
+  const code = c.lastErrorCode;
+  const known =
+    code && (PROBE_CODES as readonly string[]).includes(code) ? t(`staged.probe.${code as ProbeCode}`) : undefined;
+  if (!known) return c.lastError ?? '';
+  return c.lastAcmeError ? `${known} ${t('staged.acmeError', { error: c.lastAcmeError })}` : known;
+}
+
+const PROBE_CODES = ['no_certificate', 'not_listening', 'timeout', 'not_covered', 'handshake_failed'] as const;
+type ProbeCode = (typeof PROBE_CODES)[number];
