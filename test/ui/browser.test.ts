@@ -47,7 +47,9 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await page.locator('h1#page-title', { hasText: 'Overview' }).waitFor();
     await page.locator('.tile', { hasText: 'Caddy' }).getByText('Running').waitFor();
     await page.locator('.tile', { hasText: 'Proxy' }).getByText('Ready').waitFor();
-    await page.locator('table', { hasText: 'simulator' }).waitFor();
+    await page.getByRole('table', { name: 'Upstreams' }).filter({ hasText: 'simulator' }).waitFor();
+    // Configured targets are listed before any traffic.
+    await page.getByRole('table', { name: 'Targets' }).filter({ hasText: 'simulator' }).waitFor();
     await shot(page, 'overview');
     // Without credentials: 401 with the Basic challenge, so the browser shows its login prompt.
     const anon = await stack.fetch(`${stack.url}/admin/`);
