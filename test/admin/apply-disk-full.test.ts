@@ -19,7 +19,7 @@ import { CaddyClient } from '../../admin/caddy/client.js';
 import { renderCaddyfile, type CaddyRenderEnv } from '../../admin/caddy/caddyfile-render.js';
 import { ConfigStore } from '../../admin/config/store.js';
 import { ProxyClient } from '../../admin/proxy-client.js';
-import { caddyPorts, startCaddy } from '../harness/caddy-process.js';
+import { caddyPorts, startCaddy, type CaddyProcess } from '../harness/caddy-process.js';
 
 const run = promisify(execFile);
 
@@ -47,9 +47,13 @@ test(
     const base = await mkdtemp(path.join(tmpdir(), 'gw-disk-full-'));
     const dataDir = path.join(base, 'data');
     await mkdir(dataDir);
+    let caddy: CaddyProcess | undefined;
+    // Caddy first: running, it writes into `base` (its storage) while the folder is removed, and
+    // a failed removal would leave it running and the test process waiting for it.
     t.after(async () => {
+      await caddy?.stop();
       await run('umount', [dataDir]).catch(() => undefined);
-      await rm(base, { recursive: true, force: true });
+      await rm(base, { recursive: true, force: true, maxRetries: 5 });
     });
     await run('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0755', 'gw-disk-full', dataDir]);
 
@@ -76,7 +80,7 @@ test(
       'Caddyfile.bak': '# previous\n',
     };
     for (const [name, text] of Object.entries(before)) await writeFile(path.join(dataDir, name), text, { mode: 0o600 });
-    await startCaddy(t, { configFile: store.caddyfile, dir: base, adminPort: ports.adminPort });
+    caddy = await startCaddy(t, { configFile: store.caddyfile, dir: base, adminPort: ports.adminPort });
     await fill(dataDir);
 
     const next = validateConfig({ ...raw, server: { ...raw.server, bodyLimitBytes: 2_000_000 } });
