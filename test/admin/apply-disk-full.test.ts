@@ -47,11 +47,11 @@ test(
     const base = await mkdtemp(path.join(tmpdir(), 'gw-disk-full-'));
     const dataDir = path.join(base, 'data');
     await mkdir(dataDir);
-    let caddy: CaddyProcess | undefined;
+    const running: { caddy?: CaddyProcess } = {};
     // Caddy first: running, it writes into `base` (its storage) while the folder is removed, and
     // a failed removal would leave it running and the test process waiting for it.
     t.after(async () => {
-      await caddy?.stop();
+      await running.caddy?.stop();
       await run('umount', [dataDir]).catch(() => undefined);
       await rm(base, { recursive: true, force: true, maxRetries: 5 });
     });
@@ -80,7 +80,7 @@ test(
       'Caddyfile.bak': '# previous\n',
     };
     for (const [name, text] of Object.entries(before)) await writeFile(path.join(dataDir, name), text, { mode: 0o600 });
-    caddy = await startCaddy(t, { configFile: store.caddyfile, dir: base, adminPort: ports.adminPort });
+    running.caddy = await startCaddy(t, { configFile: store.caddyfile, dir: base, adminPort: ports.adminPort });
     await fill(dataDir);
 
     const next = validateConfig({ ...raw, server: { ...raw.server, bodyLimitBytes: 2_000_000 } });
