@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { tailJsonLines } from '../caddy/log.js';
 import { caddyRefusals, type CaddyRefusal } from '../caddy/caddy-refusals.js';
 import type { AdminContext } from '../context.js';
-import { InvalidRequestError, ProxyUnavailableError } from '../errors.js';
+import { InvalidRequestError } from '../errors.js';
 import { isRecord } from '../http-call.js';
 import { ProxyCallError } from '../proxy-client.js';
 
@@ -44,12 +44,15 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AdminContext): 
     const from = time(q.from);
     const to = time(q.to);
     const limit = Math.min(Math.max(Number(q.limit) || 200, 1), MAX_LIMIT);
+    // A proxy that does not answer is when Caddy's own 502s and 503s matter most: they are
+    // listed anyway, and the answer says the proxy's log could not be read.
     let answer: unknown;
+    let unavailable: string | null = null;
     try {
       answer = await ctx.proxy.requests({ ...q, limit: String(limit) });
     } catch (err) {
-      if (err instanceof ProxyCallError) throw new ProxyUnavailableError(err.message);
-      throw err;
+      if (!(err instanceof ProxyCallError)) throw err;
+      unavailable = err.message;
     }
     const proxy = isRecord(answer) ? answer : {};
     const records = (Array.isArray(proxy.records) ? proxy.records.filter(isRecord) : []).map(
@@ -66,6 +69,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AdminContext): 
         held: proxy.held ?? null,
         oldestAt: proxy.oldestAt ?? null,
         since: proxy.since ?? null,
+        unavailable,
       },
     };
   });

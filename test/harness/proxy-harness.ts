@@ -54,6 +54,8 @@ export interface ProxyHarness {
   postChat(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
   /** Stops the proxy (flushing its state to DATA_DIR) and starts a new one on the same data dir. */
   restart(): Promise<void>;
+  /** Stops the proxy (both listeners), leaving the simulators up: Caddy then finds no proxy. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,7 +143,10 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     return { runtime, app, internal, url, internalUrl };
   };
   let proxy = await startProxy();
+  let running = true;
   const stopProxy = async () => {
+    if (!running) return;
+    running = false;
     await proxy.app.close();
     await proxy.internal.close();
     await proxy.runtime.close();
@@ -168,6 +173,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
     async restart() {
       await stopProxy();
       proxy = await startProxy();
+      running = true;
       Object.assign(harness, {
         url: proxy.url,
         internalUrl: proxy.internalUrl,
@@ -175,6 +181,7 @@ export async function startProxyHarness(opts: HarnessOptions = {}): Promise<Prox
         app: proxy.app,
       });
     },
+    stop: stopProxy,
     async close() {
       await stopProxy();
       await sim.close();

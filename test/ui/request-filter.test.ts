@@ -56,8 +56,19 @@ test('the answer is narrowed: unknown fields dropped, missing ones empty, Caddy 
     source: 'proxy',
   });
   assert.equal(a.rows[1]?.source, 'caddy');
-  assert.deepEqual([a.matched, a.capacity, a.since, a.oldestAt], [7, 20000, 1, 2]);
-  assert.deepEqual(asRequestAnswer(null), { rows: [], matched: 0, capacity: null, since: null, oldestAt: null });
+  assert.deepEqual([a.matched, a.capacity, a.since, a.oldestAt, a.proxyUnavailable], [7, 20000, 1, 2, null]);
+  assert.deepEqual(asRequestAnswer(null), {
+    rows: [],
+    matched: 0,
+    capacity: null,
+    since: null,
+    oldestAt: null,
+    proxyUnavailable: null,
+  });
+  assert.equal(
+    asRequestAnswer({ records: [], proxy: { unavailable: 'ECONNREFUSED' } }).proxyUnavailable,
+    'ECONNREFUSED',
+  );
 });
 
 test('status tones: success, refusal, failure, client left', () => {

@@ -476,6 +476,8 @@ const base = {
   'requests.range.all': 'All kept',
   'requests.none': 'No request matches the filters.',
   'requests.meta': '{shown} of {matched} matching requests, newest first.',
+  'requests.proxyUnavailable':
+    'The proxy did not answer ({reason}): only the requests Caddy answered itself are listed, such as its 502 and 503 while the proxy is down.',
   'requests.reach':
     'The proxy keeps its last {capacity} requests in memory since it started ({since}); the oldest kept is from {oldest}.',
 

@@ -470,6 +470,8 @@ export const zh: Record<MsgKey, string> = {
   'requests.range.all': '全部保留的',
   'requests.none': '没有符合筛选条件的请求。',
   'requests.meta': '共 {matched} 个匹配的请求，显示 {shown} 个，最新的在前。',
+  'requests.proxyUnavailable':
+    '代理没有应答（{reason}）：下面只列出 Caddy 自己应答的请求，例如代理停止时它返回的 502 和 503。',
   'requests.reach': '代理自启动（{since}）以来在内存中保留最近的 {capacity} 个请求；保留的最早一个来自 {oldest}。',
 
   'play.lead': '像客户端一样通过网关发送请求，并实时查看响应。',

@@ -46,6 +46,8 @@ export interface RequestAnswer {
   capacity: number | null;
   since: number | null;
   oldestAt: number | null;
+  /** Why the proxy's log could not be read (only Caddy's answers are listed then), or null. */
+  proxyUnavailable: string | null;
 }
 
 /** The query of GET /admin/api/requests for `f`, the range ending at `now`. */
@@ -87,6 +89,7 @@ export function asRequestAnswer(v: unknown): RequestAnswer {
     capacity: count(proxy.capacity),
     since: count(proxy.since),
     oldestAt: count(proxy.oldestAt),
+    proxyUnavailable: typeof proxy.unavailable === 'string' ? proxy.unavailable : null,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { getJson } from '../../api.js';
 import { component, type Self } from '../../component.js';
-import { empty, errorBox, loading } from '../../components/alerts.js';
+import { alertBox, empty, errorBox, loading } from '../../components/alerts.js';
 import { control } from '../../components/control.js';
 import { h, type Child } from '../../dom.js';
 import { dateTime, num } from '../../format.js';
@@ -48,7 +48,11 @@ function Rows(_: null, self: Self<{ read: Read }>): Child {
   const { read } = self.state;
   if (read.phase === 'loading') return loading();
   if (read.phase === 'failed') return errorBox(read.error);
-  return read.answer.rows.length ? requestTable(read.answer.rows) : empty(t('requests.none'));
+  const { rows, proxyUnavailable } = read.answer;
+  return [
+    proxyUnavailable !== null ? alertBox('warn', t('requests.proxyUnavailable', { reason: proxyUnavailable })) : null,
+    rows.length ? requestTable(rows) : empty(t('requests.none')),
+  ];
 }
 
 /** The toolbar, the sentence and the table of the request search, and how to reload them. */
