@@ -20,7 +20,18 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { TelemetryPipeline } from './pipeline.js';
-import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, noteAnswer, operationOf, type AnswerMeta } from './gen-ai.js';
+import { operationOf } from './gen-ai.js';
+import { TraceBookkeeping } from './trace-bookkeeping.js';
+import {
+  DURATION_BUCKETS,
+  OPERATION_DURATION,
+  TOKEN_BUCKETS,
+  TOKEN_USAGE,
+  attemptAttributes,
+  errorTypeOf,
+  metricAttributes,
+  requestAttributes,
+} from './request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from './telemetry.js';
 
 const propagator = new W3CTraceContextPropagator();
@@ -29,10 +40,6 @@ const headerGetter = {
   get: (h: IncomingHttpHeaders, key: string) => h[key],
 };
 
-// The semantic conventions' advised buckets for these two histograms.
-const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
-
 interface Instruments {
   tokens: Histogram;
   duration: Histogram;
@@ -40,14 +47,14 @@ interface Instruments {
 
 function instruments(meter: Meter): Instruments {
   return {
-    tokens: meter.createHistogram('gen_ai.client.token.usage', {
-      unit: '{token}',
-      description: 'Tokens used per request, by gen_ai.token.type (input, output)',
+    tokens: meter.createHistogram(TOKEN_USAGE.name, {
+      unit: TOKEN_USAGE.unit,
+      description: TOKEN_USAGE.description,
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
     }),
-    duration: meter.createHistogram('gen_ai.client.operation.duration', {
-      unit: 's',
-      description: 'Duration of a request through the gateway, stream included',
+    duration: meter.createHistogram(OPERATION_DURATION.name, {
+      unit: OPERATION_DURATION.unit,
+      description: OPERATION_DURATION.description,
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
   };
@@ -95,15 +102,9 @@ class Attempt implements AttemptTrace {
   }
 }
 
-class Trace implements RequestTrace {
+class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
   private readonly span: Span;
   private readonly context: Context;
-  private readonly attempts: Attempt[] = [];
-  private readonly meta: AnswerMeta = { finishReasons: [] };
-  private skipped = 0;
-  private cooldowns = 0;
-  private limit: string | undefined;
-  private errorType: string | undefined;
 
   constructor(
     private readonly tracer: Tracer,
@@ -112,6 +113,7 @@ class Trace implements RequestTrace {
     method: string,
     private readonly url: string,
   ) {
+    super();
     const parent = headers.traceparent ? propagator.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
     const path = url.split('?')[0] ?? url;
     this.span = tracer.startSpan(
@@ -128,15 +130,7 @@ class Trace implements RequestTrace {
       `${operation} ${target.deployment}`,
       {
         kind: SpanKind.CLIENT,
-        attributes: {
-          'gen_ai.operation.name': operation,
-          'gen_ai.system': GEN_AI_SYSTEM,
-          'gen_ai.provider.name': GEN_AI_PROVIDER,
-          'gen_ai.request.model': target.deployment,
-          'gateway.upstream': target.upstream,
-          'gateway.target': target.key,
-          'gateway.attempt': this.attempts.length + 1,
-        },
+        attributes: attemptAttributes(operation, target, this.attempts.length + 1),
       },
       this.context,
     );
@@ -150,69 +144,20 @@ class Trace implements RequestTrace {
     this.span.addEvent('gateway.target.skipped', { 'gateway.target': target, 'gateway.target.wait_ms': waitMs });
   }
 
-  cooledDown(ms: number): void {
-    this.cooldowns++;
-    this.attempts[this.attempts.length - 1]?.cooledDown(ms);
-  }
-
-  answer(json: unknown): void {
-    noteAnswer(this.meta, json);
-  }
-
-  refused(err: unknown): void {
-    const e = err as { code?: unknown; gatewayLimit?: unknown };
-    if (typeof e.gatewayLimit === 'string') this.limit = e.gatewayLimit;
-    if (typeof e.code === 'string') this.errorType = e.code;
-  }
-
-  private describe(done: ClosedRequest, operation: string | undefined, errorType: string | undefined): void {
-    const { acc } = done;
-    this.span.setAttributes({
-      'gen_ai.system': GEN_AI_SYSTEM,
-      'gen_ai.provider.name': GEN_AI_PROVIDER,
-      ...(operation ? { 'gen_ai.operation.name': operation } : {}),
-      ...(acc.model ? { 'gen_ai.request.model': acc.model } : {}),
-      ...(this.meta.responseModel ? { 'gen_ai.response.model': this.meta.responseModel } : {}),
-      'http.response.status_code': done.status,
-      'gateway.key.id': done.keyId,
-      'gateway.attempts': this.attempts.length,
-      ...(done.team ? { 'gateway.team': done.team } : {}),
-      ...(acc.target ? { 'gateway.target': acc.target } : {}),
-      ...(this.meta.responseId ? { 'gen_ai.response.id': this.meta.responseId } : {}),
-      ...(this.meta.finishReasons.length ? { 'gen_ai.response.finish_reasons': this.meta.finishReasons } : {}),
-      ...(acc.tokens
-        ? { 'gen_ai.usage.input_tokens': acc.tokens.prompt, 'gen_ai.usage.output_tokens': acc.tokens.completion }
-        : {}),
-      ...(this.skipped ? { 'gateway.targets_skipped': this.skipped } : {}),
-      ...(this.cooldowns ? { 'gateway.cooldowns': this.cooldowns } : {}),
-      ...(this.limit ? { 'gateway.limit': this.limit } : {}),
-    });
-    if (operation && acc.model) this.span.updateName(`${operation} ${acc.model}`);
-    if (errorType) {
-      this.span.setAttribute('error.type', errorType);
-      if (done.status === 0 || done.status >= 500) this.span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-  }
-
   close(done: ClosedRequest): void {
     const operation = operationOf(this.url);
     const { acc } = done;
-    const errorType =
-      done.status === 0 ? 'client_aborted' : done.status >= 400 ? (this.errorType ?? String(done.status)) : undefined;
+    const errorType = errorTypeOf(done, this.errorType);
     // A span the sampler dropped records nothing: skip building its attributes (metrics still count it).
-    if (this.span.isRecording()) this.describe(done, operation, errorType);
+    if (this.span.isRecording()) {
+      this.span.setAttributes(requestAttributes(done, this.meta, this.counts(), operation, errorType));
+      if (operation && acc.model) this.span.updateName(`${operation} ${acc.model}`);
+      if (errorType && (done.status === 0 || done.status >= 500)) this.span.setStatus({ code: SpanStatusCode.ERROR });
+    }
     for (const a of this.attempts) a.end();
     this.span.end();
     if (!operation) return;
-    // Fewer attributes than the span: each metric record hashes its attribute set.
-    const metricAttrs: Attributes = {
-      'gen_ai.provider.name': GEN_AI_PROVIDER,
-      'gen_ai.operation.name': operation,
-      ...(acc.model ? { 'gen_ai.request.model': acc.model } : {}),
-      ...(this.meta.responseModel ? { 'gen_ai.response.model': this.meta.responseModel } : {}),
-      ...(acc.target ? { 'gateway.target': acc.target } : {}),
-      ...(errorType ? { 'error.type': errorType } : {}),
-    };
+    const metricAttrs: Attributes = metricAttributes(done, this.meta, operation, errorType).attributes();
     this.instruments.duration.record(done.latencyMs / 1000, metricAttrs);
     if (acc.tokens) {
       this.instruments.tokens.record(acc.tokens.prompt, { ...metricAttrs, 'gen_ai.token.type': 'input' });

@@ -25,3 +25,22 @@ test('the client traceparent is the request span parent and the attempt context 
   const received = h.sim.requests.find((r) => r.path.includes('chat/completions'));
   assert.equal(received?.headers.traceparent, `00-${TRACE_ID}-${attempt.spanId}-01`);
 });
+
+test('an unsampled caller is not recorded, its context still goes upstream, and the metrics count it', async (t) => {
+  const { h, otlp, flush } = await tracedProxy(t, 'http/protobuf');
+  const res = await h.postChat(HELLO, { headers: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-00` } });
+  assert.equal(res.status, 200);
+  await res.arrayBuffer();
+  await flush();
+  assert.equal(otlp.spans.length, 0, 'no span of an unsampled trace');
+  const received = h.sim.requests.find((r) => r.path.includes('chat/completions'));
+  const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-00$/.exec(String(received?.headers.traceparent));
+  assert.ok(m, `unsampled traceparent upstream: ${String(received?.headers.traceparent)}`);
+  assert.equal(m[1], TRACE_ID);
+  assert.notEqual(m[2], CLIENT_SPAN, "the gateway's own span id, not the caller's");
+  const duration = otlp.points.filter((p) => p.metric === 'gen_ai.client.operation.duration');
+  assert.deepEqual(
+    duration.map((p) => p.count),
+    [1],
+  );
+});

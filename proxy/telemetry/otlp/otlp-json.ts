@@ -1,0 +1,103 @@
+/**
+ * OTLP/HTTP JSON bodies: the protobuf messages in proto3's JSON mapping as OTLP specifies it
+ * (camelCase names, trace and span ids in hex, enums as numbers, 64-bit integers as strings).
+ */
+import { unixNanos, type AttrValue, type Attrs, type SpanRecord } from './span-record.js';
+import type { Histogram } from './histograms.js';
+import type { ExportOrigin } from './otlp-protobuf.js';
+
+type Json = Record<string, unknown>;
+
+function anyValue(v: AttrValue): Json {
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  return { arrayValue: { values: v.map(anyValue) } };
+}
+
+function attributes(attrs: Attrs): Json[] {
+  const out: Json[] = [];
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (v !== undefined) out.push({ key, value: anyValue(v) });
+  }
+  return out;
+}
+
+const nanos = (ms: number) => String(unixNanos(ms));
+
+function span(r: SpanRecord): Json {
+  return {
+    traceId: r.traceId,
+    spanId: r.spanId,
+    ...(r.traceState ? { traceState: r.traceState } : {}),
+    ...(r.parentSpanId ? { parentSpanId: r.parentSpanId } : {}),
+    name: r.name,
+    kind: r.kind,
+    startTimeUnixNano: nanos(r.startMs),
+    endTimeUnixNano: nanos(r.endMs),
+    attributes: attributes(r.attributes),
+    ...(r.events?.length
+      ? {
+          events: r.events.map((e) => ({
+            timeUnixNano: nanos(e.atMs),
+            name: e.name,
+            attributes: attributes(e.attributes),
+          })),
+        }
+      : {}),
+    status: { code: r.status, ...(r.statusMessage ? { message: r.statusMessage } : {}) },
+  };
+}
+
+/** An ExportTraceServiceRequest of `spans` as JSON. */
+export function traceRequestJson(origin: ExportOrigin, spans: readonly SpanRecord[]): Uint8Array {
+  return Buffer.from(
+    JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: attributes(origin.resource) },
+          scopeSpans: [{ scope: origin.scope, spans: spans.map(span) }],
+        },
+      ],
+    }),
+  );
+}
+
+/** An ExportMetricsServiceRequest of `histograms` as JSON, cumulative since `startMs`, observed at `nowMs`. */
+export function metricsRequestJson(
+  origin: ExportOrigin,
+  histograms: readonly Histogram[],
+  startMs: number,
+  nowMs: number,
+): Uint8Array {
+  const metrics = histograms
+    .map((h) => ({ h, series: h.snapshot() }))
+    .filter(({ series }) => series.length > 0)
+    .map(({ h, series }) => ({
+      name: h.definition.name,
+      description: h.definition.description,
+      unit: h.definition.unit,
+      histogram: {
+        aggregationTemporality: 2,
+        dataPoints: series.map((s) => ({
+          attributes: attributes(s.attributes),
+          startTimeUnixNano: nanos(startMs),
+          timeUnixNano: nanos(nowMs),
+          count: String(s.count),
+          sum: s.sum,
+          bucketCounts: Array.from(s.buckets, (c) => String(c)),
+          explicitBounds: h.definition.bounds,
+          min: s.min,
+          max: s.max,
+        })),
+      },
+    }));
+  return Buffer.from(
+    JSON.stringify({
+      resourceMetrics: [
+        { resource: { attributes: attributes(origin.resource) }, scopeMetrics: [{ scope: origin.scope, metrics }] },
+      ],
+    }),
+  );
+}

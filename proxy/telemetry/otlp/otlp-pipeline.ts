@@ -1,0 +1,136 @@
+/**
+ * The OTLP exporter of this gateway's own spans and GenAI histograms (docs/telemetry.md, "What it
+ * costs"): finished spans wait in a queue and leave in batches (OpenTelemetry's batch processor
+ * rules and `OTEL_BSP_*` variables: up to 512 every 5 s, at most 2,048 waiting, the rest dropped
+ * and counted), histograms are aggregated here and sent every metric interval, both encoded as
+ * the collector asked (protobuf or JSON). Nothing of the OpenTelemetry SDK runs per request.
+ */
+import os from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ExporterSettings } from '../exporter-settings.js';
+import { Histogram, type HistogramDefinition } from './histograms.js';
+import { metricsRequestJson, traceRequestJson } from './otlp-json.js';
+import { metricsRequestProtobuf, traceRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
+import { OtlpSender } from './otlp-sender.js';
+import { nowMs, type Attrs, type SpanRecord } from './span-record.js';
+
+type Otlp = NonNullable<ExporterSettings['otlp']>;
+
+/** The instrumentation scope every span and metric names. */
+export const SCOPE = { name: 'foundry-gateway', version: '1' } as const;
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+// OTEL_RESOURCE_ATTRIBUTES: `k=v,k2=v2`, values URL-encoded (the SDK specification's format).
+function resourceAttributes(env: NodeJS.ProcessEnv, serviceName: string): Attrs {
+  const out: Attrs = {};
+  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    try {
+      out[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      // A badly encoded value is left out rather than sent half-decoded.
+    }
+  }
+  return {
+    ...out,
+    'service.name': serviceName,
+    'host.name': os.hostname(),
+    'process.pid': process.pid,
+    'telemetry.sdk.name': SCOPE.name,
+    'telemetry.sdk.language': 'nodejs',
+  };
+}
+
+/** A running OTLP exporter. */
+export class OtlpPipeline {
+  private readonly origin: ExportOrigin;
+  private readonly sender: OtlpSender;
+  private readonly encodeTraces: (origin: ExportOrigin, spans: readonly SpanRecord[]) => Uint8Array;
+  private readonly encodeMetrics: typeof metricsRequestProtobuf;
+  private readonly queue: SpanRecord[] = [];
+  private readonly maxQueue: number;
+  private readonly maxBatch: number;
+  private readonly spanTimer: NodeJS.Timeout;
+  private readonly metricTimer: NodeJS.Timeout;
+  private readonly startedMs = nowMs();
+  private readonly histogramList: Histogram[] = [];
+  private exportSoon = false;
+  /** Spans dropped because the queue was full. */
+  droppedSpans = 0;
+
+  constructor(
+    private readonly otlp: Otlp,
+    serviceName: string,
+    metricIntervalMs: number,
+    log: FastifyBaseLogger,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    const json = otlp.protocol === 'http/json';
+    this.origin = { resource: resourceAttributes(env, serviceName), scope: SCOPE };
+    this.sender = new OtlpSender(json ? 'application/json' : 'application/x-protobuf', otlp.headers, log);
+    this.encodeTraces = json ? traceRequestJson : traceRequestProtobuf;
+    this.encodeMetrics = json ? metricsRequestJson : metricsRequestProtobuf;
+    this.maxQueue = positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
+    this.maxBatch = Math.min(positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512), this.maxQueue);
+    this.spanTimer = setInterval(() => this.exportSpans(), positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000)).unref();
+    this.metricTimer = setInterval(() => void this.exportMetrics(), metricIntervalMs).unref();
+  }
+
+  /** A histogram exported with the others. */
+  histogram(definition: HistogramDefinition): Histogram {
+    const h = new Histogram(definition);
+    this.histogramList.push(h);
+    return h;
+  }
+
+  /** Queues a finished span; a full batch leaves at the next turn of the event loop. */
+  record(span: SpanRecord): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.droppedSpans++;
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.maxBatch && !this.exportSoon) {
+      this.exportSoon = true;
+      setImmediate(() => {
+        this.exportSoon = false;
+        this.exportSpans();
+      });
+    }
+  }
+
+  // Sends one batch now (the rest waits for the next turn); resolves when it was sent.
+  private exportSpans(): Promise<void> {
+    if (!this.queue.length) return Promise.resolve();
+    const batch = this.queue.splice(0, this.maxBatch);
+    return this.sender.send(this.otlp.tracesUrl, this.encodeTraces(this.origin, batch));
+  }
+
+  private exportMetrics(): Promise<void> {
+    if (!this.histogramList.some((h) => h.snapshot().length > 0)) return Promise.resolve();
+    const body = this.encodeMetrics(this.origin, this.histogramList, this.startedMs, nowMs());
+    return this.sender.send(this.otlp.metricsUrl, body);
+  }
+
+  /** Sends every queued span and the histograms now, and waits until they were sent. */
+  async flush(): Promise<void> {
+    const sends: Promise<void>[] = [];
+    while (this.queue.length) sends.push(this.exportSpans());
+    sends.push(this.exportMetrics());
+    await Promise.all(sends);
+    await this.sender.idle();
+  }
+
+  /** Flushes, then stops the timers and the connections. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.spanTimer);
+    clearInterval(this.metricTimer);
+    await this.flush();
+    await this.sender.close();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Sends encoded OTLP bodies to a collector over HTTP, off the request path: at most two exports
+ * in flight and eight waiting (beyond that the oldest waiting body is dropped and counted), each
+ * retried on a network error, 429, 502, 503 or 504 with exponential backoff and the collector's
+ * Retry-After (OpenTelemetry's exporter rules), five tries at most, ten seconds each. A collector
+ * that is down costs dropped telemetry and one log line per outage, never a request.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import type { FastifyBaseLogger } from 'fastify';
+
+const IN_FLIGHT = 2;
+const WAITING = 8;
+const TRIES = 5;
+const TRY_TIMEOUT_MS = 10_000;
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+interface Job {
+  url: string;
+  body: Uint8Array;
+  done: () => void;
+}
+
+class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+function retryAfter(header: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 30) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.min(Math.max(at - Date.now(), 0), 30_000) : undefined;
+}
+
+/** The exporter's HTTP side for one collector. */
+export class OtlpSender {
+  private readonly agent = new Agent({ connections: IN_FLIGHT, keepAliveTimeout: 30_000 });
+  private readonly waiting: Job[] = [];
+  private inFlight = 0;
+  private failing = false;
+  private closing = false;
+  private readonly stopping = new AbortController();
+  /** Bodies dropped: the queue was full or every try failed. */
+  dropped = 0;
+
+  constructor(
+    private readonly contentType: string,
+    private readonly headers: Readonly<Record<string, string>>,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Queues `body` for `url`; resolves when it was sent or given up on (never rejects). */
+  send(url: string, body: Uint8Array): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((done) => {
+      if (this.waiting.length >= WAITING) {
+        this.waiting.shift()?.done();
+        this.dropped++;
+      }
+      this.waiting.push({ url, body, done });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < IN_FLIGHT && this.waiting.length) {
+      const job = this.waiting.shift()!;
+      this.inFlight++;
+      void this.deliver(job).finally(() => {
+        this.inFlight--;
+        job.done();
+        this.pump();
+      });
+    }
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.post(job);
+        if (this.failing) {
+          this.failing = false;
+          this.log.info({ url: job.url }, 'telemetry export recovered');
+        }
+        return;
+      } catch (err) {
+        const e = err instanceof ExportError ? err : new ExportError(err instanceof Error ? err.message : String(err));
+        if (!e.retryable || attempt >= TRIES || this.closing) {
+          this.dropped++;
+          if (!this.failing) {
+            this.failing = true;
+            this.log.warn(
+              { url: job.url, err: e.message },
+              'telemetry export failed; telemetry is dropped until it recovers',
+            );
+          }
+          return;
+        }
+        // 1 s, 2 s, 4 s, 8 s with ±20 % jitter, or what the collector asked for.
+        const backoff = e.retryAfterMs ?? 1000 * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+        await sleep(backoff, undefined, { ref: false, signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async post(job: Job): Promise<void> {
+    const res = await request(job.url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { ...this.headers, 'content-type': this.contentType },
+      body: job.body,
+      headersTimeout: TRY_TIMEOUT_MS,
+      bodyTimeout: TRY_TIMEOUT_MS,
+      signal: AbortSignal.timeout(TRY_TIMEOUT_MS),
+    });
+    await res.body.dump();
+    if (res.statusCode >= 200 && res.statusCode < 300) return;
+    throw new ExportError(
+      `the collector answered ${res.statusCode}`,
+      retryAfter(res.headers['retry-after']),
+      RETRYABLE.has(res.statusCode),
+    );
+  }
+
+  /** Takes nothing more, waits for what is queued (retries cut short), then closes the connections. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.stopping.abort();
+    await this.idle();
+    await this.agent.close();
+  }
+
+  /** Resolves when nothing is waiting or in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0 || this.waiting.length > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+}

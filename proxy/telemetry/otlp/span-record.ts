@@ -1,0 +1,60 @@
+/**
+ * What the OTLP path keeps of a span until it is exported: plain fields and one attribute object,
+ * nothing else, so that recording a request costs a couple of small objects (docs/telemetry.md,
+ * "What it costs").
+ */
+
+/** An attribute value as OTLP carries it (integers as ints, other numbers as doubles). */
+export type AttrValue = string | number | boolean | string[];
+
+/** Attributes by name. */
+export type Attrs = Record<string, AttrValue>;
+
+/** OTLP's span kinds that this gateway uses. */
+export const SPAN_KIND = { server: 2, client: 3 } as const;
+
+/** OTLP's status codes. */
+export const STATUS = { unset: 0, ok: 1, error: 2 } as const;
+
+/** A timestamped event on a span. */
+export interface SpanEvent {
+  name: string;
+  atMs: number;
+  attributes: Attrs;
+}
+
+/**
+ * One finished span. Times are epoch milliseconds with a fraction (`nowMs`). Every field is always
+ * present (empty when unused), so every record has the same shape and V8 keeps the code that
+ * builds and encodes them fast.
+ */
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
+  /** The caller's `tracestate`, empty when none. */
+  traceState: string;
+  name: string;
+  kind: number;
+  startMs: number;
+  endMs: number;
+  attributes: Attrs;
+  events: SpanEvent[] | undefined;
+  status: number;
+  /** Empty unless the span failed with a message. */
+  statusMessage: string;
+}
+
+const ORIGIN = performance.timeOrigin;
+
+/** Now, in epoch milliseconds with sub-millisecond precision (monotonic within the process). */
+export function nowMs(): number {
+  return ORIGIN + performance.now();
+}
+
+/** Epoch milliseconds as OTLP's unsigned 64-bit nanoseconds. */
+export function unixNanos(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+}

@@ -1,0 +1,118 @@
+/**
+ * The attributes a client request's span and metrics carry (docs/telemetry.md, "What is sent"),
+ * computed once from how the request ended, for both exporter paths (the OTLP path in otlp/ and
+ * the OpenTelemetry SDK under Azure Monitor). Ids, names, counts and statuses only.
+ */
+import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, type AnswerMeta } from './gen-ai.js';
+import type { ClosedRequest } from './telemetry.js';
+import type { Attrs } from './otlp/span-record.js';
+
+/** What the trace counted on the way. */
+export interface TraceCounts {
+  attempts: number;
+  skipped: number;
+  cooldowns: number;
+  /** The governance limit that refused the request. */
+  limit?: string;
+}
+
+/** An upstream attempt's span attributes when it starts. */
+export function attemptAttributes(
+  operation: string,
+  target: { upstream: string; deployment: string; key: string },
+  n: number,
+): Attrs {
+  return {
+    'gen_ai.operation.name': operation,
+    'gen_ai.system': GEN_AI_SYSTEM,
+    'gen_ai.provider.name': GEN_AI_PROVIDER,
+    'gen_ai.request.model': target.deployment,
+    'gateway.upstream': target.upstream,
+    'gateway.target': target.key,
+    'gateway.attempt': n,
+  };
+}
+
+/** `error.type` of a request that ended with `done.status`: the gateway's code, the status, or client_aborted. */
+export function errorTypeOf(done: ClosedRequest, refusedCode: string | undefined): string | undefined {
+  if (done.status === 0) return 'client_aborted';
+  return done.status >= 400 ? (refusedCode ?? String(done.status)) : undefined;
+}
+
+/** The request span's attributes, added when it closes (into `a`, or a new object). */
+export function requestAttributes(
+  done: ClosedRequest,
+  meta: AnswerMeta,
+  counts: TraceCounts,
+  operation: string | undefined,
+  errorType: string | undefined,
+  a: Attrs = {},
+): Attrs {
+  const { acc } = done;
+  a['gen_ai.system'] = GEN_AI_SYSTEM;
+  a['gen_ai.provider.name'] = GEN_AI_PROVIDER;
+  a['http.response.status_code'] = done.status;
+  a['gateway.key.id'] = done.keyId;
+  a['gateway.attempts'] = counts.attempts;
+  if (operation) a['gen_ai.operation.name'] = operation;
+  if (acc.model) a['gen_ai.request.model'] = acc.model;
+  if (meta.responseModel) a['gen_ai.response.model'] = meta.responseModel;
+  if (done.team) a['gateway.team'] = done.team;
+  if (acc.target) a['gateway.target'] = acc.target;
+  if (meta.responseId) a['gen_ai.response.id'] = meta.responseId;
+  if (meta.finishReasons.length) a['gen_ai.response.finish_reasons'] = meta.finishReasons;
+  if (acc.tokens) {
+    a['gen_ai.usage.input_tokens'] = acc.tokens.prompt;
+    a['gen_ai.usage.output_tokens'] = acc.tokens.completion;
+  }
+  if (counts.skipped) a['gateway.targets_skipped'] = counts.skipped;
+  if (counts.cooldowns) a['gateway.cooldowns'] = counts.cooldowns;
+  if (counts.limit) a['gateway.limit'] = counts.limit;
+  if (errorType) a['error.type'] = errorType;
+  return a;
+}
+
+/**
+ * The GenAI metrics' attributes (fewer than the span's: no key id, whose series would grow
+ * without bound) and a string naming that attribute set, so a histogram finds its series
+ * without hashing an object (the attributes are built only for a new series).
+ */
+export function metricAttributes(
+  done: ClosedRequest,
+  meta: AnswerMeta,
+  operation: string,
+  errorType: string | undefined,
+): { key: string; attributes: () => Attrs } {
+  const { acc } = done;
+  const key = `${operation}\u0001${acc.model ?? ''}\u0001${meta.responseModel ?? ''}\u0001${acc.target ?? ''}\u0001${errorType ?? ''}`;
+  const attributes = (): Attrs => {
+    const a: Attrs = { 'gen_ai.provider.name': GEN_AI_PROVIDER, 'gen_ai.operation.name': operation };
+    if (acc.model) a['gen_ai.request.model'] = acc.model;
+    if (meta.responseModel) a['gen_ai.response.model'] = meta.responseModel;
+    if (acc.target) a['gateway.target'] = acc.target;
+    if (errorType) a['error.type'] = errorType;
+    return a;
+  };
+  return { key, attributes };
+}
+
+/** The advised buckets of `gen_ai.client.token.usage` (GenAI semantic conventions). */
+export const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+/** The advised buckets of `gen_ai.client.operation.duration`, in seconds. */
+export const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+
+/** The two GenAI histograms' names, units and descriptions. */
+export const TOKEN_USAGE = {
+  name: 'gen_ai.client.token.usage',
+  unit: '{token}',
+  description: 'Tokens used per request, by gen_ai.token.type (input, output)',
+} as const;
+export const OPERATION_DURATION = {
+  name: 'gen_ai.client.operation.duration',
+  unit: 's',
+  description: 'Duration of a request through the gateway, stream included',
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * What a request's trace notes on the way, the same for both exporter paths (request-trace.ts on
+ * the SDK, otlp/otlp-trace.ts): its attempts, the answer's model, id and finish reasons, targets
+ * skipped, cool-downs started, and the limit or error code that refused it.
+ */
+import { noteAnswer, type AnswerMeta } from './gen-ai.js';
+import type { TraceCounts } from './request-attributes.js';
+
+/** The part of an attempt the bookkeeping touches. */
+interface NotedAttempt {
+  cooledDown(ms: number): void;
+  end(): void;
+}
+
+/** The bookkeeping a trace class extends. */
+export abstract class TraceBookkeeping<A extends NotedAttempt> {
+  protected readonly attempts: A[] = [];
+  protected readonly meta: AnswerMeta = { finishReasons: [] };
+  protected skipped = 0;
+  protected errorType: string | undefined;
+  private cooldowns = 0;
+  private limit: string | undefined;
+
+  cooledDown(ms: number): void {
+    this.cooldowns++;
+    this.attempts[this.attempts.length - 1]?.cooledDown(ms);
+  }
+
+  answer(json: unknown): void {
+    noteAnswer(this.meta, json);
+  }
+
+  refused(err: unknown): void {
+    const e = err as { code?: unknown; gatewayLimit?: unknown };
+    if (typeof e.gatewayLimit === 'string') this.limit = e.gatewayLimit;
+    if (typeof e.code === 'string') this.errorType = e.code;
+  }
+
+  /** The counts the request span carries. */
+  protected counts(): TraceCounts {
+    const counts: TraceCounts = { attempts: this.attempts.length, skipped: this.skipped, cooldowns: this.cooldowns };
+    if (this.limit) counts.limit = this.limit;
+    return counts;
+  }
+}
