@@ -82,6 +82,7 @@ export async function startProxyAlone(
   simPort: number,
   nodeArgs: string[] = [],
   configure: (config: Record<string, unknown>) => void = () => undefined,
+  env: Record<string, string> = {},
 ): Promise<ProxyAlone> {
   const dataDir = path.join(dir, 'data');
   await fs.mkdir(dataDir, { recursive: true });
@@ -100,6 +101,7 @@ export async function startProxyAlone(
       PROXY_PORT: String(port),
       INTERNAL_PORT: String(internalPort),
       SHUTDOWN_GRACE_MS: '3000',
+      ...env,
     },
     logFile: path.join(dir, 'proxy.log'),
   });

@@ -1,16 +1,20 @@
 /**
  * The cost of telemetry (docs/telemetry.md): the proxy alone exporting every request's spans and
- * the GenAI metrics over OTLP/HTTP protobuf to a loopback sink, against the same proxy with
- * telemetry off, non-streamed chat at c=16 in interleaved rounds. The sink drains and accepts
+ * the GenAI metrics over OTLP/HTTP protobuf to a loopback sink, and another through the Azure
+ * Monitor distro to the same sink, against the same proxy with telemetry off, non-streamed chat
+ * at c=16 in interleaved rounds. The sink drains and accepts
  * each export without decoding it, as a collector on another machine would cost this one nothing.
  */
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { runRequests } from './load.js';
 import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { stopChild } from '../test/harness/child.js';
+import { loopbackCertificate } from '../test/harness/ingestion-receiver.js';
 import { chatBody } from './targets.js';
 import { median } from './load.js';
 
@@ -19,9 +23,19 @@ import { median } from './load.js';
  * (user + system, from /proc), which other load on a shared machine does not move.
  */
 export interface TelemetryBench {
-  rounds: Array<{ withTelemetry: number; without: number; cpuMsWith: number; cpuMsWithout: number }>;
+  rounds: Array<{
+    withTelemetry: number;
+    without: number;
+    cpuMsWith: number;
+    cpuMsWithout: number;
+    /** The same with Azure Monitor (the distro, on the OpenTelemetry SDK) instead of OTLP. */
+    withAzure: number;
+    cpuMsAzure: number;
+  }>;
   /** Export requests the sink received (spans and metrics), so an "on" that exported nothing shows. */
   exports: number;
+  /** Ingestion requests (`/v2.1/track`) the sink received from the Azure Monitor proxy. */
+  azureExports: number;
 }
 
 // utime + stime of `pid` in milliseconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms).
@@ -37,18 +51,21 @@ interface Sink {
   close(): Promise<void>;
 }
 
-async function startSink(): Promise<Sink> {
+// Counts what arrives and answers `answer`; drains without decoding, as a collector on another
+// machine would cost this one nothing.
+async function startSink(server: http.Server | https.Server, answer: [string, string]): Promise<Sink> {
   let count = 0;
-  const server = http.createServer((req, res) => {
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.resume();
     req.on('end', () => {
       count++;
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      res.writeHead(200, { 'content-type': answer[0] }).end(answer[1]);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const scheme = server instanceof https.Server ? 'https' : 'http';
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     exports: () => count,
     close: () =>
       new Promise<void>((resolve) => {
@@ -58,6 +75,24 @@ async function startSink(): Promise<Sink> {
   };
 }
 
+// Application Insights' ingestion endpoint stand-in: HTTPS (the Azure exporter turns http:// into
+// https://), its certificate trusted by the proxy through NODE_EXTRA_CA_CERTS, answered as the
+// service does so the exporter neither retries nor spools to disk.
+async function startIngestionSink(dir: string): Promise<Sink & { caFile: string }> {
+  const { cert, key } = await loopbackCertificate();
+  const caFile = path.join(dir, 'ingestion-ca.pem');
+  await fs.writeFile(caFile, cert);
+  const sink = await startSink(https.createServer({ cert, key }), [
+    'application/json',
+    JSON.stringify({ itemsReceived: 0, itemsAccepted: 0, errors: [] }),
+  ]);
+  return { ...sink, caFile };
+}
+
+const AZURE_IKEY = '11111111-2222-4333-8444-555555555555';
+
+type Rate = { rps: number; cpuMs: number };
+
 /** Runs the telemetry row; `sub` makes a fresh folder. */
 export async function benchTelemetry(
   sub: (name: string) => Promise<string>,
@@ -66,7 +101,8 @@ export async function benchTelemetry(
   scale: number,
   log: (msg: string) => void,
 ): Promise<TelemetryBench> {
-  const sink = await startSink();
+  const sink = await startSink(http.createServer(), ['application/x-protobuf', '']);
+  const ingestion = await startIngestionSink(await sub('otel-ingestion'));
   const started: ProxyAlone[] = [];
   try {
     const plain = await startProxyAlone(await sub('otel-off'), simPort);
@@ -78,9 +114,23 @@ export async function benchTelemetry(
       };
     });
     started.push(traced);
+    const azure = await startProxyAlone(
+      await sub('otel-azure'),
+      simPort,
+      [],
+      (config) => {
+        (config.server as Record<string, unknown>).telemetry = {
+          azureMonitor: { connectionString: `InstrumentationKey=${AZURE_IKEY};IngestionEndpoint=${ingestion.url}/` },
+          metricIntervalMs: 5_000,
+        };
+      },
+      { NODE_EXTRA_CA_CERTS: ingestion.caFile },
+    );
+    started.push(azure);
     const pools = [
       new Pool(`http://127.0.0.1:${plain.port}`, { connections: 32 }),
       new Pool(`http://127.0.0.1:${traced.port}`, { connections: 32 }),
+      new Pool(`http://127.0.0.1:${azure.port}`, { connections: 32 }),
     ] as const;
     const count = Math.max(500, Math.round(4000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool) => {
@@ -104,23 +154,36 @@ export async function benchTelemetry(
     // Warm-up (JIT, the SDK's first exports), not measured.
     await rate(plain, pools[0]);
     await rate(traced, pools[1]);
+    await rate(azure, pools[2]);
     const out: TelemetryBench['rounds'] = [];
+    // Each round runs the three in a rotated order, so none is always first or last.
+    const runs = [() => rate(plain, pools[0]), () => rate(traced, pools[1]), () => rate(azure, pools[2])] as const;
     for (let i = 0; i < rounds; i++) {
-      const first = i % 2 === 0;
-      const a = first ? await rate(traced, pools[1]) : await rate(plain, pools[0]);
-      const b = first ? await rate(plain, pools[0]) : await rate(traced, pools[1]);
-      const [on, off] = first ? [a, b] : [b, a];
-      const round = { withTelemetry: on.rps, without: off.rps, cpuMsWith: on.cpuMs, cpuMsWithout: off.cpuMs };
+      const got: Array<{ rps: number; cpuMs: number }> = [];
+      for (let j = 0; j < 3; j++) {
+        const which = (i + j) % 3;
+        got[which] = await runs[which]!();
+      }
+      const [off, on, az] = got as [Rate, Rate, Rate];
+      const round = {
+        withTelemetry: on.rps,
+        without: off.rps,
+        cpuMsWith: on.cpuMs,
+        cpuMsWithout: off.cpuMs,
+        withAzure: az.rps,
+        cpuMsAzure: az.cpuMs,
+      };
       out.push(round);
       log(
-        `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)} CPU ms/request (throughput ${(on.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / on.cpuMs).toFixed(3)})`,
+        `telemetry round ${i + 1}/${rounds}: off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)} CPU ms/request, OTLP ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} (throughput ${(on.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / on.cpuMs).toFixed(3)}), Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
       );
     }
     await Promise.all(pools.map((p) => p.close()));
-    return { rounds: out, exports: sink.exports() };
+    return { rounds: out, exports: sink.exports(), azureExports: ingestion.exports() };
   } finally {
     for (const p of started) await stopChild(p.child).catch(() => undefined);
     await sink.close();
+    await ingestion.close();
   }
 }
 
@@ -130,6 +193,8 @@ export function telemetrySection(b: TelemetryBench | undefined): string {
   const throughput = median(b.rounds.map((r) => r.withTelemetry / r.without));
   const cpu = median(b.rounds.map((r) => r.cpuMsWithout / r.cpuMsWith));
   const met = (x: number) => (x >= 0.95 ? 'met' : 'not met');
+  const azureThroughput = median(b.rounds.map((r) => r.withAzure / r.without));
+  const azureCpu = median(b.rounds.map((r) => r.cpuMsWithout / r.cpuMsAzure));
   const rows = [
     ['requests/s, OTLP/protobuf on (median of rounds)', median(b.rounds.map((r) => r.withTelemetry)).toFixed(0)],
     ['requests/s, telemetry off', median(b.rounds.map((r) => r.without)).toFixed(0)],
@@ -138,7 +203,15 @@ export function telemetrySection(b: TelemetryBench | undefined): string {
     ['proxy CPU ms per request, off', median(b.rounds.map((r) => r.cpuMsWithout)).toFixed(3)],
     [`CPU per request off ÷ on (median; aim ≥ 0.95: ${met(cpu)})`, cpu.toFixed(3)],
     ['OTLP export requests received by the sink', String(b.exports)],
+    [
+      'requests/s, Azure Monitor on (the distro; median of rounds)',
+      median(b.rounds.map((r) => r.withAzure)).toFixed(0),
+    ],
+    ['throughput Azure Monitor on ÷ off (median of ratios)', azureThroughput.toFixed(3)],
+    ['proxy CPU ms per request, Azure Monitor on', median(b.rounds.map((r) => r.cpuMsAzure)).toFixed(3)],
+    ['CPU per request off ÷ Azure Monitor on (median)', azureCpu.toFixed(3)],
+    ['ingestion requests received from the Azure Monitor proxy', String(b.azureExports)],
   ];
   const table = ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  return `The proxy alone, non-streamed chat at c=16, ${b.rounds.length} interleaved rounds, every request traced (two spans) and measured (GenAI metrics), exported to a loopback sink.\n\n${table}`;
+  return `The proxy alone, non-streamed chat at c=16, ${b.rounds.length} interleaved rounds (three proxies, order rotated each round): telemetry off; OTLP on, every request traced (two spans) and measured (GenAI metrics) by the gateway's own exporter; Azure Monitor on through Microsoft's distro on the OpenTelemetry SDK. Both export to a loopback sink (docs/telemetry.md, "What it costs").\n\n${table}`;
 }

@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
-async function loopbackCertificate(): Promise<{ cert: string; key: string }> {
+/** A self-signed certificate for 127.0.0.1 (PEM), made with openssl. */
+export async function loopbackCertificate(): Promise<{ cert: string; key: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-ingest-'));
   try {
     await promisify(execFile)('openssl', [
