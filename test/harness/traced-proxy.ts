@@ -19,6 +19,8 @@ export interface TracedProxy {
   attemptsOf(parent: ReceivedSpan): ReceivedSpan[];
   /** The request span named `spanName` (it must be the only one), its attempts, and what Foundry got on `simPath`. */
   callTrace(spanName: string, simPath: string): CallTrace;
+  /** The request spans in the order they started, each as [name, finish reasons, response model, response id]. */
+  answers(): Array<[string, ...Array<AttrValue | undefined>]>;
 }
 
 /** One request's trace as tests check it against what reached the simulator. */
@@ -99,5 +101,14 @@ export async function tracedProxy(
         received: h.sim.requests.filter((r) => r.path.split('?')[0] === simPath).map((r) => r.headers.traceparent),
       };
     },
+    answers: () =>
+      requestSpans()
+        .sort((x, y) => Number(x.startNs - y.startNs))
+        .map((s) => [
+          s.name,
+          s.attributes['gen_ai.response.finish_reasons'],
+          s.attributes['gen_ai.response.model'],
+          s.attributes['gen_ai.response.id'],
+        ]),
   };
 }
