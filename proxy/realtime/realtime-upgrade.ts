@@ -27,11 +27,13 @@ import { orderTargets, targetKey } from '../targets/target-order.js';
 import { readBody } from '../upstream/read-body.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
 import { openUpstreamSocket, type SocketExchange } from '../upstream/websocket-call.js';
-import { noteErrorAnswer, recordCall, type RequestAccounting } from '../usage/accounting.js';
+import { isCountedPath, noteErrorAnswer, recordCall, type RequestAccounting } from '../usage/accounting.js';
 import type { RequestLog } from '../observe/request-log.js';
 import type { UsageStats } from '../usage/stats.js';
 import { addUsage } from './usage-sum.js';
 import { relaySession } from './session-relay.js';
+import { tracedFailover, type TraceHeaders } from '../relay/traced-attempt.js';
+import type { RequestTrace } from '../telemetry/telemetry.js';
 
 /** What realtime needs from the running proxy. */
 export interface RealtimeServices extends RelayServices {
@@ -51,6 +53,8 @@ interface Upgrade {
   acc: RequestAccounting;
   caller?: Caller;
   ticket?: Ticket;
+  /** The session's trace while telemetry is on: the handshake's attempts are its children. */
+  trace?: RequestTrace;
   started: number;
 }
 
@@ -78,6 +82,11 @@ export function registerRealtime(app: FastifyInstance, services: RealtimeService
         : `req_${randomUUID().replaceAll('-', '')}`;
     ids.set(req, id);
     const upgrade: Upgrade = { req, socket, head, id, acc: { imageBytesSaved: 0 }, started: performance.now() };
+    // Upgrades bypass Fastify's hooks: the session's trace begins here and ends when it is
+    // counted. Its path only: a browser's query string can carry its key.
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const trace = isCountedPath(path) ? app.telemetry?.begin(req.headers, req.method ?? 'GET', path) : undefined;
+    if (trace) upgrade.trace = trace;
     const log = app.log.child({ reqId: id });
     accept(services, wss, upgrade, log, sessions).catch((err: unknown) =>
       refuse(services, upgrade, err as FastifyError, log),
@@ -124,7 +133,7 @@ async function accept(
   const gone = new AbortController();
   const onGone = () => gone.abort(new Error('client disconnected'));
   up.socket.once('close', onGone);
-  const attempt = (target: (typeof pool)[number]) =>
+  const open = (target: (typeof pool)[number], traceHeaders?: TraceHeaders) =>
     openUpstreamSocket(services, {
       upstream: target.upstream,
       path: target.path,
@@ -132,6 +141,7 @@ async function accept(
       requestId: up.id,
       handshakeMs: snap.timeouts.headersMs,
       signal: gone.signal,
+      traceHeaders,
     });
   const { exchange, target } = await sendWithFailover<SocketExchange>(
     {
@@ -140,7 +150,7 @@ async function accept(
       log,
       signal: gone.signal,
       deadlineAt: Infinity,
-      attempt,
+      ...(up.trace ? tracedFailover(up.trace, open) : { attempt: open }),
     },
     orderTargets(pool, services.targets),
   );
@@ -203,19 +213,23 @@ function refuse(services: RealtimeServices, up: Upgrade, err: FastifyError, log:
     Buffer.from(JSON.stringify(answer.body)),
   );
   noteErrorAnswer(up.acc, err, answer.body.error.code ?? answer.body.error.type);
+  up.trace?.refused(err);
   finish(services, up, answer.status);
 }
 
 function finish(services: RealtimeServices, up: Upgrade, status: number): void {
-  const keyId = up.caller?.kind === 'client' ? up.caller.entry.id : '(unauthenticated)';
+  const client = up.caller?.kind === 'client' ? up.caller.entry : undefined;
+  const keyId = client?.id ?? '(unauthenticated)';
+  const latencyMs = performance.now() - up.started;
   recordCall(services, {
     acc: up.acc,
     keyId,
     ticket: up.ticket,
     status,
-    latencyMs: performance.now() - up.started,
+    latencyMs,
     request: { id: up.id, method: up.req.method ?? 'GET', path: (up.req.url ?? '').split('?')[0] ?? '' },
   });
+  up.trace?.close({ acc: up.acc, status, keyId, ...(client?.team ? { team: client.team } : {}), latencyMs });
 }
 
 // What ws itself checks before it completes a handshake, checked before the upstream is opened.

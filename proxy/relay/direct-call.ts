@@ -9,12 +9,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UpstreamEntry } from '../../common/config/schema.js';
 import { snapshotOf, type ConfigSnapshot } from '../snapshot.js';
 import { RequestStop } from '../upstream/request-stop.js';
-import { sendUpstream, type UpstreamLink } from '../upstream/send.js';
+import { sendUpstream, type UpstreamLink, type UpstreamRequest } from '../upstream/send.js';
 import { readBody } from '../upstream/read-body.js';
 import { clientResponseHeaders } from '../upstream/forward-headers.js';
 import type { UpstreamExchange } from '../upstream/call.js';
 import { accountingOf } from '../usage/accounting.js';
 import { relayAnswer, type RelayHooks } from './response-relay.js';
+import { tracedAttempt } from './traced-attempt.js';
+import { traceOf } from '../telemetry/telemetry.js';
 
 /** What a direct call needs from the running proxy. */
 export interface DirectServices extends UpstreamLink {
@@ -27,6 +29,8 @@ export interface DirectCall {
   /** Path and query relative to the upstream's baseUrl. */
   path: string;
   method: 'GET' | 'POST' | 'DELETE';
+  /** The deployment its attempt span names: the target's, or `(files)` / `(batches)` on a store, which has none. */
+  deployment: string;
   body?: string | Buffer | Readable;
   contentType?: string;
   /** The length of a streamed body passed through unchanged. */
@@ -50,7 +54,7 @@ export async function relayDirect(
   stop.startDeadline(snap.timeouts.totalMs);
   try {
     const { upstream, path, method, body, contentType, contentLength } = call;
-    const exchange = await sendUpstream(services, {
+    const req: UpstreamRequest = {
       upstream,
       path,
       method,
@@ -61,7 +65,16 @@ export async function relayDirect(
       requestId: request.id,
       timeouts: snap.timeouts,
       signal: stop.signal,
-    });
+    };
+    // No failover here: one attempt, traced like any other while telemetry is on.
+    const trace = traceOf(request);
+    const exchange = trace
+      ? await tracedAttempt(
+          trace,
+          { upstream: upstream.name, deployment: call.deployment, key: `${upstream.name}/${call.deployment}` },
+          (traceHeaders) => sendUpstream(services, { ...req, traceHeaders }),
+        )
+      : await sendUpstream(services, req);
     if (call.rewrite && exchange.statusCode < 300) {
       const body = await readBody(exchange, call.upstream.name);
       const parsed = parseJson(body);

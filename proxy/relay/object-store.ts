@@ -57,6 +57,7 @@ export async function listOwned(
     upstream: store.upstream,
     path,
     method: 'GET',
+    deployment: `(${kind})`,
     rewrite: (page) => ownedList(runtime.storedObjects, page, store.upstream.name, owner),
   });
 }

@@ -24,7 +24,8 @@ import { relayAnswer, type RelayHooks } from './response-relay.js';
 import { relayTranslated, translateRequest, translationFor } from './translated-relay.js';
 import { admitRequest } from '../governance/admission.js';
 import { callerModel, resolveTargets, type ClientCall, type RelayServices } from './model-call.js';
-import { traceOf, type RequestTrace } from '../telemetry/telemetry.js';
+import { traceOf } from '../telemetry/telemetry.js';
+import { tracedFailover, type TraceHeaders } from './traced-attempt.js';
 
 export type { ClientCall, RelayServices } from './model-call.js';
 
@@ -78,7 +79,7 @@ export async function relay(
   const trace = traceOf(request);
   try {
     // Each target gets its own copy of the body, with its deployment name.
-    const send = (target: ResolvedTarget, traceHeaders?: Readonly<Record<string, string>>): Promise<UsageExchange> =>
+    const send = (target: ResolvedTarget, traceHeaders?: TraceHeaders): Promise<UsageExchange> =>
       sendWithStreamUsage({
         body: outgoing.model === target.deployment ? outgoing : { ...outgoing, model: target.deployment },
         want: wantsStreamUsage(route, target.upstreamRoute, model.entry.streamUsage),
@@ -99,7 +100,6 @@ export async function relay(
             traceHeaders,
           }),
       });
-    const attempt = (target: ResolvedTarget) => (trace ? tracedAttempt(trace, target, send) : send(target));
     const settings = snap.config.server.upstream;
     const { exchange, target } = await sendWithFailover(
       {
@@ -108,10 +108,7 @@ export async function relay(
         log: request.log,
         signal: stop.signal,
         deadlineAt: stop.deadlineAt,
-        attempt,
-        ...(trace
-          ? { observe: { skipped: trace.skippedTarget.bind(trace), cooledDown: trace.cooledDown.bind(trace) } }
-          : {}),
+        ...(trace ? tracedFailover(trace, send) : { attempt: send }),
       },
       orderTargets(pool, services.targets),
     );
@@ -161,23 +158,6 @@ export async function relay(
     );
   } finally {
     stop.clear();
-  }
-}
-
-// One upstream try under its own span, whose context goes upstream as `traceparent`.
-async function tracedAttempt<E extends { statusCode: number }>(
-  trace: RequestTrace,
-  target: ResolvedTarget,
-  send: (target: ResolvedTarget, traceHeaders: Readonly<Record<string, string>>) => Promise<E>,
-): Promise<E> {
-  const a = trace.attempt({ upstream: target.upstream.name, deployment: target.deployment, key: targetKey(target) });
-  try {
-    const exchange = await send(target, a.headers);
-    a.answered(exchange.statusCode);
-    return exchange;
-  } catch (err) {
-    a.failed(err);
-    throw err;
   }
 }
 

@@ -21,6 +21,7 @@ import type { UpstreamExchange } from '../upstream/call.js';
 import { relayJson, type RelayHooks, type RelayOutcome } from './response-relay.js';
 import { relayEventStream, type EventTransform } from './event-stream.js';
 import { InvalidParameterError } from '../errors.js';
+import { parseJsonData } from './sse-events.js';
 
 /** Which way a request is translated, if at all. */
 export type Translation = 'chat-to-responses' | 'responses-to-chat';
@@ -74,6 +75,8 @@ export async function relayTranslated(
   }
   const usage = extractUsage(parsed);
   if (usage) hooks.onUsage?.(usage);
+  // The trace reads the upstream's own answer: its model, id and finish reason or status.
+  hooks.onAnswer?.(parsed);
   const headers = clientResponseHeaders(exchange.headers);
   if (kind === 'chat-to-responses') {
     const answer = responsesResponseToChat(parsed);
@@ -93,9 +96,12 @@ export async function relayTranslated(
 // instead of a completion (it knows whether the answer was complete).
 function converting(converter: Converter, hooks: RelayHooks): EventTransform {
   let reported: unknown = null;
+  const { onAnswer } = hooks;
   return {
     events: {
       convert: (e) => {
+        // Parsed a second time only while traced, and only the few events that say how it ended.
+        if (onAnswer && tellsOutcome(e)) onAnswer(parseJsonData(e));
         const frames = converter.push(e);
         // The converter keeps the upstream's usage once it arrived: report it as soon as it changes.
         if (converter.usage !== reported) {
@@ -109,4 +115,16 @@ function converting(converter: Converter, hooks: RelayHooks): EventTransform {
     contentType: 'text/event-stream; charset=utf-8',
     end: () => converter.end(),
   };
+}
+
+// The upstream events that say how its answer ended, for the trace: a Responses stream's final
+// event (named by its `event:` line, or failing that its `type`), or a chat chunk with a finish
+// reason or the usage (which names the model).
+const RESPONSES_END = /^response\.(completed|incomplete|failed)$/;
+const RESPONSES_END_TYPE = /"type"\s*:\s*"response\.(completed|incomplete|failed)"/;
+const CHAT_END = /"finish_reason"\s*:\s*"|"usage"\s*:\s*\{/;
+
+function tellsOutcome(e: UpstreamEvent): boolean {
+  if (e.event) return RESPONSES_END.test(e.event);
+  return CHAT_END.test(e.data) || RESPONSES_END_TYPE.test(e.data);
 }

@@ -23,6 +23,8 @@ import { callerModel, resolveTargets, type ClientCall, type RelayServices } from
 import { MultipartForm } from './multipart-form.js';
 import { encodeForm, newBoundary } from './multipart-encode.js';
 import { openUpload } from './upload-body.js';
+import { tracedFailover, type TraceHeaders } from './traced-attempt.js';
+import { traceOf } from '../telemetry/telemetry.js';
 
 /** Handles one multipart call on `route`; resolves once the response has been sent. */
 export async function relayUpload(
@@ -54,7 +56,7 @@ export async function relayUpload(
     const boundary = newBoundary();
     let sent = false;
     // The form is read once: the generator marks it sent as soon as the first attempt pulls a byte.
-    const attempt = (target: ResolvedTarget) => {
+    const send = (target: ResolvedTarget, traceHeaders?: TraceHeaders) => {
       const parts = async function* () {
         sent = true;
         yield* encodeForm(() => form.next(), boundary, { model: target.deployment });
@@ -68,8 +70,10 @@ export async function relayUpload(
         requestId: request.id,
         timeouts: snap.timeouts,
         signal: stop.signal,
+        traceHeaders,
       });
     };
+    const trace = traceOf(request);
     const settings = snap.config.server.upstream;
     const failover = {
       states: services.targets,
@@ -77,7 +81,8 @@ export async function relayUpload(
       log: request.log,
       signal: stop.signal,
       deadlineAt: stop.deadlineAt,
-      attempt,
+      // Each target tried is its own attempt span.
+      ...(trace ? tracedFailover(trace, send) : { attempt: send }),
       canResend: () => !sent,
     };
     const { exchange, target } = await sendWithFailover(failover, orderTargets(pool, services.targets));

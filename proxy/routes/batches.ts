@@ -30,6 +30,7 @@ async function create(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
     upstream: store.upstream,
     path,
     method: 'POST',
+    deployment: '(batches)',
     body: req.rawBody ?? JSON.stringify(body),
     onJson: (batch) => pinObject(runtime.storedObjects, batch, store.upstream.name, owner),
   });
@@ -53,6 +54,7 @@ async function onBatch(
     upstream: store.upstream,
     path,
     method,
+    deployment: '(batches)',
     body: method === 'POST' ? '{}' : undefined,
     onJson: (batch) => pinObject(runtime.storedObjects, batch, store.upstream.name, owner),
   });

@@ -29,6 +29,7 @@ async function upload(runtime: ProxyRuntime, req: FastifyRequest, reply: Fastify
       upstream: store.upstream,
       path,
       method: 'POST',
+      deployment: '(files)',
       body: body.stream,
       contentType: body.contentType,
       contentLength,
@@ -49,7 +50,12 @@ async function onFile(
   if (upstream === undefined) throw new UnknownFileError(id);
   const store = await storeFor(runtime, req, 'files', { upstream, id });
   const path = followUpPath(store.files, id, action, req.url, clientApiVersion(req.query));
-  const exchange = await relayDirect(runtime, req, reply, { upstream: store.upstream, path, method });
+  const exchange = await relayDirect(runtime, req, reply, {
+    upstream: store.upstream,
+    path,
+    method,
+    deployment: '(files)',
+  });
   if (method === 'DELETE' && exchange.statusCode < 300) runtime.storedObjects.forget(id);
 }
 

@@ -38,6 +38,7 @@ async function followUp(
     upstream: target.upstream,
     path,
     method,
+    deployment: target.deployment,
     body: method === 'POST' ? '{}' : undefined,
   });
   if (method === 'DELETE' && exchange.statusCode < 300) runtime.affinity.forget(id);

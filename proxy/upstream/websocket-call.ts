@@ -29,6 +29,8 @@ export interface SocketRequest {
   handshakeMs: number;
   /** Aborted when the client leaves: the handshake is abandoned. */
   signal: AbortSignal;
+  /** The attempt's W3C trace context, replacing the client's (telemetry on). */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 // Frames up to this size are accepted from Azure (audio deltas are far smaller).
@@ -43,6 +45,7 @@ export function socketUrl(baseUrl: string, path: string): string {
 export async function openUpstreamSocket(link: UpstreamLink, req: SocketRequest): Promise<SocketExchange> {
   const headers = {
     ...upstreamRequestHeaders(req.clientHeaders),
+    ...req.traceHeaders,
     ...(await credentialHeaders(link, req.upstream, req.signal)),
     'x-request-id': req.requestId,
     'x-ms-client-request-id': req.requestId,

@@ -35,6 +35,14 @@ export const STREAM_REQUEST = {
   messages: [{ role: 'user' as const, content: 'a fairly long answer please' }],
 };
 
+/** A model whose deployment answers only Chat Completions: Responses calls on it are translated. */
+export const CHAT_ONLY_MODEL = {
+  id: 'chatonly',
+  upstream: 'foundry',
+  targetModel: 'dep-chat',
+  routes: { responses: 'chat/completions' },
+};
+
 /** A running proxy with its simulated Azure. */
 export interface ProxyHarness {
   url: string;

@@ -5,7 +5,7 @@
  */
 import type { TestContext } from 'node:test';
 import { SIM_API_KEY, startProxyHarness, type HarnessOptions, type ProxyHarness } from './proxy-harness.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+import { startOtlpReceiver, type AttrValue, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 /** The harness, its receiver, and a flush that exports everything buffered. */
 export interface TracedProxy {
@@ -17,6 +17,21 @@ export interface TracedProxy {
   requestSpans(): ReceivedSpan[];
   /** The client spans whose parent is `parent`. */
   attemptsOf(parent: ReceivedSpan): ReceivedSpan[];
+  /** The request span named `spanName` (it must be the only one), its attempts, and what Foundry got on `simPath`. */
+  callTrace(spanName: string, simPath: string): CallTrace;
+  /** The request spans in the order they started, each as [name, finish reasons, response model, response id]. */
+  answers(): Array<[string, ...Array<AttrValue | undefined>]>;
+}
+
+/** One request's trace as tests check it against what reached the simulator. */
+export interface CallTrace {
+  span: ReceivedSpan;
+  /** Its attempts in order, each as [span name, `gateway.target`, upstream status, span status code]. */
+  attempts: Array<[string, AttrValue | undefined, AttrValue | undefined, number]>;
+  /** The traceparent each attempt's own context makes, in attempt order… */
+  contexts: string[];
+  /** …and the traceparent of each request the simulator received on the path, in arrival order. */
+  received: Array<string | undefined>;
 }
 
 /** Starts a traced proxy exporting with `protocol`; stopped when `t` ends. */
@@ -58,11 +73,42 @@ export async function tracedProxy(
   const telemetry = h.app.telemetry!;
   // The SDK starts asynchronously: wait for it before the first request.
   await telemetry.flush();
+  const requestSpans = () => otlp.spans.filter((s) => s.kind === 2);
+  const attemptsOf = (parent: ReceivedSpan) =>
+    otlp.spans
+      .filter((s) => s.kind === 3 && s.parentSpanId === parent.spanId)
+      .sort((x, y) => Number(x.attributes['gateway.attempt']) - Number(y.attributes['gateway.attempt']));
   return {
     h,
     otlp,
     flush: () => h.app.telemetry!.flush(),
-    requestSpans: () => otlp.spans.filter((s) => s.kind === 2),
-    attemptsOf: (parent) => otlp.spans.filter((s) => s.kind === 3 && s.parentSpanId === parent.spanId),
+    requestSpans,
+    attemptsOf,
+    callTrace: (spanName, simPath) => {
+      const named = requestSpans().filter((s) => s.name === spanName);
+      const span = named[0];
+      if (!span || named.length > 1) throw new Error(`${named.length} request spans named ${spanName}`);
+      const attempts = attemptsOf(span);
+      return {
+        span,
+        attempts: attempts.map((a) => [
+          a.name,
+          a.attributes['gateway.target'],
+          a.attributes['http.response.status_code'],
+          a.statusCode,
+        ]),
+        contexts: attempts.map((a) => `00-${span.traceId}-${a.spanId}-01`),
+        received: h.sim.requests.filter((r) => r.path.split('?')[0] === simPath).map((r) => r.headers.traceparent),
+      };
+    },
+    answers: () =>
+      requestSpans()
+        .sort((x, y) => Number(x.startNs - y.startNs))
+        .map((s) => [
+          s.name,
+          s.attributes['gen_ai.response.finish_reasons'],
+          s.attributes['gen_ai.response.model'],
+          s.attributes['gen_ai.response.id'],
+        ]),
   };
 }

@@ -1,21 +1,14 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { proxyHarness } from '../harness/proxy-harness.js';
+import { CHAT_ONLY_MODEL, proxyHarness } from '../harness/proxy-harness.js';
 
 // Translation through the real proxy: "codex" answers only the Responses API ("*": "responses"),
 // "chatonly" only Chat Completions. The SDK's own stream helpers assemble the answers.
 
 async function harness(t: TestContext) {
   const h = await proxyHarness(t, {
-    configure: (c) => {
-      (c.models as unknown[]).push({
-        id: 'chatonly',
-        upstream: 'foundry',
-        targetModel: 'dep-chat',
-        routes: { responses: 'chat/completions' },
-      });
-    },
+    configure: (c) => (c.models as unknown[]).push(CHAT_ONLY_MODEL),
   });
   return { h, client: h.sdk() };
 }
