@@ -16,21 +16,26 @@ export interface TraceCounts {
   limit?: string;
 }
 
-/** An upstream attempt's span attributes when it starts. */
+/**
+ * An upstream attempt's span attributes when it starts. Files and batches belong to no
+ * deployment: their calls are named `(files)` and `(batches)`, as in the statistics, and carry no
+ * `gen_ai.request.model`.
+ */
 export function attemptAttributes(
   operation: string,
   target: { upstream: string; deployment: string; key: string },
   n: number,
 ): Attrs {
-  return {
+  const a: Attrs = {
     'gen_ai.operation.name': operation,
     'gen_ai.system': GEN_AI_SYSTEM,
     'gen_ai.provider.name': GEN_AI_PROVIDER,
-    'gen_ai.request.model': target.deployment,
     'gateway.upstream': target.upstream,
     'gateway.target': target.key,
     'gateway.attempt': n,
   };
+  if (!target.deployment.startsWith('(')) a['gen_ai.request.model'] = target.deployment;
+  return a;
 }
 
 /** `error.type` of a request that ended with `done.status`: the gateway's code, the status, or client_aborted. */

@@ -7,7 +7,7 @@ import { toFile } from 'openai';
 import { tracedProxy } from '../harness/traced-proxy.js';
 
 test('a file upload gives a request span with one attempt whose context reached Foundry', async (t) => {
-  const { h, flush, callTrace } = await tracedProxy(t, 'http/protobuf');
+  const { h, flush, callTrace, attemptsOf } = await tracedProxy(t, 'http/protobuf');
   const file = await h.sdk().files.create({
     file: await toFile(Buffer.from('{"custom_id":"r1"}\n'), 'input.jsonl'),
     purpose: 'batch',
@@ -19,6 +19,7 @@ test('a file upload gives a request span with one attempt whose context reached 
   assert.equal(span.attributes['gateway.target'], 'foundry/(files)');
   assert.equal(span.attributes['http.response.status_code'], 200);
   assert.deepEqual(attempts, [['call (files)', 'foundry/(files)', 200, 0]]);
+  assert.equal(attemptsOf(span)[0]?.attributes['gen_ai.request.model'], undefined, 'the files store is no deployment');
   assert.equal(received.length, 1);
   assert.deepEqual(received, contexts);
 });
