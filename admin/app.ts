@@ -144,7 +144,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     file: opts.sessionsFile ?? path.join(dataDir, 'admin-sessions.json'),
     log: opts.logger,
   });
-  app.addHook('onClose', () => sessions.flush());
+  app.addHook('onClose', async () => sessions.flush());
   let lastSettings: AdminAuthSettings | undefined;
   let lastEtag: string | undefined;
   const settings = async (): Promise<AdminAuthSettings> => {

@@ -33,6 +33,8 @@ export interface StoredSession {
 export type SessionLog = Pick<FastifyBaseLogger, 'info' | 'error'>;
 
 const VERSION = 1;
+/** A failed write is tried again this long after. */
+const RETRY_MS = 30_000;
 const DIGEST = /^[0-9a-f]{64}$/;
 const KINDS: readonly PrincipalKind[] = ['oidc', 'local', 'token', 'loopback'];
 
@@ -153,9 +155,11 @@ export class SessionFile {
         await writeFileAtomic(this.file, `${JSON.stringify(body)}\n`, { mode: 0o600 });
       } catch (err) {
         this.log.error(
-          { file: this.file, err: (err as Error).message },
-          'cannot write the sign-in sessions: they last until the admin restarts',
+          { file: this.file, err: (err as Error).message, retryInS: RETRY_MS / 1000 },
+          'cannot write the sign-in sessions: serving them from memory',
         );
+        // Until a write succeeds, the file may still hold a session signed out since.
+        void this.request(RETRY_MS);
       }
       p.resolve();
     });

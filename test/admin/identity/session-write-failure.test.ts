@@ -13,7 +13,7 @@ test('a failed write is logged and sessions keep working', async (t) => {
   const errors = logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
   assert.deepEqual(
     errors.map((l) => l.msg),
-    ['cannot write the sign-in sessions: they last until the admin restarts'],
+    ['cannot write the sign-in sessions: serving them from memory'],
   );
   await sessions.end(id);
   assert.equal(await sessions.get(id, PROVIDER), undefined);
