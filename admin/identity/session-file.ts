@@ -3,8 +3,8 @@
  * sign everyone out. Each entry is keyed by the SHA-256 of the session's cookie value, never the
  * value itself, so the file cannot be turned back into a cookie. Writes are atomic (temp file and
  * rename) and coalesced: one write covers every change asked for before it starts, and a failed
- * write is logged while the admin keeps serving from memory. docs/admin-identity.md, "Sign-in,
- * sessions, sign-out".
+ * write is logged while the admin keeps serving from memory. docs/admin-identity.md, "Sessions
+ * and admin restarts".
  */
 import { promises as fs } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';

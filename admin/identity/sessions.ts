@@ -4,7 +4,7 @@
  * id's SHA-256 (session-file.ts), so an admin restart keeps them. Sessions end after 8 hours
  * whatever happens, after 1 hour without a request, on logout, and when Entra ID sign-in is turned
  * off or its issuer or client id changes; a role removed in Entra ID takes effect at the next
- * sign-in, so within a working day at most. docs/admin-identity.md, "Sign-in, sessions, sign-out".
+ * sign-in, so within a working day at most. docs/admin-identity.md, "Sessions and admin restarts".
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from './principal.js';
