@@ -58,6 +58,8 @@ export interface AdminAppOptions {
   announce?: () => Promise<void>;
   /** Admin API tokens and owner sign-ins (default: admin-identity.json beside config.json). */
   identityFile?: string;
+  /** Entra ID sign-in sessions (default: admin-sessions.json beside config.json). */
+  sessionsFile?: string;
   /** Staged-change timeout and probe interval (default: STAGED_CHANGE_TIMEOUT_S / STAGED_CHANGE_PROBE_MS). */
   stagingTiming?: StagingTiming;
   /** How a staged change checks a certificate (tests); default a TLS handshake against Caddy. */
@@ -137,6 +139,12 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     }
   });
 
+  const dataDir = path.dirname(opts.store.configFile);
+  const sessions = new Sessions({
+    file: opts.sessionsFile ?? path.join(dataDir, 'admin-sessions.json'),
+    log: opts.logger,
+  });
+  app.addHook('onClose', async () => sessions.flush());
   let lastSettings: AdminAuthSettings | undefined;
   let lastEtag: string | undefined;
   const settings = async (): Promise<AdminAuthSettings> => {
@@ -145,6 +153,9 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
       if (stored.etag !== lastEtag) {
         lastEtag = stored.etag;
         lastSettings = (await loginSettingsOf(stored, opts.store, opts.logger)) ?? lastSettings;
+        // Turning Entra ID sign-in off or pointing it at another issuer or app registration ends
+        // the sessions it gave, those on disk from before a restart too (the first read after start).
+        if (lastSettings) await sessions.retain(lastSettings.oidc);
       }
     } catch (err) {
       opts.logger.error({ err: (err as Error).message }, 'cannot read config.json for admin login settings');
@@ -156,10 +167,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
   const throttle = opts.throttle ?? new LoginThrottle();
   const auth = new AdminAuthenticator(settings, throttle, opts.logger);
 
-  const sessions = new Sessions();
-  const identity = new IdentityStore(
-    opts.identityFile ?? path.join(path.dirname(opts.store.configFile), 'admin-identity.json'),
-  );
+  const identity = new IdentityStore(opts.identityFile ?? path.join(dataDir, 'admin-identity.json'));
   app.decorateRequest('adminUser', undefined);
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
@@ -184,10 +192,7 @@ export function buildAdmin(opts: AdminAppOptions): FastifyInstance {
     );
   });
 
-  const audit = new AuditLog(
-    opts.auditFile ?? path.join(path.dirname(opts.store.configFile), 'audit.log'),
-    opts.logger,
-  );
+  const audit = new AuditLog(opts.auditFile ?? path.join(dataDir, 'audit.log'), opts.logger);
   const staging = new Staging({
     store: opts.store,
     renderEnv: opts.renderEnv,

@@ -62,7 +62,7 @@ async function authenticate(
     }
     return result.principal;
   }
-  const session = deps.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
+  const session = await deps.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE), s.oidc);
   if (session) return session;
   if (basicCredentials(req.headers.authorization) && !s.localLogin)
     throw new SignInRequiredError(

@@ -101,7 +101,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
     const url = new URL(req.url, 'http://callback.invalid');
     try {
       const done = await oidc.finish(s.oidc, cookieValue(req.headers.cookie, SIGN_IN_COOKIE), url);
-      const id = deps.sessions.create(done.principal);
+      const id = await deps.sessions.create(done.principal, s.oidc);
       if (done.principal.role === 'owner') await deps.identity.recordOwnerSignIn(done.issuer, done.subject);
       req.adminUser = done.principal.actor;
       await deps.audit.append({
@@ -135,8 +135,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
 
   app.post('/admin/auth/logout', async (req, reply) => {
     const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    const who = deps.sessions.get(id);
-    deps.sessions.end(id);
+    const who = await deps.sessions.get(id, (await deps.settings()).oidc);
+    // The answer waits until the sessions file no longer holds it, so a restart cannot bring it back.
+    await deps.sessions.end(id);
     if (who) {
       req.adminUser = who.actor;
       await deps.audit.append({ actor: who.actor, ip: req.ip, action: 'logout', outcome: 200 });

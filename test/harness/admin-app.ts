@@ -24,10 +24,10 @@ export interface AdminApp {
   logs: string[];
 }
 
-/** Builds the admin app on `config` (written as JSON unless it is a string); closed and removed when `t` ends. */
-export async function startAdminAppWith(t: TestContext, config: unknown): Promise<AdminApp> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
-  await writeFile(path.join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+/** The apps built on each data dir, closed before it is removed. */
+const appsOf = new Map<string, FastifyInstance[]>();
+
+function buildIn(dir: string): { app: FastifyInstance; logs: string[] } {
   const logs: string[] = [];
   const sink = new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString()), done()) });
   const app = buildAdmin({
@@ -46,13 +46,32 @@ export async function startAdminAppWith(t: TestContext, config: unknown): Promis
     },
     logger: pino(loggerOptions('admin', 'debug'), sink),
   });
-  // Closed first, then removed; an audit line still being appended after a response may land
-  // while the folder goes, so removal retries (ENOTEMPTY).
+  return { app, logs };
+}
+
+/** Builds the admin app on `config` (written as JSON unless it is a string); closed and removed when `t` ends. */
+export async function startAdminAppWith(t: TestContext, config: unknown): Promise<AdminApp> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gw-admin-auth-'));
+  await writeFile(path.join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  const { app, logs } = buildIn(dir);
+  const apps = [app];
+  appsOf.set(dir, apps);
+  // Closed first (a restarted one too), then removed; an audit line still being appended after a
+  // response may land while the folder goes, so removal retries (ENOTEMPTY).
   t.after(async () => {
-    await app.close();
+    for (const a of apps) await a.close();
+    appsOf.delete(dir);
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
   return { app, dir, logs };
+}
+
+/** Closes `previous` (as a stopping admin does) and builds a new admin app on its data dir: a restart. */
+export async function restartAdminApp(previous: AdminApp): Promise<AdminApp> {
+  await previous.app.close();
+  const { app, logs } = buildIn(previous.dir);
+  appsOf.get(previous.dir)?.push(app);
+  return { app, dir: previous.dir, logs };
 }
 
 /** Builds the admin app with `adminAuth` as its login settings; closed and removed when `t` ends. */
