@@ -72,6 +72,23 @@ test('sign in with Entra ID in Chromium, make a token, sign out', { timeout: 120
   });
   assert.equal(curl.status, 200);
 
+  // Changing the provider is announced before it is saved; removing it asks first.
+  const clientId = page.locator('[data-path="/server/adminAuth/oidc/clientId"] input');
+  const providerChange = page.locator('.alert', { hasText: 'signs out everyone signed in with Entra ID' });
+  assert.equal(await providerChange.isVisible(), false);
+  const savedClientId = await clientId.inputValue();
+  await clientId.fill(`${savedClientId}-new`);
+  await providerChange.waitFor();
+  await clientId.fill(savedClientId);
+  await providerChange.waitFor({ state: 'hidden' });
+  await page.locator('#remove-sign-in').click();
+  const dialog = page.locator('dialog', { hasText: 'Remove Entra ID sign-in?' });
+  await dialog.waitFor();
+  await dialog.locator('button', { hasText: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const me = await page.evaluate(async () => (await fetch('/admin/api/me')).status);
+  assert.equal(me, 200, 'cancelled: still signed in with Entra ID');
+
   await page.locator('#sign-out').click();
   await page.waitForURL(`${base}/admin/login?signedout=1`);
   await page.locator('p.note', { hasText: 'You are signed out.' }).waitFor();

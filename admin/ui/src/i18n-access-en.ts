@@ -57,6 +57,11 @@ export const enAccess = {
   'access.localLogin': 'Allow the local admin account (break-glass)',
   'access.localLoginHelp':
     'Can be turned off only once an owner has signed in with Entra ID, so a wrong setting cannot lock everyone out.',
+  'access.providerChange':
+    'Saving a new issuer or client ID signs out everyone signed in with Entra ID; they sign in again with the new settings. The local login and API tokens are not affected.',
+  'access.removeTitle': 'Remove Entra ID sign-in?',
+  'access.removeBody':
+    'Everyone signed in with Entra ID is signed out at once; after that only the local login and API tokens reach the admin.',
   'access.ownerSignedIn': 'An owner has signed in with this issuer.',
   'access.ownerNotSignedIn': 'No owner has signed in with this issuer yet.',
   'access.oidcOff': 'Entra ID sign-in is not configured.',

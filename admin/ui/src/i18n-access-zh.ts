@@ -56,6 +56,10 @@ export const zhAccess: Record<keyof typeof enAccess, string> = {
     '每个应用角色或组一行：“roles Gateway.Owner owner” 或 “groups <组对象 ID> operator”。取匹配到的最高角色。',
   'access.localLogin': '允许本地管理员账户（应急）',
   'access.localLoginHelp': '只有在所有者已使用 Entra ID 登录过之后才能关闭，以免错误设置把所有人锁在外面。',
+  'access.providerChange':
+    '保存新的颁发者或客户端 ID 会注销所有通过 Entra ID 登录的用户；他们需要按新设置重新登录。本地登录和 API 令牌不受影响。',
+  'access.removeTitle': '移除 Entra ID 登录？',
+  'access.removeBody': '所有通过 Entra ID 登录的用户会立即被注销；之后只有本地登录和 API 令牌可以进入管理界面。',
   'access.ownerSignedIn': '已有所有者使用此颁发者登录过。',
   'access.ownerNotSignedIn': '还没有所有者使用此颁发者登录过。',
   'access.oidcOff': '尚未配置 Entra ID 登录。',

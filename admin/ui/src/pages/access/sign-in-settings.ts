@@ -7,6 +7,7 @@
 import { allowed, gate } from '../../access.js';
 import { api, ApiError, asText, isRecord, type Issue } from '../../api.js';
 import { alertBox } from '../../components/alerts.js';
+import { confirmDialog } from '../../components/confirm-dialog.js';
 import { copyButton } from '../../components/copy-button.js';
 import { announce, h } from '../../dom.js';
 import { formResult } from '../../form/form-result.js';
@@ -67,12 +68,22 @@ export function signInSettings(data: Json, reload: () => void): HTMLElement {
   });
   const redirect = asText(data.redirectUri);
   const notice = formResult();
+  // Sessions are bound to the issuer and client ID they signed in with (docs/admin-identity.md,
+  // "Sessions and admin restarts"): say so before the operator saves a change of either.
+  const providerChange = h('div', { hidden: true }, alertBox('warn', t('access.providerChange')));
+  const watchProvider = () => {
+    providerChange.hidden =
+      !oidc || (issuer.value.trim() === asText(oidc.issuer) && clientId.value.trim() === asText(oidc.clientId));
+  };
+  issuer.addEventListener('input', watchProvider);
+  clientId.addEventListener('input', watchProvider);
 
   const form = h(
     'form',
     { class: 'entry-form', novalidate: true },
     plainField(`${BASE}/oidc/issuer`, t('access.issuer'), issuer, { help: t('access.issuerHelp'), size: 'lg' }),
     plainField(`${BASE}/oidc/clientId`, t('access.clientId'), clientId, { size: 'lg' }),
+    providerChange,
     plainField(`${BASE}/oidc/clientSecret`, t('access.clientSecret'), secret, { help: t('access.clientSecretHelp') }),
     h(
       'div',
@@ -111,7 +122,7 @@ export function signInSettings(data: Json, reload: () => void): HTMLElement {
         ? gate(
             h(
               'button',
-              { type: 'button', class: 'btn btn-secondary', onClick: () => void save({ oidc: null }) },
+              { type: 'button', class: 'btn btn-secondary', id: 'remove-sign-in', onClick: () => void remove() },
               t('access.remove'),
             ),
             'owner',
@@ -132,6 +143,10 @@ export function signInSettings(data: Json, reload: () => void): HTMLElement {
       const unplaced = error instanceof ApiError ? showIssues(form, error.issues) : [];
       notice.set({ result: { kind: 'failed', error, title: 'access.saveFailed', unplaced } });
     }
+  };
+  const remove = async () => {
+    const yes = await confirmDialog(t('access.removeTitle'), t('access.removeBody'), t('access.remove'), 'danger');
+    if (yes) await save({ oidc: null });
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
