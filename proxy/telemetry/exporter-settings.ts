@@ -15,6 +15,22 @@ export interface ExporterSettings {
   otlp?: { tracesUrl: string; metricsUrl: string; protocol: OtlpProtocol; headers: Record<string, string> };
   azureMonitor?: { connectionString: string };
   metricIntervalMs: number;
+  /**
+   * The share of new traces kept, for the Azure Monitor distro's sampler, from
+   * `OTEL_TRACES_SAMPLER` (`always_off`: 0; `traceidratio` and `parentbased_traceidratio`:
+   * `OTEL_TRACES_SAMPLER_ARG`; otherwise every trace). The OTLP path reads the variables itself
+   * (otlp/sampler.ts).
+   */
+  samplingRatio: number;
+}
+
+function samplingRatioOf(env: NodeJS.ProcessEnv): number {
+  const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() ?? '';
+  if (name === 'always_off' || name === 'parentbased_always_off') return 0;
+  if (name !== 'traceidratio' && name !== 'parentbased_traceidratio') return 1;
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  const n = Number(arg);
+  return arg && Number.isFinite(n) ? Math.min(Math.max(n, 0), 1) : 1;
 }
 
 const DEFAULT_SERVICE_NAME = 'foundry-gateway-proxy';
@@ -76,5 +92,6 @@ export function exporterSettings(
       : {}),
     ...(connectionString ? { azureMonitor: { connectionString } } : {}),
     metricIntervalMs: Number.isInteger(interval) && interval >= 100 ? interval : config.metricIntervalMs,
+    samplingRatio: samplingRatioOf(env),
   };
 }

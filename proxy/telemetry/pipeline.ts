@@ -91,8 +91,9 @@ async function startAzureMonitor(
   distro.useAzureMonitor({
     azureMonitorExporterOptions: { connectionString: settings.azureMonitor!.connectionString },
     resource,
-    // Every request is traced: the distro's default of 5 traces a second would hide most of them.
-    samplingRatio: 1,
+    // Every request is traced unless OTEL_TRACES_SAMPLER says otherwise: the distro's default of
+    // 5 traces a second would hide most of them.
+    samplingRatio: settings.samplingRatio,
     tracesPerSecond: 0,
     enableLiveMetrics: false,
     // The gateway's own spans are the requests and dependencies; automatic HTTP spans would

@@ -19,6 +19,7 @@ test('off by default; the environment switches exporters on and wins over the co
       headers: {},
     },
     metricIntervalMs: 60_000,
+    samplingRatio: 1,
   });
   const configured = {
     ...CONFIG,
@@ -44,7 +45,24 @@ test('off by default; the environment switches exporters on and wins over the co
       },
       azureMonitor: { connectionString: 'InstrumentationKey=from-env' },
       metricIntervalMs: 60_000,
+      samplingRatio: 1,
     },
   );
   assert.equal(exporterSettings(configured, { OTEL_SDK_DISABLED: 'true' }), undefined);
+});
+
+test("OTEL_TRACES_SAMPLER gives the Azure Monitor distro's sampling ratio", () => {
+  const ratio = (env: Record<string, string>) =>
+    exporterSettings(CONFIG, { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=k', ...env })?.samplingRatio;
+  assert.deepEqual(
+    [
+      ratio({}),
+      ratio({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }),
+      ratio({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '7' }),
+      ratio({ OTEL_TRACES_SAMPLER: 'traceidratio' }),
+      ratio({ OTEL_TRACES_SAMPLER: 'always_off' }),
+      ratio({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: '0.1' }),
+    ],
+    [1, 0.1, 1, 1, 0, 1],
+  );
 });
