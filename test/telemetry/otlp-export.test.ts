@@ -1,6 +1,7 @@
 // The OTLP path's exporter against loopback collectors: spans leave in batches of the configured
 // size, a full queue drops and counts, a collector's 503 is retried after its Retry-After and a
-// 400 is given up at once with one warning, and nothing is lost by a flush.
+// 400 is given up at once with one warning, nothing is lost by a flush, and a collector that
+// never answers does not hold up shutdown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -108,4 +109,25 @@ test("a collector's 503 is retried after its Retry-After; a 400 is dropped with 
   pipeline.record(span(4));
   await pipeline.flush();
   assert.equal(lines().filter((l) => l.msg === 'telemetry export recovered').length, 1);
+});
+
+test('a collector that never answers does not hold up a stopping proxy', { timeout: 60_000 }, async (t) => {
+  let tried = 0;
+  const server = http.createServer(() => {
+    tried++;
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const pipeline = new OtlpPipeline(otlpAt(url), 'svc', 3_600_000, pino({ level: 'silent' }), {});
+  pipeline.record(span(1));
+  // Resolves (after its deadline) although the export never got an answer.
+  await pipeline.shutdown();
+  assert.equal(tried, 1, 'the export was tried once, not retried');
 });

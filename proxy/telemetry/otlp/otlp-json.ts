@@ -2,7 +2,7 @@
  * OTLP/HTTP JSON bodies: the protobuf messages in proto3's JSON mapping as OTLP specifies it
  * (camelCase names, trace and span ids in hex, enums as numbers, 64-bit integers as strings).
  */
-import { unixNanos, type AttrValue, type Attrs, type SpanRecord } from './span-record.js';
+import { unixNanos, type AttrValue, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
 import type { Histogram } from './histograms.js';
 import type { ExportOrigin } from './otlp-protobuf.js';
 
@@ -50,18 +50,29 @@ function span(r: SpanRecord): Json {
   };
 }
 
+/** Spans encoded as JSON text as they finish, joined into a request at the end. */
+export class JsonSpanBatch implements SpanBatch {
+  private readonly parts: string[] = [];
+  count = 0;
+
+  add(r: SpanRecord): void {
+    this.parts.push(JSON.stringify(span(r)));
+    this.count++;
+  }
+
+  body(origin: ExportOrigin): Uint8Array {
+    const resource = JSON.stringify({ attributes: attributes(origin.resource) });
+    return Buffer.from(
+      `{"resourceSpans":[{"resource":${resource},"scopeSpans":[{"scope":${JSON.stringify(origin.scope)},"spans":[${this.parts.join(',')}]}]}]}`,
+    );
+  }
+}
+
 /** An ExportTraceServiceRequest of `spans` as JSON. */
 export function traceRequestJson(origin: ExportOrigin, spans: readonly SpanRecord[]): Uint8Array {
-  return Buffer.from(
-    JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: attributes(origin.resource) },
-          scopeSpans: [{ scope: origin.scope, spans: spans.map(span) }],
-        },
-      ],
-    }),
-  );
+  const batch = new JsonSpanBatch();
+  for (const r of spans) batch.add(r);
+  return batch.body(origin);
 }
 
 /** An ExportMetricsServiceRequest of `histograms` as JSON, cumulative since `startMs`, observed at `nowMs`. */

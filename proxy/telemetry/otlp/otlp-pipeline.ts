@@ -1,18 +1,19 @@
 /**
  * The OTLP exporter of this gateway's own spans and GenAI histograms (docs/telemetry.md, "What it
- * costs"): finished spans wait in a queue and leave in batches (OpenTelemetry's batch processor
- * rules and `OTEL_BSP_*` variables: up to 512 every 5 s, at most 2,048 waiting, the rest dropped
- * and counted), histograms are aggregated here and sent every metric interval, both encoded as
- * the collector asked (protobuf or JSON). Nothing of the OpenTelemetry SDK runs per request.
+ * costs"): finished spans are encoded at once, as the collector asked (protobuf or JSON), into
+ * the batch that is filling, and leave in batches (OpenTelemetry's batch processor rules and
+ * `OTEL_BSP_*` variables: up to 512 every 5 s, at most 2,048 waiting, the rest dropped and
+ * counted); histograms are aggregated here and sent every metric interval. Nothing of the
+ * OpenTelemetry SDK runs per request.
  */
 import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExporterSettings } from '../exporter-settings.js';
 import { Histogram, type HistogramDefinition } from './histograms.js';
-import { metricsRequestJson, traceRequestJson } from './otlp-json.js';
-import { metricsRequestProtobuf, traceRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
+import { JsonSpanBatch, metricsRequestJson } from './otlp-json.js';
+import { ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
 import { OtlpSender } from './otlp-sender.js';
-import { nowMs, type Attrs, type SpanRecord } from './span-record.js';
+import { nowMs, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
 
 type Otlp = NonNullable<ExporterSettings['otlp']>;
 
@@ -50,9 +51,12 @@ function resourceAttributes(env: NodeJS.ProcessEnv, serviceName: string): Attrs 
 export class OtlpPipeline {
   private readonly origin: ExportOrigin;
   private readonly sender: OtlpSender;
-  private readonly encodeTraces: (origin: ExportOrigin, spans: readonly SpanRecord[]) => Uint8Array;
+  private readonly newBatch: () => SpanBatch;
   private readonly encodeMetrics: typeof metricsRequestProtobuf;
-  private readonly queue: SpanRecord[] = [];
+  // The batch filling now, the full ones waiting to leave, and how many spans they hold together.
+  private current: SpanBatch;
+  private readonly full: SpanBatch[] = [];
+  private queued = 0;
   private readonly maxQueue: number;
   private readonly maxBatch: number;
   private readonly spanTimer: NodeJS.Timeout;
@@ -73,7 +77,8 @@ export class OtlpPipeline {
     const json = otlp.protocol === 'http/json';
     this.origin = { resource: resourceAttributes(env, serviceName), scope: SCOPE };
     this.sender = new OtlpSender(json ? 'application/json' : 'application/x-protobuf', otlp.headers, log);
-    this.encodeTraces = json ? traceRequestJson : traceRequestProtobuf;
+    this.newBatch = json ? () => new JsonSpanBatch() : () => new ProtobufSpanBatch();
+    this.current = this.newBatch();
     this.encodeMetrics = json ? metricsRequestJson : metricsRequestProtobuf;
     this.maxQueue = positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
     this.maxBatch = Math.min(positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512), this.maxQueue);
@@ -88,27 +93,39 @@ export class OtlpPipeline {
     return h;
   }
 
-  /** Queues a finished span; a full batch leaves at the next turn of the event loop. */
+  /** Encodes a finished span into the filling batch; a full batch leaves at the next turn of the event loop. */
   record(span: SpanRecord): void {
-    if (this.queue.length >= this.maxQueue) {
+    if (this.queued >= this.maxQueue) {
       this.droppedSpans++;
       return;
     }
-    this.queue.push(span);
-    if (this.queue.length >= this.maxBatch && !this.exportSoon) {
-      this.exportSoon = true;
-      setImmediate(() => {
-        this.exportSoon = false;
-        this.exportSpans();
-      });
-    }
+    this.current.add(span);
+    this.queued++;
+    if (this.current.count < this.maxBatch) return;
+    this.full.push(this.current);
+    this.current = this.newBatch();
+    if (this.exportSoon) return;
+    this.exportSoon = true;
+    setImmediate(() => {
+      this.exportSoon = false;
+      while (this.full.length) void this.exportSpans();
+    });
   }
 
-  // Sends one batch now (the rest waits for the next turn); resolves when it was sent.
+  private get hasSpans(): boolean {
+    return this.full.length > 0 || this.current.count > 0;
+  }
+
+  // Sends the oldest full batch, or the filling one; resolves when it was sent.
   private exportSpans(): Promise<void> {
-    if (!this.queue.length) return Promise.resolve();
-    const batch = this.queue.splice(0, this.maxBatch);
-    return this.sender.send(this.otlp.tracesUrl, this.encodeTraces(this.origin, batch));
+    let batch = this.full.shift();
+    if (!batch && this.current.count > 0) {
+      batch = this.current;
+      this.current = this.newBatch();
+    }
+    if (!batch) return Promise.resolve();
+    this.queued -= batch.count;
+    return this.sender.send(this.otlp.tracesUrl, batch.body(this.origin));
   }
 
   private exportMetrics(): Promise<void> {
@@ -120,17 +137,18 @@ export class OtlpPipeline {
   /** Sends every queued span and the histograms now, and waits until they were sent. */
   async flush(): Promise<void> {
     const sends: Promise<void>[] = [];
-    while (this.queue.length) sends.push(this.exportSpans());
+    while (this.hasSpans) sends.push(this.exportSpans());
     sends.push(this.exportMetrics());
     await Promise.all(sends);
     await this.sender.idle();
   }
 
-  /** Flushes, then stops the timers and the connections. */
+  /** Stops the timers, hands everything queued to the sender, and closes it (otlp-sender.ts: five seconds at most). */
   async shutdown(): Promise<void> {
     clearInterval(this.spanTimer);
     clearInterval(this.metricTimer);
-    await this.flush();
+    while (this.hasSpans) void this.exportSpans();
+    void this.exportMetrics();
     await this.sender.close();
   }
 }

@@ -4,7 +4,7 @@
  * and histograms, with the proto files' own field numbers.
  */
 import { ProtobufWriter } from './protobuf-writer.js';
-import { unixNanos, type AttrValue, type Attrs, type SpanRecord } from './span-record.js';
+import { unixNanos, type AttrValue, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
 import type { Histogram } from './histograms.js';
 
 /** What every export names: the resource's attributes and the instrumentation scope. */
@@ -32,10 +32,16 @@ function attributes(w: ProtobufWriter, field: number, attrs: Attrs): void {
   for (const key in attrs) {
     const v = attrs[key];
     if (v === undefined) continue;
-    const kv = w.open(field);
-    w.constantString(1, key);
-    anyValue(w, 2, v);
-    w.close(kv);
+    // Strings, integers and booleans (nearly every attribute) are written with their lengths
+    // computed up front; arrays and doubles take the general path.
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+      w.scalarKeyValue(field, key, v);
+    else {
+      const kv = w.open(field);
+      w.constantString(1, key);
+      anyValue(w, 2, v);
+      w.close(kv);
+    }
   }
 }
 
@@ -79,17 +85,35 @@ function span(w: ProtobufWriter, r: SpanRecord): void {
   w.close(m);
 }
 
+/** Spans encoded as protobuf as they finish (one growing buffer), wrapped into a request at the end. */
+export class ProtobufSpanBatch implements SpanBatch {
+  private readonly w = new ProtobufWriter(64 * 1024);
+  count = 0;
+
+  add(r: SpanRecord): void {
+    span(this.w, r);
+    this.count++;
+  }
+
+  body(origin: ExportOrigin): Uint8Array {
+    const spans = this.w.finish();
+    const out = new ProtobufWriter(spans.length + 1024);
+    const rs = out.open(1);
+    resource(out, origin);
+    const ss = out.open(2);
+    scope(out, origin);
+    out.raw(spans);
+    out.close(ss);
+    out.close(rs);
+    return out.finish();
+  }
+}
+
 /** An ExportTraceServiceRequest of `spans`. */
 export function traceRequestProtobuf(origin: ExportOrigin, spans: readonly SpanRecord[]): Uint8Array {
-  const w = new ProtobufWriter(spans.length * 700 + 1024);
-  const rs = w.open(1);
-  resource(w, origin);
-  const ss = w.open(2);
-  scope(w, origin);
-  for (const r of spans) span(w, r);
-  w.close(ss);
-  w.close(rs);
-  return w.finish();
+  const batch = new ProtobufSpanBatch();
+  for (const r of spans) batch.add(r);
+  return batch.body(origin);
 }
 
 /** An ExportMetricsServiceRequest of `histograms`, cumulative since `startMs`, observed at `nowMs`. */

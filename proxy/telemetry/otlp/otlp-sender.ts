@@ -130,11 +130,22 @@ export class OtlpSender {
     );
   }
 
-  /** Takes nothing more, waits for what is queued (retries cut short), then closes the connections. */
-  async close(): Promise<void> {
+  /**
+   * Takes nothing more and tries what is queued once (no retries), for at most `deadlineMs`: a
+   * collector that is down must not hold up a stopping proxy. Then the connections close, and
+   * whatever had not gone is dropped and counted.
+   */
+  async close(deadlineMs = 5_000): Promise<void> {
     this.closing = true;
     this.stopping.abort();
-    await this.idle();
+    const deadline = sleep(deadlineMs, 'late', { ref: false });
+    if ((await Promise.race([this.idle().then(() => 'idle'), deadline])) === 'late') {
+      // In-flight exports count themselves when the destroyed connections fail them.
+      this.dropped += this.waiting.length;
+      for (const job of this.waiting.splice(0)) job.done();
+      await this.agent.destroy();
+      return;
+    }
     await this.agent.close();
   }
 

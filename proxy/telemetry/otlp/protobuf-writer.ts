@@ -27,8 +27,19 @@ function varintBytes(n: number): Buffer {
   return Buffer.from(out);
 }
 
-// Encoded attribute names, shared by every writer (bounded: names are a fixed set in practice).
+// Encoded attribute names (length prefix and bytes), shared by every writer; bounded, though
+// names are a fixed set in practice.
 const CONSTANTS = new Map<string, Buffer>();
+
+function encodedConstant(s: string): Buffer {
+  let bytes = CONSTANTS.get(s);
+  if (!bytes) {
+    const text = Buffer.from(s, 'utf8');
+    bytes = Buffer.concat([varintBytes(text.length), text]);
+    if (CONSTANTS.size < 1024) CONSTANTS.set(s, bytes);
+  }
+  return bytes;
+}
 
 /** A protobuf message being written. */
 export class ProtobufWriter {
@@ -110,15 +121,51 @@ export class ProtobufWriter {
    * which is most of the strings a span carries.
    */
   constantString(field: number, s: string): void {
-    let bytes = CONSTANTS.get(s);
-    if (!bytes) {
-      const text = Buffer.from(s, 'utf8');
-      bytes = Buffer.concat([varintBytes(text.length), text]);
-      if (CONSTANTS.size < 1024) CONSTANTS.set(s, bytes);
-    }
+    const bytes = encodedConstant(s);
     this.tag(field, LENGTH);
     this.room(bytes.length);
     bytes.copy(this.buf, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /**
+   * A KeyValue message (key 1, AnyValue 2) of a string, a non-negative integer or a boolean, in
+   * field `field`, its lengths computed before writing, so nothing is moved afterwards.
+   */
+  scalarKeyValue(field: number, key: string, v: string | number | boolean): void {
+    const keyBytes = encodedConstant(key);
+    let inner: number;
+    let strLen = 0;
+    if (typeof v === 'string') {
+      strLen = Buffer.byteLength(v);
+      inner = 1 + varintSize(strLen) + strLen;
+    } else inner = 1 + varintSize(typeof v === 'number' ? v : 1);
+    const body = 1 + keyBytes.length + 1 + varintSize(inner) + inner;
+    this.tag(field, LENGTH);
+    this.rawVarint(body);
+    this.room(body);
+    this.buf[this.pos++] = (1 << 3) | LENGTH;
+    keyBytes.copy(this.buf, this.pos);
+    this.pos += keyBytes.length;
+    this.buf[this.pos++] = (2 << 3) | LENGTH;
+    this.rawVarint(inner);
+    if (typeof v === 'string') {
+      this.buf[this.pos++] = (1 << 3) | LENGTH;
+      this.rawVarint(strLen);
+      this.pos += this.buf.write(v, this.pos, strLen, 'utf8');
+    } else if (typeof v === 'number') {
+      this.buf[this.pos++] = (3 << 3) | VARINT;
+      this.rawVarint(v);
+    } else {
+      this.buf[this.pos++] = (2 << 3) | VARINT;
+      this.buf[this.pos++] = v ? 1 : 0;
+    }
+  }
+
+  /** Bytes that are already whole fields (another writer's output), appended as they are. */
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
   }
 

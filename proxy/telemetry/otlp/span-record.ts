@@ -58,3 +58,13 @@ export function unixNanos(ms: number): bigint {
   const whole = Math.floor(ms);
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
+
+/**
+ * Finished spans encoded as they arrive, so that none stays an object (for the garbage collector
+ * to promote and trace) while its batch fills; `body` wraps them into one export request.
+ */
+export interface SpanBatch {
+  readonly count: number;
+  add(span: SpanRecord): void;
+  body(origin: { resource: Attrs; scope: { name: string; version: string } }): Uint8Array;
+}
