@@ -132,7 +132,8 @@ export async function benchTelemetry(
       new Pool(`http://127.0.0.1:${traced.port}`, { connections: 32 }),
       new Pool(`http://127.0.0.1:${azure.port}`, { connections: 32 }),
     ] as const;
-    const count = Math.max(500, Math.round(4000 * scale));
+    // Long enough per run to reach a steady state (JIT, heap sizing): shorter runs varied by ±15 %.
+    const count = Math.max(1500, Math.round(12000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool) => {
       const cpuBefore = await cpuMs(p.child.proc.pid ?? 0);
       const r = await runRequests(

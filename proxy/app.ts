@@ -23,7 +23,7 @@ import { registerRealtime } from './realtime/realtime-upgrade.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInternalRoutes } from './routes/internal.js';
 import type { LogRing } from './observe/log-ring.js';
-import { Telemetry, registerTelemetry } from './telemetry/telemetry.js';
+import { Telemetry, closeTrace, registerTelemetry } from './telemetry/telemetry.js';
 import { registerPromptLog } from './prompt-log/prompt-log.js';
 
 declare module 'fastify' {
@@ -84,10 +84,11 @@ export function buildProxy(opts: ProxyAppOptions): FastifyInstance {
   });
 
   app.decorateRequest('configSnapshot', undefined);
-  // Accounting first: a request the guard refuses is counted too.
-  registerUsageAccounting(app, runtime);
   // Off unless an exporter is configured; follows the config on reload; flushed on close.
   const telemetry = new Telemetry(opts.logger);
+  // Accounting first: a request the guard refuses is counted too (and traced: its close handler
+  // settles the trace).
+  registerUsageAccounting(app, runtime, closeTrace);
   void telemetry.configure(runtime.snapshot().config.server.telemetry);
   runtime.onSnapshot((snap) => void telemetry.configure(snap.config.server.telemetry));
   app.decorate('telemetry', telemetry);

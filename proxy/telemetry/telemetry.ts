@@ -7,7 +7,7 @@
  * exporters stops the old SDK (flushing it) and starts the new one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TelemetrySettings } from '../../common/config/schema.js';
 import { accountingOf, isCountedPath, type RequestAccounting } from '../usage/accounting.js';
 import { exporterSettings, type ExporterSettings } from './exporter-settings.js';
@@ -141,6 +141,11 @@ export class Telemetry {
     return { pipeline, factory: otlpTraceFactory(pipeline, samplerFrom(this.env)) };
   }
 
+  /** True while an exporter runs (requests get traces). */
+  get active(): boolean {
+    return this.factory !== undefined;
+  }
+
   /** A new request's trace, or undefined when telemetry is off. */
   begin(headers: IncomingHttpHeaders, method: string, url: string): RequestTrace | undefined {
     return this.factory?.(headers, method, url);
@@ -164,31 +169,32 @@ export class Telemetry {
 }
 
 /**
- * Traces every client-API request on `app` while telemetry is on. Registered right after the
- * usage accounting, so the trace closes on the record the statistics use.
+ * Traces every client-API request on `app` while telemetry is on. The trace is settled by
+ * `closeTrace`, which the usage accounting calls from its own close handler, so the trace closes
+ * on the record the statistics use and a request pays one close listener, not two.
  */
 export function registerTelemetry(app: FastifyInstance, telemetry: Telemetry): void {
-  app.addHook('onRequest', (req, reply, done) => {
-    const started = performance.now();
-    const t = isCountedPath(req.url) ? telemetry.begin(req.headers, req.method, req.url) : undefined;
-    if (t) {
-      req.trace = t;
-      reply.raw.once('close', () => {
-        const acc = accountingOf(req);
-        const client = req.caller?.kind === 'client' ? req.caller.entry : undefined;
-        t.close({
-          acc,
-          status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
-          keyId: client?.id ?? '(unauthenticated)',
-          ...(client?.team ? { team: client.team } : {}),
-          latencyMs: performance.now() - started,
-        });
-      });
-    }
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (telemetry.active && isCountedPath(req.url)) req.trace = telemetry.begin(req.headers, req.method, req.url);
     done();
   });
   app.addHook('onError', (req, _reply, err, done) => {
     req.trace?.refused(err);
     done();
+  });
+}
+
+/** Settles the trace of `req`, if it has one, when its response has closed after `latencyMs`. */
+export function closeTrace(req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
+  const t = req.trace;
+  if (!t) return;
+  const acc = accountingOf(req);
+  const client = req.caller?.kind === 'client' ? req.caller.entry : undefined;
+  t.close({
+    acc,
+    status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
+    keyId: client?.id ?? '(unauthenticated)',
+    ...(client?.team ? { team: client.team } : {}),
+    latencyMs,
   });
 }

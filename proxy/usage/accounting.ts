@@ -71,15 +71,22 @@ const NOT_LOGGED = /^\/(healthz|readyz)(\?|$)/;
 
 /**
  * Counts every request of the client API once its response closes, and logs every client
- * request (model listings too) in the request log. Must be registered before any hook that can
- * refuse a request, so refusals are counted too.
+ * request (model listings too) in the request log; then hands the closed request to `onClosed`
+ * (the telemetry's trace). Must be registered before any hook that can refuse a request, so
+ * refusals are counted too.
  */
-export function registerUsageAccounting(app: FastifyInstance, sinks: CallSinks): void {
+export function registerUsageAccounting(
+  app: FastifyInstance,
+  sinks: CallSinks,
+  onClosed?: (req: FastifyRequest, reply: FastifyReply, latencyMs: number) => void,
+): void {
   app.addHook('onRequest', (req, reply, done) => {
     if (!NOT_LOGGED.test(req.url)) {
       const started = performance.now();
       reply.raw.once('close', () => {
-        record(sinks, req, reply, performance.now() - started);
+        const latencyMs = performance.now() - started;
+        record(sinks, req, reply, latencyMs);
+        onClosed?.(req, reply, latencyMs);
         const acc = req.accounting;
         if (sinks.prometheus && acc?.firstByteAt !== undefined && acc.target !== undefined)
           sinks.prometheus.observeFirstByte(acc.model ?? '(none)', acc.target, (acc.firstByteAt - started) / 1000);
