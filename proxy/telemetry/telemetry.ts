@@ -115,7 +115,7 @@ export class Telemetry {
 
   // Azure Monitor goes through Microsoft's distro, on the OpenTelemetry SDK (an OTLP exporter
   // that is on too rides along in it); OTLP alone goes through the gateway's own exporter, which
-  // costs a request a fraction of what the SDK does (docs/telemetry.md, "What it costs").
+  // costs a request less than the SDK does (docs/telemetry.md, "What it costs").
   private async startSdk(settings: ExporterSettings): Promise<Started> {
     const [{ startPipeline }, { traceFactory }] = await Promise.all([
       import('./pipeline.js'),
