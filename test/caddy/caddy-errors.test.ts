@@ -53,7 +53,9 @@ async function h2Post(port: number, ca: string, size: number): Promise<Reply> {
 
 test("Caddy's own 413, 502, 503 and 504 are OpenAI-shaped; the proxy's own errors pass through", { timeout: 90_000 }, async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'caddy-errors-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Runs before the hook that stops Caddy (hooks run in order): a removal racing a file Caddy
+  // writes is retried, and a failure must not keep that hook from running.
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
 
   let slowArrived = () => {};
   const slowSeen = new Promise<void>((resolve) => (slowArrived = resolve));

@@ -48,7 +48,9 @@ test("the proxy's 401, 413 and 431 pass through Caddy, never as Caddy's 502", { 
   const h = await startProxyHarness({ envBodyLimit: BODY_LIMIT });
   t.after(() => h.close());
   const dir = await mkdtemp(path.join(tmpdir(), 'caddy-refusals-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Runs before the hook that stops Caddy (hooks run in order): a removal racing a file Caddy
+  // writes is retried, and a failure must not keep that hook from running.
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
   const ports = await caddyPorts();
   const storageRoot = path.join(dir, 'storage');
   const v = validateConfig({ server: { healthKey: HEALTH_KEY, caddy: { domain: 'localhost' } } });

@@ -37,7 +37,9 @@ function httpsGet(port: number, urlPath: string, ca: string, servername?: string
 
 test('the rendered Caddyfile routes, health-checks, redirects and logs as designed', { timeout: 90_000 }, async (t) => {
   const tmp = await mkdtemp(path.join(tmpdir(), 'caddy-live-'));
-  t.after(() => rm(tmp, { recursive: true, force: true }));
+  // Runs before the hook that stops Caddy (hooks run in order): a removal racing a file Caddy
+  // writes is retried, and a failure must not keep that hook from running.
+  t.after(() => rm(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
 
   const proxy = await stub((req, res) => {
     if (req.url === '/healthz') {

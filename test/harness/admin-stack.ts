@@ -101,7 +101,9 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
   });
   t.after(() => harness.close());
   const runDir = await mkdtemp(path.join(tmpdir(), 'gw-admin-run-'));
-  t.after(() => rm(runDir, { recursive: true, force: true }));
+  // Runs before the hook that stops Caddy (hooks run in order): a removal racing a file Caddy
+  // writes is retried, and a failure must not keep that hook from running.
+  t.after(() => rm(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
 
   const ports = await caddyPorts();
   const adminPort = await freePort();
