@@ -32,7 +32,7 @@ import type { RequestLog } from '../observe/request-log.js';
 import type { UsageStats } from '../usage/stats.js';
 import { addUsage } from './usage-sum.js';
 import { relaySession } from './session-relay.js';
-import { tracedFailover, type TraceHeaders } from '../relay/traced-attempt.js';
+import type { TraceHeaders } from '../relay/traced-attempt.js';
 import type { RequestTrace } from '../telemetry/telemetry.js';
 
 /** What realtime needs from the running proxy. */
@@ -150,7 +150,8 @@ async function accept(
       log,
       signal: gone.signal,
       deadlineAt: Infinity,
-      ...(up.trace ? tracedFailover(up.trace, open) : { attempt: open }),
+      attempt: open,
+      trace: up.trace,
     },
     orderTargets(pool, services.targets),
   );

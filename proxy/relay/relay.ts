@@ -25,7 +25,7 @@ import { relayTranslated, translateRequest, translationFor } from './translated-
 import { admitRequest } from '../governance/admission.js';
 import { callerModel, resolveTargets, type ClientCall, type RelayServices } from './model-call.js';
 import { traceOf } from '../telemetry/telemetry.js';
-import { tracedFailover, type TraceHeaders } from './traced-attempt.js';
+import type { TraceHeaders } from './traced-attempt.js';
 
 export type { ClientCall, RelayServices } from './model-call.js';
 
@@ -108,7 +108,8 @@ export async function relay(
         log: request.log,
         signal: stop.signal,
         deadlineAt: stop.deadlineAt,
-        ...(trace ? tracedFailover(trace, send) : { attempt: send }),
+        attempt: send,
+        trace,
       },
       orderTargets(pool, services.targets),
     );

@@ -1,13 +1,10 @@
 /**
  * An upstream try under the request's trace (docs/telemetry.md, "What is sent"): each call the
- * proxy makes upstream — a model call, an upload, a file or batch call, a realtime handshake, and
- * every failover or retry of them — is one attempt span, whose context goes upstream as
- * `traceparent`. Only called while telemetry is on; off, the hubs call upstream directly.
+ * proxy makes upstream is one attempt span, whose context goes upstream as `traceparent`. Calls
+ * that go through failover (model calls, uploads, realtime handshakes) are traced by failover
+ * itself (targets/failover.ts); this wraps the single calls (files, batches, follow-ups). Only
+ * called while telemetry is on; off, they call upstream directly.
  */
-import type { FailoverContext } from '../targets/failover.js';
-import type { ResolvedTarget } from '../targets/model-catalog.js';
-import { targetKey } from '../targets/target-order.js';
-import type { UpstreamExchange } from '../upstream/call.js';
 import type { RequestTrace } from '../telemetry/telemetry.js';
 
 /** What an attempt span names: the upstream, the deployment (or what stands for it), the target key. */
@@ -31,23 +28,4 @@ export async function tracedAttempt<E extends { statusCode: number }>(
     a.failed(err);
     throw err;
   }
-}
-
-/**
- * Failover's `attempt` and `observe` for a traced request: every target tried is its own span,
- * and targets passed over or cooled down are noted on the request's span.
- */
-export function tracedFailover<E extends UpstreamExchange>(
-  trace: RequestTrace,
-  send: (target: ResolvedTarget, traceHeaders: TraceHeaders) => Promise<E>,
-): Pick<FailoverContext<E>, 'attempt' | 'observe'> {
-  return {
-    attempt: (target) =>
-      tracedAttempt(
-        trace,
-        { upstream: target.upstream.name, deployment: target.deployment, key: targetKey(target) },
-        (headers) => send(target, headers),
-      ),
-    observe: { skipped: trace.skippedTarget.bind(trace), cooledDown: trace.cooledDown.bind(trace) },
-  };
 }

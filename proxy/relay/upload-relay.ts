@@ -23,7 +23,7 @@ import { callerModel, resolveTargets, type ClientCall, type RelayServices } from
 import { MultipartForm } from './multipart-form.js';
 import { encodeForm, newBoundary } from './multipart-encode.js';
 import { openUpload } from './upload-body.js';
-import { tracedFailover, type TraceHeaders } from './traced-attempt.js';
+import type { TraceHeaders } from './traced-attempt.js';
 import { traceOf } from '../telemetry/telemetry.js';
 
 /** Handles one multipart call on `route`; resolves once the response has been sent. */
@@ -82,7 +82,8 @@ export async function relayUpload(
       signal: stop.signal,
       deadlineAt: stop.deadlineAt,
       // Each target tried is its own attempt span.
-      ...(trace ? tracedFailover(trace, send) : { attempt: send }),
+      attempt: send,
+      trace,
       canResend: () => !sent,
     };
     const { exchange, target } = await sendWithFailover(failover, orderTargets(pool, services.targets));

@@ -14,6 +14,7 @@ import { describeTransportError, isTimeout, type UpstreamExchange } from '../ups
 import { bufferedExchange, readBody } from '../upstream/read-body.js';
 import { upstreamAuthFailure } from '../upstream/auth-failure.js';
 import { allTargetsUnavailable, rateLimitedEverywhere } from '../errors.js';
+import type { AttemptTrace, RequestTrace } from '../telemetry/telemetry.js';
 
 /** The exchange that will be relayed to the client (its body already read when it is an upstream error being passed on). */
 export interface ChosenExchange<E extends UpstreamExchange> {
@@ -31,17 +32,20 @@ export interface FailoverContext<E extends UpstreamExchange> {
   signal: AbortSignal;
   /** Epoch ms by which everything must be done (Infinity = no deadline). */
   deadlineAt: number;
-  attempt(target: ResolvedTarget): Promise<E>;
+  /** One try at `target`; `traceHeaders` (the attempt's W3C trace context) go upstream when traced. */
+  attempt(target: ResolvedTarget, traceHeaders?: AttemptTrace['headers']): Promise<E>;
   /**
    * False once the request body cannot be sent again (a streamed upload that an attempt has
    * started to read): no further target or retry is tried, and the last answer is passed on.
    */
   canResend?: () => boolean;
-  /** Told of targets passed over and cool-downs started (the request's trace, docs/telemetry.md). */
-  observe?: {
-    skipped(target: string, waitMs: number): void;
-    cooledDown(ms: number): void;
-  };
+  /**
+   * The request's trace while telemetry is on (docs/telemetry.md): every target tried is its own
+   * attempt span, targets passed over and cool-downs started are noted. Traced here, in the loop,
+   * rather than by wrapping `attempt`: a wrapper's extra async layer and closures per request
+   * changed what V8 optimises on the whole upstream call (docs/telemetry.md, "What it costs").
+   */
+  trace?: RequestTrace | undefined;
 }
 
 type Failure<E> =
@@ -81,12 +85,14 @@ export async function sendWithFailover<E extends UpstreamExchange>(
     const target = queue.shift()!;
     const key = targetKey(target);
     if (!states.tryAcquire(key)) {
-      ctx.observe?.skipped(key, states.waitMs(key));
+      ctx.trace?.skippedTarget(key, states.waitMs(key));
       continue;
     }
     let failure: Failure<E>;
+    const traced = ctx.trace?.attempt({ upstream: target.upstream.name, deployment: target.deployment, key });
     try {
-      const exchange = await ctx.attempt(target);
+      const exchange = await ctx.attempt(target, traced?.headers);
+      traced?.answered(exchange.statusCode);
       if (exchange.statusCode !== 429) states.observeHeaders(key, exchange.headers);
       if (!isTargetFailure(exchange.statusCode)) {
         states.succeeded(key);
@@ -98,11 +104,12 @@ export async function sendWithFailover<E extends UpstreamExchange>(
         const wait =
           retryAfterMs(exchange.headers) ?? backoffMs(retryNumber, settings.retryBaseMs, settings.retryMaxMs);
         states.rateLimited(key, wait, `429 from ${key}`);
-        ctx.observe?.cooledDown(wait);
+        ctx.trace?.cooledDown(wait);
       } else {
         states.failed(key, `${exchange.statusCode} from ${key}`);
       }
     } catch (err) {
+      traced?.failed(err);
       if (ctx.signal.aborted && !isTimeout(ctx.signal.reason)) {
         states.released(key);
         throw err;
