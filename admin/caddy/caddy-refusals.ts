@@ -8,19 +8,12 @@
 import { isRecord } from '../http-call.js';
 import { scrubQuerySecrets } from '../config/redact.js';
 import type { LogLine } from './log.js';
+import type { RequestRecord } from '../../common/request-record.js';
 
 /** A request Caddy answered, in the request log's shape (key and model unknown: Caddy checks neither). */
-export interface CaddyRefusal {
-  at: number;
+export interface CaddyRefusal extends RequestRecord {
   /** The `X-Request-Id` the client sent, if any (Caddy's own answers carry none). */
   id: string;
-  method: string;
-  path: string;
-  keyId: string;
-  model: string;
-  target: string;
-  status: number;
-  ms: number;
   error: string;
   upstream: false;
   counted: false;

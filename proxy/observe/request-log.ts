@@ -5,35 +5,10 @@
  * percentiles are computed from it while it still holds every request of a range
  * (docs/usage-and-metrics.md, "Request log").
  */
+import type { RequestRecord } from '../../common/request-record.js';
 
 /** How many requests the log keeps: about 7 MB at ~350 B a record. */
 export const REQUEST_LOG_CAPACITY = 20_000;
-
-/** One finished client request. */
-export interface RequestRecord {
-  /** Epoch ms when the response closed. */
-  at: number;
-  /** The `x-request-id` the client got. */
-  id: string;
-  method: string;
-  /** Path without the query string (which may carry a key). */
-  path: string;
-  keyId: string;
-  /** The model as the usage statistics count it; '(none)' before the model was known. */
-  model: string;
-  /** The upstream target that answered or refused (cooling down, circuit open); '' for none. */
-  target: string;
-  /** HTTP status; 0 for a client that left before the answer was complete. */
-  status: number;
-  ms: number;
-  /** The OpenAI error code of a gateway refusal (`invalid_api_key`, `rate_limit_exceeded`…). */
-  error?: string;
-  /** True when an upstream answered (false for refusals made by the gateway itself). */
-  upstream: boolean;
-  totalTokens?: number;
-  /** False for requests the usage statistics do not count (model listings). */
-  counted: boolean;
-}
 
 /** A search of the log; every given field must match. */
 export interface RequestSearch {

@@ -20,7 +20,6 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { TelemetryPipeline } from './pipeline.js';
-import { operationOf } from './gen-ai.js';
 import { TraceBookkeeping } from './trace-bookkeeping.js';
 import {
   DURATION_BUCKETS,
@@ -111,9 +110,9 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
     private readonly instruments: Instruments,
     headers: IncomingHttpHeaders,
     method: string,
-    private readonly url: string,
+    url: string,
   ) {
-    super();
+    super(url);
     const parent = headers.traceparent ? propagator.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
     const path = url.split('?')[0] ?? url;
     this.span = tracer.startSpan(
@@ -125,7 +124,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
   }
 
   attempt(target: { upstream: string; deployment: string; key: string }): AttemptTrace {
-    const operation = operationOf(this.url) ?? 'call';
+    const operation = this.operation ?? 'call';
     const span = this.tracer.startSpan(
       `${operation} ${target.deployment}`,
       {
@@ -145,7 +144,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
   }
 
   close(done: ClosedRequest): void {
-    const operation = operationOf(this.url);
+    const { operation } = this;
     const { acc } = done;
     const errorType = errorTypeOf(done, this.errorType);
     // A span the sampler dropped records nothing: skip building its attributes (metrics still count it).

@@ -1,9 +1,9 @@
 /**
  * What a request's trace notes on the way, the same for both exporter paths (request-trace.ts on
- * the SDK, otlp/otlp-trace.ts): its attempts, the answer's model, id and finish reasons, targets
+ * the SDK, otlp/otlp-trace.ts): the operation its path names, its attempts, the answer's model, id and finish reasons, targets
  * skipped, cool-downs started, and the limit or error code that refused it.
  */
-import { noteAnswer, type AnswerMeta } from './gen-ai.js';
+import { noteAnswer, operationOf, type AnswerMeta } from './gen-ai.js';
 import type { TraceCounts } from './request-attributes.js';
 
 /** The part of an attempt the bookkeeping touches. */
@@ -14,12 +14,18 @@ interface NotedAttempt {
 
 /** The bookkeeping a trace class extends. */
 export abstract class TraceBookkeeping<A extends NotedAttempt> {
+  /** `gen_ai.operation.name` of the client path, read once (undefined: not a model operation). */
+  protected readonly operation: string | undefined;
   protected readonly attempts: A[] = [];
   protected readonly meta: AnswerMeta = { finishReasons: [] };
   protected skipped = 0;
   protected errorType: string | undefined;
   private cooldowns = 0;
   private limit: string | undefined;
+
+  constructor(url: string) {
+    this.operation = operationOf(url);
+  }
 
   cooledDown(ms: number): void {
     this.cooldowns++;

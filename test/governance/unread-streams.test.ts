@@ -6,50 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { CLIENT_KEY, startProxyHarness, type ProxyHarness } from '../harness/proxy-harness.js';
+import { CLIENT_KEY, startProxyHarness } from '../harness/proxy-harness.js';
+import { openUnreadStream } from '../harness/unread-stream.js';
 
 const GREEDY_KEY = 'sk-test-greedy-key-0004';
 const streamBody = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
-
-/** Starts a stream and resolves at its status line, leaving the body unread. */
-function openStream(
-  h: ProxyHarness,
-  key: string,
-): Promise<{ status: number; code: string | undefined; req: http.ClientRequest }> {
-  const { port } = new URL(h.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/chat/completions',
-        agent: false,
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(streamBody),
-        },
-      },
-      (res) => {
-        if (res.statusCode === 200) return resolve({ status: 200, code: undefined, req });
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            code: (JSON.parse(text) as { error?: { code?: string } }).error?.code,
-            req,
-          }),
-        );
-      },
-    );
-    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-    req.end(streamBody);
-  });
-}
 
 test('260 streams one key never reads: 10 admitted, 250 refused, another key still served', async (t) => {
   const h = await startProxyHarness({
@@ -61,7 +22,7 @@ test('260 streams one key never reads: 10 admitted, 250 refused, another key sti
   t.after(() => h.close());
   // Long streams for the ten admitted: the greedy client reads none of them.
   h.sim.enqueue(...Array.from({ length: 10 }, () => ({ kind: 'slowChunks' as const, intervalMs: 100, chunks: 600 })));
-  const greedy = await Promise.all(Array.from({ length: 260 }, () => openStream(h, GREEDY_KEY)));
+  const greedy = await Promise.all(Array.from({ length: 260 }, () => openUnreadStream(h.url, GREEDY_KEY, streamBody)));
   t.after(() => greedy.forEach((g) => g.req.destroy()));
   assert.equal(greedy.filter((g) => g.status === 200).length, 10);
   assert.equal(greedy.filter((g) => g.status === 429 && g.code === 'rate_limit_exceeded').length, 250);

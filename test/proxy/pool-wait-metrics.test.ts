@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { CLIENT_KEY, LIMITED_KEY, startProxyHarness } from '../harness/proxy-harness.js';
+import { openUnreadStream } from '../harness/unread-stream.js';
 
 const streamBody = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
 const plain = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
@@ -25,25 +25,9 @@ test('/metrics counts waits for a free upstream connection and the ones that tim
   });
   t.after(() => h.close());
   h.sim.enqueue({ kind: 'slowChunks', intervalMs: 100, chunks: 600 });
-  const { port } = new URL(h.url);
-  const holder = await new Promise<http.ClientRequest>((resolve) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/chat/completions',
-        agent: false,
-        headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        assert.equal(res.statusCode, 200);
-        resolve(req); // the body is never read: the one connection stays busy
-      },
-    );
-    req.on('error', () => undefined);
-    req.end(streamBody);
-  });
+  // The body is never read: the one connection stays busy.
+  const holder = await openUnreadStream(h.url, CLIENT_KEY, streamBody);
+  assert.equal(holder.status, 200);
 
   const refused = await fetch(`${h.url}/v1/chat/completions`, {
     method: 'POST',
@@ -61,5 +45,5 @@ test('/metrics counts waits for a free upstream connection and the ones that tim
   assert.equal(sample(text, 'gateway_upstream_pool_wait_timeouts', origin), 1);
   const waited = sample(text, 'gateway_upstream_pool_wait_seconds', origin) ?? 0;
   assert.ok(waited > 0, `the wait is counted (${waited} s)`);
-  holder.destroy();
+  holder.req.destroy();
 });

@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { CLIENT_KEY, LIMITED_KEY, startProxyHarness } from '../harness/proxy-harness.js';
+import { openUnreadStream } from '../harness/unread-stream.js';
 import { waitUntil } from '../harness/ports.js';
 import { poolGateOf } from '../../proxy/upstream/pool-gate.js';
 
@@ -25,29 +25,11 @@ test('a full pool: the next request gets 503 upstream_busy after queueTimeoutMs,
     { kind: 'slowChunks', intervalMs: 100, chunks: 600 },
     { kind: 'slowChunks', intervalMs: 100, chunks: 600 },
   );
-  const { port } = new URL(h.url);
-  const holders = await Promise.all(
-    [0, 1].map(
-      () =>
-        new Promise<http.ClientRequest>((resolve) => {
-          const req = http.request(
-            {
-              host: '127.0.0.1',
-              port,
-              method: 'POST',
-              path: '/v1/chat/completions',
-              agent: false,
-              headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-            },
-            (res) => {
-              assert.equal(res.statusCode, 200);
-              resolve(req); // the body is never read
-            },
-          );
-          req.on('error', () => undefined);
-          req.end(streamBody);
-        }),
-    ),
+  // Their bodies are never read: both connections stay busy.
+  const holders = await Promise.all([0, 1].map(() => openUnreadStream(h.url, CLIENT_KEY, streamBody)));
+  assert.deepEqual(
+    holders.map((x) => x.status),
+    [200, 200],
   );
   const origin = new URL(h.sim.url).origin;
   assert.equal(poolGateOf(h.runtime.dispatcher())?.active(origin), 2);
@@ -73,7 +55,7 @@ test('a full pool: the next request gets 503 upstream_busy after queueTimeoutMs,
     'a busy pool does not count against the target',
   );
 
-  holders.forEach((r) => r.destroy());
+  holders.forEach((r) => r.req.destroy());
   await waitUntil(async () => poolGateOf(h.runtime.dispatcher())?.active(origin) === 0, 5_000, 'connections released');
   const again = await fetch(`${h.url}/v1/chat/completions`, {
     method: 'POST',

@@ -66,6 +66,11 @@ export class Histogram {
     if (value > s.max) s.max = value;
   }
 
+  /** How many series have a value. */
+  get size(): number {
+    return this.series.size;
+  }
+
   /** The series with at least one value. */
   snapshot(): HistogramSeries[] {
     return [...this.series.values()];

@@ -129,7 +129,7 @@ export class OtlpPipeline {
   }
 
   private exportMetrics(): Promise<void> {
-    if (!this.histogramList.some((h) => h.snapshot().length > 0)) return Promise.resolve();
+    if (!this.histogramList.some((h) => h.size > 0)) return Promise.resolve();
     const body = this.encodeMetrics(this.origin, this.histogramList, this.startedMs, nowMs());
     return this.sender.send(this.otlp.metricsUrl, body);
   }

@@ -6,7 +6,6 @@
  * goes upstream marked unsampled, and the metrics still count the request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { operationOf } from '../gen-ai.js';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';
 import {
   DURATION_BUCKETS,
@@ -84,9 +83,9 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
     sampler: Sampler,
     headers: IncomingHttpHeaders,
     method: string,
-    private readonly url: string,
+    url: string,
   ) {
-    super();
+    super(url);
     const parent = parseTraceparent(headers.traceparent, headers.tracestate);
     const traceId = parent?.traceId ?? newTraceId();
     this.recording = sampler(traceId, parent);
@@ -109,7 +108,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
   }
 
   attempt(target: { upstream: string; deployment: string; key: string }): AttemptTrace {
-    const operation = operationOf(this.url) ?? 'call';
+    const operation = this.operation ?? 'call';
     const span: SpanRecord = {
       traceId: this.span.traceId,
       spanId: newSpanId(),
@@ -139,7 +138,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
   }
 
   close(done: ClosedRequest): void {
-    const operation = operationOf(this.url);
+    const { operation } = this;
     const { acc } = done;
     const errorType = errorTypeOf(done, this.errorType);
     for (const a of this.attempts) a.end();
