@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { readyOrExit, startChild, stopChild, type Child } from './child.js';
-import { freePort, waitUntil } from './ports.js';
+import { freePorts, waitUntil } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -43,7 +43,8 @@ export interface CaddyPorts {
 
 /** Three ports that were free a moment ago. */
 export async function caddyPorts(): Promise<CaddyPorts> {
-  return { adminPort: await freePort(), httpsPort: await freePort(), httpPort: await freePort() };
+  const [adminPort, httpsPort, httpPort] = (await freePorts(3)) as [number, number, number];
+  return { adminPort, httpsPort, httpPort };
 }
 
 /** A running Caddy. */

@@ -16,6 +16,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `n` ports that were free a moment ago, all different: each is held until all are found (ports
+ * asked for one after another may repeat once released, and a stack given one port twice cannot
+ * start).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map((srv) => {
+      const addr = srv.address();
+      if (!addr || typeof addr !== 'object') throw new Error('no port');
+      return addr.port;
+    });
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
+}
+
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

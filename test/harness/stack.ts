@@ -13,7 +13,7 @@ import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { CADDY_BIN, localRootCaFile } from './caddy-process.js';
 import { startChild } from './child.js';
-import { freePort, waitUntil } from './ports.js';
+import { freePorts, waitUntil } from './ports.js';
 import { loopbackTlsAgent } from './loopback-tls.js';
 import { REPO_ROOT } from './paths.js';
 import { programPids } from './supervisor-rpc.js';
@@ -81,14 +81,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? path.join(base, 'data');
   const runDir = opts.defaultRunDir ? `${dataDir}.run` : path.join(base, 'run');
   await fs.mkdir(runDir, { recursive: true });
+  const [https, http, proxy, admin, internal, sim, caddy] = (await freePorts(7)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ports = {
-    HTTPS_PORT: await freePort(),
-    HTTP_PORT: await freePort(),
-    PROXY_PORT: await freePort(),
-    ADMIN_PORT: await freePort(),
-    INTERNAL_PORT: await freePort(),
-    SIM_PORT: await freePort(),
-    CADDY: await freePort(),
+    HTTPS_PORT: https,
+    HTTP_PORT: http,
+    PROXY_PORT: proxy,
+    ADMIN_PORT: admin,
+    INTERNAL_PORT: internal,
+    SIM_PORT: sim,
+    CADDY: caddy,
   };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
