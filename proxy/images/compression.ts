@@ -50,6 +50,11 @@ function loadSharp(): Promise<typeof import('sharp')> {
 // decoding dozens of images at once.
 const defaultGate = new Semaphore(availableParallelism());
 
+/** The process's image gate, for observing how many images are being recompressed or waiting. */
+export function imageCompressionGate(): Semaphore {
+  return defaultGate;
+}
+
 /** Sets how many images the process recompresses at once (default: os.availableParallelism()). */
 export function setImageCompressionConcurrency(limit: number): void {
   defaultGate.setLimit(limit);

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
+import { availableParallelism } from 'node:os';
 import { CLIENT_KEY, HELLO, proxyHarness } from '../harness/proxy-harness.js';
+import { waitUntil } from '../harness/ports.js';
+import { imageCompressionGate, setImageCompressionConcurrency } from '../../proxy/images/compression.js';
 
 test('an inline image in a chat request is compressed before it goes upstream, and the saving is counted', async (t) => {
   const h = await proxyHarness(t);
@@ -52,8 +55,9 @@ test('a client that leaves while its image is being compressed: nothing is sent 
     ],
   });
   const { port } = new URL(h.url);
-  // Send the whole body, give the proxy a moment to parse it and start compressing (a
-  // 3000×2000 noise PNG takes several hundred ms), then hang up.
+  // The image gate is held while the request arrives, so the client hangs up exactly while its
+  // image waits to be compressed, however fast the machine.
+  const gate = imageCompressionGate();
   const req = http.request({
     host: '127.0.0.1',
     port,
@@ -66,9 +70,15 @@ test('a client that leaves while its image is being compressed: nothing is sent 
     },
   });
   req.on('error', () => undefined);
-  await new Promise<void>((resolve) => req.end(body, resolve));
-  await new Promise((r) => setTimeout(r, 120));
-  req.destroy();
-  await new Promise((r) => setTimeout(r, 1500));
+  setImageCompressionConcurrency(1);
+  t.after(() => setImageCompressionConcurrency(availableParallelism()));
+  await gate.run(async () => {
+    await new Promise<void>((resolve) => req.end(body, resolve));
+    await waitUntil(async () => gate.waiting === 1, 10_000, 'the image to wait for compression');
+    req.destroy();
+    await waitUntil(async () => (await h.stats()).totals.requests === 1, 10_000, 'the client that left to be counted');
+  });
+  await waitUntil(async () => gate.active === 0 && gate.waiting === 0, 30_000, 'the compression to finish');
+  await new Promise((r) => setTimeout(r, 500));
   assert.equal(h.sim.requests.length, 0, 'the upstream was never called for a client that had left');
 });
