@@ -27,7 +27,6 @@ import { startIdentitySimulator } from '../../simulator/identity.js';
 import { ADMIN_PASSWORD, ADMIN_USER, basic } from './admin-stack.js';
 import {
   CADDY_BIN,
-  caddyPorts,
   launchCaddy,
   localRootCa,
   type CaddyPorts,
@@ -35,7 +34,7 @@ import {
 } from './caddy-process.js';
 import { isRunning, readyOrExit, signalChild, startService, stopChild, type Child } from './child.js';
 import { loopbackSdk } from './loopback-tls.js';
-import { freePort, waitUntil } from './ports.js';
+import { freePorts, waitUntil } from './ports.js';
 import { defaultConfig, SIM_API_KEY } from './proxy-harness.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
@@ -123,15 +122,23 @@ export async function startReplicaSet(t: TestContext, opts: ReplicaSetOptions = 
   if (!valid.ok) throw new Error(`replica config invalid: ${JSON.stringify(valid.issues)}`);
 
   const n = opts.replicas ?? 3;
-  const adminPort = await freePort();
+  // Every port of every replica at once: ports asked for one by one may repeat before the
+  // processes that will hold them have started.
+  const free = await freePorts(1 + n * 5);
+  const adminPort = free[0]!;
   const replicas: Replica[] = [];
   const renderEnvs: CaddyRenderEnv[] = [];
   for (let i = 0; i < n; i++) {
     const runDir = path.join(base, `run-${i}`);
     await fs.mkdir(runDir);
-    const ports = await caddyPorts();
-    const proxyPort = await freePort();
-    const internalPort = await freePort();
+    const [caddyAdmin, httpsPort, httpPort, proxyPort, internalPort] = free.slice(1 + i * 5, 6 + i * 5) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const ports = { adminPort: caddyAdmin, httpsPort, httpPort };
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       DATA_DIR: dataDir,
