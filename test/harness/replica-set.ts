@@ -25,13 +25,7 @@ import { SharedRedis } from '../../common/redis/shared-redis.js';
 import { startFoundrySimulator, type FoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startIdentitySimulator } from '../../simulator/identity.js';
 import { ADMIN_PASSWORD, ADMIN_USER, basic } from './admin-stack.js';
-import {
-  CADDY_BIN,
-  launchCaddy,
-  localRootCa,
-  type CaddyPorts,
-  type CaddyProcess,
-} from './caddy-process.js';
+import { CADDY_BIN, launchCaddy, localRootCa, type CaddyPorts, type CaddyProcess } from './caddy-process.js';
 import { isRunning, readyOrExit, signalChild, startService, stopChild, type Child } from './child.js';
 import { loopbackSdk } from './loopback-tls.js';
 import { freePorts, waitUntil } from './ports.js';
