@@ -60,6 +60,10 @@ export class JsonSpanBatch implements SpanBatch {
     this.count++;
   }
 
+  release(): void {
+    // Strings: nothing to reuse.
+  }
+
   body(origin: ExportOrigin): Uint8Array {
     const resource = JSON.stringify({ attributes: attributes(origin.resource) });
     return Buffer.from(

@@ -11,11 +11,19 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ExporterSettings } from '../exporter-settings.js';
 import { Histogram, type HistogramDefinition } from './histograms.js';
 import { JsonSpanBatch, metricsRequestJson } from './otlp-json.js';
-import { ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
+import { BatchBuffers, ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
 import { OtlpSender } from './otlp-sender.js';
 import { nowMs, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
 
 type Otlp = NonNullable<ExporterSettings['otlp']>;
+
+// Requests settled together: few enough that their records are still young when settled.
+const RUN = 32;
+
+/** Work a request leaves for the exporter to do later (see OtlpPipeline.defer). */
+export interface Deferred {
+  settle(): void;
+}
 
 /** The instrumentation scope every span and metric names. */
 export const SCOPE = { name: 'foundry-gateway', version: '1' } as const;
@@ -55,6 +63,7 @@ export class OtlpPipeline {
   private readonly encodeMetrics: typeof metricsRequestProtobuf;
   // The batch filling now, the full ones waiting to leave, and how many spans they hold together.
   private current: SpanBatch;
+  private deferred: Deferred[] = [];
   private readonly full: SpanBatch[] = [];
   private queued = 0;
   private readonly maxQueue: number;
@@ -77,7 +86,8 @@ export class OtlpPipeline {
     const json = otlp.protocol === 'http/json';
     this.origin = { resource: resourceAttributes(env, serviceName), scope: SCOPE };
     this.sender = new OtlpSender(json ? 'application/json' : 'application/x-protobuf', otlp.headers, log);
-    this.newBatch = json ? () => new JsonSpanBatch() : () => new ProtobufSpanBatch();
+    const buffers = new BatchBuffers();
+    this.newBatch = json ? () => new JsonSpanBatch() : () => new ProtobufSpanBatch(buffers);
     this.current = this.newBatch();
     this.encodeMetrics = json ? metricsRequestJson : metricsRequestProtobuf;
     this.maxQueue = positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
@@ -91,6 +101,24 @@ export class OtlpPipeline {
     const h = new Histogram(definition);
     this.histogramList.push(h);
     return h;
+  }
+
+  /**
+   * Takes work a request left for later (its trace, settled when it closed). Every RUN of them
+   * are done together, and whatever waits is done before an export: run in a row, the encoder's
+   * and the histograms' code and tables stay in the CPU's caches from one request to the next,
+   * where done between two requests they were evicted by the request path and evicted it in turn
+   * (docs/telemetry.md, "What it costs").
+   */
+  defer(work: Deferred): void {
+    this.deferred.push(work);
+    if (this.deferred.length >= RUN) this.settleDeferred();
+  }
+
+  private settleDeferred(): void {
+    const list = this.deferred;
+    this.deferred = [];
+    for (const work of list) work.settle();
   }
 
   /** Encodes a finished span into the filling batch; a full batch leaves at the next turn of the event loop. */
@@ -113,11 +141,12 @@ export class OtlpPipeline {
   }
 
   private get hasSpans(): boolean {
-    return this.full.length > 0 || this.current.count > 0;
+    return this.full.length > 0 || this.current.count > 0 || this.deferred.length > 0;
   }
 
   // Sends the oldest full batch, or the filling one; resolves when it was sent.
   private exportSpans(): Promise<void> {
+    if (this.deferred.length) this.settleDeferred();
     let batch = this.full.shift();
     if (!batch && this.current.count > 0) {
       batch = this.current;
@@ -125,10 +154,12 @@ export class OtlpPipeline {
     }
     if (!batch) return Promise.resolve();
     this.queued -= batch.count;
-    return this.sender.send(this.otlp.tracesUrl, batch.body(this.origin));
+    const sent = batch;
+    return this.sender.send(this.otlp.tracesUrl, batch.body(this.origin)).then(() => sent.release());
   }
 
   private exportMetrics(): Promise<void> {
+    if (this.deferred.length) this.settleDeferred();
     if (!this.histogramList.some((h) => h.size > 0)) return Promise.resolve();
     const body = this.encodeMetrics(this.origin, this.histogramList, this.startedMs, nowMs());
     return this.sender.send(this.otlp.metricsUrl, body);

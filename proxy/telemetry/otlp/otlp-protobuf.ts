@@ -3,7 +3,7 @@
  * and collector/metrics/v1 ExportMetricsServiceRequest), written straight from the span records
  * and histograms, with the proto files' own field numbers.
  */
-import { ProtobufWriter } from './protobuf-writer.js';
+import { ProtobufWriter, varintSize } from './protobuf-writer.js';
 import { unixNanos, type AttrValue, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
 import type { Histogram } from './histograms.js';
 
@@ -35,7 +35,7 @@ function attributes(w: ProtobufWriter, field: number, attrs: Attrs): void {
     // Strings, integers and booleans (nearly every attribute) are written with their lengths
     // computed up front; arrays and doubles take the general path.
     if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
-      w.scalarKeyValue(field, key, v);
+      w.keyValue(field, key, v);
     else {
       const kv = w.open(field);
       w.constantString(1, key);
@@ -66,12 +66,12 @@ function span(w: ProtobufWriter, r: SpanRecord): void {
   if (r.parentSpanId) w.hexBytes(4, r.parentSpanId);
   w.string(5, r.name);
   w.uint(6, r.kind);
-  w.fixed64(7, unixNanos(r.startMs));
-  w.fixed64(8, unixNanos(r.endMs));
+  w.timeNanos(7, r.startMs);
+  w.timeNanos(8, r.endMs);
   attributes(w, 9, r.attributes);
   for (const e of r.events ?? []) {
     const em = w.open(11);
-    w.fixed64(1, unixNanos(e.atMs));
+    w.timeNanos(1, e.atMs);
     w.string(2, e.name);
     attributes(w, 3, e.attributes);
     w.close(em);
@@ -85,10 +85,45 @@ function span(w: ProtobufWriter, r: SpanRecord): void {
   w.close(m);
 }
 
-/** Spans encoded as protobuf as they finish (one growing buffer), wrapped into a request at the end. */
+// Bytes left free before a batch's first span for the request's envelope (resource and scope),
+// written there once the spans' length is known, so the spans are never copied.
+const ENVELOPE_ROOM = 4096;
+// Batch buffers kept for reuse: one filling, one or two being sent.
+const KEPT_BUFFERS = 3;
+
+/**
+ * Buffers for span batches, reused once their export is done: a batch written into memory the
+ * process has just written and sent before stays in the CPU's caches and costs no page faults,
+ * where a fresh buffer per batch (and a second one for the request) cost a request more than
+ * encoding its spans did (docs/telemetry.md, "What it costs").
+ */
+export class BatchBuffers {
+  private readonly free: Buffer[] = [];
+  // The size a batch has needed: a buffer that had to grow is kept at its grown size.
+  private size = 64 * 1024;
+
+  take(): Buffer {
+    const b = this.free.pop();
+    return b && b.length >= this.size ? b : Buffer.allocUnsafe(this.size);
+  }
+
+  give(b: Buffer): void {
+    if (b.length > this.size) this.size = b.length;
+    if (b.length >= this.size && this.free.length < KEPT_BUFFERS) this.free.push(b);
+  }
+}
+
+/**
+ * Spans encoded as protobuf as they finish, into one buffer (reused from `buffers`), wrapped into
+ * a request at the end by writing the envelope into the room left before them.
+ */
 export class ProtobufSpanBatch implements SpanBatch {
-  private readonly w = new ProtobufWriter(64 * 1024);
+  private readonly w: ProtobufWriter;
   count = 0;
+
+  constructor(private readonly buffers = new BatchBuffers()) {
+    this.w = new ProtobufWriter(0, buffers.take(), ENVELOPE_ROOM);
+  }
 
   add(r: SpanRecord): void {
     span(this.w, r);
@@ -96,16 +131,31 @@ export class ProtobufSpanBatch implements SpanBatch {
   }
 
   body(origin: ExportOrigin): Uint8Array {
-    const spans = this.w.finish();
-    const out = new ProtobufWriter(spans.length + 1024);
-    const rs = out.open(1);
-    resource(out, origin);
-    const ss = out.open(2);
-    scope(out, origin);
-    out.raw(spans);
-    out.close(ss);
-    out.close(rs);
-    return out.finish();
+    const spansLength = this.w.position - ENVELOPE_ROOM;
+    const resourceField = new ProtobufWriter(1024);
+    resource(resourceField, origin);
+    const scopeField = new ProtobufWriter(256);
+    scope(scopeField, origin);
+    const r = resourceField.finish();
+    const sc = scopeField.finish();
+    // ResourceSpans (1) { resource, ScopeSpans (2) { scope, spans } }
+    const scopeSpansLength = sc.length + spansLength;
+    const envelope = new ProtobufWriter(r.length + sc.length + 32);
+    envelope.lengthPrefix(1, r.length + 1 + varintSize(scopeSpansLength) + scopeSpansLength);
+    envelope.raw(r);
+    envelope.lengthPrefix(2, scopeSpansLength);
+    envelope.raw(sc);
+    const head = envelope.finish();
+    const buf = this.w.buffer;
+    const spans = buf.subarray(ENVELOPE_ROOM, this.w.position);
+    if (head.length > ENVELOPE_ROOM) return Buffer.concat([head, spans]);
+    const start = ENVELOPE_ROOM - head.length;
+    buf.set(head, start);
+    return buf.subarray(start, this.w.position);
+  }
+
+  release(): void {
+    this.buffers.give(this.w.buffer);
   }
 }
 

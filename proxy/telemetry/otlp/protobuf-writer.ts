@@ -1,14 +1,18 @@
 /**
  * The few protobuf wire types OTLP needs, written into one growing buffer. A nested message is
  * written in place and its length prefix inserted when it closes (one `copyWithin` of the
- * message's own bytes), so encoding a batch allocates only as the buffer grows.
+ * message's own bytes), so encoding a batch allocates only as the buffer grows. Short ASCII
+ * strings, ids and timestamps are written byte by byte in JavaScript, and attributes whose value
+ * repeats (models, targets, key ids, statuses) are copied from bytes encoded once: each call into
+ * `Buffer`'s native code costs more than the few bytes it writes (docs/telemetry.md, "What it costs").
  */
 
 const VARINT = 0;
 const FIXED64 = 1;
 const LENGTH = 2;
 
-function varintSize(n: number): number {
+/** How many bytes the varint of `n` takes. */
+export function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);
@@ -41,13 +45,45 @@ function encodedConstant(s: string): Buffer {
   return bytes;
 }
 
+// A KeyValue's bytes (its length prefix and body, without the field tag), by key and then by
+// value, for values that repeat. Bounded per key, so that a key whose values never repeat (a
+// response id) stops being cached once it has filled its share.
+const KEY_VALUES = new Map<string, Map<string | number | boolean, Uint8Array>>();
+const VALUES_PER_KEY = 256;
+const CACHED_STRING_MAX = 96;
+
+// The value of each hexadecimal digit by character code (ids are validated as hex before here).
+const HEX_DIGIT = new Uint8Array(128);
+for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
+
+// True when every character of `s` is ASCII, so its UTF-8 length is its length.
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+const TWO_32 = 4294967296;
+
 /** A protobuf message being written. */
 export class ProtobufWriter {
   private buf: Buffer;
-  private pos = 0;
+  private pos: number;
 
-  constructor(initial = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initial);
+  /** A writer into a new buffer of `initial` bytes, or into `over` from byte `at` (reused memory). */
+  constructor(initial = 64 * 1024, over?: Buffer, at = 0) {
+    this.buf = over ?? Buffer.allocUnsafe(initial);
+    this.pos = at;
+  }
+
+  /** The buffer written into (a larger one once it has grown). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  /** Where the next byte goes. */
+  get position(): number {
+    return this.pos;
   }
 
   private room(n: number): void {
@@ -110,10 +146,62 @@ export class ProtobufWriter {
 
   string(field: number, s: string): void {
     this.tag(field, LENGTH);
+    this.utf8(s);
+  }
+
+  // A string's length prefix and UTF-8 bytes.
+  private utf8(s: string): void {
+    if (s.length < 128 && isAscii(s)) {
+      this.room(s.length + 1);
+      const { buf } = this;
+      let at = this.pos;
+      buf[at++] = s.length;
+      for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+      this.pos = at;
+      return;
+    }
     const n = Buffer.byteLength(s);
     this.rawVarint(n);
     this.room(n);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pos += this.buf.write(s, this.pos, n, 'utf8');
+  }
+
+  // Bytes encoded earlier, copied in.
+  private copy(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    const { buf } = this;
+    let at = this.pos;
+    for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i]!;
+    this.pos = at;
+  }
+
+  /**
+   * A fixed64 of epoch milliseconds (with a fraction) as nanoseconds, split into two 32-bit
+   * halves with exact double arithmetic instead of a BigInt per timestamp.
+   */
+  timeNanos(field: number, ms: number): void {
+    this.tag(field, FIXED64);
+    const whole = Math.floor(ms);
+    const fraction = Math.round((ms - whole) * 1e6);
+    // nanos = whole·10⁶ + fraction, with whole = high·2¹⁶ + low: every product below stays
+    // under 2⁵³, so each step is exact.
+    const high = Math.floor(whole / 65536);
+    const x = high * 1e6; // contributes x·2¹⁶
+    const y = (whole - high * 65536) * 1e6 + fraction;
+    const xHigh = Math.floor(x / 65536);
+    const yHigh = Math.floor(y / TWO_32);
+    let lo = (x - xHigh * 65536) * 65536 + (y - yHigh * TWO_32);
+    let hi = xHigh + yHigh;
+    if (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi += 1;
+    }
+    this.room(8);
+    const { buf } = this;
+    let at = this.pos;
+    for (let i = 0; i < 4; i++, lo = Math.floor(lo / 256)) buf[at++] = lo & 0xff;
+    for (let i = 0; i < 4; i++, hi = Math.floor(hi / 256)) buf[at++] = hi & 0xff;
+    this.pos = at;
   }
 
   /**
@@ -121,11 +209,34 @@ export class ProtobufWriter {
    * which is most of the strings a span carries.
    */
   constantString(field: number, s: string): void {
-    const bytes = encodedConstant(s);
     this.tag(field, LENGTH);
-    this.room(bytes.length);
-    bytes.copy(this.buf, this.pos);
-    this.pos += bytes.length;
+    this.copy(encodedConstant(s));
+  }
+
+  /**
+   * A KeyValue of a string, a non-negative integer or a boolean in field `field`, copied from its
+   * bytes when this key has had this value before (see KEY_VALUES).
+   */
+  keyValue(field: number, key: string, v: string | number | boolean): void {
+    let byValue = KEY_VALUES.get(key);
+    if (!byValue) {
+      byValue = new Map();
+      KEY_VALUES.set(key, byValue);
+    }
+    let bytes = byValue.get(v);
+    if (!bytes) {
+      if (byValue.size >= VALUES_PER_KEY || (typeof v === 'string' && v.length > CACHED_STRING_MAX)) {
+        this.scalarKeyValue(field, key, v);
+        return;
+      }
+      const w = new ProtobufWriter(64);
+      w.scalarKeyValue(1, key, v);
+      // Without the tag byte of field 1: the bytes start at the length prefix.
+      bytes = Uint8Array.prototype.slice.call(w.finish(), 1);
+      byValue.set(v, bytes);
+    }
+    this.tag(field, LENGTH);
+    this.copy(bytes);
   }
 
   /**
@@ -145,8 +256,7 @@ export class ProtobufWriter {
     this.rawVarint(body);
     this.room(body);
     this.buf[this.pos++] = (1 << 3) | LENGTH;
-    keyBytes.copy(this.buf, this.pos);
-    this.pos += keyBytes.length;
+    this.copy(keyBytes);
     this.buf[this.pos++] = (2 << 3) | LENGTH;
     this.rawVarint(inner);
     if (typeof v === 'string') {
@@ -175,7 +285,11 @@ export class ProtobufWriter {
     const n = hex.length >> 1;
     this.rawVarint(n);
     this.room(n);
-    this.pos += this.buf.write(hex, this.pos, 'hex');
+    const { buf } = this;
+    let at = this.pos;
+    for (let i = 0; i < hex.length; i += 2)
+      buf[at++] = (HEX_DIGIT[hex.charCodeAt(i)]! << 4) | HEX_DIGIT[hex.charCodeAt(i + 1)]!;
+    this.pos = at;
   }
 
   /** A packed repeated fixed64 field. */
@@ -198,6 +312,12 @@ export class ProtobufWriter {
       this.buf.writeDoubleLE(v, this.pos);
       this.pos += 8;
     }
+  }
+
+  /** The tag and length of an embedded message whose `length` bytes are written after. */
+  lengthPrefix(field: number, length: number): void {
+    this.tag(field, LENGTH);
+    this.rawVarint(length);
   }
 
   /** Opens embedded message `field`; returns the mark `close` needs. */

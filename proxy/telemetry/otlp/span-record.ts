@@ -67,4 +67,6 @@ export interface SpanBatch {
   readonly count: number;
   add(span: SpanRecord): void;
   body(origin: { resource: Attrs; scope: { name: string; version: string } }): Uint8Array;
+  /** The body has been sent or given up on: its memory may be written again. */
+  release(): void;
 }

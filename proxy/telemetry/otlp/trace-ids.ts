@@ -1,20 +1,23 @@
 /**
- * W3C trace-context ids for the OTLP path: random trace and span ids drawn from a pooled buffer
- * (one `randomFillSync` per few hundred ids instead of one per id), and the parse of a client's
+ * W3C trace-context ids for the OTLP path: random trace and span ids cut from a pooled string of
+ * random hex digits (one `randomFillSync` and one hex conversion per few hundred ids, where a
+ * conversion per id cost a call into native code each), and the parse of a client's
  * `traceparent` (https://www.w3.org/TR/trace-context/).
  */
 import { randomFillSync } from 'node:crypto';
 
 const POOL = Buffer.alloc(4096);
-let at = POOL.length;
+let hexPool = '';
+let at = 0;
 
 function randomHex(bytes: number): string {
-  if (at + bytes > POOL.length) {
-    randomFillSync(POOL);
+  const digits = bytes * 2;
+  if (at + digits > hexPool.length) {
+    hexPool = randomFillSync(POOL).toString('hex');
     at = 0;
   }
-  const hex = POOL.toString('hex', at, at + bytes);
-  at += bytes;
+  const hex = hexPool.slice(at, at + digits);
+  at += digits;
   return hex;
 }
 

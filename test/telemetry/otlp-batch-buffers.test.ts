@@ -1,0 +1,112 @@
+// The protobuf span batch's shortcuts, read back by the decoder built from the proto files
+// (test/harness/otlp-schema.ts): timestamps written without BigInt, attribute values copied from
+// bytes encoded once (and past the per-key bound), batch buffers reused once an export is done,
+// and an envelope too large for the room left before the spans.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { otlpRoot } from '../harness/otlp-schema.js';
+import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
+import { unixNanos, type Attrs, type SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+
+type Obj = Record<string, unknown>;
+const origin = { resource: { 'service.name': 'svc' }, scope: { name: 'scope', version: '1' } };
+
+function decodeSpans(bytes: Uint8Array, o = origin): Obj[] {
+  const t = otlpRoot.lookupType('opentelemetry.ExportTraceServiceRequest');
+  const req = t.toObject(t.decode(bytes), { longs: String, bytes: String, defaults: false }) as Obj;
+  const rs = (req.resourceSpans as Obj[])[0]!;
+  const resource = (rs.resource as Obj).attributes as Obj[];
+  assert.equal(resource.length, Object.keys(o.resource).length);
+  return ((rs.scopeSpans as Obj[])[0]!.spans as Obj[]) ?? [];
+}
+
+function span(i: number, startMs: number, attributes: Attrs): SpanRecord {
+  return {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: (0x2000 + i).toString(16).padStart(16, '0'),
+    parentSpanId: '',
+    traceState: '',
+    name: `span ${i}`,
+    kind: 2,
+    startMs,
+    endMs: startMs + 0.000001 * i,
+    attributes,
+    events: undefined,
+    status: 0,
+    statusMessage: '',
+  };
+}
+
+const attributeOf = (s: Obj, key: string) =>
+  ((s.attributes as Obj[]).find((a) => a.key === key)?.value as Obj | undefined) ?? {};
+
+test('timestamps are the exact nanoseconds of their milliseconds, over the whole epoch range', () => {
+  const times = [0, 0.000001, 1, 1_700_000_000_123.5, 1_733_356_800_000.75, 2 ** 41 + 0.25, 4_102_444_800_000.5];
+  for (let i = 0; i < 200; i++) times.push(Math.random() * 4_102_444_800_000);
+  const batch = new ProtobufSpanBatch();
+  times.forEach((ms, i) => batch.add(span(i, ms, {})));
+  const out = decodeSpans(batch.body(origin));
+  assert.equal(out.length, times.length);
+  times.forEach((ms, i) => {
+    assert.equal(out[i]!.startTimeUnixNano, String(unixNanos(ms)), `start of ${ms}`);
+    assert.equal(out[i]!.endTimeUnixNano, String(unixNanos(ms + 0.000001 * i)), `end of ${ms}`);
+  });
+});
+
+test('a value repeated, a key past its bound of cached values, and long and non-ASCII values decode the same', () => {
+  const batch = new ProtobufSpanBatch();
+  const long = 'x'.repeat(500);
+  for (let i = 0; i < 400; i++)
+    batch.add(
+      span(i, 1_700_000_000_000, {
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.id': `chatcmpl-${i}`,
+        'gen_ai.usage.output_tokens': i,
+        'test.flag': i % 2 === 0,
+        'test.long': long,
+        'test.text': `modèle-${i % 3}`,
+      }),
+    );
+  const out = decodeSpans(batch.body(origin));
+  assert.equal(out.length, 400);
+  out.forEach((s, i) => {
+    assert.deepEqual(attributeOf(s, 'gen_ai.request.model'), { stringValue: 'gpt-4o' });
+    assert.deepEqual(attributeOf(s, 'gen_ai.response.id'), { stringValue: `chatcmpl-${i}` });
+    assert.deepEqual(attributeOf(s, 'gen_ai.usage.output_tokens'), { intValue: String(i) });
+    assert.deepEqual(attributeOf(s, 'test.flag'), { boolValue: i % 2 === 0 });
+    assert.deepEqual(attributeOf(s, 'test.long'), { stringValue: long });
+    assert.deepEqual(attributeOf(s, 'test.text'), { stringValue: `modèle-${i % 3}` });
+  });
+});
+
+test('a buffer is reused only once its batch is released, and a grown one is kept at its size', () => {
+  const buffers = new BatchBuffers();
+  const big = (i: number) => span(i, 1_700_000_000_000, { 'test.pad': 'p'.repeat(90) + String(i % 7) });
+  const first = new ProtobufSpanBatch(buffers);
+  for (let i = 0; i < 1500; i++) first.add(big(i));
+  const firstBody = first.body(origin);
+  // A second batch while the first is still being sent gets other memory.
+  const second = new ProtobufSpanBatch(buffers);
+  second.add(span(1, 1_700_000_000_000, { 'test.second': true }));
+  const secondBody = second.body(origin);
+  assert.equal(decodeSpans(firstBody).length, 1500);
+  assert.notEqual(firstBody.buffer, secondBody.buffer);
+  first.release();
+  second.release();
+  // The next batch takes the grown buffer back and writes over the first batch's bytes.
+  const third = new ProtobufSpanBatch(buffers);
+  third.add(span(3, 1_700_000_000_000, { 'test.third': 'yes' }));
+  const thirdBody = third.body(origin);
+  assert.equal(thirdBody.buffer, firstBody.buffer);
+  const [only] = decodeSpans(thirdBody);
+  assert.equal(only?.name, 'span 3');
+  assert.deepEqual(attributeOf(only!, 'test.third'), { stringValue: 'yes' });
+});
+
+test('an envelope larger than the room before the spans is still one valid request', () => {
+  const wide = { resource: { 'service.name': 'svc', 'test.wide': 'w'.repeat(6000) }, scope: origin.scope };
+  const batch = new ProtobufSpanBatch();
+  batch.add(span(1, 1_700_000_000_000, {}));
+  const out = decodeSpans(batch.body(wide), wide);
+  assert.equal(out[0]?.name, 'span 1');
+});
