@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { request, type Agent } from 'undici';
 import { readyOrExit, startService, type Child } from '../test/harness/child.js';
-import { freePort, waitUntil } from '../test/harness/ports.js';
+import { freePorts, waitUntil } from '../test/harness/ports.js';
 import { killStack, startStack as startHarnessStack } from '../test/harness/stack.js';
 import { programPids } from '../test/harness/supervisor-rpc.js';
 import { REPO_ROOT } from '../test/harness/paths.js';
@@ -89,7 +89,7 @@ export async function startProxyAlone(
   const config = gatewayConfig(simPort);
   configure(config);
   await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
-  const [port, internalPort] = [await freePort(), await freePort()];
+  const [port, internalPort] = (await freePorts(2)) as [number, number];
   const child = startService({
     name: 'proxy',
     main: 'proxy/main.js',

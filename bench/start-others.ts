@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { launchCaddy, localRootCaFile, type CaddyProcess } from '../test/harness/caddy-process.js';
 import { readyOrExit, startChild, startService, type Child } from '../test/harness/child.js';
 import { distFile, REPO_ROOT } from '../test/harness/paths.js';
-import { freePort, waitUntil } from '../test/harness/ports.js';
+import { freePort, freePorts, waitUntil } from '../test/harness/ports.js';
 import { answers } from './start-gateway.js';
 import { listenAddresses } from './processes.js';
 
@@ -23,7 +23,7 @@ export interface Simulator {
 
 /** Starts the bench simulator (no credential check) on a free port. */
 export async function startSimulator(dir: string): Promise<Simulator> {
-  const [port, statsPort] = [await freePort(), await freePort()];
+  const [port, statsPort] = (await freePorts(2)) as [number, number];
   const child = startService({
     name: 'simulator',
     main: 'bench/simulator-main.js',
@@ -96,7 +96,7 @@ localhost:${httpsPort} {
 /** Starts Caddy alone (test/harness/caddy-process.ts) from a Caddyfile in `dir`, waits until it answers over HTTPS. */
 export async function startCaddyAlone(dir: string, simPort: number): Promise<CaddyAlone> {
   const storage = path.join(dir, 'caddy');
-  const [adminPort, httpsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const [adminPort, httpsPort, httpPort] = (await freePorts(3)) as [number, number, number];
   const file = path.join(dir, 'Caddyfile');
   await fs.writeFile(file, caddyAloneFile(storage, adminPort, httpsPort, httpPort, simPort));
   const caddy = await launchCaddy({ configFile: file, dir, adminPort, outputFile: path.join(dir, 'caddy.log') });

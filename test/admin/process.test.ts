@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { hashPassword } from '../../common/password-hash.js';
 import { basic } from '../harness/admin-stack.js';
 import { startService } from '../harness/child.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { freePorts, waitUntil } from '../harness/ports.js';
 const PASSWORD = 'process-test-password-42';
 
 test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { timeout: 30_000 }, async (t) => {
@@ -21,7 +21,7 @@ test('the admin process serves its API on ADMIN_PORT and stops on SIGTERM', { ti
     path.join(dataDir, 'config.json'),
     JSON.stringify({ server: { adminAuth: { username: 'ops', passwordHash: await hashPassword(PASSWORD) } } }),
   );
-  const [adminPort, caddyAdmin] = [await freePort(), await freePort()];
+  const [adminPort, caddyAdmin] = (await freePorts(2)) as [number, number];
   const admin = startService({
     name: 'admin',
     main: 'admin/main.js',

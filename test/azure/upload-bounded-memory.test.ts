@@ -13,7 +13,7 @@ import { AzureOpenAI, toFile } from 'openai';
 import { startFoundrySimulator } from '../../simulator/foundry/simulator.js';
 import type { SimForm } from '../../simulator/foundry/multipart.js';
 import { startService, stopChild } from '../harness/child.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { freePorts, waitUntil } from '../harness/ports.js';
 import { memoryOf } from '../harness/proc-memory.js';
 import { CLIENT_KEY, HEALTH_KEY, SIM_API_KEY } from '../harness/proxy-harness.js';
 
@@ -43,7 +43,7 @@ test(
         models: [{ id: 'transcribe', upstream: 'sim', targetModel: 'gpt-4o-transcribe' }],
       }),
     );
-    const [port, internalPort] = [await freePort(), await freePort()];
+    const [port, internalPort] = (await freePorts(2)) as [number, number];
     const proxy = startService({
       name: 'proxy',
       main: 'proxy/main.js',

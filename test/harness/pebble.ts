@@ -14,7 +14,7 @@ import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { readyOrExit, startChild, stopChild } from './child.js';
-import { freePort, waitUntil } from './ports.js';
+import { freePorts, waitUntil } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -82,12 +82,7 @@ export async function startPebble(t: TestContext): Promise<Pebble> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-pebble-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const { caFile, certFile, keyFile } = await makeListenerCertificate(dir);
-  const [acmePort, managementPort, httpPort, tlsPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const [acmePort, managementPort, httpPort, tlsPort] = (await freePorts(4)) as [number, number, number, number];
   const configFile = path.join(dir, 'pebble.json');
   await fs.writeFile(
     configFile,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFoundrySimulator } from '../../simulator/foundry/simulator.js';
 import { startService, type Child } from '../harness/child.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { freePorts, waitUntil } from '../harness/ports.js';
 import { CLIENT_KEY, HEALTH_KEY, SIM_API_KEY } from '../harness/proxy-harness.js';
 
 interface Started {
@@ -22,7 +22,7 @@ async function startProxyProcess(config: unknown, extraEnv: Record<string, strin
   const dataDir = path.join(base, 'data');
   await fs.mkdir(dataDir);
   await fs.writeFile(path.join(dataDir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
-  const [port, internalPort] = [await freePort(), await freePort()];
+  const [port, internalPort] = (await freePorts(2)) as [number, number];
   const proxy = startService({
     name: 'proxy',
     main: 'proxy/main.js',

@@ -11,7 +11,7 @@ import { validateConfig } from '../../common/config/validate.js';
 import { caddyPorts, launchCaddy } from '../harness/caddy-process.js';
 import { servedFingerprint } from '../harness/loopback-tls.js';
 import { startPebble } from '../harness/pebble.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { freePorts, waitUntil } from '../harness/ports.js';
 import { HEALTH_KEY } from '../harness/proxy-harness.js';
 
 test('two Caddys sharing certificate storage place one ACME order and serve the same certificate', async (t) => {
@@ -27,7 +27,7 @@ test('two Caddys sharing certificate storage place one ACME order and serve the 
   });
   assert.ok(valid.ok);
   const storageRoot = path.join(base, 'shared-caddy-storage');
-  const [proxyPort, adminPort] = [await freePort(), await freePort()];
+  const [proxyPort, adminPort] = (await freePorts(2)) as [number, number];
   const replicas = await Promise.all(
     [0, 1].map(async (i) => {
       const dir = path.join(base, `run-${i}`);

@@ -8,7 +8,7 @@ import { startPebble } from '../harness/pebble.js';
 import { killStack, startStack } from '../harness/stack.js';
 import { startCaddy } from '../harness/caddy-process.js';
 import { servedFingerprint } from '../harness/loopback-tls.js';
-import { freePort, waitUntil } from '../harness/ports.js';
+import { freePorts, waitUntil } from '../harness/ports.js';
 import { SAMPLE_CONFIG as FIXTURE } from '../harness/paths.js';
 
 // docs/architecture.md, "The init step": a data dir made by the original project — its config
@@ -63,12 +63,8 @@ test(
     const dataDir = path.join(base, 'data');
     const storage = path.join(dataDir, 'caddy');
     await fs.mkdir(storage, { recursive: true });
-    const ports: Ports = {
-      https: await freePort(),
-      http: await freePort(),
-      caddyAdmin: await freePort(),
-      proxy: await freePort(),
-    };
+    const [https, http, caddyAdmin, proxy] = (await freePorts(4)) as [number, number, number, number];
+    const ports: Ports = { https, http, caddyAdmin, proxy };
 
     // The original project at work: its Caddy gets proxy.test from the CA, storing it in DATA_DIR/caddy.
     const caddyfile = path.join(dataDir, 'Caddyfile');
