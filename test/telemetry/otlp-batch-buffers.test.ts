@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { otlpRoot } from '../harness/otlp-schema.js';
 import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
-import { unixNanos, type Attrs, type SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+import { unixNanos, type Attrs } from '../../proxy/telemetry/otlp/span-record.js';
+import { testSpan } from '../harness/test-span.js';
 
 type Obj = Record<string, unknown>;
 const origin = { resource: { 'service.name': 'svc' }, scope: { name: 'scope', version: '1' } };
@@ -20,22 +21,8 @@ function decodeSpans(bytes: Uint8Array, o = origin): Obj[] {
   return ((rs.scopeSpans as Obj[])[0]!.spans as Obj[]) ?? [];
 }
 
-function span(i: number, startMs: number, attributes: Attrs): SpanRecord {
-  return {
-    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    spanId: (0x2000 + i).toString(16).padStart(16, '0'),
-    parentSpanId: '',
-    traceState: '',
-    name: `span ${i}`,
-    kind: 2,
-    startMs,
-    endMs: startMs + 0.000001 * i,
-    attributes,
-    events: undefined,
-    status: 0,
-    statusMessage: '',
-  };
-}
+const span = (i: number, startMs: number, attributes: Attrs) =>
+  testSpan(0x2000 + i, { name: `span ${i}`, startMs, endMs: startMs + 0.000001 * i, attributes });
 
 const attributeOf = (s: Obj, key: string) =>
   ((s.attributes as Obj[]).find((a) => a.key === key)?.value as Obj | undefined) ?? {};

@@ -8,6 +8,7 @@ import { Histogram } from '../../proxy/telemetry/otlp/histograms.js';
 import { metricsRequestJson, traceRequestJson } from '../../proxy/telemetry/otlp/otlp-json.js';
 import { metricsRequestProtobuf, traceRequestProtobuf } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
 import { unixNanos, type SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+import { testSpan } from '../harness/test-span.js';
 
 type Obj = Record<string, unknown>;
 const origin = { resource: { 'service.name': 'svc', 'process.pid': 7 }, scope: { name: 'scope', version: '1' } };
@@ -17,13 +18,10 @@ const decode = (type: string, bytes: Uint8Array): Obj => {
 };
 
 function record(i: number): SpanRecord {
-  return {
-    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    spanId: (0x1000 + i).toString(16).padStart(16, '0'),
+  return testSpan(0x1000 + i, {
     parentSpanId: i % 2 ? '00f067aa0ba902b7' : '',
     traceState: i % 2 ? 'vendor=x' : '',
     name: `chat model-${i} ${'ü'.repeat(i % 3)}`,
-    kind: 2,
     startMs: 1_700_000_000_123.5,
     endMs: 1_700_000_000_223.25,
     attributes: {
@@ -40,7 +38,7 @@ function record(i: number): SpanRecord {
         : undefined,
     status: i === 0 ? 2 : 0,
     statusMessage: i === 0 ? 'upstream failed' : '',
-  };
+  });
 }
 
 const b64hex = (v: unknown) => Buffer.from(String(v), 'base64').toString('hex');

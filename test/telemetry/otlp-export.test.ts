@@ -10,24 +10,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { OtlpPipeline } from '../../proxy/telemetry/otlp/otlp-pipeline.js';
 import { startOtlpReceiver } from '../harness/otlp-receiver.js';
-import type { SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+import { testSpan } from '../harness/test-span.js';
 
-function span(i: number): SpanRecord {
-  return {
-    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    spanId: (0x100 + i).toString(16).padStart(16, '0'),
-    parentSpanId: '',
-    traceState: '',
-    name: `span ${i}`,
-    kind: 2,
-    startMs: 1_700_000_000_000,
-    endMs: 1_700_000_000_001,
-    attributes: {},
-    events: undefined,
-    status: 0,
-    statusMessage: '',
-  };
-}
+const span = (i: number) => testSpan(0x100 + i, { name: `span ${i}` });
 
 function capturedLog(): { log: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];

@@ -1,10 +1,10 @@
 /**
  * The OTLP exporter of this gateway's own spans and GenAI histograms (docs/telemetry.md, "What it
- * costs"): finished spans are encoded at once, as the collector asked (protobuf or JSON), into
- * the batch that is filling, and leave in batches (OpenTelemetry's batch processor rules and
- * `OTEL_BSP_*` variables: up to 512 every 5 s, at most 2,048 waiting, the rest dropped and
- * counted); histograms are aggregated here and sent every metric interval. Nothing of the
- * OpenTelemetry SDK runs per request.
+ * costs"): closed requests' traces are settled in runs (`defer`), their spans encoded as the
+ * collector asked (protobuf or JSON) into the batch that is filling, and leave in batches
+ * (OpenTelemetry's batch processor rules and `OTEL_BSP_*` variables: up to 512 every 5 s, at
+ * most 2,048 waiting, the rest dropped and counted); histograms are aggregated here and sent
+ * every metric interval. Nothing of the OpenTelemetry SDK runs per request.
  */
 import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';

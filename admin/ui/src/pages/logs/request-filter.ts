@@ -22,7 +22,10 @@ export interface RequestFilters {
   limit: string;
 }
 
-/** One request as the table shows it. */
+/**
+ * One request as the table shows it: the shape of `common/request-record.ts`, repeated because
+ * the UI's build compiles only `admin/ui/src`.
+ */
 export interface RequestRow {
   at: number;
   id: string;
