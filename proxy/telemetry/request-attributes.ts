@@ -5,7 +5,7 @@
  */
 import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, type AnswerMeta } from './gen-ai.js';
 import type { ClosedRequest } from './telemetry.js';
-import type { Attrs } from './otlp/span-record.js';
+import type { AttributeSink, Attrs } from './otlp/span-record.js';
 
 /** What the trace counted on the way. */
 export interface TraceCounts {
@@ -17,25 +17,23 @@ export interface TraceCounts {
 }
 
 /**
- * An upstream attempt's span attributes when it starts. Files and batches belong to no
- * deployment: their calls are named `(files)` and `(batches)`, as in the statistics, and carry no
- * `gen_ai.request.model`.
+ * An upstream attempt's span attributes when it starts, written into `sink`. Files and batches
+ * belong to no deployment: their calls are named `(files)` and `(batches)`, as in the
+ * statistics, and carry no `gen_ai.request.model`.
  */
 export function attemptAttributes(
   operation: string,
   target: { upstream: string; deployment: string; key: string },
   n: number,
-): Attrs {
-  const a: Attrs = {
-    'gen_ai.operation.name': operation,
-    'gen_ai.system': GEN_AI_SYSTEM,
-    'gen_ai.provider.name': GEN_AI_PROVIDER,
-    'gateway.upstream': target.upstream,
-    'gateway.target': target.key,
-    'gateway.attempt': n,
-  };
-  if (!target.deployment.startsWith('(')) a['gen_ai.request.model'] = target.deployment;
-  return a;
+  sink: AttributeSink,
+): void {
+  sink.attr('gen_ai.operation.name', operation);
+  sink.attr('gen_ai.system', GEN_AI_SYSTEM);
+  sink.attr('gen_ai.provider.name', GEN_AI_PROVIDER);
+  sink.attr('gateway.upstream', target.upstream);
+  sink.attr('gateway.target', target.key);
+  sink.attr('gateway.attempt', n);
+  if (!target.deployment.startsWith('(')) sink.attr('gen_ai.request.model', target.deployment);
 }
 
 /** `error.type` of a request that ended with `done.status`: the gateway's code, the status, or client_aborted. */
@@ -44,61 +42,69 @@ export function errorTypeOf(done: ClosedRequest, refusedCode: string | undefined
   return done.status >= 400 ? (refusedCode ?? String(done.status)) : undefined;
 }
 
-/** The request span's attributes, added when it closes (into `a`, or a new object). */
+/** The request span's attributes, added when it closes, written into `sink`. */
 export function requestAttributes(
   done: ClosedRequest,
   meta: AnswerMeta,
   counts: TraceCounts,
   operation: string | undefined,
   errorType: string | undefined,
-  a: Attrs = {},
-): Attrs {
+  sink: AttributeSink,
+): void {
   const { acc } = done;
-  a['gen_ai.system'] = GEN_AI_SYSTEM;
-  a['gen_ai.provider.name'] = GEN_AI_PROVIDER;
-  a['http.response.status_code'] = done.status;
-  a['gateway.key.id'] = done.keyId;
-  a['gateway.attempts'] = counts.attempts;
-  if (operation) a['gen_ai.operation.name'] = operation;
-  if (acc.model) a['gen_ai.request.model'] = acc.model;
-  if (meta.responseModel) a['gen_ai.response.model'] = meta.responseModel;
-  if (done.team) a['gateway.team'] = done.team;
-  if (acc.target) a['gateway.target'] = acc.target;
-  if (meta.responseId) a['gen_ai.response.id'] = meta.responseId;
-  if (meta.finishReasons.length) a['gen_ai.response.finish_reasons'] = meta.finishReasons;
+  sink.attr('gen_ai.system', GEN_AI_SYSTEM);
+  sink.attr('gen_ai.provider.name', GEN_AI_PROVIDER);
+  sink.attr('http.response.status_code', done.status);
+  sink.attr('gateway.key.id', done.keyId);
+  sink.attr('gateway.attempts', counts.attempts);
+  if (operation) sink.attr('gen_ai.operation.name', operation);
+  if (acc.model) sink.attr('gen_ai.request.model', acc.model);
+  if (meta.responseModel) sink.attr('gen_ai.response.model', meta.responseModel);
+  if (done.team) sink.attr('gateway.team', done.team);
+  if (acc.target) sink.attr('gateway.target', acc.target);
+  if (meta.responseId) sink.attr('gen_ai.response.id', meta.responseId);
+  if (meta.finishReasons.length) sink.attr('gen_ai.response.finish_reasons', meta.finishReasons);
   if (acc.tokens) {
-    a['gen_ai.usage.input_tokens'] = acc.tokens.prompt;
-    a['gen_ai.usage.output_tokens'] = acc.tokens.completion;
+    sink.attr('gen_ai.usage.input_tokens', acc.tokens.prompt);
+    sink.attr('gen_ai.usage.output_tokens', acc.tokens.completion);
   }
-  if (counts.skipped) a['gateway.targets_skipped'] = counts.skipped;
-  if (counts.cooldowns) a['gateway.cooldowns'] = counts.cooldowns;
-  if (counts.limit) a['gateway.limit'] = counts.limit;
-  if (errorType) a['error.type'] = errorType;
-  return a;
+  if (counts.skipped) sink.attr('gateway.targets_skipped', counts.skipped);
+  if (counts.cooldowns) sink.attr('gateway.cooldowns', counts.cooldowns);
+  if (counts.limit) sink.attr('gateway.limit', counts.limit);
+  if (errorType) sink.attr('error.type', errorType);
 }
 
 /**
- * The GenAI metrics' attributes (fewer than the span's: no key id, whose series would grow
- * without bound) and a string naming that attribute set, so a histogram finds its series
- * without hashing an object (the attributes are built only for a new series).
+ * A string naming the GenAI metrics' attribute set of a request (see metricAttributes), so a
+ * histogram finds its series without hashing an object.
+ */
+export function metricSeriesKey(
+  done: ClosedRequest,
+  meta: AnswerMeta,
+  operation: string,
+  errorType: string | undefined,
+): string {
+  const { acc } = done;
+  return `${operation}\u0001${acc.model ?? ''}\u0001${meta.responseModel ?? ''}\u0001${acc.target ?? ''}\u0001${errorType ?? ''}`;
+}
+
+/**
+ * The GenAI metrics' attributes: fewer than the span's (no key id, whose series would grow
+ * without bound), built only for a new series.
  */
 export function metricAttributes(
   done: ClosedRequest,
   meta: AnswerMeta,
   operation: string,
   errorType: string | undefined,
-): { key: string; attributes: () => Attrs } {
+): Attrs {
   const { acc } = done;
-  const key = `${operation}\u0001${acc.model ?? ''}\u0001${meta.responseModel ?? ''}\u0001${acc.target ?? ''}\u0001${errorType ?? ''}`;
-  const attributes = (): Attrs => {
-    const a: Attrs = { 'gen_ai.provider.name': GEN_AI_PROVIDER, 'gen_ai.operation.name': operation };
-    if (acc.model) a['gen_ai.request.model'] = acc.model;
-    if (meta.responseModel) a['gen_ai.response.model'] = meta.responseModel;
-    if (acc.target) a['gateway.target'] = acc.target;
-    if (errorType) a['error.type'] = errorType;
-    return a;
-  };
-  return { key, attributes };
+  const a: Attrs = { 'gen_ai.provider.name': GEN_AI_PROVIDER, 'gen_ai.operation.name': operation };
+  if (acc.model) a['gen_ai.request.model'] = acc.model;
+  if (meta.responseModel) a['gen_ai.response.model'] = meta.responseModel;
+  if (acc.target) a['gateway.target'] = acc.target;
+  if (errorType) a['error.type'] = errorType;
+  return a;
 }
 
 /** The advised buckets of `gen_ai.client.token.usage` (GenAI semantic conventions). */

@@ -32,6 +32,7 @@ import {
   requestAttributes,
 } from './request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from './telemetry.js';
+import { collectAttributes } from './otlp/span-record.js';
 
 const propagator = new W3CTraceContextPropagator();
 const headerGetter = {
@@ -129,7 +130,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
       `${operation} ${target.deployment}`,
       {
         kind: SpanKind.CLIENT,
-        attributes: attemptAttributes(operation, target, this.attempts.length + 1),
+        attributes: collectAttributes((sink) => attemptAttributes(operation, target, this.attempts.length + 1, sink)),
       },
       this.context,
     );
@@ -149,14 +150,17 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
     const errorType = errorTypeOf(done, this.errorType);
     // A span the sampler dropped records nothing: skip building its attributes (metrics still count it).
     if (this.span.isRecording()) {
-      this.span.setAttributes(requestAttributes(done, this.meta, this.counts(), operation, errorType));
+      const counts = this.counts();
+      this.span.setAttributes(
+        collectAttributes((sink) => requestAttributes(done, this.meta, counts, operation, errorType, sink)),
+      );
       if (operation && acc.model) this.span.updateName(`${operation} ${acc.model}`);
       if (errorType && (done.status === 0 || done.status >= 500)) this.span.setStatus({ code: SpanStatusCode.ERROR });
     }
     for (const a of this.attempts) a.end();
     this.span.end();
     if (!operation) return;
-    const metricAttrs: Attributes = metricAttributes(done, this.meta, operation, errorType).attributes();
+    const metricAttrs: Attributes = metricAttributes(done, this.meta, operation, errorType);
     this.instruments.duration.record(done.latencyMs / 1000, metricAttrs);
     if (acc.tokens) {
       this.instruments.tokens.record(acc.tokens.prompt, { ...metricAttrs, 'gen_ai.token.type': 'input' });

@@ -174,6 +174,9 @@ export class Telemetry {
  * on the record the statistics use and a request pays one close listener, not two.
  */
 export function registerTelemetry(app: FastifyInstance, telemetry: Telemetry): void {
+  // Declared whether telemetry is on or off: a property added only while on would give requests
+  // two shapes, and the code that reads them slower paths in both states.
+  app.decorateRequest('trace', undefined);
   app.addHook('onRequest', (req, _reply, done) => {
     if (telemetry.active && isCountedPath(req.url)) req.trace = telemetry.begin(req.headers, req.method, req.url);
     done();
@@ -194,7 +197,7 @@ export function closeTrace(req: FastifyRequest, reply: FastifyReply, latencyMs: 
     acc,
     status: reply.raw.writableFinished ? (acc.status ?? reply.statusCode) : 0,
     keyId: client?.id ?? '(unauthenticated)',
-    ...(client?.team ? { team: client.team } : {}),
+    team: client?.team || undefined,
     latencyMs,
   });
 }

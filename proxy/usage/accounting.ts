@@ -80,6 +80,8 @@ export function registerUsageAccounting(
   sinks: CallSinks,
   onClosed?: (req: FastifyRequest, reply: FastifyReply, latencyMs: number) => void,
 ): void {
+  // Declared on every request, so a request's shape does not depend on which hooks filled it.
+  app.decorateRequest('accounting', undefined);
   app.addHook('onRequest', (req, reply, done) => {
     if (!NOT_LOGGED.test(req.url)) {
       const started = performance.now();

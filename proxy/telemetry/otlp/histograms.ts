@@ -40,22 +40,33 @@ export class Histogram {
    * first time it is seen (the same key must always mean the same attributes).
    */
   record(value: number, key: string, attributes: () => Attrs): void {
+    this.count(this.seriesFor(key, attributes), value);
+  }
+
+  /**
+   * The series named `key` (see `record`), for a caller that keeps it and counts into it again
+   * (`count`): past the series limit, the overflow series.
+   */
+  seriesFor(key: string, attributes: () => Attrs): HistogramSeries {
     let s = this.series.get(key);
-    if (!s) {
-      const overflow = this.series.size >= MAX_SERIES;
-      s = overflow ? this.series.get(OVERFLOW_KEY) : undefined;
-      if (!s) {
-        s = {
-          attributes: overflow ? { 'otel.metric.overflow': true } : attributes(),
-          count: 0,
-          sum: 0,
-          min: Infinity,
-          max: -Infinity,
-          buckets: new Float64Array(this.definition.bounds.length + 1),
-        };
-        this.series.set(overflow ? OVERFLOW_KEY : key, s);
-      }
-    }
+    if (s) return s;
+    const overflow = this.series.size >= MAX_SERIES;
+    s = overflow ? this.series.get(OVERFLOW_KEY) : undefined;
+    if (s) return s;
+    s = {
+      attributes: overflow ? { 'otel.metric.overflow': true } : attributes(),
+      count: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+      buckets: new Float64Array(this.definition.bounds.length + 1),
+    };
+    this.series.set(overflow ? OVERFLOW_KEY : key, s);
+    return s;
+  }
+
+  /** Counts `value` in `s`, one of this histogram's series. */
+  count(s: HistogramSeries, value: number): void {
     const { bounds } = this.definition;
     let i = 0;
     while (i < bounds.length && value > (bounds[i] ?? Infinity)) i++;

@@ -2,7 +2,14 @@
  * OTLP/HTTP JSON bodies: the protobuf messages in proto3's JSON mapping as OTLP specifies it
  * (camelCase names, trace and span ids in hex, enums as numbers, 64-bit integers as strings).
  */
-import { unixNanos, type AttrValue, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
+import {
+  unixNanos,
+  type AttrValue,
+  type AttributeSource,
+  type Attrs,
+  type SpanBatch,
+  type SpanRecord,
+} from './span-record.js';
 import type { Histogram } from './histograms.js';
 import type { ExportOrigin } from './otlp-protobuf.js';
 
@@ -24,6 +31,17 @@ function attributes(attrs: Attrs): Json[] {
   return out;
 }
 
+// What a span's attribute source writes, as OTLP JSON key-values.
+function sourceAttributes(source: AttributeSource): Json[] {
+  const out: Json[] = [];
+  source.writeAttributes({
+    attr(key, value) {
+      out.push({ key, value: anyValue(value) });
+    },
+  });
+  return out;
+}
+
 const nanos = (ms: number) => String(unixNanos(ms));
 
 function span(r: SpanRecord): Json {
@@ -36,7 +54,7 @@ function span(r: SpanRecord): Json {
     kind: r.kind,
     startTimeUnixNano: nanos(r.startMs),
     endTimeUnixNano: nanos(r.endMs),
-    attributes: attributes(r.attributes),
+    attributes: sourceAttributes(r.attributes),
     ...(r.events?.length
       ? {
           events: r.events.map((e) => ({

@@ -4,7 +4,14 @@
  * and histograms, with the proto files' own field numbers.
  */
 import { ProtobufWriter, varintSize } from './protobuf-writer.js';
-import { unixNanos, type AttrValue, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
+import {
+  unixNanos,
+  type AttrValue,
+  type AttributeSink,
+  type Attrs,
+  type SpanBatch,
+  type SpanRecord,
+} from './span-record.js';
 import type { Histogram } from './histograms.js';
 
 /** What every export names: the resource's attributes and the instrumentation scope. */
@@ -28,20 +35,32 @@ function anyValue(w: ProtobufWriter, field: number, v: AttrValue): void {
   w.close(m);
 }
 
+function attribute(w: ProtobufWriter, field: number, key: string, v: AttrValue): void {
+  // Strings, integers and booleans (nearly every attribute) are written with their lengths
+  // computed up front; arrays and doubles take the general path.
+  if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+    w.keyValue(field, key, v);
+  else {
+    const kv = w.open(field);
+    w.constantString(1, key);
+    anyValue(w, 2, v);
+    w.close(kv);
+  }
+}
+
 function attributes(w: ProtobufWriter, field: number, attrs: Attrs): void {
   for (const key in attrs) {
     const v = attrs[key];
-    if (v === undefined) continue;
-    // Strings, integers and booleans (nearly every attribute) are written with their lengths
-    // computed up front; arrays and doubles take the general path.
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
-      w.keyValue(field, key, v);
-    else {
-      const kv = w.open(field);
-      w.constantString(1, key);
-      anyValue(w, 2, v);
-      w.close(kv);
-    }
+    if (v !== undefined) attribute(w, field, key, v);
+  }
+}
+
+// A span's attributes, written by their source straight into the batch (span field 9).
+class SpanAttributeSink implements AttributeSink {
+  constructor(private readonly w: ProtobufWriter) {}
+
+  attr(key: string, value: AttrValue): void {
+    attribute(this.w, 9, key, value);
   }
 }
 
@@ -58,7 +77,7 @@ function scope(w: ProtobufWriter, origin: ExportOrigin): void {
   w.close(s);
 }
 
-function span(w: ProtobufWriter, r: SpanRecord): void {
+function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
   const m = w.open(2);
   w.hexBytes(1, r.traceId);
   w.hexBytes(2, r.spanId);
@@ -68,7 +87,7 @@ function span(w: ProtobufWriter, r: SpanRecord): void {
   w.uint(6, r.kind);
   w.timeNanos(7, r.startMs);
   w.timeNanos(8, r.endMs);
-  attributes(w, 9, r.attributes);
+  r.attributes.writeAttributes(sink);
   for (const e of r.events ?? []) {
     const em = w.open(11);
     w.timeNanos(1, e.atMs);
@@ -119,14 +138,16 @@ export class BatchBuffers {
  */
 export class ProtobufSpanBatch implements SpanBatch {
   private readonly w: ProtobufWriter;
+  private readonly sink: AttributeSink;
   count = 0;
 
   constructor(private readonly buffers = new BatchBuffers()) {
     this.w = new ProtobufWriter(0, buffers.take(), ENVELOPE_ROOM);
+    this.sink = new SpanAttributeSink(this.w);
   }
 
   add(r: SpanRecord): void {
-    span(this.w, r);
+    span(this.w, this.sink, r);
     this.count++;
   }
 

@@ -9,31 +9,25 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';
-import {
-  DURATION_BUCKETS,
-  OPERATION_DURATION,
-  TOKEN_BUCKETS,
-  TOKEN_USAGE,
-  attemptAttributes,
-  errorTypeOf,
-  metricAttributes,
-  requestAttributes,
-} from '../request-attributes.js';
+import { attemptAttributes, errorTypeOf, requestAttributes } from '../request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from '../telemetry.js';
-import type { Histogram } from './histograms.js';
+import { GenAiMetrics } from './gen-ai-metrics.js';
 import type { Deferred, OtlpPipeline } from './otlp-pipeline.js';
-import { SPAN_KIND, STATUS, nowMs, type SpanEvent, type SpanRecord } from './span-record.js';
+import {
+  SPAN_KIND,
+  STATUS,
+  nowMs,
+  type AttributeSink,
+  type AttributeSource,
+  type SpanEvent,
+  type SpanRecord,
+} from './span-record.js';
 import type { Sampler } from './sampler.js';
 import { newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
 
-interface Instruments {
-  tokens: Histogram;
-  duration: Histogram;
-}
-
 type Target = { upstream: string; deployment: string; key: string };
 
-class Attempt implements AttemptTrace {
+class Attempt implements AttemptTrace, AttributeSource {
   readonly headers: Record<string, string>;
   readonly spanId = newSpanId();
   readonly startMs = nowMs();
@@ -48,6 +42,9 @@ class Attempt implements AttemptTrace {
 
   constructor(
     readonly target: Target,
+    private readonly operation: string,
+    /** Which try of the request this is, from 1. */
+    private readonly n: number,
     traceId: string,
     traceState: string,
     recording: boolean,
@@ -76,37 +73,34 @@ class Attempt implements AttemptTrace {
     if (this.endMs === 0) this.endMs = nowMs();
   }
 
-  /** The span of this try, child of `parent`'s. */
-  span(parent: SpanRecord, operation: string, n: number): SpanRecord {
-    const attributes = attemptAttributes(operation, this.target, n);
-    let status: number = STATUS.unset;
-    if (this.status) attributes['http.response.status_code'] = this.status;
-    if (this.failure) {
-      attributes['error.type'] = this.failure;
-      status = STATUS.error;
-    } else if (this.status >= 400) {
-      attributes['error.type'] = String(this.status);
-      status = STATUS.error;
-    }
-    if (this.cooldownMs >= 0) attributes['gateway.target.cooldown_ms'] = this.cooldownMs;
+  /** The span of this try, child of `parent`'s; its attributes are written by `writeAttributes`. */
+  span(parent: SpanRecord): SpanRecord {
     return {
       traceId: parent.traceId,
       spanId: this.spanId,
       parentSpanId: parent.spanId,
       traceState: parent.traceState,
-      name: `${operation} ${this.target.deployment}`,
+      name: `${this.operation} ${this.target.deployment}`,
       kind: SPAN_KIND.client,
       startMs: this.startMs,
       endMs: this.endMs,
-      attributes,
+      attributes: this,
       events: undefined,
-      status,
+      status: this.failure || this.status >= 400 ? STATUS.error : STATUS.unset,
       statusMessage: this.failureMessage,
     };
   }
+
+  writeAttributes(sink: AttributeSink): void {
+    attemptAttributes(this.operation, this.target, this.n, sink);
+    if (this.status) sink.attr('http.response.status_code', this.status);
+    if (this.failure) sink.attr('error.type', this.failure);
+    else if (this.status >= 400) sink.attr('error.type', String(this.status));
+    if (this.cooldownMs >= 0) sink.attr('gateway.target.cooldown_ms', this.cooldownMs);
+  }
 }
 
-class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred {
+class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred, AttributeSource {
   private readonly traceId: string;
   private readonly spanId = newSpanId();
   private readonly parentSpanId: string;
@@ -116,10 +110,13 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred 
   private endMs = 0;
   private events: SpanEvent[] | undefined;
   private done: ClosedRequest | undefined;
+  // Set when the trace is settled, for writeAttributes.
+  private path = '';
+  private endErrorType: string | undefined;
 
   constructor(
     private readonly pipeline: OtlpPipeline,
-    private readonly instruments: Instruments,
+    private readonly metrics: GenAiMetrics,
     sampler: Sampler,
     headers: IncomingHttpHeaders,
     private readonly method: string,
@@ -135,7 +132,8 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred 
   }
 
   attempt(target: Target): AttemptTrace {
-    const a = new Attempt(target, this.traceId, this.traceState, this.recording);
+    const n = this.attempts.length + 1;
+    const a = new Attempt(target, this.operation ?? 'call', n, this.traceId, this.traceState, this.recording);
     this.attempts.push(a);
     return a;
   }
@@ -162,56 +160,41 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred 
     const { operation } = this;
     const errorType = errorTypeOf(done, this.errorType);
     if (this.recording) this.recordSpans(done, errorType);
-    if (!operation) return;
-    const { acc } = done;
-    const series = metricAttributes(done, this.meta, operation, errorType);
-    this.instruments.duration.record(done.latencyMs / 1000, series.key, series.attributes);
-    if (acc.tokens) {
-      const { key, attributes } = series;
-      this.instruments.tokens.record(acc.tokens.prompt, `${key}\u0001input`, () => ({
-        ...attributes(),
-        'gen_ai.token.type': 'input',
-      }));
-      this.instruments.tokens.record(acc.tokens.completion, `${key}\u0001output`, () => ({
-        ...attributes(),
-        'gen_ai.token.type': 'output',
-      }));
-    }
+    if (operation) this.metrics.record(done, this.meta, operation, errorType);
   }
 
   private recordSpans(done: ClosedRequest, errorType: string | undefined): void {
     const { operation } = this;
     const q = this.url.indexOf('?');
-    const path = q === -1 ? this.url : this.url.slice(0, q);
+    this.path = q === -1 ? this.url : this.url.slice(0, q);
+    this.endErrorType = errorType;
     const span: SpanRecord = {
       traceId: this.traceId,
       spanId: this.spanId,
       parentSpanId: this.parentSpanId,
       traceState: this.traceState,
-      name: operation && done.acc.model ? `${operation} ${done.acc.model}` : `${this.method} ${path}`,
+      name: operation && done.acc.model ? `${operation} ${done.acc.model}` : `${this.method} ${this.path}`,
       kind: SPAN_KIND.server,
       startMs: this.startMs,
       endMs: this.endMs,
-      attributes: requestAttributes(done, this.meta, this.counts(), operation, errorType, {
-        'http.request.method': this.method,
-        'url.path': path,
-      }),
+      attributes: this,
       events: this.events,
       status: errorType && (done.status === 0 || done.status >= 500) ? STATUS.error : STATUS.unset,
       statusMessage: '',
     };
-    const attemptOperation = operation ?? 'call';
-    for (let i = 0; i < this.attempts.length; i++)
-      this.pipeline.record(this.attempts[i]!.span(span, attemptOperation, i + 1));
+    for (const a of this.attempts) this.pipeline.record(a.span(span));
     this.pipeline.record(span);
+  }
+
+  writeAttributes(sink: AttributeSink): void {
+    sink.attr('http.request.method', this.method);
+    sink.attr('url.path', this.path);
+    requestAttributes(this.done!, this.meta, this.counts(), this.operation, this.endErrorType, sink);
   }
 }
 
 /** The factory of request traces exporting through `pipeline`, sampled as `sampler` says. */
 export function otlpTraceFactory(pipeline: OtlpPipeline, sampler: Sampler): TraceFactory {
-  const instruments: Instruments = {
-    tokens: pipeline.histogram({ ...TOKEN_USAGE, bounds: TOKEN_BUCKETS }),
-    duration: pipeline.histogram({ ...OPERATION_DURATION, bounds: DURATION_BUCKETS }),
-  };
-  return (headers, method, url) => new Trace(pipeline, instruments, sampler, headers, method, url);
+  const metrics = new GenAiMetrics(pipeline);
+  return (headers, method, url) => new Trace(pipeline, metrics, sampler, headers, method, url);
 }

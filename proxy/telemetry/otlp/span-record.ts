@@ -1,7 +1,7 @@
 /**
- * What the OTLP path keeps of a span until it is exported: plain fields and one attribute object,
- * nothing else, so that recording a request costs a couple of small objects (docs/telemetry.md,
- * "What it costs").
+ * What the OTLP path hands its encoder for one span: plain fields and the source of its
+ * attributes, which writes them into the encoder's buffer, so that recording a request costs a
+ * couple of small objects (docs/telemetry.md, "What it costs").
  */
 
 /** An attribute value as OTLP carries it (integers as ints, other numbers as doubles). */
@@ -9,6 +9,42 @@ export type AttrValue = string | number | boolean | string[];
 
 /** Attributes by name. */
 export type Attrs = Record<string, AttrValue>;
+
+/** Where attributes are written: straight into an encoder's buffer, or into an object. */
+export interface AttributeSink {
+  attr(key: string, value: AttrValue): void;
+}
+
+/**
+ * What writes a span's attributes when the span is encoded: on the OTLP path the trace itself,
+ * so a request builds no attribute object at all (docs/telemetry.md, "What it costs").
+ */
+export interface AttributeSource {
+  writeAttributes(sink: AttributeSink): void;
+}
+
+/** `attrs` as an attribute source (events, tests). */
+export function attributesOf(attrs: Attrs): AttributeSource {
+  return {
+    writeAttributes(sink) {
+      for (const key in attrs) {
+        const v = attrs[key];
+        if (v !== undefined) sink.attr(key, v);
+      }
+    },
+  };
+}
+
+/** The attributes `write` writes, as an object (the SDK path's attribute objects). */
+export function collectAttributes(write: (sink: AttributeSink) => void): Attrs {
+  const out: Attrs = {};
+  write({
+    attr(key, value) {
+      out[key] = value;
+    },
+  });
+  return out;
+}
 
 /** OTLP's span kinds that this gateway uses. */
 export const SPAN_KIND = { server: 2, client: 3 } as const;
@@ -39,7 +75,7 @@ export interface SpanRecord {
   kind: number;
   startMs: number;
   endMs: number;
-  attributes: Attrs;
+  attributes: AttributeSource;
   events: SpanEvent[] | undefined;
   status: number;
   /** Empty unless the span failed with a message. */

@@ -1,0 +1,67 @@
+/**
+ * The two GenAI histograms on the OTLP path (docs/telemetry.md, "What is sent"), found with one
+ * map lookup per request: a request's duration series and its two token series differ only in
+ * `gen_ai.token.type`, so the three are kept together under the key of their attribute set
+ * (request-attributes.ts, `metricSeriesKey`) instead of being looked up one by one.
+ */
+import type { AnswerMeta } from '../gen-ai.js';
+import {
+  DURATION_BUCKETS,
+  OPERATION_DURATION,
+  TOKEN_BUCKETS,
+  TOKEN_USAGE,
+  metricAttributes,
+  metricSeriesKey,
+} from '../request-attributes.js';
+import type { ClosedRequest } from '../telemetry.js';
+import type { Histogram, HistogramSeries } from './histograms.js';
+import type { OtlpPipeline } from './otlp-pipeline.js';
+
+interface SeriesOfSet {
+  duration: HistogramSeries;
+  input: HistogramSeries | undefined;
+  output: HistogramSeries | undefined;
+}
+
+// Attribute sets remembered: above each histogram's own series limit, so that every series it
+// keeps is found here; past it, a request looks its series up in the histograms again.
+const MAX_SETS = 4096;
+
+/** `gen_ai.client.operation.duration` and `gen_ai.client.token.usage`, exported by `pipeline`. */
+export class GenAiMetrics {
+  private readonly tokens: Histogram;
+  private readonly duration: Histogram;
+  private readonly sets = new Map<string, SeriesOfSet>();
+
+  constructor(pipeline: OtlpPipeline) {
+    this.tokens = pipeline.histogram({ ...TOKEN_USAGE, bounds: TOKEN_BUCKETS });
+    this.duration = pipeline.histogram({ ...OPERATION_DURATION, bounds: DURATION_BUCKETS });
+  }
+
+  /** Counts a closed model operation: its duration and, when the answer had usage, its tokens. */
+  record(done: ClosedRequest, meta: AnswerMeta, operation: string, errorType: string | undefined): void {
+    const key = metricSeriesKey(done, meta, operation, errorType);
+    let set = this.sets.get(key);
+    if (!set) {
+      set = {
+        duration: this.duration.seriesFor(key, () => metricAttributes(done, meta, operation, errorType)),
+        input: undefined,
+        output: undefined,
+      };
+      if (this.sets.size < MAX_SETS) this.sets.set(key, set);
+    }
+    this.duration.count(set.duration, done.latencyMs / 1000);
+    const { tokens } = done.acc;
+    if (!tokens) return;
+    set.input ??= this.tokens.seriesFor(`${key}\u0001input`, () => ({
+      ...metricAttributes(done, meta, operation, errorType),
+      'gen_ai.token.type': 'input',
+    }));
+    set.output ??= this.tokens.seriesFor(`${key}\u0001output`, () => ({
+      ...metricAttributes(done, meta, operation, errorType),
+      'gen_ai.token.type': 'output',
+    }));
+    this.tokens.count(set.input, tokens.prompt);
+    this.tokens.count(set.output, tokens.completion);
+  }
+}
