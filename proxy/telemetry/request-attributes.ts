@@ -5,7 +5,61 @@
  */
 import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, type AnswerMeta } from './gen-ai.js';
 import type { ClosedRequest } from './telemetry.js';
-import type { AttributeSink, Attrs } from './otlp/span-record.js';
+import { AttributeRun, attributeKey, type AttrValue, type AttributeSink, type Attrs } from './otlp/span-record.js';
+
+/** The attribute keys the spans carry (see AttributeKey). */
+export const KEY = {
+  operation: attributeKey('gen_ai.operation.name'),
+  system: attributeKey('gen_ai.system'),
+  provider: attributeKey('gen_ai.provider.name'),
+  upstream: attributeKey('gateway.upstream'),
+  target: attributeKey('gateway.target'),
+  attempt: attributeKey('gateway.attempt'),
+  requestModel: attributeKey('gen_ai.request.model'),
+  statusCode: attributeKey('http.response.status_code'),
+  keyId: attributeKey('gateway.key.id'),
+  attempts: attributeKey('gateway.attempts'),
+  responseModel: attributeKey('gen_ai.response.model'),
+  team: attributeKey('gateway.team'),
+  responseId: attributeKey('gen_ai.response.id'),
+  finishReasons: attributeKey('gen_ai.response.finish_reasons'),
+  inputTokens: attributeKey('gen_ai.usage.input_tokens'),
+  outputTokens: attributeKey('gen_ai.usage.output_tokens'),
+  targetsSkipped: attributeKey('gateway.targets_skipped'),
+  cooldowns: attributeKey('gateway.cooldowns'),
+  limit: attributeKey('gateway.limit'),
+  errorType: attributeKey('error.type'),
+  method: attributeKey('http.request.method'),
+  urlPath: attributeKey('url.path'),
+  cooldownMs: attributeKey('gateway.target.cooldown_ms'),
+} as const;
+
+// The attributes of an attempt's span, and those of a request's span that repeat from one request
+// to the next, as runs (see AttributeRun); their values are written into the arrays beside them,
+// reused from one span to the next.
+const ATTEMPT_RUN = new AttributeRun([
+  KEY.operation,
+  KEY.system,
+  KEY.provider,
+  KEY.upstream,
+  KEY.target,
+  KEY.attempt,
+  KEY.requestModel,
+]);
+const ATTEMPT_VALUES: (AttrValue | undefined)[] = new Array(ATTEMPT_RUN.keys.length).fill(undefined);
+const REQUEST_RUN = new AttributeRun([
+  KEY.system,
+  KEY.provider,
+  KEY.statusCode,
+  KEY.keyId,
+  KEY.attempts,
+  KEY.operation,
+  KEY.requestModel,
+  KEY.responseModel,
+  KEY.team,
+  KEY.target,
+]);
+const REQUEST_VALUES: (AttrValue | undefined)[] = new Array(REQUEST_RUN.keys.length).fill(undefined);
 
 /** What the trace counted on the way. */
 export interface TraceCounts {
@@ -27,13 +81,15 @@ export function attemptAttributes(
   n: number,
   sink: AttributeSink,
 ): void {
-  sink.attr('gen_ai.operation.name', operation);
-  sink.attr('gen_ai.system', GEN_AI_SYSTEM);
-  sink.attr('gen_ai.provider.name', GEN_AI_PROVIDER);
-  sink.attr('gateway.upstream', target.upstream);
-  sink.attr('gateway.target', target.key);
-  sink.attr('gateway.attempt', n);
-  if (!target.deployment.startsWith('(')) sink.attr('gen_ai.request.model', target.deployment);
+  const v = ATTEMPT_VALUES;
+  v[0] = operation;
+  v[1] = GEN_AI_SYSTEM;
+  v[2] = GEN_AI_PROVIDER;
+  v[3] = target.upstream;
+  v[4] = target.key;
+  v[5] = n;
+  v[6] = target.deployment.startsWith('(') ? undefined : target.deployment;
+  sink.run(ATTEMPT_RUN, v);
 }
 
 /** `error.type` of a request that ended with `done.status`: the gateway's code, the status, or client_aborted. */
@@ -52,26 +108,28 @@ export function requestAttributes(
   sink: AttributeSink,
 ): void {
   const { acc } = done;
-  sink.attr('gen_ai.system', GEN_AI_SYSTEM);
-  sink.attr('gen_ai.provider.name', GEN_AI_PROVIDER);
-  sink.attr('http.response.status_code', done.status);
-  sink.attr('gateway.key.id', done.keyId);
-  sink.attr('gateway.attempts', counts.attempts);
-  if (operation) sink.attr('gen_ai.operation.name', operation);
-  if (acc.model) sink.attr('gen_ai.request.model', acc.model);
-  if (meta.responseModel) sink.attr('gen_ai.response.model', meta.responseModel);
-  if (done.team) sink.attr('gateway.team', done.team);
-  if (acc.target) sink.attr('gateway.target', acc.target);
-  if (meta.responseId) sink.attr('gen_ai.response.id', meta.responseId);
-  if (meta.finishReasons.length) sink.attr('gen_ai.response.finish_reasons', meta.finishReasons);
+  const v = REQUEST_VALUES;
+  v[0] = GEN_AI_SYSTEM;
+  v[1] = GEN_AI_PROVIDER;
+  v[2] = done.status;
+  v[3] = done.keyId;
+  v[4] = counts.attempts;
+  v[5] = operation || undefined;
+  v[6] = acc.model || undefined;
+  v[7] = meta.responseModel || undefined;
+  v[8] = done.team || undefined;
+  v[9] = acc.target || undefined;
+  sink.run(REQUEST_RUN, v);
+  if (meta.responseId) sink.attr(KEY.responseId, meta.responseId);
+  if (meta.finishReasons.length) sink.attr(KEY.finishReasons, meta.finishReasons);
   if (acc.tokens) {
-    sink.attr('gen_ai.usage.input_tokens', acc.tokens.prompt);
-    sink.attr('gen_ai.usage.output_tokens', acc.tokens.completion);
+    sink.attr(KEY.inputTokens, acc.tokens.prompt);
+    sink.attr(KEY.outputTokens, acc.tokens.completion);
   }
-  if (counts.skipped) sink.attr('gateway.targets_skipped', counts.skipped);
-  if (counts.cooldowns) sink.attr('gateway.cooldowns', counts.cooldowns);
-  if (counts.limit) sink.attr('gateway.limit', counts.limit);
-  if (errorType) sink.attr('error.type', errorType);
+  if (counts.skipped) sink.attr(KEY.targetsSkipped, counts.skipped);
+  if (counts.cooldowns) sink.attr(KEY.cooldowns, counts.cooldowns);
+  if (counts.limit) sink.attr(KEY.limit, counts.limit);
+  if (errorType) sink.attr(KEY.errorType, errorType);
 }
 
 /**

@@ -1,13 +1,15 @@
 // The protobuf span batch's shortcuts, read back by the decoder built from the proto files
 // (test/harness/otlp-schema.ts): timestamps written without BigInt, attribute values copied from
 // bytes encoded once (and past the per-key bound), batch buffers reused once an export is done,
-// and an envelope too large for the room left before the spans.
+// an envelope too large for the room left before the spans, spans of every length-prefix size,
+// and runs of attributes copied only while their values repeat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { otlpRoot } from '../harness/otlp-schema.js';
 import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
 import { unixNanos, type Attrs } from '../../proxy/telemetry/otlp/span-record.js';
 import { testSpan } from '../harness/test-span.js';
+import { attemptAttributes } from '../../proxy/telemetry/request-attributes.js';
 
 type Obj = Record<string, unknown>;
 const origin = { resource: { 'service.name': 'svc' }, scope: { name: 'scope', version: '1' } };
@@ -96,4 +98,43 @@ test('an envelope larger than the room before the spans is still one valid reque
   batch.add(span(1, 1_700_000_000_000, {}));
   const out = decodeSpans(batch.body(wide), wide);
   assert.equal(out[0]?.name, 'span 1');
+});
+
+test('spans shorter than 128 bytes, longer than 16,383 and in between are all read back whole', () => {
+  // A span's length is written into two bytes kept free before it, which fit 128 to 16,383.
+  const names = ['s', 'm'.repeat(200), 'l'.repeat(16_300), 'x'.repeat(20_000), 'y'.repeat(3_000_000)];
+  const batch = new ProtobufSpanBatch();
+  names.forEach((name, i) => batch.add(testSpan(0x3000 + i, { name, attributes: { 'test.i': i } })));
+  const out = decodeSpans(batch.body(origin));
+  assert.deepEqual(
+    out.map((s) => [(s.name as string).length, attributeOf(s, 'test.i')]),
+    names.map((n, i) => [n.length, { intValue: String(i) }]),
+  );
+});
+
+test('attributes written as a run are copied only while their values stay the same', () => {
+  const targets = [
+    { upstream: 'east', deployment: 'gpt-4o', key: 'east/gpt-4o' },
+    { upstream: 'west', deployment: 'gpt-4o', key: 'west/gpt-4o' },
+    { upstream: 'west', deployment: '(files)', key: 'west/(files)' },
+  ];
+  // Runs of equal values, then a change in each position.
+  const order = [0, 0, 0, 1, 1, 0, 2, 2, 1, 0];
+  const batch = new ProtobufSpanBatch();
+  order.forEach((t, i) => {
+    const s = testSpan(0x4000 + i);
+    batch.add({ ...s, attributes: { writeAttributes: (sink) => attemptAttributes('chat', targets[t]!, 1 + (i % 2), sink) } });
+  });
+  const out = decodeSpans(batch.body(origin));
+  out.forEach((s, i) => {
+    const t = targets[order[i]!]!;
+    assert.deepEqual(attributeOf(s, 'gateway.target'), { stringValue: t.key }, `span ${i}`);
+    assert.deepEqual(attributeOf(s, 'gateway.upstream'), { stringValue: t.upstream }, `span ${i}`);
+    assert.deepEqual(attributeOf(s, 'gateway.attempt'), { intValue: String(1 + (i % 2)) }, `span ${i}`);
+    assert.deepEqual(
+      attributeOf(s, 'gen_ai.request.model'),
+      t.deployment.startsWith('(') ? {} : { stringValue: t.deployment },
+      `span ${i}`,
+    );
+  });
 });

@@ -4,6 +4,7 @@
  */
 import {
   unixNanos,
+  writeRun,
   type AttrValue,
   type AttributeSource,
   type Attrs,
@@ -36,7 +37,10 @@ function sourceAttributes(source: AttributeSource): Json[] {
   const out: Json[] = [];
   source.writeAttributes({
     attr(key, value) {
-      out.push({ key, value: anyValue(value) });
+      out.push({ key: key.name, value: anyValue(value) });
+    },
+    run(run, values) {
+      writeRun(this, run, values);
     },
   });
   return out;

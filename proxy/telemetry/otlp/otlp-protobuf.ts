@@ -5,8 +5,11 @@
  */
 import { ProtobufWriter, varintSize } from './protobuf-writer.js';
 import {
+  attributeKey,
   unixNanos,
   type AttrValue,
+  type AttributeKey,
+  type AttributeRun,
   type AttributeSink,
   type Attrs,
   type SpanBatch,
@@ -35,14 +38,14 @@ function anyValue(w: ProtobufWriter, field: number, v: AttrValue): void {
   w.close(m);
 }
 
-function attribute(w: ProtobufWriter, field: number, key: string, v: AttrValue): void {
+function attribute(w: ProtobufWriter, field: number, key: AttributeKey, v: AttrValue): void {
   // Strings, integers and booleans (nearly every attribute) are written with their lengths
   // computed up front; arrays and doubles take the general path.
   if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
     w.keyValue(field, key, v);
   else {
     const kv = w.open(field);
-    w.constantString(1, key);
+    w.constantString(1, key.name);
     anyValue(w, 2, v);
     w.close(kv);
   }
@@ -51,16 +54,38 @@ function attribute(w: ProtobufWriter, field: number, key: string, v: AttrValue):
 function attributes(w: ProtobufWriter, field: number, attrs: Attrs): void {
   for (const key in attrs) {
     const v = attrs[key];
-    if (v !== undefined) attribute(w, field, key, v);
+    if (v !== undefined) attribute(w, field, attributeKey(key), v);
   }
 }
 
-// A span's attributes, written by their source straight into the batch (span field 9).
+// A span's attributes, written by their source straight into the batch (span field 9); a run
+// whose values are those it had last time is copied from the bytes written then.
 class SpanAttributeSink implements AttributeSink {
   constructor(private readonly w: ProtobufWriter) {}
 
-  attr(key: string, value: AttrValue): void {
+  attr(key: AttributeKey, value: AttrValue): void {
     attribute(this.w, 9, key, value);
+  }
+
+  run(run: AttributeRun, values: readonly (AttrValue | undefined)[]): void {
+    const { keys, lastValues, lastBytes } = run;
+    if (lastValues && lastBytes) {
+      let same = true;
+      for (let i = 0; i < keys.length; i++)
+        if (lastValues[i] !== values[i]) {
+          same = false;
+          break;
+        }
+      if (same) return this.w.raw(lastBytes);
+    }
+    const { w } = this;
+    const start = w.position;
+    for (let i = 0; i < keys.length; i++) {
+      const v = values[i];
+      if (v !== undefined) attribute(w, 9, keys[i]!, v);
+    }
+    run.lastBytes = Uint8Array.prototype.slice.call(w.buffer, start, w.position);
+    run.lastValues = values.slice(0, keys.length);
   }
 }
 
@@ -78,7 +103,7 @@ function scope(w: ProtobufWriter, origin: ExportOrigin): void {
 }
 
 function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
-  const m = w.open(2);
+  const m = w.openSized(2);
   w.hexBytes(1, r.traceId);
   w.hexBytes(2, r.spanId);
   if (r.traceState) w.string(3, r.traceState);
@@ -101,7 +126,7 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
     w.uint(3, r.status);
     w.close(sm);
   }
-  w.close(m);
+  w.closeSized(m);
 }
 
 // Bytes left free before a batch's first span for the request's envelope (resource and scope),

@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';
-import { attemptAttributes, errorTypeOf, requestAttributes } from '../request-attributes.js';
+import { KEY, attemptAttributes, errorTypeOf, requestAttributes } from '../request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from '../telemetry.js';
 import { GenAiMetrics } from './gen-ai-metrics.js';
 import type { Deferred, OtlpPipeline } from './otlp-pipeline.js';
@@ -69,8 +69,8 @@ class Attempt implements AttemptTrace, AttributeSource {
     this.cooldownMs = Math.round(ms);
   }
 
-  end(): void {
-    if (this.endMs === 0) this.endMs = nowMs();
+  end(at = nowMs()): void {
+    if (this.endMs === 0) this.endMs = at;
   }
 
   /** The span of this try, child of `parent`'s; its attributes are written by `writeAttributes`. */
@@ -93,10 +93,10 @@ class Attempt implements AttemptTrace, AttributeSource {
 
   writeAttributes(sink: AttributeSink): void {
     attemptAttributes(this.operation, this.target, this.n, sink);
-    if (this.status) sink.attr('http.response.status_code', this.status);
-    if (this.failure) sink.attr('error.type', this.failure);
-    else if (this.status >= 400) sink.attr('error.type', String(this.status));
-    if (this.cooldownMs >= 0) sink.attr('gateway.target.cooldown_ms', this.cooldownMs);
+    if (this.status) sink.attr(KEY.statusCode, this.status);
+    if (this.failure) sink.attr(KEY.errorType, this.failure);
+    else if (this.status >= 400) sink.attr(KEY.errorType, String(this.status));
+    if (this.cooldownMs >= 0) sink.attr(KEY.cooldownMs, this.cooldownMs);
   }
 }
 
@@ -149,7 +149,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
 
   close(done: ClosedRequest): void {
     this.endMs = nowMs();
-    for (const a of this.attempts) a.end();
+    for (const a of this.attempts) a.end(this.endMs);
     this.done = done;
     this.pipeline.defer(this);
   }
@@ -187,8 +187,8 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
   }
 
   writeAttributes(sink: AttributeSink): void {
-    sink.attr('http.request.method', this.method);
-    sink.attr('url.path', this.path);
+    sink.attr(KEY.method, this.method);
+    sink.attr(KEY.urlPath, this.path);
     requestAttributes(this.done!, this.meta, this.counts(), this.operation, this.endErrorType, sink);
   }
 }

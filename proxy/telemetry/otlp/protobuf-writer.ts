@@ -7,6 +7,8 @@
  * `Buffer`'s native code costs more than the few bytes it writes (docs/telemetry.md, "What it costs").
  */
 
+import type { AttributeKey } from './span-record.js';
+
 const VARINT = 0;
 const FIXED64 = 1;
 const LENGTH = 2;
@@ -45,10 +47,16 @@ function encodedConstant(s: string): Buffer {
   return bytes;
 }
 
-// A KeyValue's bytes (its length prefix and body, without the field tag), by key and then by
-// value, for values that repeat. Bounded per key, so that a key whose values never repeat (a
-// response id) stops being cached once it has filled its share.
-const KEY_VALUES = new Map<string, Map<string | number | boolean, Uint8Array>>();
+// A KeyValue's bytes (its length prefix and body, without the field tag), by key (its id) and then
+// by value, for values that repeat, and the last value written, which most often is the next.
+// Bounded per key, so that a key whose values never repeat (a response id) stops being cached
+// once it has filled its share.
+interface EncodedValues {
+  byValue: Map<string | number | boolean, Uint8Array>;
+  lastValue: string | number | boolean | undefined;
+  lastBytes: Uint8Array;
+}
+const KEY_VALUES: (EncodedValues | undefined)[] = [];
 const VALUES_PER_KEY = 256;
 const CACHED_STRING_MAX = 96;
 
@@ -217,23 +225,28 @@ export class ProtobufWriter {
    * A KeyValue of a string, a non-negative integer or a boolean in field `field`, copied from its
    * bytes when this key has had this value before (see KEY_VALUES).
    */
-  keyValue(field: number, key: string, v: string | number | boolean): void {
-    let byValue = KEY_VALUES.get(key);
-    if (!byValue) {
-      byValue = new Map();
-      KEY_VALUES.set(key, byValue);
+  keyValue(field: number, key: AttributeKey, v: string | number | boolean): void {
+    if (key.id < 0) return this.scalarKeyValue(field, key.name, v);
+    let cache = KEY_VALUES[key.id];
+    if (!cache) {
+      cache = { byValue: new Map(), lastValue: undefined, lastBytes: new Uint8Array(0) };
+      KEY_VALUES[key.id] = cache;
     }
-    let bytes = byValue.get(v);
-    if (!bytes) {
-      if (byValue.size >= VALUES_PER_KEY || (typeof v === 'string' && v.length > CACHED_STRING_MAX)) {
-        this.scalarKeyValue(field, key, v);
-        return;
+    let bytes: Uint8Array | undefined;
+    if (cache.lastValue === v) bytes = cache.lastBytes;
+    else {
+      bytes = cache.byValue.get(v);
+      if (!bytes) {
+        if (cache.byValue.size >= VALUES_PER_KEY || (typeof v === 'string' && v.length > CACHED_STRING_MAX))
+          return this.scalarKeyValue(field, key.name, v);
+        const w = new ProtobufWriter(64);
+        w.scalarKeyValue(1, key.name, v);
+        // Without the tag byte of field 1: the bytes start at the length prefix.
+        bytes = Uint8Array.prototype.slice.call(w.finish(), 1);
+        cache.byValue.set(v, bytes);
       }
-      const w = new ProtobufWriter(64);
-      w.scalarKeyValue(1, key, v);
-      // Without the tag byte of field 1: the bytes start at the length prefix.
-      bytes = Uint8Array.prototype.slice.call(w.finish(), 1);
-      byValue.set(v, bytes);
+      cache.lastValue = v;
+      cache.lastBytes = bytes;
     }
     this.tag(field, LENGTH);
     this.copy(bytes);
@@ -247,8 +260,9 @@ export class ProtobufWriter {
     const keyBytes = encodedConstant(key);
     let inner: number;
     let strLen = 0;
+    const ascii = typeof v === 'string' && v.length < 128 && isAscii(v);
     if (typeof v === 'string') {
-      strLen = Buffer.byteLength(v);
+      strLen = ascii ? v.length : Buffer.byteLength(v);
       inner = 1 + varintSize(strLen) + strLen;
     } else inner = 1 + varintSize(typeof v === 'number' ? v : 1);
     const body = 1 + keyBytes.length + 1 + varintSize(inner) + inner;
@@ -262,7 +276,8 @@ export class ProtobufWriter {
     if (typeof v === 'string') {
       this.buf[this.pos++] = (1 << 3) | LENGTH;
       this.rawVarint(strLen);
-      this.pos += this.buf.write(v, this.pos, strLen, 'utf8');
+      if (ascii) for (let i = 0; i < strLen; i++) this.buf[this.pos++] = v.charCodeAt(i);
+      else this.pos += this.buf.write(v, this.pos, strLen, 'utf8');
     } else if (typeof v === 'number') {
       this.buf[this.pos++] = (3 << 3) | VARINT;
       this.rawVarint(v);
@@ -340,6 +355,39 @@ export class ProtobufWriter {
     }
     this.buf[at] = n;
     this.pos += prefix;
+  }
+
+  /**
+   * Opens embedded message `field` with two bytes left for its length, which is what a length of
+   * 128 to 16,383 bytes takes (a span's): `closeSized` then writes the length in place instead of
+   * moving the message's bytes, as `close` has to.
+   */
+  openSized(field: number): number {
+    this.tag(field, LENGTH);
+    this.room(2);
+    this.pos += 2;
+    return this.pos;
+  }
+
+  /** Closes the message `openSized` opened at `mark`, moving it only when its length is outside the two bytes' range. */
+  closeSized(mark: number): void {
+    const length = this.pos - mark;
+    let at = mark - 2;
+    if (length >= 0x80 && length < 0x4000) {
+      this.buf[at] = (length & 0x7f) | 0x80;
+      this.buf[at + 1] = length >> 7;
+      return;
+    }
+    const prefix = varintSize(length);
+    if (prefix > 2) this.room(prefix - 2);
+    this.buf.copyWithin(at + prefix, mark, this.pos);
+    this.pos += prefix - 2;
+    let n = length;
+    while (n >= 0x80) {
+      this.buf[at++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.buf[at] = n;
   }
 
   /** The bytes written (a view, valid until the next write). */

@@ -10,9 +10,59 @@ export type AttrValue = string | number | boolean | string[];
 /** Attributes by name. */
 export type Attrs = Record<string, AttrValue>;
 
+/**
+ * An attribute's name, made once by `attributeKey` and passed around by reference: an encoder
+ * finds what it keeps for the name (its encoded bytes and values) by `id`, an array index,
+ * instead of looking the name up for every attribute of every span.
+ */
+export interface AttributeKey {
+  readonly name: string;
+  readonly id: number;
+}
+
+// Names seen so far; bounded, though the names are a fixed set in practice.
+const KEYS = new Map<string, AttributeKey>();
+const MAX_KEYS = 1024;
+
+/** The key of attribute `name`, the same object every time (past MAX_KEYS names, a new one). */
+export function attributeKey(name: string): AttributeKey {
+  let key = KEYS.get(name);
+  if (key) return key;
+  key = { name, id: KEYS.size };
+  if (KEYS.size < MAX_KEYS) KEYS.set(name, key);
+  else key = { name, id: -1 };
+  return key;
+}
+
+/**
+ * Attributes that come together and whose values mostly repeat from one span to the next (names,
+ * models, the key, the target, the status): an encoder may keep what it wrote for them last time
+ * and copy it whole when the values are the same again (otlp-protobuf.ts).
+ */
+export class AttributeRun {
+  /** The values last written and their encoded bytes, kept by the protobuf encoder. */
+  lastValues: (AttrValue | undefined)[] | undefined = undefined;
+  lastBytes: Uint8Array | undefined = undefined;
+
+  constructor(readonly keys: readonly AttributeKey[]) {}
+}
+
 /** Where attributes are written: straight into an encoder's buffer, or into an object. */
 export interface AttributeSink {
-  attr(key: string, value: AttrValue): void;
+  attr(key: AttributeKey, value: AttrValue): void;
+  /**
+   * `run.keys[i]` = `values[i]` for each value that is not undefined. The caller may reuse
+   * `values` once this returns.
+   */
+  run(run: AttributeRun, values: readonly (AttrValue | undefined)[]): void;
+}
+
+/** A run's attributes one by one, for a sink that keeps nothing between spans. */
+export function writeRun(sink: AttributeSink, run: AttributeRun, values: readonly (AttrValue | undefined)[]): void {
+  for (let i = 0; i < run.keys.length; i++) {
+    const v = values[i];
+    if (v !== undefined) sink.attr(run.keys[i]!, v);
+  }
 }
 
 /**
@@ -29,7 +79,7 @@ export function attributesOf(attrs: Attrs): AttributeSource {
     writeAttributes(sink) {
       for (const key in attrs) {
         const v = attrs[key];
-        if (v !== undefined) sink.attr(key, v);
+        if (v !== undefined) sink.attr(attributeKey(key), v);
       }
     },
   };
@@ -40,7 +90,10 @@ export function collectAttributes(write: (sink: AttributeSink) => void): Attrs {
   const out: Attrs = {};
   write({
     attr(key, value) {
-      out[key] = value;
+      out[key.name] = value;
+    },
+    run(run, values) {
+      writeRun(this, run, values);
     },
   });
   return out;
