@@ -123,7 +123,10 @@ test('attributes written as a run are copied only while their values stay the sa
   const batch = new ProtobufSpanBatch();
   order.forEach((t, i) => {
     const s = testSpan(0x4000 + i);
-    batch.add({ ...s, attributes: { writeAttributes: (sink) => attemptAttributes('chat', targets[t]!, 1 + (i % 2), sink) } });
+    batch.add({
+      ...s,
+      attributes: { writeAttributes: (sink) => attemptAttributes('chat', targets[t]!, 1 + (i % 2), sink) },
+    });
   });
   const out = decodeSpans(batch.body(origin));
   out.forEach((s, i) => {
