@@ -2,7 +2,7 @@
 // (test/harness/otlp-schema.ts): timestamps written without BigInt, attribute values copied from
 // bytes encoded once (and past the per-key bound), batch buffers reused once an export is done,
 // an envelope too large for the room left before the spans, spans of every length-prefix size,
-// and runs of attributes copied only while their values repeat.
+// runs of attributes copied only while their values repeat, and ids that repeat or not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { otlpRoot } from '../harness/otlp-schema.js';
@@ -140,4 +140,26 @@ test('attributes written as a run are copied only while their values stay the sa
       `span ${i}`,
     );
   });
+});
+
+test('ids are read back right whether they repeat those just written or not', () => {
+  // As a request writes them: each attempt's span (trace, own id, the request's span as parent),
+  // then the request's span (trace, own id, the caller's span or none).
+  const id = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
+  const spans: { traceId: string; spanId: string; parentSpanId: string }[] = [];
+  for (let r = 0; r < 6; r++) {
+    const traceId = id(0xa000 + (r % 4), 32);
+    const requestSpan = id(0xb000 + r, 16);
+    for (let a = 0; a <= r % 3; a++)
+      spans.push({ traceId, spanId: id(0xc000 + r * 8 + a, 16), parentSpanId: requestSpan });
+    spans.push({ traceId, spanId: requestSpan, parentSpanId: r % 2 ? id(0xd000 + r, 16) : '' });
+  }
+  const batch = new ProtobufSpanBatch();
+  spans.forEach((ids, i) => batch.add(testSpan(i, ids)));
+  const out = decodeSpans(batch.body(origin));
+  const hex = (v: unknown) => (v === undefined ? '' : Buffer.from(String(v), 'base64').toString('hex'));
+  assert.deepEqual(
+    out.map((s) => ({ traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) })),
+    spans,
+  );
 });

@@ -1,8 +1,9 @@
 /**
- * The two GenAI histograms on the OTLP path (docs/telemetry.md, "What is sent"), found with one
- * map lookup per request: a request's duration series and its two token series differ only in
- * `gen_ai.token.type`, so the three are kept together under the key of their attribute set
- * (request-attributes.ts, `metricSeriesKey`) instead of being looked up one by one.
+ * The two GenAI histograms on the OTLP path (docs/telemetry.md, "What is sent"), found with at
+ * most one map lookup per request: a request's duration series and its two token series differ
+ * only in `gen_ai.token.type`, so the three are kept together under the key of their attribute
+ * set (request-attributes.ts, `metricSeriesKey`), and a request whose set is the one before's
+ * takes it without building the key at all.
  */
 import type { AnswerMeta } from '../gen-ai.js';
 import {
@@ -18,6 +19,7 @@ import type { Histogram, HistogramSeries } from './histograms.js';
 import type { OtlpPipeline } from './otlp-pipeline.js';
 
 interface SeriesOfSet {
+  key: string;
   duration: HistogramSeries;
   input: HistogramSeries | undefined;
   output: HistogramSeries | undefined;
@@ -32,6 +34,13 @@ export class GenAiMetrics {
   private readonly tokens: Histogram;
   private readonly duration: Histogram;
   private readonly sets = new Map<string, SeriesOfSet>();
+  // The attribute values of the last request counted, and its series.
+  private lastOperation = '';
+  private lastModel: string | undefined = undefined;
+  private lastResponseModel: string | undefined = undefined;
+  private lastTarget: string | undefined = undefined;
+  private lastErrorType: string | undefined = undefined;
+  private lastSet: SeriesOfSet | undefined = undefined;
 
   constructor(pipeline: OtlpPipeline) {
     this.tokens = pipeline.histogram({ ...TOKEN_USAGE, bounds: TOKEN_BUCKETS });
@@ -40,28 +49,49 @@ export class GenAiMetrics {
 
   /** Counts a closed model operation: its duration and, when the answer had usage, its tokens. */
   record(done: ClosedRequest, meta: AnswerMeta, operation: string, errorType: string | undefined): void {
+    const { acc } = done;
+    const set =
+      this.lastSet &&
+      this.lastOperation === operation &&
+      this.lastModel === acc.model &&
+      this.lastResponseModel === meta.responseModel &&
+      this.lastTarget === acc.target &&
+      this.lastErrorType === errorType
+        ? this.lastSet
+        : this.lookUp(done, meta, operation, errorType);
+    this.duration.count(set.duration, done.latencyMs / 1000);
+    const { tokens } = acc;
+    if (!tokens) return;
+    set.input ??= this.tokens.seriesFor(`${set.key}\u0001input`, () => ({
+      ...metricAttributes(done, meta, operation, errorType),
+      'gen_ai.token.type': 'input',
+    }));
+    set.output ??= this.tokens.seriesFor(`${set.key}\u0001output`, () => ({
+      ...metricAttributes(done, meta, operation, errorType),
+      'gen_ai.token.type': 'output',
+    }));
+    this.tokens.count(set.input, tokens.prompt);
+    this.tokens.count(set.output, tokens.completion);
+  }
+
+  private lookUp(done: ClosedRequest, meta: AnswerMeta, operation: string, errorType: string | undefined): SeriesOfSet {
     const key = metricSeriesKey(done, meta, operation, errorType);
     let set = this.sets.get(key);
     if (!set) {
       set = {
+        key,
         duration: this.duration.seriesFor(key, () => metricAttributes(done, meta, operation, errorType)),
         input: undefined,
         output: undefined,
       };
       if (this.sets.size < MAX_SETS) this.sets.set(key, set);
     }
-    this.duration.count(set.duration, done.latencyMs / 1000);
-    const { tokens } = done.acc;
-    if (!tokens) return;
-    set.input ??= this.tokens.seriesFor(`${key}\u0001input`, () => ({
-      ...metricAttributes(done, meta, operation, errorType),
-      'gen_ai.token.type': 'input',
-    }));
-    set.output ??= this.tokens.seriesFor(`${key}\u0001output`, () => ({
-      ...metricAttributes(done, meta, operation, errorType),
-      'gen_ai.token.type': 'output',
-    }));
-    this.tokens.count(set.input, tokens.prompt);
-    this.tokens.count(set.output, tokens.completion);
+    this.lastOperation = operation;
+    this.lastModel = done.acc.model;
+    this.lastResponseModel = meta.responseModel;
+    this.lastTarget = done.acc.target;
+    this.lastErrorType = errorType;
+    this.lastSet = set;
+    return set;
   }
 }

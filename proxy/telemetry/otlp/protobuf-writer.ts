@@ -65,6 +65,11 @@ const HEX_DIGIT = new Uint8Array(128);
 for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
 
+// The last three ids written and their bytes, replaced in turn: a request's attempt writes the
+// trace id, its own id and the request's span id as its parent, and the request's span then
+// writes the first and the last of them again.
+const RECENT_IDS = { hex: ['', '', ''], bytes: [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)], next: 0 };
+
 // True when every character of `s` is ASCII, so its UTF-8 length is its length.
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
@@ -294,7 +299,7 @@ export class ProtobufWriter {
     this.pos += bytes.length;
   }
 
-  /** A bytes field given as hex (trace and span ids). */
+  /** A bytes field given as hex (trace and span ids); see RECENT_IDS. */
   hexBytes(field: number, hex: string): void {
     this.tag(field, LENGTH);
     const n = hex.length >> 1;
@@ -302,8 +307,22 @@ export class ProtobufWriter {
     this.room(n);
     const { buf } = this;
     let at = this.pos;
-    for (let i = 0; i < hex.length; i += 2)
-      buf[at++] = (HEX_DIGIT[hex.charCodeAt(i)]! << 4) | HEX_DIGIT[hex.charCodeAt(i + 1)]!;
+    const recent = RECENT_IDS.hex;
+    const slot = recent[0] === hex ? 0 : recent[1] === hex ? 1 : recent[2] === hex ? 2 : -1;
+    if (slot >= 0) {
+      const bytes = RECENT_IDS.bytes[slot]!;
+      for (let i = 0; i < n; i++) buf[at++] = bytes[i]!;
+    } else {
+      for (let i = 0; i < hex.length; i += 2)
+        buf[at++] = (HEX_DIGIT[hex.charCodeAt(i)]! << 4) | HEX_DIGIT[hex.charCodeAt(i + 1)]!;
+      if (n <= 16) {
+        const next = RECENT_IDS.next;
+        const bytes = RECENT_IDS.bytes[next]!;
+        for (let i = 0; i < n; i++) bytes[i] = buf[this.pos + i]!;
+        recent[next] = hex;
+        RECENT_IDS.next = next === 2 ? 0 : next + 1;
+      }
+    }
     this.pos = at;
   }
 
