@@ -2,8 +2,9 @@
  * A client request's trace on the OTLP path: the same spans, attributes and metrics as the SDK
  * path (request-trace.ts; docs/telemetry.md, "What is sent"). On the request path it only notes
  * times, ids and what happened; when the response closes it is handed to the exporter, which
- * builds its spans and attributes, encodes them and counts the metrics later, in a run with other
- * requests' (otlp-pipeline.ts, `defer`). A trace the sampler drops (sampler.ts; by default, one
+ * encodes its spans and counts the metrics later, in a run with other requests' (otlp-pipeline.ts,
+ * `defer`). The trace and its attempts write their spans' attributes themselves, straight into
+ * the batch (`writeAttributes`), so no attribute object is built. A trace the sampler drops (sampler.ts; by default, one
  * whose caller's `traceparent` says unsampled) records no span, its context still goes upstream
  * marked unsampled, and the metrics still count the request.
  */
