@@ -230,7 +230,7 @@ function finish(services: RealtimeServices, up: Upgrade, status: number): void {
     latencyMs,
     request: { id: up.id, method: up.req.method ?? 'GET', path: (up.req.url ?? '').split('?')[0] ?? '' },
   });
-  up.trace?.close({ acc: up.acc, status, keyId, ...(client?.team ? { team: client.team } : {}), latencyMs });
+  up.trace?.close({ acc: up.acc, status, keyId, team: client?.team || undefined, latencyMs });
 }
 
 // What ws itself checks before it completes a handshake, checked before the upstream is opened.

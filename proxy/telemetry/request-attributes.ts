@@ -1,7 +1,8 @@
 /**
  * The attributes a client request's span and metrics carry (docs/telemetry.md, "What is sent"),
- * computed once from how the request ended, for both exporter paths (the OTLP path in otlp/ and
- * the OpenTelemetry SDK under Azure Monitor). Ids, names, counts and statuses only.
+ * the one list of them for both exporter paths: written into a sink when a span is encoded (the
+ * OTLP path in otlp/) or collected into objects (the OpenTelemetry SDK under Azure Monitor). Ids,
+ * names, counts and statuses only.
  */
 import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, type AnswerMeta } from './gen-ai.js';
 import type { ClosedRequest } from './telemetry.js';

@@ -18,13 +18,24 @@ test('requests count into their own series, in runs and alternating', () => {
     },
   } as unknown as OtlpPipeline;
   const metrics = new GenAiMetrics(pipeline);
+  // Each kind differs from the first in one attribute only, so a request after another of a
+  // different kind finds its own series only if every attribute is compared.
   const kinds = [
-    { model: 'gpt-4o', responseModel: 'gpt-4o-2024-08-06', target: 'east/gpt-4o', errorType: undefined },
-    { model: 'gpt-4o', responseModel: 'gpt-4o-2024-11-20', target: 'east/gpt-4o', errorType: undefined },
-    { model: 'gpt-4o', responseModel: undefined, target: 'west/gpt-4o', errorType: '429' },
-    { model: 'mini', responseModel: 'mini-1', target: 'west/mini', errorType: undefined },
+    { operation: 'chat', model: 'gpt-4o', responseModel: 'gpt-4o-1', target: 'east/gpt-4o', errorType: undefined },
+    { operation: 'chat', model: 'gpt-4o', responseModel: 'gpt-4o-2', target: 'east/gpt-4o', errorType: undefined },
+    { operation: 'chat', model: 'gpt-4o', responseModel: 'gpt-4o-1', target: 'west/gpt-4o', errorType: undefined },
+    { operation: 'chat', model: 'gpt-4o', responseModel: 'gpt-4o-1', target: 'east/gpt-4o', errorType: '429' },
+    { operation: 'chat', model: 'mini', responseModel: 'gpt-4o-1', target: 'east/gpt-4o', errorType: undefined },
+    {
+      operation: 'text_completion',
+      model: 'gpt-4o',
+      responseModel: 'gpt-4o-1',
+      target: 'east/gpt-4o',
+      errorType: undefined,
+    },
+    { operation: 'chat', model: 'gpt-4o', responseModel: undefined, target: 'east/gpt-4o', errorType: undefined },
   ];
-  const order = [0, 0, 0, 1, 0, 2, 2, 3, 0, 1, 1, 3];
+  const order = [0, 0, 1, 1, 0, 2, 0, 3, 3, 0, 4, 0, 5, 5, 0, 6, 0, 1, 2, 3, 4, 5, 6, 6];
   const expected = new Map<number, { count: number; input: number; output: number }>();
   order.forEach((k, i) => {
     const kind = kinds[k]!;
@@ -32,9 +43,7 @@ test('requests count into their own series, in runs and alternating', () => {
     if (!kind.errorType)
       acc.tokens = { prompt: 10 + i, completion: 100 + i, total: 110 + 2 * i, cached: 0, reasoning: 0 };
     const done: ClosedRequest = { acc, status: kind.errorType ? 429 : 200, keyId: 'k', latencyMs: 50 };
-    // A fresh string each time, as a parsed answer gives: equal values, not the same object.
-    const responseModel = kind.responseModel === undefined ? undefined : `${kind.responseModel}`.slice(0);
-    metrics.record(done, { responseModel, finishReasons: [] }, 'chat', kind.errorType);
+    metrics.record(done, { responseModel: kind.responseModel, finishReasons: [] }, kind.operation, kind.errorType);
     const e = expected.get(k) ?? { count: 0, input: 0, output: 0 };
     e.count++;
     if (!kind.errorType) {
@@ -49,6 +58,8 @@ test('requests count into their own series, in runs and alternating', () => {
       .snapshot()
       .filter(
         (s) =>
+          s.attributes['gen_ai.operation.name'] === kind.operation &&
+          s.attributes['gen_ai.request.model'] === kind.model &&
           s.attributes['gen_ai.response.model'] === kind.responseModel &&
           s.attributes['gateway.target'] === kind.target &&
           s.attributes['error.type'] === kind.errorType &&
@@ -64,6 +75,6 @@ test('requests count into their own series, in runs and alternating', () => {
     assert.equal(input?.sum, kind.errorType ? undefined : e.input, `input tokens of kind ${k}`);
     assert.equal(output?.sum, kind.errorType ? undefined : e.output, `output tokens of kind ${k}`);
   });
-  assert.equal(duration.size, 4);
-  assert.equal(tokens.size, 6);
+  assert.equal(duration.size, kinds.length);
+  assert.equal(tokens.size, 2 * kinds.filter((k) => !k.errorType).length);
 });

@@ -100,9 +100,14 @@ test('an envelope larger than the room before the spans is still one valid reque
   assert.equal(out[0]?.name, 'span 1');
 });
 
-test('spans shorter than 128 bytes, longer than 16,383 and in between are all read back whole', () => {
-  // A span's length is written into two bytes kept free before it, which fit 128 to 16,383.
-  const names = ['s', 'm'.repeat(200), 'l'.repeat(16_300), 'x'.repeat(20_000), 'y'.repeat(3_000_000)];
+test('spans of every length around each size of the length prefix are read back whole', () => {
+  // A span's length is written into two bytes kept free before it, which fit 128 to 16,383:
+  // names from empty to 200 characters and around 16,300 give every span length across 127/128
+  // and 16,383/16,384, and one far larger takes a four-byte prefix.
+  const names: string[] = [];
+  for (let n = 0; n <= 200; n++) names.push('m'.repeat(n));
+  for (let n = 16_200; n <= 16_400; n++) names.push('l'.repeat(n));
+  names.push('y'.repeat(3_000_000));
   const batch = new ProtobufSpanBatch();
   names.forEach((name, i) => batch.add(testSpan(0x3000 + i, { name, attributes: { 'test.i': i } })));
   const out = decodeSpans(batch.body(origin));
@@ -118,27 +123,43 @@ test('attributes written as a run are copied only while their values stay the sa
     { upstream: 'west', deployment: 'gpt-4o', key: 'west/gpt-4o' },
     { upstream: 'west', deployment: '(files)', key: 'west/(files)' },
   ];
-  // Runs of equal values, then a change in each position.
-  const order = [0, 0, 0, 1, 1, 0, 2, 2, 1, 0];
+  // [target, attempt]: runs of the same values (copied), then a change in one value at a time.
+  const order: [number, number][] = [
+    [0, 1],
+    [0, 1],
+    [0, 1],
+    [1, 1],
+    [1, 1],
+    [1, 2],
+    [1, 2],
+    [0, 2],
+    [2, 2],
+    [2, 2],
+    [2, 1],
+    [0, 1],
+    [0, 1],
+  ];
   const batch = new ProtobufSpanBatch();
-  order.forEach((t, i) => {
-    const s = testSpan(0x4000 + i);
+  order.forEach(([t, n], i) => {
     batch.add({
-      ...s,
-      attributes: { writeAttributes: (sink) => attemptAttributes('chat', targets[t]!, 1 + (i % 2), sink) },
+      ...testSpan(0x4000 + i),
+      attributes: { writeAttributes: (sink) => attemptAttributes('chat', targets[t]!, n, sink) },
     });
   });
   const out = decodeSpans(batch.body(origin));
+  assert.equal(out.length, order.length);
   out.forEach((s, i) => {
-    const t = targets[order[i]!]!;
+    const [ti, n] = order[i]!;
+    const t = targets[ti]!;
     assert.deepEqual(attributeOf(s, 'gateway.target'), { stringValue: t.key }, `span ${i}`);
     assert.deepEqual(attributeOf(s, 'gateway.upstream'), { stringValue: t.upstream }, `span ${i}`);
-    assert.deepEqual(attributeOf(s, 'gateway.attempt'), { intValue: String(1 + (i % 2)) }, `span ${i}`);
+    assert.deepEqual(attributeOf(s, 'gateway.attempt'), { intValue: String(n) }, `span ${i}`);
     assert.deepEqual(
       attributeOf(s, 'gen_ai.request.model'),
       t.deployment.startsWith('(') ? {} : { stringValue: t.deployment },
       `span ${i}`,
     );
+    assert.equal((s.attributes as Obj[]).length, t.deployment.startsWith('(') ? 6 : 7, `span ${i}`);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * The two GenAI histograms on the OTLP path (docs/telemetry.md, "What is sent"), found with at
- * most one map lookup per request: a request's duration series and its two token series differ
- * only in `gen_ai.token.type`, so the three are kept together under the key of their attribute
- * set (request-attributes.ts, `metricSeriesKey`), and a request whose set is the one before's
- * takes it without building the key at all.
+ * The two GenAI histograms on the OTLP path (docs/telemetry.md, "What is sent"). A request's
+ * duration series and its two token series differ only in `gen_ai.token.type`, so the three are
+ * kept together under the key of their attribute set (request-attributes.ts, `metricSeriesKey`):
+ * a request whose set is the one before's takes them without building the key, another finds
+ * them with one map lookup (a set's first requests, and sets past MAX_SETS, look them up in the
+ * histograms too).
  */
 import type { AnswerMeta } from '../gen-ai.js';
 import {

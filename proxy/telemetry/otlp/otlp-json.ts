@@ -3,9 +3,10 @@
  * (camelCase names, trace and span ids in hex, enums as numbers, 64-bit integers as strings).
  */
 import {
+  PlainAttributeSink,
   unixNanos,
-  writeRun,
   type AttrValue,
+  type AttributeKey,
   type AttributeSource,
   type Attrs,
   type SpanBatch,
@@ -32,18 +33,19 @@ function attributes(attrs: Attrs): Json[] {
   return out;
 }
 
+class JsonSink extends PlainAttributeSink {
+  readonly out: Json[] = [];
+
+  attr(key: AttributeKey, value: AttrValue): void {
+    this.out.push({ key: key.name, value: anyValue(value) });
+  }
+}
+
 // What a span's attribute source writes, as OTLP JSON key-values.
 function sourceAttributes(source: AttributeSource): Json[] {
-  const out: Json[] = [];
-  source.writeAttributes({
-    attr(key, value) {
-      out.push({ key: key.name, value: anyValue(value) });
-    },
-    run(run, values) {
-      writeRun(this, run, values);
-    },
-  });
-  return out;
+  const sink = new JsonSink();
+  source.writeAttributes(sink);
+  return sink.out;
 }
 
 const nanos = (ms: number) => String(unixNanos(ms));

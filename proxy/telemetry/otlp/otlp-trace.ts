@@ -4,9 +4,9 @@
  * times, ids and what happened; when the response closes it is handed to the exporter, which
  * encodes its spans and counts the metrics later, in a run with other requests' (otlp-pipeline.ts,
  * `defer`). The trace and its attempts write their spans' attributes themselves, straight into
- * the batch (`writeAttributes`), so no attribute object is built. A trace the sampler drops (sampler.ts; by default, one
- * whose caller's `traceparent` says unsampled) records no span, its context still goes upstream
- * marked unsampled, and the metrics still count the request.
+ * the batch (`writeAttributes`), so no attribute object is built. A trace the sampler drops
+ * (sampler.ts; by default, one whose caller's `traceparent` says unsampled) records no span, its
+ * context still goes upstream marked unsampled, and the metrics still count the request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';

@@ -28,16 +28,18 @@ const MAX_KEYS = 1024;
 export function attributeKey(name: string): AttributeKey {
   let key = KEYS.get(name);
   if (key) return key;
+  if (KEYS.size >= MAX_KEYS) return { name, id: -1 };
   key = { name, id: KEYS.size };
-  if (KEYS.size < MAX_KEYS) KEYS.set(name, key);
-  else key = { name, id: -1 };
+  KEYS.set(name, key);
   return key;
 }
 
 /**
  * Attributes that come together and whose values mostly repeat from one span to the next (names,
  * models, the key, the target, the status): an encoder may keep what it wrote for them last time
- * and copy it whole when the values are the same again (otlp-protobuf.ts).
+ * and copy it whole when the values are the same again (otlp-protobuf.ts). Values are compared
+ * with `===`, so a run holds strings, numbers and booleans only, never an array. A run belongs to
+ * one kind of span: the bytes kept are those of a span's attributes field.
  */
 export class AttributeRun {
   /** The values last written and their encoded bytes, kept by the protobuf encoder. */
@@ -73,7 +75,7 @@ export interface AttributeSource {
   writeAttributes(sink: AttributeSink): void;
 }
 
-/** `attrs` as an attribute source (events, tests). */
+/** `attrs` as an attribute source (tests build their spans' attributes as objects). */
 export function attributesOf(attrs: Attrs): AttributeSource {
   return {
     writeAttributes(sink) {
@@ -85,18 +87,28 @@ export function attributesOf(attrs: Attrs): AttributeSource {
   };
 }
 
+/** A sink that keeps nothing between spans: a run is written as its attributes one by one. */
+export abstract class PlainAttributeSink implements AttributeSink {
+  abstract attr(key: AttributeKey, value: AttrValue): void;
+
+  run(run: AttributeRun, values: readonly (AttrValue | undefined)[]): void {
+    writeRun(this, run, values);
+  }
+}
+
+class ObjectSink extends PlainAttributeSink {
+  readonly out: Attrs = {};
+
+  attr(key: AttributeKey, value: AttrValue): void {
+    this.out[key.name] = value;
+  }
+}
+
 /** The attributes `write` writes, as an object (the SDK path's attribute objects). */
 export function collectAttributes(write: (sink: AttributeSink) => void): Attrs {
-  const out: Attrs = {};
-  write({
-    attr(key, value) {
-      out[key.name] = value;
-    },
-    run(run, values) {
-      writeRun(this, run, values);
-    },
-  });
-  return out;
+  const sink = new ObjectSink();
+  write(sink);
+  return sink.out;
 }
 
 /** OTLP's span kinds that this gateway uses. */
