@@ -6,7 +6,7 @@
  */
 import { GEN_AI_PROVIDER, GEN_AI_SYSTEM, type AnswerMeta } from './gen-ai.js';
 import type { ClosedRequest } from './telemetry.js';
-import { AttributeRun, attributeKey, type AttrValue, type AttributeSink, type Attrs } from './otlp/span-record.js';
+import { AttributeRun, attributeKey, type AttrValue, type AttributeSink, type Attrs } from './otlp/attributes.js';
 
 /** The attribute keys the spans carry (see AttributeKey). */
 export const KEY = {

@@ -32,7 +32,7 @@ import {
   requestAttributes,
 } from './request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from './telemetry.js';
-import { collectAttributes } from './otlp/span-record.js';
+import { collectAttributes } from './otlp/attributes.js';
 
 const propagator = new W3CTraceContextPropagator();
 const headerGetter = {

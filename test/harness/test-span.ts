@@ -2,7 +2,8 @@
  * A finished span for the OTLP encoder and exporter tests: every field filled (as the recorder
  * fills them), span id `n` in hex, and `fields` in place of the defaults (attributes as an object).
  */
-import { attributesOf, type Attrs, type SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+import type { SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
+import { attributesOf, type Attrs } from '../../proxy/telemetry/otlp/attributes.js';
 
 export const TEST_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 

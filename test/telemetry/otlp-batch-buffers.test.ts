@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { otlpRoot } from '../harness/otlp-schema.js';
 import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
-import { unixNanos, type Attrs } from '../../proxy/telemetry/otlp/span-record.js';
+import { unixNanos } from '../../proxy/telemetry/otlp/span-record.js';
+import type { Attrs } from '../../proxy/telemetry/otlp/attributes.js';
 import { testSpan } from '../harness/test-span.js';
 import { attemptAttributes } from '../../proxy/telemetry/request-attributes.js';
 

@@ -63,16 +63,25 @@ export class GenAiMetrics {
     this.duration.count(set.duration, done.latencyMs / 1000);
     const { tokens } = acc;
     if (!tokens) return;
-    set.input ??= this.tokens.seriesFor(`${set.key}\u0001input`, () => ({
-      ...metricAttributes(done, meta, operation, errorType),
-      'gen_ai.token.type': 'input',
-    }));
-    set.output ??= this.tokens.seriesFor(`${set.key}\u0001output`, () => ({
-      ...metricAttributes(done, meta, operation, errorType),
-      'gen_ai.token.type': 'output',
-    }));
+    set.input ??= this.tokenSeries(set.key, 'input', done, meta, operation, errorType);
+    set.output ??= this.tokenSeries(set.key, 'output', done, meta, operation, errorType);
     this.tokens.count(set.input, tokens.prompt);
     this.tokens.count(set.output, tokens.completion);
+  }
+
+  // The token series of an attribute set for one `gen_ai.token.type`.
+  private tokenSeries(
+    key: string,
+    type: 'input' | 'output',
+    done: ClosedRequest,
+    meta: AnswerMeta,
+    operation: string,
+    errorType: string | undefined,
+  ): HistogramSeries {
+    return this.tokens.seriesFor(`${key}\u0001${type}`, () => ({
+      ...metricAttributes(done, meta, operation, errorType),
+      'gen_ai.token.type': type,
+    }));
   }
 
   private lookUp(done: ClosedRequest, meta: AnswerMeta, operation: string, errorType: string | undefined): SeriesOfSet {

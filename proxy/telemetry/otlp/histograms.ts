@@ -5,7 +5,7 @@
  * histogram (the SDK's default cardinality limit); beyond it, values go to one series marked
  * `otel.metric.overflow`, as the SDK does.
  */
-import type { Attrs } from './span-record.js';
+import type { Attrs } from './attributes.js';
 
 const MAX_SERIES = 2000;
 const OVERFLOW_KEY = '\u0000overflow';

@@ -2,16 +2,14 @@
  * OTLP/HTTP JSON bodies: the protobuf messages in proto3's JSON mapping as OTLP specifies it
  * (camelCase names, trace and span ids in hex, enums as numbers, 64-bit integers as strings).
  */
+import { unixNanos, type SpanBatch, type SpanRecord } from './span-record.js';
 import {
   PlainAttributeSink,
-  unixNanos,
   type AttrValue,
   type AttributeKey,
   type AttributeSource,
   type Attrs,
-  type SpanBatch,
-  type SpanRecord,
-} from './span-record.js';
+} from './attributes.js';
 import type { Histogram } from './histograms.js';
 import type { ExportOrigin } from './otlp-protobuf.js';
 

@@ -13,7 +13,8 @@ import { Histogram, type HistogramDefinition } from './histograms.js';
 import { JsonSpanBatch, metricsRequestJson } from './otlp-json.js';
 import { BatchBuffers, ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
 import { OtlpSender } from './otlp-sender.js';
-import { nowMs, type Attrs, type SpanBatch, type SpanRecord } from './span-record.js';
+import { nowMs, type SpanBatch, type SpanRecord } from './span-record.js';
+import type { Attrs } from './attributes.js';
 
 type Otlp = NonNullable<ExporterSettings['otlp']>;
 

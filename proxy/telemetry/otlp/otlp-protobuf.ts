@@ -4,17 +4,16 @@
  * and histograms, with the proto files' own field numbers.
  */
 import { ProtobufWriter, varintSize } from './protobuf-writer.js';
+import { unixNanos, type SpanBatch, type SpanRecord } from './span-record.js';
 import {
   attributeKey,
-  unixNanos,
+  writeRun,
   type AttrValue,
   type AttributeKey,
   type AttributeRun,
   type AttributeSink,
   type Attrs,
-  type SpanBatch,
-  type SpanRecord,
-} from './span-record.js';
+} from './attributes.js';
 import type { Histogram } from './histograms.js';
 
 /** What every export names: the resource's attributes and the instrumentation scope. */
@@ -80,10 +79,7 @@ class SpanAttributeSink implements AttributeSink {
     }
     const { w } = this;
     const start = w.position;
-    for (let i = 0; i < keys.length; i++) {
-      const v = values[i];
-      if (v !== undefined) attribute(w, 9, keys[i]!, v);
-    }
+    writeRun(this, run, values);
     run.lastBytes = Uint8Array.prototype.slice.call(w.buffer, start, w.position);
     run.lastValues = values.slice(0, keys.length);
   }
@@ -113,13 +109,14 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
   w.timeNanos(7, r.startMs);
   w.timeNanos(8, r.endMs);
   r.attributes.writeAttributes(sink);
-  for (const e of r.events ?? []) {
-    const em = w.open(11);
-    w.timeNanos(1, e.atMs);
-    w.string(2, e.name);
-    attributes(w, 3, e.attributes);
-    w.close(em);
-  }
+  if (r.events)
+    for (const e of r.events) {
+      const em = w.open(11);
+      w.timeNanos(1, e.atMs);
+      w.string(2, e.name);
+      attributes(w, 3, e.attributes);
+      w.close(em);
+    }
   if (r.status !== 0 || r.statusMessage) {
     const sm = w.open(15);
     if (r.statusMessage) w.string(2, r.statusMessage);

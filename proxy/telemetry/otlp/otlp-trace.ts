@@ -14,15 +14,8 @@ import { KEY, attemptAttributes, errorTypeOf, requestAttributes } from '../reque
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from '../telemetry.js';
 import { GenAiMetrics } from './gen-ai-metrics.js';
 import type { Deferred, OtlpPipeline } from './otlp-pipeline.js';
-import {
-  SPAN_KIND,
-  STATUS,
-  nowMs,
-  type AttributeSink,
-  type AttributeSource,
-  type SpanEvent,
-  type SpanRecord,
-} from './span-record.js';
+import { SPAN_KIND, STATUS, nowMs, type SpanEvent, type SpanRecord } from './span-record.js';
+import type { AttributeSink, AttributeSource } from './attributes.js';
 import type { Sampler } from './sampler.js';
 import { newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
 

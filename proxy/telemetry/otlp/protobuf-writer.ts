@@ -7,7 +7,7 @@
  * `Buffer`'s native code costs more than the few bytes it writes (docs/telemetry.md, "What it costs").
  */
 
-import type { AttributeKey } from './span-record.js';
+import type { AttributeKey } from './attributes.js';
 
 const VARINT = 0;
 const FIXED64 = 1;
@@ -108,11 +108,17 @@ export class ProtobufWriter {
 
   private rawVarint(n: number): void {
     this.room(10);
+    this.pos = this.varintAt(this.pos, n);
+  }
+
+  // The varint of `n` written at `at` (room already made); returns where it ends.
+  private varintAt(at: number, n: number): number {
     while (n >= 0x80) {
-      this.buf[this.pos++] = (n & 0x7f) | 0x80;
+      this.buf[at++] = (n & 0x7f) | 0x80;
       n = Math.floor(n / 128);
     }
-    this.buf[this.pos++] = n;
+    this.buf[at++] = n;
+    return at;
   }
 
   private tag(field: number, wire: number): void {
@@ -366,13 +372,7 @@ export class ProtobufWriter {
     const prefix = varintSize(length);
     this.room(prefix);
     this.buf.copyWithin(mark + prefix, mark, this.pos);
-    let at = mark;
-    let n = length;
-    while (n >= 0x80) {
-      this.buf[at++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[at] = n;
+    this.varintAt(mark, length);
     this.pos += prefix;
   }
 
@@ -391,22 +391,14 @@ export class ProtobufWriter {
   /** Closes the message `openSized` opened at `mark`, moving it only when its length is outside the two bytes' range. */
   closeSized(mark: number): void {
     const length = this.pos - mark;
-    let at = mark - 2;
-    if (length >= 0x80 && length < 0x4000) {
-      this.buf[at] = (length & 0x7f) | 0x80;
-      this.buf[at + 1] = length >> 7;
-      return;
-    }
+    const at = mark - 2;
     const prefix = varintSize(length);
-    if (prefix > 2) this.room(prefix - 2);
-    this.buf.copyWithin(at + prefix, mark, this.pos);
-    this.pos += prefix - 2;
-    let n = length;
-    while (n >= 0x80) {
-      this.buf[at++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
+    if (prefix !== 2) {
+      if (prefix > 2) this.room(prefix - 2);
+      this.buf.copyWithin(at + prefix, mark, this.pos);
+      this.pos += prefix - 2;
     }
-    this.buf[at] = n;
+    this.varintAt(at, length);
   }
 
   /** The bytes written (a view, valid until the next write). */
