@@ -22,7 +22,7 @@ export const KEY = {
   attempts: attributeKey('gateway.attempts'),
   responseModel: attributeKey('gen_ai.response.model'),
   team: attributeKey('gateway.team'),
-  responseId: attributeKey('gen_ai.response.id'),
+  responseId: attributeKey('gen_ai.response.id', false),
   finishReasons: attributeKey('gen_ai.response.finish_reasons'),
   inputTokens: attributeKey('gen_ai.usage.input_tokens'),
   outputTokens: attributeKey('gen_ai.usage.output_tokens'),

@@ -5,6 +5,7 @@
 // runs of attributes copied only while their values repeat, and ids that repeat or not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { otlpRoot } from '../harness/otlp-schema.js';
 import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
 import { unixNanos } from '../../proxy/telemetry/otlp/span-record.js';
@@ -176,6 +177,18 @@ test('ids are read back right whether they repeat those just written or not', ()
       spans.push({ traceId, spanId: id(0xc000 + r * 8 + a, 16), parentSpanId: requestSpan });
     spans.push({ traceId, spanId: requestSpan, parentSpanId: r % 2 ? id(0xd000 + r, 16) : '' });
   }
+  // Ids that share their first digits with those before and differ later, and ids that do not.
+  const random = (digits: number) => randomBytes(digits / 2).toString('hex');
+  for (let r = 0; r < 4; r++) {
+    const traceId = random(32);
+    const requestSpan = random(16);
+    spans.push({ traceId, spanId: requestSpan.slice(0, 3) + random(16).slice(3), parentSpanId: requestSpan });
+    spans.push({
+      traceId: traceId.slice(0, 31) + (traceId[31] === '0' ? '1' : '0'),
+      spanId: requestSpan,
+      parentSpanId: '',
+    });
+  }
   const batch = new ProtobufSpanBatch();
   spans.forEach((ids, i) => batch.add(testSpan(i, ids)));
   const out = decodeSpans(batch.body(origin));
@@ -183,5 +196,59 @@ test('ids are read back right whether they repeat those just written or not', ()
   assert.deepEqual(
     out.map((s) => ({ traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) })),
     spans,
+  );
+});
+
+test('arrays of strings decode the same whether their one string repeats, changes or they hold several or none', () => {
+  const fresh = (s: string) => [...s].join('');
+  const arrays = [
+    ['stop'],
+    ['stop'],
+    [fresh('stop')],
+    ['length'],
+    ['stop', 'length'],
+    [],
+    ['stop'],
+    ['modèle'],
+    ['x'.repeat(300)],
+    ['stop'],
+  ];
+  const batch = new ProtobufSpanBatch();
+  arrays.forEach((reasons, i) => batch.add(span(i, 1_700_000_000_000, { 'gen_ai.response.finish_reasons': reasons })));
+  const out = decodeSpans(batch.body(origin));
+  assert.equal(out.length, arrays.length);
+  out.forEach((s, i) => {
+    const values = ((attributeOf(s, 'gen_ai.response.finish_reasons').arrayValue as Obj | undefined)?.values ??
+      []) as Obj[];
+    assert.deepEqual(
+      values.map((v) => v.stringValue),
+      arrays[i],
+      `span ${i}`,
+    );
+  });
+});
+
+test('span names decode right whether they repeat by reference, by value or change, per kind of span', () => {
+  const fresh = (s: string) => [...s].join('');
+  const named = 'chat gpt-4o-mini';
+  const names: [string, number][] = [
+    [named, 3],
+    [named, 2],
+    [named, 3],
+    [fresh(named), 3],
+    ['chat gpt-4o', 3],
+    [named, 2],
+    ['POST /v1/files', 2],
+    ['modèle à répondre', 3],
+    ['n'.repeat(200), 2],
+    [named, 3],
+    [named, 1],
+  ];
+  const batch = new ProtobufSpanBatch();
+  names.forEach(([name, kind], i) => batch.add(testSpan(i, { name, kind })));
+  const out = decodeSpans(batch.body(origin));
+  assert.deepEqual(
+    out.map((s) => s.name),
+    names.map(([name]) => name),
   );
 });

@@ -18,18 +18,26 @@ export type Attrs = Record<string, AttrValue>;
 export interface AttributeKey {
   readonly name: string;
   readonly id: number;
+  /**
+   * False for an attribute whose value differs on nearly every span (a response id): an encoder
+   * does not keep its values to copy them later.
+   */
+  readonly repeats: boolean;
 }
 
 // Names seen so far; bounded, though the names are a fixed set in practice.
 const KEYS = new Map<string, AttributeKey>();
 const MAX_KEYS = 1024;
 
-/** The key of attribute `name`, the same object every time (past MAX_KEYS names, a new one). */
-export function attributeKey(name: string): AttributeKey {
+/**
+ * The key of attribute `name`, the same object every time (past MAX_KEYS names, a new one);
+ * `repeats` is taken from the first call for a name.
+ */
+export function attributeKey(name: string, repeats = true): AttributeKey {
   let key = KEYS.get(name);
   if (key) return key;
-  if (KEYS.size >= MAX_KEYS) return { name, id: -1 };
-  key = { name, id: KEYS.size };
+  if (KEYS.size >= MAX_KEYS) return { name, id: -1, repeats };
+  key = { name, id: KEYS.size, repeats };
   KEYS.set(name, key);
   return key;
 }

@@ -38,10 +38,11 @@ function anyValue(w: ProtobufWriter, field: number, v: AttrValue): void {
 }
 
 function attribute(w: ProtobufWriter, field: number, key: AttributeKey, v: AttrValue): void {
-  // Strings, integers and booleans (nearly every attribute) are written with their lengths
-  // computed up front; arrays and doubles take the general path.
+  // Strings, integers, booleans and arrays of strings (every attribute but a double) are written
+  // with their lengths computed up front; doubles take the general path.
   if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
     w.keyValue(field, key, v);
+  else if (Array.isArray(v)) w.stringArrayKeyValue(field, key, v);
   else {
     const kv = w.open(field);
     w.constantString(1, key.name);
@@ -104,7 +105,7 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
   w.hexBytes(2, r.spanId);
   if (r.traceState) w.string(3, r.traceState);
   if (r.parentSpanId) w.hexBytes(4, r.parentSpanId);
-  w.string(5, r.name);
+  w.slotString(5, r.name, r.kind);
   w.uint(6, r.kind);
   w.timeNanos(7, r.startMs);
   w.timeNanos(8, r.endMs);

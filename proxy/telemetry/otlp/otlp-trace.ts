@@ -21,6 +21,28 @@ import { newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
 
 type Target = { upstream: string; deployment: string; key: string };
 
+/**
+ * The span name of the last operation and subject (deployment or model) named, so a name that
+ * repeats is the same string from one span to the next: the encoder recognises it by reference
+ * and copies its bytes (protobuf-writer.ts, `slotString`).
+ */
+class SpanName {
+  private operation = '';
+  private subject = '';
+  private name = '';
+
+  of(operation: string, subject: string): string {
+    if (operation !== this.operation || subject !== this.subject) {
+      this.operation = operation;
+      this.subject = subject;
+      this.name = `${operation} ${subject}`;
+    }
+    return this.name;
+  }
+}
+const ATTEMPT_NAME = new SpanName();
+const REQUEST_NAME = new SpanName();
+
 class Attempt implements AttemptTrace, AttributeSource {
   readonly headers: Record<string, string>;
   readonly spanId = newSpanId();
@@ -74,7 +96,7 @@ class Attempt implements AttemptTrace, AttributeSource {
       spanId: this.spanId,
       parentSpanId: parent.spanId,
       traceState: parent.traceState,
-      name: `${this.operation} ${this.target.deployment}`,
+      name: ATTEMPT_NAME.of(this.operation, this.target.deployment),
       kind: SPAN_KIND.client,
       startMs: this.startMs,
       endMs: this.endMs,
@@ -167,7 +189,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
       spanId: this.spanId,
       parentSpanId: this.parentSpanId,
       traceState: this.traceState,
-      name: operation && done.acc.model ? `${operation} ${done.acc.model}` : `${this.method} ${this.path}`,
+      name: operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${this.method} ${this.path}`,
       kind: SPAN_KIND.server,
       startMs: this.startMs,
       endMs: this.endMs,

@@ -57,6 +57,11 @@ interface EncodedValues {
   lastBytes: Uint8Array;
 }
 const KEY_VALUES: (EncodedValues | undefined)[] = [];
+// The last one-string array written per key (finish reasons: nearly always the same one) and its
+// KeyValue's bytes, as in KEY_VALUES.
+const LAST_ARRAYS: ({ item: string; bytes: Uint8Array } | undefined)[] = [];
+// The string last written per slot and its bytes (length prefix and UTF-8), for `slotString`.
+const LAST_STRINGS: ({ text: string; bytes: Uint8Array } | undefined)[] = [];
 const VALUES_PER_KEY = 256;
 const CACHED_STRING_MAX = 96;
 
@@ -67,8 +72,16 @@ for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
 
 // The last three ids written and their bytes, replaced in turn: a request's attempt writes the
 // trace id, its own id and the request's span id as its parent, and the request's span then
-// writes the first and the last of them again.
-const RECENT_IDS = { hex: ['', '', ''], bytes: [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)], next: 0 };
+// writes the first and the last of them again. Each id's first three digits are kept as a
+// number, compared before the strings: ids are slices of a pooled string, and comparing two
+// different slices with \`===\` is a call into the runtime, where a random id's first digits
+// differ from another's nearly always.
+const RECENT_IDS = {
+  hex: ['', '', ''],
+  head: [-1, -1, -1],
+  bytes: [new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)],
+  next: 0,
+};
 
 // True when every character of `s` is ASCII, so its UTF-8 length is its length.
 function isAscii(s: string): boolean {
@@ -76,7 +89,14 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+// The UTF-8 length of `s`: its length when it is ASCII.
+function utf8Length(s: string): number {
+  return s.length < 128 && isAscii(s) ? s.length : Buffer.byteLength(s);
+}
+
 const TWO_32 = 4294967296;
+const INV_2_16 = 1 / 65536;
+const INV_2_32 = 1 / TWO_32;
 
 /** A protobuf message being written. */
 export class ProtobufWriter {
@@ -203,24 +223,48 @@ export class ProtobufWriter {
     const whole = Math.floor(ms);
     const fraction = Math.round((ms - whole) * 1e6);
     // nanos = whole·10⁶ + fraction, with whole = high·2¹⁶ + low: every product below stays
-    // under 2⁵³, so each step is exact.
-    const high = Math.floor(whole / 65536);
+    // under 2⁵³, so each step is exact (and so is scaling by a power of two).
+    const high = Math.floor(whole * INV_2_16);
     const x = high * 1e6; // contributes x·2¹⁶
     const y = (whole - high * 65536) * 1e6 + fraction;
-    const xHigh = Math.floor(x / 65536);
-    const yHigh = Math.floor(y / TWO_32);
+    const xHigh = Math.floor(x * INV_2_16);
+    const yHigh = Math.floor(y * INV_2_32);
     let lo = (x - xHigh * 65536) * 65536 + (y - yHigh * TWO_32);
     let hi = xHigh + yHigh;
     if (lo >= TWO_32) {
       lo -= TWO_32;
       hi += 1;
     }
+    // Both halves are below 2³², so the bit operations below see them exactly.
     this.room(8);
     const { buf } = this;
-    let at = this.pos;
-    for (let i = 0; i < 4; i++, lo = Math.floor(lo / 256)) buf[at++] = lo & 0xff;
-    for (let i = 0; i < 4; i++, hi = Math.floor(hi / 256)) buf[at++] = hi & 0xff;
-    this.pos = at;
+    const at = this.pos;
+    buf[at] = lo & 0xff;
+    buf[at + 1] = (lo >>> 8) & 0xff;
+    buf[at + 2] = (lo >>> 16) & 0xff;
+    buf[at + 3] = lo >>> 24;
+    buf[at + 4] = hi & 0xff;
+    buf[at + 5] = (hi >>> 8) & 0xff;
+    buf[at + 6] = (hi >>> 16) & 0xff;
+    buf[at + 7] = hi >>> 24;
+    this.pos = at + 8;
+  }
+
+  /**
+   * A string field that mostly repeats the string last written in `slot` (a span name, per kind
+   * of span), copied from the bytes written then when it is the same string: the callers keep a
+   * repeated name as one string, so the check is nearly always a comparison of references.
+   */
+  slotString(field: number, s: string, slot: number): void {
+    this.tag(field, LENGTH);
+    let last = LAST_STRINGS[slot];
+    if (!last || last.text !== s) {
+      const w = new ProtobufWriter(Math.max(64, s.length * 3 + 8));
+      w.utf8(s);
+      last = { text: s, bytes: Uint8Array.prototype.slice.call(w.finish()) };
+      if (slot >= 0 && slot < 16) LAST_STRINGS[slot] = last;
+    }
+    this.copy(last.bytes);
   }
 
   /**
@@ -237,7 +281,7 @@ export class ProtobufWriter {
    * bytes when this key has had this value before (see KEY_VALUES).
    */
   keyValue(field: number, key: AttributeKey, v: string | number | boolean): void {
-    if (key.id < 0) return this.scalarKeyValue(field, key.name, v);
+    if (key.id < 0 || !key.repeats) return this.scalarKeyValue(field, key.name, v);
     let cache = KEY_VALUES[key.id];
     if (!cache) {
       cache = { byValue: new Map(), lastValue: undefined, lastBytes: new Uint8Array(0) };
@@ -298,6 +342,66 @@ export class ProtobufWriter {
     }
   }
 
+  /**
+   * A KeyValue of an array of strings (finish reasons) in field `field`, its lengths computed up
+   * front; an array of one string, the one written last under this key, is copied from the bytes
+   * written then.
+   */
+  stringArrayKeyValue(field: number, key: AttributeKey, values: readonly string[]): void {
+    if (values.length !== 1 || key.id < 0) return this.writeStringArrayKeyValue(field, key.name, values);
+    const item = values[0]!;
+    let last = LAST_ARRAYS[key.id];
+    if (!last || last.item !== item) {
+      const w = new ProtobufWriter(64);
+      w.writeStringArrayKeyValue(1, key.name, values);
+      // Without the tag byte of field 1, as in KEY_VALUES.
+      last = { item, bytes: Uint8Array.prototype.slice.call(w.finish(), 1) };
+      LAST_ARRAYS[key.id] = last;
+    }
+    this.tag(field, LENGTH);
+    this.copy(last.bytes);
+  }
+
+  // KeyValue { key 1, value 2: AnyValue { array_value 5: ArrayValue { values 1: AnyValue { string_value 1 } } } }
+  private writeStringArrayKeyValue(field: number, key: string, values: readonly string[]): void {
+    const keyBytes = encodedConstant(key);
+    let arrayBody = 0;
+    for (const s of values) {
+      const n = utf8Length(s);
+      const item = 1 + varintSize(n) + n;
+      arrayBody += 1 + varintSize(item) + item;
+    }
+    const anyBody = 1 + varintSize(arrayBody) + arrayBody;
+    const body = 1 + keyBytes.length + 1 + varintSize(anyBody) + anyBody;
+    this.tag(field, LENGTH);
+    this.rawVarint(body);
+    this.room(body);
+    this.buf[this.pos++] = (1 << 3) | LENGTH;
+    this.copy(keyBytes);
+    this.buf[this.pos++] = (2 << 3) | LENGTH;
+    this.rawVarint(anyBody);
+    this.buf[this.pos++] = (5 << 3) | LENGTH;
+    this.rawVarint(arrayBody);
+    for (const s of values) {
+      const n = utf8Length(s);
+      this.buf[this.pos++] = (1 << 3) | LENGTH;
+      this.rawVarint(1 + varintSize(n) + n);
+      this.buf[this.pos++] = (1 << 3) | LENGTH;
+      this.rawVarint(n);
+      this.stringBytes(s, n);
+    }
+  }
+
+  // The `n` UTF-8 bytes of `s` (room already made).
+  private stringBytes(s: string, n: number): void {
+    if (n === s.length) {
+      const { buf } = this;
+      let at = this.pos;
+      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+      this.pos = at;
+    } else this.pos += this.buf.write(s, this.pos, n, 'utf8');
+  }
+
   /** Bytes that are already whole fields (another writer's output), appended as they are. */
   raw(bytes: Uint8Array): void {
     this.room(bytes.length);
@@ -314,7 +418,16 @@ export class ProtobufWriter {
     const { buf } = this;
     let at = this.pos;
     const recent = RECENT_IDS.hex;
-    const slot = recent[0] === hex ? 0 : recent[1] === hex ? 1 : recent[2] === hex ? 2 : -1;
+    const heads = RECENT_IDS.head;
+    const head = (hex.charCodeAt(0) << 16) | (hex.charCodeAt(1) << 8) | hex.charCodeAt(2);
+    const slot =
+      heads[0] === head && recent[0] === hex
+        ? 0
+        : heads[1] === head && recent[1] === hex
+          ? 1
+          : heads[2] === head && recent[2] === hex
+            ? 2
+            : -1;
     if (slot >= 0) {
       const bytes = RECENT_IDS.bytes[slot]!;
       for (let i = 0; i < n; i++) buf[at++] = bytes[i]!;
@@ -326,6 +439,7 @@ export class ProtobufWriter {
         const bytes = RECENT_IDS.bytes[next]!;
         for (let i = 0; i < n; i++) bytes[i] = buf[this.pos + i]!;
         recent[next] = hex;
+        heads[next] = head;
         RECENT_IDS.next = next === 2 ? 0 : next + 1;
       }
     }
