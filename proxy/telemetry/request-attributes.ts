@@ -61,6 +61,8 @@ const REQUEST_RUN = new AttributeRun([
   KEY.target,
 ]);
 const REQUEST_VALUES: (AttrValue | undefined)[] = new Array(REQUEST_RUN.keys.length).fill(undefined);
+const HTTP_RUN = new AttributeRun([KEY.method, KEY.urlPath]);
+const HTTP_VALUES: (AttrValue | undefined)[] = [undefined, undefined];
 
 /** What the trace counted on the way. */
 export interface TraceCounts {
@@ -91,6 +93,13 @@ export function attemptAttributes(
   v[5] = n;
   v[6] = target.deployment.startsWith('(') ? undefined : target.deployment;
   sink.run(ATTEMPT_RUN, v);
+}
+
+/** A request span's method and path (the SDK path sets them when the span starts), written into `sink`. */
+export function httpAttributes(method: string, path: string, sink: AttributeSink): void {
+  HTTP_VALUES[0] = method;
+  HTTP_VALUES[1] = path;
+  sink.run(HTTP_RUN, HTTP_VALUES);
 }
 
 /** `error.type` of a request that ended with `done.status`: the gateway's code, the status, or client_aborted. */

@@ -12,6 +12,7 @@ import { unixNanos } from '../../proxy/telemetry/otlp/span-record.js';
 import type { Attrs } from '../../proxy/telemetry/otlp/attributes.js';
 import { testSpan } from '../harness/test-span.js';
 import { attemptAttributes } from '../../proxy/telemetry/request-attributes.js';
+import { lastCut, newSpanId, newTraceId } from '../../proxy/telemetry/otlp/trace-ids.js';
 
 type Obj = Record<string, unknown>;
 const origin = { resource: { 'service.name': 'svc' }, scope: { name: 'scope', version: '1' } };
@@ -250,5 +251,39 @@ test('span names decode right whether they repeat by reference, by value or chan
   assert.deepEqual(
     out.map((s) => s.name),
     names.map(([name]) => name),
+  );
+});
+
+test('ids cut by this process are written from their bytes, across refills of the pool they are cut from', () => {
+  const spans: { traceId: string; spanId: string; parentSpanId: string }[] = [];
+  const batch = new ProtobufSpanBatch();
+  // Far more ids than one pool holds, with a caller's hex parent now and then.
+  for (let r = 0; r < 400; r++) {
+    const traceId = newTraceId();
+    const traceCut = { ...lastCut };
+    const spanId = newSpanId();
+    const spanCut = { ...lastCut };
+    const parentSpanId = r % 5 ? newSpanId() : 'a0b1c2d3e4f50617';
+    const parentCut = r % 5 ? { ...lastCut } : { pool: undefined, at: 0 };
+    spans.push({ traceId, spanId, parentSpanId });
+    batch.add(
+      testSpan(r, {
+        traceId,
+        spanId,
+        parentSpanId,
+        traceIdPool: traceCut.pool,
+        traceIdAt: traceCut.at,
+        spanIdPool: spanCut.pool,
+        spanIdAt: spanCut.at,
+        parentIdPool: parentCut.pool,
+        parentIdAt: parentCut.at,
+      }),
+    );
+  }
+  const out = decodeSpans(batch.body(origin));
+  const hex = (v: unknown) => (v === undefined ? '' : Buffer.from(String(v), 'base64').toString('hex'));
+  assert.deepEqual(
+    out.map((s) => ({ traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) })),
+    spans,
   );
 });

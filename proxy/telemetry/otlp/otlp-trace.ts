@@ -10,14 +10,14 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';
-import { KEY, attemptAttributes, errorTypeOf, requestAttributes } from '../request-attributes.js';
+import { KEY, attemptAttributes, errorTypeOf, httpAttributes, requestAttributes } from '../request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from '../telemetry.js';
 import { GenAiMetrics } from './gen-ai-metrics.js';
 import type { Deferred, OtlpPipeline } from './otlp-pipeline.js';
 import { SPAN_KIND, STATUS, nowMs, type SpanEvent, type SpanRecord } from './span-record.js';
 import type { AttributeSink, AttributeSource } from './attributes.js';
 import type { Sampler } from './sampler.js';
-import { newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
+import { lastCut, newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
 
 type Target = { upstream: string; deployment: string; key: string };
 
@@ -46,6 +46,8 @@ const REQUEST_NAME = new SpanName();
 class Attempt implements AttemptTrace, AttributeSource {
   readonly headers: Record<string, string>;
   readonly spanId = newSpanId();
+  private readonly spanIdPool = lastCut.pool;
+  private readonly spanIdAt = lastCut.at;
   readonly startMs = nowMs();
   endMs = 0;
   /** The upstream's status, 0 before (or without) an answer. */
@@ -95,6 +97,12 @@ class Attempt implements AttemptTrace, AttributeSource {
       traceId: parent.traceId,
       spanId: this.spanId,
       parentSpanId: parent.spanId,
+      traceIdPool: parent.traceIdPool,
+      traceIdAt: parent.traceIdAt,
+      spanIdPool: this.spanIdPool,
+      spanIdAt: this.spanIdAt,
+      parentIdPool: parent.spanIdPool,
+      parentIdAt: parent.spanIdAt,
       traceState: parent.traceState,
       name: ATTEMPT_NAME.of(this.operation, this.target.deployment),
       kind: SPAN_KIND.client,
@@ -118,7 +126,11 @@ class Attempt implements AttemptTrace, AttributeSource {
 
 class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred, AttributeSource {
   private readonly traceId: string;
+  private readonly traceIdPool: Uint8Array | undefined;
+  private readonly traceIdAt: number;
   private readonly spanId = newSpanId();
+  private readonly spanIdPool = lastCut.pool;
+  private readonly spanIdAt = lastCut.at;
   private readonly parentSpanId: string;
   private readonly traceState: string;
   private readonly recording: boolean;
@@ -141,7 +153,15 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
     super(url);
     const parent =
       headers.traceparent === undefined ? undefined : parseTraceparent(headers.traceparent, headers.tracestate);
-    this.traceId = parent?.traceId ?? newTraceId();
+    if (parent) {
+      this.traceId = parent.traceId;
+      this.traceIdPool = undefined;
+      this.traceIdAt = 0;
+    } else {
+      this.traceId = newTraceId();
+      this.traceIdPool = lastCut.pool;
+      this.traceIdAt = lastCut.at;
+    }
     this.parentSpanId = parent?.spanId ?? '';
     this.traceState = parent?.traceState ?? '';
     this.recording = sampler(this.traceId, parent);
@@ -188,6 +208,12 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
       traceId: this.traceId,
       spanId: this.spanId,
       parentSpanId: this.parentSpanId,
+      traceIdPool: this.traceIdPool,
+      traceIdAt: this.traceIdAt,
+      spanIdPool: this.spanIdPool,
+      spanIdAt: this.spanIdAt,
+      parentIdPool: undefined,
+      parentIdAt: 0,
       traceState: this.traceState,
       name: operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${this.method} ${this.path}`,
       kind: SPAN_KIND.server,
@@ -203,8 +229,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
   }
 
   writeAttributes(sink: AttributeSink): void {
-    sink.attr(KEY.method, this.method);
-    sink.attr(KEY.urlPath, this.path);
+    httpAttributes(this.method, this.path, sink);
     requestAttributes(this.done!, this.meta, this.counts(), this.operation, this.endErrorType, sink);
   }
 }

@@ -70,12 +70,12 @@ const HEX_DIGIT = new Uint8Array(128);
 for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
 
-// The last three ids written and their bytes, replaced in turn: a request's attempt writes the
-// trace id, its own id and the request's span id as its parent, and the request's span then
-// writes the first and the last of them again. Each id's first three digits are kept as a
-// number, compared before the strings: ids are slices of a pooled string, and comparing two
-// different slices with \`===\` is a call into the runtime, where a random id's first digits
-// differ from another's nearly always.
+// The last three ids written as hex and their bytes, replaced in turn. Ids come as hex when they
+// are a caller's (a trace continued from its `traceparent`), and every span of the request writes
+// the trace id again; ids this process cut are copied from their bytes instead (`idBytes`). Each
+// id's first three digits are kept as a number and compared before the strings: ids are slices of
+// a longer string, comparing two different slices with `===` is a call into the runtime, and two
+// random ids' first digits nearly always differ.
 const RECENT_IDS = {
   hex: ['', '', ''],
   head: [-1, -1, -1],
@@ -409,7 +409,18 @@ export class ProtobufWriter {
     this.pos += bytes.length;
   }
 
-  /** A bytes field given as hex (trace and span ids); see RECENT_IDS. */
+  /** A bytes field of the `n` bytes at `at` in `pool` (an id cut by trace-ids.ts, `n` below 128). */
+  idBytes(field: number, pool: Uint8Array, at: number, n: number): void {
+    this.tag(field, LENGTH);
+    this.room(n + 1);
+    const { buf } = this;
+    let to = this.pos;
+    buf[to++] = n;
+    for (let i = 0; i < n; i++) buf[to++] = pool[at + i]!;
+    this.pos = to;
+  }
+
+  /** A bytes field given as hex (a caller's trace and span ids); see RECENT_IDS. */
   hexBytes(field: number, hex: string): void {
     this.tag(field, LENGTH);
     const n = hex.length >> 1;

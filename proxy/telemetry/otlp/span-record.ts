@@ -29,6 +29,16 @@ export interface SpanRecord {
   spanId: string;
   /** Empty for a root span. */
   parentSpanId: string;
+  /**
+   * Where each id's bytes are when this process cut it (trace-ids.ts, `lastCut`): the pool and
+   * the offset, so the encoder copies them; no pool for a caller's ids, whose hex is decoded.
+   */
+  traceIdPool: Uint8Array | undefined;
+  traceIdAt: number;
+  spanIdPool: Uint8Array | undefined;
+  spanIdAt: number;
+  parentIdPool: Uint8Array | undefined;
+  parentIdAt: number;
   /** The caller's `tracestate`, empty when none. */
   traceState: string;
   name: string;

@@ -1,39 +1,60 @@
 /**
- * W3C trace-context ids for the OTLP path: random trace and span ids cut from a pooled string of
- * random hex digits (one `randomFillSync` and one hex conversion per few hundred ids, where a
- * conversion per id cost a call into native code each), and the parse of a client's
+ * W3C trace-context ids for the OTLP path: random trace and span ids cut from a pool of random
+ * bytes and the same pool as a string of hex digits (one `randomFillSync` and one hex conversion
+ * per few hundred ids, where a conversion per id cost a call into native code each), so an id
+ * has its digits for headers and its bytes for the protobuf encoder; and the parse of a client's
  * `traceparent` (https://www.w3.org/TR/trace-context/).
  */
 import { randomFillSync } from 'node:crypto';
 
-const POOL = Buffer.alloc(4096);
+const POOL_BYTES = 2048;
+// The random bytes ids are cut from, and the same as hex digits. A new buffer at each refill:
+// ids cut from the one before may still be waiting to be encoded from it.
+let bytePool: Uint8Array = new Uint8Array(0);
 let hexPool = '';
 let at = 0;
 
+/**
+ * Where the bytes of the id cut last are (`newTraceId`, `newSpanId`), read right after the cut:
+ * the protobuf encoder copies an id's bytes from there instead of decoding its hex digits.
+ */
+export const lastCut = { pool: bytePool, at: 0 };
+
 function randomHex(bytes: number): string {
-  const digits = bytes * 2;
-  if (at + digits > hexPool.length) {
-    hexPool = randomFillSync(POOL).toString('hex');
+  if (at + bytes > bytePool.length) {
+    const fresh = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
+    hexPool = fresh.toString('hex');
+    bytePool = new Uint8Array(fresh.buffer, fresh.byteOffset, POOL_BYTES);
     at = 0;
   }
-  const hex = hexPool.slice(at, at + digits);
-  at += digits;
+  const hex = hexPool.slice(at * 2, (at + bytes) * 2);
+  lastCut.pool = bytePool;
+  lastCut.at = at;
+  at += bytes;
   return hex;
 }
 
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
+// True when the id cut last is all zeros (checked on its bytes: comparing the digits with a
+// string of zeros would compare two strings in the runtime for every id).
+function cutIsZero(bytes: number): boolean {
+  const { pool, at } = lastCut;
+  for (let i = 0; i < bytes; i++) if (pool[at + i] !== 0) return false;
+  return true;
+}
+
 /** A new trace id: 32 lowercase hex digits, never all zeros. */
 export function newTraceId(): string {
   const id = randomHex(16);
-  return id === ZERO_TRACE ? newTraceId() : id;
+  return cutIsZero(16) ? newTraceId() : id;
 }
 
 /** A new span id: 16 lowercase hex digits, never all zeros. */
 export function newSpanId(): string {
   const id = randomHex(8);
-  return id === ZERO_SPAN ? newSpanId() : id;
+  return cutIsZero(8) ? newSpanId() : id;
 }
 
 /** A caller's span context from its `traceparent` (and `tracestate`). */
