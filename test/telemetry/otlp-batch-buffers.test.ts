@@ -2,13 +2,15 @@
 // (test/harness/otlp-schema.ts): timestamps written without BigInt, attribute values copied from
 // bytes encoded once (and past the per-key bound), batch buffers reused once an export is done,
 // an envelope too large for the room left before the spans, spans of every length-prefix size,
-// runs of attributes copied only while their values repeat, and ids that repeat or not.
+// runs of attributes copied only while their values repeat, ids that repeat or not, ids copied
+// from the pools they were cut from after those were refilled, arrays of strings and span names
+// copied from the bytes written last or not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { otlpRoot } from '../harness/otlp-schema.js';
 import { BatchBuffers, ProtobufSpanBatch } from '../../proxy/telemetry/otlp/otlp-protobuf.js';
-import { unixNanos } from '../../proxy/telemetry/otlp/span-record.js';
+import { unixNanos, type SpanRecord } from '../../proxy/telemetry/otlp/span-record.js';
 import type { Attrs } from '../../proxy/telemetry/otlp/attributes.js';
 import { testSpan } from '../harness/test-span.js';
 import { attemptAttributes } from '../../proxy/telemetry/request-attributes.js';
@@ -219,8 +221,9 @@ test('arrays of strings decode the same whether their one string repeats, change
   const out = decodeSpans(batch.body(origin));
   assert.equal(out.length, arrays.length);
   out.forEach((s, i) => {
-    const values = ((attributeOf(s, 'gen_ai.response.finish_reasons').arrayValue as Obj | undefined)?.values ??
-      []) as Obj[];
+    const value = attributeOf(s, 'gen_ai.response.finish_reasons');
+    assert.ok('arrayValue' in value, `span ${i} carries the array, empty or not`);
+    const values = ((value.arrayValue as Obj).values ?? []) as Obj[];
     assert.deepEqual(
       values.map((v) => v.stringValue),
       arrays[i],
@@ -254,10 +257,11 @@ test('span names decode right whether they repeat by reference, by value or chan
   );
 });
 
-test('ids cut by this process are written from their bytes, across refills of the pool they are cut from', () => {
+test('ids cut by this process are written from their bytes, after the pools they were cut from were refilled', () => {
+  // Every id is cut before any span is encoded, as spans wait for their run in the proxy: far
+  // more ids than one pool holds, with a caller's hex parent now and then.
   const spans: { traceId: string; spanId: string; parentSpanId: string }[] = [];
-  const batch = new ProtobufSpanBatch();
-  // Far more ids than one pool holds, with a caller's hex parent now and then.
+  const records: SpanRecord[] = [];
   for (let r = 0; r < 400; r++) {
     const traceId = newTraceId();
     const traceCut = { ...lastCut };
@@ -266,7 +270,7 @@ test('ids cut by this process are written from their bytes, across refills of th
     const parentSpanId = r % 5 ? newSpanId() : 'a0b1c2d3e4f50617';
     const parentCut = r % 5 ? { ...lastCut } : { pool: undefined, at: 0 };
     spans.push({ traceId, spanId, parentSpanId });
-    batch.add(
+    records.push(
       testSpan(r, {
         traceId,
         spanId,
@@ -280,6 +284,9 @@ test('ids cut by this process are written from their bytes, across refills of th
       }),
     );
   }
+  assert.ok(new Set(records.map((r) => r.traceIdPool)).size > 1, 'the ids span more than one pool');
+  const batch = new ProtobufSpanBatch();
+  for (const r of records) batch.add(r);
   const out = decodeSpans(batch.body(origin));
   const hex = (v: unknown) => (v === undefined ? '' : Buffer.from(String(v), 'base64').toString('hex'));
   assert.deepEqual(

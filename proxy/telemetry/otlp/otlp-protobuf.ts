@@ -38,8 +38,9 @@ function anyValue(w: ProtobufWriter, field: number, v: AttrValue): void {
 }
 
 function attribute(w: ProtobufWriter, field: number, key: AttributeKey, v: AttrValue): void {
-  // Strings, integers, booleans and arrays of strings (every attribute but a double) are written
-  // with their lengths computed up front; doubles take the general path.
+  // Strings, non-negative integers, booleans and arrays of strings (nearly every attribute) are
+  // written with their lengths computed up front; doubles and negative integers take the general
+  // path.
   if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
     w.keyValue(field, key, v);
   else if (Array.isArray(v)) w.stringArrayKeyValue(field, key, v);

@@ -23,8 +23,9 @@ type Target = { upstream: string; deployment: string; key: string };
 
 /**
  * The span name of the last operation and subject (deployment or model) named, so a name that
- * repeats is the same string from one span to the next: the encoder recognises it by reference
- * and copies its bytes (protobuf-writer.ts, `slotString`).
+ * repeats is the same string from one span to the next: the encoder's comparison with the name
+ * it wrote last then finds the same reference at once, and it copies the bytes written then
+ * (protobuf-writer.ts, `slotString`).
  */
 class SpanName {
   private operation = '';

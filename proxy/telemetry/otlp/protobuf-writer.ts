@@ -49,8 +49,9 @@ function encodedConstant(s: string): Buffer {
 
 // A KeyValue's bytes (its length prefix and body, without the field tag), by key (its id) and then
 // by value, for values that repeat, and the last value written, which most often is the next.
-// Bounded per key, so that a key whose values never repeat (a response id) stops being cached
-// once it has filled its share.
+// Bounded per key, so that a key whose values repeat less than expected stops being cached once it
+// has filled its share; a key whose values never repeat (a response id, \`repeats\` false) is never
+// cached at all.
 interface EncodedValues {
   byValue: Map<string | number | boolean, Uint8Array>;
   lastValue: string | number | boolean | undefined;
@@ -253,18 +254,16 @@ export class ProtobufWriter {
   /**
    * A string field that mostly repeats the string last written in `slot` (a span name, per kind
    * of span), copied from the bytes written then when it is the same string: the callers keep a
-   * repeated name as one string, so the check is nearly always a comparison of references.
+   * repeated name as one string, so the comparison nearly always finds the same reference.
    */
   slotString(field: number, s: string, slot: number): void {
     this.tag(field, LENGTH);
-    let last = LAST_STRINGS[slot];
-    if (!last || last.text !== s) {
-      const w = new ProtobufWriter(Math.max(64, s.length * 3 + 8));
-      w.utf8(s);
-      last = { text: s, bytes: Uint8Array.prototype.slice.call(w.finish()) };
-      if (slot >= 0 && slot < 16) LAST_STRINGS[slot] = last;
-    }
-    this.copy(last.bytes);
+    const last = LAST_STRINGS[slot];
+    if (last && last.text === s) return this.copy(last.bytes);
+    const start = this.pos;
+    this.utf8(s);
+    if (slot >= 0 && slot < 16)
+      LAST_STRINGS[slot] = { text: s, bytes: Uint8Array.prototype.slice.call(this.buf, start, this.pos) };
   }
 
   /**

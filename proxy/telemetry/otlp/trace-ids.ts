@@ -7,7 +7,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 
-const POOL_BYTES = 2048;
+const POOL_BYTES = 4096;
 // The random bytes ids are cut from, and the same as hex digits. A new buffer at each refill:
 // ids cut from the one before may still be waiting to be encoded from it.
 let bytePool: Uint8Array = new Uint8Array(0);
