@@ -50,7 +50,7 @@ function encodedConstant(s: string): Buffer {
 // A KeyValue's bytes (its length prefix and body, without the field tag), by key (its id) and then
 // by value, for values that repeat, and the last value written, which most often is the next.
 // Bounded per key, so that a key whose values repeat less than expected stops being cached once it
-// has filled its share; a key whose values never repeat (a response id, \`repeats\` false) is never
+// has filled its share; a key whose values never repeat (a response id, `repeats` false) is never
 // cached at all.
 interface EncodedValues {
   byValue: Map<string | number | boolean, Uint8Array>;
@@ -98,6 +98,13 @@ function utf8Length(s: string): number {
 const TWO_32 = 4294967296;
 const INV_2_16 = 1 / 65536;
 const INV_2_32 = 1 / TWO_32;
+
+/** A KeyValue's bytes as the caches keep them: what `write` writes as field 1, without the tag byte. */
+function keyValueBytes(write: (w: ProtobufWriter) => void): Uint8Array {
+  const w = new ProtobufWriter(64);
+  write(w);
+  return Uint8Array.prototype.slice.call(w.finish(), 1);
+}
 
 /** A protobuf message being written. */
 export class ProtobufWriter {
@@ -293,10 +300,7 @@ export class ProtobufWriter {
       if (!bytes) {
         if (cache.byValue.size >= VALUES_PER_KEY || (typeof v === 'string' && v.length > CACHED_STRING_MAX))
           return this.scalarKeyValue(field, key.name, v);
-        const w = new ProtobufWriter(64);
-        w.scalarKeyValue(1, key.name, v);
-        // Without the tag byte of field 1: the bytes start at the length prefix.
-        bytes = Uint8Array.prototype.slice.call(w.finish(), 1);
+        bytes = keyValueBytes((w) => w.scalarKeyValue(1, key.name, v));
         cache.byValue.set(v, bytes);
       }
       cache.lastValue = v;
@@ -311,27 +315,14 @@ export class ProtobufWriter {
    * field `field`, its lengths computed before writing, so nothing is moved afterwards.
    */
   scalarKeyValue(field: number, key: string, v: string | number | boolean): void {
-    const keyBytes = encodedConstant(key);
-    let inner: number;
-    let strLen = 0;
-    const ascii = typeof v === 'string' && v.length < 128 && isAscii(v);
-    if (typeof v === 'string') {
-      strLen = ascii ? v.length : Buffer.byteLength(v);
-      inner = 1 + varintSize(strLen) + strLen;
-    } else inner = 1 + varintSize(typeof v === 'number' ? v : 1);
-    const body = 1 + keyBytes.length + 1 + varintSize(inner) + inner;
-    this.tag(field, LENGTH);
-    this.rawVarint(body);
-    this.room(body);
-    this.buf[this.pos++] = (1 << 3) | LENGTH;
-    this.copy(keyBytes);
-    this.buf[this.pos++] = (2 << 3) | LENGTH;
-    this.rawVarint(inner);
+    const strLen = typeof v === 'string' ? utf8Length(v) : 0;
+    const inner =
+      typeof v === 'string' ? 1 + varintSize(strLen) + strLen : 1 + varintSize(typeof v === 'number' ? v : 1);
+    this.keyValueHead(field, encodedConstant(key), inner);
     if (typeof v === 'string') {
       this.buf[this.pos++] = (1 << 3) | LENGTH;
       this.rawVarint(strLen);
-      if (ascii) for (let i = 0; i < strLen; i++) this.buf[this.pos++] = v.charCodeAt(i);
-      else this.pos += this.buf.write(v, this.pos, strLen, 'utf8');
+      this.stringBytes(v, strLen);
     } else if (typeof v === 'number') {
       this.buf[this.pos++] = (3 << 3) | VARINT;
       this.rawVarint(v);
@@ -351,10 +342,7 @@ export class ProtobufWriter {
     const item = values[0]!;
     let last = LAST_ARRAYS[key.id];
     if (!last || last.item !== item) {
-      const w = new ProtobufWriter(64);
-      w.writeStringArrayKeyValue(1, key.name, values);
-      // Without the tag byte of field 1, as in KEY_VALUES.
-      last = { item, bytes: Uint8Array.prototype.slice.call(w.finish(), 1) };
+      last = { item, bytes: keyValueBytes((w) => w.writeStringArrayKeyValue(1, key.name, values)) };
       LAST_ARRAYS[key.id] = last;
     }
     this.tag(field, LENGTH);
@@ -363,22 +351,13 @@ export class ProtobufWriter {
 
   // KeyValue { key 1, value 2: AnyValue { array_value 5: ArrayValue { values 1: AnyValue { string_value 1 } } } }
   private writeStringArrayKeyValue(field: number, key: string, values: readonly string[]): void {
-    const keyBytes = encodedConstant(key);
     let arrayBody = 0;
     for (const s of values) {
       const n = utf8Length(s);
       const item = 1 + varintSize(n) + n;
       arrayBody += 1 + varintSize(item) + item;
     }
-    const anyBody = 1 + varintSize(arrayBody) + arrayBody;
-    const body = 1 + keyBytes.length + 1 + varintSize(anyBody) + anyBody;
-    this.tag(field, LENGTH);
-    this.rawVarint(body);
-    this.room(body);
-    this.buf[this.pos++] = (1 << 3) | LENGTH;
-    this.copy(keyBytes);
-    this.buf[this.pos++] = (2 << 3) | LENGTH;
-    this.rawVarint(anyBody);
+    this.keyValueHead(field, encodedConstant(key), 1 + varintSize(arrayBody) + arrayBody);
     this.buf[this.pos++] = (5 << 3) | LENGTH;
     this.rawVarint(arrayBody);
     for (const s of values) {
@@ -389,6 +368,19 @@ export class ProtobufWriter {
       this.rawVarint(n);
       this.stringBytes(s, n);
     }
+  }
+
+  // What a KeyValue written with its lengths up front starts with: its tag and length, its key,
+  // and its AnyValue's tag and length (`valueBody` bytes, written next; room made for them).
+  private keyValueHead(field: number, keyBytes: Uint8Array, valueBody: number): void {
+    const body = 1 + keyBytes.length + 1 + varintSize(valueBody) + valueBody;
+    this.tag(field, LENGTH);
+    this.rawVarint(body);
+    this.room(body);
+    this.buf[this.pos++] = (1 << 3) | LENGTH;
+    this.copy(keyBytes);
+    this.buf[this.pos++] = (2 << 3) | LENGTH;
+    this.rawVarint(valueBody);
   }
 
   // The `n` UTF-8 bytes of `s` (room already made).
