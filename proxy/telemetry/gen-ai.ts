@@ -54,7 +54,10 @@ export function noteAnswer(meta: AnswerMeta, json: unknown): void {
   if (Array.isArray(body.choices)) {
     for (const c of body.choices) {
       const reason = isObject(c) ? c.finish_reason : undefined;
-      if (typeof reason === 'string' && !meta.finishReasons.includes(reason)) meta.finishReasons.push(reason);
+      // A new array of the exact length rather than a push, which would reserve room for
+      // sixteen in the trace that holds it until it is exported.
+      if (typeof reason === 'string' && !meta.finishReasons.includes(reason))
+        meta.finishReasons = meta.finishReasons.length === 0 ? [reason] : [...meta.finishReasons, reason];
     }
   } else if (body.object === 'response' && typeof body.status === 'string' && body.status !== 'in_progress') {
     const incomplete = isObject(body.incomplete_details) ? body.incomplete_details.reason : undefined;

@@ -135,7 +135,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace {
       this.context,
     );
     const a = new Attempt(span);
-    this.attempts.push(a);
+    this.addAttempt(a);
     return a;
   }
 

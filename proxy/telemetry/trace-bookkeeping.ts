@@ -16,7 +16,7 @@ interface NotedAttempt {
 export abstract class TraceBookkeeping<A extends NotedAttempt> {
   /** `gen_ai.operation.name` of the client path, read once (undefined: not a model operation). */
   protected readonly operation: string | undefined;
-  protected readonly attempts: A[] = [];
+  protected attempts: A[] = [];
   protected readonly meta: AnswerMeta = { finishReasons: [] };
   protected skipped = 0;
   protected errorType: string | undefined;
@@ -25,6 +25,16 @@ export abstract class TraceBookkeeping<A extends NotedAttempt> {
 
   constructor(url: string) {
     this.operation = operationOf(url);
+  }
+
+  /**
+   * Adds an attempt. Nearly every request makes one, so the list is made for one: a first push
+   * onto an empty array would reserve room for sixteen, and a trace's memory is what the young
+   * generation copies while it waits to be exported (docs/telemetry.md, "What it costs").
+   */
+  protected addAttempt(a: A): void {
+    if (this.attempts.length === 0) this.attempts = [a];
+    else this.attempts.push(a);
   }
 
   cooledDown(ms: number): void {

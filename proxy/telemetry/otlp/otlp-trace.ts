@@ -45,7 +45,6 @@ const ATTEMPT_NAME = new SpanName();
 const REQUEST_NAME = new SpanName();
 
 class Attempt implements AttemptTrace, AttributeSource {
-  readonly headers: Record<string, string>;
   readonly spanId = newSpanId();
   private readonly spanIdPool = lastCut.pool;
   private readonly spanIdAt = lastCut.at;
@@ -64,12 +63,22 @@ class Attempt implements AttemptTrace, AttributeSource {
     private readonly operation: string,
     /** Which try of the request this is, from 1. */
     private readonly n: number,
-    traceId: string,
-    traceState: string,
-    recording: boolean,
-  ) {
-    this.headers = { traceparent: `00-${traceId}-${this.spanId}-${recording ? '01' : '00'}` };
-    if (traceState) this.headers.tracestate = traceState;
+    private readonly traceId: string,
+    private readonly traceState: string,
+    private readonly recording: boolean,
+  ) {}
+
+  /**
+   * The try's W3C trace context, built when the call upstream asks for it (once) rather than
+   * kept: the closed trace waits for its run with no copy of it (docs/telemetry.md, "What it
+   * costs").
+   */
+  get headers(): Record<string, string> {
+    const headers: Record<string, string> = {
+      traceparent: `00-${this.traceId}-${this.spanId}-${this.recording ? '01' : '00'}`,
+    };
+    if (this.traceState) headers.tracestate = this.traceState;
+    return headers;
   }
 
   answered(status: number): void {
@@ -171,7 +180,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
   attempt(target: Target): AttemptTrace {
     const n = this.attempts.length + 1;
     const a = new Attempt(target, this.operation ?? 'call', n, this.traceId, this.traceState, this.recording);
-    this.attempts.push(a);
+    this.addAttempt(a);
     return a;
   }
 
