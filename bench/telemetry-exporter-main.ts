@@ -44,7 +44,10 @@ const headers = { host: 'gateway', 'content-type': 'application/json' };
 // One request as the proxy traces it: a response id of its own, token counts that vary.
 function oneRequest(n: number): void {
   const trace = begin(headers, 'POST', '/v1/chat/completions');
-  trace.attempt(target).answered(200);
+  const attempt = trace.attempt(target);
+  // The call upstream reads the attempt's trace context once, as the proxy's does.
+  if (!attempt.headers.traceparent) throw new Error('an attempt without a traceparent');
+  attempt.answered(200);
   trace.answer({ id: `chatcmpl-${n}`, model: 'gpt-4o-mini-2024-07-18', choices: [{ finish_reason: 'stop' }] });
   trace.close({
     acc: {

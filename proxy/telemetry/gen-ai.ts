@@ -54,8 +54,8 @@ export function noteAnswer(meta: AnswerMeta, json: unknown): void {
   if (Array.isArray(body.choices)) {
     for (const c of body.choices) {
       const reason = isObject(c) ? c.finish_reason : undefined;
-      // A new array of the exact length rather than a push, which would reserve room for
-      // sixteen in the trace that holds it until it is exported.
+      // A new array of the exact length rather than a push, which would reserve seventeen
+      // slots in the trace that holds it until it is exported.
       if (typeof reason === 'string' && !meta.finishReasons.includes(reason))
         meta.finishReasons = meta.finishReasons.length === 0 ? [reason] : [...meta.finishReasons, reason];
     }

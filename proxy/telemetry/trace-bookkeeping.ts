@@ -29,7 +29,7 @@ export abstract class TraceBookkeeping<A extends NotedAttempt> {
 
   /**
    * Adds an attempt. Nearly every request makes one, so the list is made for one: a first push
-   * onto an empty array would reserve room for sixteen, and a trace's memory is what the young
+   * onto an empty array would reserve seventeen slots, and a trace's memory is what the young
    * generation copies while it waits to be exported (docs/telemetry.md, "What it costs").
    */
   protected addAttempt(a: A): void {
