@@ -93,7 +93,8 @@ const byName = selfInstructions(profile, readPerfMap(perfMap));
 const parts = new Map<string, number>();
 let total = 0;
 for (const [name, n] of byName) {
-  parts.set(partOf(name), (parts.get(partOf(name)) ?? 0) + n);
+  const part = partOf(name);
+  parts.set(part, (parts.get(part) ?? 0) + n);
   total += n;
 }
 const per = (n: number) => Math.round(n / requests).toLocaleString('en-US');

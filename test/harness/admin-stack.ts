@@ -25,6 +25,7 @@ import type { StagingTiming } from '../../admin/apply/staging.js';
 import { CLIENT_KEY, startProxyHarness, type ProxyHarness } from './proxy-harness.js';
 import {
   CADDY_BIN,
+  caddyPorts,
   httpsRequest,
   localRootCa,
   startCaddy,
@@ -33,7 +34,7 @@ import {
   type HttpsOptions,
   type Reply,
 } from './caddy-process.js';
-import { freePorts, waitUntil } from './ports.js';
+import { freePort, waitUntil } from './ports.js';
 
 export const ADMIN_USER = 'ops';
 export const ADMIN_PASSWORD = 'admin-pw-correct-horse-battery';
@@ -104,10 +105,8 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
   // writes is retried, and a failure must not keep that hook from running.
   t.after(() => rm(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
 
-  // One allocation for every port: ports taken in two calls can collide, since the first call's
-  // are free again once it returns.
-  const [caddyAdmin, httpsPort, httpPort, adminPort] = (await freePorts(4)) as [number, number, number, number];
-  const ports: CaddyPorts = { adminPort: caddyAdmin, httpsPort, httpPort };
+  const ports = await caddyPorts();
+  const adminPort = await freePort();
   const renderEnv: CaddyRenderEnv = {
     adminAddress: `localhost:${ports.adminPort}`,
     storageRoot: path.join(harness.dataDir, 'caddy'),
