@@ -10,7 +10,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TelemetrySettings } from '../../common/config/schema.js';
 import { accountingOf, isCountedPath, type RequestAccounting } from '../usage/accounting.js';
+import type { TokenUsage } from '../usage/extract.js';
 import { exporterSettings, type ExporterSettings } from './exporter-settings.js';
+import type { ExporterThread } from './otlp/otlp-thread.js';
 
 /** A running exporter: flushed by tests and at shutdown. */
 interface RunningPipeline {
@@ -33,9 +35,9 @@ export interface AttemptTrace {
   failed(err: unknown): void;
 }
 
-/** How a request ended, for its trace. */
+/** How a request ended, for its trace: of its accounting, what a span and the metrics carry. */
 export interface ClosedRequest {
-  acc: RequestAccounting;
+  acc: Pick<RequestAccounting, 'model' | 'target'> & { tokens?: Pick<TokenUsage, 'prompt' | 'completion'> };
   status: number;
   keyId: string;
   team?: string;
@@ -76,6 +78,8 @@ export class Telemetry {
   private factory: TraceFactory | undefined;
   private settingsKey = 'off';
   private changing: Promise<void> = Promise.resolve();
+  // Started the first time OTLP is switched on, kept while it is off (otlp/otlp-thread.ts).
+  private exporterThread: ExporterThread | undefined;
 
   constructor(
     private readonly log: FastifyBaseLogger,
@@ -126,18 +130,14 @@ export class Telemetry {
   }
 
   private async startOtlp(settings: ExporterSettings): Promise<Started> {
-    const [{ OtlpPipeline }, { otlpTraceFactory }, { samplerFrom }] = await Promise.all([
-      import('./otlp/otlp-pipeline.js'),
+    const [{ ExporterThread, OtlpThread }, { otlpTraceFactory }, { samplerFrom }] = await Promise.all([
+      import('./otlp/otlp-thread.js'),
       import('./otlp/otlp-trace.js'),
       import('./otlp/sampler.js'),
     ]);
-    const pipeline = new OtlpPipeline(
-      settings.otlp!,
-      settings.serviceName,
-      settings.metricIntervalMs,
-      this.log,
-      this.env,
-    );
+    // The exporter's thread outlives its pipelines (otlp-thread.ts); a new one replaces one that died.
+    if (!this.exporterThread?.alive) this.exporterThread = await ExporterThread.spawn(this.log);
+    const pipeline = await OtlpThread.start(this.exporterThread, settings, this.log, this.env);
     return { pipeline, factory: otlpTraceFactory(pipeline, samplerFrom(this.env)) };
   }
 
@@ -165,6 +165,9 @@ export class Telemetry {
     this.factory = undefined;
     this.settingsKey = 'off';
     await p?.shutdown();
+    const thread = this.exporterThread;
+    this.exporterThread = undefined;
+    await thread?.terminate();
   }
 }
 

@@ -15,13 +15,15 @@ interface NotedAttempt {
 /** The bookkeeping a trace class extends. */
 export abstract class TraceBookkeeping<A extends NotedAttempt> {
   /** `gen_ai.operation.name` of the client path, read once (undefined: not a model operation). */
-  protected readonly operation: string | undefined;
-  protected attempts: A[] = [];
-  protected readonly meta: AnswerMeta = { finishReasons: [] };
-  protected skipped = 0;
-  protected errorType: string | undefined;
-  private cooldowns = 0;
-  private limit: string | undefined;
+  readonly operation: string | undefined;
+  attempts: A[] = [];
+  readonly meta: AnswerMeta = { finishReasons: [] };
+  /** Targets passed over, cool-downs started. */
+  skipped = 0;
+  cooldowns = 0;
+  /** The code of the error, and the governance limit, that refused the request. */
+  errorType: string | undefined;
+  limit: string | undefined;
 
   constructor(url: string) {
     this.operation = operationOf(url);

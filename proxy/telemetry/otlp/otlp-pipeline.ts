@@ -1,30 +1,21 @@
 /**
  * The OTLP exporter of this gateway's own spans and GenAI histograms (docs/telemetry.md, "What it
- * costs"): closed requests' traces are settled in runs (`defer`), their spans encoded as the
- * collector asked (protobuf or JSON) into the batch that is filling, and leave in batches
+ * costs"), run on the exporter's thread (otlp-worker.ts): closed requests' spans are encoded as
+ * the collector asked (protobuf or JSON) into the batch that is filling, and leave in batches
  * (OpenTelemetry's batch processor rules and `OTEL_BSP_*` variables: up to 512 every 5 s, at
  * most 2,048 waiting, the rest dropped and counted); histograms are aggregated here and sent
  * every metric interval. Nothing of the OpenTelemetry SDK runs per request.
  */
 import os from 'node:os';
-import type { FastifyBaseLogger } from 'fastify';
 import type { ExporterSettings } from '../exporter-settings.js';
 import { Histogram, type HistogramDefinition } from './histograms.js';
 import { JsonSpanBatch, metricsRequestJson } from './otlp-json.js';
 import { BatchBuffers, ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
-import { OtlpSender } from './otlp-sender.js';
+import { OtlpSender, type ExportLog } from './otlp-sender.js';
 import { nowMs, type SpanBatch, type SpanRecord } from './span-record.js';
 import type { Attrs } from './attributes.js';
 
 type Otlp = NonNullable<ExporterSettings['otlp']>;
-
-// Requests settled together: few enough that their records are still young when settled.
-const RUN = 32;
-
-/** Work a request leaves for the exporter to do later (see OtlpPipeline.defer). */
-export interface Deferred {
-  settle(): void;
-}
 
 /** The instrumentation scope every span and metric names. */
 export const SCOPE = { name: 'foundry-gateway', version: '1' } as const;
@@ -64,7 +55,6 @@ export class OtlpPipeline {
   private readonly encodeMetrics: typeof metricsRequestProtobuf;
   // The batch filling now, the full ones waiting to leave, and how many spans they hold together.
   private current: SpanBatch;
-  private deferred: Deferred[] = [];
   private readonly full: SpanBatch[] = [];
   private queued = 0;
   private readonly maxQueue: number;
@@ -81,7 +71,7 @@ export class OtlpPipeline {
     private readonly otlp: Otlp,
     serviceName: string,
     metricIntervalMs: number,
-    log: FastifyBaseLogger,
+    log: ExportLog,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const json = otlp.protocol === 'http/json';
@@ -104,24 +94,6 @@ export class OtlpPipeline {
     return h;
   }
 
-  /**
-   * Takes work a request left for later (its trace, settled when it closed). Every RUN of them
-   * are done together, and whatever waits is done before an export: run in a row, the encoder's
-   * and the histograms' code and tables stay in the CPU's caches from one request to the next,
-   * where done between two requests they were evicted by the request path and evicted it in turn
-   * (docs/telemetry.md, "What it costs").
-   */
-  defer(work: Deferred): void {
-    this.deferred.push(work);
-    if (this.deferred.length >= RUN) this.settleDeferred();
-  }
-
-  private settleDeferred(): void {
-    const list = this.deferred;
-    this.deferred = [];
-    for (const work of list) work.settle();
-  }
-
   /** Encodes a finished span into the filling batch; a full batch leaves at the next turn of the event loop. */
   record(span: SpanRecord): void {
     if (this.queued >= this.maxQueue) {
@@ -141,13 +113,21 @@ export class OtlpPipeline {
     });
   }
 
+  /**
+   * Hands the full batches to the sender now. The exporter's thread calls it after each run it
+   * settled: runs that waited for it arrive together, and their batches would otherwise all wait
+   * for the next turn of the event loop, past the queue's limit.
+   */
+  sendFull(): void {
+    while (this.full.length) void this.exportSpans();
+  }
+
   private get hasSpans(): boolean {
-    return this.full.length > 0 || this.current.count > 0 || this.deferred.length > 0;
+    return this.full.length > 0 || this.current.count > 0;
   }
 
   // Sends the oldest full batch, or the filling one; resolves when it was sent.
   private exportSpans(): Promise<void> {
-    if (this.deferred.length) this.settleDeferred();
     let batch = this.full.shift();
     if (!batch && this.current.count > 0) {
       batch = this.current;
@@ -160,7 +140,6 @@ export class OtlpPipeline {
   }
 
   private exportMetrics(): Promise<void> {
-    if (this.deferred.length) this.settleDeferred();
     if (!this.histogramList.some((h) => h.size > 0)) return Promise.resolve();
     const body = this.encodeMetrics(this.origin, this.histogramList, this.startedMs, nowMs());
     return this.sender.send(this.otlp.metricsUrl, body);

@@ -107,10 +107,8 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
   if (r.spanIdPool) w.idBytes(2, r.spanIdPool, r.spanIdAt, 8);
   else w.hexBytes(2, r.spanId);
   if (r.traceState) w.string(3, r.traceState);
-  if (r.parentSpanId) {
-    if (r.parentIdPool) w.idBytes(4, r.parentIdPool, r.parentIdAt, 8);
-    else w.hexBytes(4, r.parentSpanId);
-  }
+  if (r.parentIdPool) w.idBytes(4, r.parentIdPool, r.parentIdAt, 8);
+  else if (r.parentSpanId) w.hexBytes(4, r.parentSpanId);
   w.slotString(5, r.name, r.kind);
   w.uint(6, r.kind);
   w.timeNanos(7, r.startMs);

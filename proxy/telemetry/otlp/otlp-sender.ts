@@ -7,7 +7,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import type { FastifyBaseLogger } from 'fastify';
+
+/** What the exporter logs through: the proxy's logger, or the relay to it from the exporter's thread. */
+export interface ExportLog {
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
 
 const IN_FLIGHT = 2;
 const WAITING = 8;
@@ -54,7 +60,7 @@ export class OtlpSender {
   constructor(
     private readonly contentType: string,
     private readonly headers: Readonly<Record<string, string>>,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: ExportLog,
   ) {}
 
   /** Queues `body` for `url`; resolves when it was sent or given up on (never rejects). */

@@ -1,53 +1,31 @@
 /**
  * A client request's trace on the OTLP path: the same spans, attributes and metrics as the SDK
- * path (request-trace.ts; docs/telemetry.md, "What is sent"). On the request path it only notes
- * times, ids and what happened; when the response closes it is handed to the exporter, which
- * encodes its spans and counts the metrics later, in a run with other requests' (otlp-pipeline.ts,
- * `defer`). The trace and its attempts write their spans' attributes themselves, straight into
- * the batch (`writeAttributes`), so no attribute object is built. A trace the sampler drops
+ * path (request-trace.ts; docs/telemetry.md, "What is sent"). On the request thread it only notes
+ * times, ids and what happened; when the response closes it is written into the run of closed
+ * traces bound for the exporter's thread (trace-notes.ts, otlp-thread.ts), which builds, encodes
+ * and sends its spans and counts its metrics there (closed-trace.ts). A trace the sampler drops
  * (sampler.ts; by default, one whose caller's `traceparent` says unsampled) records no span, its
  * context still goes upstream marked unsampled, and the metrics still count the request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TraceBookkeeping } from '../trace-bookkeeping.js';
-import { KEY, attemptAttributes, errorTypeOf, httpAttributes, requestAttributes } from '../request-attributes.js';
 import type { AttemptTrace, ClosedRequest, RequestTrace, TraceFactory } from '../telemetry.js';
-import { GenAiMetrics } from './gen-ai-metrics.js';
-import type { Deferred, OtlpPipeline } from './otlp-pipeline.js';
-import { SPAN_KIND, STATUS, nowMs, type SpanEvent, type SpanRecord } from './span-record.js';
-import type { AttributeSink, AttributeSource } from './attributes.js';
+import { nowMs, type SpanEvent } from './span-record.js';
 import type { Sampler } from './sampler.js';
+import type { AttemptNotes, TraceNotes } from './trace-notes.js';
 import { lastCut, newSpanId, newTraceId, parseTraceparent } from './trace-ids.js';
 
 type Target = { upstream: string; deployment: string; key: string };
 
-/**
- * The span name of the last operation and subject (deployment or model) named, so a name that
- * repeats is the same string from one span to the next: the encoder's comparison with the name
- * it wrote last then finds the same reference at once, and it copies the bytes written then
- * (protobuf-writer.ts, `slotString`).
- */
-class SpanName {
-  private operation = '';
-  private subject = '';
-  private name = '';
-
-  of(operation: string, subject: string): string {
-    if (operation !== this.operation || subject !== this.subject) {
-      this.operation = operation;
-      this.subject = subject;
-      this.name = `${operation} ${subject}`;
-    }
-    return this.name;
-  }
+/** Where closed traces go: the exporter's thread (otlp-thread.ts). */
+export interface ClosedTraceSink {
+  closed(trace: TraceNotes, done: ClosedRequest): void;
 }
-const ATTEMPT_NAME = new SpanName();
-const REQUEST_NAME = new SpanName();
 
-class Attempt implements AttemptTrace, AttributeSource {
+class Attempt implements AttemptTrace, AttemptNotes {
   readonly spanId = newSpanId();
-  private readonly spanIdPool = lastCut.pool;
-  private readonly spanIdAt = lastCut.at;
+  readonly spanIdPool = lastCut.pool;
+  readonly spanIdAt = lastCut.at;
   readonly startMs = nowMs();
   endMs = 0;
   /** The upstream's status, 0 before (or without) an answer. */
@@ -60,9 +38,6 @@ class Attempt implements AttemptTrace, AttributeSource {
 
   constructor(
     readonly target: Target,
-    private readonly operation: string,
-    /** Which try of the request this is, from 1. */
-    private readonly n: number,
     private readonly traceId: string,
     private readonly traceState: string,
     private readonly recording: boolean,
@@ -70,8 +45,7 @@ class Attempt implements AttemptTrace, AttributeSource {
 
   /**
    * The try's W3C trace context, built when the call upstream asks for it (once) rather than
-   * kept: the closed trace waits for its run with no copy of it (docs/telemetry.md, "What it
-   * costs").
+   * kept while the trace is open (docs/telemetry.md, "What it costs").
    */
   get headers(): Record<string, string> {
     const headers: Record<string, string> = {
@@ -100,65 +74,31 @@ class Attempt implements AttemptTrace, AttributeSource {
   end(at = nowMs()): void {
     if (this.endMs === 0) this.endMs = at;
   }
-
-  /** The span of this try, child of `parent`'s; its attributes are written by `writeAttributes`. */
-  span(parent: SpanRecord): SpanRecord {
-    return {
-      traceId: parent.traceId,
-      spanId: this.spanId,
-      parentSpanId: parent.spanId,
-      traceIdPool: parent.traceIdPool,
-      traceIdAt: parent.traceIdAt,
-      spanIdPool: this.spanIdPool,
-      spanIdAt: this.spanIdAt,
-      parentIdPool: parent.spanIdPool,
-      parentIdAt: parent.spanIdAt,
-      traceState: parent.traceState,
-      name: ATTEMPT_NAME.of(this.operation, this.target.deployment),
-      kind: SPAN_KIND.client,
-      startMs: this.startMs,
-      endMs: this.endMs,
-      attributes: this,
-      events: undefined,
-      status: this.failure || this.status >= 400 ? STATUS.error : STATUS.unset,
-      statusMessage: this.failureMessage,
-    };
-  }
-
-  writeAttributes(sink: AttributeSink): void {
-    attemptAttributes(this.operation, this.target, this.n, sink);
-    if (this.status) sink.attr(KEY.statusCode, this.status);
-    if (this.failure) sink.attr(KEY.errorType, this.failure);
-    else if (this.status >= 400) sink.attr(KEY.errorType, String(this.status));
-    if (this.cooldownMs >= 0) sink.attr(KEY.cooldownMs, this.cooldownMs);
-  }
 }
 
-class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred, AttributeSource {
-  private readonly traceId: string;
-  private readonly traceIdPool: Uint8Array | undefined;
-  private readonly traceIdAt: number;
-  private readonly spanId = newSpanId();
-  private readonly spanIdPool = lastCut.pool;
-  private readonly spanIdAt = lastCut.at;
-  private readonly parentSpanId: string;
-  private readonly traceState: string;
-  private readonly recording: boolean;
-  private readonly startMs = nowMs();
-  private endMs = 0;
-  private events: SpanEvent[] | undefined;
-  private done: ClosedRequest | undefined;
-  // Set when the trace is settled, for writeAttributes.
-  private path = '';
-  private endErrorType: string | undefined;
+class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, TraceNotes {
+  readonly traceId: string;
+  readonly traceIdPool: Uint8Array | undefined;
+  readonly traceIdAt: number;
+  readonly spanId = newSpanId();
+  readonly spanIdPool = lastCut.pool;
+  readonly spanIdAt = lastCut.at;
+  readonly parentSpanId: string;
+  // A caller's span id has hex digits only.
+  readonly parentIdPool = undefined;
+  readonly parentIdAt = 0;
+  readonly traceState: string;
+  readonly recording: boolean;
+  readonly startMs = nowMs();
+  endMs = 0;
+  events: SpanEvent[] | undefined;
 
   constructor(
-    private readonly pipeline: OtlpPipeline,
-    private readonly metrics: GenAiMetrics,
+    private readonly sink: ClosedTraceSink,
     sampler: Sampler,
     headers: IncomingHttpHeaders,
-    private readonly method: string,
-    private readonly url: string,
+    readonly method: string,
+    readonly url: string,
   ) {
     super(url);
     const parent =
@@ -178,8 +118,7 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
   }
 
   attempt(target: Target): AttemptTrace {
-    const n = this.attempts.length + 1;
-    const a = new Attempt(target, this.operation ?? 'call', n, this.traceId, this.traceState, this.recording);
+    const a = new Attempt(target, this.traceId, this.traceState, this.recording);
     this.addAttempt(a);
     return a;
   }
@@ -196,56 +135,11 @@ class Trace extends TraceBookkeeping<Attempt> implements RequestTrace, Deferred,
   close(done: ClosedRequest): void {
     this.endMs = nowMs();
     for (const a of this.attempts) a.end(this.endMs);
-    this.done = done;
-    this.pipeline.defer(this);
-  }
-
-  /** Records the spans and counts the metrics of the closed request (called by the exporter). */
-  settle(): void {
-    const done = this.done!;
-    const { operation } = this;
-    const errorType = errorTypeOf(done, this.errorType);
-    if (this.recording) this.recordSpans(done, errorType);
-    if (operation) this.metrics.record(done, this.meta, operation, errorType);
-  }
-
-  private recordSpans(done: ClosedRequest, errorType: string | undefined): void {
-    const { operation } = this;
-    const q = this.url.indexOf('?');
-    this.path = q === -1 ? this.url : this.url.slice(0, q);
-    this.endErrorType = errorType;
-    const span: SpanRecord = {
-      traceId: this.traceId,
-      spanId: this.spanId,
-      parentSpanId: this.parentSpanId,
-      traceIdPool: this.traceIdPool,
-      traceIdAt: this.traceIdAt,
-      spanIdPool: this.spanIdPool,
-      spanIdAt: this.spanIdAt,
-      parentIdPool: undefined,
-      parentIdAt: 0,
-      traceState: this.traceState,
-      name: operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${this.method} ${this.path}`,
-      kind: SPAN_KIND.server,
-      startMs: this.startMs,
-      endMs: this.endMs,
-      attributes: this,
-      events: this.events,
-      status: errorType && (done.status === 0 || done.status >= 500) ? STATUS.error : STATUS.unset,
-      statusMessage: '',
-    };
-    for (const a of this.attempts) this.pipeline.record(a.span(span));
-    this.pipeline.record(span);
-  }
-
-  writeAttributes(sink: AttributeSink): void {
-    httpAttributes(this.method, this.path, sink);
-    requestAttributes(this.done!, this.meta, this.counts(), this.operation, this.endErrorType, sink);
+    this.sink.closed(this, done);
   }
 }
 
-/** The factory of request traces exporting through `pipeline`, sampled as `sampler` says. */
-export function otlpTraceFactory(pipeline: OtlpPipeline, sampler: Sampler): TraceFactory {
-  const metrics = new GenAiMetrics(pipeline);
-  return (headers, method, url) => new Trace(pipeline, metrics, sampler, headers, method, url);
+/** The factory of request traces handed to `sink` when closed, sampled as `sampler` says. */
+export function otlpTraceFactory(sink: ClosedTraceSink, sampler: Sampler): TraceFactory {
+  return (headers, method, url) => new Trace(sink, sampler, headers, method, url);
 }

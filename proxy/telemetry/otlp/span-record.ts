@@ -25,13 +25,15 @@ export interface SpanEvent {
  * builds and encodes them fast.
  */
 export interface SpanRecord {
+  /** Ids as hex digits; empty where the bytes are given and the encoder copies them (protobuf). */
   traceId: string;
   spanId: string;
-  /** Empty for a root span. */
+  /** Empty for a root span, or when its bytes are given. */
   parentSpanId: string;
   /**
-   * Where each id's bytes are when this process cut it (trace-ids.ts, `lastCut`): the pool and
-   * the offset, so the encoder copies them; no pool for a caller's ids, whose hex is decoded.
+   * Where each id's bytes are (the run of closed traces it crossed in, trace-notes.ts): the
+   * buffer and the offset, so the protobuf encoder copies them; no buffer for an id given as hex
+   * digits only, which the encoder decodes. A root span has no parent id at all.
    */
   traceIdPool: Uint8Array | undefined;
   traceIdAt: number;

@@ -1,0 +1,228 @@
+/**
+ * The request thread's side of the OTLP exporter (docs/telemetry.md, "Off the request thread").
+ * `ExporterThread` is the exporter's thread (otlp-worker.ts): started when telemetry is first
+ * switched on and kept, idle, while it is off, so that switching it on again or changing the
+ * collector does not pay a new thread's start and the compiling of its code again. `OtlpThread`
+ * is one pipeline running there: closed traces are written into runs (trace-notes.ts) and each
+ * full run is posted, its buffers transferred; a run that is not full leaves within a second.
+ * Runs the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048
+ * traces): past that, closed traces are dropped and counted until it catches up. If the thread
+ * dies, its telemetry is dropped and logged once; requests are served as before.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ExporterSettings } from '../exporter-settings.js';
+import type { ClosedRequest } from '../telemetry.js';
+import type { ClosedTraceSink } from './otlp-trace.js';
+import type { FromWorker, PipelineSetup, ToWorker } from './otlp-worker.js';
+import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
+
+// How long a run that is not full may wait for more traces.
+const POST_EVERY_MS = 1000;
+// Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
+const SHUTDOWN_WAIT_MS = 8000;
+// Runs posted and not yet settled, at most: 2,048 traces, OpenTelemetry's default span queue.
+const MAX_RUNS_BEHIND = 64;
+
+type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'closed' }>;
+
+/** The exporter's thread. */
+export class ExporterThread {
+  private live = true;
+  private terminating = false;
+  private flushes = 0;
+  // Who waits for the thread's answer: the start or shutdown of a pipeline, or a flush by id.
+  private readonly waiting = new Map<string | number, (answer: Answer | undefined) => void>();
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    worker.on('message', (m: FromWorker) => this.heard(m));
+    worker.on('error', (err) => {
+      this.log.error({ err }, 'the telemetry exporter thread failed; telemetry is dropped until it is reconfigured');
+      this.died();
+    });
+    worker.on('exit', (code) => {
+      if (this.live && !this.terminating)
+        this.log.error(
+          { code },
+          'the telemetry exporter thread stopped; telemetry is dropped until it is reconfigured',
+        );
+      this.died();
+    });
+    // Like the exporter's timers, the thread never keeps the process alive by itself.
+    worker.unref();
+  }
+
+  /** Starts the thread; rejects when it could not start. */
+  static async spawn(log: FastifyBaseLogger): Promise<ExporterThread> {
+    const worker = new Worker(new URL('./otlp-worker.js', import.meta.url));
+    await new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        worker.off('message', up);
+        worker.off('error', failed);
+        worker.off('exit', exited);
+      };
+      const up = (m: FromWorker) => {
+        if (m.kind !== 'up') return;
+        settle();
+        resolve();
+      };
+      const failed = (err: Error) => {
+        settle();
+        reject(err);
+      };
+      const exited = (code: number) => failed(new Error(`the exporter's thread exited with code ${code}`));
+      worker.on('message', up);
+      worker.on('error', failed);
+      worker.on('exit', exited);
+    });
+    return new ExporterThread(worker, log);
+  }
+
+  /** False once the thread has died or was stopped. */
+  get alive(): boolean {
+    return this.live;
+  }
+
+  private heard(m: FromWorker): void {
+    if (m.kind === 'log') this.log[m.level](m.fields, m.msg);
+    else if (m.kind === 'flushed') this.answered(m.id, m);
+    else if (m.kind === 'closed') this.answered('closed', m);
+    else if (m.kind === 'started' || m.kind === 'failed') this.answered('start', m);
+  }
+
+  private answered(key: string | number, answer: Answer): void {
+    const resolve = this.waiting.get(key);
+    this.waiting.delete(key);
+    resolve?.(answer);
+  }
+
+  private died(): void {
+    this.live = false;
+    for (const resolve of this.waiting.values()) resolve(undefined);
+    this.waiting.clear();
+  }
+
+  // Posts `m` and resolves with the thread's answer under `key` (undefined when it is gone).
+  private ask(m: ToWorker, key: string | number): Promise<Answer | undefined> {
+    if (!this.live) return Promise.resolve(undefined);
+    const answered = new Promise<Answer | undefined>((resolve) => this.waiting.set(key, resolve));
+    this.worker.postMessage(m);
+    return answered;
+  }
+
+  /** Starts a pipeline on the thread; rejects when it could not start. */
+  async startPipeline(setup: PipelineSetup): Promise<void> {
+    const answer = await this.ask({ kind: 'start', setup }, 'start');
+    if (answer?.kind !== 'started')
+      throw new Error(answer?.kind === 'failed' ? answer.message : "the exporter's thread is gone");
+  }
+
+  /** Posts a run of closed traces, its buffers transferred. */
+  post(run: NotesRun): void {
+    if (!this.live) return;
+    const m: ToWorker = { kind: 'run', ...run };
+    this.worker.postMessage(m, [run.numbers.buffer, run.ids.buffer]);
+  }
+
+  /** Resolves when the pipeline has sent everything it was given. */
+  async flush(): Promise<void> {
+    const id = ++this.flushes;
+    await this.ask({ kind: 'flush', id }, id);
+  }
+
+  /** Stops the pipeline, letting it send what it can; the thread stays. */
+  async stopPipeline(): Promise<void> {
+    let timeout: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_WAIT_MS).unref()));
+    await Promise.race([this.ask({ kind: 'shutdown' }, 'closed'), gaveUp]);
+    clearTimeout(timeout);
+  }
+
+  /** Stops the thread (its pipeline stopped first). */
+  async terminate(): Promise<void> {
+    this.terminating = true;
+    await this.worker.terminate();
+  }
+}
+
+/** One OTLP pipeline running on the exporter's thread. */
+export class OtlpThread implements ClosedTraceSink {
+  private readonly writer = new NotesWriter();
+  private readonly timer: NodeJS.Timeout;
+  private readonly settled = new Int32Array(new SharedArrayBuffer(4));
+  private posted = 0;
+  private behind = false;
+  private stopped = false;
+  /** Closed traces dropped because the thread was too far behind. */
+  droppedTraces = 0;
+
+  private constructor(
+    private readonly thread: ExporterThread,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.timer = setInterval(() => this.postRun(), POST_EVERY_MS).unref();
+  }
+
+  /** Starts a pipeline for `settings` on `thread`; rejects when it could not start. */
+  static async start(
+    thread: ExporterThread,
+    settings: ExporterSettings,
+    log: FastifyBaseLogger,
+    env: NodeJS.ProcessEnv,
+  ): Promise<OtlpThread> {
+    const pipeline = new OtlpThread(thread, log);
+    try {
+      await thread.startPipeline({
+        otlp: settings.otlp!,
+        serviceName: settings.serviceName,
+        metricIntervalMs: settings.metricIntervalMs,
+        env: { ...env },
+        settled: pipeline.settled.buffer as SharedArrayBuffer,
+      });
+    } catch (err) {
+      clearInterval(pipeline.timer);
+      throw err;
+    }
+    return pipeline;
+  }
+
+  /** A trace closed: written into the run, which is posted when full. */
+  closed(trace: TraceNotes, done: ClosedRequest): void {
+    this.writer.write(trace, done, this.post);
+  }
+
+  private readonly post = (run: NotesRun): void => {
+    if (this.stopped || !this.thread.alive) return;
+    if (this.posted - Atomics.load(this.settled, 0) >= MAX_RUNS_BEHIND) {
+      this.droppedTraces += run.count;
+      if (!this.behind)
+        this.log.warn({}, 'the telemetry exporter is behind; closed traces are dropped until it catches up');
+      this.behind = true;
+      return;
+    }
+    this.behind = false;
+    this.posted++;
+    this.thread.post(run);
+  };
+
+  private postRun(): void {
+    if (this.writer.count > 0) this.post(this.writer.take());
+  }
+
+  /** Sends every closed trace and the histograms now, and waits until they were sent. */
+  async flush(): Promise<void> {
+    this.postRun();
+    if (!this.stopped) await this.thread.flush();
+  }
+
+  /** Hands everything to the exporter's thread and stops the pipeline there, which sends what it can. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.postRun();
+    this.stopped = true;
+    await this.thread.stopPipeline();
+  }
+}

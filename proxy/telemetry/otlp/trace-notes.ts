@@ -1,0 +1,342 @@
+/**
+ * How a closed trace crosses from the request thread to the exporter's thread (docs/telemetry.md,
+ * "Off the request thread"): its numbers in a Float64Array, its ids' bytes in a Uint8Array, both
+ * transferred with the run they belong to, and beside them only the strings that differ from the
+ * previous trace's in the same place; a string that repeats (the method, the model, the key…)
+ * crosses once. Writing a trace costs the request thread a few dozen stores; structured cloning
+ * the trace as an object cost it about as much as encoding it.
+ */
+import type { AnswerMeta } from '../gen-ai.js';
+import type { ClosedRequest } from '../telemetry.js';
+import type { SpanEvent } from './span-record.js';
+
+/** Closed traces handed over together: their records are still young when written. */
+export const RUN = 32;
+
+/** What an upstream try noted. */
+export interface AttemptNotes {
+  readonly spanId: string;
+  readonly spanIdPool: Uint8Array | undefined;
+  readonly spanIdAt: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly status: number;
+  readonly failure: string;
+  readonly failureMessage: string;
+  readonly cooldownMs: number;
+  readonly target: { readonly upstream: string; readonly deployment: string; readonly key: string };
+}
+
+/**
+ * What a client request's trace noted. An id is its hex digits and, when this process cut it,
+ * where its bytes are (trace-ids.ts, `lastCut`); a caller's ids have digits only.
+ */
+export interface TraceNotes {
+  readonly traceId: string;
+  readonly traceIdPool: Uint8Array | undefined;
+  readonly traceIdAt: number;
+  readonly spanId: string;
+  readonly spanIdPool: Uint8Array | undefined;
+  readonly spanIdAt: number;
+  /** The caller's span id, empty for a root span. */
+  readonly parentSpanId: string;
+  readonly parentIdPool: Uint8Array | undefined;
+  readonly parentIdAt: number;
+  readonly traceState: string;
+  readonly recording: boolean;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly method: string;
+  readonly url: string;
+  readonly operation: string | undefined;
+  readonly attempts: readonly AttemptNotes[];
+  readonly events: SpanEvent[] | undefined;
+  readonly meta: AnswerMeta;
+  /** The code of the error that refused the request. */
+  readonly errorType: string | undefined;
+  readonly skipped: number;
+  readonly cooldowns: number;
+  readonly limit: string | undefined;
+}
+
+/** A closed trace as the exporter's thread reads it: every id's bytes in the run it came in. */
+export interface ClosedTrace extends TraceNotes {
+  readonly done: ClosedRequest;
+}
+
+/** One run of closed traces, as posted to the exporter's thread (its buffers transferred). */
+export interface NotesRun {
+  count: number;
+  numbers: Float64Array<ArrayBuffer>;
+  ids: Uint8Array<ArrayBuffer>;
+  texts: unknown[];
+}
+
+// The places of the strings (and the rare arrays) a trace carries: a place's value crosses only
+// when it differs from the one before in the same place.
+const TEXT = {
+  method: 0,
+  url: 1,
+  operation: 2,
+  keyId: 3,
+  team: 4,
+  model: 5,
+  target: 6,
+  responseModel: 7,
+  responseId: 8,
+  finishReasons: 9,
+  errorType: 10,
+  limit: 11,
+  traceState: 12,
+  events: 13,
+  upstream: 14,
+  deployment: 15,
+  targetKey: 16,
+  failure: 17,
+  failureMessage: 18,
+} as const;
+const TEXT_PLACES = 19;
+
+// Numbers and texts written per trace and per attempt, and id bytes (see writeTrace).
+const TRACE_NUMBERS = 10 + 14;
+const ATTEMPT_NUMBERS = 4 + 5;
+const TRACE_ID_BYTES = 16 + 8 + 8;
+const SPAN_ID_BYTES = 8;
+// A run's buffers: room for a run of single-try traces; a trace that does not fit starts a run.
+const RUN_NUMBERS = RUN * (TRACE_NUMBERS + ATTEMPT_NUMBERS);
+const RUN_ID_BYTES = RUN * (TRACE_ID_BYTES + SPAN_ID_BYTES);
+
+const FLAG = { recording: 1, parent: 2, tokens: 4 } as const;
+
+/** Writes closed traces into runs, on the request thread. */
+export class NotesWriter {
+  private numbers = new Float64Array(RUN_NUMBERS);
+  private ids = new Uint8Array(RUN_ID_BYTES);
+  private texts: unknown[] = [];
+  private n = 0;
+  private i = 0;
+  /** Traces in the run being written. */
+  count = 0;
+  // The value each text place had in the last trace written.
+  private readonly last: unknown[] = new Array<unknown>(TEXT_PLACES).fill(undefined);
+
+  /** Adds a closed trace to the run (a run that has no room for it is handed to `full` first). */
+  write(t: TraceNotes, done: ClosedRequest, full: (run: NotesRun) => void): void {
+    const tries = t.attempts.length;
+    const numbers = TRACE_NUMBERS + tries * ATTEMPT_NUMBERS;
+    const idBytes = TRACE_ID_BYTES + tries * SPAN_ID_BYTES;
+    if (this.n + numbers > this.numbers.length || this.i + idBytes > this.ids.length) {
+      if (this.count > 0) full(this.take());
+      if (numbers > this.numbers.length) this.numbers = new Float64Array(numbers);
+      if (idBytes > this.ids.length) this.ids = new Uint8Array(idBytes);
+    }
+    const { acc } = done;
+    const tokens = acc.tokens;
+    this.number((t.recording ? FLAG.recording : 0) | (t.parentSpanId ? FLAG.parent : 0) | (tokens ? FLAG.tokens : 0));
+    this.number(t.startMs);
+    this.number(t.endMs);
+    this.number(done.status);
+    this.number(done.latencyMs);
+    this.number(tokens ? tokens.prompt : 0);
+    this.number(tokens ? tokens.completion : 0);
+    this.number(t.skipped);
+    this.number(t.cooldowns);
+    this.number(tries);
+    this.text(TEXT.method, t.method);
+    this.text(TEXT.url, t.url);
+    this.text(TEXT.operation, t.operation);
+    this.text(TEXT.keyId, done.keyId);
+    this.text(TEXT.team, done.team);
+    this.text(TEXT.model, acc.model);
+    this.text(TEXT.target, acc.target);
+    this.text(TEXT.responseModel, t.meta.responseModel);
+    this.text(TEXT.responseId, t.meta.responseId);
+    this.reasons(t.meta.finishReasons);
+    this.text(TEXT.errorType, t.errorType);
+    this.text(TEXT.limit, t.limit);
+    this.text(TEXT.traceState, t.traceState);
+    this.text(TEXT.events, t.events);
+    this.id(t.traceIdPool, t.traceIdAt, t.traceId, 16);
+    this.id(t.spanIdPool, t.spanIdAt, t.spanId, 8);
+    if (t.parentSpanId) this.id(t.parentIdPool, t.parentIdAt, t.parentSpanId, 8);
+    for (const a of t.attempts) {
+      this.number(a.startMs);
+      this.number(a.endMs);
+      this.number(a.status);
+      this.number(a.cooldownMs);
+      this.text(TEXT.upstream, a.target.upstream);
+      this.text(TEXT.deployment, a.target.deployment);
+      this.text(TEXT.targetKey, a.target.key);
+      this.text(TEXT.failure, a.failure);
+      this.text(TEXT.failureMessage, a.failureMessage);
+      this.id(a.spanIdPool, a.spanIdAt, a.spanId, 8);
+    }
+    this.count++;
+    if (this.count >= RUN) full(this.take());
+  }
+
+  /** The run written so far, and a fresh one begun. */
+  take(): NotesRun {
+    const run: NotesRun = { count: this.count, numbers: this.numbers, ids: this.ids, texts: this.texts };
+    this.numbers = new Float64Array(RUN_NUMBERS);
+    this.ids = new Uint8Array(RUN_ID_BYTES);
+    this.texts = [];
+    this.n = 0;
+    this.i = 0;
+    this.count = 0;
+    return run;
+  }
+
+  private number(v: number): void {
+    this.numbers[this.n++] = v;
+  }
+
+  // -1 for the value the place had in the trace before, else where the new value is in `texts`.
+  private text(place: number, v: unknown): void {
+    if (v === this.last[place]) {
+      this.numbers[this.n++] = -1;
+      return;
+    }
+    this.last[place] = v;
+    this.numbers[this.n++] = this.texts.length;
+    this.texts.push(v);
+  }
+
+  // Finish reasons are a new array in every answer; one that holds what the last one did repeats.
+  private reasons(v: string[]): void {
+    const last = this.last[TEXT.finishReasons] as string[] | undefined;
+    const same =
+      last !== undefined && last.length === v.length && (v.length === 0 || (v.length === 1 && v[0] === last[0]));
+    if (same) this.numbers[this.n++] = -1;
+    else this.text(TEXT.finishReasons, v);
+  }
+
+  // An id's bytes, copied from the pool it was cut from or decoded from a caller's hex digits.
+  private id(pool: Uint8Array | undefined, at: number, hex: string, bytes: number): void {
+    const ids = this.ids;
+    const i = this.i;
+    if (pool) for (let k = 0; k < bytes; k++) ids[i + k] = pool[at + k]!;
+    else for (let k = 0; k < bytes; k++) ids[i + k] = parseInt(hex.slice(k * 2, k * 2 + 2), 16);
+    this.i = i + bytes;
+  }
+}
+
+/** Reads runs of closed traces back, on the exporter's thread, in the order they were written. */
+export class NotesReader {
+  private numbers: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private ids: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  private texts: unknown[] = [];
+  private n = 0;
+  private i = 0;
+  private readonly last: unknown[] = new Array<unknown>(TEXT_PLACES).fill(undefined);
+
+  /** `hex`: the encoder wants ids as hex digits too (OTLP/JSON). */
+  constructor(private readonly hex: boolean) {}
+
+  /** The closed traces of `run`. */
+  *traces(run: NotesRun): Generator<ClosedTrace> {
+    this.numbers = run.numbers;
+    this.ids = run.ids;
+    this.texts = run.texts;
+    this.n = 0;
+    this.i = 0;
+    for (let k = 0; k < run.count; k++) yield this.trace();
+  }
+
+  private trace(): ClosedTrace {
+    const flags = this.number();
+    const startMs = this.number();
+    const endMs = this.number();
+    const status = this.number();
+    const latencyMs = this.number();
+    const prompt = this.number();
+    const completion = this.number();
+    const skipped = this.number();
+    const cooldowns = this.number();
+    const tries = this.number();
+    const method = this.text<string>(TEXT.method);
+    const url = this.text<string>(TEXT.url);
+    const operation = this.text<string | undefined>(TEXT.operation);
+    const keyId = this.text<string>(TEXT.keyId);
+    const team = this.text<string | undefined>(TEXT.team);
+    const model = this.text<string | undefined>(TEXT.model);
+    const target = this.text<string | undefined>(TEXT.target);
+    const responseModel = this.text<string | undefined>(TEXT.responseModel);
+    const responseId = this.text<string | undefined>(TEXT.responseId);
+    const finishReasons = this.text<string[]>(TEXT.finishReasons);
+    const errorType = this.text<string | undefined>(TEXT.errorType);
+    const limit = this.text<string | undefined>(TEXT.limit);
+    const traceState = this.text<string>(TEXT.traceState);
+    const events = this.text<SpanEvent[] | undefined>(TEXT.events);
+    const traceIdAt = this.id(16);
+    const spanIdAt = this.id(8);
+    const parentIdAt = flags & FLAG.parent ? this.id(8) : -1;
+    const attempts: AttemptNotes[] = [];
+    for (let k = 0; k < tries; k++) {
+      const attempt = {
+        startMs: this.number(),
+        endMs: this.number(),
+        status: this.number(),
+        cooldownMs: this.number(),
+        target: {
+          upstream: this.text<string>(TEXT.upstream),
+          deployment: this.text<string>(TEXT.deployment),
+          key: this.text<string>(TEXT.targetKey),
+        },
+        failure: this.text<string>(TEXT.failure),
+        failureMessage: this.text<string>(TEXT.failureMessage),
+      };
+      const at = this.id(8);
+      attempts.push({ ...attempt, spanId: this.hexOf(at, 8), spanIdPool: this.ids, spanIdAt: at });
+    }
+    const acc = flags & FLAG.tokens ? { model, target, tokens: { prompt, completion } } : { model, target };
+    return {
+      traceId: this.hexOf(traceIdAt, 16),
+      traceIdPool: this.ids,
+      traceIdAt,
+      spanId: this.hexOf(spanIdAt, 8),
+      spanIdPool: this.ids,
+      spanIdAt,
+      parentSpanId: parentIdAt < 0 ? '' : this.hexOf(parentIdAt, 8),
+      parentIdPool: parentIdAt < 0 ? undefined : this.ids,
+      parentIdAt: parentIdAt < 0 ? 0 : parentIdAt,
+      traceState,
+      recording: (flags & FLAG.recording) !== 0,
+      startMs,
+      endMs,
+      method,
+      url,
+      operation,
+      attempts,
+      events,
+      meta: { responseModel, responseId, finishReasons },
+      errorType,
+      skipped,
+      cooldowns,
+      limit,
+      done: { acc, status, keyId, team, latencyMs },
+    };
+  }
+
+  private number(): number {
+    return this.numbers[this.n++]!;
+  }
+
+  private text<T>(place: number): T {
+    const at = this.numbers[this.n++]!;
+    if (at >= 0) this.last[place] = this.texts[at];
+    return this.last[place] as T;
+  }
+
+  // Where the next id's bytes are in the run's id buffer.
+  private id(bytes: number): number {
+    const at = this.i;
+    this.i += bytes;
+    return at;
+  }
+
+  // An id's hex digits, when the encoder writes them (JSON); the protobuf encoder copies the bytes.
+  private hexOf(at: number, bytes: number): string {
+    return this.hex ? Buffer.from(this.ids.buffer, this.ids.byteOffset + at, bytes).toString('hex') : '';
+  }
+}

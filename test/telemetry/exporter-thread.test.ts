@@ -1,0 +1,107 @@
+// The OTLP exporter runs on a thread of its own (otlp/otlp-thread.ts): closed traces reach the
+// collector without a flush, the thread is kept while telemetry is off and reused when it is
+// switched on again, closing the proxy sends what was queued, and a thread that dies costs
+// telemetry only: it is logged, requests are served, and reconfiguring starts a new one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HELLO } from '../harness/proxy-harness.js';
+import { tracedProxy } from '../harness/traced-proxy.js';
+import type { Telemetry } from '../../proxy/telemetry/telemetry.js';
+
+// Spans leave the exporter's thread on its schedule; a short one lets a test see a trace arrive
+// without flushing. Set before any proxy of this file starts (the exporter reads it at start).
+process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
+
+// The exporter's thread a proxy's telemetry holds (private: the tests reach in to kill it).
+const threadOf = (telemetry: Telemetry) =>
+  (telemetry as unknown as { exporterThread?: { alive: boolean; worker: Worker } }).exporterThread;
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 15_000) assert.fail(`waited 15 s for ${what}`);
+    await sleep(20);
+  }
+}
+
+type Harness = Awaited<ReturnType<typeof tracedProxy>>['h'];
+
+// The proxy's telemetry settings with OTLP off, or on to `url` under a new service name.
+function settings(h: Harness, url?: string, serviceName = 'gateway-under-test') {
+  const { otlp: _, ...rest } = h.runtime.snapshot().config.server.telemetry;
+  return url ? { ...rest, serviceName, otlp: { endpoint: url, protocol: 'http/protobuf' as const } } : rest;
+}
+
+test('a closed trace reaches the collector without a flush: a run that is not full is posted', async (t) => {
+  const { h, otlp, requestSpans } = await tracedProxy(t, 'http/protobuf');
+  for (let i = 0; i < 3; i++) {
+    const res = await h.postChat(HELLO);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  }
+  // Three traces are far from a full run: only the one-second post and the schedule send them.
+  await until('three request spans', () => requestSpans().length === 3);
+  assert.equal(otlp.spans.length, 6, 'each request and its one try');
+});
+
+test('switched off, the thread is kept idle; switched on again, it is reused and exports', async (t) => {
+  const { h, otlp, flush, requestSpans } = await tracedProxy(t, 'http/protobuf');
+  const telemetry = h.app.telemetry!;
+  const first = threadOf(telemetry);
+  assert.ok(first?.alive, 'the exporter thread runs');
+  await telemetry.configure(settings(h));
+  assert.equal(telemetry.active, false);
+  assert.equal(threadOf(telemetry), first, 'the thread is kept while telemetry is off');
+  const off = await h.postChat(HELLO);
+  await off.arrayBuffer();
+  await telemetry.configure(settings(h, otlp.url, 'switched-on-again'));
+  assert.equal(threadOf(telemetry), first, 'the same thread runs the new pipeline');
+  const on = await h.postChat(HELLO);
+  assert.equal(on.status, 200);
+  await on.arrayBuffer();
+  await flush();
+  assert.equal(requestSpans().length, 1, 'the request made while off has no span');
+  assert.deepEqual(
+    otlp.spans.map((s) => s.resource['service.name']),
+    ['switched-on-again', 'switched-on-again'],
+  );
+});
+
+test('closing the proxy sends the traces still queued, and stops the thread', async (t) => {
+  const { h, requestSpans } = await tracedProxy(t, 'http/json');
+  const telemetry = h.app.telemetry!;
+  const thread = threadOf(telemetry);
+  for (let i = 0; i < 5; i++) {
+    const res = await h.postChat(HELLO);
+    await res.arrayBuffer();
+  }
+  await telemetry.close();
+  assert.equal(requestSpans().length, 5, 'every trace was sent before the thread stopped');
+  assert.equal(threadOf(telemetry), undefined);
+  await until('the thread to exit', () => thread?.alive === false);
+});
+
+test('a thread that dies is logged, requests are served, and reconfiguring starts a new one', async (t) => {
+  const { h, otlp, flush, requestSpans } = await tracedProxy(t, 'http/protobuf');
+  const telemetry = h.app.telemetry!;
+  const dead = threadOf(telemetry)!;
+  await dead.worker.terminate();
+  await until('the thread to be seen dead', () => !dead.alive);
+  assert.equal(h.logs.recent({ contains: 'telemetry exporter thread stopped' }).length, 1);
+  for (let i = 0; i < 3; i++) {
+    const res = await h.postChat(HELLO);
+    assert.equal(res.status, 200, 'requests are served without the exporter');
+    await res.arrayBuffer();
+  }
+  await flush();
+  assert.equal(requestSpans().length, 0, 'the dead thread exported nothing');
+  await telemetry.configure(settings(h, otlp.url, 'after-a-new-thread'));
+  const fresh = threadOf(telemetry);
+  assert.ok(fresh?.alive && fresh !== dead, 'a new thread');
+  const res = await h.postChat(HELLO);
+  await res.arrayBuffer();
+  await flush();
+  assert.equal(requestSpans().length, 1);
+  assert.equal(h.logs.recent({ contains: 'telemetry exporter thread' }).length, 1, 'logged once');
+});

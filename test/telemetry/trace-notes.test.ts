@@ -1,0 +1,169 @@
+// Closed traces cross to the exporter's thread as numbers, id bytes and the strings that changed
+// (trace-notes.ts): every field must come back as written, in order, whether it repeats from the
+// trace before or not, across runs, for traces with many tries, caller ids, events and errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  NotesReader,
+  NotesWriter,
+  RUN,
+  type ClosedTrace,
+  type NotesRun,
+} from '../../proxy/telemetry/otlp/trace-notes.js';
+import { lastCut, newSpanId, newTraceId } from '../../proxy/telemetry/otlp/trace-ids.js';
+
+// A trace as the request thread would close it, varied by `n`.
+function closedTrace(n: number): ClosedTrace {
+  const caller = n % 7 === 3;
+  const traceId = caller ? '4bf92f3577b34da6a3ce929d0e0e4736' : newTraceId();
+  const traceCut = { ...lastCut };
+  const spanId = newSpanId();
+  const spanCut = { ...lastCut };
+  const tries = n % 11 === 5 ? 40 : 1 + (n % 3);
+  const attempts = Array.from({ length: tries }, (_, k) => {
+    const id = newSpanId();
+    return {
+      spanId: id,
+      spanIdPool: lastCut.pool,
+      spanIdAt: lastCut.at,
+      startMs: 1_700_000_000_000 + n + k / 8,
+      endMs: 1_700_000_000_050 + n + k / 8,
+      status: k === tries - 1 ? 200 : 429,
+      failure: n % 5 === 1 && k === 0 ? 'UND_ERR_SOCKET' : '',
+      failureMessage: n % 5 === 1 && k === 0 ? `socket closed ${n}` : '',
+      cooldownMs: k === tries - 1 ? -1 : 1000 + k,
+      target: { upstream: k % 2 ? 'west' : 'east', deployment: `dep-${k % 2}`, key: `${k % 2 ? 'west' : 'east'}/dep` },
+    };
+  });
+  const tokens = n % 4 === 2 ? undefined : { prompt: 10 + n, completion: 20 + 2 * n };
+  return {
+    traceId,
+    traceIdPool: caller ? undefined : traceCut.pool,
+    traceIdAt: caller ? 0 : traceCut.at,
+    spanId,
+    spanIdPool: spanCut.pool,
+    spanIdAt: spanCut.at,
+    parentSpanId: caller ? '00f067aa0ba902b7' : '',
+    parentIdPool: undefined,
+    parentIdAt: 0,
+    traceState: caller ? 'vendor=a' : '',
+    recording: n % 9 !== 4,
+    startMs: 1_700_000_000_000.25 + n,
+    endMs: 1_700_000_000_100.5 + n,
+    method: n % 6 === 0 ? 'GET' : 'POST',
+    url: n % 6 === 0 ? '/v1/models' : '/v1/chat/completions?x=1',
+    operation: n % 6 === 0 ? undefined : 'chat',
+    attempts,
+    events:
+      n % 8 === 7
+        ? [{ name: 'gateway.target.skipped', atMs: 1.5, attributes: { 'gateway.target': 'east/dep' } }]
+        : undefined,
+    meta: {
+      responseModel: n % 10 === 9 ? undefined : 'gpt-4o-2024',
+      responseId: `chatcmpl-${n}`,
+      finishReasons: n % 4 === 0 ? [] : n % 4 === 1 ? ['stop'] : n % 4 === 2 ? ['length'] : ['stop', 'length'],
+    },
+    errorType: n % 5 === 1 ? 'rate_limit_exceeded' : undefined,
+    skipped: n % 8 === 7 ? 1 : 0,
+    cooldowns: tries - 1,
+    limit: n % 13 === 12 ? 'tokens-per-minute' : undefined,
+    done: {
+      acc: tokens
+        ? { model: 'gpt-4o', target: 'east/dep', tokens }
+        : { model: n % 3 ? 'gpt-4o' : undefined, target: undefined },
+      status: n % 5 === 1 ? 429 : 200,
+      keyId: n % 2 ? 'support-bot' : 'batch-job',
+      team: n % 3 ? 'support' : undefined,
+      latencyMs: 12.5 + n,
+    },
+  };
+}
+
+// What the exporter's thread needs of a trace, as plain values (ids as hex digits).
+function plain(t: ClosedTrace, read = false) {
+  const hex = (pool: Uint8Array | undefined, at: number, digits: string, bytes: number) =>
+    pool ? Buffer.from(pool.subarray(at, at + bytes)).toString('hex') : digits;
+  if (read) assert.ok(t.traceIdPool && t.spanIdPool, 'ids are read as bytes');
+  const { done, meta, attempts, events } = t;
+  return {
+    traceId: hex(t.traceIdPool, t.traceIdAt, t.traceId, 16),
+    spanId: hex(t.spanIdPool, t.spanIdAt, t.spanId, 8),
+    parentSpanId: hex(t.parentIdPool, t.parentIdAt, t.parentSpanId, 8),
+    traceState: t.traceState,
+    recording: t.recording,
+    times: [t.startMs, t.endMs],
+    request: [t.method, t.url, t.operation, t.errorType, t.skipped, t.cooldowns, t.limit],
+    events,
+    meta: [meta.responseModel, meta.responseId, meta.finishReasons],
+    done: [done.status, done.keyId, done.team, done.latencyMs, done.acc.model, done.acc.target, done.acc.tokens],
+    attempts: attempts.map((a) => ({
+      spanId: hex(a.spanIdPool, a.spanIdAt, a.spanId, 8),
+      values: [a.startMs, a.endMs, a.status, a.failure, a.failureMessage, a.cooldownMs],
+      target: { ...a.target },
+    })),
+  };
+}
+
+for (const protocol of ['http/protobuf', 'http/json'] as const) {
+  test(`closed traces come back field for field across runs (${protocol})`, () => {
+    const writer = new NotesWriter();
+    const reader = new NotesReader(protocol === 'http/json');
+    const runs: NotesRun[] = [];
+    const written: ReturnType<typeof plain>[] = [];
+    // Enough traces to fill several runs and the id pools more than once; one trace in eleven
+    // has 40 tries, more than a run's buffers hold with the rest, which starts a run of its own.
+    for (let n = 0; n < 600; n++) {
+      const t = closedTrace(n);
+      written.push(plain(t));
+      writer.write(t, t.done, (run) => runs.push(run));
+    }
+    if (writer.count > 0) runs.push(writer.take());
+    assert.ok(runs.length > 600 / RUN, `${runs.length} runs`);
+    assert.ok(
+      runs.some((r) => r.count < RUN),
+      'a trace that did not fit started a run',
+    );
+    const read: ReturnType<typeof plain>[] = [];
+    for (const run of runs) for (const t of reader.traces(run)) read.push(plain(t, true));
+    assert.equal(read.length, written.length);
+    for (let n = 0; n < read.length; n++) assert.deepEqual(read[n], written[n], `trace ${n}`);
+  });
+}
+
+test('a string that repeats from the trace before crosses once', () => {
+  const writer = new NotesWriter();
+  let run: NotesRun | undefined;
+  // A request with one try: a run holds RUN of them.
+  const first = closedTrace(0);
+  for (let n = 0; n < RUN; n++) {
+    // The same request again but for its response id, which differs in every answer.
+    const t = { ...first, meta: { ...first.meta, finishReasons: ['stop'], responseId: `chatcmpl-${n}` } };
+    writer.write(t, t.done, (full) => (run = full));
+  }
+  assert.ok(run, 'a full run is handed over');
+  assert.equal(run.count, RUN);
+  const firstTexts = run.texts.length - (RUN - 1);
+  // The first trace's strings, then one response id per trace.
+  assert.deepEqual(
+    run.texts.slice(firstTexts),
+    Array.from({ length: RUN - 1 }, (_, n) => `chatcmpl-${n + 1}`),
+  );
+  const back = [...new NotesReader(false).traces(run)];
+  assert.deepEqual(
+    back.map((t) => [t.meta.responseId, t.meta.finishReasons, t.done.keyId, t.attempts[0]?.target.key]),
+    Array.from({ length: RUN }, (_, n) => [`chatcmpl-${n}`, ['stop'], 'batch-job', 'east/dep']),
+  );
+});
+
+test('the JSON reader gives ids as hex digits, the protobuf reader leaves them to the bytes', () => {
+  for (const json of [true, false]) {
+    const writer = new NotesWriter();
+    const t = closedTrace(1);
+    writer.write(t, t.done, () => assert.fail('one trace fills no run'));
+    const [back] = [...new NotesReader(json).traces(writer.take())];
+    assert.ok(back);
+    assert.equal(back.traceId, json ? plain(t).traceId : '');
+    assert.equal(back.spanId, json ? plain(t).spanId : '');
+    assert.equal(back.attempts[0]?.spanId, json ? plain(t).attempts[0]?.spanId : '');
+  }
+});
