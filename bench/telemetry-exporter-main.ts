@@ -92,7 +92,7 @@ for (let round = 0; round <= ROUNDS; round++) {
     // Let the event loop run, as the proxy's does between requests; and now and then wait
     // until the exporter has sent all it has, as it keeps up with a proxy (this loop makes
     // traces many times faster than a proxy serves requests; the exporter would drop the rest).
-    if (i % 2048 === 2047) await pipeline.flush();
+    if (i % 1024 === 1023) await pipeline.flush();
     else if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
   }
   await pipeline.flush();

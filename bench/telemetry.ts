@@ -33,6 +33,9 @@ export interface TelemetryBench {
     toggledOff: number;
     cpuMsWith: number;
     cpuMsToggledOff: number;
+    /** The CPU of the toggled proxy's request thread alone (the exporter has a thread of its own). */
+    threadMsWith?: number;
+    threadMsToggledOff?: number;
     /** A second proxy process that never had telemetry on. */
     without: number;
     cpuMsWithout: number;
@@ -46,12 +49,16 @@ export interface TelemetryBench {
   azureExports: number;
 }
 
-// utime + stime of `pid` in milliseconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms).
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+// utime + stime in milliseconds of a process, or of one thread (fields 14 and 15 of its stat file,
+// in clock ticks of 10 ms).
+async function ticksMs(statFile: string): Promise<number> {
+  const stat = await fs.readFile(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+const cpuMs = (pid: number) => ticksMs(`/proc/${pid}/stat`);
+// The main thread's task id is the process id: the thread that serves requests.
+const threadMs = (pid: number) => ticksMs(`/proc/${pid}/task/${pid}/stat`);
 
 interface Sink {
   url: string;
@@ -99,7 +106,7 @@ async function startIngestionSink(dir: string): Promise<Sink & { caFile: string 
 
 const AZURE_IKEY = '11111111-2222-4333-8444-555555555555';
 
-type Rate = { rps: number; cpuMs: number };
+type Rate = { rps: number; cpuMs: number; threadMs: number };
 
 /** Runs the telemetry row; `sub` makes a fresh folder. */
 export async function benchTelemetry(
@@ -143,7 +150,9 @@ export async function benchTelemetry(
     // Long enough per run to reach a steady state (JIT, heap sizing): shorter runs varied by ±15 %.
     const count = Math.max(1500, Math.round(12000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool, requests = count): Promise<Rate> => {
-      const cpuBefore = await cpuMs(p.child.proc.pid ?? 0);
+      const pid = p.child.proc.pid ?? 0;
+      const cpuBefore = await cpuMs(pid);
+      const threadBefore = await threadMs(pid);
       const r = await runRequests(
         {
           dispatcher: pool,
@@ -157,8 +166,9 @@ export async function benchTelemetry(
         60_000,
       );
       if (r.errors) throw new Error(`telemetry row: ${r.errors} errors (${r.firstError ?? ''})`);
-      const cpu = (await cpuMs(p.child.proc.pid ?? 0)) - cpuBefore;
-      return { rps: (r.completed / r.elapsedMs) * 1000, cpuMs: cpu / r.completed };
+      const cpu = (await cpuMs(pid)) - cpuBefore;
+      const thread = (await threadMs(pid)) - threadBefore;
+      return { rps: (r.completed / r.elapsedMs) * 1000, cpuMs: cpu / r.completed, threadMs: thread / r.completed };
     };
     // The toggled proxy's telemetry switched by its config file and a reload, then warmed up
     // (the exporter's start, the first exports) before anything is measured.
@@ -211,13 +221,15 @@ export async function benchTelemetry(
         toggledOff: toggled.rps,
         cpuMsWith: on.cpuMs,
         cpuMsToggledOff: toggled.cpuMs,
+        threadMsWith: on.threadMs,
+        threadMsToggledOff: toggled.threadMs,
         without: off.rps,
         cpuMsWithout: off.cpuMs,
         withAzure: az.rps,
         cpuMsAzure: az.cpuMs,
       });
       log(
-        `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, switched off ${toggled.rps.toFixed(0)}/s ${toggled.cpuMs.toFixed(3)} (throughput ${(on.rps / toggled.rps).toFixed(3)}, CPU ${(toggled.cpuMs / on.cpuMs).toFixed(3)}); another process off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)}; Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
+        `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, switched off ${toggled.rps.toFixed(0)}/s ${toggled.cpuMs.toFixed(3)} (throughput ${(on.rps / toggled.rps).toFixed(3)}, CPU ${(toggled.cpuMs / on.cpuMs).toFixed(3)}, request thread ${(toggled.threadMs / on.threadMs).toFixed(3)}); another process off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)}; Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
       );
     }
     await Promise.all(pools.map((p) => p.close()));
@@ -227,6 +239,19 @@ export async function benchTelemetry(
     await sink.close();
     await ingestion.close();
   }
+}
+
+// The request thread's CPU on and off, in runs that measured it apart from the exporter's thread.
+function threadRows(b: TelemetryBench): string[][] {
+  const on = b.rounds.map((r) => r.threadMsWith);
+  const off = b.rounds.map((r) => r.threadMsToggledOff);
+  if (on.some((x) => x === undefined) || off.some((x) => x === undefined)) return [];
+  const ratio = median(b.rounds.map((r) => r.threadMsToggledOff! / r.threadMsWith!));
+  return [
+    ['request thread CPU ms per request, on', median(on as number[]).toFixed(3)],
+    ['request thread CPU ms per request, switched off', median(off as number[]).toFixed(3)],
+    ['request thread CPU per request switched off ÷ on (median)', ratio.toFixed(3)],
+  ];
 }
 
 /** The row as Markdown for the benchmark report. */
@@ -249,6 +274,7 @@ export function telemetrySection(b: TelemetryBench | undefined): string {
     ['proxy CPU ms per request, on', median(b.rounds.map((r) => r.cpuMsWith)).toFixed(3)],
     ['proxy CPU ms per request, switched off', median(b.rounds.map((r) => r.cpuMsToggledOff)).toFixed(3)],
     [`CPU per request switched off ÷ on (median; aim ≥ 0.95: ${met(cpu)})`, cpu.toFixed(3)],
+    ...threadRows(b),
     ['OTLP export requests received by the sink', String(b.exports)],
     [
       'requests/s, another proxy process that never had telemetry on',

@@ -55,7 +55,7 @@ export function noteAnswer(meta: AnswerMeta, json: unknown): void {
     for (const c of body.choices) {
       const reason = isObject(c) ? c.finish_reason : undefined;
       // A new array of the exact length rather than a push, which would reserve seventeen
-      // slots in the trace that holds it until it is exported.
+      // slots in the trace that holds it while the request is open.
       if (typeof reason === 'string' && !meta.finishReasons.includes(reason))
         meta.finishReasons = meta.finishReasons.length === 0 ? [reason] : [...meta.finishReasons, reason];
     }

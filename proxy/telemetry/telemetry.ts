@@ -1,10 +1,11 @@
 /**
  * The proxy's OpenTelemetry switch and its request hooks (docs/telemetry.md). Off — no exporter
  * configured — it loads nothing of OpenTelemetry and a request pays one property test. On, the
- * SDK is imported, every client-API request gets a trace at `onRequest`, the relay opens an
- * attempt per upstream try, and the trace is settled when the response closes, from the same
+ * exporter is loaded (the gateway's own OTLP exporter on a thread of its own, or the SDK for
+ * Azure Monitor), every client-API request gets a trace at `onRequest`, the relay opens an
+ * attempt per upstream try, and the trace is closed when the response closes, from the same
  * accounting record the usage statistics are written from. A config change that switches
- * exporters stops the old SDK (flushing it) and starts the new one.
+ * exporters stops the old one (sending what it holds) and starts the new one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -80,6 +81,9 @@ export class Telemetry {
   private changing: Promise<void> = Promise.resolve();
   // Started the first time OTLP is switched on, kept while it is off (otlp/otlp-thread.ts).
   private exporterThread: ExporterThread | undefined;
+  // The running pipeline is the gateway's own exporter, on that thread.
+  private onThread = false;
+  private closed = false;
 
   constructor(
     private readonly log: FastifyBaseLogger,
@@ -90,18 +94,20 @@ export class Telemetry {
   configure(config: Readonly<TelemetrySettings>): Promise<void> {
     const settings = exporterSettings(config, this.env);
     const key = settings ? JSON.stringify(settings) : 'off';
-    if (key === this.settingsKey) return this.changing;
+    if (key === this.settingsKey || this.closed) return this.changing;
     this.settingsKey = key;
     this.changing = this.changing.then(async () => {
       const old = this.pipeline;
       this.pipeline = undefined;
       this.factory = undefined;
+      this.onThread = false;
       await old?.shutdown().catch((err: unknown) => this.log.warn({ err }, 'stopping telemetry failed'));
       if (!settings) return;
       try {
         const started = settings.azureMonitor ? await this.startSdk(settings) : await this.startOtlp(settings);
         this.pipeline = started.pipeline;
         this.factory = started.factory;
+        this.onThread = !settings.azureMonitor;
         this.log.info(
           {
             serviceName: settings.serviceName,
@@ -136,9 +142,26 @@ export class Telemetry {
       import('./otlp/sampler.js'),
     ]);
     // The exporter's thread outlives its pipelines (otlp-thread.ts); a new one replaces one that died.
-    if (!this.exporterThread?.alive) this.exporterThread = await ExporterThread.spawn(this.log);
+    if (!this.exporterThread?.alive) {
+      const thread: ExporterThread = await ExporterThread.spawn(this.log, () => this.lost(thread));
+      this.exporterThread = thread;
+    }
     const pipeline = await OtlpThread.start(this.exporterThread, settings, this.log, this.env);
     return { pipeline, factory: otlpTraceFactory(pipeline, samplerFrom(this.env)) };
+  }
+
+  /**
+   * The exporter's thread died (it was logged): requests stop paying for traces nobody would
+   * export, and the next reload, of the same config too, starts a new thread.
+   */
+  private lost(thread: ExporterThread): void {
+    if (this.exporterThread !== thread) return;
+    this.exporterThread = undefined;
+    if (!this.onThread) return;
+    this.pipeline = undefined;
+    this.factory = undefined;
+    this.onThread = false;
+    this.settingsKey = 'off';
   }
 
   /** True while an exporter runs (requests get traces). */
@@ -157,22 +180,29 @@ export class Telemetry {
     await this.pipeline?.flush();
   }
 
-  /** Flushes and stops the SDK. */
-  async close(): Promise<void> {
-    await this.changing;
-    const p = this.pipeline;
-    this.pipeline = undefined;
-    this.factory = undefined;
-    this.settingsKey = 'off';
-    await p?.shutdown();
-    const thread = this.exporterThread;
-    this.exporterThread = undefined;
-    await thread?.terminate();
+  /**
+   * Sends what is buffered and stops the exporter and its thread, after any change under way; no
+   * change is made after it (the proxy is closing).
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    this.changing = this.changing.then(async () => {
+      const p = this.pipeline;
+      this.pipeline = undefined;
+      this.factory = undefined;
+      this.onThread = false;
+      this.settingsKey = 'off';
+      await p?.shutdown();
+      const thread = this.exporterThread;
+      this.exporterThread = undefined;
+      await thread?.terminate();
+    });
+    return this.changing;
   }
 }
 
 /**
- * Traces every client-API request on `app` while telemetry is on. The trace is settled by
+ * Traces every client-API request on `app` while telemetry is on. The trace is closed by
  * `closeTrace`, which the usage accounting calls from its own close handler, so the trace closes
  * on the record the statistics use and a request pays one close listener, not two.
  */
@@ -190,7 +220,7 @@ export function registerTelemetry(app: FastifyInstance, telemetry: Telemetry): v
   });
 }
 
-/** Settles the trace of `req`, if it has one, when its response has closed after `latencyMs`. */
+/** Closes the trace of `req`, if it has one, when its response has closed after `latencyMs`. */
 export function closeTrace(req: FastifyRequest, reply: FastifyReply, latencyMs: number): void {
   const t = req.trace;
   if (!t) return;

@@ -5,9 +5,9 @@
  * collector does not pay a new thread's start and the compiling of its code again. `OtlpThread`
  * is one pipeline running there: closed traces are written into runs (trace-notes.ts) and each
  * full run is posted, its buffers transferred; a run that is not full leaves within a second.
- * Runs the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048
- * traces): past that, closed traces are dropped and counted until it catches up. If the thread
- * dies, its telemetry is dropped and logged once; requests are served as before.
+ * Traces the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048):
+ * past that, closed traces are dropped and counted until it catches up. If the thread dies, it
+ * is logged, telemetry switches itself off (telemetry.ts) and requests are served as before.
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
@@ -21,8 +21,8 @@ import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 const POST_EVERY_MS = 1000;
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
-// Runs posted and not yet settled, at most: 2,048 traces, OpenTelemetry's default span queue.
-const MAX_RUNS_BEHIND = 64;
+// Traces posted and not yet settled, at most: OpenTelemetry's default span queue.
+const MAX_TRACES_BEHIND = 2048;
 
 type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'closed' }>;
 
@@ -30,13 +30,15 @@ type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'cl
 export class ExporterThread {
   private live = true;
   private terminating = false;
-  private flushes = 0;
-  // Who waits for the thread's answer: the start or shutdown of a pipeline, or a flush by id.
+  private questions = 0;
+  // Who waits for the thread's answer: the start of a pipeline, or a flush or shutdown by id.
   private readonly waiting = new Map<string | number, (answer: Answer | undefined) => void>();
 
   private constructor(
     private readonly worker: Worker,
     private readonly log: FastifyBaseLogger,
+    /** Called once if the thread dies. */
+    private readonly onDeath: () => void,
   ) {
     worker.on('message', (m: FromWorker) => this.heard(m));
     worker.on('error', (err) => {
@@ -51,12 +53,13 @@ export class ExporterThread {
         );
       this.died();
     });
-    // Like the exporter's timers, the thread never keeps the process alive by itself.
+    // Like the exporter's timers, the thread never keeps the process alive by itself; it is held
+    // while a pipeline sends its last exports (stopPipeline).
     worker.unref();
   }
 
   /** Starts the thread; rejects when it could not start. */
-  static async spawn(log: FastifyBaseLogger): Promise<ExporterThread> {
+  static async spawn(log: FastifyBaseLogger, onDeath: () => void = () => undefined): Promise<ExporterThread> {
     const worker = new Worker(new URL('./otlp-worker.js', import.meta.url));
     await new Promise<void>((resolve, reject) => {
       const settle = () => {
@@ -78,7 +81,7 @@ export class ExporterThread {
       worker.on('error', failed);
       worker.on('exit', exited);
     });
-    return new ExporterThread(worker, log);
+    return new ExporterThread(worker, log, onDeath);
   }
 
   /** False once the thread has died or was stopped. */
@@ -88,8 +91,7 @@ export class ExporterThread {
 
   private heard(m: FromWorker): void {
     if (m.kind === 'log') this.log[m.level](m.fields, m.msg);
-    else if (m.kind === 'flushed') this.answered(m.id, m);
-    else if (m.kind === 'closed') this.answered('closed', m);
+    else if (m.kind === 'flushed' || m.kind === 'closed') this.answered(m.id, m);
     else if (m.kind === 'started' || m.kind === 'failed') this.answered('start', m);
   }
 
@@ -100,9 +102,11 @@ export class ExporterThread {
   }
 
   private died(): void {
+    if (!this.live) return;
     this.live = false;
     for (const resolve of this.waiting.values()) resolve(undefined);
     this.waiting.clear();
+    if (!this.terminating) this.onDeath();
   }
 
   // Posts `m` and resolves with the thread's answer under `key` (undefined when it is gone).
@@ -129,16 +133,27 @@ export class ExporterThread {
 
   /** Resolves when the pipeline has sent everything it was given. */
   async flush(): Promise<void> {
-    const id = ++this.flushes;
+    const id = ++this.questions;
     await this.ask({ kind: 'flush', id }, id);
   }
 
-  /** Stops the pipeline, letting it send what it can; the thread stays. */
+  /**
+   * Stops the pipeline, letting it send what it can (SHUTDOWN_WAIT_MS at most); the thread
+   * stays. The process is kept alive meanwhile, as the exporter's own sockets kept it when it
+   * ran on the request thread.
+   */
   async stopPipeline(): Promise<void> {
+    const id = ++this.questions;
     let timeout: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_WAIT_MS).unref()));
-    await Promise.race([this.ask({ kind: 'shutdown' }, 'closed'), gaveUp]);
-    clearTimeout(timeout);
+    const gaveUp = new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    this.worker.ref();
+    try {
+      await Promise.race([this.ask({ kind: 'shutdown', id }, id), gaveUp]);
+    } finally {
+      clearTimeout(timeout);
+      this.waiting.delete(id);
+      this.worker.unref();
+    }
   }
 
   /** Stops the thread (its pipeline stopped first). */
@@ -153,6 +168,8 @@ export class OtlpThread implements ClosedTraceSink {
   private readonly writer = new NotesWriter();
   private readonly timer: NodeJS.Timeout;
   private readonly settled = new Int32Array(new SharedArrayBuffer(4));
+  // Traces posted, and settled by the thread (counted there, in shared memory): both counts wrap
+  // at 2^32 alike, so their difference is taken in 32-bit arithmetic.
   private posted = 0;
   private behind = false;
   private stopped = false;
@@ -196,15 +213,19 @@ export class OtlpThread implements ClosedTraceSink {
 
   private readonly post = (run: NotesRun): void => {
     if (this.stopped || !this.thread.alive) return;
-    if (this.posted - Atomics.load(this.settled, 0) >= MAX_RUNS_BEHIND) {
+    if (((this.posted - Atomics.load(this.settled, 0)) | 0) + run.count > MAX_TRACES_BEHIND) {
       this.droppedTraces += run.count;
+      // The thread never reads this run: what the next ones repeat from it must cross again.
+      this.writer.forget();
       if (!this.behind)
         this.log.warn({}, 'the telemetry exporter is behind; closed traces are dropped until it catches up');
       this.behind = true;
       return;
     }
+    if (this.behind)
+      this.log.warn({ dropped: this.droppedTraces }, 'the telemetry exporter caught up; closed traces dropped so far');
     this.behind = false;
-    this.posted++;
+    this.posted = (this.posted + run.count) | 0;
     this.thread.post(run);
   };
 

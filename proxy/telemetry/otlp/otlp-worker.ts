@@ -20,7 +20,7 @@ export interface PipelineSetup {
   serviceName: string;
   metricIntervalMs: number;
   env: Record<string, string | undefined>;
-  /** Runs settled so far, counted up here and read by the request thread (Int32Array of one). */
+  /** Traces settled so far, counted up here and read by the request thread (Int32Array of one). */
   settled: SharedArrayBuffer;
 }
 
@@ -29,7 +29,7 @@ export type ToWorker =
   | { kind: 'start'; setup: PipelineSetup }
   | ({ kind: 'run' } & NotesRun)
   | { kind: 'flush'; id: number }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown'; id: number };
 
 /** Messages from it: the thread is up; a pipeline started (or not); a flush or shutdown done. */
 export type FromWorker =
@@ -38,7 +38,7 @@ export type FromWorker =
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: keyof ExportLog; fields: object; msg: string }
   | { kind: 'flushed'; id: number }
-  | { kind: 'closed' };
+  | { kind: 'closed'; id: number };
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
@@ -73,7 +73,7 @@ function start(setup: PipelineSetup): void {
 function settle(r: Running, run: NotesRun): void {
   for (const trace of r.reader.traces(run)) settleTrace(trace, r.pipeline, r.metrics);
   r.pipeline.sendFull();
-  Atomics.add(r.settled, 0, 1);
+  Atomics.add(r.settled, 0, run.count);
 }
 
 port.on('message', (m: ToWorker) => {
@@ -85,7 +85,7 @@ port.on('message', (m: ToWorker) => {
     void (r?.pipeline.flush() ?? Promise.resolve()).finally(() => post({ kind: 'flushed', id: m.id }));
   } else {
     running = undefined;
-    void (r?.pipeline.shutdown() ?? Promise.resolve()).finally(() => post({ kind: 'closed' }));
+    void (r?.pipeline.shutdown() ?? Promise.resolve()).finally(() => post({ kind: 'closed', id: m.id }));
   }
 });
 post({ kind: 'up' });

@@ -2,21 +2,22 @@
  * W3C trace-context ids for the OTLP path: random trace and span ids cut from a pool of random
  * bytes and the same pool as a string of hex digits (one `randomFillSync` and one hex conversion
  * per few hundred ids, where a conversion per id cost a call into native code each), so an id
- * has its digits for headers and its bytes for the protobuf encoder; and the parse of a client's
+ * has its digits for headers and its bytes for the run its closed trace crosses in
+ * (trace-notes.ts); and the parse of a client's
  * `traceparent` (https://www.w3.org/TR/trace-context/).
  */
 import { randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 4096;
 // The random bytes ids are cut from, and the same as hex digits. A new buffer at each refill:
-// ids cut from the one before may still be waiting to be encoded from it.
+// ids cut from the one before belong to traces still open, whose bytes are copied at close.
 let bytePool: Uint8Array = new Uint8Array(0);
 let hexPool = '';
 let at = 0;
 
 /**
  * Where the bytes of the id cut last are (`newTraceId`, `newSpanId`), read right after the cut:
- * the protobuf encoder copies an id's bytes from there instead of decoding its hex digits.
+ * a closed trace's ids are copied from there (trace-notes.ts) instead of decoded from hex digits.
  */
 export const lastCut = { pool: bytePool, at: 0 };
 

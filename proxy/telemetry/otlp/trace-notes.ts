@@ -10,7 +10,7 @@ import type { AnswerMeta } from '../gen-ai.js';
 import type { ClosedRequest } from '../telemetry.js';
 import type { SpanEvent } from './span-record.js';
 
-/** Closed traces handed over together: their records are still young when written. */
+/** Closed traces handed over together: one message, and one wake-up of the exporter's thread, per RUN requests. */
 export const RUN = 32;
 
 /** What an upstream try noted. */
@@ -108,6 +108,9 @@ const RUN_ID_BYTES = RUN * (TRACE_ID_BYTES + SPAN_ID_BYTES);
 
 const FLAG = { recording: 1, parent: 2, tokens: 4 } as const;
 
+// What a text place holds when the reader may not have its value: equal to no value a trace has.
+const UNSENT: unknown = Symbol('unsent');
+
 /** Writes closed traces into runs, on the request thread. */
 export class NotesWriter {
   private numbers = new Float64Array(RUN_NUMBERS);
@@ -175,6 +178,14 @@ export class NotesWriter {
     if (this.count >= RUN) full(this.take());
   }
 
+  /**
+   * The reader will not see the runs taken so far (one was dropped): every string of the next
+   * trace crosses again, so nothing it repeats is read from a run that never arrived.
+   */
+  forget(): void {
+    this.last.fill(UNSENT);
+  }
+
   /** The run written so far, and a fresh one begun. */
   take(): NotesRun {
     const run: NotesRun = { count: this.count, numbers: this.numbers, ids: this.ids, texts: this.texts };
@@ -204,9 +215,9 @@ export class NotesWriter {
 
   // Finish reasons are a new array in every answer; one that holds what the last one did repeats.
   private reasons(v: string[]): void {
-    const last = this.last[TEXT.finishReasons] as string[] | undefined;
+    const last = this.last[TEXT.finishReasons];
     const same =
-      last !== undefined && last.length === v.length && (v.length === 0 || (v.length === 1 && v[0] === last[0]));
+      Array.isArray(last) && last.length === v.length && (v.length === 0 || (v.length === 1 && v[0] === last[0]));
     if (same) this.numbers[this.n++] = -1;
     else this.text(TEXT.finishReasons, v);
   }
