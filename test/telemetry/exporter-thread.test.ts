@@ -8,7 +8,9 @@ import type { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HELLO } from '../harness/proxy-harness.js';
 import { tracedProxy } from '../harness/traced-proxy.js';
-import type { Telemetry } from '../../proxy/telemetry/telemetry.js';
+import pino from 'pino';
+import { Telemetry } from '../../proxy/telemetry/telemetry.js';
+import { startOtlpReceiver } from '../harness/otlp-receiver.js';
 
 // Spans leave the exporter's thread on its schedule; a short one lets a test see a trace arrive
 // without flushing. Set before any proxy of this file starts (the exporter reads it at start).
@@ -104,4 +106,40 @@ test('a thread that dies is logged, telemetry switches itself off, and a reload 
   await flush();
   assert.equal(requestSpans().length, 1, 'the request after the reload is traced');
   assert.equal(h.logs.recent({ contains: 'telemetry exporter thread' }).length, 1, 'logged once');
+});
+
+test('a thread left idle past its time is stopped, and switching on again starts a new one', async (t) => {
+  const otlp = await startOtlpReceiver();
+  // Idle for 100 ms rather than ten minutes; no OTEL_* variables but the schedule.
+  const telemetry = new Telemetry(pino({ level: 'silent' }), { OTEL_BSP_SCHEDULE_DELAY: '100' }, 100);
+  t.after(async () => {
+    await telemetry.close();
+    await otlp.close();
+  });
+  const promptLog = { enabled: false, keys: [], models: [], redact: [], maxAgeDays: 7, maxTotalMiB: 256 };
+  const off = { serviceName: 'idle-test', metricIntervalMs: 3_600_000, promptLog };
+  const on = { ...off, otlp: { endpoint: otlp.url, protocol: 'http/protobuf' as const } };
+  await telemetry.configure(on);
+  const first = threadOf(telemetry);
+  assert.ok(first?.alive);
+  await telemetry.configure(off);
+  assert.equal(threadOf(telemetry), first, 'kept at first');
+  await until('the idle thread to stop', () => !first.alive);
+  assert.equal(threadOf(telemetry), undefined);
+  await telemetry.configure(on);
+  const second = threadOf(telemetry);
+  assert.ok(second?.alive && second !== first, 'a new thread');
+  // Switched off and on again within the idle time: the same thread, not stopped meanwhile.
+  await telemetry.configure(off);
+  await telemetry.configure(on);
+  await sleep(300);
+  assert.equal(threadOf(telemetry), second);
+  assert.ok(second.alive, 'a thread in use is not stopped');
+  const trace = telemetry.begin({}, 'POST', '/v1/chat/completions');
+  trace?.close({ acc: { model: 'gpt-4o' }, status: 200, keyId: 'k', latencyMs: 5 });
+  await telemetry.flush();
+  assert.deepEqual(
+    otlp.spans.map((s) => [s.name, s.resource['service.name']]),
+    [['chat gpt-4o', 'idle-test']],
+  );
 });
