@@ -13,7 +13,6 @@ import type { TelemetrySettings } from '../../common/config/schema.js';
 import { accountingOf, isCountedPath, type RequestAccounting } from '../usage/accounting.js';
 import type { TokenUsage } from '../usage/extract.js';
 import { exporterSettings, type ExporterSettings } from './exporter-settings.js';
-import type { ExporterThread } from './otlp/otlp-thread.js';
 
 /** A running exporter: flushed by tests and at shutdown. */
 interface RunningPipeline {
@@ -77,6 +76,15 @@ export function traceOf(req: FastifyRequest): RequestTrace | undefined {
 // it reuses the thread warm; past it, its memory (about 40 MB) is given back.
 const THREAD_IDLE_MS = 10 * 60_000;
 
+/**
+ * The exporter's thread as Telemetry keeps it between pipelines (otlp/otlp-thread.ts, loaded only
+ * when OTLP is switched on).
+ */
+interface KeptThread {
+  readonly alive: boolean;
+  terminate(): Promise<void>;
+}
+
 /** The proxy's telemetry: off, or one running pipeline. */
 export class Telemetry {
   private pipeline: RunningPipeline | undefined;
@@ -84,7 +92,7 @@ export class Telemetry {
   private settingsKey = 'off';
   private changing: Promise<void> = Promise.resolve();
   // Started the first time OTLP is switched on, kept while it is off (otlp/otlp-thread.ts).
-  private exporterThread: ExporterThread | undefined;
+  private exporterThread: KeptThread | undefined;
   // The running pipeline is the gateway's own exporter, on that thread.
   private onThread = false;
   private closed = false;
@@ -102,42 +110,56 @@ export class Telemetry {
     const key = settings ? JSON.stringify(settings) : 'off';
     if (key === this.settingsKey || this.closed) return this.changing;
     this.settingsKey = key;
-    this.changing = this.changing.then(async () => {
+    return this.chain(async () => {
       const old = this.pipeline;
       this.pipeline = undefined;
       this.factory = undefined;
       this.onThread = false;
       await old?.shutdown().catch((err: unknown) => this.log.warn({ err }, 'stopping telemetry failed'));
-      if (!settings) return;
-      try {
-        const started = settings.azureMonitor ? await this.startSdk(settings) : await this.startOtlp(settings);
-        this.pipeline = started.pipeline;
-        this.factory = started.factory;
-        this.onThread = !settings.azureMonitor;
-        this.log.info(
-          {
-            serviceName: settings.serviceName,
-            otlp: settings.otlp ? { url: settings.otlp.tracesUrl, protocol: settings.otlp.protocol } : undefined,
-            azureMonitor: settings.azureMonitor !== undefined,
-          },
-          'telemetry on',
-        );
-      } catch (err) {
-        this.log.error({ err }, 'telemetry could not start; requests are served without it');
-      }
+      if (settings) await this.start(settings, key);
+      this.releaseIdleThread();
     });
-    this.changing = this.changing.then(() => this.releaseIdleThread());
+  }
+
+  // Starts the exporters `settings` name (they were configured under `key`).
+  private async start(settings: ExporterSettings, key: string): Promise<void> {
+    try {
+      const started = settings.azureMonitor ? await this.startSdk(settings) : await this.startOtlp(settings);
+      this.pipeline = started.pipeline;
+      this.factory = started.factory;
+      this.onThread = !settings.azureMonitor;
+      this.log.info(
+        {
+          serviceName: settings.serviceName,
+          otlp: settings.otlp ? { url: settings.otlp.tracesUrl, protocol: settings.otlp.protocol } : undefined,
+          azureMonitor: settings.azureMonitor !== undefined,
+        },
+        'telemetry on',
+      );
+    } catch (err) {
+      this.log.error({ err }, 'telemetry could not start; requests are served without it');
+      // A reload of the same config tries again.
+      if (this.settingsKey === key) this.settingsKey = 'off';
+    }
+  }
+
+  // Runs `work` after every change queued before it; a step that fails is logged and does not
+  // stop the ones after it.
+  private chain(work: () => Promise<void>): Promise<void> {
+    this.changing = this.changing
+      .then(work)
+      .catch((err: unknown) => this.log.error({ err }, 'a telemetry change failed'));
     return this.changing;
   }
 
-  // Stops the exporter's thread once it has been idle for threadIdleMs (OTLP off).
+  // Stops the exporter's thread once OTLP has been off for threadIdleMs since the last change.
   private releaseIdleThread(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     const thread = this.exporterThread;
-    if (!thread || this.onThread) return;
+    if (!thread || this.onThread || this.closed) return;
     this.idleTimer = setTimeout(() => {
-      this.changing = this.changing.then(async () => {
+      void this.chain(async () => {
         if (this.exporterThread !== thread || this.onThread) return;
         this.exporterThread = undefined;
         await thread.terminate();
@@ -164,11 +186,12 @@ export class Telemetry {
       import('./otlp/sampler.js'),
     ]);
     // The exporter's thread outlives its pipelines (otlp-thread.ts); a new one replaces one that died.
-    if (!this.exporterThread?.alive) {
-      const thread: ExporterThread = await ExporterThread.spawn(this.log, () => this.lost(thread));
-      this.exporterThread = thread;
+    let thread = this.exporterThread as Awaited<ReturnType<typeof ExporterThread.spawn>> | undefined;
+    if (!thread?.alive) {
+      const spawned: KeptThread = (thread = await ExporterThread.spawn(this.log, () => this.lost(spawned)));
+      this.exporterThread = spawned;
     }
-    const pipeline = await OtlpThread.start(this.exporterThread, settings, this.log, this.env);
+    const pipeline = await OtlpThread.start(thread, settings, this.log, this.env);
     return { pipeline, factory: otlpTraceFactory(pipeline, samplerFrom(this.env)) };
   }
 
@@ -176,10 +199,12 @@ export class Telemetry {
    * The exporter's thread died (it was logged): requests stop paying for traces nobody would
    * export, and the next reload, of the same config too, starts a new thread.
    */
-  private lost(thread: ExporterThread): void {
+  private lost(thread: KeptThread): void {
     if (this.exporterThread !== thread) return;
     this.exporterThread = undefined;
     if (!this.onThread) return;
+    // Its timer stops; nothing is left to send.
+    void this.pipeline?.shutdown().catch(() => undefined);
     this.pipeline = undefined;
     this.factory = undefined;
     this.onThread = false;
@@ -209,18 +234,17 @@ export class Telemetry {
   close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
-    this.changing = this.changing.then(async () => {
+    return this.chain(async () => {
       const p = this.pipeline;
       this.pipeline = undefined;
       this.factory = undefined;
       this.onThread = false;
       this.settingsKey = 'off';
-      await p?.shutdown();
+      await p?.shutdown().catch((err: unknown) => this.log.warn({ err }, 'stopping telemetry failed'));
       const thread = this.exporterThread;
       this.exporterThread = undefined;
       await thread?.terminate();
     });
-    return this.changing;
   }
 }
 

@@ -10,6 +10,9 @@ import { HELLO } from '../harness/proxy-harness.js';
 import { tracedProxy } from '../harness/traced-proxy.js';
 import pino from 'pino';
 import { Telemetry } from '../../proxy/telemetry/telemetry.js';
+import { ExporterThread, OtlpThread } from '../../proxy/telemetry/otlp/otlp-thread.js';
+import { otlpTraceFactory } from '../../proxy/telemetry/otlp/otlp-trace.js';
+import { samplerFrom } from '../../proxy/telemetry/otlp/sampler.js';
 import { startOtlpReceiver } from '../harness/otlp-receiver.js';
 
 // Spans leave the exporter's thread on its schedule; a short one lets a test see a trace arrive
@@ -142,4 +145,72 @@ test('a thread left idle past its time is stopped, and switching on again starts
     otlp.spans.map((s) => [s.name, s.resource['service.name']]),
     [['chat gpt-4o', 'idle-test']],
   );
+});
+
+test('a thread far behind drops whole runs, says so, and reads every run it gets right', async (t) => {
+  const otlp = await startOtlpReceiver();
+  const lines: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+  const thread = await ExporterThread.spawn(log);
+  // A small bound, so that a loop making traces as fast as it can is sure to pass it.
+  const pipeline = await OtlpThread.start(
+    thread,
+    {
+      serviceName: 'behind',
+      otlp: {
+        tracesUrl: `${otlp.url}/v1/traces`,
+        metricsUrl: `${otlp.url}/v1/metrics`,
+        protocol: 'http/protobuf',
+        headers: {},
+      },
+      metricIntervalMs: 3_600_000,
+      samplingRatio: 1,
+    },
+    log,
+    { OTEL_BSP_MAX_QUEUE_SIZE: '256' },
+  );
+  t.after(async () => {
+    await pipeline.shutdown();
+    await thread.terminate();
+    await otlp.close();
+  });
+  const begin = otlpTraceFactory(pipeline, samplerFrom({}));
+  // The key and team change every 50 traces and repeat in between: a run the thread never read
+  // must not leave it reading the repeats from the run before.
+  const keyOf = (n: number) => `key-${Math.floor(n / 50) % 7}`;
+  const teamOf = (n: number) => `team-${Math.floor(n / 70) % 3}`;
+  const traces = 20_000;
+  for (let n = 0; n < traces; n++) {
+    const trace = begin({}, 'POST', '/v1/chat/completions');
+    for (const upstream of ['east', 'west', 'north']) {
+      const attempt = trace.attempt({ upstream, deployment: 'dep', key: `${upstream}/dep` });
+      attempt.answered(upstream === 'north' ? 200 : 429);
+    }
+    trace.answer({ id: `chatcmpl-${n}`, model: 'gpt-4o-2024', choices: [{ finish_reason: 'stop' }] });
+    trace.close({
+      acc: { model: 'gpt-4o', target: 'north/dep' },
+      status: 200,
+      keyId: keyOf(n),
+      team: teamOf(n),
+      latencyMs: 5,
+    });
+  }
+  await pipeline.flush();
+  assert.ok(pipeline.droppedTraces > 0, 'the thread fell behind');
+  const requests = otlp.spans.filter((s) => s.kind === 2);
+  assert.ok(requests.length > 0 && requests.length <= traces - pipeline.droppedTraces, `${requests.length} received`);
+  for (const span of requests) {
+    const n = Number(String(span.attributes['gen_ai.response.id']).slice('chatcmpl-'.length));
+    assert.deepEqual(
+      [span.attributes['gateway.key.id'], span.attributes['gateway.team'], span.attributes['gateway.attempts']],
+      [keyOf(n), teamOf(n), 3],
+      `trace ${n}`,
+    );
+  }
+  // Dropping starts and ends in stretches, each said once.
+  const said = lines
+    .map((l) => (l.includes('is behind') ? 'behind' : l.includes('caught up') ? 'caught up' : ''))
+    .filter(Boolean);
+  assert.ok(said.length > 0 && said[0] === 'behind');
+  said.forEach((s, i) => assert.equal(s, i % 2 ? 'caught up' : 'behind', `log line ${i}`));
 });

@@ -6,7 +6,7 @@
  * is one pipeline running there: closed traces are written into runs (trace-notes.ts) and each
  * full run is posted, its buffers transferred; a run that is not full leaves within a second.
  * Traces the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048):
- * past that, closed traces are dropped and counted until it catches up. If the thread dies, it
+ * past that, closed traces are dropped and counted until it is back under half of it. If the thread dies, it
  * is logged, telemetry switches itself off (telemetry.ts) and requests are served as before.
  */
 import { Worker } from 'node:worker_threads';
@@ -21,7 +21,9 @@ import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 const POST_EVERY_MS = 1000;
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
-// Traces posted and not yet settled, at most: OpenTelemetry's default span queue.
+// Traces posted and not yet settled, at most, unless OTEL_BSP_MAX_QUEUE_SIZE says otherwise (the
+// span queue's bound, applied to traces here). Once past it, runs are dropped until the thread is
+// back under half of it, so that a steady small overload drops in stretches, logged once each.
 const MAX_TRACES_BEHIND = 2048;
 
 type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'closed' }>;
@@ -171,7 +173,7 @@ export class OtlpThread implements ClosedTraceSink {
   // Traces posted, and settled by the thread (counted there, in shared memory): both counts wrap
   // at 2^32 alike, so their difference is taken in 32-bit arithmetic.
   private posted = 0;
-  private behind = false;
+  private dropping = false;
   private stopped = false;
   /** Closed traces dropped because the thread was too far behind. */
   droppedTraces = 0;
@@ -179,6 +181,7 @@ export class OtlpThread implements ClosedTraceSink {
   private constructor(
     private readonly thread: ExporterThread,
     private readonly log: FastifyBaseLogger,
+    private readonly maxBehind: number,
   ) {
     this.timer = setInterval(() => this.postRun(), POST_EVERY_MS).unref();
   }
@@ -190,7 +193,8 @@ export class OtlpThread implements ClosedTraceSink {
     log: FastifyBaseLogger,
     env: NodeJS.ProcessEnv,
   ): Promise<OtlpThread> {
-    const pipeline = new OtlpThread(thread, log);
+    const queue = Number(env.OTEL_BSP_MAX_QUEUE_SIZE);
+    const pipeline = new OtlpThread(thread, log, Number.isInteger(queue) && queue > 0 ? queue : MAX_TRACES_BEHIND);
     try {
       await thread.startPipeline({
         otlp: settings.otlp!,
@@ -212,19 +216,25 @@ export class OtlpThread implements ClosedTraceSink {
   }
 
   private readonly post = (run: NotesRun): void => {
-    if (this.stopped || !this.thread.alive) return;
-    if (((this.posted - Atomics.load(this.settled, 0)) | 0) + run.count > MAX_TRACES_BEHIND) {
+    if (this.stopped) return;
+    if (!this.thread.alive) {
+      // Nothing will read runs again: stop posting them every second.
+      clearInterval(this.timer);
+      return;
+    }
+    const behind = (this.posted - Atomics.load(this.settled, 0)) | 0;
+    if (behind + run.count > (this.dropping ? this.maxBehind >> 1 : this.maxBehind)) {
       this.droppedTraces += run.count;
       // The thread never reads this run: what the next ones repeat from it must cross again.
       this.writer.forget();
-      if (!this.behind)
+      if (!this.dropping)
         this.log.warn({}, 'the telemetry exporter is behind; closed traces are dropped until it catches up');
-      this.behind = true;
+      this.dropping = true;
       return;
     }
-    if (this.behind)
+    if (this.dropping)
       this.log.warn({ dropped: this.droppedTraces }, 'the telemetry exporter caught up; closed traces dropped so far');
-    this.behind = false;
+    this.dropping = false;
     this.posted = (this.posted + run.count) | 0;
     this.thread.post(run);
   };
