@@ -96,7 +96,15 @@ function plain(t: ClosedTrace, read = false) {
     request: [t.method, t.url, t.operation, t.errorType, t.skipped, t.cooldowns, t.limit],
     events,
     meta: [meta.responseModel, meta.responseId, meta.finishReasons],
-    done: [done.status, done.keyId, done.team, done.latencyMs, done.acc.model, done.acc.target, done.acc.tokens],
+    done: [
+      done.status,
+      done.keyId,
+      done.team,
+      done.latencyMs,
+      done.acc.model,
+      done.acc.target,
+      done.acc.tokens && { ...done.acc.tokens },
+    ],
     attempts: attempts.map((a) => ({
       spanId: hex(a.spanIdPool, a.spanIdAt, a.spanId, 8),
       values: [a.startMs, a.endMs, a.status, a.failure, a.failureMessage, a.cooldownMs],
@@ -123,7 +131,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     const notFull = runs.slice(0, -1).filter((r) => r.count < RUN).length;
     assert.ok(notFull > 0, 'a trace that did not fit started a run');
     const read: ReturnType<typeof plain>[] = [];
-    for (const run of runs) for (const t of reader.traces(run)) read.push(plain(t, true));
+    for (const run of runs) reader.read(run, (t) => read.push(plain(t, true)));
     assert.equal(read.length, written.length);
     for (let n = 0; n < read.length; n++) assert.deepEqual(read[n], written[n], `trace ${n}`);
   });
@@ -147,9 +155,12 @@ test('a string that repeats from the trace before crosses once', () => {
     run.texts.slice(firstTexts),
     Array.from({ length: RUN - 1 }, (_, n) => `chatcmpl-${n + 1}`),
   );
-  const back = [...new NotesReader(false).traces(run)];
+  const back: unknown[] = [];
+  new NotesReader(false).read(run, (t) =>
+    back.push([t.meta.responseId, t.meta.finishReasons, t.done.keyId, t.attempts[0]?.target.key]),
+  );
   assert.deepEqual(
-    back.map((t) => [t.meta.responseId, t.meta.finishReasons, t.done.keyId, t.attempts[0]?.target.key]),
+    back,
     Array.from({ length: RUN }, (_, n) => [`chatcmpl-${n}`, ['stop'], 'batch-job', 'east/dep']),
   );
 });
@@ -163,7 +174,12 @@ test('after a run the reader never saw, every string crosses again', () => {
     return plain(t);
   };
   const first = write(1);
-  const [one] = [...reader.traces(writer.take())].map((t) => plain(t, true));
+  const readAll = (run: NotesRun) => {
+    const out: ReturnType<typeof plain>[] = [];
+    reader.read(run, (t) => out.push(plain(t, true)));
+    return out;
+  };
+  const [one] = readAll(writer.take());
   assert.deepEqual(one, first);
   // A run that is dropped on the way (the exporter's thread was behind): its strings were new.
   write(2);
@@ -171,7 +187,7 @@ test('after a run the reader never saw, every string crosses again', () => {
   writer.forget();
   // The same request as the dropped one: nothing it repeats may be read from the lost run.
   const third = write(2);
-  const [back] = [...reader.traces(writer.take())].map((t) => plain(t, true));
+  const [back] = readAll(writer.take());
   assert.deepEqual(back, third);
 });
 
@@ -180,10 +196,11 @@ test('the JSON reader gives ids as hex digits, the protobuf reader leaves them t
     const writer = new NotesWriter();
     const t = closedTrace(1);
     writer.write(t, t.done, () => assert.fail('one trace fills no run'));
-    const [back] = [...new NotesReader(json).traces(writer.take())];
-    assert.ok(back);
-    assert.equal(back.traceId, json ? plain(t).traceId : '');
-    assert.equal(back.spanId, json ? plain(t).spanId : '');
-    assert.equal(back.attempts[0]?.spanId, json ? plain(t).attempts[0]?.spanId : '');
+    const ids: string[][] = [];
+    new NotesReader(json).read(writer.take(), (back) =>
+      ids.push([back.traceId, back.spanId, back.attempts[0]?.spanId ?? '']),
+    );
+    const want = plain(t);
+    assert.deepEqual(ids, [json ? [want.traceId, want.spanId, want.attempts[0]?.spanId] : ['', '', '']]);
   }
 });

@@ -1,10 +1,18 @@
 /**
  * A closed request's spans and metrics, on the exporter's thread (otlp-worker.ts): the request's
  * span with a child per upstream try, handed to the pipeline, which encodes them at once, and the
- * GenAI histograms counted (docs/telemetry.md, "What is sent"). Each span writes its attributes
- * itself, straight into the batch (`writeAttributes`), so no attribute object is built.
+ * GenAI histograms counted (docs/telemetry.md, "What is sent"). Each span's attributes are
+ * written straight into the batch (`writeAttributes`), so no attribute object is built, and the
+ * span records are filled again for every span rather than made.
  */
-import { KEY, attemptAttributes, errorTypeOf, httpAttributes, requestAttributes } from '../request-attributes.js';
+import {
+  KEY,
+  attemptAttributes,
+  errorTypeOf,
+  httpAttributes,
+  requestAttributes,
+  type TraceCounts,
+} from '../request-attributes.js';
 import type { AttributeSink, AttributeSource } from './attributes.js';
 import type { GenAiMetrics } from './gen-ai-metrics.js';
 import type { OtlpPipeline } from './otlp-pipeline.js';
@@ -34,16 +42,15 @@ class SpanName {
 const ATTEMPT_NAME = new SpanName();
 const REQUEST_NAME = new SpanName();
 
-// An upstream try's attributes, written when its span is encoded.
+// An upstream try's attributes, written when its span is encoded: one object, pointed at each
+// try in turn (the encoder is done with a span before the next is built).
 class AttemptAttributes implements AttributeSource {
-  constructor(
-    private readonly a: AttemptNotes,
-    private readonly operation: string,
-    private readonly n: number,
-  ) {}
+  a: AttemptNotes | undefined = undefined;
+  operation = '';
+  n = 0;
 
   writeAttributes(sink: AttributeSink): void {
-    const { a } = this;
+    const a = this.a!;
     attemptAttributes(this.operation, a.target, this.n, sink);
     if (a.status) sink.attr(KEY.statusCode, a.status);
     if (a.failure) sink.attr(KEY.errorType, a.failure);
@@ -52,21 +59,55 @@ class AttemptAttributes implements AttributeSource {
   }
 }
 
-// A request's attributes, written when its span is encoded.
+// A request's attributes, written when its span is encoded (one object, as above).
 class RequestAttributes implements AttributeSource {
-  constructor(
-    private readonly t: ClosedTrace,
-    private readonly path: string,
-    private readonly errorType: string | undefined,
-  ) {}
+  t: ClosedTrace | undefined = undefined;
+  path = '';
+  errorType: string | undefined = undefined;
+  private readonly counts: TraceCounts = { attempts: 0, skipped: 0, cooldowns: 0, limit: undefined };
 
   writeAttributes(sink: AttributeSink): void {
-    const { t } = this;
+    const t = this.t!;
     httpAttributes(t.method, this.path, sink);
-    const counts = { attempts: t.attempts.length, skipped: t.skipped, cooldowns: t.cooldowns, limit: t.limit };
+    const { counts } = this;
+    counts.attempts = t.attempts.length;
+    counts.skipped = t.skipped;
+    counts.cooldowns = t.cooldowns;
+    counts.limit = t.limit;
     requestAttributes(t.done, t.meta, counts, t.operation, this.errorType, sink);
   }
 }
+
+const REQUEST_ATTRIBUTES = new RequestAttributes();
+const ATTEMPT_ATTRIBUTES = new AttemptAttributes();
+
+// The span records handed to the pipeline, filled again for every span: the encoder writes a
+// record into its batch when it is recorded and keeps nothing of it (otlp-protobuf.ts,
+// otlp-json.ts).
+function emptySpan(kind: number, attributes: AttributeSource): SpanRecord {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceIdPool: undefined,
+    traceIdAt: 0,
+    spanIdPool: undefined,
+    spanIdAt: 0,
+    parentIdPool: undefined,
+    parentIdAt: 0,
+    traceState: '',
+    name: '',
+    kind,
+    startMs: 0,
+    endMs: 0,
+    attributes,
+    events: undefined,
+    status: STATUS.unset,
+    statusMessage: '',
+  };
+}
+const REQUEST_SPAN = emptySpan(SPAN_KIND.server, REQUEST_ATTRIBUTES);
+const ATTEMPT_SPAN = emptySpan(SPAN_KIND.client, ATTEMPT_ATTRIBUTES);
 
 /** Records the spans of closed trace `t` into `pipeline` and counts it into `metrics`. */
 export function settleTrace(t: ClosedTrace, pipeline: OtlpPipeline, metrics: GenAiMetrics): void {
@@ -75,55 +116,53 @@ export function settleTrace(t: ClosedTrace, pipeline: OtlpPipeline, metrics: Gen
   if (t.operation) metrics.record(t.done, t.meta, t.operation, errorType);
 }
 
+// The tries' spans first, then the request's, as they end.
 function recordSpans(t: ClosedTrace, errorType: string | undefined, pipeline: OtlpPipeline): void {
   const { operation, done } = t;
   const q = t.url.indexOf('?');
   const path = q === -1 ? t.url : t.url.slice(0, q);
-  const span: SpanRecord = {
-    traceId: t.traceId,
-    spanId: t.spanId,
-    parentSpanId: t.parentSpanId,
-    traceIdPool: t.traceIdPool,
-    traceIdAt: t.traceIdAt,
-    spanIdPool: t.spanIdPool,
-    spanIdAt: t.spanIdAt,
-    parentIdPool: t.parentIdPool,
-    parentIdAt: t.parentIdAt,
-    traceState: t.traceState,
-    name: operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${t.method} ${path}`,
-    kind: SPAN_KIND.server,
-    startMs: t.startMs,
-    endMs: t.endMs,
-    attributes: new RequestAttributes(t, path, errorType),
-    events: t.events,
-    status: errorType && (done.status === 0 || done.status >= 500) ? STATUS.error : STATUS.unset,
-    statusMessage: '',
-  };
   const attemptOperation = operation ?? 'call';
-  t.attempts.forEach((a, i) => pipeline.record(attemptSpan(a, attemptOperation, i + 1, span)));
-  pipeline.record(span);
-}
-
-// The span of try `n`, child of the request's span `parent`.
-function attemptSpan(a: AttemptNotes, operation: string, n: number, parent: SpanRecord): SpanRecord {
-  return {
-    traceId: parent.traceId,
-    spanId: a.spanId,
-    parentSpanId: parent.spanId,
-    traceIdPool: parent.traceIdPool,
-    traceIdAt: parent.traceIdAt,
-    spanIdPool: a.spanIdPool,
-    spanIdAt: a.spanIdAt,
-    parentIdPool: parent.spanIdPool,
-    parentIdAt: parent.spanIdAt,
-    traceState: parent.traceState,
-    name: ATTEMPT_NAME.of(operation, a.target.deployment),
-    kind: SPAN_KIND.client,
-    startMs: a.startMs,
-    endMs: a.endMs,
-    attributes: new AttemptAttributes(a, operation, n),
-    events: undefined,
-    status: a.failure || a.status >= 400 ? STATUS.error : STATUS.unset,
-    statusMessage: a.failureMessage,
-  };
+  const a = ATTEMPT_SPAN;
+  a.traceId = t.traceId;
+  a.traceIdPool = t.traceIdPool;
+  a.traceIdAt = t.traceIdAt;
+  a.parentSpanId = t.spanId;
+  a.parentIdPool = t.spanIdPool;
+  a.parentIdAt = t.spanIdAt;
+  a.traceState = t.traceState;
+  ATTEMPT_ATTRIBUTES.operation = attemptOperation;
+  for (let i = 0; i < t.attempts.length; i++) {
+    const attempt = t.attempts[i]!;
+    a.spanId = attempt.spanId;
+    a.spanIdPool = attempt.spanIdPool;
+    a.spanIdAt = attempt.spanIdAt;
+    a.name = ATTEMPT_NAME.of(attemptOperation, attempt.target.deployment);
+    a.startMs = attempt.startMs;
+    a.endMs = attempt.endMs;
+    a.status = attempt.failure || attempt.status >= 400 ? STATUS.error : STATUS.unset;
+    a.statusMessage = attempt.failureMessage;
+    ATTEMPT_ATTRIBUTES.a = attempt;
+    ATTEMPT_ATTRIBUTES.n = i + 1;
+    pipeline.record(a);
+  }
+  const r = REQUEST_SPAN;
+  r.traceId = t.traceId;
+  r.spanId = t.spanId;
+  r.parentSpanId = t.parentSpanId;
+  r.traceIdPool = t.traceIdPool;
+  r.traceIdAt = t.traceIdAt;
+  r.spanIdPool = t.spanIdPool;
+  r.spanIdAt = t.spanIdAt;
+  r.parentIdPool = t.parentIdPool;
+  r.parentIdAt = t.parentIdAt;
+  r.traceState = t.traceState;
+  r.name = operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${t.method} ${path}`;
+  r.startMs = t.startMs;
+  r.endMs = t.endMs;
+  r.events = t.events;
+  r.status = errorType && (done.status === 0 || done.status >= 500) ? STATUS.error : STATUS.unset;
+  REQUEST_ATTRIBUTES.t = t;
+  REQUEST_ATTRIBUTES.path = path;
+  REQUEST_ATTRIBUTES.errorType = errorType;
+  pipeline.record(r);
 }

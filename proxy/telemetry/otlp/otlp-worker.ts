@@ -71,7 +71,7 @@ function start(setup: PipelineSetup): void {
 }
 
 function settle(r: Running, run: NotesRun): void {
-  for (const trace of r.reader.traces(run)) settleTrace(trace, r.pipeline, r.metrics);
+  r.reader.read(run, (trace) => settleTrace(trace, r.pipeline, r.metrics));
   r.pipeline.sendFull();
   Atomics.add(r.settled, 0, run.count);
 }

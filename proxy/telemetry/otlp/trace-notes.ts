@@ -232,7 +232,69 @@ export class NotesWriter {
   }
 }
 
-/** Reads runs of closed traces back, on the exporter's thread, in the order they were written. */
+// A try as read back: one object per place in the list, filled again for every trace.
+class ReadAttempt implements AttemptNotes {
+  spanId = '';
+  spanIdPool: Uint8Array | undefined = undefined;
+  spanIdAt = 0;
+  startMs = 0;
+  endMs = 0;
+  status = 0;
+  failure = '';
+  failureMessage = '';
+  cooldownMs = -1;
+  readonly target = { upstream: '', deployment: '', key: '' };
+}
+
+// A closed trace as read back: one object, filled again for every trace of every run, since the
+// exporter encodes a trace's spans before it reads the next (closed-trace.ts).
+class ReadTrace implements ClosedTrace {
+  traceId = '';
+  traceIdPool: Uint8Array | undefined = undefined;
+  traceIdAt = 0;
+  spanId = '';
+  spanIdPool: Uint8Array | undefined = undefined;
+  spanIdAt = 0;
+  parentSpanId = '';
+  parentIdPool: Uint8Array | undefined = undefined;
+  parentIdAt = 0;
+  traceState = '';
+  recording = false;
+  startMs = 0;
+  endMs = 0;
+  method = '';
+  url = '';
+  operation: string | undefined = undefined;
+  readonly attempts: ReadAttempt[] = [];
+  events: SpanEvent[] | undefined = undefined;
+  readonly meta: { responseModel?: string; responseId?: string; finishReasons: string[] } = {
+    responseModel: undefined,
+    responseId: undefined,
+    finishReasons: [],
+  };
+  errorType: string | undefined = undefined;
+  skipped = 0;
+  cooldowns = 0;
+  limit: string | undefined = undefined;
+  readonly tokens = { prompt: 0, completion: 0 };
+  readonly acc: { model?: string; target?: string; tokens?: { prompt: number; completion: number } } = {
+    model: undefined,
+    target: undefined,
+    tokens: undefined,
+  };
+  readonly done: { acc: ReadTrace['acc']; status: number; keyId: string; team?: string; latencyMs: number } = {
+    acc: this.acc,
+    status: 0,
+    keyId: '',
+    team: undefined,
+    latencyMs: 0,
+  };
+}
+
+/**
+ * Reads runs of closed traces back, on the exporter's thread, in the order they were written.
+ * Each trace is handed over in the same object, valid until the next one is read.
+ */
 export class NotesReader {
   private numbers: Float64Array<ArrayBuffer> = new Float64Array(0);
   private ids: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -240,99 +302,91 @@ export class NotesReader {
   private n = 0;
   private i = 0;
   private readonly last: unknown[] = new Array<unknown>(TEXT_PLACES).fill(undefined);
+  private readonly t = new ReadTrace();
+  // Attempt objects, one per place in a trace's list of tries, made as the longest list needs.
+  private readonly attemptPool: ReadAttempt[] = [];
 
   /** `hex`: the encoder wants ids as hex digits too (OTLP/JSON). */
   constructor(private readonly hex: boolean) {}
 
-  /** The closed traces of `run`. */
-  *traces(run: NotesRun): Generator<ClosedTrace> {
+  /** Hands each closed trace of `run` to `each`, in order. */
+  read(run: NotesRun, each: (trace: ClosedTrace) => void): void {
     this.numbers = run.numbers;
     this.ids = run.ids;
     this.texts = run.texts;
     this.n = 0;
     this.i = 0;
-    for (let k = 0; k < run.count; k++) yield this.trace();
+    for (let k = 0; k < run.count; k++) each(this.trace());
   }
 
   private trace(): ClosedTrace {
+    const { t } = this;
     const flags = this.number();
-    const startMs = this.number();
-    const endMs = this.number();
-    const status = this.number();
-    const latencyMs = this.number();
-    const prompt = this.number();
-    const completion = this.number();
-    const skipped = this.number();
-    const cooldowns = this.number();
+    t.recording = (flags & FLAG.recording) !== 0;
+    t.startMs = this.number();
+    t.endMs = this.number();
+    t.done.status = this.number();
+    t.done.latencyMs = this.number();
+    t.tokens.prompt = this.number();
+    t.tokens.completion = this.number();
+    t.acc.tokens = flags & FLAG.tokens ? t.tokens : undefined;
+    t.skipped = this.number();
+    t.cooldowns = this.number();
     const tries = this.number();
-    const method = this.text<string>(TEXT.method);
-    const url = this.text<string>(TEXT.url);
-    const operation = this.text<string | undefined>(TEXT.operation);
-    const keyId = this.text<string>(TEXT.keyId);
-    const team = this.text<string | undefined>(TEXT.team);
-    const model = this.text<string | undefined>(TEXT.model);
-    const target = this.text<string | undefined>(TEXT.target);
-    const responseModel = this.text<string | undefined>(TEXT.responseModel);
-    const responseId = this.text<string | undefined>(TEXT.responseId);
-    const finishReasons = this.text<string[]>(TEXT.finishReasons);
-    const errorType = this.text<string | undefined>(TEXT.errorType);
-    const limit = this.text<string | undefined>(TEXT.limit);
-    const traceState = this.text<string>(TEXT.traceState);
-    const events = this.text<SpanEvent[] | undefined>(TEXT.events);
-    const traceIdAt = this.id(16);
-    const spanIdAt = this.id(8);
-    const parentIdAt = flags & FLAG.parent ? this.id(8) : -1;
-    const attempts: AttemptNotes[] = [];
-    for (let k = 0; k < tries; k++) {
-      const attempt = {
-        startMs: this.number(),
-        endMs: this.number(),
-        status: this.number(),
-        cooldownMs: this.number(),
-        target: {
-          upstream: this.text<string>(TEXT.upstream),
-          deployment: this.text<string>(TEXT.deployment),
-          key: this.text<string>(TEXT.targetKey),
-        },
-        failure: this.text<string>(TEXT.failure),
-        failureMessage: this.text<string>(TEXT.failureMessage),
-      };
-      const at = this.id(8);
-      attempts.push({ ...attempt, spanId: this.hexOf(at, 8), spanIdPool: this.ids, spanIdAt: at });
+    t.method = this.text(TEXT.method);
+    t.url = this.text(TEXT.url);
+    t.operation = this.text(TEXT.operation);
+    t.done.keyId = this.text(TEXT.keyId);
+    t.done.team = this.text(TEXT.team);
+    t.acc.model = this.text(TEXT.model);
+    t.acc.target = this.text(TEXT.target);
+    t.meta.responseModel = this.text(TEXT.responseModel);
+    t.meta.responseId = this.text(TEXT.responseId);
+    t.meta.finishReasons = this.text(TEXT.finishReasons);
+    t.errorType = this.text(TEXT.errorType);
+    t.limit = this.text(TEXT.limit);
+    t.traceState = this.text(TEXT.traceState);
+    t.events = this.text(TEXT.events);
+    t.traceIdAt = this.id(16);
+    t.traceIdPool = this.ids;
+    t.traceId = this.hexOf(t.traceIdAt, 16);
+    t.spanIdAt = this.id(8);
+    t.spanIdPool = this.ids;
+    t.spanId = this.hexOf(t.spanIdAt, 8);
+    if (flags & FLAG.parent) {
+      t.parentIdAt = this.id(8);
+      t.parentIdPool = this.ids;
+      t.parentSpanId = this.hexOf(t.parentIdAt, 8);
+    } else {
+      t.parentIdAt = 0;
+      t.parentIdPool = undefined;
+      t.parentSpanId = '';
     }
-    const acc = flags & FLAG.tokens ? { model, target, tokens: { prompt, completion } } : { model, target };
-    return {
-      traceId: this.hexOf(traceIdAt, 16),
-      traceIdPool: this.ids,
-      traceIdAt,
-      spanId: this.hexOf(spanIdAt, 8),
-      spanIdPool: this.ids,
-      spanIdAt,
-      parentSpanId: parentIdAt < 0 ? '' : this.hexOf(parentIdAt, 8),
-      parentIdPool: parentIdAt < 0 ? undefined : this.ids,
-      parentIdAt: parentIdAt < 0 ? 0 : parentIdAt,
-      traceState,
-      recording: (flags & FLAG.recording) !== 0,
-      startMs,
-      endMs,
-      method,
-      url,
-      operation,
-      attempts,
-      events,
-      meta: { responseModel, responseId, finishReasons },
-      errorType,
-      skipped,
-      cooldowns,
-      limit,
-      done: { acc, status, keyId, team, latencyMs },
-    };
+    t.attempts.length = 0;
+    for (let k = 0; k < tries; k++) {
+      const a = (this.attemptPool[k] ??= new ReadAttempt());
+      a.startMs = this.number();
+      a.endMs = this.number();
+      a.status = this.number();
+      a.cooldownMs = this.number();
+      a.target.upstream = this.text(TEXT.upstream);
+      a.target.deployment = this.text(TEXT.deployment);
+      a.target.key = this.text(TEXT.targetKey);
+      a.failure = this.text(TEXT.failure);
+      a.failureMessage = this.text(TEXT.failureMessage);
+      a.spanIdAt = this.id(8);
+      a.spanIdPool = this.ids;
+      a.spanId = this.hexOf(a.spanIdAt, 8);
+      t.attempts.push(a);
+    }
+    return t;
   }
 
   private number(): number {
     return this.numbers[this.n++]!;
   }
 
+  // The value of a text place: new in this run, or the one it had in the trace before.
   private text<T>(place: number): T {
     const at = this.numbers[this.n++]!;
     if (at >= 0) this.last[place] = this.texts[at];
