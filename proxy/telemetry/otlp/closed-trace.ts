@@ -16,7 +16,7 @@ import {
 import type { AttributeSink, AttributeSource } from './attributes.js';
 import type { GenAiMetrics } from './gen-ai-metrics.js';
 import type { OtlpPipeline } from './otlp-pipeline.js';
-import { SPAN_KIND, STATUS, type SpanRecord } from './span-record.js';
+import { SPAN_KIND, STATUS, emptySpan } from './span-record.js';
 import type { AttemptNotes, ClosedTrace } from './trace-notes.js';
 
 /**
@@ -84,28 +84,6 @@ const ATTEMPT_ATTRIBUTES = new AttemptAttributes();
 // The span records handed to the pipeline, filled again for every span: the encoder writes a
 // record into its batch when it is recorded and keeps nothing of it (otlp-protobuf.ts,
 // otlp-json.ts).
-function emptySpan(kind: number, attributes: AttributeSource): SpanRecord {
-  return {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    traceIdPool: undefined,
-    traceIdAt: 0,
-    spanIdPool: undefined,
-    spanIdAt: 0,
-    parentIdPool: undefined,
-    parentIdAt: 0,
-    traceState: '',
-    name: '',
-    kind,
-    startMs: 0,
-    endMs: 0,
-    attributes,
-    events: undefined,
-    status: STATUS.unset,
-    statusMessage: '',
-  };
-}
 const REQUEST_SPAN = emptySpan(SPAN_KIND.server, REQUEST_ATTRIBUTES);
 const ATTEMPT_SPAN = emptySpan(SPAN_KIND.client, ATTEMPT_ATTRIBUTES);
 

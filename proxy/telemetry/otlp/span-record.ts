@@ -54,6 +54,30 @@ export interface SpanRecord {
   statusMessage: string;
 }
 
+/** A span of `kind` with every field empty, to be filled in. */
+export function emptySpan(kind: number, attributes: AttributeSource): SpanRecord {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceIdPool: undefined,
+    traceIdAt: 0,
+    spanIdPool: undefined,
+    spanIdAt: 0,
+    parentIdPool: undefined,
+    parentIdAt: 0,
+    traceState: '',
+    name: '',
+    kind,
+    startMs: 0,
+    endMs: 0,
+    attributes,
+    events: undefined,
+    status: STATUS.unset,
+    statusMessage: '',
+  };
+}
+
 const ORIGIN = performance.timeOrigin;
 
 /** Now, in epoch milliseconds with sub-millisecond precision (monotonic within the process). */
