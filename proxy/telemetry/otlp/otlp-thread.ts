@@ -22,8 +22,9 @@ const POST_EVERY_MS = 1000;
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
 // Traces posted and not yet settled, at most, unless OTEL_BSP_MAX_QUEUE_SIZE says otherwise (the
-// span queue's bound, applied to traces here). Once past it, runs are dropped until the thread is
-// back under half of it, so that a steady small overload drops in stretches, logged once each.
+// span queue's bound, applied to traces here). Once past it, runs are dropped until no more than
+// half of it is left to settle, so that a steady small overload drops in stretches, logged once
+// each.
 const MAX_TRACES_BEHIND = 2048;
 
 type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'closed' }>;
@@ -223,7 +224,11 @@ export class OtlpThread implements ClosedTraceSink {
       return;
     }
     const behind = (this.posted - Atomics.load(this.settled, 0)) | 0;
-    if (behind + run.count > (this.dropping ? this.maxBehind >> 1 : this.maxBehind)) {
+    // A run always fits a thread that has caught up, however small the bound.
+    const full = this.dropping
+      ? behind > this.maxBehind >> 1
+      : behind + run.count > Math.max(this.maxBehind, run.count);
+    if (full) {
       this.droppedTraces += run.count;
       // The thread never reads this run: what the next ones repeat from it must cross again.
       this.writer.forget();
