@@ -35,6 +35,17 @@ function samplingRatioOf(env: NodeJS.ProcessEnv): number {
 
 const DEFAULT_SERVICE_NAME = 'foundry-gateway-proxy';
 
+/** `raw` as a positive integer, or `fallback` when it is not one. */
+export function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** `OTEL_BSP_MAX_QUEUE_SIZE`: the spans the exporter holds before it drops (2,048 by default). */
+export function spanQueueSize(env: NodeJS.ProcessEnv): number {
+  return positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
+}
+
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t ? t : undefined;

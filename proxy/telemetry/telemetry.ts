@@ -73,7 +73,8 @@ export function traceOf(req: FastifyRequest): RequestTrace | undefined {
 }
 
 // How long the exporter's thread is kept idle once OTLP is switched off: a switch back on within
-// it reuses the thread warm; past it, its memory (about 40 MB) is given back.
+// it reuses the thread warm; past it, the thread is stopped (its memory, about 40 MB, mostly stays
+// with the allocator for a new thread to reuse; docs/telemetry.md, "What it costs").
 const THREAD_IDLE_MS = 10 * 60_000;
 
 /**

@@ -2,12 +2,13 @@
 // collector without a flush, the thread is kept while telemetry is off and reused when it is
 // switched on again, closing the proxy sends what was queued, and a thread that dies costs
 // telemetry only: it is logged, requests are served, and reconfiguring starts a new one.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HELLO } from '../harness/proxy-harness.js';
 import { tracedProxy } from '../harness/traced-proxy.js';
+import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { Telemetry } from '../../proxy/telemetry/telemetry.js';
 import { ExporterThread, OtlpThread } from '../../proxy/telemetry/otlp/otlp-thread.js';
@@ -147,33 +148,37 @@ test('a thread left idle past its time is stopped, and switching on again starts
   );
 });
 
-test('a thread far behind drops whole runs, says so, and reads every run it gets right', async (t) => {
+// An exporter's thread of its own running one pipeline to a new receiver, bounded by `queue`
+// (OTEL_BSP_MAX_QUEUE_SIZE); all stopped when `t` ends.
+async function pipelineOnThread(
+  t: TestContext,
+  log: FastifyBaseLogger,
+  protocol: 'http/json' | 'http/protobuf',
+  queue: string,
+) {
   const otlp = await startOtlpReceiver();
-  const lines: string[] = [];
-  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
   const thread = await ExporterThread.spawn(log);
-  // A small bound, so that a loop making traces as fast as it can is sure to pass it.
-  const pipeline = await OtlpThread.start(
-    thread,
-    {
-      serviceName: 'behind',
-      otlp: {
-        tracesUrl: `${otlp.url}/v1/traces`,
-        metricsUrl: `${otlp.url}/v1/metrics`,
-        protocol: 'http/protobuf',
-        headers: {},
-      },
-      metricIntervalMs: 3_600_000,
-      samplingRatio: 1,
-    },
-    log,
-    { OTEL_BSP_MAX_QUEUE_SIZE: '256' },
-  );
+  const otlpSettings = {
+    tracesUrl: `${otlp.url}/v1/traces`,
+    metricsUrl: `${otlp.url}/v1/metrics`,
+    protocol,
+    headers: {},
+  };
+  const settings = { serviceName: 'on-a-thread', otlp: otlpSettings, metricIntervalMs: 3_600_000, samplingRatio: 1 };
+  const pipeline = await OtlpThread.start(thread, settings, log, { OTEL_BSP_MAX_QUEUE_SIZE: queue });
   t.after(async () => {
     await pipeline.shutdown();
     await thread.terminate();
     await otlp.close();
   });
+  return { otlp, pipeline };
+}
+
+test('a thread far behind drops whole runs, says so, and reads every run it gets right', async (t) => {
+  const lines: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+  // A small bound, so that a loop making traces as fast as it can is sure to pass it.
+  const { otlp, pipeline } = await pipelineOnThread(t, log, 'http/protobuf', '256');
   const begin = otlpTraceFactory(pipeline, samplerFrom({}));
   // The key and team change every 50 traces and repeat in between: a run the thread never read
   // must not leave it reading the repeats from the run before.
@@ -216,30 +221,7 @@ test('a thread far behind drops whole runs, says so, and reads every run it gets
 });
 
 test('a bound smaller than a run still lets a run through to a thread that has caught up', async (t) => {
-  const otlp = await startOtlpReceiver();
-  const log = pino({ level: 'silent' });
-  const thread = await ExporterThread.spawn(log);
-  const pipeline = await OtlpThread.start(
-    thread,
-    {
-      serviceName: 'small-bound',
-      otlp: {
-        tracesUrl: `${otlp.url}/v1/traces`,
-        metricsUrl: `${otlp.url}/v1/metrics`,
-        protocol: 'http/json',
-        headers: {},
-      },
-      metricIntervalMs: 3_600_000,
-      samplingRatio: 1,
-    },
-    log,
-    { OTEL_BSP_MAX_QUEUE_SIZE: '8' },
-  );
-  t.after(async () => {
-    await pipeline.shutdown();
-    await thread.terminate();
-    await otlp.close();
-  });
+  const { otlp, pipeline } = await pipelineOnThread(t, pino({ level: 'silent' }), 'http/json', '8');
   const begin = otlpTraceFactory(pipeline, samplerFrom({}));
   // Two full runs, the thread waited for after each: nothing is ever behind when one is posted.
   for (let round = 0; round < 2; round++) {

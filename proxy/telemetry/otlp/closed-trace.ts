@@ -16,7 +16,7 @@ import {
 import type { AttributeSink, AttributeSource } from './attributes.js';
 import type { GenAiMetrics } from './gen-ai-metrics.js';
 import type { OtlpPipeline } from './otlp-pipeline.js';
-import { SPAN_KIND, STATUS, emptySpan } from './span-record.js';
+import { SPAN_KIND, STATUS, emptySpan, type SpanRecord } from './span-record.js';
 import type { AttemptNotes, ClosedTrace } from './trace-notes.js';
 
 /**
@@ -94,6 +94,14 @@ export function settleTrace(t: ClosedTrace, pipeline: OtlpPipeline, metrics: Gen
   if (t.operation) metrics.record(t.done, t.meta, t.operation, errorType);
 }
 
+// Puts `span` in the trace of `t`.
+function inTrace(span: SpanRecord, t: ClosedTrace): void {
+  span.traceId = t.traceId;
+  span.traceIdPool = t.traceIdPool;
+  span.traceIdAt = t.traceIdAt;
+  span.traceState = t.traceState;
+}
+
 // The tries' spans first, then the request's, as they end.
 function recordSpans(t: ClosedTrace, errorType: string | undefined, pipeline: OtlpPipeline): void {
   const { operation, done } = t;
@@ -101,13 +109,10 @@ function recordSpans(t: ClosedTrace, errorType: string | undefined, pipeline: Ot
   const path = q === -1 ? t.url : t.url.slice(0, q);
   const attemptOperation = operation ?? 'call';
   const a = ATTEMPT_SPAN;
-  a.traceId = t.traceId;
-  a.traceIdPool = t.traceIdPool;
-  a.traceIdAt = t.traceIdAt;
+  inTrace(a, t);
   a.parentSpanId = t.spanId;
   a.parentIdPool = t.spanIdPool;
   a.parentIdAt = t.spanIdAt;
-  a.traceState = t.traceState;
   ATTEMPT_ATTRIBUTES.operation = attemptOperation;
   for (let i = 0; i < t.attempts.length; i++) {
     const attempt = t.attempts[i]!;
@@ -124,16 +129,13 @@ function recordSpans(t: ClosedTrace, errorType: string | undefined, pipeline: Ot
     pipeline.record(a);
   }
   const r = REQUEST_SPAN;
-  r.traceId = t.traceId;
+  inTrace(r, t);
   r.spanId = t.spanId;
-  r.parentSpanId = t.parentSpanId;
-  r.traceIdPool = t.traceIdPool;
-  r.traceIdAt = t.traceIdAt;
   r.spanIdPool = t.spanIdPool;
   r.spanIdAt = t.spanIdAt;
+  r.parentSpanId = t.parentSpanId;
   r.parentIdPool = t.parentIdPool;
   r.parentIdAt = t.parentIdAt;
-  r.traceState = t.traceState;
   r.name = operation && done.acc.model ? REQUEST_NAME.of(operation, done.acc.model) : `${t.method} ${path}`;
   r.startMs = t.startMs;
   r.endMs = t.endMs;

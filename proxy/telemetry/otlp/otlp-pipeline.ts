@@ -7,7 +7,7 @@
  * every metric interval. Nothing of the OpenTelemetry SDK runs per request.
  */
 import os from 'node:os';
-import type { ExporterSettings } from '../exporter-settings.js';
+import { positiveInt, spanQueueSize, type ExporterSettings } from '../exporter-settings.js';
 import { Histogram, type HistogramDefinition } from './histograms.js';
 import { JsonSpanBatch, metricsRequestJson } from './otlp-json.js';
 import { BatchBuffers, ProtobufSpanBatch, metricsRequestProtobuf, type ExportOrigin } from './otlp-protobuf.js';
@@ -19,11 +19,6 @@ type Otlp = NonNullable<ExporterSettings['otlp']>;
 
 /** The instrumentation scope every span and metric names. */
 export const SCOPE = { name: 'foundry-gateway', version: '1' } as const;
-
-function positiveInt(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 // OTEL_RESOURCE_ATTRIBUTES: `k=v,k2=v2`, values URL-encoded (the SDK specification's format).
 function resourceAttributes(env: NodeJS.ProcessEnv, serviceName: string): Attrs {
@@ -81,7 +76,7 @@ export class OtlpPipeline {
     this.newBatch = json ? () => new JsonSpanBatch() : () => new ProtobufSpanBatch(buffers);
     this.current = this.newBatch();
     this.encodeMetrics = json ? metricsRequestJson : metricsRequestProtobuf;
-    this.maxQueue = positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
+    this.maxQueue = spanQueueSize(env);
     this.maxBatch = Math.min(positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512), this.maxQueue);
     this.spanTimer = setInterval(() => this.exportSpans(), positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000)).unref();
     this.metricTimer = setInterval(() => void this.exportMetrics(), metricIntervalMs).unref();

@@ -11,7 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ExporterSettings } from '../exporter-settings.js';
+import { spanQueueSize, type ExporterSettings } from '../exporter-settings.js';
 import type { ClosedRequest } from '../telemetry.js';
 import type { ClosedTraceSink } from './otlp-trace.js';
 import type { FromWorker, PipelineSetup, ToWorker } from './otlp-worker.js';
@@ -21,11 +21,6 @@ import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 const POST_EVERY_MS = 1000;
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
-// Traces posted and not yet settled, at most, unless OTEL_BSP_MAX_QUEUE_SIZE says otherwise (the
-// span queue's bound, applied to traces here). Once past it, runs are dropped until no more than
-// half of it is left to settle, so that a steady small overload drops in stretches, logged once
-// each.
-const MAX_TRACES_BEHIND = 2048;
 
 type Answer = Extract<FromWorker, { kind: 'started' | 'failed' | 'flushed' | 'closed' }>;
 
@@ -194,8 +189,10 @@ export class OtlpThread implements ClosedTraceSink {
     log: FastifyBaseLogger,
     env: NodeJS.ProcessEnv,
   ): Promise<OtlpThread> {
-    const queue = Number(env.OTEL_BSP_MAX_QUEUE_SIZE);
-    const pipeline = new OtlpThread(thread, log, Number.isInteger(queue) && queue > 0 ? queue : MAX_TRACES_BEHIND);
+    // Traces posted and not yet settled are bounded by the span queue's size (OTEL_BSP_MAX_QUEUE_SIZE).
+    // Once past it, runs are dropped until no more than half of it is left to settle, so that a
+    // steady small overload drops in stretches, logged once each.
+    const pipeline = new OtlpThread(thread, log, spanQueueSize(env));
     try {
       await thread.startPipeline({
         otlp: settings.otlp!,

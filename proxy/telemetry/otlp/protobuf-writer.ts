@@ -8,6 +8,7 @@
  */
 
 import type { AttributeKey } from './attributes.js';
+import { HEX_DIGIT } from './trace-ids.js';
 
 const VARINT = 0;
 const FIXED64 = 1;
@@ -65,11 +66,6 @@ const LAST_ARRAYS: ({ item: string; bytes: Uint8Array } | undefined)[] = [];
 const LAST_STRINGS: ({ text: string; bytes: Uint8Array } | undefined)[] = [];
 const VALUES_PER_KEY = 256;
 const CACHED_STRING_MAX = 96;
-
-// The value of each hexadecimal digit by character code (ids are validated as hex before here).
-const HEX_DIGIT = new Uint8Array(128);
-for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
 
 // The last three ids written as hex and their bytes, replaced in turn. Ids come as hex when they
 // are a caller's (a trace continued from its `traceparent`), and every span of the request writes

@@ -35,6 +35,11 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
+/** The value of each hexadecimal digit by character code (for ids already validated as hex). */
+export const HEX_DIGIT = new Uint8Array(128);
+for (let i = 0; i < 10; i++) HEX_DIGIT[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_DIGIT[97 + i] = HEX_DIGIT[65 + i] = 10 + i;
+
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 

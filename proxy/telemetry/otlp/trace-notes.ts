@@ -9,6 +9,7 @@
 import type { AnswerMeta } from '../gen-ai.js';
 import type { ClosedRequest } from '../telemetry.js';
 import type { SpanEvent } from './span-record.js';
+import { HEX_DIGIT } from './trace-ids.js';
 
 /** Closed traces handed over together: one message, and one wake-up of the exporter's thread, per RUN requests. */
 export const RUN = 32;
@@ -227,7 +228,9 @@ export class NotesWriter {
     const ids = this.ids;
     const i = this.i;
     if (pool) for (let k = 0; k < bytes; k++) ids[i + k] = pool[at + k]!;
-    else for (let k = 0; k < bytes; k++) ids[i + k] = parseInt(hex.slice(k * 2, k * 2 + 2), 16);
+    else
+      for (let k = 0; k < bytes; k++)
+        ids[i + k] = (HEX_DIGIT[hex.charCodeAt(2 * k)]! << 4) | HEX_DIGIT[hex.charCodeAt(2 * k + 1)]!;
     this.i = i + bytes;
   }
 }
