@@ -134,7 +134,10 @@ test(
         30_000,
         'Caddy to load the new health key',
       );
-      const res = await client.chat.completions.create({
+      // Caddy's reload closes the old config's HTTP/2 connections with GOAWAY; a request that
+      // raced onto the pooled connection before it arrived was not processed and is retried once,
+      // as clients do (the SDK retries a connection error by default; the harness's client not).
+      const res = await client.withOptions({ maxRetries: 1 }).chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'after the edit' }],
       });
