@@ -36,6 +36,8 @@ export interface TelemetryBench {
     /** The CPU of the toggled proxy's request thread alone (the exporter has a thread of its own). */
     threadMsWith?: number;
     threadMsToggledOff?: number;
+    /** The CPU of the toggled proxy's exporter thread while on. */
+    exporterMsWith?: number;
     /** A second proxy process that never had telemetry on. */
     without: number;
     cpuMsWithout: number;
@@ -59,6 +61,16 @@ async function ticksMs(statFile: string): Promise<number> {
 const cpuMs = (pid: number) => ticksMs(`/proc/${pid}/stat`);
 // The main thread's task id is the process id: the thread that serves requests.
 const threadMs = (pid: number) => ticksMs(`/proc/${pid}/task/${pid}/stat`);
+// The proxy's worker threads, which Node names "WorkerThread": the OTLP exporter's is its only one.
+async function workerThreadsMs(pid: number): Promise<number> {
+  let total = 0;
+  for (const task of await fs.readdir(`/proc/${pid}/task`)) {
+    const dir = `/proc/${pid}/task/${task}`;
+    const comm = await fs.readFile(`${dir}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() === 'WorkerThread') total += await ticksMs(`${dir}/stat`).catch(() => 0);
+  }
+  return total;
+}
 
 interface Sink {
   url: string;
@@ -106,7 +118,7 @@ async function startIngestionSink(dir: string): Promise<Sink & { caFile: string 
 
 const AZURE_IKEY = '11111111-2222-4333-8444-555555555555';
 
-type Rate = { rps: number; cpuMs: number; threadMs: number };
+type Rate = { rps: number; cpuMs: number; threadMs: number; workersMs: number };
 
 /** Runs the telemetry row; `sub` makes a fresh folder. */
 export async function benchTelemetry(
@@ -153,6 +165,7 @@ export async function benchTelemetry(
       const pid = p.child.proc.pid ?? 0;
       const cpuBefore = await cpuMs(pid);
       const threadBefore = await threadMs(pid);
+      const workersBefore = await workerThreadsMs(pid);
       const r = await runRequests(
         {
           dispatcher: pool,
@@ -168,7 +181,13 @@ export async function benchTelemetry(
       if (r.errors) throw new Error(`telemetry row: ${r.errors} errors (${r.firstError ?? ''})`);
       const cpu = (await cpuMs(pid)) - cpuBefore;
       const thread = (await threadMs(pid)) - threadBefore;
-      return { rps: (r.completed / r.elapsedMs) * 1000, cpuMs: cpu / r.completed, threadMs: thread / r.completed };
+      const workers = (await workerThreadsMs(pid)) - workersBefore;
+      return {
+        rps: (r.completed / r.elapsedMs) * 1000,
+        cpuMs: cpu / r.completed,
+        threadMs: thread / r.completed,
+        workersMs: workers / r.completed,
+      };
     };
     // The toggled proxy's telemetry switched by its config file and a reload, then warmed up
     // (the exporter's start, the first exports) before anything is measured.
@@ -223,13 +242,14 @@ export async function benchTelemetry(
         cpuMsToggledOff: toggled.cpuMs,
         threadMsWith: on.threadMs,
         threadMsToggledOff: toggled.threadMs,
+        exporterMsWith: on.workersMs,
         without: off.rps,
         cpuMsWithout: off.cpuMs,
         withAzure: az.rps,
         cpuMsAzure: az.cpuMs,
       });
       log(
-        `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, switched off ${toggled.rps.toFixed(0)}/s ${toggled.cpuMs.toFixed(3)} (throughput ${(on.rps / toggled.rps).toFixed(3)}, CPU ${(toggled.cpuMs / on.cpuMs).toFixed(3)}, request thread ${(toggled.threadMs / on.threadMs).toFixed(3)}); another process off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)}; Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
+        `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, switched off ${toggled.rps.toFixed(0)}/s ${toggled.cpuMs.toFixed(3)} (throughput ${(on.rps / toggled.rps).toFixed(3)}, CPU ${(toggled.cpuMs / on.cpuMs).toFixed(3)}, request thread ${(toggled.threadMs / on.threadMs).toFixed(3)}, exporter's thread ${(on.workersMs * 1000).toFixed(1)} µs/request); another process off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)}; Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
       );
     }
     await Promise.all(pools.map((p) => p.close()));
@@ -251,6 +271,9 @@ function threadRows(b: TelemetryBench): string[][] {
     ['request thread CPU ms per request, on', median(on as number[]).toFixed(3)],
     ['request thread CPU ms per request, switched off', median(off as number[]).toFixed(3)],
     ['request thread CPU per request switched off ÷ on (median)', ratio.toFixed(3)],
+    ...(b.rounds.every((r) => r.exporterMsWith !== undefined)
+      ? [["exporter's thread CPU ms per request, on", median(b.rounds.map((r) => r.exporterMsWith!)).toFixed(4)]]
+      : []),
   ];
 }
 

@@ -14,6 +14,7 @@ import { Telemetry } from '../../proxy/telemetry/telemetry.js';
 import { ExporterThread, OtlpThread } from '../../proxy/telemetry/otlp/otlp-thread.js';
 import { otlpTraceFactory } from '../../proxy/telemetry/otlp/otlp-trace.js';
 import { samplerFrom } from '../../proxy/telemetry/otlp/sampler.js';
+import { RUN } from '../../proxy/telemetry/otlp/trace-notes.js';
 import { startOtlpReceiver } from '../harness/otlp-receiver.js';
 
 // Spans leave the exporter's thread on its schedule; a short one lets a test see a trace arrive
@@ -225,7 +226,7 @@ test('a bound smaller than a run still lets a run through to a thread that has c
   const begin = otlpTraceFactory(pipeline, samplerFrom({}));
   // Two full runs, the thread waited for after each: nothing is ever behind when one is posted.
   for (let round = 0; round < 2; round++) {
-    for (let n = 0; n < 32; n++) {
+    for (let n = 0; n < RUN; n++) {
       begin({}, 'POST', '/v1/embeddings').close({ acc: { model: 'emb' }, status: 200, keyId: 'k', latencyMs: 1 });
     }
     await pipeline.flush();
