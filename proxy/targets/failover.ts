@@ -43,7 +43,7 @@ export interface FailoverContext<E extends UpstreamExchange> {
    * The request's trace while telemetry is on (docs/telemetry.md): every target tried is its own
    * attempt span, targets passed over and cool-downs started are noted. Traced here, in the loop,
    * rather than by wrapping `attempt`: a wrapper's extra async layer and closures per request
-   * changed what V8 optimises on the whole upstream call (docs/telemetry.md, "What it costs").
+   * changed what V8 optimises on the whole upstream call (docs/reports/telemetry-cost.md).
    */
   trace?: RequestTrace | undefined;
 }

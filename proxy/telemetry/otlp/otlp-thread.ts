@@ -1,5 +1,5 @@
 /**
- * The request thread's side of the OTLP exporter (docs/telemetry.md, "Off the request thread").
+ * The request thread's side of the OTLP exporter (docs/telemetry.md, "What it costs").
  * `ExporterThread` is the exporter's thread (otlp-worker.ts): started when telemetry is first
  * switched on and kept, idle, while it is off, so that switching it on again or changing the
  * collector does not pay a new thread's start and the compiling of its code again. `OtlpThread`

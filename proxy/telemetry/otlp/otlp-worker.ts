@@ -1,5 +1,5 @@
 /**
- * The exporter's thread (docs/telemetry.md, "Off the request thread"): it runs one OTLP pipeline
+ * The exporter's thread (docs/telemetry.md, "What it costs"): it runs one OTLP pipeline
  * at a time, as the request thread starts and stops them, reads the runs of closed traces the
  * request thread posts (trace-notes.ts), builds their spans and counts their metrics
  * (closed-trace.ts), and runs the pipeline as it would run anywhere: encoding, batching, the

@@ -1,6 +1,6 @@
 /**
  * How a closed trace crosses from the request thread to the exporter's thread (docs/telemetry.md,
- * "Off the request thread"): its numbers in a Float64Array, its ids' bytes in a Uint8Array, both
+ * "What it costs"): its numbers in a Float64Array, its ids' bytes in a Uint8Array, both
  * transferred with the run they belong to, and beside them only the strings that differ from the
  * previous trace's in the same place; a string that repeats (the method, the model, the key…)
  * crosses once. Writing a trace costs the request thread a few dozen stores; structured cloning
@@ -16,7 +16,7 @@ import { HEX_DIGIT } from './trace-ids.js';
  * RUN requests. A wake-up costs that thread about 0.1 ms beyond the traces' own work: in the proxy,
  * runs of 32 cost it 7.5–8.8 µs per trace, runs of 256 5.0–6.3 and runs of 512 3.8–5.0 (its CPU
  * read from /proc). 512 traces of a few attempts each could fill OpenTelemetry's default span
- * queue in one turn of that thread (docs/telemetry.md, "Off the request thread").
+ * queue in one turn of that thread (docs/reports/telemetry-cost.md, "The seventh pass").
  */
 export const RUN = 256;
 
