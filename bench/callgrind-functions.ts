@@ -1,6 +1,6 @@
 /**
- * Instructions per request by function, from a callgrind run of Node (docs/telemetry.md, "Where
- * the in-place cost sits"): callgrind names native functions itself, but Node's compiled
+ * Instructions per request by function, from a callgrind run of Node (docs/reports/telemetry-cost.md,
+ * "Where the in-place cost sits"): callgrind names native functions itself, but Node's compiled
  * JavaScript only as addresses, so this reads the perf map V8 writes under `--perf-basic-prof`
  * (`/tmp/perf-<pid>.map`) to name them, and sums the functions into the parts a cost is judged
  * by (the gateway's telemetry code, the scavenger, major collections, the compiler, the rest).

@@ -32,7 +32,7 @@ export abstract class TraceBookkeeping<A extends NotedAttempt> {
   /**
    * Adds an attempt. Nearly every request makes one, so the list is made for one: a first push
    * onto an empty array would reserve seventeen slots, and a trace's memory is what the young
-   * generation copies while the request is open (docs/reports/telemetry-cost.md, "Garbage collection").
+   * generation copies while the request is open.
    */
   protected addAttempt(a: A): void {
     if (this.attempts.length === 0) this.attempts = [a];

@@ -20,7 +20,7 @@ function closedTrace(n: number): ClosedTrace {
   const spanId = newSpanId();
   const spanCut = { ...lastCut };
   // Now and then many tries; once, more than a fresh run's buffers hold.
-  const tries = n === 250 ? 150 : n % 11 === 5 ? 40 : 1 + (n % 3);
+  const tries = n === 250 ? RUN * 5 : n % 11 === 5 ? 40 : 1 + (n % 3);
   const attempts = Array.from({ length: tries }, (_, k) => {
     const id = newSpanId();
     return {
@@ -130,6 +130,11 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     // Runs are full but where a trace did not fit: one with many tries starts a run of its own.
     const notFull = runs.slice(0, -1).filter((r) => r.count < RUN).length;
     assert.ok(notFull > 0, 'a trace that did not fit started a run');
+    const fresh = new NotesWriter().take();
+    assert.ok(
+      runs.some((r) => r.numbers.length > fresh.numbers.length && r.ids.length > fresh.ids.length),
+      'a trace larger than a fresh run got buffers of its size',
+    );
     const read: ReturnType<typeof plain>[] = [];
     for (const run of runs) reader.read(run, (t) => read.push(plain(t, true)));
     assert.equal(read.length, written.length);

@@ -109,9 +109,10 @@ export class OtlpPipeline {
   }
 
   /**
-   * Hands the full batches to the sender now. The exporter's thread calls it after each run it
-   * settled: runs that waited for it arrive together, and their batches would otherwise all wait
-   * for the next turn of the event loop, past the queue's limit.
+   * Hands the full batches to the sender now. The exporter's thread calls it after each trace it
+   * settles: a run holds many traces, and runs that waited for the thread arrive together, so
+   * their batches would otherwise all wait for the next turn of the event loop, past the queue's
+   * limit.
    */
   sendFull(): void {
     while (this.full.length) void this.exportSpans();

@@ -19,6 +19,9 @@ import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 
 // How long a run that is not full may wait for more traces.
 const POST_EVERY_MS = 1000;
+
+/** The exporter's thread's name (at most 15 characters: Linux cuts a thread's name there). */
+export const EXPORTER_THREAD_NAME = 'otlp-exporter';
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
 
@@ -58,7 +61,8 @@ export class ExporterThread {
 
   /** Starts the thread; rejects when it could not start. */
   static async spawn(log: FastifyBaseLogger, onDeath: () => void = () => undefined): Promise<ExporterThread> {
-    const worker = new Worker(new URL('./otlp-worker.js', import.meta.url));
+    // Named, so that `top -H`, /proc/<pid>/task/*/comm and the telemetry benchmark can tell it.
+    const worker = new Worker(new URL('./otlp-worker.js', import.meta.url), { name: EXPORTER_THREAD_NAME });
     await new Promise<void>((resolve, reject) => {
       const settle = () => {
         worker.off('message', up);

@@ -14,9 +14,9 @@ import { HEX_DIGIT } from './trace-ids.js';
 /**
  * Closed traces handed over together: one message, and one wake-up of the exporter's thread, per
  * RUN requests. A wake-up costs that thread about 0.1 ms beyond the traces' own work: in the proxy,
- * runs of 32 cost it 7.5–8.8 µs per trace, runs of 256 5.0–6.3 and runs of 512 3.8–5.0 (its CPU
- * read from /proc). 512 traces of a few attempts each could fill OpenTelemetry's default span
- * queue in one turn of that thread (docs/reports/telemetry-cost.md, "The seventh pass").
+ * runs of 32 cost it 7.5–8.8 µs per trace, runs of 512 3.8–5.0 and runs of 256 5.0–6.3 (its CPU
+ * read from /proc in 10 ms ticks, too coarse to tell 256 from 512; 256 is the smaller)
+ * (docs/reports/telemetry-cost.md, "The seventh pass").
  */
 export const RUN = 256;
 
