@@ -90,10 +90,34 @@ const MS_PER_TICK = 10;
  */
 export async function cpuMsOf(pids: readonly number[]): Promise<number> {
   let ticks = 0;
-  for (const pid of pids) {
-    const text = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
+  for (const pid of pids) ticks += await statTicks(`/proc/${pid}/stat`);
   return ticks * MS_PER_TICK;
+}
+
+// utime + stime in clock ticks from a process's or a thread's stat file (0 once it is gone).
+async function statTicks(file: string): Promise<number> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+}
+
+/** CPU time one thread of `pid` has used so far, in ms; the thread `pid` itself is its main thread. */
+export async function threadCpuMs(pid: number, tid = pid): Promise<number> {
+  return (await statTicks(`/proc/${pid}/task/${tid}/stat`)) * MS_PER_TICK;
+}
+
+/**
+ * CPU time the thread of `pid` named `name` has used so far, in ms, from the scheduler's
+ * nanosecond count (schedstat): a thread that runs a few milliseconds at a time would be rounded
+ * away by the 10 ms ticks of its stat file. Undefined while `pid` has no such thread.
+ */
+export async function namedThreadCpuMs(pid: number, name: string): Promise<number | undefined> {
+  for (const task of await fs.readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const dir = `/proc/${pid}/task/${task}`;
+    const comm = await fs.readFile(`${dir}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() !== name) continue;
+    const ns = Number((await fs.readFile(`${dir}/schedstat`, 'utf8').catch(() => '')).split(' ')[0]);
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  }
+  return undefined;
 }

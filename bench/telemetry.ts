@@ -15,13 +15,13 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Pool, request } from 'undici';
-import { runRequests } from './load.js';
+import { median, runRequests } from './load.js';
 import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { stopChild } from '../test/harness/child.js';
 import { loopbackCertificate } from '../test/harness/ingestion-receiver.js';
 import { chatBody } from './targets.js';
 import { EXPORTER_THREAD_NAME } from '../proxy/telemetry/otlp/otlp-thread.js';
-import { median } from './load.js';
+import { cpuMsOf, namedThreadCpuMs, threadCpuMs } from './processes.js';
 
 /**
  * What the telemetry row measured: requests per second, and the proxy's own CPU time per request
@@ -52,30 +52,7 @@ export interface TelemetryBench {
   azureExports: number;
 }
 
-// utime + stime in milliseconds of a process, or of one thread (fields 14 and 15 of its stat file,
-// in clock ticks of 10 ms).
-async function ticksMs(statFile: string): Promise<number> {
-  const stat = await fs.readFile(statFile, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-const cpuMs = (pid: number) => ticksMs(`/proc/${pid}/stat`);
-// The main thread's task id is the process id: the thread that serves requests.
-const threadMs = (pid: number) => ticksMs(`/proc/${pid}/task/${pid}/stat`);
-// The CPU time of the proxy's OTLP exporter thread, found by its name, in milliseconds, from the
-// scheduler's nanosecond count (schedstat: the thread spends a few milliseconds a run, which the
-// 10 ms ticks of its stat file would round away); undefined while it has no such thread.
-async function exporterThreadMs(pid: number): Promise<number | undefined> {
-  for (const task of await fs.readdir(`/proc/${pid}/task`)) {
-    const dir = `/proc/${pid}/task/${task}`;
-    const comm = await fs.readFile(`${dir}/comm`, 'utf8').catch(() => '');
-    if (comm.trim() !== EXPORTER_THREAD_NAME) continue;
-    const schedstat = await fs.readFile(`${dir}/schedstat`, 'utf8').catch(() => '');
-    const ns = Number(schedstat.split(' ')[0]);
-    if (schedstat && Number.isFinite(ns)) return ns / 1e6;
-  }
-  return undefined;
-}
+const exporterThreadMs = (pid: number) => namedThreadCpuMs(pid, EXPORTER_THREAD_NAME);
 
 interface Sink {
   url: string;
@@ -168,8 +145,8 @@ export async function benchTelemetry(
     const count = Math.max(1500, Math.round(12000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool, requests = count): Promise<Rate> => {
       const pid = p.child.proc.pid ?? 0;
-      const cpuBefore = await cpuMs(pid);
-      const threadBefore = await threadMs(pid);
+      const cpuBefore = await cpuMsOf([pid]);
+      const threadBefore = await threadCpuMs(pid);
       const exporterBefore = await exporterThreadMs(pid);
       const r = await runRequests(
         {
@@ -184,8 +161,8 @@ export async function benchTelemetry(
         60_000,
       );
       if (r.errors) throw new Error(`telemetry row: ${r.errors} errors (${r.firstError ?? ''})`);
-      const cpu = (await cpuMs(pid)) - cpuBefore;
-      const thread = (await threadMs(pid)) - threadBefore;
+      const cpu = (await cpuMsOf([pid])) - cpuBefore;
+      const thread = (await threadCpuMs(pid)) - threadBefore;
       const exporterAfter = await exporterThreadMs(pid);
       return {
         rps: (r.completed / r.elapsedMs) * 1000,

@@ -6,8 +6,9 @@
  * is one pipeline running there: closed traces are written into runs (trace-notes.ts) and each
  * full run is posted, its buffers transferred; a run that is not full leaves within a second.
  * Traces the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048):
- * past that, closed traces are dropped and counted until it is back under half of it. If the thread dies, it
- * is logged, telemetry switches itself off (telemetry.ts) and requests are served as before.
+ * past that, closed traces are dropped and counted until it is back under half of it. If the
+ * thread dies, it is logged, telemetry switches itself off (telemetry.ts) and requests are served
+ * as before.
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,11 +18,11 @@ import type { ClosedTraceSink } from './otlp-trace.js';
 import type { FromWorker, PipelineSetup, ToWorker } from './otlp-worker.js';
 import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 
-// How long a run that is not full may wait for more traces.
-const POST_EVERY_MS = 1000;
-
 /** The exporter's thread's name (at most 15 characters: Linux cuts a thread's name there). */
 export const EXPORTER_THREAD_NAME = 'otlp-exporter';
+
+// How long a run that is not full may wait for more traces.
+const POST_EVERY_MS = 1000;
 // Shutting a pipeline down waits for the sender's last tries (five seconds at most, otlp-sender.ts).
 const SHUTDOWN_WAIT_MS = 8000;
 
