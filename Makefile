@@ -79,7 +79,8 @@ status:
 	@source deploy/stack-env.sh && supervisorctl -c supervisord.conf status
 
 ## bench: the simulator direct, Caddy alone, the stack, the proxy alone and Portkey, interleaved;
-## writes docs/reports/benchmarks.md (about 8 minutes on 2 CPUs; BENCH_ROUNDS / BENCH_SCALE shorten it).
+## writes docs/reports/benchmarks.md (about 9 minutes on 2 CPUs; BENCH_ROUNDS, BENCH_TELEMETRY_ROUNDS and
+## BENCH_SCALE shorten it).
 ## Compiles in place (no rm -rf dist) only what it runs (bench/tsconfig.json), so tests running
 ## alongside keep their files and a test that does not compile yet cannot block it.
 bench: deps

@@ -71,13 +71,18 @@ export class OtlpPipeline {
   ) {
     const json = otlp.protocol === 'http/json';
     this.origin = { resource: resourceAttributes(env, serviceName), scope: SCOPE };
-    this.sender = new OtlpSender(json ? 'application/json' : 'application/x-protobuf', otlp.headers, log);
+    this.maxQueue = spanQueueSize(env);
+    this.maxBatch = Math.min(positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512), this.maxQueue);
+    this.sender = new OtlpSender(
+      json ? 'application/json' : 'application/x-protobuf',
+      otlp.headers,
+      log,
+      this.maxBatch,
+    );
     const buffers = new BatchBuffers();
     this.newBatch = json ? () => new JsonSpanBatch() : () => new ProtobufSpanBatch(buffers);
     this.current = this.newBatch();
     this.encodeMetrics = json ? metricsRequestJson : metricsRequestProtobuf;
-    this.maxQueue = spanQueueSize(env);
-    this.maxBatch = Math.min(positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512), this.maxQueue);
     this.spanTimer = setInterval(() => this.exportSpans(), positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000)).unref();
     this.metricTimer = setInterval(() => void this.exportMetrics(), metricIntervalMs).unref();
   }

@@ -134,8 +134,9 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
 // Bytes left free before a batch's first span for the request's envelope (resource and scope),
 // written there once the spans' length is known, so the spans are never copied.
 const ENVELOPE_ROOM = 4096;
-// Batch buffers kept for reuse: one filling, one or two being sent.
-const KEPT_BUFFERS = 3;
+// Batch buffers kept for reuse: one filling and up to four being sent (a run of closed traces
+// fills four batches at once, otlp-sender.ts).
+const KEPT_BUFFERS = 5;
 
 /**
  * Buffers for span batches, reused once their export is done: a batch written into memory the

@@ -1,9 +1,15 @@
 /**
- * Sends encoded OTLP bodies to a collector over HTTP, off the request path: at most two exports
- * in flight and eight waiting (beyond that the oldest waiting body is dropped and counted), each
- * retried on a network error, 429, 502, 503 or 504 with exponential backoff and the collector's
- * Retry-After (OpenTelemetry's exporter rules), five tries at most, ten seconds each. A collector
- * that is down costs dropped telemetry and one log line per outage, never a request.
+ * Sends encoded OTLP bodies to a collector over HTTP, off the request path: at most four exports
+ * in flight and, waiting, as many bodies as hold 4,096 spans (eight at least; beyond that the
+ * oldest waiting body is dropped and counted), each retried on a network error, 429, 502, 503 or
+ * 504 with exponential backoff and the collector's Retry-After (OpenTelemetry's exporter rules),
+ * five tries at most, ten seconds each. A collector that is down costs dropped telemetry and one
+ * log line per outage, never a request.
+ *
+ * Four in flight because a run of closed traces (trace-notes.ts, `RUN`) fills four batches of
+ * the default 512 spans at once: they leave together and their answers come back together, so
+ * the exporter's thread wakes once for them rather than once per batch (docs/telemetry.md, "What
+ * it costs").
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
@@ -15,8 +21,11 @@ export interface ExportLog {
   error(fields: object, msg: string): void;
 }
 
-const IN_FLIGHT = 2;
-const WAITING = 8;
+const IN_FLIGHT = 4;
+// Spans the waiting bodies may hold together: a run of 1,024 single-try traces is 2,048 spans,
+// all handed over while the thread reads the run, before it can read any answer.
+const WAITING_SPANS = 4096;
+const MIN_WAITING = 8;
 const TRIES = 5;
 const TRY_TIMEOUT_MS = 10_000;
 const RETRYABLE = new Set([429, 502, 503, 504]);
@@ -57,17 +66,23 @@ export class OtlpSender {
   /** Bodies dropped: the queue was full or every try failed. */
   dropped = 0;
 
+  private readonly maxWaiting: number;
+
+  /** `batchSpans`: the most spans a body holds (OTEL_BSP_MAX_EXPORT_BATCH_SIZE), which sizes the waiting queue. */
   constructor(
     private readonly contentType: string,
     private readonly headers: Readonly<Record<string, string>>,
     private readonly log: ExportLog,
-  ) {}
+    batchSpans = 512,
+  ) {
+    this.maxWaiting = Math.max(MIN_WAITING, Math.ceil(WAITING_SPANS / batchSpans));
+  }
 
   /** Queues `body` for `url`; resolves when it was sent or given up on (never rejects). */
   send(url: string, body: Uint8Array): Promise<void> {
     if (this.closing) return Promise.resolve();
     return new Promise((done) => {
-      if (this.waiting.length >= WAITING) {
+      if (this.waiting.length >= this.maxWaiting) {
         this.waiting.shift()?.done();
         this.dropped++;
       }
@@ -118,22 +133,32 @@ export class OtlpSender {
   }
 
   private async post(job: Job): Promise<void> {
-    const res = await request(job.url, {
-      method: 'POST',
-      dispatcher: this.agent,
-      headers: { ...this.headers, 'content-type': this.contentType },
-      body: job.body,
-      headersTimeout: TRY_TIMEOUT_MS,
-      bodyTimeout: TRY_TIMEOUT_MS,
-      signal: AbortSignal.timeout(TRY_TIMEOUT_MS),
-    });
-    await res.body.dump();
-    if (res.statusCode >= 200 && res.statusCode < 300) return;
-    throw new ExportError(
-      `the collector answered ${res.statusCode}`,
-      retryAfter(res.headers['retry-after']),
-      RETRYABLE.has(res.statusCode),
-    );
+    // A try's own timer, cleared when it ends. AbortSignal.timeout's timer is not: it fired ten
+    // seconds after every export, building the abort's DOMException, and waking the thread for it.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new ExportError('the collector took too long')), TRY_TIMEOUT_MS);
+    // Like the sockets' own timers, it never keeps the process alive by itself.
+    timer.unref();
+    try {
+      const res = await request(job.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { ...this.headers, 'content-type': this.contentType },
+        body: job.body,
+        headersTimeout: TRY_TIMEOUT_MS,
+        bodyTimeout: TRY_TIMEOUT_MS,
+        signal: timeout.signal,
+      });
+      await res.body.dump();
+      if (res.statusCode >= 200 && res.statusCode < 300) return;
+      throw new ExportError(
+        `the collector answered ${res.statusCode}`,
+        retryAfter(res.headers['retry-after']),
+        RETRYABLE.has(res.statusCode),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

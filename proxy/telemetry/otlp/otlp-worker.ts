@@ -72,7 +72,7 @@ function start(setup: PipelineSetup): void {
 
 // Each batch goes to the sender as soon as it is full, while the run is still being read: the
 // pipeline counts spans against OTEL_BSP_MAX_QUEUE_SIZE until they are handed over, and a run of
-// 256 traces can hold more spans than a queue set small.
+// 1,024 traces can hold more spans than a queue set small.
 function settle(r: Running, run: NotesRun): void {
   r.reader.read(run, (trace) => {
     settleTrace(trace, r.pipeline, r.metrics);

@@ -13,12 +13,13 @@ import { HEX_DIGIT } from './trace-ids.js';
 
 /**
  * Closed traces handed over together: one message, and one wake-up of the exporter's thread, per
- * RUN requests. A wake-up costs that thread about 0.1 ms beyond the traces' own work: in the proxy,
- * runs of 32 cost it 7.5–8.8 µs per trace, runs of 512 3.8–5.0 and runs of 256 5.0–6.3 (its CPU
- * read from /proc in 10 ms ticks, too coarse to tell 256 from 512; 256 is the smaller)
- * (docs/reports/telemetry-cost.md, "The seventh pass").
+ * RUN requests. Waking that thread is what its work costs most on a busy machine: a wake-up after
+ * a few milliseconds asleep cost it 0.07-0.1 ms of CPU before any work, and each export's answer
+ * wakes it again. Runs of 1,024 fill four batches of the default 512 spans, which leave and are
+ * answered together (otlp-sender.ts); in the proxy the thread's CPU fell from 3.7-4.6 to 2.5-2.8
+ * us per request against runs of 256 (docs/reports/telemetry-cost.md, "The eighth pass").
  */
-export const RUN = 256;
+export const RUN = 1024;
 
 /** What an upstream try noted. */
 export interface AttemptNotes {
