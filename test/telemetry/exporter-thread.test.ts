@@ -232,9 +232,10 @@ test('a bound smaller than a run lets a run through to a thread that has caught 
     await pipeline.flush();
   }
   assert.equal(pipeline.droppedTraces, 0, 'no run was dropped on the way to the thread');
-  // The same variable bounds the pipeline's span queue there, and a run holds four times as many
+  // The same variable bounds the pipeline's span queue there, and a run holds many times as many
   // spans: each batch (64 spans, the queue's size) goes to the sender as soon as it is full, while
-  // the run is still being read, so none is dropped.
+  // the run is still being read, and the sender lets four go at once and 64 wait (as many as hold
+  // 4,096 spans), so none is dropped.
   assert.ok(RUN >= 4 * 64);
   assert.equal(otlp.spans.length, 2 * RUN);
 });

@@ -1,6 +1,6 @@
 // The exporter's sender against a collector that holds its answers: four exports go at once, as
-// many wait as hold 4,096 spans (eight bodies at least), and past that the oldest waiting body is
-// dropped and counted; the others all arrive once the collector answers.
+// many wait as hold 4,096 spans (from eight bodies to 64), and past that the oldest waiting body
+// is dropped and counted; the others all arrive once the collector answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -48,7 +48,10 @@ async function until(what: string, ok: () => boolean): Promise<void> {
 
 for (const { batchSpans, waiting } of [
   { batchSpans: 512, waiting: 8 },
-  { batchSpans: 64, waiting: 64 },
+  { batchSpans: 128, waiting: 32 },
+  // The floor and the ceiling.
+  { batchSpans: 2048, waiting: 8 },
+  { batchSpans: 1, waiting: 64 },
 ]) {
   test(`batches of ${batchSpans} spans: four in flight, ${waiting} waiting, then the oldest waiting is dropped`, async (t) => {
     const collector = await holdingCollector();

@@ -1,6 +1,6 @@
 /**
  * Sends encoded OTLP bodies to a collector over HTTP, off the request path: at most four exports
- * in flight and, waiting, as many bodies as hold 4,096 spans (eight at least; beyond that the
+ * in flight and, waiting, as many bodies as hold 4,096 spans (from eight to 64; beyond that the
  * oldest waiting body is dropped and counted), each retried on a network error, 429, 502, 503 or
  * 504 with exponential backoff and the collector's Retry-After (OpenTelemetry's exporter rules),
  * five tries at most, ten seconds each. A collector that is down costs dropped telemetry and one
@@ -23,9 +23,12 @@ export interface ExportLog {
 
 const IN_FLIGHT = 4;
 // Spans the waiting bodies may hold together: a run of 1,024 single-try traces is 2,048 spans,
-// all handed over while the thread reads the run, before it can read any answer.
+// all handed over while the thread reads the run, before it can read any answer. Between eight
+// bodies and 64: a body's buffer is 64 KiB or more (otlp-protobuf.ts), so a batch size set tiny
+// must not let thousands of them wait for a collector that is down.
 const WAITING_SPANS = 4096;
 const MIN_WAITING = 8;
+const MAX_WAITING = 64;
 const TRIES = 5;
 const TRY_TIMEOUT_MS = 10_000;
 const RETRYABLE = new Set([429, 502, 503, 504]);
@@ -75,7 +78,7 @@ export class OtlpSender {
     private readonly log: ExportLog,
     batchSpans = 512,
   ) {
-    this.maxWaiting = Math.max(MIN_WAITING, Math.ceil(WAITING_SPANS / batchSpans));
+    this.maxWaiting = Math.min(MAX_WAITING, Math.max(MIN_WAITING, Math.ceil(WAITING_SPANS / batchSpans)));
   }
 
   /** Queues `body` for `url`; resolves when it was sent or given up on (never rejects). */

@@ -6,9 +6,9 @@
  * is one pipeline running there: closed traces are written into runs (trace-notes.ts) and each
  * full run is posted, its buffers transferred; a run that is not full leaves within a second.
  * Traces the thread has not settled are bounded as OpenTelemetry bounds its span queue (2,048):
- * past that, closed traces are dropped and counted until it is back under half of it. If the
- * thread dies, it is logged, telemetry switches itself off (telemetry.ts) and requests are served
- * as before.
+ * past that, closed traces are dropped and counted until it is back under half of it and a run
+ * fits. If the thread dies, it is logged, telemetry switches itself off (telemetry.ts) and
+ * requests are served as before.
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
@@ -226,10 +226,10 @@ export class OtlpThread implements ClosedTraceSink {
       return;
     }
     const behind = (this.posted - Atomics.load(this.settled, 0)) | 0;
-    // A run always fits a thread that has caught up, however small the bound.
-    const full = this.dropping
-      ? behind > this.maxBehind >> 1
-      : behind + run.count > Math.max(this.maxBehind, run.count);
+    // A run always fits a thread that has caught up, however small the bound; once dropping, runs
+    // go again when the thread is back under half the bound and the run fits.
+    const fits = behind + run.count <= Math.max(this.maxBehind, run.count);
+    const full = !fits || (this.dropping && behind > this.maxBehind >> 1);
     if (full) {
       this.droppedTraces += run.count;
       // The thread never reads this run: what the next ones repeat from it must cross again.
