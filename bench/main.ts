@@ -41,7 +41,7 @@ import { benchTelemetry } from './telemetry.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
-// The telemetry row's single rounds spread from 0.83 to 1.16 of each other (runs of 1.5 s on two
+// The telemetry row's single rounds spread from 0.77 to 1.16 of each other (runs of 1.5 s on two
 // CPUs shared with the load generator and the simulator), so its median needs more rounds.
 const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 9);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
