@@ -76,7 +76,7 @@ export function reportNotes(images: ImageCase[]): string {
   \`Authorization: Bearer …\`, and \`x-portkey-forward-headers: x-sim-scenario\` so the
   scenario header reaches the simulator.
 - **Reproduce.** \`make bench\` (about 9 minutes on 2 CPUs). \`BENCH_ROUNDS\`, \`BENCH_SCALE\`,
-  \`BENCH_OPEN_ROUNDS\` and \`BENCH_TELEMETRY_ROUNDS\` shorten it for a quick look; the raw per-round figures are written
-  as JSON to the temp directory named at the end of the run.
+  \`BENCH_OPEN_ROUNDS\` and \`BENCH_TELEMETRY_ROUNDS\` shorten it for a quick look; the raw
+  per-round figures are written as JSON to the temp directory named at the end of the run.
 `;
 }

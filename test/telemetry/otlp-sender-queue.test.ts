@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { OtlpSender } from '../../proxy/telemetry/otlp/otlp-sender.js';
+import { waitUntil } from '../harness/ports.js';
 
 // A collector that reads each body (one byte: its number) and answers only when released.
 async function holdingCollector() {
@@ -39,13 +40,6 @@ async function holdingCollector() {
   };
 }
 
-async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let waited = 0; !ok(); waited += 10) {
-    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 for (const { batchSpans, waiting } of [
   { batchSpans: 512, waiting: 8 },
   { batchSpans: 128, waiting: 32 },
@@ -61,7 +55,7 @@ for (const { batchSpans, waiting } of [
     const extra = 3;
     const total = 4 + waiting + extra;
     const sent = Array.from({ length: total }, (_, n) => sender.send(collector.url, Uint8Array.of(n)));
-    await until('four exports at the collector', () => collector.held.length === 4);
+    await waitUntil(async () => collector.held.length === 4, 10_000, 'four exports at the collector');
     // The oldest waiting bodies (4, 5, 6) made room for the last three.
     assert.equal(sender.dropped, extra);
     collector.release();

@@ -3,6 +3,7 @@
  * and collector/metrics/v1 ExportMetricsServiceRequest), written straight from the span records
  * and histograms, with the proto files' own field numbers.
  */
+import { EXPORTS_IN_FLIGHT } from './otlp-sender.js';
 import { ProtobufWriter, varintSize } from './protobuf-writer.js';
 import { unixNanos, type SpanBatch, type SpanRecord } from './span-record.js';
 import {
@@ -134,9 +135,9 @@ function span(w: ProtobufWriter, sink: AttributeSink, r: SpanRecord): void {
 // Bytes left free before a batch's first span for the request's envelope (resource and scope),
 // written there once the spans' length is known, so the spans are never copied.
 const ENVELOPE_ROOM = 4096;
-// Batch buffers kept for reuse: one filling and up to four being sent (a run of closed traces
+// Batch buffers kept for reuse: one filling and one per export in flight (a run of closed traces
 // fills four batches at once, otlp-sender.ts).
-const KEPT_BUFFERS = 5;
+const KEPT_BUFFERS = 1 + EXPORTS_IN_FLIGHT;
 
 /**
  * Buffers for span batches, reused once their export is done: a batch written into memory the

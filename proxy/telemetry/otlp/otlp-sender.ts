@@ -21,7 +21,8 @@ export interface ExportLog {
   error(fields: object, msg: string): void;
 }
 
-const IN_FLIGHT = 4;
+/** Exports in flight at once, each on a connection of its own. */
+export const EXPORTS_IN_FLIGHT = 4;
 // Spans the waiting bodies may hold together: a run of 1,024 single-try traces is 2,048 spans,
 // all handed over while the thread reads the run, before it can read any answer. Between eight
 // bodies and 64: a body's buffer is 64 KiB or more (otlp-protobuf.ts), so a batch size set tiny
@@ -60,7 +61,7 @@ function retryAfter(header: string | string[] | undefined): number | undefined {
 
 /** The exporter's HTTP side for one collector. */
 export class OtlpSender {
-  private readonly agent = new Agent({ connections: IN_FLIGHT, keepAliveTimeout: 30_000 });
+  private readonly agent = new Agent({ connections: EXPORTS_IN_FLIGHT, keepAliveTimeout: 30_000 });
   private readonly waiting: Job[] = [];
   private inFlight = 0;
   private failing = false;
@@ -95,7 +96,7 @@ export class OtlpSender {
   }
 
   private pump(): void {
-    while (this.inFlight < IN_FLIGHT && this.waiting.length) {
+    while (this.inFlight < EXPORTS_IN_FLIGHT && this.waiting.length) {
       const job = this.waiting.shift()!;
       this.inFlight++;
       void this.deliver(job).finally(() => {
