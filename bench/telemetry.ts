@@ -23,6 +23,7 @@ import { chatBody } from './targets.js';
 import { EXPORTER_THREAD_NAME } from '../proxy/telemetry/otlp/otlp-thread.js';
 import { cpuMsOf, namedThreadCpuMs, threadCpuMs } from './processes.js';
 import { countSpans } from './otlp-span-count.js';
+import { waitUntil } from '../test/harness/ports.js';
 
 /**
  * What the telemetry row measured: requests per second, and the proxy's own CPU time per request
@@ -66,6 +67,8 @@ interface Sink {
   exports(): number;
   /** Spans received in trace exports (counted when the sink was asked to). */
   spans(): number;
+  /** Why the first trace export the sink could not read was refused, if one was. */
+  unreadable(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -79,13 +82,20 @@ async function startSink(
 ): Promise<Sink> {
   let count = 0;
   let spans = 0;
+  let unreadable: string | undefined;
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] | undefined = countTraceSpans && req.url === '/v1/traces' ? [] : undefined;
     if (chunks) req.on('data', (c: Buffer) => chunks.push(c));
     else req.resume();
     req.on('end', () => {
       count++;
-      if (chunks) spans += countSpans(Buffer.concat(chunks));
+      if (chunks) {
+        try {
+          spans += countSpans(Buffer.concat(chunks));
+        } catch (err) {
+          unreadable ??= err instanceof Error ? err.message : String(err);
+        }
+      }
       res.writeHead(200, { 'content-type': answer[0] }).end(answer[1]);
     });
   });
@@ -95,6 +105,7 @@ async function startSink(
     url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     exports: () => count,
     spans: () => spans,
+    unreadable: () => unreadable,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -115,6 +126,27 @@ async function startIngestionSink(dir: string): Promise<Sink & { caFile: string 
     JSON.stringify({ itemsReceived: 0, itemsAccepted: 0, errors: [] }),
   ]);
   return { ...sink, caFile };
+}
+
+// Resolves once the log `file`, past byte `from`, holds a line whose message is `msg`: the proxy
+// says "telemetry on" once its exporter runs and "telemetry off" once the old one has sent what it
+// held, so a switch is waited for until it is done, not only until the reload answers.
+async function logSays(file: string, from: number, msg: string): Promise<void> {
+  const needle = `"msg":"${msg}"`;
+  await waitUntil(
+    async () => {
+      const handle = await fs.open(file, 'r');
+      try {
+        const { size } = await handle.stat();
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.max(0, size - from)), 0, size - from, from);
+        return buffer.toString('utf8', 0, bytesRead).includes(needle);
+      } finally {
+        await handle.close();
+      }
+    },
+    20_000,
+    `the proxy to log "${msg}"`,
+  );
 }
 
 const AZURE_IKEY = '11111111-2222-4333-8444-555555555555';
@@ -205,9 +237,11 @@ export async function benchTelemetry(
       if (on) config.server.telemetry = otlpOn;
       else delete config.server.telemetry;
       await fs.writeFile(file, JSON.stringify(config, null, 2));
+      const logFrom = (await fs.stat(traced.child.logFile)).size;
       const res = await request(`http://127.0.0.1:${traced.internalPort}/internal/reload`, { method: 'POST' });
       await res.body.dump();
       if (res.statusCode !== 200) throw new Error(`telemetry row: reload answered ${res.statusCode}`);
+      await logSays(traced.child.logFile, logFrom, on ? 'telemetry on' : 'telemetry off');
       tracedOn = on;
       await rate(traced, pools[1], Math.min(count, 2000));
     };
@@ -259,8 +293,11 @@ export async function benchTelemetry(
         `telemetry round ${i + 1}/${rounds}: OTLP on ${on.rps.toFixed(0)}/s ${on.cpuMs.toFixed(3)} CPU ms/request, switched off ${toggled.rps.toFixed(0)}/s ${toggled.cpuMs.toFixed(3)} (throughput ${(on.rps / toggled.rps).toFixed(3)}, CPU ${(toggled.cpuMs / on.cpuMs).toFixed(3)}, request thread ${(toggled.threadMs / on.threadMs).toFixed(3)}, exporter's thread ${on.exporterMs === undefined ? 'not found' : `${(on.exporterMs * 1000).toFixed(1)} µs/request`}); another process off ${off.rps.toFixed(0)}/s ${off.cpuMs.toFixed(3)}; Azure Monitor ${az.rps.toFixed(0)}/s ${az.cpuMs.toFixed(3)} (throughput ${(az.rps / off.rps).toFixed(3)}, CPU ${(off.cpuMs / az.cpuMs).toFixed(3)})`,
       );
     }
-    // Switching off sends what the exporter still holds before the reload answers.
+    // A switch off is done once the exporter has sent what it held: ending off, every span made
+    // while on has reached the sink.
     await switchTelemetry(false);
+    const unreadable = sink.unreadable();
+    if (unreadable) throw new Error(`telemetry row: the sink could not read a trace export (${unreadable})`);
     await Promise.all(pools.map((p) => p.close()));
     return {
       rounds: out,

@@ -113,6 +113,36 @@ test('a thread that dies is logged, telemetry switches itself off, and a reload 
   assert.equal(h.logs.recent({ contains: 'telemetry exporter thread' }).length, 1, 'logged once');
 });
 
+test('switching on and off is logged once done: "telemetry off" only after the last spans were sent', async (t) => {
+  const otlp = await startOtlpReceiver();
+  const said: Array<[string, number]> = [];
+  // Each line with the spans the collector had when it was written.
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void said.push([JSON.parse(line).msg, otlp.spans.length]) },
+  );
+  const telemetry = new Telemetry(log, {});
+  t.after(async () => {
+    await telemetry.close();
+    await otlp.close();
+  });
+  const promptLog = { enabled: false, keys: [], models: [], redact: [], maxAgeDays: 7, maxTotalMiB: 256 };
+  const off = { serviceName: 'switch-log-test', metricIntervalMs: 3_600_000, promptLog };
+  await telemetry.configure({ ...off, otlp: { endpoint: otlp.url, protocol: 'http/protobuf' as const } });
+  const trace = telemetry.begin({}, 'POST', '/v1/chat/completions')!;
+  trace.attempt({ upstream: 'a', deployment: 'dep', key: 'a/dep' }).answered(200);
+  trace.close({ acc: { model: 'gpt-4o', target: 'a/dep' }, status: 200, keyId: 'k', latencyMs: 3 });
+  // Nothing flushes it: the trace waits for its run and its batch, which switching off sends.
+  await telemetry.configure(off);
+  assert.deepEqual(said, [
+    ['telemetry on', 0],
+    ['telemetry off', 2],
+  ]);
+  // The same settings again change nothing and say nothing.
+  await telemetry.configure(off);
+  assert.equal(said.length, 2);
+});
+
 test('a thread left idle past its time is stopped, and switching on again starts a new one', async (t) => {
   const otlp = await startOtlpReceiver();
   // Idle for 100 ms rather than ten minutes; no OTEL_* variables but the schedule.
