@@ -65,7 +65,7 @@ const exporterThreadMs = (pid: number) => namedThreadCpuMs(pid, EXPORTER_THREAD_
 interface Sink {
   url: string;
   exports(): number;
-  /** Spans received in trace exports (counted when the sink was asked to). */
+  /** Spans received in trace exports. */
   spans(): number;
   /** Why the first trace export the sink could not read was refused, if one was. */
   unreadable(): string | undefined;
@@ -73,18 +73,14 @@ interface Sink {
 }
 
 // Counts what arrives and answers `answer`; drains without decoding, as a collector on another
-// machine would cost this one nothing. With `countTraceSpans`, the bodies sent to /v1/traces are
-// kept until they end and their spans counted (otlp-span-count.ts), without decoding them.
-async function startSink(
-  server: http.Server | https.Server,
-  answer: [string, string],
-  countTraceSpans = false,
-): Promise<Sink> {
+// machine would cost this one nothing. Trace exports (to /v1/traces) are kept until they end and
+// their spans counted (otlp-span-count.ts), still without decoding them.
+async function startSink(server: http.Server | https.Server, answer: [string, string]): Promise<Sink> {
   let count = 0;
   let spans = 0;
   let unreadable: string | undefined;
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const chunks: Buffer[] | undefined = countTraceSpans && req.url === '/v1/traces' ? [] : undefined;
+    const chunks: Buffer[] | undefined = req.url === '/v1/traces' ? [] : undefined;
     if (chunks) req.on('data', (c: Buffer) => chunks.push(c));
     else req.resume();
     req.on('end', () => {
@@ -137,8 +133,8 @@ async function logSays(file: string, from: number, msg: string): Promise<void> {
     async () => {
       const handle = await fs.open(file, 'r');
       try {
-        const { size } = await handle.stat();
-        const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.max(0, size - from)), 0, size - from, from);
+        const length = (await handle.stat()).size - from;
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, from);
         return buffer.toString('utf8', 0, bytesRead).includes(needle);
       } finally {
         await handle.close();
@@ -161,7 +157,7 @@ export async function benchTelemetry(
   scale: number,
   log: (msg: string) => void,
 ): Promise<TelemetryBench> {
-  const sink = await startSink(http.createServer(), ['application/x-protobuf', ''], true);
+  const sink = await startSink(http.createServer(), ['application/x-protobuf', '']);
   const ingestion = await startIngestionSink(await sub('otel-ingestion'));
   const started: ProxyAlone[] = [];
   try {

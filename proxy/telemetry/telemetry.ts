@@ -120,7 +120,7 @@ export class Telemetry {
       if (settings) await this.start(settings, key);
       // Said once the old pipeline has sent what it held (or given up on it), as "telemetry on"
       // is said once the new one runs: the log tells when a switch is done, not only asked for.
-      else if (old) this.log.info({}, 'telemetry off');
+      else if (old) this.log.info('telemetry off');
       this.releaseIdleThread();
     });
   }
