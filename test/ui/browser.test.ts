@@ -95,15 +95,14 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     await stats.waitFor();
     const before = Number(await stats.getAttribute('data-requests'));
     assert.ok(before >= 1, `the first SDK call is counted (${before})`);
-    const bars = page.locator('figure.chart').first().locator('.bars rect');
-    await bars.first().waitFor();
-    const heightOf = async () =>
-      Number(
-        await page.evaluate(
-          "Math.max(...[...document.querySelector('figure.chart').querySelectorAll('.bars rect')].map((r) => Number(r.getAttribute('height'))))",
-        ),
+    // A chart is drawn once its width is measured, and a reload replaces it, so wait for its bars
+    // rather than read them once (a read between the two found none).
+    const barsDrawn = () =>
+      until(
+        page,
+        "Math.max(0, ...[...(document.querySelector('figure.chart')?.querySelectorAll('.bars rect') ?? [])].map((r) => Number(r.getAttribute('height')))) > 0",
       );
-    const tallest = await heightOf();
+    await barsDrawn();
     const client = stack.sdk(key);
     for (let i = 0; i < 3; i++) {
       const stream = await client.chat.completions.create({
@@ -123,10 +122,9 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
       `Number(document.querySelector('[data-requests]')?.getAttribute('data-requests')) >= ${before + 3}`,
     );
     // The bar of this minute grew (the axis may rescale, so compare it with the number of requests).
-    await until(page, "document.querySelector('figure.chart .bars rect') !== null");
     const summary = await page.locator('figure.chart').first().getAttribute('aria-label');
     assert.match(summary ?? '', new RegExp(`${before + 3} requests`));
-    assert.ok((await heightOf()) > 0 && tallest > 0);
+    await barsDrawn();
     const tokensTotal = await page.locator('table.totals').first().locator('tbody tr').first().textContent();
     assert.match(tokensTotal ?? '', /gpt-4o-mini/);
     await page.getByLabel('Key', { exact: true }).selectOption('');
