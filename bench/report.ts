@@ -12,7 +12,8 @@ import { aimsSection, type Aim } from './aims.js';
 import type { MachineInfo } from '../test/harness/machine.js';
 import type { GovernanceBench } from './governance.js';
 import type { SharedStateBench } from './shared-state.js';
-import { telemetrySection, type TelemetryBench } from './telemetry.js';
+import type { TelemetryBench } from './telemetry.js';
+import { telemetrySection } from './telemetry-section.js';
 
 /** The machine the figures come from, and the version of Portkey measured on it. */
 export interface Machine extends MachineInfo {

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator } from './start-others.js';
 import { stopChild } from '../test/harness/child.js';
-import { benchTelemetry, telemetrySection } from './telemetry.js';
+import { benchTelemetry } from './telemetry.js';
+import { telemetrySection } from './telemetry-section.js';
 
 const ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 9);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
