@@ -3,7 +3,7 @@
  * every scenario on every target in interleaved rounds (target order rotated per round, so
  * machine noise hits all alike), profiles the proxy under load, and writes docs/reports/benchmarks.md.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_OPEN_ROUNDS (2), BENCH_TELEMETRY_ROUNDS (9, or BENCH_ROUNDS
+ * Environment: BENCH_ROUNDS (5), BENCH_OPEN_ROUNDS (2), BENCH_TELEMETRY_ROUNDS (12, or BENCH_ROUNDS
  * when only that is set), BENCH_SCALE (1: request counts),
  * BENCH_MAX_MINUTES (15: the whole run is killed past it), BENCH_OUT (docs/reports/benchmarks.md),
  * BENCH_PORTKEY_PORT (a free port), BENCH_KEEP (keep the temp dir).
@@ -42,8 +42,9 @@ import { benchTelemetry } from './telemetry.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
 // The telemetry row's single rounds spread from 0.77 to 1.16 of each other (runs of 1.5 s on two
-// CPUs shared with the load generator and the simulator), so its median needs more rounds.
-const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 9);
+// CPUs shared with the load generator and the simulator), so its median needs more rounds: three
+// whole cycles of its balanced order of four runs (bench/run-order.ts).
+const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 12);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MAX_MINUTES = Number(process.env.BENCH_MAX_MINUTES ?? 15);
 const OUT = path.resolve(REPO_ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');

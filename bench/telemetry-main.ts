@@ -2,7 +2,7 @@
  * The telemetry row alone, without the rest of `make bench`: starts the bench simulator, runs
  * bench/telemetry.ts, prints each round and the median ratio. Run after
  * `tsc -p bench/tsconfig.json` as `$NODE_BIN dist/bench/telemetry-main.js`
- * (BENCH_TELEMETRY_ROUNDS or BENCH_ROUNDS, default 9 as in `make bench`; BENCH_SCALE, default 1).
+ * (BENCH_TELEMETRY_ROUNDS or BENCH_ROUNDS, default 12 as in `make bench`; BENCH_SCALE, default 1).
  */
 import '../test/harness/loopback-guard.js';
 import { promises as fs } from 'node:fs';
@@ -13,7 +13,7 @@ import { stopChild } from '../test/harness/child.js';
 import { benchTelemetry } from './telemetry.js';
 import { telemetrySection } from './telemetry-section.js';
 
-const ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 12);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-otel-'));
 const sub = async (name: string) => {
