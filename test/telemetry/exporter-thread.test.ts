@@ -115,11 +115,15 @@ test('a thread that dies is logged, telemetry switches itself off, and a reload 
 
 test('switching on and off is logged once done: "telemetry off" only after the last spans were sent', async (t) => {
   const otlp = await startOtlpReceiver();
-  const said: Array<[string, number]> = [];
-  // Each line with the spans the collector had when it was written.
+  const said: Array<[unknown, number]> = [];
+  // Each line's message with the spans the collector had when it was written.
+  const messageOf = (line: string): unknown => {
+    const entry: unknown = JSON.parse(line);
+    return typeof entry === 'object' && entry !== null && 'msg' in entry ? entry.msg : undefined;
+  };
   const log = pino(
     { level: 'info' },
-    { write: (line: string) => void said.push([JSON.parse(line).msg, otlp.spans.length]) },
+    { write: (line: string) => void said.push([messageOf(line), otlp.spans.length]) },
   );
   const telemetry = new Telemetry(log, {});
   t.after(async () => {

@@ -25,11 +25,11 @@ test('over n rounds (2n for an odd n) every run comes right after every other ru
     const rounds = n % 2 ? 2 * n : n;
     const seen = followers(n, rounds);
     assert.equal(seen.size, n * (n - 1), `n=${n}: every ordered pair occurs`);
-    assert.deepEqual(new Set(seen.values()), new Set([n % 2 ? 2 : 1]), `n=${n}: each pair as often as any other`);
+    assert.deepEqual(new Set(seen.values()), new Set([n % 2 ? 2 : 1]), `n=${n}: every pair equally often`);
   }
 });
 
-test('each run is first and last in as many rounds as any other', () => {
+test('each run is first in one round of six and last in one', () => {
   const firsts = new Map<number, number>();
   const lasts = new Map<number, number>();
   for (let r = 0; r < 6; r++) {
