@@ -15,11 +15,10 @@ export interface DrainLimits {
 
 /**
  * Starts discarding what is left of `req`'s body, up to `limits`; past them the connection is
- * destroyed. False when the declared length is already over `maxBytes`: the caller closes instead.
+ * destroyed. A declared length over `maxBytes` is read up to it too: Caddy forwards that much
+ * before refusing the body itself, and a connection closed under its write is a 502.
  */
-export function drainUnreadBody(req: IncomingMessage, limits: DrainLimits): boolean {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) return false;
+export function drainUnreadBody(req: IncomingMessage, limits: DrainLimits): void {
   let seen = 0;
   const stop = () => {
     clearTimeout(timer);
@@ -42,5 +41,4 @@ export function drainUnreadBody(req: IncomingMessage, limits: DrainLimits): bool
   // parser ran) is never read again: left attached, it would pause the request for good.
   req.unpipe();
   req.resume();
-  return true;
 }

@@ -53,15 +53,15 @@ export function registerRequestGuard(
   // An answer sent before the body was read (401, 413…) must neither leave the rest of the upload
   // in the connection (parked: Caddy would reuse it for another client's request, which would
   // wait for an answer that never comes) nor close it unread (reset: Caddy, still writing, would
-  // answer 502). The rest is read and discarded, up to what Caddy forwards at most; a declared
-  // length beyond that closes the connection instead (Caddy itself refuses such bodies).
+  // answer 502). The rest is read and discarded, up to what Caddy forwards at most (a declared
+  // length beyond it too: Caddy forwards that much before it refuses the body itself).
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.raw.complete) return payload;
     const maxBytes = bodyLimitOf(snapshotOf(req, runtime).config, envBodyLimit) + CADDY_BODY_HEADROOM_BYTES;
     // Fastify closes the connection after any body-parser error (the chunked 413 included)
     // "as the client may send more data": the drain reads that data instead.
-    if (drainUnreadBody(req.raw, { maxBytes, maxMs: DRAIN_MAX_MS })) reply.removeHeader('connection');
-    else void reply.header('connection', 'close');
+    drainUnreadBody(req.raw, { maxBytes, maxMs: DRAIN_MAX_MS });
+    reply.removeHeader('connection');
     return payload;
   });
   app.addHook('preParsing', async (req, _reply, payload) =>
