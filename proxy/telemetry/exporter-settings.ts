@@ -46,6 +46,18 @@ export function spanQueueSize(env: NodeJS.ProcessEnv): number {
   return positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048);
 }
 
+/**
+ * The scheduling class of the OTLP exporter's thread: `idle` (the default) runs it on CPU time no
+ * request wants; `normal` (`OTLP_EXPORTER_SCHEDULING=normal`) lets it compete, for a machine kept
+ * so busy that an idle-class thread would fall behind and drop spans (docs/telemetry.md).
+ */
+export type ExporterScheduling = 'idle' | 'normal';
+
+/** `OTLP_EXPORTER_SCHEDULING`: `normal`, or else `idle`. */
+export function exporterScheduling(env: NodeJS.ProcessEnv): ExporterScheduling {
+  return env.OTLP_EXPORTER_SCHEDULING?.trim().toLowerCase() === 'normal' ? 'normal' : 'idle';
+}
+
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t ? t : undefined;

@@ -12,7 +12,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { TelemetrySettings } from '../../common/config/schema.js';
 import { accountingOf, isCountedPath, type RequestAccounting } from '../usage/accounting.js';
 import type { TokenUsage } from '../usage/extract.js';
-import { exporterSettings, type ExporterSettings } from './exporter-settings.js';
+import { exporterScheduling, exporterSettings, type ExporterSettings } from './exporter-settings.js';
 
 /** A running exporter: flushed by tests and at shutdown. */
 interface RunningPipeline {
@@ -192,7 +192,11 @@ export class Telemetry {
     // The exporter's thread outlives its pipelines (otlp-thread.ts); a new one replaces one that died.
     let thread = this.exporterThread as Awaited<ReturnType<typeof ExporterThread.spawn>> | undefined;
     if (!thread?.alive) {
-      const spawned: KeptThread = (thread = await ExporterThread.spawn(this.log, () => this.lost(spawned)));
+      const spawned: KeptThread = (thread = await ExporterThread.spawn(
+        this.log,
+        () => this.lost(spawned),
+        exporterScheduling(this.env),
+      ));
       this.exporterThread = spawned;
     }
     const pipeline = await OtlpThread.start(thread, settings, this.log, this.env);

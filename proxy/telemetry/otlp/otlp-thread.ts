@@ -12,10 +12,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
-import { spanQueueSize, type ExporterSettings } from '../exporter-settings.js';
+import { spanQueueSize, type ExporterScheduling, type ExporterSettings } from '../exporter-settings.js';
 import type { ClosedRequest } from '../telemetry.js';
 import type { ClosedTraceSink } from './otlp-trace.js';
-import type { FromWorker, PipelineSetup, ToWorker } from './otlp-worker.js';
+import type { FromWorker, PipelineSetup, ThreadSetup, ToWorker } from './otlp-worker.js';
 import { NotesWriter, type NotesRun, type TraceNotes } from './trace-notes.js';
 
 /** The exporter's thread's name (at most 15 characters: Linux cuts a thread's name there). */
@@ -60,10 +60,18 @@ export class ExporterThread {
     worker.unref();
   }
 
-  /** Starts the thread; rejects when it could not start. */
-  static async spawn(log: FastifyBaseLogger, onDeath: () => void = () => undefined): Promise<ExporterThread> {
+  /**
+   * Starts the thread, in the idle scheduling class unless `scheduling` says normal
+   * (idle-scheduling.ts); rejects when it could not start.
+   */
+  static async spawn(
+    log: FastifyBaseLogger,
+    onDeath: () => void = () => undefined,
+    scheduling: ExporterScheduling = 'idle',
+  ): Promise<ExporterThread> {
     // Named, so that `top -H`, /proc/<pid>/task/*/comm and the telemetry benchmark can tell it.
-    const worker = new Worker(new URL('./otlp-worker.js', import.meta.url), { name: EXPORTER_THREAD_NAME });
+    const workerData: ThreadSetup = { scheduling };
+    const worker = new Worker(new URL('./otlp-worker.js', import.meta.url), { name: EXPORTER_THREAD_NAME, workerData });
     await new Promise<void>((resolve, reject) => {
       const settle = () => {
         worker.off('message', up);
@@ -73,6 +81,17 @@ export class ExporterThread {
       const up = (m: FromWorker) => {
         if (m.kind !== 'up') return;
         settle();
+        if (m.idle) log.info({}, 'the telemetry exporter thread runs on idle CPU time (SCHED_IDLE)');
+        else if (m.why)
+          log.warn(
+            { why: m.why },
+            'the telemetry exporter thread could not be put in the idle scheduling class; it competes with requests for CPU',
+          );
+        else
+          log.info(
+            {},
+            'the telemetry exporter thread competes with requests for CPU (OTLP_EXPORTER_SCHEDULING=normal)',
+          );
         resolve();
       };
       const failed = (err: Error) => {

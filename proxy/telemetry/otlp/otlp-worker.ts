@@ -6,10 +6,11 @@
  * timers and the sending (otlp-pipeline.ts). Its log lines are relayed to the proxy's logger.
  * Started by otlp-thread.ts.
  */
-import { parentPort } from 'node:worker_threads';
-import type { ExporterSettings } from '../exporter-settings.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExporterScheduling, ExporterSettings } from '../exporter-settings.js';
 import { settleTrace } from './closed-trace.js';
 import { GenAiMetrics } from './gen-ai-metrics.js';
+import { runOnlyWhenIdle } from './idle-scheduling.js';
 import { OtlpPipeline } from './otlp-pipeline.js';
 import type { ExportLog } from './otlp-sender.js';
 import { NotesReader, type NotesRun } from './trace-notes.js';
@@ -31,9 +32,17 @@ export type ToWorker =
   | { kind: 'flush'; id: number }
   | { kind: 'shutdown'; id: number };
 
-/** Messages from it: the thread is up; a pipeline started (or not); a flush or shutdown done. */
+/** What the thread is started with (its `workerData`). */
+export interface ThreadSetup {
+  scheduling: ExporterScheduling;
+}
+
+/**
+ * Messages from it: the thread is up (in the idle scheduling class, or why not); a pipeline
+ * started (or not); a flush or shutdown done.
+ */
 export type FromWorker =
-  | { kind: 'up' }
+  | { kind: 'up'; idle: boolean; why?: string }
   | { kind: 'started' }
   | { kind: 'failed'; message: string }
   | { kind: 'log'; level: keyof ExportLog; fields: object; msg: string }
@@ -93,4 +102,7 @@ port.on('message', (m: ToWorker) => {
     void (r?.pipeline.shutdown() ?? Promise.resolve()).finally(() => post({ kind: 'closed', id: m.id }));
   }
 });
-post({ kind: 'up' });
+// Lowered before anything is exported, so no export runs in the normal class.
+const wanted = (workerData as ThreadSetup).scheduling;
+const notIdle = wanted === 'idle' ? await runOnlyWhenIdle() : undefined;
+post({ kind: 'up', idle: wanted === 'idle' && notIdle === undefined, ...(notIdle ? { why: notIdle } : {}) });

@@ -1,0 +1,118 @@
+// The OTLP exporter's thread runs in Linux's idle scheduling class (otlp/idle-scheduling.ts):
+// that thread alone, never the request thread or a thread of libuv's pool; normal when
+// OTLP_EXPORTER_SCHEDULING says so; and a machine where the class cannot be set still exports,
+// with a warning that says why.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import pino from 'pino';
+import { ExporterThread, EXPORTER_THREAD_NAME } from '../../proxy/telemetry/otlp/otlp-thread.js';
+import { exporterScheduling } from '../../proxy/telemetry/exporter-settings.js';
+
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+interface ThreadInfo {
+  tid: string;
+  name: string;
+  policy: number;
+}
+
+// Every thread of this process, with its name and scheduling policy (from /proc's `sched`).
+function threads(): ThreadInfo[] {
+  const out: ThreadInfo[] = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const policy = /^policy\s*:\s*(\d+)$/m.exec(readFileSync(`/proc/self/task/${tid}/sched`, 'utf8'))?.[1];
+      out.push({ tid, name, policy: Number(policy) });
+    } catch {
+      // A thread that ended while the list was read.
+    }
+  }
+  return out;
+}
+
+// Starts an exporter's thread with `scheduling` and returns it with its thread's info and the log.
+async function spawned(t: TestContext, scheduling?: 'idle' | 'normal') {
+  const before = new Set(threads().map((x) => x.tid));
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const thread = await ExporterThread.spawn(log, undefined, scheduling);
+  t.after(() => thread.terminate());
+  const fresh = threads().filter((x) => !before.has(x.tid) && x.name === EXPORTER_THREAD_NAME);
+  assert.equal(fresh.length, 1, 'one new thread named as the exporter');
+  const messages = lines.map((l) => {
+    const parsed: unknown = JSON.parse(l);
+    return parsed as { msg: string; level: number; why?: string };
+  });
+  return { thread, info: fresh[0]!, messages };
+}
+
+test('the exporter thread runs in the idle class; every other thread keeps the normal one', async (t) => {
+  const { info, messages } = await spawned(t);
+  assert.equal(info.policy, SCHED_IDLE);
+  const others = threads().filter((x) => x.tid !== info.tid);
+  assert.ok(others.length > 4, 'the request thread, V8 and libuv threads are there');
+  assert.deepEqual(
+    others.filter((x) => x.policy !== SCHED_OTHER).map((x) => `${x.name} (${x.tid}): ${x.policy}`),
+    [],
+    'no other thread was lowered (libuv pool threads included)',
+  );
+  assert.ok(messages.some((m) => m.msg.includes('idle CPU time (SCHED_IDLE)') && m.level === 30));
+});
+
+test('OTLP_EXPORTER_SCHEDULING=normal keeps the exporter thread in the normal class, and says so', async (t) => {
+  assert.equal(exporterScheduling({ OTLP_EXPORTER_SCHEDULING: ' Normal ' }), 'normal');
+  assert.equal(exporterScheduling({ OTLP_EXPORTER_SCHEDULING: 'idle' }), 'idle');
+  assert.equal(exporterScheduling({}), 'idle');
+  const { info, messages } = await spawned(t, 'normal');
+  assert.equal(info.policy, SCHED_OTHER);
+  assert.ok(messages.some((m) => m.msg.includes('OTLP_EXPORTER_SCHEDULING=normal')));
+});
+
+test('without chrt the exporter thread still starts, in the normal class, with a warning that says why', async (t) => {
+  // The thread finds chrt through PATH as it is when the thread starts.
+  const path = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  t.after(() => (process.env.PATH = path));
+  const { thread, info, messages } = await spawned(t);
+  process.env.PATH = path;
+  assert.ok(thread.alive);
+  assert.equal(info.policy, SCHED_OTHER);
+  const warning = messages.find((m) => m.level === 40);
+  assert.ok(warning, 'a warning was logged');
+  assert.match(warning.msg, /could not be put in the idle scheduling class/);
+  assert.match(warning.why ?? '', /chrt failed: .*ENOENT/);
+});
+
+test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that fails', async () => {
+  // In a throwaway thread: lowering the test's own thread would slow every test after it.
+  const module = new URL('../../proxy/telemetry/otlp/idle-scheduling.js', import.meta.url).href;
+  const run = (chrt: string) =>
+    new Promise<{ tid: string; result: string | null; policy: number }>((resolve, reject) => {
+      const w = new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads');
+         const fs = require('node:fs');
+         import(workerData.module).then(async (m) => {
+           const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
+           const result = (await m.runOnlyWhenIdle(workerData.chrt)) ?? null;
+           const sched = fs.readFileSync('/proc/thread-self/sched', 'utf8');
+           parentPort.postMessage({ tid, result, policy: Number(/^policy\\s*:\\s*(\\d+)$/m.exec(sched)[1]) });
+         });`,
+        { eval: true, workerData: { module, chrt } },
+      );
+      w.once('message', (m: { tid: string; result: string | null; policy: number }) => {
+        resolve(m);
+        void w.terminate();
+      });
+      w.once('error', reject);
+    });
+  const lowered = await run('chrt');
+  assert.deepEqual([lowered.result, lowered.policy], [null, SCHED_IDLE]);
+  const failed = await run('/bin/false');
+  assert.equal(failed.policy, SCHED_OTHER);
+  assert.match(failed.result ?? '', /^\/bin\/false failed: /);
+  assert.equal(threads().filter((x) => x.policy !== SCHED_OTHER).length, 0, 'nothing of this thread changed');
+});
