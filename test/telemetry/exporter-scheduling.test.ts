@@ -104,8 +104,7 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
         { eval: true, workerData: { module, chrt } },
       );
       w.once('message', (m: { tid: string; result: string | null; policy: number }) => {
-        resolve(m);
-        void w.terminate();
+        void w.terminate().then(() => resolve(m), reject);
       });
       w.once('error', reject);
     });
@@ -114,5 +113,12 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
   const failed = await run('/bin/false');
   assert.equal(failed.policy, SCHED_OTHER);
   assert.match(failed.result ?? '', /^\/bin\/false failed: /);
-  assert.equal(threads().filter((x) => x.policy !== SCHED_OTHER).length, 0, 'nothing of this thread changed');
+  // The throwaway thread lowered on purpose may outlive its exit event briefly on a busy machine.
+  assert.deepEqual(
+    threads()
+      .filter((x) => x.policy !== SCHED_OTHER && x.tid !== lowered.tid)
+      .map((x) => `${x.name} (${x.tid}): ${x.policy}`),
+    [],
+    'no thread of the test process was lowered',
+  );
 });
