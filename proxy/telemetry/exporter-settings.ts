@@ -53,9 +53,18 @@ export function spanQueueSize(env: NodeJS.ProcessEnv): number {
  */
 export type ExporterScheduling = 'idle' | 'normal';
 
-/** `OTLP_EXPORTER_SCHEDULING`: `normal`, or else `idle`. */
-export function exporterScheduling(env: NodeJS.ProcessEnv): ExporterScheduling {
-  return env.OTLP_EXPORTER_SCHEDULING?.trim().toLowerCase() === 'normal' ? 'normal' : 'idle';
+/**
+ * `OTLP_EXPORTER_SCHEDULING`: `normal` or `idle` (the default, also for a value it does not know,
+ * which is passed to `unknown` so that a typo is said rather than silently taken as idle).
+ */
+export function exporterScheduling(
+  env: NodeJS.ProcessEnv,
+  unknown: (value: string) => void = () => undefined,
+): ExporterScheduling {
+  const value = env.OTLP_EXPORTER_SCHEDULING?.trim().toLowerCase() ?? '';
+  if (value === 'normal') return 'normal';
+  if (value !== '' && value !== 'idle') unknown(value);
+  return 'idle';
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -195,7 +195,9 @@ export class Telemetry {
       const spawned: KeptThread = (thread = await ExporterThread.spawn(
         this.log,
         () => this.lost(spawned),
-        exporterScheduling(this.env),
+        exporterScheduling(this.env, (value) =>
+          this.log.warn({ value }, 'OTLP_EXPORTER_SCHEDULING is neither "idle" nor "normal"; idle is used'),
+        ),
       ));
       this.exporterThread = spawned;
     }

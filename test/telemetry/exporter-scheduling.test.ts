@@ -1,15 +1,22 @@
 // The OTLP exporter's thread runs in Linux's idle scheduling class (otlp/idle-scheduling.ts):
-// that thread alone, never the request thread or a thread of libuv's pool; normal when
-// OTLP_EXPORTER_SCHEDULING says so; and a machine where the class cannot be set still exports,
-// with a warning that says why.
+// that thread alone, never the request thread or a thread of libuv's pool (also when the
+// exporter's thread is the first to use that pool); normal when OTLP_EXPORTER_SCHEDULING says so,
+// and a value it does not know is reported; and a machine where the class cannot be set still
+// exports, with a warning that says why.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { ExporterThread, EXPORTER_THREAD_NAME } from '../../proxy/telemetry/otlp/otlp-thread.js';
 import { exporterScheduling } from '../../proxy/telemetry/exporter-settings.js';
 
+const execFileAsync = promisify(execFile);
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
 
@@ -19,14 +26,17 @@ interface ThreadInfo {
   policy: number;
 }
 
-// Every thread of this process, with its name and scheduling policy (from /proc's `sched`).
+// A thread's scheduling policy: field 41 of its `stat` (fields counted after the name, which may
+// hold spaces, end at its closing parenthesis), there on every kernel, where `sched` is not.
+const policyOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+
+// Every thread of this process, with its name and scheduling policy.
 function threads(): ThreadInfo[] {
   const out: ThreadInfo[] = [];
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const policy = /^policy\s*:\s*(\d+)$/m.exec(readFileSync(`/proc/self/task/${tid}/sched`, 'utf8'))?.[1];
-      out.push({ tid, name, policy: Number(policy) });
+      out.push({ tid, name, policy: policyOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')) });
     } catch {
       // A thread that ended while the list was read.
     }
@@ -63,10 +73,56 @@ test('the exporter thread runs in the idle class; every other thread keeps the n
   assert.ok(messages.some((m) => m.msg.includes('idle CPU time (SCHED_IDLE)') && m.level === 30));
 });
 
+test("libuv's pool keeps the normal class when the exporter thread is the first to use it", async (t) => {
+  // A process of its own, in which nothing has queued work on libuv's pool before the exporter
+  // thread starts: a thread is made in the class of the thread that makes it.
+  const thread = new URL('../../proxy/telemetry/otlp/otlp-thread.js', import.meta.url).href;
+  const script = `
+    import { readFileSync, readdirSync } from 'node:fs';
+    import { ExporterThread } from ${JSON.stringify(thread)};
+    const quiet = { info() {}, warn() {}, error() {} };
+    const exporter = await ExporterThread.spawn(quiet);
+    const policyOf = (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    const list = readdirSync('/proc/self/task').map((tid) => ({
+      name: readFileSync('/proc/self/task/' + tid + '/comm', 'utf8').trim(),
+      policy: policyOf(readFileSync('/proc/self/task/' + tid + '/stat', 'utf8')),
+    }));
+    await exporter.terminate();
+    process.stdout.write(JSON.stringify(list));`;
+  // A file, not `--input-type=module -e`: the exporter's thread inherits the process's flags, and
+  // a thread started from a file refuses that one.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'exporter-scheduling-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'first-pool-user.mjs');
+  await writeFile(file, script);
+  const { stdout } = await execFileAsync(process.execPath, [file]);
+  const list = JSON.parse(stdout) as Array<{ name: string; policy: number }>;
+  const pool = list.filter((x) => x.name === 'libuv-worker');
+  assert.ok(pool.length > 0, "libuv's pool was started");
+  assert.deepEqual(
+    pool.map((x) => x.policy),
+    pool.map(() => SCHED_OTHER),
+  );
+  assert.deepEqual(
+    list.filter((x) => x.name === EXPORTER_THREAD_NAME).map((x) => x.policy),
+    [SCHED_IDLE],
+  );
+});
+
 test('OTLP_EXPORTER_SCHEDULING=normal keeps the exporter thread in the normal class, and says so', async (t) => {
   assert.equal(exporterScheduling({ OTLP_EXPORTER_SCHEDULING: ' Normal ' }), 'normal');
   assert.equal(exporterScheduling({ OTLP_EXPORTER_SCHEDULING: 'idle' }), 'idle');
   assert.equal(exporterScheduling({}), 'idle');
+  const unknown: string[] = [];
+  assert.equal(
+    exporterScheduling({ OTLP_EXPORTER_SCHEDULING: 'nromal' }, (v) => unknown.push(v)),
+    'idle',
+  );
+  assert.equal(
+    exporterScheduling({ OTLP_EXPORTER_SCHEDULING: 'idle' }, (v) => unknown.push(v)),
+    'idle',
+  );
+  assert.deepEqual(unknown, ['nromal'], 'a value it does not know is reported, idle and normal are not');
   const { info, messages } = await spawned(t, 'normal');
   assert.equal(info.policy, SCHED_OTHER);
   assert.ok(messages.some((m) => m.msg.includes('OTLP_EXPORTER_SCHEDULING=normal')));
@@ -98,8 +154,9 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
          import(workerData.module).then(async (m) => {
            const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
            const result = (await m.runOnlyWhenIdle(workerData.chrt)) ?? null;
-           const sched = fs.readFileSync('/proc/thread-self/sched', 'utf8');
-           parentPort.postMessage({ tid, result, policy: Number(/^policy\\s*:\\s*(\\d+)$/m.exec(sched)[1]) });
+           const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+           const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+           parentPort.postMessage({ tid, result, policy });
          });`,
         { eval: true, workerData: { module, chrt } },
       );
@@ -113,10 +170,11 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
   const failed = await run('/bin/false');
   assert.equal(failed.policy, SCHED_OTHER);
   assert.match(failed.result ?? '', /^\/bin\/false failed: /);
-  // The throwaway thread lowered on purpose may outlive its exit event briefly on a busy machine.
+  // Threads lowered on purpose (this test's throwaway one, the exporter threads of the tests
+  // before) may outlive their exit events briefly on a busy machine.
   assert.deepEqual(
     threads()
-      .filter((x) => x.policy !== SCHED_OTHER && x.tid !== lowered.tid)
+      .filter((x) => x.policy !== SCHED_OTHER && x.tid !== lowered.tid && x.name !== EXPORTER_THREAD_NAME)
       .map((x) => `${x.name} (${x.tid}): ${x.policy}`),
     [],
     'no thread of the test process was lowered',

@@ -9,6 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 
 // `chrt` is a short-lived process; a machine that cannot start one in this long is left as it is.
 const CHRT_TIMEOUT_MS = 5000;
@@ -19,6 +20,10 @@ const CHRT_TIMEOUT_MS = 5000;
  */
 export async function runOnlyWhenIdle(chrt = 'chrt'): Promise<string | undefined> {
   if (process.platform !== 'linux') return `scheduling classes are Linux's (this is ${process.platform})`;
+  // A thread starts in the class of the thread that made it, and libuv makes its whole pool the
+  // first time a thread queues work there: one call through the pool before lowering this thread
+  // makes sure the pool, which serves the request thread too, is never made by an idle one.
+  await access('/proc/thread-self');
   let tid: string | undefined;
   try {
     // "<pid>/task/<tid>": the link names the thread that reads it, so it is read synchronously,
@@ -32,6 +37,7 @@ export async function runOnlyWhenIdle(chrt = 'chrt'): Promise<string | undefined
   return new Promise((resolve) => {
     execFile(chrt, ['--idle', '--pid', '0', id], { timeout: CHRT_TIMEOUT_MS }, (err, _stdout, stderr) => {
       if (!err) return resolve(undefined);
+      if (err.killed) return resolve(`${chrt} did not finish within ${CHRT_TIMEOUT_MS / 1000} s`);
       const said = String(stderr).trim();
       resolve(`${chrt} failed: ${said || err.message}`);
     });
