@@ -1,8 +1,8 @@
 /**
  * An admin stack without Caddy whose config holds a secret of every kind (health key, admin
  * password hash, a global client secret, a service principal's secret, api-keys, client key
- * hashes), for the config API's masking and refusal tests. Without Caddy its admin port is free,
- * so any apply that gets as far as /adapt fails there.
+ * hashes), for the config API's masking and refusal tests. Without Caddy nothing listens on its
+ * admin address (admin-stack.ts), so any apply that gets as far as /adapt fails there.
  */
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';

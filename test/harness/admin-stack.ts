@@ -36,6 +36,9 @@ import {
 } from './caddy-process.js';
 import { freePort, waitUntil } from './ports.js';
 
+/** Where a stack without Caddy points the admin's Caddy client: a port nothing listens on. */
+const NO_CADDY_ADMIN_PORT = 1;
+
 export const ADMIN_USER = 'ops';
 export const ADMIN_PASSWORD = 'admin-pw-correct-horse-battery';
 
@@ -108,7 +111,10 @@ export async function startAdminStack(t: TestContext, opts: AdminStackOptions = 
   const ports = await caddyPorts();
   const adminPort = await freePort();
   const renderEnv: CaddyRenderEnv = {
-    adminAddress: `localhost:${ports.adminPort}`,
+    // Without Caddy, nothing may answer on its admin address for the whole test. A port that was
+    // merely free at the start can be taken by another test process's server (once a proxy
+    // answered an apply's dry run there with a 401); port 1 is privileged and no test listens on it.
+    adminAddress: `localhost:${opts.caddy ? ports.adminPort : NO_CADDY_ADMIN_PORT}`,
     storageRoot: path.join(harness.dataDir, 'caddy'),
     logFile: path.join(runDir, 'caddy.log'),
     proxyPort: Number(new URL(harness.url).port),
