@@ -37,14 +37,10 @@ import { memoryOf } from '../test/harness/proc-memory.js';
 import { buildTargets, chatBody, type Target, type TargetId } from './targets.js';
 import { benchGovernance } from './governance.js';
 import { benchSharedState } from './shared-state.js';
-import { benchTelemetry } from './telemetry.js';
+import { TELEMETRY_ROUNDS, benchTelemetry } from './telemetry.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
-// The telemetry row's single rounds spread from 0.77 to 1.16 of each other (runs of 1.5 s on two
-// CPUs shared with the load generator and the simulator), so its median needs more rounds: three
-// whole cycles of its balanced order of four runs (bench/run-order.ts).
-const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 12);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const MAX_MINUTES = Number(process.env.BENCH_MAX_MINUTES ?? 15);
 const OUT = path.resolve(REPO_ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');

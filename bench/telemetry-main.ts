@@ -10,10 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator } from './start-others.js';
 import { stopChild } from '../test/harness/child.js';
-import { benchTelemetry } from './telemetry.js';
+import { TELEMETRY_ROUNDS, benchTelemetry } from './telemetry.js';
 import { telemetrySection } from './telemetry-section.js';
 
-const ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 12);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-otel-'));
 const sub = async (name: string) => {
@@ -23,7 +22,7 @@ const sub = async (name: string) => {
 };
 const sim = await startSimulator(await sub('sim'));
 try {
-  const result = await benchTelemetry(sub, sim.port, ROUNDS, SCALE, (m) => console.log(m));
+  const result = await benchTelemetry(sub, sim.port, TELEMETRY_ROUNDS, SCALE, (m) => console.log(m));
   console.log(telemetrySection(result));
 } finally {
   await stopChild(sim.child);

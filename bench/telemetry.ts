@@ -61,6 +61,14 @@ export interface TelemetryBench {
   azureExports: number;
 }
 
+/**
+ * The row's rounds (BENCH_TELEMETRY_ROUNDS, else BENCH_ROUNDS, else 12), for `make bench` and the
+ * row alone alike. Its single rounds spread from 0.77 to 1.16 of each other (runs of 1.5 s on two
+ * CPUs shared with the load generator and the simulator), so its median needs more rounds than
+ * the other rows: three whole cycles of its balanced order of four runs (run-order.ts).
+ */
+export const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? process.env.BENCH_ROUNDS ?? 12);
+
 const exporterThreadMs = (pid: number) => namedThreadCpuMs(pid, EXPORTER_THREAD_NAME);
 
 interface Sink {

@@ -5,7 +5,6 @@
 // exports, with a warning that says why.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,43 +14,20 @@ import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { ExporterThread, EXPORTER_THREAD_NAME } from '../../proxy/telemetry/otlp/otlp-thread.js';
 import { exporterScheduling } from '../../proxy/telemetry/exporter-settings.js';
+import { SCHED_IDLE, SCHED_OTHER, threadPolicies } from '../harness/thread-policies.js';
 
 const execFileAsync = promisify(execFile);
-const SCHED_OTHER = 0;
-const SCHED_IDLE = 5;
-
-interface ThreadInfo {
-  tid: string;
-  name: string;
-  policy: number;
-}
-
-// A thread's scheduling policy: field 41 of its `stat` (fields counted after the name, which may
-// hold spaces, end at its closing parenthesis), there on every kernel, where `sched` is not.
-const policyOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-
-// Every thread of this process, with its name and scheduling policy.
-function threads(): ThreadInfo[] {
-  const out: ThreadInfo[] = [];
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      out.push({ tid, name, policy: policyOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')) });
-    } catch {
-      // A thread that ended while the list was read.
-    }
-  }
-  return out;
-}
+// The harness module, for the scripts these tests run in another process or thread.
+const policies = new URL('../harness/thread-policies.js', import.meta.url).href;
 
 // Starts an exporter's thread with `scheduling` and returns it with its thread's info and the log.
 async function spawned(t: TestContext, scheduling?: 'idle' | 'normal') {
-  const before = new Set(threads().map((x) => x.tid));
+  const before = new Set(threadPolicies().map((x) => x.tid));
   const lines: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   const thread = await ExporterThread.spawn(log, undefined, scheduling);
   t.after(() => thread.terminate());
-  const fresh = threads().filter((x) => !before.has(x.tid) && x.name === EXPORTER_THREAD_NAME);
+  const fresh = threadPolicies().filter((x) => !before.has(x.tid) && x.name === EXPORTER_THREAD_NAME);
   assert.equal(fresh.length, 1, 'one new thread named as the exporter');
   const messages = lines.map((l) => {
     const parsed: unknown = JSON.parse(l);
@@ -63,7 +39,7 @@ async function spawned(t: TestContext, scheduling?: 'idle' | 'normal') {
 test('the exporter thread runs in the idle class; every other thread keeps the normal one', async (t) => {
   const { info, messages } = await spawned(t);
   assert.equal(info.policy, SCHED_IDLE);
-  const others = threads().filter((x) => x.tid !== info.tid);
+  const others = threadPolicies().filter((x) => x.tid !== info.tid);
   assert.ok(others.length > 4, 'the request thread, V8 and libuv threads are there');
   assert.deepEqual(
     others.filter((x) => x.policy !== SCHED_OTHER).map((x) => `${x.name} (${x.tid}): ${x.policy}`),
@@ -78,15 +54,11 @@ test("libuv's pool keeps the normal class when the exporter thread is the first 
   // thread starts: a thread is made in the class of the thread that makes it.
   const thread = new URL('../../proxy/telemetry/otlp/otlp-thread.js', import.meta.url).href;
   const script = `
-    import { readFileSync, readdirSync } from 'node:fs';
     import { ExporterThread } from ${JSON.stringify(thread)};
+    import { threadPolicies } from ${JSON.stringify(policies)};
     const quiet = { info() {}, warn() {}, error() {} };
     const exporter = await ExporterThread.spawn(quiet);
-    const policyOf = (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-    const list = readdirSync('/proc/self/task').map((tid) => ({
-      name: readFileSync('/proc/self/task/' + tid + '/comm', 'utf8').trim(),
-      policy: policyOf(readFileSync('/proc/self/task/' + tid + '/stat', 'utf8')),
-    }));
+    const list = threadPolicies();
     await exporter.terminate();
     process.stdout.write(JSON.stringify(list));`;
   // A file, not `--input-type=module -e`: the exporter's thread inherits the process's flags, and
@@ -151,14 +123,12 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
       const w = new Worker(
         `const { parentPort, workerData } = require('node:worker_threads');
          const fs = require('node:fs');
-         import(workerData.module).then(async (m) => {
+         Promise.all([import(workerData.module), import(workerData.policies)]).then(async ([m, p]) => {
            const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
            const result = (await m.runOnlyWhenIdle(workerData.chrt)) ?? null;
-           const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-           const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-           parentPort.postMessage({ tid, result, policy });
+           parentPort.postMessage({ tid, result, policy: p.ownPolicy() });
          });`,
-        { eval: true, workerData: { module, chrt } },
+        { eval: true, workerData: { module, policies, chrt } },
       );
       w.once('message', (m: { tid: string; result: string | null; policy: number }) => {
         void w.terminate().then(() => resolve(m), reject);
@@ -173,7 +143,7 @@ test('runOnlyWhenIdle lowers the thread that calls it, and reports a chrt that f
   // Threads lowered on purpose (this test's throwaway one, the exporter threads of the tests
   // before) may outlive their exit events briefly on a busy machine.
   assert.deepEqual(
-    threads()
+    threadPolicies()
       .filter((x) => x.policy !== SCHED_OTHER && x.tid !== lowered.tid && x.name !== EXPORTER_THREAD_NAME)
       .map((x) => `${x.name} (${x.tid}): ${x.policy}`),
     [],
