@@ -74,8 +74,9 @@ export interface ProxyAlone {
 }
 
 /**
- * Starts `dist/proxy/main.js` on free ports; `nodeArgs` lets the profiler add `--cpu-prof`, and
- * `configure` changes the config first (the governance row limits every key).
+ * Starts `dist/proxy/main.js` on free ports; `nodeArgs` lets the profiler add `--cpu-prof`,
+ * `configure` changes the config first (the governance row limits every key), and `launcher`
+ * runs Node under another command (valgrind, which starts it tens of times slower).
  */
 export async function startProxyAlone(
   dir: string,
@@ -83,6 +84,7 @@ export async function startProxyAlone(
   nodeArgs: string[] = [],
   configure: (config: Record<string, unknown>) => void = () => undefined,
   env: Record<string, string> = {},
+  launcher: string[] = [],
 ): Promise<ProxyAlone> {
   const dataDir = path.join(dir, 'data');
   await fs.mkdir(dataDir, { recursive: true });
@@ -94,6 +96,7 @@ export async function startProxyAlone(
     name: 'proxy',
     main: 'proxy/main.js',
     nodeArgs: [...(await shippedNodeFlags('proxy')), ...nodeArgs],
+    launcher,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       DATA_DIR: dataDir,
@@ -109,7 +112,7 @@ export async function startProxyAlone(
     child,
     waitUntil(
       () => answers(`http://127.0.0.1:${port}/healthz`, { authorization: `Bearer ${HEALTH_KEY}` }),
-      30_000,
+      launcher.length ? 600_000 : 30_000,
       'the proxy to answer /healthz',
     ),
   );

@@ -57,17 +57,19 @@ export interface StartServiceOptions {
   logFile: string;
   /** Node flags before the script (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** A command Node runs under, with its arguments (e.g. valgrind's), Node's path appended. */
+  launcher?: string[];
 }
 
 /** Starts `node dist/<main>` on the pinned Node that runs this process (what supervisord does with NODE_BIN). */
 export function startService(opts: StartServiceOptions): Child {
-  return startChild({
-    name: opts.name,
-    command: process.execPath,
-    args: [...(opts.nodeArgs ?? []), distFile(opts.main)],
-    env: opts.env,
-    logFile: opts.logFile,
-  });
+  const [command, ...args] = [
+    ...(opts.launcher ?? []),
+    process.execPath,
+    ...(opts.nodeArgs ?? []),
+    distFile(opts.main),
+  ];
+  return startChild({ name: opts.name, command: command!, args, env: opts.env, logFile: opts.logFile });
 }
 
 /** True while the child has neither exited nor been killed by a signal. */

@@ -91,6 +91,11 @@ function utf8Length(s: string): number {
   return s.length < 128 && isAscii(s) ? s.length : Buffer.byteLength(s);
 }
 
+// A DataView of exactly the bytes of `bytes` (a Buffer may be a slice of a larger pool).
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const TWO_32 = 4294967296;
 const INV_2_16 = 1 / 65536;
 const INV_2_32 = 1 / TWO_32;
@@ -105,11 +110,17 @@ function keyValueBytes(write: (w: ProtobufWriter) => void): Uint8Array {
 /** A protobuf message being written. */
 export class ProtobufWriter {
   private buf: Buffer;
+  // The same bytes as 32-bit words, for ids and timestamps: four bytes per store instead of one.
+  private view: DataView;
   private pos: number;
+  // The id pool last copied from (a run's ids, trace-notes.ts) and its view.
+  private idPool: Uint8Array | undefined;
+  private idView: DataView | undefined;
 
   /** A writer into a new buffer of `initial` bytes, or into `over` from byte `at` (reused memory). */
   constructor(initial = 64 * 1024, over?: Buffer, at = 0) {
     this.buf = over ?? Buffer.allocUnsafe(initial);
+    this.view = viewOf(this.buf);
     this.pos = at;
   }
 
@@ -128,6 +139,7 @@ export class ProtobufWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = viewOf(next);
   }
 
   private rawVarint(n: number): void {
@@ -239,18 +251,11 @@ export class ProtobufWriter {
       lo -= TWO_32;
       hi += 1;
     }
-    // Both halves are below 2³², so the bit operations below see them exactly.
+    // Both halves are below 2³², so each is one unsigned 32-bit word, exactly.
     this.room(8);
-    const { buf } = this;
     const at = this.pos;
-    buf[at] = lo & 0xff;
-    buf[at + 1] = (lo >>> 8) & 0xff;
-    buf[at + 2] = (lo >>> 16) & 0xff;
-    buf[at + 3] = lo >>> 24;
-    buf[at + 4] = hi & 0xff;
-    buf[at + 5] = (hi >>> 8) & 0xff;
-    buf[at + 6] = (hi >>> 16) & 0xff;
-    buf[at + 7] = hi >>> 24;
+    this.view.setUint32(at, lo, true);
+    this.view.setUint32(at + 4, hi, true);
     this.pos = at + 8;
   }
 
@@ -396,15 +401,28 @@ export class ProtobufWriter {
     this.pos += bytes.length;
   }
 
-  /** A bytes field of the `n` bytes at `at` in `pool` (an id cut by trace-ids.ts, `n` below 128). */
+  /**
+   * A bytes field of the `n` bytes at `at` in `pool` (an id cut by trace-ids.ts, `n` below 128),
+   * copied a 32-bit word at a time when `n` is a multiple of four (ids are 8 or 16 bytes).
+   */
   idBytes(field: number, pool: Uint8Array, at: number, n: number): void {
     this.tag(field, LENGTH);
     this.room(n + 1);
-    const { buf } = this;
-    let to = this.pos;
-    buf[to++] = n;
-    for (let i = 0; i < n; i++) buf[to++] = pool[at + i]!;
-    this.pos = to;
+    this.buf[this.pos++] = n;
+    const to = this.pos;
+    if ((n & 3) === 0) {
+      if (pool !== this.idPool) {
+        this.idPool = pool;
+        this.idView = viewOf(pool);
+      }
+      const from = this.idView!;
+      const { view } = this;
+      for (let i = 0; i < n; i += 4) view.setUint32(to + i, from.getUint32(at + i, true), true);
+    } else {
+      const { buf } = this;
+      for (let i = 0; i < n; i++) buf[to + i] = pool[at + i]!;
+    }
+    this.pos = to + n;
   }
 
   /** A bytes field given as hex (a caller's trace and span ids); see RECENT_IDS. */
