@@ -5,8 +5,10 @@
  * to a loopback sink that drains each export). After a warm-up long enough for the exporter's
  * code to reach V8's optimising tier, the counters are zeroed, a measured run is served, and each
  * thread's instructions are read from the dump: the request thread, the exporter's thread, and
- * the rest (V8's helper threads, libuv's pool). Instructions do not vary with the load on the
- * machine as times do, so this tells what telemetry adds from what the machine's noise moves.
+ * the rest (V8's helper threads, libuv's pool), with the spans the sink received. Other load on
+ * the machine does not move an instruction count as it moves times (how far V8 has optimised the
+ * code still does, and the helper threads' share follows timing), so this tells what telemetry
+ * adds to a thread's work from what the machine's noise does to its time.
  * Run after `tsc -p bench/tsconfig.json` as `$NODE_BIN dist/bench/telemetry-instructions-main.js`
  * (BENCH_WARMUP requests, default 12,000; BENCH_REQUESTS measured, default 4,000; about ten
  * minutes). Needs valgrind (Debian's package).
@@ -23,6 +25,7 @@ import { runRequests } from './load.js';
 import { startSimulator } from './start-others.js';
 import { BENCH_CLIENT_KEY, startProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
+import { countSpans } from './otlp-span-count.js';
 import { stopChild } from '../test/harness/child.js';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 12_000);
@@ -44,10 +47,16 @@ try {
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gateway-instructions-'));
 const sim = await startSimulator(dir);
-// The collector: drains each export and answers, as one on another machine would.
+// The collector: answers each export, as one on another machine would, and counts the spans of
+// trace exports (without decoding them), so a count taken while the exporter fell behind shows.
+let spansReceived = 0;
 const sink = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    if (req.url === '/v1/traces') spansReceived += countSpans(Buffer.concat(chunks));
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  });
 });
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
@@ -55,8 +64,9 @@ const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 // A thread's dump: its total, and whether it ran a worker thread's event loop (the exporter's).
 async function readDump(file: string): Promise<{ total: number; worker: boolean }> {
   const text = await fs.readFile(file, 'utf8');
-  const total = Number(/^(?:summary|totals): (\d+)/m.exec(text)?.[1] ?? 0);
-  return { total, worker: text.includes('node::worker::Worker::Run') };
+  const total = /^(?:summary|totals): (\d+)/m.exec(text)?.[1];
+  if (total === undefined) throw new Error(`${file} holds no instruction total`);
+  return { total: Number(total), worker: text.includes('node::worker::Worker::Run') };
 }
 
 async function measure(on: boolean): Promise<Counts> {
@@ -104,17 +114,23 @@ async function measure(on: boolean): Promise<Counts> {
   const files = (await fs.readdir(dir)).filter((f) => f.startsWith(prefix)).sort();
   if (files.length === 0) throw new Error(`no callgrind dump for ${name} in ${dir}`);
   const counts: Counts = { request: 0, exporter: 0, others: 0 };
+  let exporterSeen = false;
   for (const file of files) {
     const { total, worker } = await readDump(path.join(dir, file));
     const group = file.endsWith('-01') ? 'request' : worker ? 'exporter' : 'others';
+    exporterSeen ||= group === 'exporter';
     counts[group] += total / REQUESTS;
   }
+  if (on && !exporterSeen) throw new Error(`no exporter's thread in the dump of ${name}`);
   return counts;
 }
 
 try {
   const off = await measure(false);
+  spansReceived = 0;
   const on = await measure(true);
+  // The proxy sends what it holds when it stops: every span made (two per request) should be in.
+  const spansMade = 2 * (WARMUP + REQUESTS);
   const row = (label: string, a: number, b: number) =>
     `| ${label} | ${Math.round(a).toLocaleString('en')} | ${Math.round(b).toLocaleString('en')} | ${Math.round(b - a).toLocaleString('en')} | ${(((b - a) / off.request) * 100).toFixed(1)} % |`;
   console.log(`instructions per request, ${REQUESTS} measured after ${WARMUP} to warm up`);
@@ -122,9 +138,9 @@ try {
   console.log('|---|---|---|---|---|');
   console.log(row('request thread', off.request, on.request));
   console.log(row("exporter's thread", off.exporter, on.exporter));
-  console.log(row('the others (V8 helpers, libuv pool)', off.others, on.others));
-  const all = (c: Counts) => c.request + c.exporter + c.others;
-  console.log(row('the process', all(off), all(on)));
+  // V8's concurrent compiling and marking follow timing, so this row moves from run to run.
+  console.log(row('the others (V8 helpers, libuv pool; varies with timing)', off.others, on.others));
+  console.log(`spans received ÷ made while on: ${spansReceived} of ${spansMade}`);
 } finally {
   sink.close();
   await stopChild(sim.child);

@@ -2,9 +2,10 @@
  * The few protobuf wire types OTLP needs, written into one growing buffer. A nested message is
  * written in place and its length prefix inserted when it closes (one `copyWithin` of the
  * message's own bytes), so encoding a batch allocates only as the buffer grows. Short ASCII
- * strings, ids and timestamps are written byte by byte in JavaScript, and attributes whose value
- * repeats (models, targets, key ids, statuses) are copied from bytes encoded once: each call into
- * `Buffer`'s native code costs more than the few bytes it writes (docs/telemetry.md, "What it costs").
+ * strings are written byte by byte in JavaScript, ids and timestamps four bytes at a time through
+ * a DataView, and attributes whose value repeats (models, targets, key ids, statuses) are copied
+ * from bytes encoded once: each call into `Buffer`'s native code costs more than the few bytes it
+ * writes (docs/telemetry.md, "What it costs").
  */
 
 import type { AttributeKey } from './attributes.js';
