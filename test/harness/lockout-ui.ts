@@ -49,6 +49,26 @@ export async function startLockoutUi(t: TestContext, caddy: Json = {}): Promise<
   return { stack, page, errors, adminUrl, newPage };
 }
 
+/**
+ * Fills the field at `path` inside the collapsed section whose summary says `summary`. A page drawn
+ * again meanwhile (a config reload redraws it, admin/ui/src/main.ts) has the section closed again,
+ * so it is opened again until the field takes the value: CI of c94ae19 timed out on a field whose
+ * section a single click had left closed.
+ */
+export async function fillInSection(page: Page, summary: string, path: string, value: string): Promise<void> {
+  const field = page.locator(`input[data-path="${path}"]`);
+  const section = page.locator('details', { has: page.locator('summary', { hasText: summary }) });
+  for (let tries = 1; ; tries++) {
+    if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
+    try {
+      await field.fill(value, { timeout: 2_000 });
+      return;
+    } catch (err) {
+      if (tries >= 5) throw err;
+    }
+  }
+}
+
 /** Opens the review, returns the access warnings it shows, applies, and waits for the outcome. */
 export async function reviewAndApply(page: Page): Promise<string[]> {
   await page.getByRole('button', { name: 'Review & apply' }).click();

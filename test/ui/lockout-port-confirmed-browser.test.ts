@@ -13,6 +13,7 @@ import {
   assertAdminLoads,
   assertGatewayServes,
   bannerShows,
+  fillInSection,
   reviewAndApply,
   startLockoutUi,
 } from '../harness/lockout-ui.js';
@@ -25,8 +26,7 @@ test(
     const oldPort = stack.ports.httpsPort;
     const newPort = await freePort();
 
-    await page.getByText('Ports (advanced)').click();
-    await page.locator('input[data-path="/server/caddy/httpsPort"]').fill(String(newPort));
+    await fillInSection(page, 'Ports (advanced)', '/server/caddy/httpsPort', String(newPort));
     const warnings = await reviewAndApply(page);
     assert.deepEqual(warnings, [
       `After this change the admin is reached at https://localhost:${newPort}/admin; the current address (${adminUrl}) stops working once the change is committed.`,

@@ -12,6 +12,7 @@ import {
   assertAdminLoads,
   assertGatewayServes,
   bannerShows,
+  fillInSection,
   reviewAndApply,
   startLockoutUi,
 } from '../harness/lockout-ui.js';
@@ -24,8 +25,7 @@ test(
     const oldPort = stack.ports.httpsPort;
     const newPort = await freePort();
 
-    await page.getByText('Ports (advanced)').click();
-    await page.locator('input[data-path="/server/caddy/httpsPort"]').fill(String(newPort));
+    await fillInSection(page, 'Ports (advanced)', '/server/caddy/httpsPort', String(newPort));
     await reviewAndApply(page);
     await bannerShows(page, `HTTPS is moving from port ${oldPort} to port ${newPort}`);
     await assertGatewayServes(newPort, 'localhost', stack.ca);
