@@ -4,6 +4,7 @@
  * (test/harness/child.ts).
  */
 import { promises as fs } from 'node:fs';
+import { statFields } from '../test/harness/proc-stat.js';
 
 /**
  * The local addresses a TCP port is listening on (from /proc/net/tcp and tcp6), so the bench
@@ -59,7 +60,7 @@ export async function cpuSample(rootPid: number): Promise<CpuSample> {
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const text = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(text);
     // After the command: state, ppid, … utime (14th field of the line), stime, cutime, cstime.
     const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
     procs.set(Number(entry), { ppid: Number(fields[1]), ticks });
@@ -97,7 +98,7 @@ export async function cpuMsOf(pids: readonly number[]): Promise<number> {
 // utime + stime in clock ticks from a process's or a thread's stat file (0 once it is gone).
 async function statTicks(file: string): Promise<number> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(text);
   return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
 }
 

@@ -19,13 +19,12 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { runRequests } from './load.js';
 import { startSimulator } from './start-others.js';
 import { BENCH_CLIENT_KEY, startProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
-import { countSpans } from './otlp-span-count.js';
+import { startSink } from './telemetry.js';
 import { stopChild } from '../test/harness/child.js';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 12_000);
@@ -48,18 +47,9 @@ try {
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gateway-instructions-'));
 const sim = await startSimulator(dir);
 // The collector: answers each export, as one on another machine would, and counts the spans of
-// trace exports (without decoding them), so a count taken while the exporter fell behind shows.
-let spansReceived = 0;
-const sink = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    if (req.url === '/v1/traces') spansReceived += countSpans(Buffer.concat(chunks));
-    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-  });
-});
-await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+// trace exports without decoding them (telemetry.ts), so a count taken while the exporter fell
+// behind shows.
+const sink = await startSink(http.createServer(), ['application/x-protobuf', '']);
 
 // A thread's dump: its total, and whether it ran a worker thread's event loop (the exporter's).
 async function readDump(file: string): Promise<{ total: number; worker: boolean }> {
@@ -80,7 +70,7 @@ async function measure(on: boolean): Promise<Counts> {
     (config) => {
       if (on)
         (config.server as Record<string, unknown>).telemetry = {
-          otlp: { endpoint: sinkUrl, protocol: 'http/protobuf' },
+          otlp: { endpoint: sink.url, protocol: 'http/protobuf' },
           metricIntervalMs: 5_000,
         };
     },
@@ -127,7 +117,6 @@ async function measure(on: boolean): Promise<Counts> {
 
 try {
   const off = await measure(false);
-  spansReceived = 0;
   const on = await measure(true);
   // The proxy sends what it holds when it stops: every span made (two per request) should be in.
   const spansMade = 2 * (WARMUP + REQUESTS);
@@ -140,9 +129,12 @@ try {
   console.log(row("exporter's thread", off.exporter, on.exporter));
   // V8's concurrent compiling and marking follow timing, so this row moves from run to run.
   console.log(row('the others (V8 helpers, libuv pool; varies with timing)', off.others, on.others));
-  console.log(`spans received ÷ made while on: ${spansReceived} of ${spansMade}`);
+  // The proxy that was off exported nothing, so every span the sink counted is the on proxy's.
+  console.log(`spans received ÷ made while on: ${sink.spans()} of ${spansMade}`);
+  const unreadable = sink.unreadable();
+  if (unreadable) console.log(`a trace export the sink could not read: ${unreadable}`);
 } finally {
-  sink.close();
+  await sink.close();
   await stopChild(sim.child);
   await fs.rm(dir, { recursive: true, force: true });
 }

@@ -71,7 +71,8 @@ export const TELEMETRY_ROUNDS = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? pro
 
 const exporterThreadMs = (pid: number) => namedThreadCpuMs(pid, EXPORTER_THREAD_NAME);
 
-interface Sink {
+/** A loopback collector stand-in (startSink). */
+export interface Sink {
   url: string;
   exports(): number;
   /** Spans received in trace exports. */
@@ -84,7 +85,7 @@ interface Sink {
 // Counts what arrives and answers `answer`; drains without decoding, as a collector on another
 // machine would cost this one nothing. Trace exports (to /v1/traces) are kept until they end and
 // their spans counted (otlp-span-count.ts), still without decoding them.
-async function startSink(server: http.Server | https.Server, answer: [string, string]): Promise<Sink> {
+export async function startSink(server: http.Server | https.Server, answer: [string, string]): Promise<Sink> {
   let count = 0;
   let spans = 0;
   let unreadable: string | undefined;

@@ -3,6 +3,7 @@
  * socket paths it bound and the files it has open. Used to show that two stacks share nothing.
  */
 import { promises as fs } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 /** Ports, socket paths and file paths held by a process tree. */
 export interface Footprint {
@@ -17,8 +18,7 @@ async function childrenOf(): Promise<Map<number, number[]>> {
   for (const name of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = await fs.readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    // The command name (field 2) may hold spaces; ppid is the second field after its ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const ppid = Number(statFields(stat)[1]);
     if (!Number.isInteger(ppid)) continue;
     children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
   }

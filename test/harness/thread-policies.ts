@@ -1,10 +1,11 @@
 /**
  * The threads of this process with their names and Linux scheduling policies, read from /proc.
- * The policy is field 41 of a thread's `stat`, which every kernel has (`sched` needs scheduler
- * debugging built in); fields are counted after the thread's name, which may hold spaces and
- * ends at the last ')'. Imported by the scheduling tests and by the scripts they run elsewhere.
+ * The policy is field 41 of a thread's `stat` (proc-stat.ts), which every kernel has (`sched`
+ * needs scheduler debugging built in). Imported by the scheduling tests and by the scripts they
+ * run elsewhere.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 /** SCHED_OTHER and SCHED_IDLE, as `stat` numbers them. */
 export const SCHED_OTHER = 0;
@@ -18,7 +19,7 @@ export interface ThreadPolicy {
 
 /** The scheduling policy in the text of a thread's `stat` file. */
 export function policyOfStat(stat: string): number {
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  return Number(statFields(stat)[38]);
 }
 
 /** The scheduling policy of the thread that calls it. */

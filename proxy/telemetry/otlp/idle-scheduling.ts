@@ -24,18 +24,18 @@ export async function runOnlyWhenIdle(chrt = 'chrt'): Promise<string | undefined
   // first time a thread queues work there: one call through the pool before lowering this thread
   // makes sure the pool, which serves the request thread too, is never made by an idle one.
   await access('/proc/thread-self');
-  let tid: string | undefined;
+  let link: string;
   try {
     // "<pid>/task/<tid>": the link names the thread that reads it, so it is read synchronously,
     // here; an asynchronous read would run on libuv's thread pool and name one of its threads.
-    tid = /\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1];
+    link = readlinkSync('/proc/thread-self');
   } catch (err) {
     return `its thread id could not be read (${err instanceof Error ? err.message : String(err)})`;
   }
+  const tid = /\/task\/(\d+)$/.exec(link)?.[1];
   if (!tid) return 'its thread id could not be read';
-  const id = tid;
   return new Promise((resolve) => {
-    execFile(chrt, ['--idle', '--pid', '0', id], { timeout: CHRT_TIMEOUT_MS }, (err, _stdout, stderr) => {
+    execFile(chrt, ['--idle', '--pid', '0', tid], { timeout: CHRT_TIMEOUT_MS }, (err, _stdout, stderr) => {
       if (!err) return resolve(undefined);
       if (err.killed) return resolve(`${chrt} did not finish within ${CHRT_TIMEOUT_MS / 1000} s`);
       const said = String(stderr).trim();
