@@ -2,7 +2,7 @@
 // Trace Context specification says (invalid ones ignored, the sampled flag kept).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newSpanId, newTraceId, parseTraceparent } from '../../proxy/telemetry/otlp/trace-ids.js';
+import { lastCut, newSpanId, newTraceId, parseTraceparent } from '../../proxy/telemetry/otlp/trace-ids.js';
 
 test('ids are lowercase hex of the right length and do not repeat', () => {
   const traces = new Set(Array.from({ length: 2000 }, () => newTraceId()));
@@ -11,6 +11,17 @@ test('ids are lowercase hex of the right length and do not repeat', () => {
   assert.equal(spans.size, 2000);
   assert.ok([...traces].every((id) => /^[0-9a-f]{32}$/.test(id)));
   assert.ok([...spans].every((id) => /^[0-9a-f]{16}$/.test(id)));
+});
+
+test("an id's digits are its bytes where lastCut says, across pools and the digits' spans", () => {
+  // Several pools of random bytes, ids of both lengths mixed so they straddle the places where
+  // the digits are made anew.
+  for (let n = 0; n < 5000; n++) {
+    const trace = n % 3 === 0;
+    const id = trace ? newTraceId() : newSpanId();
+    const bytes = lastCut.pool.subarray(lastCut.at, lastCut.at + (trace ? 16 : 8));
+    assert.equal(Buffer.from(bytes).toString('hex'), id, `id ${n}`);
+  }
 });
 
 test('traceparent: valid, unsampled, later versions, and invalid ones', () => {

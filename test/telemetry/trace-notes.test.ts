@@ -20,7 +20,7 @@ function closedTrace(n: number): ClosedTrace {
   const spanId = newSpanId();
   const spanCut = { ...lastCut };
   // Now and then many tries; once, more than a fresh run's buffers hold.
-  const tries = n === 250 ? RUN * 5 : n % 11 === 5 ? 40 : 1 + (n % 3);
+  const tries = n === 250 ? RUN * 14 : n % 11 === 5 ? 40 : 1 + (n % 3);
   const attempts = Array.from({ length: tries }, (_, k) => {
     const id = newSpanId();
     return {
@@ -61,7 +61,15 @@ function closedTrace(n: number): ClosedTrace {
         : undefined,
     meta: {
       responseModel: n % 10 === 9 ? undefined : 'gpt-4o-2024',
-      responseId: `chatcmpl-${n}`,
+      // Now and then no id, one past ASCII, or one longer than crosses as bytes.
+      responseId:
+        n % 17 === 5
+          ? undefined
+          : n % 19 === 7
+            ? `réponse→${n}`
+            : n % 23 === 11
+              ? `resp_${'a'.repeat(200)}${n}`
+              : `chatcmpl-${n}`,
       finishReasons: n % 4 === 0 ? [] : n % 4 === 1 ? ['stop'] : n % 4 === 2 ? ['length'] : ['stop', 'length'],
     },
     errorType: n % 5 === 1 ? 'rate_limit_exceeded' : undefined,
@@ -142,24 +150,25 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   });
 }
 
-test('a string that repeats from the trace before crosses once', () => {
+test('a string that repeats from the trace before crosses once, an answer id as bytes', () => {
   const writer = new NotesWriter();
   let run: NotesRun | undefined;
   // A request with one try: a run holds RUN of them.
   const first = closedTrace(0);
-  for (let n = 0; n < RUN; n++) {
-    // The same request again but for its response id, which differs in every answer.
-    const t = { ...first, meta: { ...first.meta, finishReasons: ['stop'], responseId: `chatcmpl-${n}` } };
-    writer.write(t, t.done, (full) => (run = full));
-  }
+  // The same request again but for its response id, which differs in every answer.
+  const again = (n: number) => ({
+    ...first,
+    meta: { ...first.meta, finishReasons: ['stop'], responseId: `chatcmpl-${n}` },
+  });
+  for (let n = 0; n < RUN; n++) writer.write(again(n), first.done, (full) => (run = full));
   assert.ok(run, 'a full run is handed over');
   assert.equal(run.count, RUN);
-  const firstTexts = run.texts.length - (RUN - 1);
-  // The first trace's strings, then one response id per trace.
-  assert.deepEqual(
-    run.texts.slice(firstTexts),
-    Array.from({ length: RUN - 1 }, (_, n) => `chatcmpl-${n + 1}`),
-  );
+  // The first trace's strings only: the answers' ids cross as bytes, and no string is held by
+  // the run for each request.
+  const once = new NotesWriter();
+  once.write(again(0), first.done, () => assert.fail('no run fills'));
+  assert.equal(run.texts.length, once.take().texts.length);
+  assert.ok(!run.texts.some((v) => typeof v === 'string' && v.startsWith('chatcmpl-')));
   const back: unknown[] = [];
   new NotesReader(false).read(run, (t) =>
     back.push([t.meta.responseId, t.meta.finishReasons, t.done.keyId, t.attempts[0]?.target.key]),

@@ -1,19 +1,30 @@
 /**
  * W3C trace-context ids for the OTLP path: random trace and span ids cut from a pool of random
- * bytes and the same pool as a string of hex digits (one `randomFillSync` and one hex conversion
- * per few hundred ids, where a conversion per id cost a call into native code each), so an id
- * has its digits for headers and its bytes for the run its closed trace crosses in
- * (trace-notes.ts); and the parse of a client's
- * `traceparent` (https://www.w3.org/TR/trace-context/).
+ * bytes and the same bytes as a string of hex digits (one `randomFillSync` per few hundred ids,
+ * one hex conversion per few dozen, where a conversion per id cost a call into native code
+ * each), so an id has its digits for headers and its bytes for the run its closed trace crosses
+ * in (trace-notes.ts); and the parse of a client's `traceparent`
+ * (https://www.w3.org/TR/trace-context/).
  */
 import { randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 4096;
-// The random bytes ids are cut from, and the same as hex digits. A new buffer at each refill:
-// ids cut from the one before belong to traces still open, whose bytes are copied at close.
+/**
+ * The bytes whose hex digits are made at once. An id's digits are a slice of that string and
+ * keep all of it alive: digits for the whole pool lived for a hundred requests, past two
+ * collections of the young generation, and were copied into the old one (8 KB per hundred
+ * requests); digits for 512 bytes serve a dozen requests and die young with the traces that
+ * hold them (docs/reports/telemetry-cost.md, "The thirteenth pass").
+ */
+const HEX_SPAN = 512;
+// The random bytes ids are cut from. A new buffer at each refill: ids cut from the one before
+// belong to traces still open, whose bytes are copied at close.
+let poolBuffer = Buffer.alloc(0);
 let bytePool: Uint8Array = new Uint8Array(0);
-let hexPool = '';
 let at = 0;
+// The hex digits of the pool's bytes from hexFrom on (HEX_SPAN of them at most).
+let hexPool = '';
+let hexFrom = 0;
 
 /**
  * Where the bytes of the id cut last are (`newTraceId`, `newSpanId`), read right after the cut:
@@ -23,12 +34,16 @@ export const lastCut = { pool: bytePool, at: 0 };
 
 function randomHex(bytes: number): string {
   if (at + bytes > bytePool.length) {
-    const fresh = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
-    hexPool = fresh.toString('hex');
-    bytePool = new Uint8Array(fresh.buffer, fresh.byteOffset, POOL_BYTES);
+    poolBuffer = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
+    bytePool = new Uint8Array(poolBuffer.buffer, poolBuffer.byteOffset, POOL_BYTES);
     at = 0;
+    hexFrom = POOL_BYTES;
   }
-  const hex = hexPool.slice(at * 2, (at + bytes) * 2);
+  if (at < hexFrom || at + bytes > hexFrom + HEX_SPAN) {
+    hexFrom = at;
+    hexPool = poolBuffer.toString('hex', at, Math.min(at + HEX_SPAN, POOL_BYTES));
+  }
+  const hex = hexPool.slice((at - hexFrom) * 2, (at - hexFrom + bytes) * 2);
   lastCut.pool = bytePool;
   lastCut.at = at;
   at += bytes;

@@ -3,8 +3,11 @@
  * "What it costs"): its numbers in a Float64Array, its ids' bytes in a Uint8Array, both
  * transferred with the run they belong to, and beside them only the strings that differ from the
  * previous trace's in the same place; a string that repeats (the method, the model, the key…)
- * crosses once. Writing a trace costs the request thread a few dozen stores; structured cloning
- * the trace as an object cost it about as much as encoding it.
+ * crosses once. The answer's id, new in every trace, crosses as bytes beside the ids: a string
+ * held by the run until it is posted would outlive two collections of the young generation and
+ * be copied into the old one, a string per request. Writing a trace costs the request thread a
+ * few dozen stores; structured cloning the trace as an object cost it about as much as encoding
+ * it.
  */
 import type { AnswerMeta } from '../gen-ai.js';
 import type { ClosedRequest } from '../telemetry.js';
@@ -110,9 +113,16 @@ const TRACE_NUMBERS = 10 + 14;
 const ATTEMPT_NUMBERS = 4 + 5;
 const TRACE_ID_BYTES = 16 + 8 + 8;
 const SPAN_ID_BYTES = 8;
+/**
+ * The longest answer id that crosses as bytes (a Chat Completions id is 38 characters, a
+ * Responses id 53); a longer one, or one with a character past ASCII, crosses as a string.
+ */
+const MAX_ANSWER_ID_BYTES = 128;
+// Room per trace for its answer's id in a run's byte buffer.
+const ANSWER_ID_ROOM = 64;
 // A run's buffers: room for a run of single-try traces; a trace that does not fit starts a run.
 const RUN_NUMBERS = RUN * (TRACE_NUMBERS + ATTEMPT_NUMBERS);
-const RUN_ID_BYTES = RUN * (TRACE_ID_BYTES + SPAN_ID_BYTES);
+const RUN_ID_BYTES = RUN * (TRACE_ID_BYTES + SPAN_ID_BYTES + ANSWER_ID_ROOM);
 
 const FLAG = { recording: 1, parent: 2, tokens: 4 } as const;
 
@@ -135,7 +145,8 @@ export class NotesWriter {
   write(t: TraceNotes, done: ClosedRequest, full: (run: NotesRun) => void): void {
     const tries = t.attempts.length;
     const numbers = TRACE_NUMBERS + tries * ATTEMPT_NUMBERS;
-    const idBytes = TRACE_ID_BYTES + tries * SPAN_ID_BYTES;
+    const answerId = t.meta.responseId;
+    const idBytes = TRACE_ID_BYTES + tries * SPAN_ID_BYTES + (answerId ? answerId.length : 0);
     if (this.n + numbers > this.numbers.length || this.i + idBytes > this.ids.length) {
       if (this.count > 0) full(this.take());
       if (numbers > this.numbers.length) this.numbers = new Float64Array(numbers);
@@ -161,7 +172,7 @@ export class NotesWriter {
     this.text(TEXT.model, acc.model);
     this.text(TEXT.target, acc.target);
     this.text(TEXT.responseModel, t.meta.responseModel);
-    this.text(TEXT.responseId, t.meta.responseId);
+    this.answerId(answerId);
     this.reasons(t.meta.finishReasons);
     this.text(TEXT.errorType, t.errorType);
     this.text(TEXT.limit, t.limit);
@@ -219,6 +230,25 @@ export class NotesWriter {
     this.last[place] = v;
     this.numbers[this.n++] = this.texts.length;
     this.texts.push(v);
+  }
+
+  /**
+   * The answer's id: its characters in the run's bytes, where it comes in the order of writing,
+   * and -2 - its length in the numbers (the reader tells that from a text's place, at least 0,
+   * and from -1, the value before).
+   */
+  private answerId(v: string | undefined): void {
+    if (v === undefined || v.length > MAX_ANSWER_ID_BYTES) return this.text(TEXT.responseId, v);
+    const { ids, i } = this;
+    for (let k = 0; k < v.length; k++) {
+      const c = v.charCodeAt(k);
+      // Nothing is kept until every character fits in a byte.
+      if (c > 0x7f) return this.text(TEXT.responseId, v);
+      ids[i + k] = c;
+    }
+    this.i = i + v.length;
+    this.last[TEXT.responseId] = v;
+    this.numbers[this.n++] = -2 - v.length;
   }
 
   // Finish reasons are a new array in every answer; one that holds what the last one did repeats.
@@ -351,7 +381,7 @@ export class NotesReader {
     t.acc.model = this.text(TEXT.model);
     t.acc.target = this.text(TEXT.target);
     t.meta.responseModel = this.text(TEXT.responseModel);
-    t.meta.responseId = this.text(TEXT.responseId);
+    t.meta.responseId = this.answerId();
     t.meta.finishReasons = this.text(TEXT.finishReasons);
     t.errorType = this.text(TEXT.errorType);
     t.limit = this.text(TEXT.limit);
@@ -401,6 +431,18 @@ export class NotesReader {
     const at = this.numbers[this.n++]!;
     if (at >= 0) this.last[place] = this.texts[at];
     return this.last[place] as T;
+  }
+
+  // The answer's id: from the run's bytes, or a text place's value (see NotesWriter.answerId).
+  private answerId(): string | undefined {
+    const at = this.numbers[this.n]!;
+    if (at > -2) return this.text(TEXT.responseId);
+    this.n++;
+    const length = -2 - at;
+    const v = Buffer.from(this.ids.buffer, this.ids.byteOffset + this.i, length).toString('latin1');
+    this.i += length;
+    this.last[TEXT.responseId] = v;
+    return v;
   }
 
   // Where the next id's bytes are in the run's id buffer.
