@@ -6,7 +6,7 @@
  */
 import { Pool } from 'undici';
 import { runRequests } from './load.js';
-import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
+import { proxyChat, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { stopChild } from '../test/harness/child.js';
 import { chatBody } from './targets.js';
 import { estimateTokens, tokenCounter } from '../proxy/governance/token-estimate.js';
@@ -81,19 +81,13 @@ export async function benchGovernance(
     started.push(plain);
     const limited = await startProxyAlone(await sub('gov-with'), simPort, [], limitEverything);
     started.push(limited);
-    const endpoint = (p: ProxyAlone, pool: Pool) => ({
-      dispatcher: pool,
-      origin: `http://127.0.0.1:${p.port}`,
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
-    });
     const pools = [
       new Pool(`http://127.0.0.1:${plain.port}`, { connections: 32 }),
       new Pool(`http://127.0.0.1:${limited.port}`, { connections: 32 }),
     ] as const;
     const count = Math.max(500, Math.round(4000 * scale));
     const rate = async (p: ProxyAlone, pool: Pool) => {
-      const r = await runRequests(endpoint(p, pool), chatBody(false), 16, count, 60_000);
+      const r = await runRequests(proxyChat(p.port, pool), chatBody(false), 16, count, 60_000);
       if (r.errors) throw new Error(`governance row: ${r.errors} errors (${r.firstError ?? ''})`);
       return (r.completed / r.elapsedMs) * 1000;
     };

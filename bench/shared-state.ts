@@ -6,7 +6,7 @@
  */
 import { Pool } from 'undici';
 import { median, runRequests } from './load.js';
-import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
+import { proxyChat, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
 import { limitEverything as limited } from './governance.js';
 import { stopChild } from '../test/harness/child.js';
@@ -48,15 +48,9 @@ export async function benchSharedState(
       new Pool(`http://127.0.0.1:${embedded.port}`, { connections: 32 }),
       new Pool(`http://127.0.0.1:${shared.port}`, { connections: 32 }),
     ] as const;
-    const endpoint = (p: ProxyAlone, pool: Pool) => ({
-      dispatcher: pool,
-      origin: `http://127.0.0.1:${p.port}`,
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
-    });
     const count = Math.max(500, Math.round(4000 * scale));
     const run = async (p: ProxyAlone, pool: Pool) => {
-      const r = await runRequests(endpoint(p, pool), chatBody(false), 16, count, 60_000);
+      const r = await runRequests(proxyChat(p.port, pool), chatBody(false), 16, count, 60_000);
       if (r.errors) throw new Error(`shared-state row: ${r.errors} errors (${r.firstError ?? ''})`);
       return { rate: (r.completed / r.elapsedMs) * 1000, p50: median(r.latencies) };
     };

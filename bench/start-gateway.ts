@@ -6,7 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { request, type Agent } from 'undici';
+import { request, type Agent, type Dispatcher } from 'undici';
+import type { Endpoint } from './load.js';
 import { readyOrExit, startService, type Child } from '../test/harness/child.js';
 import { freePorts, waitUntil } from '../test/harness/ports.js';
 import { killStack, startStack as startHarnessStack } from '../test/harness/stack.js';
@@ -15,6 +16,16 @@ import { REPO_ROOT } from '../test/harness/paths.js';
 
 /** The client key the bench presents to the gateway. */
 export const BENCH_CLIENT_KEY = 'sk-bench-client-key-0123456789abcdef';
+
+/** Chat Completions on a proxy alone listening on `port`, through `dispatcher`, with the bench's key. */
+export function proxyChat(port: number, dispatcher: Dispatcher): Endpoint {
+  return {
+    dispatcher,
+    origin: `http://127.0.0.1:${port}`,
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+  };
+}
 const HEALTH_KEY = 'hk-bench-health-key-0123456789abcdef';
 /** The model id clients ask for; the simulator answers for any deployment name. */
 export const BENCH_MODEL = 'bench-model';

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { runRequests } from './load.js';
 import { startSimulator } from './start-others.js';
-import { BENCH_CLIENT_KEY, startProxyAlone } from './start-gateway.js';
+import { proxyChat, startProxyAlone } from './start-gateway.js';
 import { chatBody } from './targets.js';
 import { startSink } from './telemetry.js';
 import { stopChild } from '../test/harness/child.js';
@@ -79,13 +79,8 @@ async function measure(on: boolean): Promise<Counts> {
   );
   const pid = String(proxy.child.proc.pid);
   const pool = new Pool(`http://127.0.0.1:${proxy.port}`, { connections: 32 });
+  const endpoint = proxyChat(proxy.port, pool);
   const serve = async (requests: number) => {
-    const endpoint = {
-      dispatcher: pool,
-      origin: `http://127.0.0.1:${proxy.port}`,
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
-    };
     const r = await runRequests(endpoint, chatBody(false), 16, requests, 3_600_000);
     if (r.errors) throw new Error(`${r.errors} errors (${r.firstError ?? ''})`);
   };

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Pool, request } from 'undici';
 import { runRequests } from './load.js';
-import { BENCH_CLIENT_KEY, startProxyAlone, type ProxyAlone } from './start-gateway.js';
+import { proxyChat, startProxyAlone, type ProxyAlone } from './start-gateway.js';
 import { stopChild } from '../test/harness/child.js';
 import { loopbackCertificate } from '../test/harness/ingestion-receiver.js';
 import { chatBody } from './targets.js';
@@ -207,18 +207,7 @@ export async function benchTelemetry(
       const cpuBefore = await cpuMsOf([pid]);
       const threadBefore = await threadCpuMs(pid);
       const exporterBefore = await exporterThreadMs(pid);
-      const r = await runRequests(
-        {
-          dispatcher: pool,
-          origin: `http://127.0.0.1:${p.port}`,
-          path: '/v1/chat/completions',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
-        },
-        chatBody(false),
-        16,
-        requests,
-        60_000,
-      );
+      const r = await runRequests(proxyChat(p.port, pool), chatBody(false), 16, requests, 60_000);
       if (r.errors) throw new Error(`telemetry row: ${r.errors} errors (${r.firstError ?? ''})`);
       if (p === traced && tracedOn) tracedRequests += r.completed;
       const cpu = (await cpuMsOf([pid])) - cpuBefore;
