@@ -50,10 +50,11 @@ export async function startLockoutUi(t: TestContext, caddy: Json = {}): Promise<
 }
 
 /**
- * Fills the field at `path` inside the collapsed section whose summary says `summary`. A page drawn
- * again meanwhile (a config reload redraws it, admin/ui/src/main.ts) has the section closed again,
- * so it is opened again until the field takes the value: CI of c94ae19 timed out on a field whose
- * section a single click had left closed.
+ * Fills the field at `path` inside the collapsed section whose summary says `summary`. CI of
+ * c94ae19 timed out on a field whose section a single click had left closed: a config reload
+ * drew the page again with every section closed. A redraw now keeps open sections open
+ * (admin/ui/src/shell/view-state.ts, tested in browser.test.ts); the section is still opened
+ * again until the field takes the value, so this helper does not depend on that.
  */
 export async function fillInSection(page: Page, summary: string, path: string, value: string): Promise<void> {
   const field = page.locator(`input[data-path="${path}"]`);

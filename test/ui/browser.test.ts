@@ -203,7 +203,23 @@ test('admin UI in Chromium against the real stack', { timeout: 150_000 }, async 
     assert.match(listening, new RegExp(`Caddy listens now on .*:${stack.env.HTTPS_PORT}\\b`));
     assert.match(listening, new RegExp(`:${stack.env.HTTP_PORT}\\b`));
     await shot(page, 'domain');
+    // Discarding replaces the draft, which draws the page again (admin/ui/src/main.ts): a section
+    // the operator opened stays open, and the page is not scrolled back to its top.
+    const ports = page.locator('details', { has: page.locator('summary', { hasText: 'Ports (advanced)' }) });
+    await ports.locator('summary').click();
+    await page.getByLabel('HTTPS port', { exact: true }).waitFor();
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport?.width ?? 1366, height: 400 });
+    await page.getByLabel('HTTPS port', { exact: true }).scrollIntoViewIfNeeded();
+    const scrolled = Number(await page.evaluate('window.scrollY'));
+    assert.ok(scrolled > 0, 'the page is scrolled down to the section');
+    await page.locator('#page-title').evaluate((el) => el.setAttribute('data-drawn-before', ''));
     await page.locator('.pending-bar').getByRole('button', { name: 'Discard' }).click();
+    await page.locator('#page-title[data-drawn-before]').waitFor({ state: 'detached' });
+    await page.locator('#page-title').waitFor();
+    assert.notEqual(await ports.getAttribute('open'), null, 'the section opened before the redraw is open after it');
+    assert.equal(Number(await page.evaluate('window.scrollY')), scrolled, 'the page keeps its scroll position');
+    if (viewport) await page.setViewportSize(viewport);
   });
 
   await t.test('a stale ETag shows the conflict, and the edit can be re-applied on the latest config', async () => {

@@ -14,6 +14,7 @@ import { navOpen, setNavOpen } from './shell/nav-drawer.js';
 import { issuesBox, showPage } from './shell/page-frame.js';
 import { pendingBar } from './shell/pending-bar.js';
 import { stagedBanner } from './shell/staged-banner.js';
+import { restoreView } from './shell/view-state.js';
 import { topbar } from './shell/topbar.js';
 import { auditPage } from './pages/audit/page.js';
 import { accessPage } from './pages/access/page.js';
@@ -53,6 +54,8 @@ const top = topbar();
 const menu = nav(pageOf(location.pathname));
 const issues = issuesBox();
 let current: PageName = pageOf(location.pathname);
+// The page `main` holds, once drawn: showing it again keeps what the operator had opened.
+let shown: PageName | undefined;
 let controller = new AbortController();
 
 function showServerIssues(): void {
@@ -63,18 +66,24 @@ function showServerIssues(): void {
 async function show(page: PageName, focus = true): Promise<void> {
   controller.abort();
   controller = new AbortController();
+  // The same page drawn again (a config reload, a language switch) keeps its open sections, focus
+  // and scroll position (shell/view-state.ts); another page starts at its top.
+  const again = shown === page;
+  if (!again) shown = undefined;
   current = page;
   menu.set({ current: page });
   document.title = `${t(pages[page].title)} · ${t('shell.brand')}`;
   setNavOpen(false);
   const signal = controller.signal;
-  await showPage(main, pages[page], signal, issues.host);
+  const view = await showPage(main, pages[page], signal, issues.host, again);
   if (signal.aborted) return;
+  shown = page;
   // What this role may not change here is said once at the top (the server refuses it anyway).
   const notice = roleNotice(page);
   if (notice) main.querySelector('.page-header')?.after(notice);
   showServerIssues();
-  if (focus) (main.querySelector<HTMLElement>('#page-title') ?? main).focus({ preventScroll: false });
+  if (view) restoreView(main, view);
+  else if (focus) (main.querySelector<HTMLElement>('#page-title') ?? main).focus({ preventScroll: false });
 }
 
 setNavigator((p) => void show(p));

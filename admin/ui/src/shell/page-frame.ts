@@ -10,6 +10,7 @@ import { t } from '../i18n.js';
 import type { Issue } from '../api.js';
 import type { Page } from '../page.js';
 import { issueList } from './issue-list.js';
+import { captureView, type ViewState } from './view-state.js';
 
 type Frame = { phase: 'loading' } | { phase: 'failed'; error: unknown } | { phase: 'ready'; data: unknown };
 
@@ -26,20 +27,48 @@ function PageFrame({ page, signal, issues }: FrameProps, self: Self<{ frame: Fra
   return [header, frame.phase === 'loading' ? loading() : errorBox(frame.error)];
 }
 
-/** Draws `page` into `main` and resolves once its data is shown (at once for a page that loads nothing first). */
-export async function showPage(main: HTMLElement, page: Page, signal: AbortSignal, issues: HTMLElement): Promise<void> {
-  const first: Frame = page.load ? { phase: 'loading' } : { phase: 'ready', data: undefined };
-  const self = component(main, PageFrame, { page, signal, issues }, { frame: first });
-  if (!page.load) return;
-  let next: Frame;
-  try {
-    next = { phase: 'ready', data: await page.load(signal) };
-  } catch (error) {
-    next = { phase: 'failed', error };
+/**
+ * Draws `page` into `main` and resolves once its data is shown (at once for a page that loads
+ * nothing first). `again`: the page is on screen already and stays there, not a spinner, until
+ * its data is in, so it neither collapses nor loses its scroll position while it reloads; then
+ * what the operator had open, focused and scrolled to right before the new draw is returned, for
+ * the caller to give back (view-state.ts) once it has added to the page what it adds.
+ */
+export async function showPage(
+  main: HTMLElement,
+  page: Page,
+  signal: AbortSignal,
+  issues: HTMLElement,
+  again = false,
+): Promise<ViewState | undefined> {
+  const props = { page, signal, issues };
+  const { load } = page;
+  if (!load) {
+    const view = again ? captureView(main) : undefined;
+    component(main, PageFrame, props, { frame: { phase: 'ready', data: undefined } });
+    return view;
   }
-  if (signal.aborted) return;
+  if (again) {
+    const next = await loaded(load, signal);
+    if (signal.aborted) return undefined;
+    const view = captureView(main);
+    component(main, PageFrame, props, { frame: next });
+    return view;
+  }
+  const self = component(main, PageFrame, props, { frame: { phase: 'loading' } });
+  const next = await loaded(load, signal);
+  if (signal.aborted) return undefined;
   self.set({ frame: next });
   await new Promise<void>((resolve) => self.after(resolve));
+  return undefined;
+}
+
+async function loaded(load: (signal: AbortSignal) => Promise<unknown>, signal: AbortSignal): Promise<Frame> {
+  try {
+    return { phase: 'ready', data: await load(signal) };
+  } catch (error) {
+    return { phase: 'failed', error };
+  }
 }
 
 function IssuesBox(_: null, self: Self<{ issues: Issue[] }>): Child {
