@@ -93,8 +93,13 @@ localhost:${httpsPort} {
 `;
 }
 
-/** Starts Caddy alone (test/harness/caddy-process.ts) from a Caddyfile in `dir`, waits until it answers over HTTPS. */
-export async function startCaddyAlone(dir: string, simPort: number): Promise<CaddyAlone> {
+/**
+ * Starts Caddy alone (test/harness/caddy-process.ts) from a Caddyfile in `dir`, in front of the
+ * server on `simPort` (the simulator, or a proxy alone), and waits until `GET /` through it gets
+ * `readyStatus`: the simulator's 404, or a proxy's 401 to a request without a key, which only the
+ * server behind Caddy gives.
+ */
+export async function startCaddyAlone(dir: string, simPort: number, readyStatus = 404): Promise<CaddyAlone> {
   const storage = path.join(dir, 'caddy');
   const [adminPort, httpsPort, httpPort] = (await freePorts(3)) as [number, number, number];
   const file = path.join(dir, 'Caddyfile');
@@ -107,13 +112,13 @@ export async function startCaddyAlone(dir: string, simPort: number): Promise<Cad
         ca ||= await fs.readFile(localRootCaFile(storage), 'utf8');
         const agent = new Agent({ connect: { ca, servername: 'localhost' } });
         try {
-          // The simulator answers 404 for GET /; any answer means TLS and proxying work.
+          // That answer means TLS and proxying work (Caddy itself would answer 502).
           const res = await request(`https://127.0.0.1:${httpsPort}/`, {
             dispatcher: agent,
             headers: { host: `localhost:${httpsPort}` },
           });
           await res.body.arrayBuffer();
-          return res.statusCode === 404;
+          return res.statusCode === readyStatus;
         } finally {
           await agent.close();
         }

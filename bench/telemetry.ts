@@ -155,6 +155,33 @@ async function logSays(file: string, from: number, msg: string): Promise<void> {
   );
 }
 
+/**
+ * Switches the telemetry of a proxy alone started in `dir` (startProxyAlone): its config file
+ * gets `telemetry` (or none), the proxy reloads, and this resolves once the proxy has logged the
+ * switch done, not only once the reload answers.
+ */
+export async function switchProxyTelemetry(
+  p: ProxyAlone,
+  dir: string,
+  telemetry: Record<string, unknown> | undefined,
+): Promise<void> {
+  const file = path.join(dir, 'data', 'config.json');
+  const config = JSON.parse(await fs.readFile(file, 'utf8')) as { server: Record<string, unknown> };
+  if (telemetry) config.server.telemetry = telemetry;
+  else delete config.server.telemetry;
+  await fs.writeFile(file, JSON.stringify(config, null, 2));
+  const logFrom = (await fs.stat(p.child.logFile)).size;
+  const res = await request(`http://127.0.0.1:${p.internalPort}/internal/reload`, { method: 'POST' });
+  await res.body.dump();
+  if (res.statusCode !== 200) throw new Error(`telemetry switch: reload answered ${res.statusCode}`);
+  await logSays(p.child.logFile, logFrom, telemetry ? 'telemetry on' : 'telemetry off');
+}
+
+/** OTLP/HTTP protobuf to `endpoint`, every request traced and measured: what the rows switch on. */
+export function otlpTelemetry(endpoint: string): Record<string, unknown> {
+  return { otlp: { endpoint, protocol: 'http/protobuf' }, metricIntervalMs: 5_000 };
+}
+
 const AZURE_IKEY = '11111111-2222-4333-8444-555555555555';
 
 type Rate = { rps: number; cpuMs: number; threadMs: number; exporterMs: number | undefined };
@@ -173,7 +200,7 @@ export async function benchTelemetry(
   try {
     const plain = await startProxyAlone(await sub('otel-off'), simPort);
     started.push(plain);
-    const otlpOn = { otlp: { endpoint: sink.url, protocol: 'http/protobuf' }, metricIntervalMs: 5_000 };
+    const otlpOn = otlpTelemetry(sink.url);
     const tracedDir = await sub('otel-on');
     const traced = await startProxyAlone(tracedDir, simPort, [], (config) => {
       (config.server as Record<string, unknown>).telemetry = otlpOn;
@@ -227,16 +254,7 @@ export async function benchTelemetry(
     // (the exporter's start, the first exports) before anything is measured.
     const switchTelemetry = async (on: boolean) => {
       if (tracedOn === on) return;
-      const file = path.join(tracedDir, 'data', 'config.json');
-      const config = JSON.parse(await fs.readFile(file, 'utf8')) as { server: Record<string, unknown> };
-      if (on) config.server.telemetry = otlpOn;
-      else delete config.server.telemetry;
-      await fs.writeFile(file, JSON.stringify(config, null, 2));
-      const logFrom = (await fs.stat(traced.child.logFile)).size;
-      const res = await request(`http://127.0.0.1:${traced.internalPort}/internal/reload`, { method: 'POST' });
-      await res.body.dump();
-      if (res.statusCode !== 200) throw new Error(`telemetry row: reload answered ${res.statusCode}`);
-      await logSays(traced.child.logFile, logFrom, on ? 'telemetry on' : 'telemetry off');
+      await switchProxyTelemetry(traced, tracedDir, on ? otlpOn : undefined);
       tracedOn = on;
       await rate(traced, pools[1], Math.min(count, 2000));
     };
