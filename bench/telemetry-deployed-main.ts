@@ -10,7 +10,7 @@
  * throughput and for CPU per request (the proxy's alone directly; the proxy's and Caddy's
  * together through Caddy), and checks that every span made while on reached the sink.
  * Run after `tsc -p bench/tsconfig.json` as `$NODE_BIN dist/bench/telemetry-deployed-main.js`
- * (BENCH_TELEMETRY_ROUNDS, default 16; BENCH_SCALE, default 1; about four minutes).
+ * (BENCH_TELEMETRY_ROUNDS, default 16; BENCH_SCALE, default 1; about three minutes).
  */
 import '../test/harness/loopback-guard.js';
 import { promises as fs } from 'node:fs';
