@@ -38,6 +38,7 @@ import { buildTargets, chatBody, type Target, type TargetId } from './targets.js
 import { benchGovernance } from './governance.js';
 import { benchSharedState } from './shared-state.js';
 import { TELEMETRY_ROUNDS, benchTelemetry } from './telemetry.js';
+import { benchFolders } from './folders.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 2);
@@ -46,7 +47,7 @@ const MAX_MINUTES = Number(process.env.BENCH_MAX_MINUTES ?? 15);
 const OUT = path.resolve(REPO_ROOT, process.env.BENCH_OUT ?? 'docs/reports/benchmarks.md');
 
 const began = performance.now();
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
+const { dir, sub } = await benchFolders('gw-bench-');
 const cleanups: (() => Promise<void>)[] = [];
 const log = (msg: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
@@ -62,12 +63,6 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 for (const sig of ['SIGINT', 'SIGTERM'] as const)
   process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-
-async function sub(name: string): Promise<string> {
-  const d = path.join(dir, name);
-  await fs.mkdir(d, { recursive: true });
-  return d;
-}
 
 /** Every target answers a chat completion and passes the scenario header to the simulator. */
 async function sanityCheck(t: Target): Promise<void> {

@@ -15,10 +15,9 @@
 import '../test/harness/loopback-guard.js';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { Pool } from 'undici';
 import { median, runRequests, type Endpoint } from './load.js';
+import { benchFolders } from './folders.js';
 import { cpuMsOf } from './processes.js';
 import { proxyChat, startProxyAlone } from './start-gateway.js';
 import { startCaddyAlone, startSimulator } from './start-others.js';
@@ -35,12 +34,7 @@ const UNAUTHORIZED = 401;
 type Path = 'direct' | 'caddy';
 type Run = { rps: number; cpuMs: number };
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-otel-deployed-'));
-const sub = async (name: string) => {
-  const d = path.join(dir, name);
-  await fs.mkdir(d, { recursive: true });
-  return d;
-};
+const { dir, sub } = await benchFolders('gw-bench-otel-deployed-');
 const sim = await startSimulator(await sub('sim'));
 const sink = await startSink(http.createServer(), ['application/x-protobuf', '']);
 const telemetry = otlpTelemetry(sink.url);

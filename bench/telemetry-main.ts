@@ -6,20 +6,14 @@
  */
 import '../test/harness/loopback-guard.js';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startSimulator } from './start-others.js';
 import { stopChild } from '../test/harness/child.js';
 import { TELEMETRY_ROUNDS, benchTelemetry } from './telemetry.js';
 import { telemetrySection } from './telemetry-section.js';
+import { benchFolders } from './folders.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gw-bench-otel-'));
-const sub = async (name: string) => {
-  const d = path.join(dir, name);
-  await fs.mkdir(d, { recursive: true });
-  return d;
-};
+const { dir, sub } = await benchFolders('gw-bench-otel-');
 const sim = await startSimulator(await sub('sim'));
 try {
   const result = await benchTelemetry(sub, sim.port, TELEMETRY_ROUNDS, SCALE, (m) => console.log(m));
